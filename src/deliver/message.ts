@@ -1,0 +1,29 @@
+/** What a Sender posts: a Discord message body in wire shape, already within Discord's limits. */
+export interface EmbedField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface Embed {
+  title?: string;
+  url?: string;
+  description?: string;
+  color?: number;
+  timestamp?: string;
+  fields?: EmbedField[];
+  footer?: { text: string };
+}
+
+export interface AllowedMentions {
+  parse: Array<'users' | 'roles' | 'everyone'>;
+  roles?: string[];
+  users?: string[];
+}
+
+export interface OutgoingMessage {
+  content?: string;
+  embeds: Embed[];
+  /** Always present: text from articles must never ping. */
+  allowed_mentions: AllowedMentions;
+}

@@ -1,0 +1,33 @@
+import { AppError } from '../shared/errors.js';
+import type { OutgoingMessage } from './message.js';
+
+export interface SendResult {
+  /** Discord's message id (absent for the console). */
+  messageId?: string;
+}
+
+/** One delivery destination. Implementations do not retry: the outbox worker owns retries. */
+export interface Sender {
+  readonly name: string;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  edit?(messageId: string, message: OutgoingMessage): Promise<SendResult>;
+}
+
+export type DeliveryFailure = 'retryable' | 'permanent';
+
+export class DeliveryError extends AppError {
+  readonly kind: DeliveryFailure;
+  readonly status: number | undefined;
+  /** Milliseconds the peer asked us to wait (429 retry_after, Retry-After). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    details: { kind: DeliveryFailure; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+    this.kind = details.kind;
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}

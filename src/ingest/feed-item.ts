@@ -1,0 +1,25 @@
+/** A feed entry after parsing, before anything decides whether it is new. */
+export interface FeedItem {
+  guid?: string;
+  /** Absolute, resolved against the feed URL. */
+  link?: string;
+  title: string | null;
+  /** Plain text of content:encoded / content / description, whichever is longest. */
+  text: string;
+  /** ISO 8601 when the feed gave a parseable date. */
+  published?: string;
+}
+
+export interface FetchValidators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export type FetchResult =
+  | { status: 'not-modified'; url: string }
+  | { status: 'ok'; url: string; body: string; validators: FetchValidators; contentType?: string };
+
+/** Fetches one feed document and decodes it to a string. */
+export interface FeedFetcher {
+  fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult>;
+}
