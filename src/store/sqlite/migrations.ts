@@ -1,0 +1,38 @@
+/** Ordered schema migrations; PRAGMA user_version holds how many have run. Never edit a shipped one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE feed_state (
+    feed_url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled_at TEXT,
+    last_success_at TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    initialized_at TEXT
+  );
+  CREATE TABLE seen_items (
+    item_key TEXT PRIMARY KEY,
+    feed_url TEXT NOT NULL,
+    title TEXT,
+    link TEXT,
+    published TEXT,
+    disposition TEXT NOT NULL CHECK (disposition IN ('processed', 'seeded')),
+    seen_at TEXT NOT NULL
+  );
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_key TEXT NOT NULL REFERENCES seen_items(item_key),
+    destination TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    discord_message_id TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox (status, id);
+  `,
+];

@@ -1,0 +1,185 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors.js';
+import type { OutgoingMessage } from '../../deliver/message.js';
+import type { FeedState, ItemRecord, OutboxRow, OutboxStatus, Store } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+interface FeedStateRow {
+  feed_url: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  initialized_at: string | null;
+}
+
+interface OutboxDbRow {
+  id: number;
+  item_key: string;
+  destination: string;
+  message: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  discord_message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+function toOutboxRow(row: OutboxDbRow): OutboxRow {
+  return {
+    id: row.id,
+    itemKey: row.item_key,
+    destination: row.destination,
+    message: JSON.parse(row.message) as OutgoingMessage,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    discordMessageId: row.discord_message_id,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new AppError(
+      `database schema version ${current} is newer than this attribot (${MIGRATIONS.length}); upgrade attribot`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+/** The embedded default store. better-sqlite3 is synchronous; the async signatures serve the Store contract. */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.#db = new Database(path);
+    } catch (error) {
+      throw new AppError(`cannot open SQLite database at ${path}`, { cause: error });
+    }
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+    migrate(this.#db);
+  }
+
+  async getFeedState(feedUrl: string): Promise<FeedState | null> {
+    const row = this.#db.prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as
+      | FeedStateRow
+      | undefined;
+    if (!row) return null;
+    return {
+      feedUrl: row.feed_url,
+      etag: row.etag,
+      lastModified: row.last_modified,
+      lastPolledAt: row.last_polled_at,
+      lastSuccessAt: row.last_success_at,
+      lastError: row.last_error,
+      consecutiveFailures: row.consecutive_failures,
+      initializedAt: row.initialized_at,
+    };
+  }
+
+  async putFeedState(state: FeedState): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
+           consecutive_failures, initialized_at)
+         VALUES (@feedUrl, @etag, @lastModified, @lastPolledAt, @lastSuccessAt, @lastError, @consecutiveFailures,
+           @initializedAt)
+         ON CONFLICT (feed_url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+           last_polled_at = excluded.last_polled_at, last_success_at = excluded.last_success_at,
+           last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
+           initialized_at = excluded.initialized_at`,
+      )
+      .run(state);
+  }
+
+  async unseenKeys(keys: readonly string[]): Promise<Set<string>> {
+    const unseen = new Set(keys);
+    const lookup = this.#db.prepare('SELECT 1 FROM seen_items WHERE item_key = ?').pluck();
+    for (const key of keys) if (lookup.get(key) !== undefined) unseen.delete(key);
+    return unseen;
+  }
+
+  async recordItems(items: readonly ItemRecord[], at: string): Promise<void> {
+    const insertItem = this.#db.prepare(
+      `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
+    );
+    const insertAlert = this.#db.prepare(
+      `INSERT INTO outbox (item_key, destination, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.#db.transaction(() => {
+      for (const item of items) {
+        const inserted = insertItem.run(item.key, item.feedUrl, item.title, item.link, item.published, item.disposition, at);
+        // An item another feed recorded first already produced its alerts.
+        if (inserted.changes === 0) continue;
+        for (const alert of item.alerts) {
+          insertAlert.run(item.key, alert.destination, JSON.stringify(alert.message), at, at);
+        }
+      }
+    })();
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxRow[]> {
+    const rows = this.#db
+      .prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
+      .all(limit) as OutboxDbRow[];
+    return rows.map(toOutboxRow);
+  }
+
+  async nextOutboxAttempt(): Promise<string | null> {
+    const value = this.#db
+      .prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+      .pluck()
+      .get() as string | null;
+    return value ?? null;
+  }
+
+  async outbox(): Promise<OutboxRow[]> {
+    return (this.#db.prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxDbRow[]).map(toOutboxRow);
+  }
+
+  async markSent(id: number, at: string, discordMessageId: string | null): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
+           last_error = NULL WHERE id = ?`,
+      )
+      .run(at, discordMessageId, id);
+  }
+
+  async markRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
+    this.#db
+      .prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      .run(error, nextAttemptAt, id);
+  }
+
+  async markRejected(id: number, error: string): Promise<void> {
+    this.#db
+      .prepare(`UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`)
+      .run(error, id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,5 @@
+import type { OutgoingMessage } from '../../src/deliver/message.js';
+
+export function plainMessage(title: string): OutgoingMessage {
+  return { embeds: [{ title }], allowed_mentions: { parse: [] } };
+}

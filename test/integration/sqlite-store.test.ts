@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { emptyFeedState, type ItemRecord } from '../../src/store/store.js';
+import { plainMessage } from '../helpers/messages.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+function item(key: string, alerts: string[] = []): ItemRecord {
+  return {
+    key,
+    feedUrl: 'https://news.example/feed',
+    title: key,
+    link: `https://news.example/${key}`,
+    published: '2026-11-28T10:00:00.000Z',
+    disposition: 'processed',
+    alerts: alerts.map((title) => ({ destination: 'default', message: plainMessage(title) })),
+  };
+}
+
+describe('SqliteStore', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let path: string;
+  let store: SqliteStore;
+
+  beforeEach(() => {
+    temp = makeTempDir();
+    path = join(temp.dir, 'nested', 'attribot.db');
+    store = new SqliteStore(path);
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+
+  it('round-trips feed state', async () => {
+    expect(await store.getFeedState('https://a.example/')).toBeNull();
+    const state = { ...emptyFeedState('https://a.example/'), etag: '"v1"', consecutiveFailures: 2, lastError: 'HTTP 503' };
+    await store.putFeedState(state);
+    await store.putFeedState({ ...state, etag: '"v2"' });
+    expect(await store.getFeedState('https://a.example/')).toEqual({ ...state, etag: '"v2"' });
+  });
+
+  it('marks items seen together with their outbox rows, in order', async () => {
+    await store.recordItems([item('a', ['alert a']), item('b'), item('c', ['alert c'])], '2026-11-28T11:00:00.000Z');
+    expect(await store.unseenKeys(['a', 'b', 'c', 'd'])).toEqual(new Set(['d']));
+    const pending = await store.pendingOutbox(10);
+    expect(pending.map((row) => [row.itemKey, row.message.embeds[0]?.title, row.status, row.attempts])).toEqual([
+      ['a', 'alert a', 'pending', 0],
+      ['c', 'alert c', 'pending', 0],
+    ]);
+  });
+
+  it('does not queue alerts twice for an item recorded again (same link from another feed)', async () => {
+    await store.recordItems([item('shared', ['first'])], '2026-11-28T11:00:00.000Z');
+    await store.recordItems([item('shared', ['second'])], '2026-11-28T11:05:00.000Z');
+    expect((await store.pendingOutbox(10)).map((row) => row.message.embeds[0]?.title)).toEqual(['first']);
+  });
+
+  it('writes nothing when the transaction fails part-way', async () => {
+    const broken = item('broken', ['x']);
+    // A destination the schema rejects makes the second insert fail inside the transaction.
+    (broken.alerts[0] as { destination: unknown }).destination = null;
+    await expect(store.recordItems([item('ok', ['fine']), broken], '2026-11-28T11:00:00.000Z')).rejects.toThrow();
+    expect(await store.unseenKeys(['ok', 'broken'])).toEqual(new Set(['ok', 'broken']));
+    expect(await store.pendingOutbox(10)).toEqual([]);
+  });
+
+  it('moves outbox rows through retry, sent and rejected', async () => {
+    await store.recordItems([item('a', ['one', 'two', 'three'])], '2026-11-28T11:00:00.000Z');
+    const [one, two, three] = await store.pendingOutbox(10);
+    await store.markRetry(one!.id, 'HTTP 503', '2026-11-28T11:10:00.000Z');
+    await store.markSent(two!.id, '2026-11-28T11:01:00.000Z', '9001');
+    await store.markRejected(three!.id, 'Invalid Form Body');
+    expect(await store.nextOutboxAttempt()).toBe('2026-11-28T11:10:00.000Z');
+    const rows = await store.outbox();
+    expect(rows.map((row) => [row.status, row.attempts, row.lastError, row.discordMessageId])).toEqual([
+      ['pending', 1, 'HTTP 503', null],
+      ['sent', 1, null, '9001'],
+      ['rejected', 1, 'Invalid Form Body', null],
+    ]);
+  });
+
+  it('keeps everything across a reopen (the ledger survives restarts)', async () => {
+    await store.recordItems([item('kept', ['alert'])], '2026-11-28T11:00:00.000Z');
+    await store.close();
+    store = new SqliteStore(path);
+    expect(await store.unseenKeys(['kept'])).toEqual(new Set());
+    expect(await store.pendingOutbox(10)).toHaveLength(1);
+  });
+
+  it('refuses a database written by a newer attribot', async () => {
+    await store.close();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteStore(path)).toThrow(/newer than this attribot/);
+    store = new SqliteStore(':memory:');
+  });
+});
