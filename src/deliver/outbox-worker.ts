@@ -1,0 +1,108 @@
+/**
+ * Drains the outbox: send, then mark sent. This layer owns retries (Senders never retry), so a
+ * failure is retried here with backoff, in order per destination, and a row is marked sent only
+ * after the destination acknowledged it.
+ */
+import type { Clock } from '../shared/clock.js';
+import { errorMessage } from '../shared/errors.js';
+import { redactSecrets, type Logger } from '../shared/logger.js';
+import type { OutboxRow, Store } from '../store/store.js';
+import { DeliveryError, type Sender } from './sender.js';
+
+export interface OutboxDeps {
+  store: Store;
+  senders: ReadonlyMap<string, Sender>;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface DrainSummary {
+  sent: number;
+  retried: number;
+  rejected: number;
+}
+
+const BASE_BACKOFF_MS = 5_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+/** A destination that refuses our credentials is parked this long before it is tried again. */
+export const SUSPEND_MS = 60 * 60_000;
+
+export function backoffMs(attempts: number, retryAfterMs?: number): number {
+  const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts));
+  return Math.max(exponential, retryAfterMs ?? 0);
+}
+
+type Verdict = { action: 'retry'; delayMs: number } | { action: 'suspend' } | { action: 'reject' };
+
+/** The one place a delivery failure is classified. */
+export function classifyFailure(error: unknown, attempts: number): Verdict {
+  if (error instanceof DeliveryError && error.kind === 'permanent') {
+    // The message itself is bad: retrying cannot help. Anything else permanent is about the destination.
+    if (error.status === 400 || error.status === 413) return { action: 'reject' };
+    return { action: 'suspend' };
+  }
+  const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+  return { action: 'retry', delayMs: backoffMs(attempts, retryAfterMs) };
+}
+
+export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<DrainSummary> {
+  const { store, senders, clock, log } = deps;
+  const summary: DrainSummary = { sent: 0, retried: 0, rejected: 0 };
+  // A destination whose oldest pending row is waiting or failed takes nothing more: order per destination holds.
+  const blocked = new Set<string>();
+  const now = clock.now().toISOString();
+
+  const rows = await store.pendingOutbox(batchSize);
+  for (const row of rows) {
+    if (blocked.has(row.destination)) continue;
+    if (row.nextAttemptAt > now) {
+      blocked.add(row.destination);
+      continue;
+    }
+    const sender = senders.get(row.destination);
+    if (!sender) {
+      blocked.add(row.destination);
+      log.warn({ destination: row.destination, outboxId: row.id }, 'Outbox row names an unknown destination; kept');
+      continue;
+    }
+    await deliverRow(row, sender, deps, summary, blocked);
+  }
+  return summary;
+}
+
+async function deliverRow(
+  row: OutboxRow,
+  sender: Sender,
+  deps: OutboxDeps,
+  summary: DrainSummary,
+  blocked: Set<string>,
+): Promise<void> {
+  const { store, clock, log } = deps;
+  try {
+    const result = await sender.send(row.message);
+    await store.markSent(row.id, clock.now().toISOString(), result.messageId ?? null);
+    summary.sent++;
+  } catch (error) {
+    const message = redactSecrets(errorMessage(error));
+    const verdict = classifyFailure(error, row.attempts);
+    if (verdict.action === 'reject') {
+      await store.markRejected(row.id, message);
+      summary.rejected++;
+      log.error({ destination: row.destination, outboxId: row.id, err: message }, 'Destination rejected the message');
+      return;
+    }
+    blocked.add(row.destination);
+    const delayMs = verdict.action === 'retry' ? verdict.delayMs : SUSPEND_MS;
+    const nextAttemptAt = new Date(clock.now().getTime() + delayMs).toISOString();
+    await store.markRetry(row.id, message, nextAttemptAt);
+    summary.retried++;
+    if (verdict.action === 'suspend') {
+      log.error(
+        { destination: row.destination, outboxId: row.id, err: message, until: nextAttemptAt },
+        'Destination refused delivery; suspended, alerts kept in the outbox',
+      );
+    } else {
+      log.warn({ destination: row.destination, outboxId: row.id, err: message, nextAttemptAt }, 'Delivery failed; will retry');
+    }
+  }
+}

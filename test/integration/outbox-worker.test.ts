@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backoffMs, classifyFailure, drainOutbox, SUSPEND_MS } from '../../src/deliver/outbox-worker.js';
+import type { Sender } from '../../src/deliver/sender.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { plainMessage } from '../helpers/messages.js';
+import { permanent, retryable, ScriptedSender } from '../helpers/scripted-sender.js';
+import { TestClock } from '../helpers/test-clock.js';
+
+const START = '2026-11-28T12:00:00.000Z';
+
+describe('drainOutbox against SQLite', () => {
+  let store: SqliteStore;
+  let clock: TestClock;
+
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+    clock = new TestClock(START);
+  });
+  afterEach(() => store.close());
+
+  async function queue(destination: string, ...titles: string[]): Promise<void> {
+    await store.recordItems(
+      titles.map((title) => ({
+        key: `${destination}:${title}`,
+        feedUrl: 'https://f.example/',
+        title,
+        link: null,
+        published: null,
+        disposition: 'processed' as const,
+        alerts: [{ destination, message: plainMessage(title) }],
+      })),
+      START,
+    );
+  }
+
+  function drain(...senders: Sender[]) {
+    return drainOutbox({ store, clock, log: silentLogger(), senders: new Map(senders.map((s) => [s.name, s])) });
+  }
+
+  it('sends in order and marks rows sent with the Discord message id', async () => {
+    await queue('main', 'first', 'second', 'third');
+    const sender = new ScriptedSender('main');
+    expect(await drain(sender)).toEqual({ sent: 3, retried: 0, rejected: 0 });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second', 'third']);
+    expect((await store.outbox()).map((row) => [row.status, row.discordMessageId])).toEqual([
+      ['sent', '1000'],
+      ['sent', '1001'],
+      ['sent', '1002'],
+    ]);
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0 });
+  });
+
+  it('on a retryable failure keeps the order: nothing later is sent before the failed row', async () => {
+    await queue('main', 'first', 'second');
+    const sender = new ScriptedSender('main', [retryable(503)]);
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 1, rejected: 0 });
+    expect(sender.attempts).toHaveLength(1);
+
+    // Not due yet: the whole destination waits.
+    clock.advance(1_000);
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0 });
+
+    clock.advance(backoffMs(0));
+    expect(await drain(sender)).toEqual({ sent: 2, retried: 0, rejected: 0 });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second']);
+  });
+
+  it('waits at least the retry_after Discord asked for', async () => {
+    await queue('main', 'only');
+    const sender = new ScriptedSender('main', [retryable(429, 120_000)]);
+    await drain(sender);
+    const [row] = await store.outbox();
+    expect(Date.parse(row!.nextAttemptAt) - Date.parse(START)).toBe(120_000);
+  });
+
+  it('suspends a destination that refuses credentials without losing its alerts', async () => {
+    await queue('dead', 'a', 'b');
+    await queue('live', 'c');
+    const dead = new ScriptedSender('dead', [permanent(404)]);
+    const live = new ScriptedSender('live');
+    expect(await drain(dead, live)).toEqual({ sent: 1, retried: 1, rejected: 0 });
+    const rows = await store.outbox();
+    expect(rows.map((row) => [row.destination, row.status])).toEqual([
+      ['dead', 'pending'],
+      ['dead', 'pending'],
+      ['live', 'sent'],
+    ]);
+    expect(Date.parse(rows[0]!.nextAttemptAt) - Date.parse(START)).toBe(SUSPEND_MS);
+    expect(dead.attempts).toHaveLength(1);
+  });
+
+  it('rejects a message Discord refuses as invalid and moves on', async () => {
+    await queue('main', 'bad', 'good');
+    const sender = new ScriptedSender('main', [permanent(400)]);
+    expect(await drain(sender)).toEqual({ sent: 1, retried: 0, rejected: 1 });
+    expect((await store.outbox()).map((row) => row.status)).toEqual(['rejected', 'sent']);
+  });
+
+  it('keeps rows for a destination that is no longer configured', async () => {
+    await queue('gone', 'x');
+    expect(await drain(new ScriptedSender('main'))).toEqual({ sent: 0, retried: 0, rejected: 0 });
+    expect((await store.outbox())[0]?.status).toBe('pending');
+  });
+});
+
+describe('classifyFailure', () => {
+  it.each([
+    [permanent(400), 'reject'],
+    [permanent(401), 'suspend'],
+    [permanent(403), 'suspend'],
+    [permanent(404), 'suspend'],
+    [retryable(500), 'retry'],
+    [new Error('socket hang up'), 'retry'],
+  ])('%s → %s', (error, action) => {
+    expect(classifyFailure(error, 0).action).toBe(action);
+  });
+
+  it('backs off exponentially with a cap', () => {
+    expect([0, 1, 2, 3].map((n) => backoffMs(n))).toEqual([5_000, 10_000, 20_000, 40_000]);
+    expect(backoffMs(30)).toBe(3_600_000);
+    expect(backoffMs(0, 90_000)).toBe(90_000);
+  });
+});
