@@ -1,0 +1,219 @@
+/** Command line: argv → one command → exit code. Output for people or pipes goes to stdout, logs to stderr. */
+import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { App, loadEffectiveConfig } from './app.js';
+import { analyzeArticle } from './attribution/analyze.js';
+import { extractLine } from './attribution/contract.js';
+import { renderExplanation } from './attribution/explain.js';
+import { configPath } from './config/env.js';
+import { formatProblem } from './config/load.js';
+import type { Article } from './extract/article.js';
+import { loadKnowledge } from './extract/knowledge.js';
+import { HttpFeedFetcher } from './ingest/fetch-feed.js';
+import { htmlToText } from './ingest/html-text.js';
+import { errorMessage } from './shared/errors.js';
+import { createLogger, type Logger } from './shared/logger.js';
+
+const USAGE = `Usage: attribot <command> [options]
+
+Commands:
+  run                      poll every feed now, then on schedule, until SIGINT/SIGTERM
+  once                     poll every feed once, deliver alerts, exit
+  check-config             validate the configuration and print what is wrong (file:line key: message)
+  extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
+  explain FILE|URL         show entities, claims, evidence and confidence for one article
+
+Options:
+  --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
+  --input FILE             input of extract
+  -h, --help               this text
+`;
+
+const USER_AGENT = 'attribot/0.1 (explain)';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    io.stderr.write(`attribot: ${errorMessage(error)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr).write(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const log = createLogger();
+  switch (command) {
+    case 'run':
+    case 'once':
+      return runWorker(command, values.config, io, log);
+    case 'check-config':
+      return checkConfig(values.config, io);
+    case 'extract':
+      if (!values.input) {
+        io.stderr.write('attribot extract: --input FILE is required\n');
+        return EXIT.usage;
+      }
+      return extract(values.input, io);
+    case 'explain':
+      if (rest.length !== 1) {
+        io.stderr.write('attribot explain: give one FILE or URL\n');
+        return EXIT.usage;
+      }
+      return explain(rest[0] as string, io);
+    default:
+      io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+function parseCliArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      input: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
+  const file = configPath(flag, io.env);
+  const result = await loadEffectiveConfig(file, io.env);
+  for (const warning of result.warnings) io.stdout.write(`warning: ${formatProblem(warning)}\n`);
+  for (const error of result.errors) io.stdout.write(`error: ${formatProblem(error)}\n`);
+  if (!result.effective) {
+    io.stdout.write(`${file}: ${result.errors.length} error(s)\n`);
+    return EXIT.failure;
+  }
+  const { config, destinations, dbPath } = result.effective;
+  io.stdout.write(
+    `${file}: OK — ${config.feeds.length} feed(s), destinations: ${destinations
+      .map((target) => `${target.name} (${target.type})`)
+      .join(', ')}, database: ${dbPath}\n`,
+  );
+  return EXIT.ok;
+}
+
+async function runWorker(command: 'run' | 'once', flag: string | undefined, io: Io, log: Logger): Promise<number> {
+  const file = configPath(flag, io.env);
+  const result = await loadEffectiveConfig(file, io.env);
+  for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'Config warning');
+  if (!result.effective) {
+    for (const error of result.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
+    io.stderr.write(`attribot: refusing to start with an invalid configuration (${file})\n`);
+    return EXIT.failure;
+  }
+  let app: App;
+  try {
+    app = new App(result.effective, { log, stdout: io.stdout });
+  } catch (error) {
+    io.stderr.write(`attribot: cannot start: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  }
+  log.info(
+    {
+      config: file,
+      feeds: result.effective.config.feeds.length,
+      destinations: result.effective.destinations.map((target) => `${target.name}:${target.type}`),
+      db: result.effective.dbPath,
+    },
+    command === 'run' ? 'attribot starting' : 'attribot polling once',
+  );
+  if (command === 'once') {
+    try {
+      await app.once();
+      return EXIT.ok;
+    } finally {
+      await app.stop();
+    }
+  }
+  app.start();
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, 'Shutting down after the current tick');
+      resolve();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await app.stop();
+  log.info('attribot stopped');
+  return EXIT.ok;
+}
+
+async function extract(input: string, io: Io): Promise<number> {
+  let stream: NodeJS.ReadableStream;
+  try {
+    // Opened first so an unreadable file is reported before any output.
+    const handle = await open(input, 'r');
+    stream = handle.createReadStream({ encoding: 'utf8' });
+  } catch (error) {
+    io.stderr.write(`attribot extract: cannot read ${input}: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  }
+  const knowledge = loadKnowledge();
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    const result = extractLine(line, knowledge);
+    io.stdout.write(`${result.output}\n`);
+    if (result.error) io.stderr.write(`attribot extract: line ${lineNumber}: ${result.error}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function readArticle(source: string): Promise<Article> {
+  if (/^https?:\/\//i.test(source)) {
+    const fetched = await new HttpFeedFetcher({ userAgent: USER_AGENT, timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024 })
+      .fetchFeed(source, {});
+    if (fetched.status !== 'ok') throw new Error(`GET ${source} answered 304`);
+    return { id: source, title: null, text: htmlToText(fetched.body), url: source };
+  }
+  const body = await readFile(source, 'utf8');
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{')) {
+    const value = JSON.parse(trimmed.split('\n')[0] ?? '') as Partial<Article>;
+    return { id: String(value.id ?? source), title: value.title ?? null, text: String(value.text ?? '') };
+  }
+  if (trimmed.startsWith('<')) return { id: source, title: null, text: htmlToText(body) };
+  return { id: source, title: null, text: body };
+}
+
+async function explain(source: string, io: Io): Promise<number> {
+  let article: Article;
+  try {
+    article = await readArticle(source);
+  } catch (error) {
+    io.stderr.write(`attribot explain: cannot read ${source}: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  }
+  io.stdout.write(`${renderExplanation(analyzeArticle(article, loadKnowledge()))}\n`);
+  return EXIT.ok;
+}
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`attribot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT.failure;
+  },
+);
