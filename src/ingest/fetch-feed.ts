@@ -1,0 +1,158 @@
+import { AppError } from '../shared/errors.js';
+import type { HttpErrorKind, HttpResponse, HttpResponseHead } from '../shared/http.js';
+import { HttpError, httpGet, isRetryableHttpFailure } from '../shared/http.js';
+import { decodeBody } from './decode.js';
+import type { FeedFetcher, FetchResult, FetchValidators } from './feed-item.js';
+
+export type FeedFetchErrorKind = HttpErrorKind | 'not-a-feed';
+
+/** Why one feed could not be fetched; the scheduler decides on retries from `kind` and `status`. */
+export class FeedFetchError extends AppError {
+  readonly kind: FeedFetchErrorKind;
+  readonly url: string;
+  declare readonly status?: number;
+  declare readonly retryAfterMs?: number;
+
+  constructor(
+    kind: FeedFetchErrorKind,
+    message: string,
+    details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    this.url = details.url;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+export interface HttpFeedFetcherOptions {
+  userAgent: string;
+  /** Deadline for the whole request, redirects and body included. */
+  timeoutMs?: number;
+  /** Cap on the decompressed body. */
+  maxBytes?: number;
+  maxRedirects?: number;
+  /** Injected for tests and for a future SSRF-guarded dispatcher. */
+  fetch?: typeof fetch;
+  /** Time source for Retry-After dates. */
+  now?: () => Date;
+}
+
+export const FEED_FETCH_DEFAULTS = {
+  timeoutMs: 20_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+} as const satisfies Partial<HttpFeedFetcherOptions>;
+
+const ACCEPT = [
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/rdf+xml',
+  'application/feed+json',
+  'application/xml;q=0.9',
+  'text/xml;q=0.9',
+  'application/json;q=0.8',
+  '*/*;q=0.5',
+].join(', ');
+
+/**
+ * Media types that can never hold a feed; refused before their body is downloaded.
+ * octet-stream is not among them: misconfigured servers send real feeds with it.
+ */
+const NOT_A_FEED_TYPE = /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-tar|msword)\b/i;
+
+/** Conditional GET of a feed document over HTTP(S), decoded to a string. */
+export class HttpFeedFetcher implements FeedFetcher {
+  readonly #options: HttpFeedFetcherOptions &
+    Required<Pick<HttpFeedFetcherOptions, keyof typeof FEED_FETCH_DEFAULTS>>;
+
+  constructor(options: HttpFeedFetcherOptions) {
+    this.#options = {
+      ...options,
+      timeoutMs: options.timeoutMs ?? FEED_FETCH_DEFAULTS.timeoutMs,
+      maxBytes: options.maxBytes ?? FEED_FETCH_DEFAULTS.maxBytes,
+      maxRedirects: options.maxRedirects ?? FEED_FETCH_DEFAULTS.maxRedirects,
+    };
+  }
+
+  async fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult> {
+    const options = this.#options;
+    let response: HttpResponse;
+    try {
+      response = await httpGet(url, {
+        headers: requestHeaders(options.userAgent, validators),
+        timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes,
+        maxRedirects: options.maxRedirects,
+        inspect: rejectNonFeedType,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+    } catch (error) {
+      throw toFeedFetchError(error);
+    }
+    if (response.status === 304) return { status: 'not-modified', url: response.url };
+
+    const contentType = response.headers.get('content-type') ?? undefined;
+    return {
+      status: 'ok',
+      url: response.url,
+      body: decodeBody(response.body, contentType),
+      validators: responseValidators(response.headers),
+      ...(contentType === undefined ? {} : { contentType }),
+    };
+  }
+}
+
+function requestHeaders(userAgent: string, validators: FetchValidators): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': userAgent,
+    accept: ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return headers;
+}
+
+/** Validators from this response only: a server that stops sending one has dropped it. */
+function responseValidators(headers: Headers): FetchValidators {
+  const etag = headers.get('etag');
+  const lastModified = headers.get('last-modified');
+  return {
+    ...(etag ? { etag } : {}),
+    ...(lastModified ? { lastModified } : {}),
+  };
+}
+
+function rejectNonFeedType(head: HttpResponseHead): void {
+  const contentType = head.headers.get('content-type') ?? '';
+  if (NOT_A_FEED_TYPE.test(contentType.trim())) {
+    throw new FeedFetchError('not-a-feed', `Response is ${contentType}, not a feed`, {
+      url: head.url,
+      status: head.status,
+    });
+  }
+}
+
+/** HttpError → FeedFetchError; anything else (a caller's abort, a bug) passes through unchanged. */
+function toFeedFetchError(error: unknown): unknown {
+  if (error instanceof HttpError) {
+    return new FeedFetchError(error.kind, error.message, {
+      url: error.url,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      cause: error.cause ?? error,
+    });
+  }
+  return error;
+}
+
+/** Whether a failed fetch is transient (network, timeout, 408/429/5xx) and worth an earlier retry. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof FeedFetchError || error instanceof HttpError) {
+    return isRetryableHttpFailure(error.kind, error.status);
+  }
+  return false;
+}

@@ -1,0 +1,302 @@
+/**
+ * Feed document (already decoded to a string) → items. Pure apart from rss-parser: the bytes were
+ * fetched and decoded elsewhere, so this never touches the network (parseString, never parseURL).
+ */
+
+import { load } from 'cheerio';
+import Parser from 'rss-parser';
+import { AppError } from '../shared/errors.js';
+import type { FeedItem } from './feed-item.js';
+import { htmlToText, inlineText } from './html-text.js';
+
+export interface ParsedFeed {
+  title: string | null;
+  /** The site the feed belongs to, absolute. */
+  link?: string;
+  items: FeedItem[];
+}
+
+export type FeedParseErrorKind = 'not-a-feed' | 'malformed';
+
+/** The document is not a feed (an HTML page, an error page) or is broken beyond repair. */
+export class FeedParseError extends AppError {
+  readonly kind: FeedParseErrorKind;
+  readonly feedUrl: string;
+
+  constructor(kind: FeedParseErrorKind, message: string, feedUrl: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.feedUrl = feedUrl;
+  }
+}
+
+/** Raw item fields as rss-parser hands them over; any of them may be a non-string for odd XML. */
+interface RawItem {
+  title?: unknown;
+  link?: unknown;
+  guid?: unknown;
+  id?: unknown;
+  'rdf:about'?: unknown;
+  guidElements?: unknown;
+  origLink?: unknown;
+  content?: unknown;
+  'content:encoded'?: unknown;
+  summary?: unknown;
+  contentSnippet?: unknown;
+  isoDate?: unknown;
+  pubDate?: unknown;
+  date?: unknown;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters; matching them is the point.
+const ILLEGAL_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+/** Unpaired UTF-16 surrogates, which no XML parser accepts. */
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const ATOM_DATE_ELEMENTS = new Set(['published', 'updated', 'atom:published', 'atom:updated']);
+
+export async function parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
+  const trimmed = document.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed.startsWith('{')) return parseJsonFeed(trimmed, feedUrl);
+
+  const xml = locateFeedXml(sanitizeXml(trimmed), feedUrl);
+  let output: Parser.Output<RawItem> & { title?: unknown; link?: unknown };
+  try {
+    output = await createParser().parseString(xml);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const kind = /not recognized/i.test(message) ? 'not-a-feed' : 'malformed';
+    throw new FeedParseError(kind, `Cannot parse feed: ${firstLine(message)}`, feedUrl, { cause: error });
+  }
+
+  const base = documentBase(xml, feedUrl);
+  const items = dedupe(output.items.map((raw) => toFeedItem(raw, base)));
+  const link = absoluteUrl(stringValue(output.link), base);
+  return { title: textOrNull(stringValue(output.title)), ...(link ? { link } : {}), items };
+}
+
+/**
+ * Repairs the faults real feeds ship with that a strict XML parser rejects: a bogus or misplaced
+ * prolog, HTML-only entities such as `&nbsp;`, bare ampersands and control characters.
+ */
+export function sanitizeXml(xml: string): string {
+  return (
+    xml
+      .replace(/^\uFEFF/, '')
+      .replace(ILLEGAL_XML_CHARS, '')
+      .replace(LONE_SURROGATES, '')
+      .trimStart()
+      // `<?phpxml ...?>` and friends; the encoding is moot once the text is decoded.
+      .replace(/^<\?\w*xml(?:\s[^>]*)?\?>/i, '<?xml version="1.0" encoding="UTF-8"?>')
+      .replace(
+        /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:(#\d+|#x[\da-fA-F]+|[A-Za-z][\w.-]*);)?/g,
+        (match: string, reference: string | undefined) => {
+          if (match.startsWith('<')) return match;
+          if (reference === undefined) return '&amp;';
+          if (reference.startsWith('#') || XML_ENTITIES.has(reference)) return match;
+          return htmlEntityAsNumeric(reference);
+        },
+      )
+  );
+}
+
+const entityCache = new Map<string, string>();
+
+/** `&nbsp;` → `&#160;`; unknown names become literal text (`&amp;name;`). */
+function htmlEntityAsNumeric(name: string): string {
+  const cached = entityCache.get(name);
+  if (cached !== undefined) return cached;
+  const decoded = load(`&${name};`, null, false).text();
+  const result =
+    decoded === `&${name};`
+      ? `&amp;${name};`
+      : [...decoded].map((char) => `&#${char.codePointAt(0) ?? 0};`).join('');
+  entityCache.set(name, result);
+  return result;
+}
+
+/** Name of the document's root element, skipping prolog, PIs, comments and doctype. */
+function rootElementName(xml: string): string | undefined {
+  const match =
+    /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
+      xml,
+    );
+  return match?.[1];
+}
+
+/**
+ * Returns the XML to hand to rss-parser, or throws not-a-feed for an HTML page. An Atom or RSS
+ * document wrapped in an XHTML page (it happens) is cut out and used.
+ */
+function locateFeedXml(xml: string, feedUrl: string): string {
+  const root = rootElementName(xml);
+  if (root === undefined) {
+    throw new FeedParseError('not-a-feed', 'Document has no XML root element', feedUrl);
+  }
+  if (root.toLowerCase() !== 'html') return xml;
+  const embedded = /<(feed|rss)[\s>][\s\S]*<\/\1\s*>/.exec(xml);
+  if (embedded) return embedded[0];
+  throw new FeedParseError('not-a-feed', 'Document is an HTML page, not a feed', feedUrl);
+}
+
+function createParser(): Parser<Record<string, unknown>, RawItem> {
+  return new Parser<Record<string, unknown>, RawItem>({
+    // RSS without a version attribute is almost always RSS 2.0.
+    defaultRSS: 2,
+    xml2js: {
+      trim: true,
+      // rss-parser calls toISOString() on Atom dates and would throw on an unparseable one.
+      valueProcessors: [
+        (value: string, name: string) =>
+          ATOM_DATE_ELEMENTS.has(name) && Number.isNaN(Date.parse(value)) ? '' : value,
+      ],
+    },
+    customFields: {
+      item: [
+        ['feedburner:origLink', 'origLink'],
+        ['guid', 'guidElements', { keepArray: true }],
+      ],
+    },
+  });
+}
+
+/** `xml:base` on the root element, resolved against the feed URL. */
+function documentBase(xml: string, feedUrl: string): string {
+  const root = /<(?:rss|feed|[\w-]+:RDF)\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/.exec(xml);
+  return (root?.[1] && absoluteUrl(root[1], feedUrl)) || feedUrl;
+}
+
+function toFeedItem(raw: RawItem, base: string): FeedItem {
+  const guidElement = firstGuidElement(raw.guidElements);
+  const guid =
+    textOrUndefined(guidElement?.value) ??
+    textOrUndefined(stringValue(raw.guid)) ??
+    textOrUndefined(stringValue(raw.id)) ??
+    textOrUndefined(stringValue(raw['rdf:about']));
+  // FeedBurner rewrites links to its redirector; origLink is the article itself.
+  let link = absoluteUrl(stringValue(raw.origLink), base) ?? absoluteUrl(stringValue(raw.link), base);
+  if (link === undefined && guidElement?.isPermaLink && guid && /^https?:\/\//i.test(guid)) {
+    link = absoluteUrl(guid, base);
+  }
+  const title = stringValue(raw.title);
+  const published = firstDate([raw.isoDate, raw.pubDate, raw.date]);
+  return {
+    ...(guid ? { guid } : {}),
+    ...(link ? { link } : {}),
+    title: title === undefined ? null : textOrNull(title),
+    text: htmlToText(longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet])),
+    ...(published ? { published } : {}),
+  };
+}
+
+/** The first `<guid>` element (some feeds repeat it) with its isPermaLink flag. */
+function firstGuidElement(
+  elements: unknown,
+): { value: string | undefined; isPermaLink: boolean } | undefined {
+  if (!Array.isArray(elements) || elements.length === 0) return undefined;
+  const first: unknown = elements[0];
+  const value = stringValue(first);
+  const attributes = isRecord(first) && isRecord(first.$) ? first.$ : {};
+  return { value, isPermaLink: attributes.isPermaLink !== 'false' };
+}
+
+function dedupe(items: FeedItem[]): FeedItem[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = item.guid ?? item.link;
+    if (id === undefined) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** Text of an XML node as xml2js gives it: a string, or an object whose `_` holds the text. */
+function stringValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isRecord(value) && typeof value._ === 'string') return value._;
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function textOrNull(value: string | undefined): string | null {
+  const text = value === undefined ? '' : inlineText(value);
+  return text === '' ? null : text;
+}
+
+function textOrUndefined(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  return text ? text : undefined;
+}
+
+function longest(values: unknown[]): string {
+  let best = '';
+  for (const value of values) {
+    if (typeof value === 'string' && value.length > best.length) best = value;
+  }
+  return best;
+}
+
+/** Absolute http(s) URL, or undefined for anything unusable. */
+function absoluteUrl(value: string | undefined, base: string): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  try {
+    const url = new URL(trimmed, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** First value that parses as a date, as ISO 8601 (V8 reads RFC 822 with 2-digit years, ISO, "2020/1/10"). */
+function firstDate(values: unknown[]): string | undefined {
+  for (const value of values) {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const time = Date.parse(value.trim());
+    if (!Number.isNaN(time)) return new Date(time).toISOString();
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? message;
+}
+
+/** JSON Feed 1.x (https://jsonfeed.org/version/1.1), mapped by hand: rss-parser does not read it. */
+function parseJsonFeed(document: string, feedUrl: string): ParsedFeed {
+  let data: unknown;
+  try {
+    data = JSON.parse(document);
+  } catch (error) {
+    throw new FeedParseError('malformed', 'Cannot parse JSON feed', feedUrl, { cause: error });
+  }
+  if (!isRecord(data) || typeof data.version !== 'string' || !data.version.includes('jsonfeed.org')) {
+    throw new FeedParseError('not-a-feed', 'JSON document is not a JSON Feed', feedUrl);
+  }
+  const rawItems = Array.isArray(data.items) ? data.items : [];
+  const items = dedupe(rawItems.filter(isRecord).map((raw) => jsonFeedItem(raw, feedUrl)));
+  const link = absoluteUrl(typeof data.home_page_url === 'string' ? data.home_page_url : undefined, feedUrl);
+  const title = typeof data.title === 'string' ? data.title : undefined;
+  return { title: textOrNull(title), ...(link ? { link } : {}), items };
+}
+
+function jsonFeedItem(raw: Record<string, unknown>, feedUrl: string): FeedItem {
+  const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const guid = textOrUndefined(asString(raw.id) ?? (typeof raw.id === 'number' ? String(raw.id) : undefined));
+  const link = absoluteUrl(asString(raw.url) ?? asString(raw.external_url), feedUrl);
+  const html = asString(raw.content_html);
+  const plain = asString(raw.content_text) ?? asString(raw.summary) ?? '';
+  const text = html !== undefined && html.length >= plain.length ? htmlToText(html) : plain.trim();
+  const published = firstDate([raw.date_published, raw.date_modified]);
+  return {
+    ...(guid ? { guid } : {}),
+    ...(link ? { link } : {}),
+    title: textOrNull(asString(raw.title)),
+    text,
+    ...(published ? { published } : {}),
+  };
+}

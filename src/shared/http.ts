@@ -1,0 +1,277 @@
+/**
+ * The one outbound HTTP wrapper: a single deadline over redirects and body, manual redirects
+ * (so every hop can be checked), a byte cap on the decompressed body, and errors classified into
+ * kinds callers can act on. Feed and page fetchers add their own headers and meaning on top.
+ */
+import { AppError } from './errors.js';
+
+export type HttpErrorKind =
+  | 'invalid-url'
+  | 'dns'
+  | 'connect'
+  | 'timeout'
+  | 'tls'
+  | 'http'
+  | 'too-large'
+  | 'too-many-redirects';
+
+export class HttpError extends AppError {
+  readonly kind: HttpErrorKind;
+  readonly url: string;
+  declare readonly status?: number;
+  declare readonly retryAfterMs?: number;
+
+  constructor(
+    kind: HttpErrorKind,
+    message: string,
+    details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    this.url = details.url;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** Status line and headers, shown to `inspect` before the body is read. */
+export interface HttpResponseHead {
+  url: string;
+  status: number;
+  headers: Headers;
+}
+
+export interface HttpResponse extends HttpResponseHead {
+  /** Decompressed body; empty for 304. */
+  body: Uint8Array;
+}
+
+export interface HttpGetOptions {
+  headers?: Record<string, string>;
+  /** Deadline for the whole exchange: every redirect hop and the body. */
+  timeoutMs: number;
+  /** Cap on the decompressed body. */
+  maxBytes: number;
+  maxRedirects: number;
+  /** Injected for tests and for a future SSRF-guarded dispatcher. */
+  fetch?: typeof fetch;
+  /** Called before every hop; throw to refuse a URL (SSRF guard seam). */
+  beforeRequest?: (url: URL) => void | Promise<void>;
+  /** Called once the final response's head is in, before its body is read; throw to stop. */
+  inspect?: (head: HttpResponseHead) => void;
+  /** Time source for Retry-After dates. */
+  now?: () => Date;
+  /** Caller cancellation (shutdown); reported as the abort reason, not as a timeout. */
+  signal?: AbortSignal;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GET with a deadline, manual redirects and a capped body. Resolves for 2xx and 304;
+ * every other outcome is an HttpError.
+ */
+export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpResponse> {
+  const fetchImpl = options.fetch ?? fetch;
+  const controller = new AbortController();
+  const deadline = new Error(`Deadline of ${options.timeoutMs} ms exceeded`);
+  const timer = setTimeout(() => controller.abort(deadline), options.timeoutMs);
+  const onCallerAbort = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) onCallerAbort();
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  let current = parseHttpUrl(url);
+  try {
+    for (let hop = 0; ; hop++) {
+      await options.beforeRequest?.(current);
+      let response: Response;
+      try {
+        response = await fetchImpl(current, {
+          method: 'GET',
+          headers: options.headers ?? {},
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch (error) {
+        throw networkError(error, current.href, controller.signal, deadline);
+      }
+      const location = response.headers.get('location');
+      if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+        await response.body?.cancel().catch(() => undefined);
+        if (hop >= options.maxRedirects) {
+          throw new HttpError('too-many-redirects', `More than ${options.maxRedirects} redirects`, {
+            url: current.href,
+            status: response.status,
+          });
+        }
+        current = parseHttpUrl(location, current);
+        continue;
+      }
+      const head = { url: current.href, status: response.status, headers: response.headers };
+      if (response.status === 304) {
+        await response.body?.cancel().catch(() => undefined);
+        return { ...head, body: new Uint8Array(0) };
+      }
+      if (response.status < 200 || response.status > 299) {
+        await response.body?.cancel().catch(() => undefined);
+        throw statusError(response, current.href, options.now?.() ?? new Date());
+      }
+      try {
+        options.inspect?.(head);
+      } catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
+      const body = await readCapped(response, options.maxBytes, current.href, controller, deadline);
+      return { ...head, body };
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+function parseHttpUrl(value: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch (error) {
+    throw new HttpError('invalid-url', `Invalid URL: ${value}`, { url: value, cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HttpError('invalid-url', `Unsupported URL scheme ${url.protocol}`, { url: url.href });
+  }
+  return url;
+}
+
+/** Reads the (already decompressed) body stream, stopping as soon as it passes maxBytes. */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  url: string,
+  controller: AbortController,
+  deadline: Error,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  // Content-Length counts compressed bytes, which only ever grow once decompressed.
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort();
+    throw tooLarge(url, maxBytes);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        controller.abort();
+        throw tooLarge(url, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw networkError(error, url, controller.signal, deadline);
+  } finally {
+    reader.releaseLock();
+  }
+  return concat(chunks, total);
+}
+
+function tooLarge(url: string, maxBytes: number): HttpError {
+  return new HttpError('too-large', `Body exceeds ${maxBytes} bytes`, { url });
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function statusError(response: Response, url: string, now: Date): HttpError {
+  const retryAfter =
+    response.status === 429 || response.status === 503
+      ? parseRetryAfter(response.headers.get('retry-after'), now)
+      : undefined;
+  return new HttpError('http', `HTTP ${response.status} ${response.statusText}`.trim(), {
+    url,
+    status: response.status,
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+  });
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined if unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month; V8 would read "-5" as a year.
+  if (!/[a-z]/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now.getTime());
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/**
+ * Classifies what fetch threw (undici wraps the socket error in `cause`) into a kind.
+ * A caller's own abort is handed back unchanged: it is not a failure of the URL.
+ */
+function networkError(error: unknown, url: string, signal: AbortSignal, deadline: Error): unknown {
+  if (signal.aborted) {
+    if (signal.reason !== deadline) return signal.reason;
+    return new HttpError('timeout', deadline.message, { url, cause: error });
+  }
+  const codes = errorCodes(error);
+  const has = (test: (code: string) => boolean): boolean => codes.some(test);
+  let kind: HttpErrorKind = 'connect';
+  if (has((code) => DNS_CODES.has(code))) kind = 'dns';
+  else if (has((code) => TIMEOUT_CODES.has(code))) kind = 'timeout';
+  else if (has((code) => TLS_CODE.test(code))) kind = 'tls';
+  const detail = codes[0] ?? (error instanceof Error ? error.message : String(error));
+  return new HttpError(kind, `Request failed (${kind}): ${detail}`, { url, cause: error });
+}
+
+/** Every `code` along the cause chain, including inside AggregateErrors (happy eyeballs). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const queue: unknown[] = [error];
+  for (let depth = 0; queue.length > 0 && depth < 20; depth++) {
+    const next = queue.shift();
+    if (typeof next !== 'object' || next === null) continue;
+    const record = next as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof record.code === 'string') codes.push(record.code);
+    if (record.cause !== undefined) queue.push(record.cause);
+    if (Array.isArray(record.errors)) queue.push(...record.errors);
+  }
+  return codes;
+}
+
+/** Transient failures worth an earlier retry; 4xx other than 408/429 and caps are not. */
+export function isRetryableHttpFailure(kind: string, status?: number): boolean {
+  switch (kind) {
+    case 'dns':
+    case 'connect':
+    case 'timeout':
+      return true;
+    case 'http':
+      return status === undefined || status === 408 || status === 429 || status >= 500;
+    default:
+      return false;
+  }
+}
