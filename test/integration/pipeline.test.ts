@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Attribution } from '../../src/attribution/attribution.js';
+import type { Article } from '../../src/extract/article.js';
+import type { FeedFetcher, FetchResult, FetchValidators } from '../../src/ingest/feed-item.js';
+import { pollFeed, pollFeeds, type PipelineDeps } from '../../src/pipeline.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { TestClock } from '../helpers/test-clock.js';
+
+const NOW = '2026-11-28T12:00:00.000Z';
+const FEED = { url: 'https://desk.example/feed.xml', name: 'Desk' };
+
+function rss(items: Array<{ title: string; link: string; date?: string }>): string {
+  const body = items
+    .map(
+      (item) =>
+        `<item><title>${item.title}</title><link>${item.link}</link>${item.date ? `<pubDate>${item.date}</pubDate>` : ''}<description>${item.title} text</description></item>`,
+    )
+    .join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title><link>https://desk.example/</link>${body}</channel></rss>`;
+}
+
+/** Answers scripted fetch results in turn and records the validators it was given. */
+class FakeFetcher implements FeedFetcher {
+  readonly calls: FetchValidators[] = [];
+  constructor(private readonly answers: Array<FetchResult | Error>) {}
+  async fetchFeed(url: string, validators: FetchValidators): Promise<FetchResult> {
+    this.calls.push(validators);
+    const answer = this.answers.shift();
+    if (!answer) throw new Error(`unexpected fetch of ${url}`);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+function ok(body: string, etag?: string): FetchResult {
+  return { status: 'ok', url: FEED.url, body, validators: etag ? { etag } : {} };
+}
+
+function verdict(article: Article): Attribution {
+  const isAttribution = /blames/i.test(article.title ?? '');
+  return {
+    id: article.id,
+    is_attribution: isAttribution,
+    actors: [],
+    attributed_countries: isAttribution ? ['Russia'] : [],
+    attributing_parties: isAttribution ? ['United Kingdom'] : [],
+    products: [],
+    cves: [],
+    confidence: isAttribution ? 0.9 : 0,
+    confidence_reason: 'test',
+    evidence: isAttribution ? [`${article.title}.`] : [],
+  };
+}
+
+describe('pollFeed', () => {
+  let store: SqliteStore;
+  let clock: TestClock;
+  const analyzed: string[] = [];
+
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+    clock = new TestClock(NOW);
+    analyzed.length = 0;
+  });
+  afterEach(() => store.close());
+
+  function deps(fetcher: FeedFetcher, analyze = (article: Article) => verdict(article)): PipelineDeps {
+    return {
+      store,
+      fetcher,
+      clock,
+      log: silentLogger(),
+      analyze: (article) => {
+        analyzed.push(article.title ?? '');
+        return analyze(article);
+      },
+      destinations: ['default', 'audit'],
+    };
+  }
+  const settings = { firstSightWindowMs: 86_400_000, minConfidence: 0 };
+
+  it('seeds the backlog on first sight, analyses recent items, queues alerts oldest first', async () => {
+    const body = rss([
+      { title: 'UK blames Russia for second hack', link: 'https://desk.example/b', date: 'Sat, 28 Nov 2026 11:00:00 GMT' },
+      { title: 'Quarterly earnings beat', link: 'https://desk.example/e', date: 'Sat, 28 Nov 2026 10:30:00 GMT' },
+      { title: 'UK blames Russia for first hack', link: 'https://desk.example/a', date: 'Sat, 28 Nov 2026 10:00:00 GMT' },
+      { title: 'UK blames Russia for old hack', link: 'https://desk.example/old', date: 'Tue, 24 Nov 2026 10:00:00 GMT' },
+      { title: 'Undated item', link: 'https://desk.example/undated' },
+    ]);
+    const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok(body, '"v1"')])), settings);
+
+    expect(outcome).toEqual({ feedUrl: FEED.url, status: 'ok', items: 5, newItems: 3, seeded: 2, alerts: 2 });
+    expect(analyzed).toEqual(['UK blames Russia for first hack', 'Quarterly earnings beat', 'UK blames Russia for second hack']);
+    const rows = await store.outbox();
+    expect(rows.map((row) => [row.destination, row.message.embeds[0]?.url])).toEqual([
+      ['default', 'https://desk.example/a'],
+      ['audit', 'https://desk.example/a'],
+      ['default', 'https://desk.example/b'],
+      ['audit', 'https://desk.example/b'],
+    ]);
+    const state = await store.getFeedState(FEED.url);
+    expect(state).toMatchObject({ etag: '"v1"', initializedAt: NOW, consecutiveFailures: 0, lastError: null });
+  });
+
+  it('after first sight, an old-dated new item is still processed', async () => {
+    const fetcher = new FakeFetcher([
+      ok(rss([{ title: 'Earnings', link: 'https://desk.example/e', date: 'Sat, 28 Nov 2026 10:30:00 GMT' }])),
+      ok(
+        rss([
+          { title: 'UK blames Russia late', link: 'https://desk.example/late', date: 'Tue, 24 Nov 2026 10:00:00 GMT' },
+          { title: 'Earnings', link: 'https://desk.example/e', date: 'Sat, 28 Nov 2026 10:30:00 GMT' },
+        ]),
+      ),
+    ]);
+    await pollFeed(FEED, deps(fetcher), settings);
+    clock.advance(600_000);
+    const second = await pollFeed(FEED, deps(fetcher), settings);
+    expect(second).toMatchObject({ newItems: 1, seeded: 0, alerts: 1 });
+    expect(analyzed).toEqual(['Earnings', 'UK blames Russia late']);
+  });
+
+  it('sends the stored validators and treats 304 as success with nothing new', async () => {
+    const fetcher = new FakeFetcher([ok(rss([]), '"v1"'), { status: 'not-modified', url: FEED.url }]);
+    await pollFeed(FEED, deps(fetcher), settings);
+    const outcome = await pollFeed(FEED, deps(fetcher), settings);
+    expect(outcome.status).toBe('not-modified');
+    expect(fetcher.calls).toEqual([{}, { etag: '"v1"' }]);
+    expect((await store.getFeedState(FEED.url))?.etag).toBe('"v1"');
+  });
+
+  it('records a failure on the feed state and keeps validators and the seen set', async () => {
+    const fetcher = new FakeFetcher([ok(rss([]), '"v1"'), new Error('connect ECONNREFUSED'), new Error('HTTP 503')]);
+    await pollFeed(FEED, deps(fetcher), settings);
+    await pollFeed(FEED, deps(fetcher), settings);
+    const outcome = await pollFeed(FEED, deps(fetcher), settings);
+    expect(outcome).toMatchObject({ status: 'failed', error: 'HTTP 503' });
+    expect(await store.getFeedState(FEED.url)).toMatchObject({
+      etag: '"v1"',
+      consecutiveFailures: 2,
+      lastError: 'HTTP 503',
+      initializedAt: NOW,
+    });
+  });
+
+  it('reports a malformed document as a failed poll without recording anything', async () => {
+    const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok('<html><body>Just a moment...</body></html>')])), settings);
+    expect(outcome.status).toBe('failed');
+    expect((await store.getFeedState(FEED.url))?.initializedAt).toBeNull();
+  });
+
+  it('leaves an item whose analysis throws unrecorded, and records the others', async () => {
+    const body = rss([
+      { title: 'UK blames Russia ok', link: 'https://desk.example/ok', date: 'Sat, 28 Nov 2026 11:00:00 GMT' },
+      { title: 'poison', link: 'https://desk.example/poison', date: 'Sat, 28 Nov 2026 11:30:00 GMT' },
+    ]);
+    const analyze = (article: Article) => {
+      if (article.title === 'poison') throw new Error('analyser bug');
+      return verdict(article);
+    };
+    const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok(body)]), analyze), settings);
+    expect(outcome).toMatchObject({ status: 'ok', newItems: 1, alerts: 1 });
+    const keys = await store.unseenKeys(['link:https://desk.example/ok', 'link:https://desk.example/poison']);
+    expect([...keys].some((key) => key.includes('poison'))).toBe(true);
+    expect([...keys].some((key) => key.includes('/ok'))).toBe(false);
+  });
+
+  it('polls many feeds with bounded concurrency and isolates failures', async () => {
+    const feeds = [1, 2, 3, 4, 5].map((n) => ({ url: `https://f${n}.example/rss` }));
+    let inFlight = 0;
+    let peak = 0;
+    const fetcher: FeedFetcher = {
+      async fetchFeed(url) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight--;
+        if (url.includes('f3')) throw new Error('boom');
+        return { status: 'ok', url, body: rss([]), validators: {} };
+      },
+    };
+    const outcomes = await pollFeeds(feeds, deps(fetcher), settings, 2);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok', 'failed', 'ok', 'ok']);
+    expect(peak).toBe(2);
+  });
+});
