@@ -4,7 +4,13 @@ import type { Logger } from '../shared/logger.js';
 import { errorMessage } from '../shared/errors.js';
 import type { FeedState } from '../store/store.js';
 
-/** Feeds whose interval has elapsed since their last poll (never-polled feeds are always due). Pure. */
+/** A feed due a few seconds after a tick is polled in that tick rather than a whole tick later. */
+const SLACK_MS = 5_000;
+
+/**
+ * Feeds due now: never polled, or past the next-poll time their last poll set (interval, adaptive
+ * rhythm, backoff or Retry-After), else past their interval. Pure.
+ */
 export function dueFeeds(
   feeds: readonly Feed[],
   states: ReadonlyMap<string, FeedState | null>,
@@ -12,11 +18,11 @@ export function dueFeeds(
   defaultIntervalMs: number,
 ): Feed[] {
   return feeds.filter((feed) => {
-    const lastPolled = states.get(feed.url)?.lastPolledAt;
-    if (!lastPolled) return true;
+    const state = states.get(feed.url);
+    if (state?.nextPollAt) return Date.parse(state.nextPollAt) - SLACK_MS <= now.getTime();
+    if (!state?.lastPolledAt) return true;
     const interval = feed.interval ?? defaultIntervalMs;
-    // A small slack so a feed due a second after a tick is not pushed a whole tick later.
-    return now.getTime() - Date.parse(lastPolled) >= interval - 5_000;
+    return now.getTime() - Date.parse(state.lastPolledAt) >= interval - SLACK_MS;
   });
 }
 

@@ -12,9 +12,19 @@ export interface FeedState {
   consecutiveFailures: number;
   /** ISO time the feed's backlog was first recorded; null until the first successful poll. */
   initializedAt: string | null;
+  /** When the feed is due again (interval, backoff or Retry-After); null means now. */
+  nextPollAt: string | null;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  /** Newest publication times seen, oldest first: the feed's rhythm. */
+  publishTimes: string[];
+  lastNewItemAt: string | null;
+  /** Set while a silence notice stands, so admins hear it once. */
+  silenceReportedAt: string | null;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'rejected';
+export type OutboxKind = 'alert' | 'notice';
 
 export interface OutboxInsert {
   destination: string;
@@ -23,7 +33,9 @@ export interface OutboxInsert {
 
 export interface OutboxRow extends OutboxInsert {
   id: number;
-  itemKey: string;
+  kind: OutboxKind;
+  /** The feed item behind an alert; null for admin notices. */
+  itemKey: string | null;
   status: OutboxStatus;
   attempts: number;
   /** ISO time before which the row is not retried. */
@@ -41,8 +53,11 @@ export interface ItemRecord {
   title: string | null;
   link: string | null;
   published: string | null;
-  /** 'processed' was analysed; 'seeded' was recorded without analysis (backlog on first sight). */
-  disposition: 'processed' | 'seeded';
+  /**
+   * 'processed' was analysed; 'seeded' was recorded without analysis (backlog on first sight);
+   * 'quarantined' was recorded without analysis because the feed's ids churned.
+   */
+  disposition: 'processed' | 'seeded' | 'quarantined';
   alerts: OutboxInsert[];
 }
 
@@ -56,6 +71,8 @@ export interface Store {
   /** The subset of `keys` never recorded. */
   unseenKeys(keys: readonly string[]): Promise<Set<string>>;
   recordItems(items: readonly ItemRecord[], at: string): Promise<void>;
+  /** Queues admin notices (no feed item behind them). */
+  enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void>;
   /** Pending rows, due or not, oldest first (order per destination is the delivery order). */
   pendingOutbox(limit: number): Promise<OutboxRow[]>;
   /** Earliest `nextAttemptAt` among pending rows, or null when none is pending. */
@@ -76,5 +93,11 @@ export function emptyFeedState(feedUrl: string): FeedState {
     lastError: null,
     consecutiveFailures: 0,
     initializedAt: null,
+    nextPollAt: null,
+    disabledAt: null,
+    disabledReason: null,
+    publishTimes: [],
+    lastNewItemAt: null,
+    silenceReportedAt: null,
   };
 }

@@ -9,7 +9,13 @@ export const MIGRATIONS: readonly string[] = [
     last_success_at TEXT,
     last_error TEXT,
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
-    initialized_at TEXT
+    initialized_at TEXT,
+    next_poll_at TEXT,
+    disabled_at TEXT,
+    disabled_reason TEXT,
+    publish_times TEXT NOT NULL DEFAULT '[]',
+    last_new_item_at TEXT,
+    silence_reported_at TEXT
   );
   CREATE TABLE seen_items (
     item_key TEXT PRIMARY KEY,
@@ -17,12 +23,13 @@ export const MIGRATIONS: readonly string[] = [
     title TEXT,
     link TEXT,
     published TEXT,
-    disposition TEXT NOT NULL CHECK (disposition IN ('processed', 'seeded')),
+    disposition TEXT NOT NULL CHECK (disposition IN ('processed', 'seeded', 'quarantined')),
     seen_at TEXT NOT NULL
   );
   CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    item_key TEXT NOT NULL REFERENCES seen_items(item_key),
+    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'notice')),
+    item_key TEXT REFERENCES seen_items(item_key),
     destination TEXT NOT NULL,
     message TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected')),

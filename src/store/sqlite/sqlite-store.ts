@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../../shared/errors.js';
 import type { OutgoingMessage } from '../../deliver/message.js';
-import type { FeedState, ItemRecord, OutboxRow, OutboxStatus, Store } from '../store.js';
+import { AppError } from '../../shared/errors.js';
+import type { FeedState, ItemRecord, OutboxInsert, OutboxKind, OutboxRow, OutboxStatus, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface FeedStateRow {
@@ -15,11 +15,18 @@ interface FeedStateRow {
   last_error: string | null;
   consecutive_failures: number;
   initialized_at: string | null;
+  next_poll_at: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  publish_times: string;
+  last_new_item_at: string | null;
+  silence_reported_at: string | null;
 }
 
 interface OutboxDbRow {
   id: number;
-  item_key: string;
+  kind: OutboxKind;
+  item_key: string | null;
   destination: string;
   message: string;
   status: OutboxStatus;
@@ -34,6 +41,7 @@ interface OutboxDbRow {
 function toOutboxRow(row: OutboxDbRow): OutboxRow {
   return {
     id: row.id,
+    kind: row.kind,
     itemKey: row.item_key,
     destination: row.destination,
     message: JSON.parse(row.message) as OutgoingMessage,
@@ -94,6 +102,12 @@ export class SqliteStore implements Store {
       lastError: row.last_error,
       consecutiveFailures: row.consecutive_failures,
       initializedAt: row.initialized_at,
+      nextPollAt: row.next_poll_at,
+      disabledAt: row.disabled_at,
+      disabledReason: row.disabled_reason,
+      publishTimes: JSON.parse(row.publish_times) as string[],
+      lastNewItemAt: row.last_new_item_at,
+      silenceReportedAt: row.silence_reported_at,
     };
   }
 
@@ -101,15 +115,19 @@ export class SqliteStore implements Store {
     this.#db
       .prepare(
         `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
-           consecutive_failures, initialized_at)
+           consecutive_failures, initialized_at, next_poll_at, disabled_at, disabled_reason, publish_times,
+           last_new_item_at, silence_reported_at)
          VALUES (@feedUrl, @etag, @lastModified, @lastPolledAt, @lastSuccessAt, @lastError, @consecutiveFailures,
-           @initializedAt)
+           @initializedAt, @nextPollAt, @disabledAt, @disabledReason, @publishTimes, @lastNewItemAt, @silenceReportedAt)
          ON CONFLICT (feed_url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
            last_polled_at = excluded.last_polled_at, last_success_at = excluded.last_success_at,
            last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
-           initialized_at = excluded.initialized_at`,
+           initialized_at = excluded.initialized_at, next_poll_at = excluded.next_poll_at,
+           disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
+           publish_times = excluded.publish_times, last_new_item_at = excluded.last_new_item_at,
+           silence_reported_at = excluded.silence_reported_at`,
       )
-      .run(state);
+      .run({ ...state, publishTimes: JSON.stringify(state.publishTimes) });
   }
 
   async unseenKeys(keys: readonly string[]): Promise<Set<string>> {
@@ -125,17 +143,35 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
     );
     const insertAlert = this.#db.prepare(
-      `INSERT INTO outbox (item_key, destination, message, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (kind, item_key, destination, message, next_attempt_at, created_at)
+       VALUES ('alert', ?, ?, ?, ?, ?)`,
     );
     this.#db.transaction(() => {
       for (const item of items) {
-        const inserted = insertItem.run(item.key, item.feedUrl, item.title, item.link, item.published, item.disposition, at);
+        const inserted = insertItem.run(
+          item.key,
+          item.feedUrl,
+          item.title,
+          item.link,
+          item.published,
+          item.disposition,
+          at,
+        );
         // An item another feed recorded first already produced its alerts.
         if (inserted.changes === 0) continue;
         for (const alert of item.alerts) {
           insertAlert.run(item.key, alert.destination, JSON.stringify(alert.message), at, at);
         }
       }
+    })();
+  }
+
+  async enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void> {
+    const insert = this.#db.prepare(
+      `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('notice', ?, ?, ?, ?)`,
+    );
+    this.#db.transaction(() => {
+      for (const notice of notices) insert.run(notice.destination, JSON.stringify(notice.message), at, at);
     })();
   }
 
