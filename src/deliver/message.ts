@@ -26,4 +26,10 @@ export interface OutgoingMessage {
   embeds: Embed[];
   /** Always present: text from articles must never ping. */
   allowed_mentions: AllowedMentions;
+  /**
+   * Idempotency key for bot sends (at most 25 characters): for a few minutes Discord answers a repeat
+   * with the first message instead of posting again. Best set from the outbox row; when absent the
+   * bot sender derives one from the content. Webhooks have no nonce and ignore it.
+   */
+  nonce?: string;
 }

@@ -1,0 +1,81 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formatAlert } from '../../../src/alerts/format.js';
+import { ConsoleSender, markdownToText, renderMessageText } from '../../../src/deliver/console-sender.js';
+import type { OutgoingMessage } from '../../../src/deliver/message.js';
+import { DeliveryError } from '../../../src/deliver/sender.js';
+
+function capture(): { out: PassThrough; text: () => string } {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  return { out, text: () => chunks.join('') };
+}
+
+const message = formatAlert({
+  attribution: {
+    id: 'a1',
+    is_attribution: true,
+    actors: [{ name: 'Sandworm', aliases: ['APT44', 'Seashell Blizzard'], country: 'Russia', stated: true }],
+    attributed_countries: ['Russia'],
+    attributing_parties: ['United Kingdom', 'NCSC'],
+    products: ['Viasat KA-SAT'],
+    cves: ['CVE-2022-0001'],
+    confidence: 0.85,
+    confidence_reason: 'government attribution',
+    evidence: ['The NCSC said Russia\'s GRU was "almost certainly" behind the *KA-SAT* attack [1].'],
+  },
+  articleTitle: 'UK blames Russia for Viasat hack @everyone',
+  articleUrl: 'https://www.example.org/viasat',
+  sourceName: 'The Record',
+  published: '2022-05-10',
+});
+
+describe('ConsoleSender', () => {
+  it('writes a readable block and returns no message id', async () => {
+    const { out, text } = capture();
+    const sender = new ConsoleSender({ name: 'stdout', out });
+    expect(sender.name).toBe('stdout');
+    await expect(sender.send(message)).resolves.toEqual({});
+    const printed = text();
+    expect(printed).toContain('== Russia (Sandworm) blamed for Viasat KA-SAT compromise ==');
+    expect(printed).toContain('https://www.example.org/viasat');
+    expect(printed).toContain(
+      '> “The NCSC said Russia\'s GRU was "almost certainly" behind the *KA-SAT* attack [1].”',
+    );
+    expect(printed).toMatch(/Actor: +Sandworm \(APT44, Seashell Blizzard\) · Russia\n/);
+    expect(printed).toMatch(/CVEs: +CVE-2022-0001 <https:\/\/www\.cve\.org\/CVERecord\?id=CVE-2022-0001>\n/);
+    expect(printed).toContain('“UK blames Russia for Viasat hack @everyone”');
+    expect(printed).not.toMatch(/[\u200b\\]/);
+  });
+
+  it('refuses terminal escape sequences in what it prints', () => {
+    const hostile: OutgoingMessage = {
+      embeds: [{ title: 'a\u001b[2Jb', fields: [{ name: 'x\u009b', value: 'line1\nline2\u0007' }] }],
+      allowed_mentions: { parse: [] },
+    };
+    const printed = renderMessageText(hostile);
+    expect(printed.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect(printed).toContain('line1\n');
+  });
+
+  it('reports a failed write as a retryable DeliveryError', async () => {
+    const broken = new Writable({ write: (_chunk, _encoding, done) => done(new Error('EPIPE')) });
+    broken.on('error', () => {});
+    const error = await new ConsoleSender({ out: broken }).send(message).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ kind: 'retryable' });
+  });
+});
+
+describe('markdownToText', () => {
+  it.each([
+    ['\\*\\*not bold\\*\\*', '**not bold**'],
+    ['**bold**', 'bold'],
+    ['[label](https://x.example/a)', 'label <https://x.example/a>'],
+    ['\\[label\\]\\(https:\u200b//x\\)', '[label](https://x)'],
+    ['@\u200beveryone', '@everyone'],
+  ])('%j → %j', (markdown, text) => {
+    expect(markdownToText(markdown)).toBe(text);
+  });
+});
