@@ -10,7 +10,7 @@ import type { Sender } from './deliver/sender.js';
 import { loadKnowledge } from './extract/knowledge.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
-import { pollFeeds, type FeedOutcome, type PipelineDeps, type PipelineSettings } from './pipeline.js';
+import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -42,6 +42,9 @@ export interface CycleSummary {
   delivery: DrainSummary;
 }
 
+/** The destination that receives admin notices instead of alerts. */
+export const ADMIN = 'admin';
+
 /** How long `once` waits for retries that are due soon (429 retry_after, short backoff). */
 const ONCE_RETRY_BUDGET_MS = 30_000;
 
@@ -50,7 +53,6 @@ export class App {
   readonly #store: Store;
   readonly #senders: Map<string, Sender>;
   readonly #deps: PipelineDeps;
-  readonly #settings: PipelineSettings;
   readonly #log: Logger;
   readonly #clock: Clock;
   #scheduler: Scheduler | null = null;
@@ -85,16 +87,16 @@ export class App {
       clock: this.#clock,
       log: this.#log,
       analyze: (article) => analyzeArticle(article, knowledge).attribution,
-      destinations: effective.destinations.map((target) => target.name),
+      destinations: effective.destinations.filter((target) => target.name !== ADMIN).map((target) => target.name),
+      noticeDestinations: effective.destinations.filter((target) => target.name === ADMIN).map((target) => target.name),
     };
-    this.#settings = { firstSightWindowMs: settings.firstSightWindow, minConfidence: settings.minConfidence };
   }
 
   /** Polls the given feeds (all by default), then delivers what is due. */
   async cycle(feeds = this.effective.config.feeds): Promise<CycleSummary> {
-    const outcomes = await pollFeeds(feeds, this.#deps, this.#settings, this.effective.config.settings.concurrency);
+    const outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
     const delivery = await this.deliver();
-    const total = (key: 'items' | 'newItems' | 'seeded' | 'alerts'): number =>
+    const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'alerts'): number =>
       outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
     this.#log.info(
       {
@@ -104,6 +106,8 @@ export class App {
         items: total('items'),
         newItems: total('newItems'),
         seeded: total('seeded'),
+        quarantined: total('quarantined'),
+        notices: outcomes.reduce((sum, outcome) => sum + outcome.notices.length, 0),
         alerts: total('alerts'),
         ...delivery,
       },

@@ -1,17 +1,30 @@
 /**
  * One poll of one feed, from HTTP to the outbox: fetch → parse → new? → article → extract/attribute →
- * alert → (one transaction) seen + outbox. The only module that imports every stage.
+ * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
+ * The only module that imports every stage.
  */
 import type { Alert } from './alerts/alert.js';
 import { formatAlert } from './alerts/format.js';
+import { formatNotice, type Notice } from './alerts/notice.js';
 import type { Attribution } from './attribution/attribution.js';
-import type { Feed } from './config/schema.js';
+import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
-import type { FeedFetcher, FeedItem } from './ingest/feed-item.js';
+import {
+  failureVerdict,
+  isGuidChurn,
+  isSilent,
+  looksLikeChallengePage,
+  rememberPublishTimes,
+  successInterval,
+  withJitter,
+  type FailureInfo,
+  type PollPolicy,
+} from './ingest/feed-health.js';
+import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
 import { itemKey } from './ingest/item-key.js';
 import { parseFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
-import { errorMessage } from './shared/errors.js';
+import { AppError, errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import { emptyFeedState, type FeedState, type ItemRecord, type Store } from './store/store.js';
 
@@ -21,13 +34,11 @@ export interface PipelineDeps {
   clock: Clock;
   log: Logger;
   analyze: (article: Article) => Attribution;
-  /** Names of the destinations every alert goes to. */
+  /** Destinations every alert goes to. */
   destinations: readonly string[];
-}
-
-export interface PipelineSettings {
-  firstSightWindowMs: number;
-  minConfidence: number;
+  /** Destinations admin notices go to (the one named `admin`, when configured). */
+  noticeDestinations: readonly string[];
+  random?: () => number;
 }
 
 export interface FeedOutcome {
@@ -36,12 +47,32 @@ export interface FeedOutcome {
   items: number;
   newItems: number;
   seeded: number;
+  quarantined: number;
   alerts: number;
+  notices: Notice[];
   error?: string;
+}
+
+/** The document was fetched but is a challenge/block page rather than a feed. */
+class ChallengePageError extends AppError {
+  readonly kind = 'challenge';
 }
 
 export function feedName(feed: Feed): string {
   return feed.name ?? new URL(feed.url).host;
+}
+
+export function pollPolicy(feed: Feed, settings: Settings): PollPolicy {
+  return {
+    baseIntervalMs: feed.interval ?? settings.interval,
+    minIntervalMs: settings.minInterval,
+    maxIntervalMs: Math.max(settings.maxInterval, feed.interval ?? 0),
+    // An interval set on the feed itself is the admin's explicit choice.
+    adaptive: settings.adaptive && feed.interval === undefined,
+    jitter: settings.jitter,
+    maxBackoffMs: settings.maxBackoff,
+    disableAfterFailures: settings.disableAfterFailures,
+  };
 }
 
 /** Oldest first, so alerts are queued (and delivered) in publication order; undated items keep feed order reversed. */
@@ -71,37 +102,93 @@ export function toArticle(key: string, item: FeedItem): Article {
   return article;
 }
 
-export function shouldAlert(attribution: Attribution, settings: PipelineSettings): boolean {
+export function shouldAlert(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
   return attribution.is_attribution && attribution.confidence >= settings.minConfidence;
 }
 
-export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: PipelineSettings): Promise<FeedOutcome> {
-  const { store, fetcher, clock, log } = deps;
-  const previous = (await store.getFeedState(feed.url)) ?? emptyFeedState(feed.url);
-  const startedAt = clock.now().toISOString();
-  const outcome: FeedOutcome = { feedUrl: feed.url, status: 'ok', items: 0, newItems: 0, seeded: 0, alerts: 0 };
+function failureInfo(error: unknown): FailureInfo {
+  if (typeof error !== 'object' || error === null) return { kind: 'unknown' };
+  const { kind, status, retryAfterMs } = error as { kind?: unknown; status?: unknown; retryAfterMs?: unknown };
+  return {
+    kind: typeof kind === 'string' ? kind : 'unknown',
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+  };
+}
 
+function later(now: Date, ms: number): string {
+  return new Date(now.getTime() + ms).toISOString();
+}
+
+export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Settings): Promise<FeedOutcome> {
+  const { store, fetcher, clock } = deps;
+  const previous = (await store.getFeedState(feed.url)) ?? emptyFeedState(feed.url);
+  const policy = pollPolicy(feed, settings);
+  const random = deps.random ?? Math.random;
+  const startedAt = clock.now();
+  const outcome: FeedOutcome = {
+    feedUrl: feed.url,
+    status: 'ok',
+    items: 0,
+    newItems: 0,
+    seeded: 0,
+    quarantined: 0,
+    alerts: 0,
+    notices: [],
+  };
+  const notice = (kind: Notice['kind'], text: string): void => {
+    outcome.notices.push({ kind, feedUrl: feed.url, feedName: feedName(feed), text });
+  };
+
+  let fetched: FetchResult;
+  let next: FeedState;
   try {
     const validators = {
       ...(previous.etag ? { etag: previous.etag } : {}),
       ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
     };
-    const fetched = await fetcher.fetchFeed(feed.url, validators);
-    if (fetched.status === 'not-modified') {
-      await store.putFeedState({
-        ...previous,
-        lastPolledAt: startedAt,
-        lastSuccessAt: startedAt,
-        lastError: null,
-        consecutiveFailures: 0,
-      });
-      return { ...outcome, status: 'not-modified' };
-    }
+    fetched = await fetcher.fetchFeed(feed.url, validators);
+    const success: FeedState = {
+      ...previous,
+      lastPolledAt: startedAt.toISOString(),
+      lastSuccessAt: startedAt.toISOString(),
+      lastError: null,
+      consecutiveFailures: 0,
+      disabledAt: null,
+      disabledReason: null,
+    };
+    if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
 
-    const parsed = await parseFeed(fetched.body, fetched.url);
+    if (fetched.status === 'not-modified') {
+      outcome.status = 'not-modified';
+      next = { ...success, ...validatorsOf(fetched, previous) };
+    } else {
+      next = { ...success, ...validatorsOf(fetched, previous), ...(await ingestDocument(fetched.body, fetched.url)) };
+    }
+    checkSilence();
+    next.nextPollAt = later(startedAt, withJitter(successInterval(policy, next.publishTimes, cacheFreshMs(fetched)), policy.jitter, random));
+  } catch (error) {
+    next = failedState(error);
+  }
+
+  await store.putFeedState(next);
+  await publishNotices(outcome, deps, startedAt);
+  return outcome;
+
+  async function ingestDocument(body: string, url: string): Promise<Partial<FeedState>> {
+    let parsed: Awaited<ReturnType<typeof parseFeed>>;
+    try {
+      parsed = await parseFeed(body, url);
+    } catch (error) {
+      if (looksLikeChallengePage(body)) {
+        throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', { cause: error });
+      }
+      throw error;
+    }
     const keyed = oldestFirst(parsed.items).map((item) => ({ item, key: itemKey(feed.url, item) }));
     const unseen = await store.unseenKeys(keyed.map((entry) => entry.key));
     const firstSight = previous.initializedAt === null;
+    const churn = !firstSight && isGuidChurn(keyed.length, unseen.size, settings.churnRatio);
     const now = clock.now();
     const records: ItemRecord[] = [];
     const queued = new Set<string>();
@@ -109,63 +196,120 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Pipelin
     for (const { item, key } of keyed) {
       if (!unseen.has(key) || queued.has(key)) continue;
       queued.add(key);
-      const base = {
-        key,
-        feedUrl: feed.url,
-        title: item.title,
-        link: item.link ?? null,
-        published: item.published ?? null,
-      };
-      if (firstSight && isBacklog(item, now, settings.firstSightWindowMs)) {
+      const base = { key, feedUrl: feed.url, title: item.title, link: item.link ?? null, published: item.published ?? null };
+      if (churn) {
+        records.push({ ...base, disposition: 'quarantined', alerts: [] });
+      } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
         records.push({ ...base, disposition: 'seeded', alerts: [] });
-        continue;
+      } else {
+        const alerts = analyzeItem(item, key);
+        if (alerts === null) continue;
+        records.push({ ...base, disposition: 'processed', alerts });
       }
-      let attribution: Attribution;
-      try {
-        attribution = deps.analyze(toArticle(key, item));
-      } catch (error) {
-        // Left unrecorded so the next poll retries it; the rest of the feed goes on.
-        log.error({ feedUrl: feed.url, itemKey: key, err: errorMessage(error) }, 'Article analysis failed');
-        continue;
-      }
-      const alerts = shouldAlert(attribution, settings)
-        ? deps.destinations.map((destination) => ({ destination, message: formatAlert(alertFor(feed, item, attribution)) }))
-        : [];
-      records.push({ ...base, disposition: 'processed', alerts });
     }
-
     await store.recordItems(records, now.toISOString());
-    await store.putFeedState({
-      ...previous,
-      etag: fetched.validators.etag ?? null,
-      lastModified: fetched.validators.lastModified ?? null,
-      lastPolledAt: startedAt,
-      lastSuccessAt: startedAt,
-      lastError: null,
-      consecutiveFailures: 0,
-      initializedAt: previous.initializedAt ?? startedAt,
-    });
 
     outcome.items = parsed.items.length;
     outcome.seeded = records.filter((record) => record.disposition === 'seeded').length;
-    outcome.newItems = records.length - outcome.seeded;
-    outcome.alerts = records.reduce((sum, record) => sum + (record.alerts.length > 0 ? 1 : 0), 0);
+    outcome.quarantined = records.filter((record) => record.disposition === 'quarantined').length;
+    outcome.newItems = records.length - outcome.seeded - outcome.quarantined;
+    outcome.alerts = records.filter((record) => record.alerts.length > 0).length;
     if (firstSight && outcome.seeded > 0) {
-      log.info({ feedUrl: feed.url, seeded: outcome.seeded }, 'First sight of feed: backlog recorded without alerts');
+      notice(
+        'seeded',
+        `first poll: ${plural(outcome.seeded, 'older item')} recorded as seen without alerts; ${plural(outcome.newItems, 'recent item')} processed.`,
+      );
     }
-    return outcome;
-  } catch (error) {
-    const message = errorMessage(error);
-    const failed: FeedState = {
-      ...previous,
-      lastPolledAt: startedAt,
-      lastError: message,
-      consecutiveFailures: previous.consecutiveFailures + 1,
+    if (churn) {
+      notice(
+        'churn',
+        `${outcome.quarantined} of ${keyed.length} items suddenly look new (changed ids or links?); quarantined without alerts.`,
+      );
+    }
+    const publishTimes = rememberPublishTimes(
+      previous.publishTimes,
+      parsed.items.flatMap((item) => (item.published ? [item.published] : [])),
+    );
+    return {
+      publishTimes,
+      initializedAt: previous.initializedAt ?? startedAt.toISOString(),
+      ...(outcome.newItems > 0 ? { lastNewItemAt: now.toISOString(), silenceReportedAt: null } : {}),
     };
-    await store.putFeedState(failed);
-    log.warn({ feedUrl: feed.url, err: message, failures: failed.consecutiveFailures }, 'Feed poll failed');
-    return { ...outcome, status: 'failed', error: message };
   }
+
+  /** Alerts for one new item, or null when its analysis failed (left unrecorded so the next poll retries it). */
+  function analyzeItem(item: FeedItem, key: string): ItemRecord['alerts'] | null {
+    let attribution: Attribution;
+    try {
+      attribution = deps.analyze(toArticle(key, item));
+    } catch (error) {
+      deps.log.error({ feedUrl: feed.url, itemKey: key, err: errorMessage(error) }, 'Article analysis failed');
+      return null;
+    }
+    if (!shouldAlert(attribution, settings)) return [];
+    const message = formatAlert(alertFor(feed, item, attribution));
+    return deps.destinations.map((destination) => ({ destination, message }));
+  }
+
+  function checkSilence(): void {
+    // Not on first sight: a feed's own old items say nothing about a silence we have witnessed.
+    if (outcome.newItems > 0 || next.silenceReportedAt || previous.initializedAt === null) return;
+    if (isSilent(next.publishTimes, next.lastNewItemAt, startedAt, settings.silenceFactor)) {
+      notice('silence', 'has published nothing new for several times its usual gap between items.');
+      next.silenceReportedAt = startedAt.toISOString();
+    }
+  }
+
+  function failedState(error: unknown): FeedState {
+    const message = errorMessage(error);
+    const info = failureInfo(error);
+    const failures = previous.consecutiveFailures + 1;
+    const verdict = failureVerdict(policy, failures, info);
+    outcome.status = 'failed';
+    outcome.error = message;
+    deps.log.warn({ feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures }, 'Feed poll failed');
+    if (info.kind === 'challenge' && previous.consecutiveFailures === 0) notice('challenge', message);
+    const state: FeedState = {
+      ...previous,
+      lastPolledAt: startedAt.toISOString(),
+      lastError: message,
+      consecutiveFailures: failures,
+      nextPollAt: later(startedAt, verdict.retryInMs),
+    };
+    if (verdict.disable && !previous.disabledAt) {
+      notice('disabled', `disabled: ${verdict.reason} (last error: ${message}). It is probed once a day.`);
+      return { ...state, disabledAt: startedAt.toISOString(), disabledReason: verdict.reason };
+    }
+    return state;
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function validatorsOf(fetched: FetchResult, previous: FeedState): Pick<FeedState, 'etag' | 'lastModified'> {
+  const validators = 'validators' in fetched ? fetched.validators : undefined;
+  if (!validators) return { etag: previous.etag, lastModified: previous.lastModified };
+  return { etag: validators.etag ?? null, lastModified: validators.lastModified ?? null };
+}
+
+function cacheFreshMs(fetched: FetchResult): number | undefined {
+  const value = (fetched as { cacheFreshMs?: unknown }).cacheFreshMs;
+  return typeof value === 'number' ? value : undefined;
+}
+
+async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date): Promise<void> {
+  for (const notice of outcome.notices) {
+    deps.log.warn({ feedUrl: notice.feedUrl, notice: notice.kind, text: notice.text }, 'Admin notice');
+  }
+  if (outcome.notices.length === 0 || deps.noticeDestinations.length === 0) return;
+  await deps.store.enqueueNotices(
+    outcome.notices.flatMap((notice) =>
+      deps.noticeDestinations.map((destination) => ({ destination, message: formatNotice(notice) })),
+    ),
+    at.toISOString(),
+  );
 }
 
 function alertFor(feed: Feed, item: FeedItem, attribution: Attribution): Alert {
@@ -175,21 +319,52 @@ function alertFor(feed: Feed, item: FeedItem, attribution: Attribution): Alert {
   return alert;
 }
 
-/** Polls feeds with at most `concurrency` in flight; one feed's failure never stops the others. */
+function hostOf(feed: Feed): string {
+  const url = new URL(feed.url);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/**
+ * Polls feeds with at most `concurrency` in flight and at most `perHost` per host:port;
+ * one feed's failure never stops the others.
+ */
 export async function pollFeeds(
   feeds: readonly Feed[],
   deps: PipelineDeps,
-  settings: PipelineSettings,
-  concurrency: number,
+  settings: Settings,
 ): Promise<FeedOutcome[]> {
   const outcomes: FeedOutcome[] = new Array(feeds.length);
-  let next = 0;
+  const waiting = feeds.map((feed, index) => ({ feed, index, host: hostOf(feed) }));
+  const perHost = new Map<string, number>();
+  let wake: (() => void) | null = null;
+
   async function worker(): Promise<void> {
-    while (next < feeds.length) {
-      const index = next++;
-      outcomes[index] = await pollFeed(feeds[index] as Feed, deps, settings);
+    for (;;) {
+      const position = waiting.findIndex((entry) => (perHost.get(entry.host) ?? 0) < settings.perHostConcurrency);
+      if (position === -1) {
+        if (waiting.length === 0) return;
+        await new Promise<void>((resolve) => {
+          const previousWake = wake;
+          wake = () => {
+            previousWake?.();
+            resolve();
+          };
+        });
+        continue;
+      }
+      const [entry] = waiting.splice(position, 1);
+      if (!entry) continue;
+      perHost.set(entry.host, (perHost.get(entry.host) ?? 0) + 1);
+      try {
+        outcomes[entry.index] = await pollFeed(entry.feed, deps, settings);
+      } finally {
+        perHost.set(entry.host, (perHost.get(entry.host) ?? 1) - 1);
+        const release = wake;
+        wake = null;
+        release?.();
+      }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, feeds.length) }, () => worker()));
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, feeds.length) }, () => worker()));
   return outcomes;
 }

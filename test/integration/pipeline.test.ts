@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/attribution/attribution.js';
 import type { Article } from '../../src/extract/article.js';
 import type { FeedFetcher, FetchResult, FetchValidators } from '../../src/ingest/feed-item.js';
+import { Settings } from '../../src/config/schema.js';
 import { pollFeed, pollFeeds, type PipelineDeps } from '../../src/pipeline.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -76,9 +77,11 @@ describe('pollFeed', () => {
         return analyze(article);
       },
       destinations: ['default', 'audit'],
+      noticeDestinations: ['admin'],
+      random: () => 0.5,
     };
   }
-  const settings = { firstSightWindowMs: 86_400_000, minConfidence: 0 };
+  const settings = Settings.parse({ firstSightWindow: '24h', interval: '10m', adaptive: false });
 
   it('seeds the backlog on first sight, analyses recent items, queues alerts oldest first', async () => {
     const body = rss([
@@ -90,15 +93,18 @@ describe('pollFeed', () => {
     ]);
     const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok(body, '"v1"')])), settings);
 
-    expect(outcome).toEqual({ feedUrl: FEED.url, status: 'ok', items: 5, newItems: 3, seeded: 2, alerts: 2 });
+    expect(outcome).toMatchObject({ feedUrl: FEED.url, status: 'ok', items: 5, newItems: 3, seeded: 2, quarantined: 0, alerts: 2 });
+    expect(outcome.notices.map((notice) => notice.kind)).toEqual(['seeded']);
     expect(analyzed).toEqual(['UK blames Russia for first hack', 'Quarterly earnings beat', 'UK blames Russia for second hack']);
     const rows = await store.outbox();
-    expect(rows.map((row) => [row.destination, row.message.embeds[0]?.url])).toEqual([
-      ['default', 'https://desk.example/a'],
-      ['audit', 'https://desk.example/a'],
-      ['default', 'https://desk.example/b'],
-      ['audit', 'https://desk.example/b'],
+    expect(rows.map((row) => [row.kind, row.destination, row.message.embeds[0]?.url])).toEqual([
+      ['alert', 'default', 'https://desk.example/a'],
+      ['alert', 'audit', 'https://desk.example/a'],
+      ['alert', 'default', 'https://desk.example/b'],
+      ['alert', 'audit', 'https://desk.example/b'],
+      ['notice', 'admin', undefined],
     ]);
+    expect(JSON.stringify(rows[4]?.message)).toContain('2 older items recorded as seen');
     const state = await store.getFeedState(FEED.url);
     expect(state).toMatchObject({ etag: '"v1"', initializedAt: NOW, consecutiveFailures: 0, lastError: null });
   });
@@ -179,8 +185,94 @@ describe('pollFeed', () => {
         return { status: 'ok', url, body: rss([]), validators: {} };
       },
     };
-    const outcomes = await pollFeeds(feeds, deps(fetcher), settings, 2);
+    const outcomes = await pollFeeds(feeds, deps(fetcher), { ...settings, concurrency: 2 });
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok', 'failed', 'ok', 'ok']);
+    expect(peak).toBe(2);
+  });
+
+  describe('feed health', () => {
+    const failing = (status: number, retryAfterMs?: number) =>
+      Object.assign(new Error(`HTTP ${status}`), { kind: 'http', status, ...(retryAfterMs ? { retryAfterMs } : {}) });
+
+    it('schedules the next poll at the interval and backs off on failure, honouring Retry-After', async () => {
+      const fetcher = new FakeFetcher([ok(rss([])), failing(503), failing(429, 7_200_000)]);
+      await pollFeed(FEED, deps(fetcher), settings);
+      expect((await store.getFeedState(FEED.url))?.nextPollAt).toBe('2026-11-28T12:10:00.000Z');
+      await pollFeed(FEED, deps(fetcher), settings);
+      expect((await store.getFeedState(FEED.url))?.nextPollAt).toBe('2026-11-28T12:10:00.000Z');
+      await pollFeed(FEED, deps(fetcher), settings);
+      expect((await store.getFeedState(FEED.url))?.nextPollAt).toBe('2026-11-28T14:00:00.000Z');
+    });
+
+    it('disables a feed that answers 410 Gone, tells the admins once, and announces its recovery', async () => {
+      const fetcher = new FakeFetcher([failing(410), failing(410), ok(rss([]))]);
+      const first = await pollFeed(FEED, deps(fetcher), settings);
+      expect(first.notices.map((notice) => notice.kind)).toEqual(['disabled']);
+      expect(await store.getFeedState(FEED.url)).toMatchObject({
+        disabledReason: 'the publisher answered 410 Gone',
+        nextPollAt: '2026-11-29T12:00:00.000Z',
+      });
+      expect((await pollFeed(FEED, deps(fetcher), settings)).notices).toEqual([]);
+      const recovered = await pollFeed(FEED, deps(fetcher), settings);
+      expect(recovered.notices.map((notice) => notice.kind)).toEqual(['recovered']);
+      expect((await store.getFeedState(FEED.url))?.disabledAt).toBeNull();
+      expect((await store.outbox()).filter((row) => row.kind === 'notice')).toHaveLength(2);
+    });
+
+    it('quarantines items when a known feed suddenly changes all its ids', async () => {
+      const links = (prefix: string) =>
+        Array.from({ length: 10 }, (_, n) => ({
+          title: `UK blames Russia ${prefix}${n}`,
+          link: `https://desk.example/${prefix}/${n}`,
+          date: 'Sat, 28 Nov 2026 11:00:00 GMT',
+        }));
+      const fetcher = new FakeFetcher([ok(rss(links('old'))), ok(rss(links('new')))]);
+      await pollFeed(FEED, deps(fetcher), settings);
+      const rowsAfterFirst = (await store.outbox()).length;
+      const churned = await pollFeed(FEED, deps(fetcher), settings);
+      expect(churned).toMatchObject({ quarantined: 10, newItems: 0, alerts: 0 });
+      expect(churned.notices.map((notice) => notice.kind)).toEqual(['churn']);
+      expect((await store.outbox()).filter((row) => row.kind === 'alert')).toHaveLength(rowsAfterFirst);
+    });
+
+    it('reports a challenge page served instead of the feed', async () => {
+      const page = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>';
+      const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok(page)])), settings);
+      expect(outcome.status).toBe('failed');
+      expect(outcome.notices.map((notice) => notice.kind)).toEqual(['challenge']);
+    });
+
+    it('reports a regular feed that has gone quiet, once', async () => {
+      const daily = Array.from({ length: 6 }, (_, n) => ({
+        title: `Daily ${n}`,
+        link: `https://desk.example/d/${n}`,
+        date: new Date(Date.parse('2026-11-10T09:00:00Z') + n * 86_400_000).toUTCString(),
+      }));
+      const fetcher = new FakeFetcher([ok(rss(daily)), ok(rss(daily)), ok(rss(daily))]);
+      await pollFeed(FEED, deps(fetcher), settings);
+      clock.advance(3_600_000);
+      const quiet = await pollFeed(FEED, deps(fetcher), settings);
+      expect(quiet.notices.map((notice) => notice.kind)).toEqual(['silence']);
+      const again = await pollFeed(FEED, deps(fetcher), settings);
+      expect(again.notices).toEqual([]);
+    });
+  });
+
+  it('never has more than perHostConcurrency requests to one host in flight', async () => {
+    const feeds = [1, 2, 3, 4, 5, 6].map((n) => ({ url: `https://same-host.example/feed${n}` }));
+    let inFlight = 0;
+    let peak = 0;
+    const fetcher: FeedFetcher = {
+      async fetchFeed(url) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight--;
+        return { status: 'ok', url, body: rss([]), validators: {} };
+      },
+    };
+    const outcomes = await pollFeeds(feeds, deps(fetcher), { ...settings, concurrency: 6, perHostConcurrency: 2 });
+    expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
     expect(peak).toBe(2);
   });
 });

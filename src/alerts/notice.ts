@@ -1,0 +1,48 @@
+import type { OutgoingMessage } from '../deliver/message.js';
+import { cleanText, escapeMarkdown, fitText, neutralise } from './format.js';
+
+/** Something the admins should know about a feed. */
+export interface Notice {
+  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge';
+  feedUrl: string;
+  feedName: string;
+  text: string;
+}
+
+const COLOURS: Record<Notice['kind'], number> = {
+  seeded: 0x3498db,
+  recovered: 0x2ecc71,
+  churn: 0xe67e22,
+  silence: 0xf1c40f,
+  challenge: 0xe67e22,
+  disabled: 0xe74c3c,
+};
+
+const TITLES: Record<Notice['kind'], string> = {
+  seeded: 'Feed added',
+  recovered: 'Feed recovered',
+  churn: 'Feed item ids churned',
+  silence: 'Feed has gone quiet',
+  challenge: 'Feed serves a challenge page',
+  disabled: 'Feed disabled',
+};
+
+function safe(text: string): string {
+  return neutralise(escapeMarkdown(text));
+}
+
+/** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */
+export function formatNotice(notice: Notice): OutgoingMessage {
+  const name = cleanText(notice.feedName);
+  return {
+    embeds: [
+      {
+        title: fitText(cleanText(`${TITLES[notice.kind]}: ${name}`), 256, safe),
+        description: fitText(cleanText(`${notice.feedUrl} ${notice.text}`), 1024, safe),
+        color: COLOURS[notice.kind],
+        footer: { text: 'attribot admin notice' },
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}
