@@ -4,7 +4,8 @@
  * The only module that imports every stage.
  */
 import type { Alert } from './alerts/alert.js';
-import { formatAlert } from './alerts/format.js';
+import { addReport, findStory, newStory, type Story, type StoryChange, type StoryReport } from './alerts/cluster.js';
+import { formatAlert, formatUpdate } from './alerts/format.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
@@ -26,7 +27,8 @@ import { parseFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
-import { emptyFeedState, type FeedState, type ItemRecord, type Store } from './store/store.js';
+import { Mutex } from './shared/mutex.js';
+import { emptyFeedState, type FeedState, type ItemRecord, type OutboxInsert, type Store } from './store/store.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -39,6 +41,11 @@ export interface PipelineDeps {
   /** Destinations admin notices go to (the one named `admin`, when configured). */
   noticeDestinations: readonly string[];
   random?: () => number;
+  /**
+   * Serialises the cluster-and-record step of concurrent polls, so two outlets' reports of one
+   * incident can never both open a story.
+   */
+  commitLock?: Mutex;
 }
 
 export interface FeedOutcome {
@@ -191,6 +198,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const churn = !firstSight && isGuidChurn(keyed.length, unseen.size, settings.churnRatio);
     const now = clock.now();
     const records: ItemRecord[] = [];
+    const reports = new Map<ItemRecord, StoryReport>();
     const queued = new Set<string>();
 
     for (const { item, key } of keyed) {
@@ -202,18 +210,23 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
         records.push({ ...base, disposition: 'seeded', alerts: [] });
       } else {
-        const alerts = analyzeItem(item, key);
-        if (alerts === null) continue;
-        records.push({ ...base, disposition: 'processed', alerts });
+        const attribution = analyzeItem(item, key);
+        if (attribution === null) continue;
+        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [] };
+        records.push(record);
+        if (shouldAlert(attribution, settings)) reports.set(record, reportFor(feed, item, attribution));
       }
     }
-    await store.recordItems(records, now.toISOString());
+    await (deps.commitLock ?? LOCAL_LOCK).run(async () => {
+      await clusterReports(records, reports, deps, settings, now);
+      await store.recordItems(records, now.toISOString());
+    });
 
     outcome.items = parsed.items.length;
     outcome.seeded = records.filter((record) => record.disposition === 'seeded').length;
     outcome.quarantined = records.filter((record) => record.disposition === 'quarantined').length;
     outcome.newItems = records.length - outcome.seeded - outcome.quarantined;
-    outcome.alerts = records.filter((record) => record.alerts.length > 0).length;
+    outcome.alerts = reports.size;
     if (firstSight && outcome.seeded > 0) {
       notice(
         'seeded',
@@ -237,18 +250,14 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     };
   }
 
-  /** Alerts for one new item, or null when its analysis failed (left unrecorded so the next poll retries it). */
-  function analyzeItem(item: FeedItem, key: string): ItemRecord['alerts'] | null {
-    let attribution: Attribution;
+  /** The item's attribution, or null when its analysis failed (left unrecorded so the next poll retries it). */
+  function analyzeItem(item: FeedItem, key: string): Attribution | null {
     try {
-      attribution = deps.analyze(toArticle(key, item));
+      return deps.analyze(toArticle(key, item));
     } catch (error) {
       deps.log.error({ feedUrl: feed.url, itemKey: key, err: errorMessage(error) }, 'Article analysis failed');
       return null;
     }
-    if (!shouldAlert(attribution, settings)) return [];
-    const message = formatAlert(alertFor(feed, item, attribution));
-    return deps.destinations.map((destination) => ({ destination, message }));
   }
 
   function checkSilence(): void {
@@ -312,11 +321,79 @@ async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date
   );
 }
 
-function alertFor(feed: Feed, item: FeedItem, attribution: Attribution): Alert {
-  const alert: Alert = { attribution, articleTitle: item.title, sourceName: feedName(feed) };
-  if (item.link) alert.articleUrl = item.link;
-  if (item.published) alert.published = item.published;
+const LOCAL_LOCK = new Mutex();
+
+function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryReport {
+  return {
+    attribution,
+    title: item.title,
+    sourceName: feedName(feed),
+    ...(item.link ? { url: item.link } : {}),
+    ...(item.published ? { published: item.published } : {}),
+  };
+}
+
+export function storyAlert(story: Story): Alert {
+  const { first } = story;
+  const alert: Alert = { attribution: story.attribution, articleTitle: first.title, sourceName: first.sourceName };
+  if (first.url) alert.articleUrl = first.url;
+  if (first.published) alert.published = first.published;
+  if (story.sources.length > 0) alert.otherSources = story.sources;
   return alert;
+}
+
+/**
+ * What a report does on each destination: a new story posts an alert; a known story edits the alert
+ * where it was sent and, when the report brings a new actor or country, also posts an update.
+ */
+export function storyMessages(story: Story, change: StoryChange, report: StoryReport, destinations: readonly string[]): OutboxInsert[] {
+  const rows: OutboxInsert[] = [];
+  const current = formatAlert(storyAlert(story));
+  for (const destination of destinations) {
+    if (!story.destinations.includes(destination)) {
+      rows.push({ destination, kind: 'alert', message: current });
+      continue;
+    }
+    rows.push({ destination, kind: 'edit', message: current });
+    if (change === 'new-claim') rows.push({ destination, kind: 'update', message: formatUpdate(story, report) });
+  }
+  return rows;
+}
+
+/** Joins each report to a recent story or opens one, and fills the records' outbox rows. */
+async function clusterReports(
+  records: readonly ItemRecord[],
+  reports: ReadonlyMap<ItemRecord, StoryReport>,
+  deps: PipelineDeps,
+  settings: Settings,
+  now: Date,
+): Promise<void> {
+  if (reports.size === 0) return;
+  const since = new Date(now.getTime() - settings.storyWindow).toISOString();
+  const entries = (await deps.store.recentStories(since)).map((story) => ({ key: `id:${story.id}`, story }));
+  const cluster = { windowMs: settings.storyWindow, threshold: settings.storyThreshold };
+  for (const record of records) {
+    const report = reports.get(record);
+    if (!report) continue;
+    const match = findStory(
+      entries.map((entry) => entry.story),
+      report,
+      now,
+      cluster,
+    );
+    const entry = match ? entries.find((candidate) => candidate.story === match) : undefined;
+    const { story, change } = entry
+      ? addReport(entry.story, report, now)
+      : { story: newStory(report, now), change: 'new-story' as const };
+    record.alerts = storyMessages(story, change, report, deps.destinations);
+    const delivered: Story = { ...story, destinations: [...new Set([...story.destinations, ...deps.destinations])] };
+    if (entry) {
+      entry.story = delivered;
+    } else {
+      entries.push({ key: `new:${record.key}`, story: delivered });
+    }
+    record.story = { key: entry?.key ?? `new:${record.key}`, data: delivered };
+  }
 }
 
 function hostOf(feed: Feed): string {

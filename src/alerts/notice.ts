@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../deliver/message.js';
-import { cleanText, escapeMarkdown, fitText, neutralise } from './format.js';
+import { cleanText, fitText, markdownSafe } from './text-safety.js';
 
 /** Something the admins should know about a feed. */
 export interface Notice {
@@ -27,18 +27,14 @@ const TITLES: Record<Notice['kind'], string> = {
   disabled: 'Feed disabled',
 };
 
-function safe(text: string): string {
-  return neutralise(escapeMarkdown(text));
-}
-
 /** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */
 export function formatNotice(notice: Notice): OutgoingMessage {
   const name = cleanText(notice.feedName);
   return {
     embeds: [
       {
-        title: fitText(cleanText(`${TITLES[notice.kind]}: ${name}`), 256, safe),
-        description: fitText(cleanText(`${notice.feedUrl} ${notice.text}`), 1024, safe),
+        title: fitText(cleanText(`${TITLES[notice.kind]}: ${name}`), 256, markdownSafe),
+        description: fitText(cleanText(`${notice.feedUrl} ${notice.text}`), 1024, markdownSafe),
         color: COLOURS[notice.kind],
         footer: { text: 'attribot admin notice' },
       },

@@ -71,6 +71,15 @@ export const Settings = z
       .max(1)
       .default(0.8)
       .describe('Share of a known feed\'s items that may look new at once before they are quarantined as id churn.'),
+    storyWindow: Duration.prefault('72h').describe(
+      'Reports of the same incident within this window are one story: later ones edit the first alert.',
+    ),
+    storyThreshold: z
+      .number()
+      .min(0.3)
+      .max(2)
+      .default(0.6)
+      .describe('Similarity (shared actors 0.5, products 0.3, countries 0.25, headline up to 0.6; a shared CVE 1) that joins a story.'),
     silenceFactor: z
       .number()
       .min(2)
@@ -96,25 +105,125 @@ export const Settings = z
   .strict();
 export type Settings = z.infer<typeof Settings>;
 
-export const DeliveryTarget = z.discriminatedUnion('type', [
-  z
-    .object({
-      name: z.string().trim().min(1).describe('Name routes refer to.'),
-      type: z.literal('webhook'),
-      webhookUrlEnv: z
-        .string()
-        .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
-        .describe('Environment variable holding the webhook URL (secrets never live in YAML).'),
-    })
-    .strict(),
-  z
-    .object({
-      name: z.string().trim().min(1),
-      type: z.literal('console'),
-    })
-    .strict(),
-]);
+/** The destination that receives admin notices (feed disabled, churn, …) instead of alerts. */
+export const ADMIN_DESTINATION = 'admin';
+
+/** The watchlist slash commands add to (and mutes suppress across); see src/config/overrides.ts. */
+export const DISCORD_WATCHLIST = 'discord';
+
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+const SecretFile = z.string().trim().min(1);
+
+/** Discord ids are 64-bit: YAML reads unquoted long numbers imprecisely, so they must be strings. */
+export const Snowflake = z
+  .string({ error: 'must be a quoted Discord id (YAML reads long unquoted numbers imprecisely)' })
+  .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+
+const Name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'use letters, digits, and . _ : - only');
+
+const WebhookTarget = z
+  .object({
+    name: Name.describe('Name routes refer to.'),
+    type: z.literal('webhook'),
+    webhookUrlEnv: EnvName.optional().describe(
+      'Environment variable holding the webhook URL (secrets never live in YAML). One of webhookUrlEnv, webhookUrlFile.',
+    ),
+    webhookUrlFile: SecretFile.optional().describe(
+      'File holding the webhook URL (e.g. a Docker secret under /run/secrets); trimmed. Relative paths start at the working directory.',
+    ),
+  })
+  .strict();
+
+const BotTarget = z
+  .object({
+    name: Name.describe('Name routes refer to.'),
+    type: z.literal('bot'),
+    tokenEnv: EnvName.optional().describe('Environment variable holding the bot token. One of tokenEnv, tokenFile.'),
+    tokenFile: SecretFile.optional().describe('File holding the bot token; trimmed.'),
+    channelId: Snowflake.describe('Channel the bot posts alerts to.'),
+    guildId: Snowflake.optional().describe(
+      'Server of the channel. With it, the /attribot slash commands are registered in that server.',
+    ),
+    adminRoleIds: z
+      .array(Snowflake)
+      .default([])
+      .describe('Roles that may change watches and mutes, besides members with Manage Server.'),
+  })
+  .strict();
+
+const ConsoleTarget = z
+  .object({
+    name: Name.describe('Name routes refer to.'),
+    type: z.literal('console'),
+  })
+  .strict();
+
+export const DeliveryTarget = z.discriminatedUnion('type', [WebhookTarget, BotTarget, ConsoleTarget]);
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
+
+const Values = z.array(z.string().trim().min(1).max(200));
+
+/**
+ * What a story is matched on. Every list is "any of": one hit in any list matches.
+ * Actors: a story actor's name or any of its aliases, case-insensitive. Countries: attributed
+ * countries and the countries of named actors. Products: whole words of a product name (`Exchange`
+ * matches `Microsoft Exchange Server`), including KEV vendor/product of the story's CVEs. CVEs:
+ * exact id. Keywords: whole words or phrases in title and evidence, or `/regex/flags`.
+ */
+export const Match = z
+  .object({
+    actors: Values.default([]).describe('Threat actors, by any name or alias.'),
+    countries: Values.default([]).describe('States the story attributes activity to.'),
+    products: Values.default([]).describe('Products or vendors (whole words of the product name).'),
+    cves: z
+      .array(z.string().trim().regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id such as CVE-2021-26855'))
+      .default([])
+      .describe('CVE ids.'),
+    keywords: Values.default([]).describe('Words or phrases (case-insensitive, whole words) or /regex/flags (flags i, m, s, u).'),
+  })
+  .strict();
+export type Match = z.infer<typeof Match>;
+export type MatchKind = keyof Match;
+export const MATCH_KINDS = ['actors', 'countries', 'products', 'cves', 'keywords'] as const satisfies readonly MatchKind[];
+
+export const Watchlist = Match.extend({
+  name: Name.describe('Name routes refer to.'),
+  excludes: Match.prefault({}).describe('Stories matching any of these never match this watchlist.'),
+}).strict();
+export type Watchlist = z.infer<typeof Watchlist>;
+
+export const Route = z
+  .object({
+    name: Name.describe('Name shown in explain output and logs.'),
+    destinations: z.array(Name).min(1).describe('Destination names this route sends to.'),
+    watchlists: z
+      .array(Name)
+      .default([])
+      .describe('Watchlists whose matches this route sends. With no watchlists and no match, every story matches.'),
+    match: Match.prefault({}).describe('Inline watch entries, in addition to the watchlists.'),
+    exclude: Match.prefault({}).describe('Stories matching any of these are not sent by this route (excludes win).'),
+    attributionOnly: z
+      .boolean()
+      .default(true)
+      .describe('Only stories that attribute an attack to someone; false sends any story mentioning a watched entity.'),
+    minConfidence: z.number().min(0).max(1).default(0).describe('Lowest attribution confidence (0..1) this route sends.'),
+    mentionRoles: z
+      .array(Snowflake)
+      .default([])
+      .describe('Role ids pinged with each alert of this route (opt-in; nothing else in a message can ping).'),
+    digest: z
+      .boolean()
+      .default(false)
+      .describe('Send this route\'s alerts in the periodic digest instead of one message each.'),
+  })
+  .strict();
+export type Route = z.infer<typeof Route>;
+export type RouteInput = z.input<typeof Route>;
 
 export const Config = z
   .object({
@@ -123,7 +232,16 @@ export const Config = z
     destinations: z
       .array(DeliveryTarget)
       .default([])
-      .describe('Where alerts go. With none, DISCORD_WEBHOOK_URL or else the console is used.'),
+      .describe(
+        `Where alerts go. With none, DISCORD_WEBHOOK_URL or else the console is used. One named "${ADMIN_DESTINATION}" receives admin notices instead of alerts.`,
+      ),
+    watchlists: z.array(Watchlist).default([]).describe('Named lists of actors, countries, products, CVEs and keywords.'),
+    routes: z
+      .array(Route)
+      .default([])
+      .describe(
+        `Which stories go where. With none, every attribution goes to every destination except "${ADMIN_DESTINATION}".`,
+      ),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

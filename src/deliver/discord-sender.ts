@@ -263,6 +263,7 @@ export function toDeliveryError(
     return new DeliveryError(`${what} failed with ${error.status}${code}: ${detail}`, {
       kind: isRetryableStatus(error.status) ? 'retryable' : 'permanent',
       status: error.status,
+      ...(typeof error.code === 'number' && error.code !== 0 ? { code: error.code } : {}),
       cause,
     });
   }

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { redactSecrets, type Logger } from '../shared/logger.js';
 import type { OutboxRow, Store } from '../store/store.js';
-import { DeliveryError, type Sender } from './sender.js';
+import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
 export interface OutboxDeps {
   store: Store;
@@ -32,13 +32,17 @@ export function backoffMs(attempts: number, retryAfterMs?: number): number {
   return Math.max(exponential, retryAfterMs ?? 0);
 }
 
+/** Discord's "Unknown Message": the alert an edit targets was deleted in the channel. */
+const UNKNOWN_MESSAGE = 10008;
+
 type Verdict = { action: 'retry'; delayMs: number } | { action: 'suspend' } | { action: 'reject' };
 
 /** The one place a delivery failure is classified. */
 export function classifyFailure(error: unknown, attempts: number): Verdict {
   if (error instanceof DeliveryError && error.kind === 'permanent') {
-    // The message itself is bad: retrying cannot help. Anything else permanent is about the destination.
-    if (error.status === 400 || error.status === 413) return { action: 'reject' };
+    // The message itself is bad, or the message to edit is gone: retrying cannot help.
+    // Anything else permanent is about the destination.
+    if (error.status === 400 || error.status === 413 || error.code === UNKNOWN_MESSAGE) return { action: 'reject' };
     return { action: 'suspend' };
   }
   const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
@@ -79,7 +83,7 @@ async function deliverRow(
 ): Promise<void> {
   const { store, clock, log } = deps;
   try {
-    const result = await sender.send(row.message);
+    const result = await transmit(row, sender, store, log);
     await store.markSent(row.id, clock.now().toISOString(), result.messageId ?? null);
     summary.sent++;
   } catch (error) {
@@ -105,4 +109,20 @@ async function deliverRow(
       log.warn({ destination: row.destination, outboxId: row.id, err: message, nextAttemptAt }, 'Delivery failed; will retry');
     }
   }
+}
+
+/**
+ * An edit PATCHes the message the story's alert became on this destination. Destinations that
+ * cannot edit (the console) skip edits; an edit whose original never got an id is posted instead.
+ */
+async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logger): Promise<SendResult> {
+  if (row.kind !== 'edit') return sender.send(row.message);
+  if (!sender.edit) return {};
+  const original = row.storyId === null ? null : await store.storyMessageId(row.storyId, row.destination);
+  if (original === null) {
+    log.warn({ destination: row.destination, outboxId: row.id }, 'Story alert to edit has no message id; posting instead');
+    return sender.send(row.message);
+  }
+  await sender.edit(original, row.message);
+  return { messageId: original };
 }

@@ -20,14 +20,17 @@ export class DeliveryError extends AppError {
   readonly status: number | undefined;
   /** Milliseconds the peer asked us to wait (429 retry_after, Retry-After). */
   readonly retryAfterMs: number | undefined;
+  /** Discord's JSON error code (10008 Unknown Message, 10015 Unknown Webhook, 50035 Invalid Form Body...). */
+  readonly code: number | undefined;
 
   constructor(
     message: string,
-    details: { kind: DeliveryFailure; status?: number; retryAfterMs?: number; cause?: unknown },
+    details: { kind: DeliveryFailure; status?: number; retryAfterMs?: number; code?: number; cause?: unknown },
   ) {
     super(message, { cause: details.cause });
     this.kind = details.kind;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.code = details.code;
   }
 }

@@ -1,3 +1,4 @@
+import type { Story } from '../alerts/cluster.js';
 import type { OutgoingMessage } from '../deliver/message.js';
 
 /** What the store remembers about one feed between polls. */
@@ -24,11 +25,17 @@ export interface FeedState {
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'rejected';
-export type OutboxKind = 'alert' | 'notice';
+/**
+ * alert: a story's first message on a destination; edit: that message rewritten (PATCH) as more
+ * outlets report; update: a new message announcing a new claim in a known story; notice: for admins.
+ */
+export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice';
 
 export interface OutboxInsert {
   destination: string;
   message: OutgoingMessage;
+  /** Default 'alert'. */
+  kind?: OutboxKind;
 }
 
 export interface OutboxRow extends OutboxInsert {
@@ -36,6 +43,7 @@ export interface OutboxRow extends OutboxInsert {
   kind: OutboxKind;
   /** The feed item behind an alert; null for admin notices. */
   itemKey: string | null;
+  storyId: number | null;
   status: OutboxStatus;
   attempts: number;
   /** ISO time before which the row is not retried. */
@@ -59,6 +67,11 @@ export interface ItemRecord {
    */
   disposition: 'processed' | 'seeded' | 'quarantined';
   alerts: OutboxInsert[];
+  /**
+   * The story this item created or joined, as it stands after this item. `key` identifies it within
+   * one batch (`id:<n>` for stored stories, anything unique for new ones).
+   */
+  story?: { key: string; data: Story };
 }
 
 /**
@@ -71,6 +84,10 @@ export interface Store {
   /** The subset of `keys` never recorded. */
   unseenKeys(keys: readonly string[]): Promise<Set<string>>;
   recordItems(items: readonly ItemRecord[], at: string): Promise<void>;
+  /** Stories created at or after `since`, oldest first. */
+  recentStories(since: string): Promise<Story[]>;
+  /** Discord's id of the message a story's alert became on a destination, once sent. */
+  storyMessageId(storyId: number, destination: string): Promise<string | null>;
   /** Queues admin notices (no feed item behind them). */
   enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void>;
   /** Pending rows, due or not, oldest first (order per destination is the delivery order). */

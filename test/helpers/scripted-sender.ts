@@ -8,6 +8,7 @@ export class ScriptedSender implements Sender {
   readonly name: string;
   readonly sent: OutgoingMessage[] = [];
   readonly attempts: OutgoingMessage[] = [];
+  readonly edits: Array<{ messageId: string; message: OutgoingMessage }> = [];
   readonly #script: Step[];
   #nextId = 1000;
 
@@ -26,6 +27,13 @@ export class ScriptedSender implements Sender {
     if (step !== 'ok') throw step;
     this.sent.push(message);
     return { messageId: String(this.#nextId++) };
+  }
+
+  async edit(messageId: string, message: OutgoingMessage): Promise<SendResult> {
+    const step = this.#script.shift() ?? 'ok';
+    if (step !== 'ok') throw step;
+    this.edits.push({ messageId, message });
+    return { messageId };
   }
 }
 

@@ -104,6 +104,68 @@ describe('drainOutbox against SQLite', () => {
   });
 });
 
+describe('drainOutbox story edits', () => {
+  let store: SqliteStore;
+  const clock = new TestClock(START);
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+  });
+  afterEach(() => store.close());
+
+  async function storyRows(rows: Array<[kind: 'alert' | 'edit' | 'update', title: string]>): Promise<void> {
+    const story = {
+      id: null,
+      createdAt: START,
+      updatedAt: START,
+      first: { title: 't', sourceName: 'Desk', attribution: {} as never },
+      attribution: {} as never,
+      sources: [],
+      destinations: ['main'],
+    };
+    await store.recordItems(
+      rows.map(([kind, title], index) => ({
+        key: `item-${index}`,
+        feedUrl: 'https://f.example/',
+        title,
+        link: null,
+        published: null,
+        disposition: 'processed' as const,
+        alerts: [{ destination: 'main', kind, message: plainMessage(title) }],
+        story: { key: 'new:1', data: story },
+      })),
+      START,
+    );
+  }
+
+  it('PATCHes the message the story alert became, after the alert is sent', async () => {
+    await storyRows([
+      ['alert', 'first'],
+      ['edit', 'first, +1 outlet'],
+      ['update', 'new claim'],
+    ]);
+    const sender = new ScriptedSender('main');
+    expect(await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) })).toEqual({
+      sent: 3,
+      retried: 0,
+      rejected: 0,
+    });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'new claim']);
+    expect(sender.edits).toEqual([{ messageId: '1000', message: plainMessage('first, +1 outlet') }]);
+  });
+
+  it('rejects an edit whose message was deleted (Unknown Message) without suspending the destination', async () => {
+    await storyRows([
+      ['alert', 'first'],
+      ['edit', 'edited'],
+      ['update', 'later'],
+    ]);
+    const gone = Object.assign(permanent(404), { code: 10008 });
+    const sender = new ScriptedSender('main', ['ok', gone]);
+    const summary = await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) });
+    expect(summary).toEqual({ sent: 2, retried: 0, rejected: 1 });
+  });
+});
+
 describe('classifyFailure', () => {
   it.each([
     [permanent(400), 'reject'],

@@ -275,4 +275,50 @@ describe('pollFeed', () => {
     expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
     expect(peak).toBe(2);
   });
+
+  describe('one story, one alert', () => {
+    const FEED_B = { url: 'https://wire.example/rss', name: 'Wire' };
+    const item = (title: string, link: string) => rss([{ title, link, date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]);
+
+    it('edits the first alert when another outlet reports the same incident, and posts an update on a new claim', async () => {
+      const byTitle = (article: Article): Attribution => ({
+        ...verdict(article),
+        attributed_countries: /Belarus/.test(article.title ?? '') ? ['Russia', 'Belarus'] : ['Russia'],
+      });
+      await pollFeed(FEED, deps(new FakeFetcher([ok(item('UK blames Russia for hack on Ukrainian banks', 'https://desk.example/1'))]), byTitle), settings);
+      await pollFeed(FEED_B, deps(new FakeFetcher([ok(item('Ukrainian banks hit: UK blames Russia', 'https://wire.example/1'))]), byTitle), settings);
+      await pollFeed(
+        { url: 'https://third.example/rss', name: 'Third' },
+        deps(new FakeFetcher([ok(item('UK blames Russia and Belarus for Ukrainian banks hack', 'https://third.example/1'))]), byTitle),
+        settings,
+      );
+
+      const rows = (await store.outbox()).filter((row) => row.destination === 'default' && row.kind !== 'notice');
+      expect(rows.map((row) => row.kind)).toEqual(['alert', 'edit', 'edit', 'update']);
+      expect(new Set(rows.map((row) => row.storyId)).size).toBe(1);
+      const lastEdit = JSON.stringify(rows[2]!.message);
+      expect(lastEdit).toContain('+2 more outlets: Wire, Third');
+      expect(lastEdit).toContain('Belarus');
+      expect(rows[2]!.message.embeds[0]!.url).toBe('https://desk.example/1');
+      expect(rows[3]!.message.content).toContain('Update from Third');
+      expect(rows[3]!.message.content).toContain('https://desk.example/1');
+      expect((await store.recentStories('2026-11-01T00:00:00Z'))).toHaveLength(1);
+    });
+
+    it('opens separate stories for unrelated incidents in one poll', async () => {
+      const body = rss([
+        { title: 'UK blames Russia for hack on Ukrainian banks', link: 'https://desk.example/r', date: 'Sat, 28 Nov 2026 11:00:00 GMT' },
+        { title: 'Canada blames Iran over water utility intrusion', link: 'https://desk.example/i', date: 'Sat, 28 Nov 2026 11:05:00 GMT' },
+      ]);
+      const byTitle = (article: Article): Attribution => ({
+        ...verdict(article),
+        is_attribution: true,
+        attributed_countries: /Iran/.test(article.title ?? '') ? ['Iran'] : ['Russia'],
+      });
+      await pollFeed(FEED, deps(new FakeFetcher([ok(body)]), byTitle), settings);
+      const alerts = (await store.outbox()).filter((row) => row.kind === 'alert');
+      expect(alerts).toHaveLength(4);
+      expect(new Set(alerts.map((row) => row.storyId)).size).toBe(2);
+    });
+  });
 });

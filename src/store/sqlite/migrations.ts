@@ -26,10 +26,18 @@ export const MIGRATIONS: readonly string[] = [
     disposition TEXT NOT NULL CHECK (disposition IN ('processed', 'seeded', 'quarantined')),
     seen_at TEXT NOT NULL
   );
+  CREATE TABLE stories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX stories_created ON stories (created_at);
   CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'notice')),
+    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'update', 'edit', 'notice')),
     item_key TEXT REFERENCES seen_items(item_key),
+    story_id INTEGER REFERENCES stories(id),
     destination TEXT NOT NULL,
     message TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected')),

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Story } from '../../alerts/cluster.js';
 import type { OutgoingMessage } from '../../deliver/message.js';
 import { AppError } from '../../shared/errors.js';
 import type { FeedState, ItemRecord, OutboxInsert, OutboxKind, OutboxRow, OutboxStatus, Store } from '../store.js';
@@ -27,6 +28,7 @@ interface OutboxDbRow {
   id: number;
   kind: OutboxKind;
   item_key: string | null;
+  story_id: number | null;
   destination: string;
   message: string;
   status: OutboxStatus;
@@ -43,6 +45,7 @@ function toOutboxRow(row: OutboxDbRow): OutboxRow {
     id: row.id,
     kind: row.kind,
     itemKey: row.item_key,
+    storyId: row.story_id,
     destination: row.destination,
     message: JSON.parse(row.message) as OutgoingMessage,
     status: row.status,
@@ -143,27 +146,51 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
     );
     const insertAlert = this.#db.prepare(
-      `INSERT INTO outbox (kind, item_key, destination, message, next_attempt_at, created_at)
-       VALUES ('alert', ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (kind, item_key, story_id, destination, message, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    const insertStory = this.#db.prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
+    const updateStory = this.#db.prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
     this.#db.transaction(() => {
+      const storyIds = new Map<string, number>();
       for (const item of items) {
-        const inserted = insertItem.run(
-          item.key,
-          item.feedUrl,
-          item.title,
-          item.link,
-          item.published,
-          item.disposition,
-          at,
-        );
+        const inserted = insertItem.run(item.key, item.feedUrl, item.title, item.link, item.published, item.disposition, at);
         // An item another feed recorded first already produced its alerts.
         if (inserted.changes === 0) continue;
+        let storyId: number | null = null;
+        if (item.story) {
+          const { key, data } = item.story;
+          storyId = data.id ?? storyIds.get(key) ?? null;
+          if (storyId === null) {
+            storyId = Number(insertStory.run(data.createdAt, data.updatedAt, '{}').lastInsertRowid);
+            storyIds.set(key, storyId);
+          }
+          updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
+        }
         for (const alert of item.alerts) {
-          insertAlert.run(item.key, alert.destination, JSON.stringify(alert.message), at, at);
+          insertAlert.run(alert.kind ?? 'alert', item.key, storyId, alert.destination, JSON.stringify(alert.message), at, at);
         }
       }
     })();
+  }
+
+  async recentStories(since: string): Promise<Story[]> {
+    const rows = this.#db
+      .prepare('SELECT data FROM stories WHERE created_at >= ? ORDER BY id')
+      .pluck()
+      .all(since) as string[];
+    return rows.map((data) => JSON.parse(data) as Story);
+  }
+
+  async storyMessageId(storyId: number, destination: string): Promise<string | null> {
+    const id = this.#db
+      .prepare(
+        `SELECT discord_message_id FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
+           AND status = 'sent' ORDER BY id LIMIT 1`,
+      )
+      .pluck()
+      .get(storyId, destination) as string | null | undefined;
+    return id ?? null;
   }
 
   async enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void> {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alerts/alert.js';
-import {
-  cleanText,
-  DISCORD_LIMITS,
-  embedLength,
-  fitItems,
-  fitText,
-  formatAlert,
-  formatPlainText,
-} from '../../../src/alerts/format.js';
+import { DISCORD_LIMITS, embedLength, formatAlert, formatPlainText } from '../../../src/alerts/format.js';
+import { cleanText, fitItems, fitText } from '../../../src/alerts/text-safety.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import type { Embed, OutgoingMessage } from '../../../src/deliver/message.js';
 
