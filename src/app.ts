@@ -137,7 +137,8 @@ export class App {
       summary.delivery.sent += more.sent;
       summary.delivery.retried += more.retried;
       summary.delivery.rejected += more.rejected;
-      if (more.sent + more.retried + more.rejected === 0 && waitMs <= 0) break;
+      summary.delivery.held += more.held;
+      if (more.sent + more.retried + more.rejected + more.held === 0 && waitMs <= 0) break;
     }
     return summary;
   }

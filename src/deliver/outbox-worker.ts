@@ -6,21 +6,34 @@
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { redactSecrets, type Logger } from '../shared/logger.js';
+import { formatDigest } from '../alerts/digest.js';
 import type { OutboxRow, Store } from '../store/store.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
+
+export interface FloodControl {
+  /** Alerts (and updates) one destination gets per window; the rest wait for the digest. */
+  cap: number;
+  windowMs: number;
+  /** How long held alerts wait before they go out as one digest message. */
+  digestIntervalMs: number;
+}
 
 export interface OutboxDeps {
   store: Store;
   senders: ReadonlyMap<string, Sender>;
   clock: Clock;
   log: Logger;
+  flood?: FloodControl;
 }
 
 export interface DrainSummary {
   sent: number;
   retried: number;
   rejected: number;
+  held: number;
 }
+
+export const DEFAULT_FLOOD: FloodControl = { cap: 20, windowMs: 60 * 60_000, digestIntervalMs: 60 * 60_000 };
 
 const BASE_BACKOFF_MS = 5_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -51,7 +64,10 @@ export function classifyFailure(error: unknown, attempts: number): Verdict {
 
 export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<DrainSummary> {
   const { store, senders, clock, log } = deps;
-  const summary: DrainSummary = { sent: 0, retried: 0, rejected: 0 };
+  const summary: DrainSummary = { sent: 0, retried: 0, rejected: 0, held: 0 };
+  const flood = deps.flood ?? DEFAULT_FLOOD;
+  await queueDueDigests(deps, flood);
+  const sentInWindow = new Map<string, number>();
   // A destination whose oldest pending row is waiting or failed takes nothing more: order per destination holds.
   const blocked = new Set<string>();
   const now = clock.now().toISOString();
@@ -68,6 +84,16 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
       blocked.add(row.destination);
       log.warn({ destination: row.destination, outboxId: row.id }, 'Outbox row names an unknown destination; kept');
       continue;
+    }
+    if (row.kind === 'alert' || row.kind === 'update') {
+      const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
+      const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
+      if (count >= flood.cap) {
+        await store.markHeld(row.id);
+        summary.held++;
+        continue;
+      }
+      sentInWindow.set(row.destination, count + 1);
     }
     await deliverRow(row, sender, deps, summary, blocked);
   }
@@ -120,9 +146,35 @@ async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logge
   if (!sender.edit) return {};
   const original = row.storyId === null ? null : await store.storyMessageId(row.storyId, row.destination);
   if (original === null) {
+    // The alert went to a digest: there is no message of its own to keep up to date.
+    if (row.storyId !== null && (await store.storyAlertHeld(row.storyId, row.destination))) return {};
     log.warn({ destination: row.destination, outboxId: row.id }, 'Story alert to edit has no message id; posting instead');
     return sender.send(row.message);
   }
   await sender.edit(original, row.message);
   return { messageId: original };
+}
+
+/** Folds each destination's held alerts into a digest once the oldest has waited a digest interval. */
+async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<void> {
+  const held = await deps.store.heldOutbox();
+  if (held.length === 0) return;
+  const now = deps.clock.now();
+  const byDestination = new Map<string, OutboxRow[]>();
+  for (const row of held) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+  for (const [destination, rows] of byDestination) {
+    const oldest = rows[0];
+    if (!oldest || now.getTime() - Date.parse(oldest.createdAt) < flood.digestIntervalMs) continue;
+    const entries = rows.map((row) => {
+      const embed = row.message.embeds[0];
+      return { title: embed?.title ?? 'Untitled alert', ...(embed?.url ? { url: embed.url } : {}) };
+    });
+    const message = formatDigest(entries, 'flood control and digest routes');
+    await deps.store.foldIntoDigest(
+      rows.map((row) => row.id),
+      { destination, kind: 'digest', message },
+      now.toISOString(),
+    );
+    deps.log.info({ destination, alerts: rows.length }, 'Digest queued');
+  }
 }

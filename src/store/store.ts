@@ -24,18 +24,21 @@ export interface FeedState {
   silenceReportedAt: string | null;
 }
 
-export type OutboxStatus = 'pending' | 'sent' | 'rejected';
+/** held: over a destination's flood cap or routed to the digest; digested: folded into a digest message. */
+export type OutboxStatus = 'pending' | 'sent' | 'rejected' | 'held' | 'digested';
 /**
  * alert: a story's first message on a destination; edit: that message rewritten (PATCH) as more
  * outlets report; update: a new message announcing a new claim in a known story; notice: for admins.
  */
-export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice';
+export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice' | 'digest';
 
 export interface OutboxInsert {
   destination: string;
   message: OutgoingMessage;
   /** Default 'alert'. */
   kind?: OutboxKind;
+  /** Straight into the destination's next digest instead of a message of its own. */
+  hold?: boolean;
 }
 
 export interface OutboxRow extends OutboxInsert {
@@ -97,6 +100,15 @@ export interface Store {
   markSent(id: number, at: string, discordMessageId: string | null): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
   markRejected(id: number, error: string): Promise<void>;
+  markHeld(id: number): Promise<void>;
+  /** Alerts and updates a destination was sent since `since` (the flood cap's count). */
+  countSent(destination: string, since: string): Promise<number>;
+  /** Held rows, oldest first. */
+  heldOutbox(): Promise<OutboxRow[]>;
+  /** Atomically marks `heldIds` digested and queues the digest message that lists them. */
+  foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void>;
+  /** Whether a story's alert on a destination went to a digest rather than a message of its own. */
+  storyAlertHeld(storyId: number, destination: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -41,28 +41,28 @@ describe('drainOutbox against SQLite', () => {
   it('sends in order and marks rows sent with the Discord message id', async () => {
     await queue('main', 'first', 'second', 'third');
     const sender = new ScriptedSender('main');
-    expect(await drain(sender)).toEqual({ sent: 3, retried: 0, rejected: 0 });
+    expect(await drain(sender)).toEqual({ sent: 3, retried: 0, rejected: 0, held: 0 });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second', 'third']);
     expect((await store.outbox()).map((row) => [row.status, row.discordMessageId])).toEqual([
       ['sent', '1000'],
       ['sent', '1001'],
       ['sent', '1002'],
     ]);
-    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0 });
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0, held: 0 });
   });
 
   it('on a retryable failure keeps the order: nothing later is sent before the failed row', async () => {
     await queue('main', 'first', 'second');
     const sender = new ScriptedSender('main', [retryable(503)]);
-    expect(await drain(sender)).toEqual({ sent: 0, retried: 1, rejected: 0 });
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 1, rejected: 0, held: 0 });
     expect(sender.attempts).toHaveLength(1);
 
     // Not due yet: the whole destination waits.
     clock.advance(1_000);
-    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0 });
+    expect(await drain(sender)).toEqual({ sent: 0, retried: 0, rejected: 0, held: 0 });
 
     clock.advance(backoffMs(0));
-    expect(await drain(sender)).toEqual({ sent: 2, retried: 0, rejected: 0 });
+    expect(await drain(sender)).toEqual({ sent: 2, retried: 0, rejected: 0, held: 0 });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second']);
   });
 
@@ -79,7 +79,7 @@ describe('drainOutbox against SQLite', () => {
     await queue('live', 'c');
     const dead = new ScriptedSender('dead', [permanent(404)]);
     const live = new ScriptedSender('live');
-    expect(await drain(dead, live)).toEqual({ sent: 1, retried: 1, rejected: 0 });
+    expect(await drain(dead, live)).toEqual({ sent: 1, retried: 1, rejected: 0, held: 0 });
     const rows = await store.outbox();
     expect(rows.map((row) => [row.destination, row.status])).toEqual([
       ['dead', 'pending'],
@@ -93,13 +93,13 @@ describe('drainOutbox against SQLite', () => {
   it('rejects a message Discord refuses as invalid and moves on', async () => {
     await queue('main', 'bad', 'good');
     const sender = new ScriptedSender('main', [permanent(400)]);
-    expect(await drain(sender)).toEqual({ sent: 1, retried: 0, rejected: 1 });
+    expect(await drain(sender)).toEqual({ sent: 1, retried: 0, rejected: 1, held: 0 });
     expect((await store.outbox()).map((row) => row.status)).toEqual(['rejected', 'sent']);
   });
 
   it('keeps rows for a destination that is no longer configured', async () => {
     await queue('gone', 'x');
-    expect(await drain(new ScriptedSender('main'))).toEqual({ sent: 0, retried: 0, rejected: 0 });
+    expect(await drain(new ScriptedSender('main'))).toEqual({ sent: 0, retried: 0, rejected: 0, held: 0 });
     expect((await store.outbox())[0]?.status).toBe('pending');
   });
 });
@@ -148,6 +148,7 @@ describe('drainOutbox story edits', () => {
       sent: 3,
       retried: 0,
       rejected: 0,
+      held: 0,
     });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'new claim']);
     expect(sender.edits).toEqual([{ messageId: '1000', message: plainMessage('first, +1 outlet') }]);
@@ -162,7 +163,71 @@ describe('drainOutbox story edits', () => {
     const gone = Object.assign(permanent(404), { code: 10008 });
     const sender = new ScriptedSender('main', ['ok', gone]);
     const summary = await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) });
-    expect(summary).toEqual({ sent: 2, retried: 0, rejected: 1 });
+    expect(summary).toEqual({ sent: 2, retried: 0, rejected: 1, held: 0 });
+  });
+});
+
+describe('flood control and digests', () => {
+  let store: SqliteStore;
+  let clock: TestClock;
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+    clock = new TestClock(START);
+  });
+  afterEach(() => store.close());
+
+  const flood = { cap: 2, windowMs: 3_600_000, digestIntervalMs: 1_800_000 };
+
+  async function queue(titles: string[], hold = false): Promise<void> {
+    await store.recordItems(
+      titles.map((title) => ({
+        key: title,
+        feedUrl: 'https://f.example/',
+        title,
+        link: null,
+        published: null,
+        disposition: 'processed' as const,
+        alerts: [{ destination: 'main', message: { ...plainMessage(title), embeds: [{ title, url: `https://news.example/${title}` }] }, hold }],
+      })),
+      clock.now().toISOString(),
+    );
+  }
+
+  it('holds alerts over the cap and sends them as one digest after the interval', async () => {
+    await queue(['a', 'b', 'c', 'd']);
+    const sender = new ScriptedSender('main');
+    const drain = () => drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
+    expect(await drain()).toEqual({ sent: 2, retried: 0, rejected: 0, held: 2 });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['a', 'b']);
+
+    clock.advance(1_000_000);
+    expect(await drain()).toMatchObject({ sent: 0, held: 0 });
+
+    clock.advance(900_000);
+    expect(await drain()).toMatchObject({ sent: 1 });
+    const digest = sender.sent[2]!;
+    expect(digest.embeds[0]?.title).toBe('Digest: 2 alerts (flood control and digest routes)');
+    expect(digest.embeds[0]?.description).toBe('• [c](<https://news.example/c>)\n• [d](<https://news.example/d>)');
+    expect((await store.outbox()).map((row) => row.status)).toEqual(['sent', 'sent', 'digested', 'digested', 'sent']);
+  });
+
+  it('sends alerts again once the window has passed', async () => {
+    await queue(['a', 'b']);
+    const sender = new ScriptedSender('main');
+    const drain = () => drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
+    await drain();
+    clock.advance(3_700_000);
+    await queue(['c']);
+    expect(await drain()).toMatchObject({ sent: 1, held: 0 });
+  });
+
+  it('routes marked for the digest skip the individual message', async () => {
+    await queue(['low-confidence'], true);
+    const sender = new ScriptedSender('main');
+    expect(await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood })).toMatchObject({ sent: 0 });
+    clock.advance(1_800_000);
+    await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['Digest: 1 alert (flood control and digest routes)']);
   });
 });
 

@@ -35,12 +35,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX stories_created ON stories (created_at);
   CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'update', 'edit', 'notice')),
+    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'update', 'edit', 'notice', 'digest')),
     item_key TEXT REFERENCES seen_items(item_key),
     story_id INTEGER REFERENCES stories(id),
     destination TEXT NOT NULL,
     message TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected')),
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected', 'held', 'digested')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
     last_error TEXT,
@@ -49,5 +49,6 @@ export const MIGRATIONS: readonly string[] = [
     sent_at TEXT
   );
   CREATE INDEX outbox_pending ON outbox (status, id);
+  CREATE INDEX outbox_sent ON outbox (destination, status, sent_at);
   `,
 ];

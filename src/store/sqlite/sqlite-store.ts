@@ -146,8 +146,8 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
     );
     const insertAlert = this.#db.prepare(
-      `INSERT INTO outbox (kind, item_key, story_id, destination, message, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertStory = this.#db.prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
     const updateStory = this.#db.prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
@@ -168,7 +168,16 @@ export class SqliteStore implements Store {
           updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
         }
         for (const alert of item.alerts) {
-          insertAlert.run(alert.kind ?? 'alert', item.key, storyId, alert.destination, JSON.stringify(alert.message), at, at);
+          insertAlert.run(
+            alert.kind ?? 'alert',
+            alert.hold ? 'held' : 'pending',
+            item.key,
+            storyId,
+            alert.destination,
+            JSON.stringify(alert.message),
+            at,
+            at,
+          );
         }
       }
     })();
@@ -240,6 +249,47 @@ export class SqliteStore implements Store {
     this.#db
       .prepare(`UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`)
       .run(error, id);
+  }
+
+  async markHeld(id: number): Promise<void> {
+    this.#db.prepare(`UPDATE outbox SET status = 'held' WHERE id = ?`).run(id);
+  }
+
+  async countSent(destination: string, since: string): Promise<number> {
+    return this.#db
+      .prepare(
+        `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update')
+           AND sent_at >= ?`,
+      )
+      .pluck()
+      .get(destination, since) as number;
+  }
+
+  async heldOutbox(): Promise<OutboxRow[]> {
+    return (this.#db.prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]).map(
+      toOutboxRow,
+    );
+  }
+
+  async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void> {
+    const fold = this.#db.prepare(`UPDATE outbox SET status = 'digested' WHERE id = ? AND status = 'held'`);
+    const insert = this.#db.prepare(
+      `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('digest', ?, ?, ?, ?)`,
+    );
+    this.#db.transaction(() => {
+      for (const id of heldIds) fold.run(id);
+      insert.run(digest.destination, JSON.stringify(digest.message), at, at);
+    })();
+  }
+
+  async storyAlertHeld(storyId: number, destination: string): Promise<boolean> {
+    const row = this.#db
+      .prepare(
+        `SELECT 1 FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
+           AND status IN ('held', 'digested') LIMIT 1`,
+      )
+      .get(storyId, destination);
+    return row !== undefined;
   }
 
   async close(): Promise<void> {
