@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { etagOf, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -75,13 +75,19 @@ describe('end to end: feed → extraction → outbox → Discord', () => {
   const temp = makeTempDir();
   let env: Record<string, string>;
   let webhookId: string;
+  let firstDocument: string;
+
+  function serveFeed(body: string): void {
+    feeds.serve('/security.xml', { body, contentType: 'application/rss+xml; charset=utf-8', etag: etagOf(body) });
+  }
 
   beforeAll(async () => {
     feeds = await startFeedServer();
     discord = await startFakeDiscord();
     const webhook = discord.createWebhook();
     webhookId = webhook.id;
-    feeds.serve('/security.xml', { body: rss([EXCHANGE, EARNINGS, OLD_ATTRIBUTION]), contentType: 'application/rss+xml' });
+    firstDocument = rss([EXCHANGE, EARNINGS, OLD_ATTRIBUTION]);
+    serveFeed(firstDocument);
     env = {
       ATTRIBOT_FEEDS: feeds.url('/security.xml'),
       DISCORD_WEBHOOK_URL: `https://discord.com/api/webhooks/${webhook.id}/${webhook.token}`,
@@ -121,14 +127,12 @@ describe('end to end: feed → extraction → outbox → Discord', () => {
     expect(discord.messages(webhookId)).toHaveLength(1);
     const second = feeds.requests.slice(requestsBefore);
     expect(second).toHaveLength(1);
-    expect(second[0]?.headers['if-none-match'] ?? second[0]?.headers['if-modified-since']).toBeTruthy();
+    expect(second[0]?.headers['if-none-match']).toBe(etagOf(firstDocument));
+    expect(result.stderr).toContain('"notModified":1');
   });
 
   it('alerts on an item that appears later, and only on that one', async () => {
-    feeds.serve('/security.xml', {
-      body: rss([LATER, EXCHANGE, EARNINGS, OLD_ATTRIBUTION]),
-      contentType: 'application/rss+xml',
-    });
+    serveFeed(rss([LATER, EXCHANGE, EARNINGS, OLD_ATTRIBUTION]));
     const result = await runCli(['once'], env);
     expect(result.code).toBe(0);
     const messages = discord.messages(webhookId);
