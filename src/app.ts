@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import { analyzeArticle } from './attribution/analyze.js';
 import { applyEnvironment, type EffectiveConfig, type Environment } from './config/env.js';
+import { describeChanges, watchConfigFile } from './config/watch.js';
 import { loadConfigFile, type ConfigProblem } from './config/load.js';
 import { ConsoleSender } from './deliver/console-sender.js';
 import { DiscordWebhookSender } from './deliver/discord-sender.js';
@@ -13,6 +14,7 @@ import { dueFeeds, Scheduler } from './ingest/scheduler.js';
 import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
+import { Mutex } from './shared/mutex.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
 
@@ -49,20 +51,51 @@ export const ADMIN = 'admin';
 const ONCE_RETRY_BUDGET_MS = 30_000;
 
 export class App {
-  readonly effective: EffectiveConfig;
+  #effective: EffectiveConfig;
   readonly #store: Store;
-  readonly #senders: Map<string, Sender>;
+  #senders = new Map<string, Sender>();
   readonly #deps: PipelineDeps;
   readonly #log: Logger;
   readonly #clock: Clock;
+  readonly #stdout: Writable;
   #scheduler: Scheduler | null = null;
+  #stopWatching: (() => void) | null = null;
 
   constructor(effective: EffectiveConfig, options: AppOptions) {
-    const { settings } = effective.config;
-    this.effective = effective;
+    this.#effective = effective;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
+    this.#stdout = options.stdout;
     this.#store = new SqliteStore(effective.dbPath);
+    const knowledge = loadKnowledge();
+    this.#deps = {
+      store: this.#store,
+      fetcher: this.#fetcher(effective),
+      clock: this.#clock,
+      log: this.#log,
+      analyze: (article) => analyzeArticle(article, knowledge).attribution,
+      destinations: [],
+      noticeDestinations: [],
+      commitLock: new Mutex(),
+    };
+    this.#useDestinations(effective);
+  }
+
+  get effective(): EffectiveConfig {
+    return this.#effective;
+  }
+
+  #fetcher(effective: EffectiveConfig): HttpFeedFetcher {
+    const { settings } = effective.config;
+    return new HttpFeedFetcher({
+      userAgent: settings.userAgent,
+      timeoutMs: settings.requestTimeout,
+      maxBytes: settings.maxFeedBytes,
+    });
+  }
+
+  #useDestinations(effective: EffectiveConfig): void {
+    for (const sender of this.#senders.values()) sender.close?.();
     this.#senders = new Map<string, Sender>(
       effective.destinations.map((target): [string, Sender] => [
         target.name,
@@ -71,25 +104,47 @@ export class App {
               name: target.name,
               webhookUrl: target.webhookUrl,
               apiBase: effective.discordApiBase,
-              timeoutMs: settings.requestTimeout,
+              timeoutMs: effective.config.settings.requestTimeout,
             })
-          : new ConsoleSender({ name: target.name, out: options.stdout }),
+          : new ConsoleSender({ name: target.name, out: this.#stdout }),
       ]),
     );
-    const knowledge = loadKnowledge();
-    this.#deps = {
-      store: this.#store,
-      fetcher: new HttpFeedFetcher({
-        userAgent: settings.userAgent,
-        timeoutMs: settings.requestTimeout,
-        maxBytes: settings.maxFeedBytes,
-      }),
-      clock: this.#clock,
+    this.#deps.destinations = effective.destinations.filter((target) => target.name !== ADMIN).map((target) => target.name);
+    this.#deps.noticeDestinations = effective.destinations
+      .filter((target) => target.name === ADMIN)
+      .map((target) => target.name);
+  }
+
+  /**
+   * Swaps in a new configuration between ticks: feeds, settings and destinations. The database
+   * path is fixed for the life of the process. Returns what changed, for the log.
+   */
+  reconfigure(next: EffectiveConfig): string[] {
+    const changes = describeChanges(this.#effective, next);
+    if (next.dbPath !== this.#effective.dbPath) {
+      this.#log.warn({ from: this.#effective.dbPath, to: next.dbPath }, 'Database path changes need a restart; kept');
+      next = { ...next, dbPath: this.#effective.dbPath };
+    }
+    const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
+    this.#effective = next;
+    this.#deps.fetcher = this.#fetcher(next);
+    this.#useDestinations(next);
+    if (scheduleChanged && this.#scheduler) {
+      void this.#scheduler.stop().then(() => this.#startScheduler(false));
+    }
+    return changes;
+  }
+
+  /** Reloads the config file when it changes; an invalid edit is reported and the running config kept. */
+  watchConfig(file: string, env: Environment): void {
+    this.#stopWatching = watchConfigFile(file, {
+      load: () => loadEffectiveConfig(file, env),
       log: this.#log,
-      analyze: (article) => analyzeArticle(article, knowledge).attribution,
-      destinations: effective.destinations.filter((target) => target.name !== ADMIN).map((target) => target.name),
-      noticeDestinations: effective.destinations.filter((target) => target.name === ADMIN).map((target) => target.name),
-    };
+      apply: (effective) => {
+        const changes = this.reconfigure(effective);
+        this.#log.info({ file, changes }, changes.length > 0 ? 'Config reloaded' : 'Config reloaded, nothing changed');
+      },
+    });
   }
 
   /** Polls the given feeds (all by default), then delivers what is due. */
@@ -145,7 +200,11 @@ export class App {
 
   /** `attribot run`: every feed at once, then on schedule until stop(). */
   start(): void {
-    let first = true;
+    this.#startScheduler(true);
+  }
+
+  #startScheduler(pollAllFirst: boolean): void {
+    let first = pollAllFirst;
     this.#scheduler = new Scheduler(
       this.effective.config.settings.schedule,
       async () => {
@@ -166,8 +225,10 @@ export class App {
   }
 
   async stop(): Promise<void> {
+    this.#stopWatching?.();
     await this.#scheduler?.stop();
     this.#scheduler = null;
+    for (const sender of this.#senders.values()) sender.close?.();
     await this.#store.close();
   }
 }

@@ -144,6 +144,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
     }
   }
   app.start();
+  app.watchConfig(file, io.env);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'Shutting down after the current tick');

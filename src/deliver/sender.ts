@@ -11,6 +11,8 @@ export interface Sender {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;
   edit?(messageId: string, message: OutgoingMessage): Promise<SendResult>;
+  /** Releases timers and connections (on shutdown or when a config reload replaces the sender). */
+  close?(): void;
 }
 
 export type DeliveryFailure = 'retryable' | 'permanent';
