@@ -151,7 +151,7 @@ export class App {
   async cycle(feeds = this.effective.config.feeds): Promise<CycleSummary> {
     const outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
     const delivery = await this.deliver();
-    const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'alerts'): number =>
+    const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'revised' | 'alerts'): number =>
       outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
     this.#log.info(
       {
@@ -162,6 +162,7 @@ export class App {
         newItems: total('newItems'),
         seeded: total('seeded'),
         quarantined: total('quarantined'),
+        revised: total('revised'),
         notices: outcomes.reduce((sum, outcome) => sum + outcome.notices.length, 0),
         alerts: total('alerts'),
         ...delivery,

@@ -3,6 +3,7 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
+import { createHash } from 'node:crypto';
 import type { Alert } from './alerts/alert.js';
 import { addReport, findStory, newStory, type Story, type StoryChange, type StoryReport } from './alerts/cluster.js';
 import { formatAlert, formatUpdate } from './alerts/format.js';
@@ -55,6 +56,8 @@ export interface FeedOutcome {
   newItems: number;
   seeded: number;
   quarantined: number;
+  /** Known items whose content changed and were analysed again. */
+  revised: number;
   alerts: number;
   notices: Notice[];
   error?: string;
@@ -140,6 +143,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     newItems: 0,
     seeded: 0,
     quarantined: 0,
+    revised: 0,
     alerts: 0,
     notices: [],
   };
@@ -193,26 +197,48 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       throw error;
     }
     const keyed = oldestFirst(parsed.items).map((item) => ({ item, key: itemKey(feed.url, item) }));
-    const unseen = await store.unseenKeys(keyed.map((entry) => entry.key));
+    const seen = await store.seenItems(keyed.map((entry) => entry.key));
+    const unseenCount = new Set(keyed.filter((entry) => !seen.has(entry.key)).map((entry) => entry.key)).size;
     const firstSight = previous.initializedAt === null;
-    const churn = !firstSight && isGuidChurn(keyed.length, unseen.size, settings.churnRatio);
+    const churn = !firstSight && isGuidChurn(keyed.length, unseenCount, settings.churnRatio);
     const now = clock.now();
     const records: ItemRecord[] = [];
     const reports = new Map<ItemRecord, StoryReport>();
     const queued = new Set<string>();
 
     for (const { item, key } of keyed) {
-      if (!unseen.has(key) || queued.has(key)) continue;
+      if (queued.has(key)) continue;
       queued.add(key);
-      const base = { key, feedUrl: feed.url, title: item.title, link: item.link ?? null, published: item.published ?? null };
-      if (churn) {
+      const contentHash = hashContent(item);
+      const base = {
+        key,
+        feedUrl: feed.url,
+        title: item.title,
+        link: item.link ?? null,
+        published: item.published ?? null,
+        contentHash,
+      };
+      const known = seen.get(key);
+      if (known) {
+        // An edited item is analysed again; it alerts only when what it attributes changed.
+        if (known.disposition !== 'processed' || known.contentHash === null || known.contentHash === contentHash) continue;
+        const attribution = analyzeItem(item, key);
+        if (attribution === null) continue;
+        const fingerprint = fingerprintOf(attribution);
+        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [], fingerprint, revision: true };
+        records.push(record);
+        outcome.revised++;
+        if (fingerprint !== known.fingerprint && shouldAlert(attribution, settings)) {
+          reports.set(record, reportFor(feed, item, attribution));
+        }
+      } else if (churn) {
         records.push({ ...base, disposition: 'quarantined', alerts: [] });
       } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
         records.push({ ...base, disposition: 'seeded', alerts: [] });
       } else {
         const attribution = analyzeItem(item, key);
         if (attribution === null) continue;
-        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [] };
+        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [], fingerprint: fingerprintOf(attribution) };
         records.push(record);
         if (shouldAlert(attribution, settings)) reports.set(record, reportFor(feed, item, attribution));
       }
@@ -225,7 +251,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     outcome.items = parsed.items.length;
     outcome.seeded = records.filter((record) => record.disposition === 'seeded').length;
     outcome.quarantined = records.filter((record) => record.disposition === 'quarantined').length;
-    outcome.newItems = records.length - outcome.seeded - outcome.quarantined;
+    outcome.newItems = records.length - outcome.seeded - outcome.quarantined - outcome.revised;
     outcome.alerts = reports.size;
     if (firstSight && outcome.seeded > 0) {
       notice(
@@ -322,6 +348,20 @@ async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date
 }
 
 const LOCAL_LOCK = new Mutex();
+
+export function hashContent(item: FeedItem): string {
+  return createHash('sha256').update(`${item.title ?? ''}\n${item.text}`).digest('base64url').slice(0, 22);
+}
+
+/** What an analysis concluded, in a form that changes only when the attribution does. */
+export function fingerprintOf(attribution: Attribution): string {
+  const lower = (values: readonly string[]): string[] => [...new Set(values.map((value) => value.toLowerCase()))].sort();
+  return JSON.stringify([
+    attribution.is_attribution,
+    lower(attribution.actors.map((actor) => actor.name)),
+    lower(attribution.attributed_countries),
+  ]);
+}
 
 function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryReport {
   return {

@@ -57,6 +57,12 @@ export interface OutboxRow extends OutboxInsert {
   sentAt: string | null;
 }
 
+export interface SeenItem {
+  disposition: ItemRecord['disposition'];
+  contentHash: string | null;
+  fingerprint: string | null;
+}
+
 /** One feed item that has been dealt with: marked seen together with the alerts it produced. */
 export interface ItemRecord {
   key: string;
@@ -70,6 +76,12 @@ export interface ItemRecord {
    */
   disposition: 'processed' | 'seeded' | 'quarantined';
   alerts: OutboxInsert[];
+  /** Hash of the item's title and text, to notice an edited item. */
+  contentHash?: string;
+  /** What the analysis concluded (attribution, actors, countries), to notice an edit that changes it. */
+  fingerprint?: string;
+  /** An already recorded item whose content changed: update it and queue its alerts. */
+  revision?: boolean;
   /**
    * The story this item created or joined, as it stands after this item. `key` identifies it within
    * one batch (`id:<n>` for stored stories, anything unique for new ones).
@@ -86,6 +98,8 @@ export interface Store {
   putFeedState(state: FeedState): Promise<void>;
   /** The subset of `keys` never recorded. */
   unseenKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** What was recorded for those of `keys` that were seen. */
+  seenItems(keys: readonly string[]): Promise<Map<string, SeenItem>>;
   recordItems(items: readonly ItemRecord[], at: string): Promise<void>;
   /** Stories created at or after `since`, oldest first. */
   recentStories(since: string): Promise<Story[]>;

@@ -276,6 +276,37 @@ describe('pollFeed', () => {
     expect(peak).toBe(2);
   });
 
+  describe('edited items', () => {
+    const entry = (title: string, extra = '') =>
+      rss([{ title, link: 'https://desk.example/edited', date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]).replace(
+        `${title} text`,
+        `${title} text${extra}`,
+      );
+
+    it('re-analyses an edited item and stays quiet while its attribution is unchanged', async () => {
+      const fetcher = new FakeFetcher([
+        ok(entry('UK blames Russia for hack')),
+        ok(entry('UK blames Russia for hack', ' (updated with a quote)')),
+        ok(entry('UK blames Russia for hack', ' (updated with a quote)')),
+      ]);
+      await pollFeed(FEED, deps(fetcher), settings);
+      const edited = await pollFeed(FEED, deps(fetcher), settings);
+      expect(edited).toMatchObject({ revised: 1, newItems: 0, alerts: 0 });
+      const unchanged = await pollFeed(FEED, deps(fetcher), settings);
+      expect(unchanged).toMatchObject({ revised: 0, alerts: 0 });
+      expect(analyzed).toHaveLength(2);
+      expect((await store.outbox()).filter((row) => row.kind !== 'notice')).toHaveLength(2);
+    });
+
+    it('alerts when an edit turns an item into an attribution', async () => {
+      const fetcher = new FakeFetcher([ok(entry('Banks report outage')), ok(entry('UK blames Russia for bank outage'))]);
+      await pollFeed(FEED, deps(fetcher), settings);
+      const edited = await pollFeed(FEED, deps(fetcher), settings);
+      expect(edited).toMatchObject({ revised: 1, alerts: 1 });
+      expect((await store.outbox()).filter((row) => row.kind === 'alert')).toHaveLength(2);
+    });
+  });
+
   describe('one story, one alert', () => {
     const FEED_B = { url: 'https://wire.example/rss', name: 'Wire' };
     const item = (title: string, link: string) => rss([{ title, link, date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]);

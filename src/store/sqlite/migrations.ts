@@ -24,6 +24,8 @@ export const MIGRATIONS: readonly string[] = [
     link TEXT,
     published TEXT,
     disposition TEXT NOT NULL CHECK (disposition IN ('processed', 'seeded', 'quarantined')),
+    content_hash TEXT,
+    fingerprint TEXT,
     seen_at TEXT NOT NULL
   );
   CREATE TABLE stories (
@@ -50,5 +52,25 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_pending ON outbox (status, id);
   CREATE INDEX outbox_sent ON outbox (destination, status, sent_at);
+  `,
+  // Slash-command overrides over the YAML config (store/overrides.ts).
+  `
+  CREATE TABLE override_watches (
+    kind TEXT NOT NULL CHECK (kind IN ('actors', 'countries', 'products', 'cves', 'keywords')),
+    value_key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    added_by TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (kind, value_key)
+  );
+  CREATE TABLE override_mutes (
+    kind TEXT NOT NULL CHECK (kind IN ('actors', 'countries', 'products', 'cves', 'keywords')),
+    value_key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    until TEXT NOT NULL,
+    added_by TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (kind, value_key)
+  );
   `,
 ];

@@ -4,7 +4,16 @@ import Database from 'better-sqlite3';
 import type { Story } from '../../alerts/cluster.js';
 import type { OutgoingMessage } from '../../deliver/message.js';
 import { AppError } from '../../shared/errors.js';
-import type { FeedState, ItemRecord, OutboxInsert, OutboxKind, OutboxRow, OutboxStatus, Store } from '../store.js';
+import type {
+  FeedState,
+  ItemRecord,
+  OutboxInsert,
+  OutboxKind,
+  OutboxRow,
+  OutboxStatus,
+  SeenItem,
+  Store,
+} from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface FeedStateRow {
@@ -91,6 +100,11 @@ export class SqliteStore implements Store {
     migrate(this.#db);
   }
 
+  /** The open database, for adapters that keep their own tables in the same file (SqliteOverrideStore). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   async getFeedState(feedUrl: string): Promise<FeedState | null> {
     const row = this.#db.prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as
       | FeedStateRow
@@ -140,10 +154,27 @@ export class SqliteStore implements Store {
     return unseen;
   }
 
+  async seenItems(keys: readonly string[]): Promise<Map<string, SeenItem>> {
+    const lookup = this.#db.prepare(
+      'SELECT disposition, content_hash, fingerprint FROM seen_items WHERE item_key = ?',
+    );
+    const seen = new Map<string, SeenItem>();
+    for (const key of keys) {
+      const row = lookup.get(key) as
+        | { disposition: SeenItem['disposition']; content_hash: string | null; fingerprint: string | null }
+        | undefined;
+      if (row) seen.set(key, { disposition: row.disposition, contentHash: row.content_hash, fingerprint: row.fingerprint });
+    }
+    return seen;
+  }
+
   async recordItems(items: readonly ItemRecord[], at: string): Promise<void> {
     const insertItem = this.#db.prepare(
-      `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
+      `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, content_hash, fingerprint, seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
+    );
+    const reviseItem = this.#db.prepare(
+      'UPDATE seen_items SET title = ?, content_hash = ?, fingerprint = COALESCE(?, fingerprint) WHERE item_key = ?',
     );
     const insertAlert = this.#db.prepare(
       `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
@@ -154,9 +185,23 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => {
       const storyIds = new Map<string, number>();
       for (const item of items) {
-        const inserted = insertItem.run(item.key, item.feedUrl, item.title, item.link, item.published, item.disposition, at);
-        // An item another feed recorded first already produced its alerts.
-        if (inserted.changes === 0) continue;
+        if (item.revision) {
+          reviseItem.run(item.title, item.contentHash ?? null, item.fingerprint ?? null, item.key);
+        } else {
+          const inserted = insertItem.run(
+            item.key,
+            item.feedUrl,
+            item.title,
+            item.link,
+            item.published,
+            item.disposition,
+            item.contentHash ?? null,
+            item.fingerprint ?? null,
+            at,
+          );
+          // An item another feed recorded first already produced its alerts.
+          if (inserted.changes === 0) continue;
+        }
         let storyId: number | null = null;
         if (item.story) {
           const { key, data } = item.story;
