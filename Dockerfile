@@ -13,7 +13,8 @@ RUN npm ci && npm prune --omit=dev
 
 FROM node:20-slim
 ENV NODE_ENV=production \
-    ATTRIBOT_DB=/data/attribot.db
+    ATTRIBOT_DB=/data/attribot.db \
+    ATTRIBOT_HTTP_PORT=8080
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -23,5 +24,8 @@ COPY --from=build /app/config ./config
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
+EXPOSE 8080
+HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 ENTRYPOINT ["node", "bin/attribot.js"]
 CMD ["run"]

@@ -15,6 +15,8 @@ import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 import { Mutex } from './shared/mutex.js';
+import { Metrics } from './server/metrics.js';
+import type { Health } from './server/server.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
 
@@ -60,12 +62,16 @@ export class App {
   readonly #stdout: Writable;
   #scheduler: Scheduler | null = null;
   #stopWatching: (() => void) | null = null;
+  readonly metrics = new Metrics();
+  readonly #startedAt: Date;
+  #lastCycleAt: Date | null = null;
 
   constructor(effective: EffectiveConfig, options: AppOptions) {
     this.#effective = effective;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
     this.#stdout = options.stdout;
+    this.#startedAt = this.#clock.now();
     this.#store = new SqliteStore(effective.dbPath);
     const knowledge = loadKnowledge();
     this.#deps = {
@@ -169,7 +175,44 @@ export class App {
       },
       'Cycle finished',
     );
+    await this.#record(outcomes, delivery);
     return { feeds: outcomes, delivery };
+  }
+
+  async #record(outcomes: readonly FeedOutcome[], delivery: DrainSummary): Promise<void> {
+    const m = this.metrics;
+    for (const outcome of outcomes) {
+      m.inc('attribot_feed_polls_total', 'Feed polls by outcome.', 1, { status: outcome.status });
+      for (const kind of ['newItems', 'seeded', 'quarantined', 'revised'] as const) {
+        if (outcome[kind] > 0) m.inc('attribot_items_total', 'Feed items recorded, by disposition.', outcome[kind], { kind });
+      }
+      if (outcome.alerts > 0) m.inc('attribot_alerts_total', 'Attribution reports that produced alerts.', outcome.alerts);
+      for (const notice of outcome.notices) m.inc('attribot_notices_total', 'Admin notices.', 1, { kind: notice.kind });
+    }
+    for (const result of ['sent', 'retried', 'rejected', 'held'] as const) {
+      if (delivery[result] > 0) m.inc('attribot_deliveries_total', 'Outbox deliveries by result.', delivery[result], { result });
+    }
+    for (const [status, count] of Object.entries(await this.#store.outboxCounts())) {
+      m.set('attribot_outbox_rows', 'Outbox rows by status.', count, { status });
+    }
+    this.#lastCycleAt = this.#clock.now();
+    m.set('attribot_last_cycle_timestamp_seconds', 'When the last cycle finished.', Math.round(this.#lastCycleAt.getTime() / 1000));
+  }
+
+  /** Healthy while cycles keep finishing: the last one (or the start) is recent enough. */
+  async health(staleAfterMs = 15 * 60_000): Promise<Health> {
+    const reference = this.#lastCycleAt ?? this.#startedAt;
+    const age = this.#clock.now().getTime() - reference.getTime();
+    const outbox = await this.#store.outboxCounts();
+    return {
+      healthy: age <= staleAfterMs,
+      detail: {
+        lastCycleAt: this.#lastCycleAt?.toISOString() ?? null,
+        feeds: this.effective.config.feeds.length,
+        outboxPending: outbox.pending,
+        outboxHeld: outbox.held,
+      },
+    };
   }
 
   async deliver(): Promise<DrainSummary> {

@@ -13,6 +13,7 @@ import type { Article } from './extract/article.js';
 import { loadKnowledge } from './extract/knowledge.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
 import { htmlToText } from './ingest/html-text.js';
+import { type OpsServer, startOpsServer } from './server/server.js';
 import { errorMessage } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
@@ -145,6 +146,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   }
   app.start();
   app.watchConfig(file, io.env);
+  const ops = await startOps(app, io.env, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'Shutting down after the current tick');
@@ -153,9 +155,29 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+  await ops?.close();
   await app.stop();
   log.info('attribot stopped');
   return EXIT.ok;
+}
+
+/** /healthz and /metrics when ATTRIBOT_HTTP_PORT is set (the Docker image sets it). */
+async function startOps(app: App, env: Io['env'], log: Logger): Promise<OpsServer | null> {
+  const port = env.ATTRIBOT_HTTP_PORT?.trim();
+  if (!port) return null;
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    log.error({ port }, 'ATTRIBOT_HTTP_PORT is not a port number; /healthz and /metrics are off');
+    return null;
+  }
+  const host = env.ATTRIBOT_HTTP_HOST?.trim() || '0.0.0.0';
+  try {
+    const server = await startOpsServer({ host, port: Number(port), metrics: app.metrics, health: () => app.health() });
+    log.info({ host, port: server.port }, 'Serving /healthz and /metrics');
+    return server;
+  } catch (error) {
+    log.error({ host, port, err: errorMessage(error) }, 'Cannot serve /healthz and /metrics');
+    return null;
+  }
 }
 
 async function extract(input: string, io: Io): Promise<number> {

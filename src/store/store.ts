@@ -105,6 +105,8 @@ export interface Store {
   recentStories(since: string): Promise<Story[]>;
   /** Discord's id of the message a story's alert became on a destination, once sent. */
   storyMessageId(storyId: number, destination: string): Promise<string | null>;
+  /** Outbox rows per status (for /metrics). */
+  outboxCounts(): Promise<Record<OutboxStatus, number>>;
   /** Queues admin notices (no feed item behind them). */
   enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void>;
   /** Pending rows, due or not, oldest first (order per destination is the delivery order). */

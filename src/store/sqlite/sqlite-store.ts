@@ -296,6 +296,16 @@ export class SqliteStore implements Store {
       .run(error, id);
   }
 
+  async outboxCounts(): Promise<Record<OutboxStatus, number>> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, rejected: 0, held: 0, digested: 0 };
+    const rows = this.#db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as Array<{
+      status: OutboxStatus;
+      n: number;
+    }>;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
   async markHeld(id: number): Promise<void> {
     this.#db.prepare(`UPDATE outbox SET status = 'held' WHERE id = ?`).run(id);
   }
