@@ -6,6 +6,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
+COPY scripts/link-bin.mjs ./scripts/link-bin.mjs
 COPY src ./src
 COPY config ./config
 # `npm ci` runs `prepare`, which compiles src/ to dist/.
