@@ -55,9 +55,9 @@ describe('small pipeline helpers', () => {
   });
 
   it('alerts only on attributions at or above the confidence floor', () => {
-    expect(shouldAlert(attribution(true, 0.6), { firstSightWindowMs: 0, minConfidence: 0.5 })).toBe(true);
-    expect(shouldAlert(attribution(true, 0.4), { firstSightWindowMs: 0, minConfidence: 0.5 })).toBe(false);
-    expect(shouldAlert(attribution(false, 0.9), { firstSightWindowMs: 0, minConfidence: 0 })).toBe(false);
+    expect(shouldAlert(attribution(true, 0.6), { minConfidence: 0.5 })).toBe(true);
+    expect(shouldAlert(attribution(true, 0.4), { minConfidence: 0.5 })).toBe(false);
+    expect(shouldAlert(attribution(false, 0.9), { minConfidence: 0 })).toBe(false);
   });
 
   it('names a feed by its host when it has no name', () => {
