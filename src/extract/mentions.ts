@@ -1,0 +1,295 @@
+/**
+ * Article → Extraction: sentences with their tokens, dictionary mentions (case and context rules
+ * applied), CVE ids, and names that follow a vendor naming scheme but are not in the dictionary yet.
+ */
+import type { Article } from './article.js';
+import { type CveMention, findCves } from './cves.js';
+import type { Knowledge, PatternRef } from './knowledge.js';
+import { type Sentence, splitSentences } from './sentences.js';
+import { nameKey, type Token, tokenize } from './tokens.js';
+import { type TrieMatch, trieMatchAll } from './trie.js';
+
+export interface Mention {
+  ref: PatternRef;
+  sentence: number;
+  /** Token range inside the sentence. */
+  from: number;
+  to: number;
+  /** Character offsets in the title (sentence 0 when `isTitle`) or the text. */
+  start: number;
+  end: number;
+  surface: string;
+}
+
+/** A name that follows a vendor naming scheme ("Plum Typhoon", "Storm-1234") but is not in the dictionary. */
+export interface SchemeMention {
+  name: string;
+  sentence: number;
+  start: number;
+  end: number;
+  country: string | null;
+  vendor: string;
+}
+
+export interface SentenceInfo extends Sentence {
+  tokens: Token[];
+  mentions: Mention[];
+  schemeMentions: SchemeMention[];
+  cves: CveMention[];
+  /** The sentence talks about hacking or cyber security. */
+  security: boolean;
+}
+
+export interface Extraction {
+  sentences: SentenceInfo[];
+  /** ISO2 of a dateline city ("SEOUL, June 7 (Yonhap) --"), if any. */
+  datelineCountry: string | null;
+  /** Where the dateline ("WASHINGTON (AP) --") ends: names inside it are credits, not parties. */
+  datelineEnd: number;
+  /** Sentences with security vocabulary. */
+  securitySentences: number;
+  cves: string[];
+}
+
+export const SECURITY_RE =
+  /\b(hack\w*|cyber\w*|threat actors?|apts?|espionage|intrusions?|breach\w*|malware|ransomware|phishing|exploit\w*|vulnerabilit\w*|attacks?|attackers?|spy\w*|spies|campaigns?|compromis\w*|infiltrat\w*|backdoors?|botnets?|zero-days?|stole|stolen|leak\w*|extort\w*|threat groups?|heists?|thefts?|intruders?|passwords?|credentials?|state-sponsored|state-backed|nation-state|malicious|apt\d+|sabotage|ddos)\b/i;
+const GROUP_CUES = new Set(
+  'ransomware gang gangs group groups crew operators operation affiliate affiliates actor actors hackers hacker hacking apt cartel collective extortion syndicate dubbed tracked known aka called named threat team'.split(
+    ' ',
+  ),
+);
+/** Family names are also malware names: only a group word makes them a group ("the Akira gang", not "WannaCry ransomware"). */
+const RANSOM_CUES = new Set('gang crew operators operator affiliate affiliates extortion group cartel'.split(' '));
+const SCHEME_RE =
+  /\b(?:(?<ms>[A-Z][a-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Cyclone))|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<cs>[A-Z][A-Za-z]+ (?:PANDA|Panda|BEAR|Bear|KITTEN|Kitten|CHOLLIMA|Chollima|SPIDER|Spider)))\b/g;
+const WEATHER_WORDS = new Set([
+  'Super',
+  'Tropical',
+  'Severe',
+  'Strong',
+  'Powerful',
+  'Deadly',
+  'Winter',
+  'Snow',
+  'Ice',
+  'The',
+  'A',
+  'Giant',
+  'Teddy',
+  'Polar',
+  'Brown',
+  'Black',
+  'Red',
+  'Grizzly',
+]);
+const ACTOR_WORDS_RE =
+  /\b(group|actor|hackers?|tracked|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
+
+const rawTokenCache = new Map<string, string[]>();
+function rawTokens(surface: string): string[] {
+  let toks = rawTokenCache.get(surface);
+  if (!toks) {
+    toks = tokenize(surface.normalize('NFKC')).map((t) => t.raw);
+    rawTokenCache.set(surface, toks);
+  }
+  return toks;
+}
+
+function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: number): boolean {
+  if (ref.caseMode === 'any') return true;
+  const pat = rawTokens(ref.surface);
+  for (let i = from; i < to; i++) {
+    const t = tokens[i];
+    const p = pat[i - from];
+    if (!t || p === undefined) return false;
+    if (ref.caseMode === 'exact') {
+      if (t.raw !== p) return false;
+    } else if (/^\p{Lu}/u.test(p) && !/^[\p{Lu}\p{N}]/u.test(t.raw)) return false;
+  }
+  return true;
+}
+
+function windowHas(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  span: number,
+  cues: Set<string>,
+): boolean {
+  for (let i = Math.max(0, from - span); i < Math.min(tokens.length, to + span); i++) {
+    if (i >= from && i < to) continue;
+    const t = tokens[i];
+    if (t && cues.has(t.norm)) return true;
+  }
+  return false;
+}
+
+function contextOk(
+  ref: PatternRef,
+  s: SentenceInfo,
+  m: TrieMatch<PatternRef>,
+  vendorsInText: Set<string>,
+  knowledge: Knowledge,
+  articleSecurity: number,
+  articleText = '',
+): boolean {
+  const toks = s.tokens;
+  if (ref.type === 'actor') {
+    const shout = toks
+      .slice(m.from, m.to)
+      .every((t) => t.raw.length >= 3 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw));
+    if (ref.cue === 'ransomware') return windowHas(toks, m.from, m.to, 2, RANSOM_CUES);
+    if (ref.cue === 'group') return windowHas(toks, m.from, m.to, 3, GROUP_CUES) || (shout && s.security);
+    if (ref.plainWord) return s.security || articleSecurity >= 3;
+    return true;
+  }
+  if (ref.type === 'product') {
+    if (knowledge.products[ref.id]?.exclude) return false;
+    const prevTok = toks[m.from - 1];
+    // A platform in a list of platforms ("for Mac, Linux and Windows") is not an affected product.
+    if (ref.needsVendor && prevTok && (prevTok.norm === 'for' || prevTok.norm === 'on') && /\b(mac|macos|linux|android|ios)\b/i.test(s.text)) return false;
+    if (!ref.needsVendor) return true;
+    const vendor = knowledge.products[ref.id]?.vendor ?? '';
+    if (!vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor)) return false;
+    const next = toks[m.to];
+    // "Securities and Exchange Commission": a capitalised word after the name belongs to another name.
+    if (next && /^\p{Lu}/u.test(next.raw) && !/[,;:.]/.test(s.text.slice(toks[m.to - 1]!.end - s.start, next.start - s.start))) return false;
+    const prev = toks[m.from - 1];
+    // "Tokyo Stock Exchange", "Bitcoin Exchange": a capitalised word before the name that is not the vendor.
+    if (prev && /^\p{Lu}/u.test(prev.raw) && prev.norm !== nameKey(vendor) && m.from > 0 && prev.norm !== 's')
+      return false;
+    return true;
+  }
+  return true;
+}
+
+const TYPE_PRIORITY: Record<PatternRef['type'], number> = { actor: 0, product: 1, party: 2, country: 3 };
+
+function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): TrieMatch<PatternRef>[] {
+  const ok = found.filter((f) => f.ok).map((f) => f.m);
+  ok.sort(
+    (a, b) =>
+      b.to - b.from - (a.to - a.from) ||
+      TYPE_PRIORITY[a.value.type] - TYPE_PRIORITY[b.value.type] ||
+      a.from - b.from,
+  );
+  const used: boolean[] = [];
+  const keep: TrieMatch<PatternRef>[] = [];
+  for (const m of ok) {
+    let clash = false;
+    for (let i = m.from; i < m.to; i++) if (used[i]) clash = true;
+    // Same span, several readings (a country that is also a party): keep the first by priority only.
+    if (clash) continue;
+    for (let i = m.from; i < m.to; i++) used[i] = true;
+    keep.push(m);
+  }
+  return keep.sort((a, b) => a.from - b.from);
+}
+
+function findSchemeNames(s: SentenceInfo, knowledge: Knowledge, known: Set<string>): SchemeMention[] {
+  if (!s.security || !ACTOR_WORDS_RE.test(s.text)) return [];
+  const out: SchemeMention[] = [];
+  for (const m of s.text.matchAll(SCHEME_RE)) {
+    const name = m[0];
+    if (known.has(nameKey(name))) continue;
+    const first = name.split(' ')[0] ?? '';
+    if ((m.groups?.ms || m.groups?.cs) && WEATHER_WORDS.has(first)) continue;
+    const suffix = name.split(/[\s-]/).pop() ?? '';
+    const scheme = knowledge.schemes.find(
+      (sc) => sc.position === 'suffix' && sc.token.toLowerCase() === suffix.toLowerCase(),
+    );
+    const vendor =
+      m.groups?.ms || m.groups?.dev
+        ? 'Microsoft'
+        : m.groups?.unc || m.groups?.apt
+          ? 'Mandiant'
+          : m.groups?.ta
+            ? 'Proofpoint'
+            : 'CrowdStrike';
+    out.push({
+      name,
+      sentence: s.index,
+      start: s.start + m.index,
+      end: s.start + m.index + name.length,
+      country: scheme?.country ?? null,
+      vendor,
+    });
+  }
+  return out;
+}
+
+function dateline(first: string, knowledge: Knowledge): string | null {
+  const m = /^([A-Z][A-Z .'-]{2,30}?)(?:,|\s+[-–—(]|\s*$)/.exec(first);
+  if (!m?.[1]) return null;
+  return knowledge.capitals.get(nameKey(m[1])) ?? null;
+}
+
+function datelineEnd(first: Sentence): number {
+  const m = /^[A-Z][A-Z .'-]{2,30}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(first.text);
+  return m ? first.start + m[0].length : -1;
+}
+
+export function extract(article: Article, knowledge: Knowledge): Extraction {
+  const sentences: Sentence[] = [];
+  if (article.title && article.title.trim()) {
+    const t = article.title.trim();
+    sentences.push({ index: 0, start: 0, end: t.length, text: t, isTitle: true });
+  }
+  sentences.push(...splitSentences(article.text, 0, sentences.length));
+
+  const infos: SentenceInfo[] = sentences.map((s) => ({
+    ...s,
+    tokens: tokenize(s.text, s.start),
+    mentions: [],
+    schemeMentions: [],
+    cves: [],
+    security: SECURITY_RE.test(s.text),
+  }));
+
+  // Vendors named anywhere: single-word product names ("Exchange", "Windows") need their vendor nearby.
+  const vendorsInText = new Set<string>();
+  const raw: { s: SentenceInfo; found: TrieMatch<PatternRef>[] }[] = [];
+  for (const s of infos) {
+    const found = trieMatchAll(knowledge.trie, s.tokens);
+    raw.push({ s, found });
+    for (const f of found) {
+      if (f.value.type === 'party' || (f.value.type === 'product' && !f.value.needsVendor)) {
+        const name =
+          f.value.type === 'party'
+            ? knowledge.parties[f.value.id]?.name
+            : knowledge.products[f.value.id]?.vendor;
+        if (name && caseOk(f.value, s.tokens, f.from, f.to)) vendorsInText.add(nameKey(name));
+      }
+    }
+  }
+  const known = new Set<string>();
+  const articleSecurity = infos.filter((x) => x.security).length;
+  const articleText = `${article.title ?? ''}\n${article.text}`;
+  for (const { s, found } of raw) {
+    const checked = found.map((m) => ({
+      m,
+      ok: caseOk(m.value, s.tokens, m.from, m.to) && contextOk(m.value, s, m, vendorsInText, knowledge, articleSecurity, articleText),
+    }));
+    for (const m of resolveOverlaps(checked)) {
+      const a = s.tokens[m.from];
+      const b = s.tokens[m.to - 1];
+      if (!a || !b) continue;
+      const start = a.start;
+      const end = b.end;
+      const surface = s.text.slice(start - s.start, end - s.start);
+      s.mentions.push({ ref: m.value, sentence: s.index, from: m.from, to: m.to, start, end, surface });
+      if (m.value.type === 'actor') known.add(nameKey(surface));
+    }
+    s.cves = findCves(s.text).map((c) => ({ ...c, start: c.start + s.start, end: c.end + s.start }));
+  }
+  for (const s of infos) s.schemeMentions = findSchemeNames(s, knowledge, known);
+
+  const body = infos.find((s) => !s.isTitle);
+  return {
+    sentences: infos,
+    datelineCountry: body ? dateline(body.text, knowledge) : null,
+    datelineEnd: body ? datelineEnd(body) : -1,
+    securitySentences: infos.filter((s) => s.security).length,
+    cves: [...new Set(infos.flatMap((s) => s.cves.map((c) => c.id)))],
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { extractLine } from '../../../src/attribution/contract.js';
+import { loadKnowledge } from '../../../src/extract/knowledge.js';
+
+const knowledge = loadKnowledge();
+
+describe('extractLine', () => {
+  it('turns one article line into one contract line', () => {
+    const line = JSON.stringify({
+      id: 'x1',
+      title: 'Britain blames Russia for cyberattack',
+      text: "The British government blamed Russia's GRU for the cyberattack on the electoral commission's servers, exploiting CVE-2023-23397 in Microsoft Outlook.",
+      url: 'https://example.test/a',
+      published: '2024-03',
+      source: 'ignored',
+    });
+    const { output, error } = extractLine(line, knowledge);
+    expect(error).toBeUndefined();
+    const out = JSON.parse(output) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      id: 'x1',
+      is_attribution: true,
+      attributed_countries: ['Russia'],
+      attributing_parties: ['United Kingdom'],
+      products: ['Microsoft Outlook'],
+      cves: ['CVE-2023-23397'],
+    });
+    expect(out.actors).toEqual([expect.objectContaining({ name: 'GRU', country: 'Russia', stated: true })]);
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining(['confidence', 'confidence_reason', 'evidence', 'cve_details', 'denials']),
+    );
+  });
+
+  it('accepts a null title and a numeric id', () => {
+    const { output } = extractLine(JSON.stringify({ id: 7, title: null, text: 'Nothing to see.' }), knowledge);
+    expect(JSON.parse(output)).toMatchObject({ id: '7', is_attribution: false, actors: [], cves: [] });
+  });
+
+  it('reports unreadable JSON with the id when it can be recovered', () => {
+    const r = extractLine('{"id": "broken-1", "text": "unterminated', knowledge);
+    expect(JSON.parse(r.output)).toEqual({ id: 'broken-1', error: expect.stringMatching(/^not JSON/) });
+    expect(r.error).toMatch(/not JSON/);
+  });
+
+  it('reports a line without text', () => {
+    const r = extractLine('{"id": "no-text", "title": "x"}', knowledge);
+    expect(JSON.parse(r.output)).toEqual({ id: 'no-text', error: expect.stringMatching(/text/) });
+  });
+
+  it('gives null for an id it cannot recover', () => {
+    expect(JSON.parse(extractLine('garbage', knowledge).output)).toMatchObject({ id: null });
+  });
+
+  it('enriches CVEs from KEV in cve_details only', () => {
+    const text = 'Attackers exploited CVE-2021-34527, the PrintNightmare flaw, in the breach.';
+    const out = JSON.parse(extractLine(JSON.stringify({ id: 'k', title: null, text }), knowledge).output) as {
+      products: string[];
+      cve_details: { cve: string; vendor: string; knownExploited: boolean }[];
+    };
+    expect(out.cve_details).toEqual([expect.objectContaining({ cve: 'CVE-2021-34527', vendor: 'Microsoft', knownExploited: true })]);
+    expect(out.products).toEqual([]);
+  });
+});
