@@ -1,15 +1,23 @@
 /** Composition root: config → Store, FeedFetcher, Senders, Clock, logger. The only place adapters are built. */
 import type { Writable } from 'node:stream';
 import { analyzeArticle } from './attribution/analyze.js';
-import { applyEnvironment, type EffectiveConfig, type Environment } from './config/env.js';
+import { applyEnvironment, type EffectiveConfig, type Environment, type ResolvedDestination } from './config/env.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { loadConfigFile, type ConfigProblem } from './config/load.js';
+import { routeAlert } from './alerts/route.js';
+import { renderExplanation } from './attribution/explain.js';
+import { type SlashCommands, slashCommandBots, startSlashCommands } from './commands/gateway.js';
+import type { RecentAlert } from './commands/handle.js';
+import { applyOverrides, describeOverrides } from './config/overrides.js';
+import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { ConsoleSender } from './deliver/console-sender.js';
-import { DiscordWebhookSender } from './deliver/discord-sender.js';
+import { DiscordBotSender, DiscordWebhookSender } from './deliver/discord-sender.js';
 import { drainOutbox, type DrainSummary } from './deliver/outbox-worker.js';
 import type { Sender } from './deliver/sender.js';
 import { loadKnowledge } from './extract/knowledge.js';
+import type { Article } from './extract/article.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
+import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
 import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -17,6 +25,8 @@ import type { Logger } from './shared/logger.js';
 import { Mutex } from './shared/mutex.js';
 import { Metrics } from './server/metrics.js';
 import type { Health } from './server/server.js';
+import { errorMessage } from './shared/errors.js';
+import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
 
@@ -34,6 +44,24 @@ export async function loadEffectiveConfig(file: string, env: Environment): Promi
   return { effective: applied.effective, errors: applied.errors, warnings: loaded.warnings };
 }
 
+/** The article-page fetcher of a config: SSRF-guarded unless the admin allowed private networks. */
+export function pageFetcherFor(effective: EffectiveConfig): HttpPageFetcher {
+  const { settings } = effective.config;
+  return new HttpPageFetcher({
+    userAgent: settings.userAgent,
+    allowPrivateNetwork: effective.allowPrivateNetwork,
+    timeoutMs: settings.requestTimeout,
+  });
+}
+
+/** One article page as an Article for the extractor. */
+export async function readArticleFromUrl(url: string, fetcher: PageFetcher): Promise<Article> {
+  const page = await fetcher.fetchPage(url);
+  const article: Article = { id: url, title: page.title, text: page.text, url: page.url };
+  if (page.published) article.published = page.published;
+  return article;
+}
+
 export interface AppOptions {
   log: Logger;
   /** Where the console destination writes. */
@@ -46,16 +74,18 @@ export interface CycleSummary {
   delivery: DrainSummary;
 }
 
-/** The destination that receives admin notices instead of alerts. */
-export const ADMIN = 'admin';
-
 /** How long `once` waits for retries that are due soon (429 retry_after, short backoff). */
 const ONCE_RETRY_BUDGET_MS = 30_000;
 
 export class App {
   #effective: EffectiveConfig;
   readonly #store: Store;
+  readonly #overrides: SqliteOverrideStore;
+  /** The running config with the slash-command layer (watches, mutes) applied: what routing uses. */
+  #routing: Config;
+  #slashCommands: SlashCommands[] = [];
   #senders = new Map<string, Sender>();
+  readonly #knowledge: ReturnType<typeof loadKnowledge>;
   readonly #deps: PipelineDeps;
   readonly #log: Logger;
   readonly #clock: Clock;
@@ -72,15 +102,20 @@ export class App {
     this.#clock = options.clock ?? systemClock;
     this.#stdout = options.stdout;
     this.#startedAt = this.#clock.now();
-    this.#store = new SqliteStore(effective.dbPath);
+    const store = new SqliteStore(effective.dbPath);
+    this.#store = store;
+    this.#overrides = new SqliteOverrideStore(store.database);
+    this.#routing = effective.config;
     const knowledge = loadKnowledge();
+    this.#knowledge = knowledge;
     this.#deps = {
       store: this.#store,
       fetcher: this.#fetcher(effective),
+      pageFetcher: this.#pageFetcher(effective),
       clock: this.#clock,
       log: this.#log,
       analyze: (article) => analyzeArticle(article, knowledge).attribution,
-      destinations: [],
+      route: (input) => routeAlert(input, this.#routing.routes, this.#routing.watchlists),
       noticeDestinations: [],
       commitLock: new Mutex(),
     };
@@ -100,25 +135,74 @@ export class App {
     });
   }
 
+  #pageFetcher(effective: EffectiveConfig): HttpPageFetcher {
+    return pageFetcherFor(effective);
+  }
+
   #useDestinations(effective: EffectiveConfig): void {
     for (const sender of this.#senders.values()) sender.close?.();
-    this.#senders = new Map<string, Sender>(
-      effective.destinations.map((target): [string, Sender] => [
-        target.name,
-        target.type === 'webhook'
-          ? new DiscordWebhookSender({
-              name: target.name,
-              webhookUrl: target.webhookUrl,
-              apiBase: effective.discordApiBase,
-              timeoutMs: effective.config.settings.requestTimeout,
-            })
-          : new ConsoleSender({ name: target.name, out: this.#stdout }),
-      ]),
-    );
-    this.#deps.destinations = effective.destinations.filter((target) => target.name !== ADMIN).map((target) => target.name);
+    this.#senders = new Map(effective.destinations.map((target) => [target.name, this.#senderFor(target, effective)]));
     this.#deps.noticeDestinations = effective.destinations
-      .filter((target) => target.name === ADMIN)
+      .filter((target) => target.name === ADMIN_DESTINATION)
       .map((target) => target.name);
+  }
+
+  #senderFor(target: ResolvedDestination, effective: EffectiveConfig): Sender {
+    const common = { name: target.name, apiBase: effective.discordApiBase, timeoutMs: effective.config.settings.requestTimeout };
+    if (target.type === 'webhook') return new DiscordWebhookSender({ ...common, webhookUrl: target.webhookUrl });
+    if (target.type === 'bot') return new DiscordBotSender({ ...common, token: target.token, channelId: target.channelId });
+    return new ConsoleSender({ name: target.name, out: this.#stdout });
+  }
+
+  /** Re-applies the slash-command layer (watches, mutes) to the running config; mutes expire here. */
+  async refreshRouting(): Promise<Config> {
+    this.#routing = applyOverrides(this.#effective.config, await this.#overrides.loadOverrides(), this.#clock.now());
+    return this.#routing;
+  }
+
+  /** The override layer in words, for check-config and /attribot watch list. */
+  async describeOverrides(): Promise<string> {
+    return describeOverrides(this.#effective.config, await this.#overrides.loadOverrides(), this.#clock.now());
+  }
+
+  async recentAlerts(limit: number): Promise<RecentAlert[]> {
+    return (await this.#store.latestStories(limit)).map((story) => ({
+      title: story.first.title,
+      url: story.first.url ?? null,
+      at: story.updatedAt,
+      destinations: story.destinations,
+    }));
+  }
+
+  /** `explain` for a URL, as the CLI prints it (the page is fetched like any article page). */
+  async explainUrl(url: string): Promise<string> {
+    const article = await readArticleFromUrl(url, this.#deps.pageFetcher ?? this.#pageFetcher(this.#effective));
+    return renderExplanation(analyzeArticle(article, this.#knowledge));
+  }
+
+  async #startSlashCommands(): Promise<void> {
+    for (const bot of slashCommandBots(this.#effective.destinations)) {
+      try {
+        this.#slashCommands.push(
+          await startSlashCommands({
+            token: bot.token,
+            apiBase: this.#effective.discordApiBase,
+            guilds: bot.guilds,
+            log: this.#log,
+            context: {
+              overrides: this.#overrides,
+              clock: this.#clock,
+              recentAlerts: (limit) => this.recentAlerts(limit),
+              explainUrl: (url) => this.explainUrl(url),
+              describeOverrides: (overrides) => describeOverrides(this.#effective.config, overrides, this.#clock.now()),
+              onOverridesChanged: () => void this.refreshRouting(),
+            },
+          }),
+        );
+      } catch (error) {
+        this.#log.error({ err: errorMessage(error), guilds: bot.guilds.length }, 'Slash commands unavailable');
+      }
+    }
   }
 
   /**
@@ -133,7 +217,9 @@ export class App {
     }
     const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
     this.#effective = next;
+    this.#routing = next.config;
     this.#deps.fetcher = this.#fetcher(next);
+    this.#deps.pageFetcher = this.#pageFetcher(next);
     this.#useDestinations(next);
     if (scheduleChanged && this.#scheduler) {
       void this.#scheduler.stop().then(() => this.#startScheduler(false));
@@ -155,6 +241,7 @@ export class App {
 
   /** Polls the given feeds (all by default), then delivers what is due. */
   async cycle(feeds = this.effective.config.feeds): Promise<CycleSummary> {
+    await this.refreshRouting();
     const outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
     const delivery = await this.deliver();
     const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'revised' | 'alerts'): number =>
@@ -216,7 +303,14 @@ export class App {
   }
 
   async deliver(): Promise<DrainSummary> {
-    return drainOutbox({ store: this.#store, senders: this.#senders, clock: this.#clock, log: this.#log });
+    const { settings } = this.#effective.config;
+    return drainOutbox({
+      store: this.#store,
+      senders: this.#senders,
+      clock: this.#clock,
+      log: this.#log,
+      flood: { cap: settings.floodCap, windowMs: settings.floodWindow, digestIntervalMs: settings.digestInterval },
+    });
   }
 
   /** `attribot once`: one poll of every feed, then delivery, waiting briefly for retries that are due soon. */
@@ -245,6 +339,7 @@ export class App {
   /** `attribot run`: every feed at once, then on schedule until stop(). */
   start(): void {
     this.#startScheduler(true);
+    void this.#startSlashCommands();
   }
 
   #startScheduler(pollAllFirst: boolean): void {
@@ -270,6 +365,8 @@ export class App {
 
   async stop(): Promise<void> {
     this.#stopWatching?.();
+    for (const commands of this.#slashCommands) await commands.stop();
+    this.#slashCommands = [];
     await this.#scheduler?.stop();
     this.#scheduler = null;
     for (const sender of this.#senders.values()) sender.close?.();

@@ -1,18 +1,23 @@
 /** Command line: argv → one command → exit code. Output for people or pipes goes to stdout, logs to stderr. */
+import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { App, loadEffectiveConfig } from './app.js';
+import { App, loadEffectiveConfig, pageFetcherFor, readArticleFromUrl } from './app.js';
 import { analyzeArticle } from './attribution/analyze.js';
 import { extractLine } from './attribution/contract.js';
 import { renderExplanation } from './attribution/explain.js';
-import { configPath } from './config/env.js';
+import { applyEnvironment, configPath, type EffectiveConfig } from './config/env.js';
 import { formatProblem } from './config/load.js';
 import type { Article } from './extract/article.js';
 import { loadKnowledge } from './extract/knowledge.js';
-import { HttpFeedFetcher } from './ingest/fetch-feed.js';
-import { htmlToText } from './ingest/html-text.js';
+import { extractMainText } from './ingest/main-text.js';
+import { explainRouting, formatRouteVerdicts } from './alerts/route.js';
+import { applyOverrides, describeOverrides, type Overrides } from './config/overrides.js';
+import { Config } from './config/schema.js';
+import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { type OpsServer, startOpsServer } from './server/server.js';
 import { errorMessage } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -31,8 +36,6 @@ Options:
   --input FILE             input of extract
   -h, --help               this text
 `;
-
-const USER_AGENT = 'attribot/0.1 (explain)';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -74,7 +77,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write('attribot explain: give one FILE or URL\n');
         return EXIT.usage;
       }
-      return explain(rest[0] as string, io);
+      return explain(rest[0] as string, values.config, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
@@ -106,9 +109,22 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
   io.stdout.write(
     `${file}: OK — ${config.feeds.length} feed(s), destinations: ${destinations
       .map((target) => `${target.name} (${target.type})`)
-      .join(', ')}, database: ${dbPath}\n`,
+      .join(', ')}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${dbPath}\n`,
   );
+  const overrides = await storedOverrides(dbPath);
+  if (overrides) io.stdout.write(`${describeOverrides(config, overrides, new Date())}\n`);
   return EXIT.ok;
+}
+
+/** The slash-command layer stored in the database, when the database exists (never creates one). */
+async function storedOverrides(dbPath: string): Promise<Overrides | null> {
+  if (!existsSync(dbPath)) return null;
+  const store = new SqliteStore(dbPath);
+  try {
+    return await new SqliteOverrideStore(store.database).loadOverrides();
+  } finally {
+    await store.close();
+  }
 }
 
 async function runWorker(command: 'run' | 'once', flag: string | undefined, io: Io, log: Logger): Promise<number> {
@@ -202,32 +218,43 @@ async function extract(input: string, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-async function readArticle(source: string): Promise<Article> {
-  if (/^https?:\/\//i.test(source)) {
-    const fetched = await new HttpFeedFetcher({ userAgent: USER_AGENT, timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024 })
-      .fetchFeed(source, {});
-    if (fetched.status !== 'ok') throw new Error(`GET ${source} answered 304`);
-    return { id: source, title: null, text: htmlToText(fetched.body), url: source };
-  }
+async function readArticle(source: string, effective: EffectiveConfig): Promise<Article> {
+  if (/^https?:\/\//i.test(source)) return readArticleFromUrl(source, pageFetcherFor(effective));
   const body = await readFile(source, 'utf8');
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {
     const value = JSON.parse(trimmed.split('\n')[0] ?? '') as Partial<Article>;
     return { id: String(value.id ?? source), title: value.title ?? null, text: String(value.text ?? '') };
   }
-  if (trimmed.startsWith('<')) return { id: source, title: null, text: htmlToText(body) };
+  if (trimmed.startsWith('<')) {
+    const page = extractMainText(body);
+    return { id: source, title: page.title, text: page.text };
+  }
   return { id: source, title: null, text: body };
 }
 
-async function explain(source: string, io: Io): Promise<number> {
+async function explain(source: string, flag: string | undefined, io: Io): Promise<number> {
+  const file = configPath(flag, io.env);
+  const loaded = await loadEffectiveConfig(file, io.env);
+  const effective = loaded.effective ?? applyEnvironment(Config.parse({}), {}).effective;
+  if (!loaded.effective) io.stderr.write(`attribot explain: config ${file} is invalid; routing shown for the defaults\n`);
+  if (!effective) return EXIT.failure;
   let article: Article;
   try {
-    article = await readArticle(source);
+    article = await readArticle(source, effective);
   } catch (error) {
     io.stderr.write(`attribot explain: cannot read ${source}: ${errorMessage(error)}\n`);
     return EXIT.failure;
   }
-  io.stdout.write(`${renderExplanation(analyzeArticle(article, loadKnowledge()))}\n`);
+  const analysis = analyzeArticle(article, loadKnowledge());
+  const overrides = await storedOverrides(effective.dbPath);
+  const config = overrides ? applyOverrides(effective.config, overrides, new Date()) : effective.config;
+  const verdicts = explainRouting(
+    { attribution: analysis.attribution, title: article.title, text: article.text },
+    config.routes,
+    config.watchlists,
+  );
+  io.stdout.write(`${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`);
   return EXIT.ok;
 }
 

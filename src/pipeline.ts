@@ -8,6 +8,7 @@ import type { Alert } from './alerts/alert.js';
 import { addReport, findStory, newStory, type Story, type StoryChange, type StoryReport } from './alerts/cluster.js';
 import { formatAlert, formatUpdate } from './alerts/format.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
+import { type RouteDecision, type RouteInput, withMentions } from './alerts/route.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
@@ -23,6 +24,7 @@ import {
   type PollPolicy,
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
+import type { PageFetcher } from './ingest/fetch-page.js';
 import { itemKey } from './ingest/item-key.js';
 import { parseFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
@@ -37,8 +39,10 @@ export interface PipelineDeps {
   clock: Clock;
   log: Logger;
   analyze: (article: Article) => Attribution;
-  /** Destinations every alert goes to. */
-  destinations: readonly string[];
+  /** Which destinations a story goes to, and how (the routes of the running config). */
+  route: (input: RouteInput) => RouteDecision[];
+  /** Reads the article page when a feed item carries only a summary. */
+  pageFetcher?: PageFetcher;
   /** Destinations admin notices go to (the one named `admin`, when configured). */
   noticeDestinations: readonly string[];
   random?: () => number;
@@ -58,6 +62,8 @@ export interface FeedOutcome {
   quarantined: number;
   /** Known items whose content changed and were analysed again. */
   revised: number;
+  /** Summary-only items whose article page was read. */
+  pagesFetched: number;
   alerts: number;
   notices: Notice[];
   error?: string;
@@ -112,8 +118,16 @@ export function toArticle(key: string, item: FeedItem): Article {
   return article;
 }
 
+/**
+ * Whether routing should see this analysis: an attribution at or above the global confidence floor,
+ * or any story naming an entity (routes with `attributionOnly: false` may want those).
+ */
 export function shouldAlert(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
-  return attribution.is_attribution && attribution.confidence >= settings.minConfidence;
+  if (attribution.is_attribution) return attribution.confidence >= settings.minConfidence;
+  return (
+    attribution.actors.length + attribution.attributed_countries.length + attribution.products.length + attribution.cves.length >
+    0
+  );
 }
 
 function failureInfo(error: unknown): FailureInfo {
@@ -144,6 +158,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     seeded: 0,
     quarantined: 0,
     revised: 0,
+    pagesFetched: 0,
     alerts: 0,
     notices: [],
   };
@@ -204,6 +219,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const now = clock.now();
     const records: ItemRecord[] = [];
     const reports = new Map<ItemRecord, StoryReport>();
+    const texts = new Map<ItemRecord, string>();
     const queued = new Set<string>();
 
     for (const { item, key } of keyed) {
@@ -230,21 +246,25 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
         outcome.revised++;
         if (fingerprint !== known.fingerprint && shouldAlert(attribution, settings)) {
           reports.set(record, reportFor(feed, item, attribution));
+          texts.set(record, item.text);
         }
       } else if (churn) {
         records.push({ ...base, disposition: 'quarantined', alerts: [] });
       } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
         records.push({ ...base, disposition: 'seeded', alerts: [] });
       } else {
-        const attribution = analyzeItem(item, key);
+        const attribution = analyzeItem(await withArticleText(item), key);
         if (attribution === null) continue;
         const record: ItemRecord = { ...base, disposition: 'processed', alerts: [], fingerprint: fingerprintOf(attribution) };
         records.push(record);
-        if (shouldAlert(attribution, settings)) reports.set(record, reportFor(feed, item, attribution));
+        if (shouldAlert(attribution, settings)) {
+          reports.set(record, reportFor(feed, item, attribution));
+          texts.set(record, item.text);
+        }
       }
     }
     await (deps.commitLock ?? LOCAL_LOCK).run(async () => {
-      await clusterReports(records, reports, deps, settings, now);
+      await clusterReports(records, reports, texts, deps, settings, now);
       await store.recordItems(records, now.toISOString());
     });
 
@@ -252,7 +272,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     outcome.seeded = records.filter((record) => record.disposition === 'seeded').length;
     outcome.quarantined = records.filter((record) => record.disposition === 'quarantined').length;
     outcome.newItems = records.length - outcome.seeded - outcome.quarantined - outcome.revised;
-    outcome.alerts = reports.size;
+    outcome.alerts = records.filter((record) => record.alerts.some((row) => row.kind !== 'edit')).length;
     if (firstSight && outcome.seeded > 0) {
       notice(
         'seeded',
@@ -274,6 +294,24 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       initializedAt: previous.initializedAt ?? startedAt.toISOString(),
       ...(outcome.newItems > 0 ? { lastNewItemAt: now.toISOString(), silenceReportedAt: null } : {}),
     };
+  }
+
+  /**
+   * A summary-only item gets the main text of its article page; any failure keeps the feed's text
+   * (the item is still analysed, from what the feed gave).
+   */
+  async function withArticleText(item: FeedItem): Promise<FeedItem> {
+    const { pageFetcher } = deps;
+    if (!pageFetcher || !settings.fetchArticlePages || !item.link || item.text.length >= settings.summaryChars) return item;
+    try {
+      const page = await pageFetcher.fetchPage(item.link);
+      if (page.text.length <= item.text.length) return item;
+      outcome.pagesFetched++;
+      return { ...item, title: item.title ?? page.title, text: page.text };
+    } catch (error) {
+      deps.log.info({ feedUrl: feed.url, link: item.link, err: errorMessage(error) }, 'Article page not read; using the feed text');
+      return item;
+    }
   }
 
   /** The item's attribution, or null when its analysis failed (left unrecorded so the next poll retries it). */
@@ -383,27 +421,38 @@ export function storyAlert(story: Story): Alert {
 }
 
 /**
- * What a report does on each destination: a new story posts an alert; a known story edits the alert
- * where it was sent and, when the report brings a new actor or country, also posts an update.
+ * What a report does on each routed destination: a story new there posts an alert (or waits for the
+ * digest); a known story edits the alert where it was sent and, when the report brings a new actor
+ * or country, also posts an update.
  */
-export function storyMessages(story: Story, change: StoryChange, report: StoryReport, destinations: readonly string[]): OutboxInsert[] {
+export function storyMessages(
+  story: Story,
+  change: StoryChange,
+  report: StoryReport,
+  decisions: readonly RouteDecision[],
+): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
   const current = formatAlert(storyAlert(story));
-  for (const destination of destinations) {
+  for (const decision of decisions) {
+    const { destination } = decision;
     if (!story.destinations.includes(destination)) {
-      rows.push({ destination, kind: 'alert', message: current });
+      rows.push({ destination, kind: 'alert', message: withMentions(current, decision), hold: decision.digest });
       continue;
     }
+    // Edits never ping; the alert's own content line (with its mentions) stays as it was.
     rows.push({ destination, kind: 'edit', message: current });
-    if (change === 'new-claim') rows.push({ destination, kind: 'update', message: formatUpdate(story, report) });
+    if (change === 'new-claim') {
+      rows.push({ destination, kind: 'update', message: withMentions(formatUpdate(story, report), decision), hold: decision.digest });
+    }
   }
   return rows;
 }
 
-/** Joins each report to a recent story or opens one, and fills the records' outbox rows. */
+/** Joins each report to a recent story or opens one, routes the story, and fills the records' outbox rows. */
 async function clusterReports(
   records: readonly ItemRecord[],
   reports: ReadonlyMap<ItemRecord, StoryReport>,
+  texts: ReadonlyMap<ItemRecord, string>,
   deps: PipelineDeps,
   settings: Settings,
   now: Date,
@@ -425,14 +474,25 @@ async function clusterReports(
     const { story, change } = entry
       ? addReport(entry.story, report, now)
       : { story: newStory(report, now), change: 'new-story' as const };
-    record.alerts = storyMessages(story, change, report, deps.destinations);
-    const delivered: Story = { ...story, destinations: [...new Set([...story.destinations, ...deps.destinations])] };
+    const text = texts.get(record);
+    const decisions = deps.route({
+      attribution: story.attribution,
+      title: report.title,
+      ...(text !== undefined ? { text } : {}),
+    });
+    // Nobody wants it: no story is opened (a known story still takes the report, silently).
+    if (decisions.length === 0 && !entry) continue;
+    record.alerts = storyMessages(story, change, report, decisions);
+    const routed: Story = {
+      ...story,
+      destinations: [...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)])],
+    };
     if (entry) {
-      entry.story = delivered;
+      entry.story = routed;
     } else {
-      entries.push({ key: `new:${record.key}`, story: delivered });
+      entries.push({ key: `new:${record.key}`, story: routed });
     }
-    record.story = { key: entry?.key ?? `new:${record.key}`, data: delivered };
+    record.story = { key: entry?.key ?? `new:${record.key}`, data: routed };
   }
 }
 

@@ -1,20 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Config, Feed } from './schema.js';
+import { parseWebhookUrl } from '../deliver/webhook-url.js';
 import type { ConfigProblem } from './load.js';
+import { ADMIN_DESTINATION, Route, type Config, type DeliveryTarget, type Feed } from './schema.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** A destination with its secret resolved. Holds a token: never log it whole. */
 export type ResolvedDestination =
   | { name: string; type: 'webhook'; webhookUrl: string }
+  | { name: string; type: 'bot'; token: string; channelId: string; guildId?: string; adminRoleIds: string[] }
   | { name: string; type: 'console' };
 
 /** The configuration the worker actually runs with: YAML plus environment overrides and secrets. */
 export interface EffectiveConfig {
+  /** `routes` is never empty here: with none configured it holds the default route. */
   config: Config;
   destinations: ResolvedDestination[];
   dbPath: string;
   discordApiBase: string;
+  /** settings.allowPrivateNetwork or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1. */
+  allowPrivateNetwork: boolean;
 }
+
+/** How secret files are read; tests pass a fake. Returns the file's text or throws. */
+export interface SecretReader {
+  readFile(path: string): string;
+}
+
+const fileSecrets: SecretReader = { readFile: (path) => readFileSync(path, 'utf8') };
+
+/** The route used when the config has none: every attribution to every destination except `admin`. */
+export const DEFAULT_ROUTE_NAME = 'default';
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 
@@ -33,10 +50,16 @@ function feedsFromEnv(value: string): Feed[] {
     .map((url) => ({ url }));
 }
 
-/** Applies ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL, DISCORD_API_BASE and ATTRIBOT_DB. Pure. */
+/**
+ * Applies ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL (or DISCORD_WEBHOOK_URL_FILE), DISCORD_API_BASE and
+ * ATTRIBOT_DB, reads each destination's secret from its variable or file, and fills in the default
+ * route. Pure apart from reading secret files through `secrets`. Errors name variables and files,
+ * never their contents.
+ */
 export function applyEnvironment(
   config: Config,
   env: Environment,
+  secrets: SecretReader = fileSecrets,
 ): { effective: EffectiveConfig | null; errors: ConfigProblem[] } {
   const errors: ConfigProblem[] = [];
   const problem = (path: string, message: string): void => {
@@ -53,50 +76,106 @@ export function applyEnvironment(
     }
   }
 
-  const destinations: ResolvedDestination[] = [];
-  for (const target of config.destinations) {
-    if (target.type === 'console') {
-      destinations.push(target);
-      continue;
-    }
-    const url = env[target.webhookUrlEnv];
-    if (!url) {
-      problem(target.webhookUrlEnv, `destination "${target.name}" needs ${target.webhookUrlEnv} to hold its webhook URL`);
-      continue;
-    }
-    destinations.push({ name: target.name, type: 'webhook', webhookUrl: url.trim() });
-  }
-  if (config.destinations.length === 0) {
-    const url = env.DISCORD_WEBHOOK_URL?.trim();
-    destinations.push(url ? { name: 'default', type: 'webhook', webhookUrl: url } : { name: 'default', type: 'console' });
-  }
-  for (const target of destinations) {
-    if (target.type === 'webhook' && !isWebhookUrl(target.webhookUrl)) {
-      problem(
-        target.name === 'default' && config.destinations.length === 0 ? 'DISCORD_WEBHOOK_URL' : target.name,
-        'not a Discord webhook URL (expected https://discord.com/api/webhooks/<id>/<token>)',
-      );
-    }
-  }
-
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!URL.canParse(discordApiBase)) problem('DISCORD_API_BASE', `not a URL: "${discordApiBase}"`);
+
+  /** The secret behind a variable or a file, trimmed; null after reporting why there is none. */
+  const secret = (what: string, source: { env?: string | undefined; file?: string | undefined }): string | null => {
+    if (source.env !== undefined) {
+      const value = env[source.env]?.trim();
+      if (!value) problem(source.env, `${what} needs ${source.env} to be set`);
+      return value || null;
+    }
+    if (source.file !== undefined) {
+      let value: string;
+      try {
+        value = secrets.readFile(source.file).trim();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        problem(source.file, `${what}: cannot read its secret file (${code})`);
+        return null;
+      }
+      if (!value) problem(source.file, `${what}: its secret file is empty`);
+      return value || null;
+    }
+    problem('', `${what} names no secret`);
+    return null;
+  };
+
+  const webhook = (name: string, url: string, path: string): ResolvedDestination | null => {
+    try {
+      parseWebhookUrl(url, { apiBase: discordApiBase });
+    } catch (error) {
+      problem(path, `destination "${name}": ${error instanceof Error ? error.message : 'invalid webhook URL'}`);
+      return null;
+    }
+    return { name, type: 'webhook', webhookUrl: url };
+  };
+
+  const destinations: ResolvedDestination[] = [];
+  for (const target of config.destinations) {
+    const resolved = resolveTarget(target);
+    if (resolved) destinations.push(resolved);
+  }
+  if (config.destinations.length === 0) {
+    const fromFile = env.DISCORD_WEBHOOK_URL?.trim() ? undefined : env.DISCORD_WEBHOOK_URL_FILE?.trim();
+    const url = fromFile
+      ? secret('default destination', { file: fromFile })
+      : env.DISCORD_WEBHOOK_URL?.trim();
+    const resolved = url
+      ? webhook('default', url, fromFile ? 'DISCORD_WEBHOOK_URL_FILE' : 'DISCORD_WEBHOOK_URL')
+      : fromFile
+        ? null
+        : { name: 'default', type: 'console' as const };
+    if (resolved) destinations.push(resolved);
+  }
 
   if (errors.length > 0) return { effective: null, errors };
   return {
     effective: {
-      config: { ...config, feeds },
+      config: { ...config, feeds, routes: effectiveRoutes(config, destinations) },
       destinations,
       dbPath: env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
+      allowPrivateNetwork: config.settings.allowPrivateNetwork || env.ATTRIBOT_ALLOW_PRIVATE_NETWORK?.trim() === '1',
       discordApiBase,
     },
     errors,
   };
+
+  function resolveTarget(target: DeliveryTarget): ResolvedDestination | null {
+    const what = `destination "${target.name}"`;
+    switch (target.type) {
+      case 'console':
+        return { name: target.name, type: 'console' };
+      case 'webhook': {
+        const url = secret(what, { env: target.webhookUrlEnv, file: target.webhookUrlFile });
+        if (url === null) return null;
+        return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name);
+      }
+      case 'bot': {
+        const token = secret(what, { env: target.tokenEnv, file: target.tokenFile })?.replace(/^Bot\s+/i, '');
+        if (token === undefined) return null;
+        if (!/^[\x21-\x7e]+$/.test(token)) {
+          problem(target.tokenEnv ?? target.tokenFile ?? target.name, `${what}: the bot token has spaces or unexpected characters`);
+          return null;
+        }
+        return {
+          name: target.name,
+          type: 'bot',
+          token,
+          channelId: target.channelId,
+          ...(target.guildId === undefined ? {} : { guildId: target.guildId }),
+          adminRoleIds: target.adminRoleIds,
+        };
+      }
+    }
+  }
 }
 
-const WEBHOOK_PATH = /\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([\w-]+)\/?$/;
-
-function isWebhookUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  return WEBHOOK_PATH.test(new URL(value).pathname);
+/** The configured routes, or the default route to every destination except `admin`. */
+export function effectiveRoutes(config: Config, destinations: readonly ResolvedDestination[]): Route[] {
+  if (config.routes.length > 0) return config.routes;
+  const names = destinations.filter((target) => target.name !== ADMIN_DESTINATION).map((target) => target.name);
+  if (names.length === 0) return [];
+  return [Route.parse({ name: DEFAULT_ROUTE_NAME, destinations: names })];
 }

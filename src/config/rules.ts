@@ -1,5 +1,6 @@
 import cron from 'node-cron';
-import type { Config } from './schema.js';
+import { compileKeyword } from './keyword.js';
+import { DISCORD_WATCHLIST, type Config, type Match } from './schema.js';
 
 export interface RuleProblem {
   path: Array<string | number>;
@@ -36,5 +37,96 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
     }
   });
 
+  config.destinations.forEach((target, index) => {
+    const secret =
+      target.type === 'webhook'
+        ? (['webhookUrlEnv', 'webhookUrlFile'] as const)
+        : target.type === 'bot'
+          ? (['tokenEnv', 'tokenFile'] as const)
+          : null;
+    if (!secret) return;
+    const given = secret.filter((key) => (target as Partial<Record<(typeof secret)[number], string>>)[key] !== undefined);
+    if (given.length !== 1) {
+      errors.push({
+        path: ['destinations', index],
+        message: `${target.type} destination "${target.name}" needs exactly one of ${secret.join(', ')}`,
+      });
+    }
+  });
+
+  checkUniqueNames(config.watchlists, 'watchlists', errors);
+  checkUniqueNames(config.routes, 'routes', errors);
+
+  config.watchlists.forEach((watchlist, index) => {
+    checkKeywords(watchlist, ['watchlists', index], errors);
+    checkKeywords(watchlist.excludes, ['watchlists', index, 'excludes'], errors);
+  });
+
+  // With no destinations configured, the environment supplies one named "default".
+  const destinations = new Set(config.destinations.length > 0 ? config.destinations.map((d) => d.name) : ['default']);
+  const watchlists = new Map(config.watchlists.map((watchlist) => [watchlist.name, watchlist]));
+  const used = new Set<string>();
+  config.routes.forEach((route, index) => {
+    route.destinations.forEach((name, position) => {
+      if (!destinations.has(name)) {
+        errors.push({
+          path: ['routes', index, 'destinations', position],
+          message: `unknown destination "${name}" (known: ${[...destinations].join(', ')})`,
+        });
+      }
+    });
+    route.watchlists.forEach((name, position) => {
+      used.add(name);
+      if (!watchlists.has(name) && name !== DISCORD_WATCHLIST) {
+        errors.push({
+          path: ['routes', index, 'watchlists', position],
+          message: `unknown watchlist "${name}" (known: ${[...watchlists.keys()].join(', ') || 'none'})`,
+        });
+      }
+    });
+    checkKeywords(route.match, ['routes', index, 'match'], errors);
+    checkKeywords(route.exclude, ['routes', index, 'exclude'], errors);
+    const listed = route.watchlists.map((name) => watchlists.get(name));
+    const canFill = route.watchlists.includes(DISCORD_WATCHLIST);
+    if (route.watchlists.length > 0 && !canFill && isEmptyMatch(route.match) && listed.every((w) => !w || isEmptyMatch(w))) {
+      warnings.push({
+        path: ['routes', index, 'watchlists'],
+        message: `route "${route.name}" can never match: its watchlists are empty and it has no match entries`,
+      });
+    }
+  });
+  config.watchlists.forEach((watchlist, index) => {
+    if (!used.has(watchlist.name) && watchlist.name !== DISCORD_WATCHLIST) {
+      warnings.push({ path: ['watchlists', index, 'name'], message: `watchlist "${watchlist.name}" is not used by any route` });
+    }
+  });
+
   return { errors, warnings };
+}
+
+function checkUniqueNames(items: ReadonlyArray<{ name: string }>, key: string, errors: RuleProblem[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const first = seen.get(item.name);
+    if (first !== undefined) {
+      errors.push({ path: [key, index, 'name'], message: `name "${item.name}" already used by ${key}[${first}]` });
+    } else {
+      seen.set(item.name, index);
+    }
+  });
+}
+
+function checkKeywords(match: Match, path: Array<string | number>, errors: RuleProblem[]): void {
+  match.keywords.forEach((keyword, index) => {
+    const compiled = compileKeyword(keyword);
+    if (!compiled.ok) errors.push({ path: [...path, 'keywords', index], message: compiled.error });
+  });
+}
+
+/** True when a match (or watchlist) has no entries at all. */
+export function isEmptyMatch(match: Match): boolean {
+  return (
+    match.actors.length + match.countries.length + match.products.length + match.cves.length + match.keywords.length ===
+    0
+  );
 }

@@ -101,6 +101,25 @@ export const Settings = z
       .default('attribot/0.1 (+https://github.com/attribot/attribot; security news attribution alerts)')
       .describe('User-Agent sent to publishers.'),
     minConfidence: z.number().min(0).max(1).default(0).describe('Alerts below this confidence are not sent.'),
+    fetchArticlePages: z
+      .boolean()
+      .default(true)
+      .describe("When a feed item carries only a summary, fetch the article page and read its main text."),
+    summaryChars: z
+      .number()
+      .int()
+      .min(0)
+      .default(700)
+      .describe('A feed item whose text is shorter than this counts as a summary.'),
+    allowPrivateNetwork: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Let article-page fetches reach loopback/private/link-local addresses (off: links come from third parties). ATTRIBOT_ALLOW_PRIVATE_NETWORK=1 also sets it.',
+      ),
+    floodCap: z.number().int().min(1).default(20).describe('Alerts one destination gets per floodWindow; the rest wait for the digest.'),
+    floodWindow: Duration.prefault('1h').describe('The window of floodCap.'),
+    digestInterval: Duration.prefault('1h').describe('How long held alerts wait before they go out as one digest message.'),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

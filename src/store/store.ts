@@ -103,6 +103,8 @@ export interface Store {
   recordItems(items: readonly ItemRecord[], at: string): Promise<void>;
   /** Stories created at or after `since`, oldest first. */
   recentStories(since: string): Promise<Story[]>;
+  /** The `limit` most recently updated stories, newest first. */
+  latestStories(limit: number): Promise<Story[]>;
   /** Discord's id of the message a story's alert became on a destination, once sent. */
   storyMessageId(storyId: number, destination: string): Promise<string | null>;
   /** Outbox rows per status (for /metrics). */

@@ -87,7 +87,23 @@ interface Bucket {
   resetAt: number;
 }
 
+/** An interaction the fake gateway delivered, and what the bot answered through REST. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  applicationId: string;
+  /** Bodies POSTed to /interactions/:id/:token/callback, in order. */
+  callbacks: Array<{ type: number; data?: Record<string, unknown> }>;
+  /** The original response as last set by a type 4 callback or a PATCH of @original. */
+  original: { content: string; flags: number; allowed_mentions?: unknown; edited: boolean } | null;
+}
+
 type Route =
+  | { kind: 'gateway-bot' }
+  | { kind: 'users-me' }
+  | { kind: 'guild-commands'; applicationId: string; guildId: string }
+  | { kind: 'interaction-callback'; interactionId: string; token: string }
+  | { kind: 'interaction-original'; applicationId: string; token: string }
   | { kind: 'webhook-create'; webhookId: string; token: string }
   | { kind: 'webhook-edit'; webhookId: string; token: string; messageId: string }
   | { kind: 'channel-create'; channelId: string }
@@ -128,8 +144,12 @@ export class FakeDiscord {
   readonly #faults: Array<Fault | 'hang'> = [];
   readonly #buckets = new Map<string, Bucket>();
   readonly #hanging = new Set<ServerResponse>();
+  readonly #commands = new Map<string, unknown[]>();
+  readonly #interactions = new Map<string, FakeInteraction>();
   #globalUntil = 0;
   #sequence = 0;
+  /** What GET /gateway/bot announces; set by the fake gateway. */
+  gatewayUrl = 'ws://127.0.0.1:1';
 
   constructor(options: FakeDiscordOptions = {}) {
     this.#limit = options.rateLimit?.limit ?? 5;
@@ -182,6 +202,32 @@ export class FakeDiscord {
     const token = `${Buffer.from(this.#snowflake()).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
     this.#bots.set(token, this.#snowflake());
     return token;
+  }
+
+  /** The bot user id (also its application id) behind a token. */
+  botId(token: string): string | undefined {
+    return this.#bots.get(token);
+  }
+
+  /** A new snowflake, as Discord would assign. */
+  snowflake(): string {
+    return this.#snowflake();
+  }
+
+  /** Application commands last PUT for a server, or undefined when none were. */
+  guildCommands(applicationId: string, guildId: string): unknown[] | undefined {
+    return this.#commands.get(`${applicationId}/${guildId}`);
+  }
+
+  /** Makes an interaction answerable through the callback and @original routes (the gateway calls it). */
+  registerInteraction(id: string, token: string, applicationId: string): FakeInteraction {
+    const interaction: FakeInteraction = { id, token, applicationId, callbacks: [], original: null };
+    this.#interactions.set(id, interaction);
+    return interaction;
+  }
+
+  interaction(id: string): FakeInteraction | undefined {
+    return this.#interactions.get(id);
   }
 
   /** Messages posted by a webhook, or all messages in a channel. */
@@ -324,6 +370,15 @@ export class FakeDiscord {
     request: RecordedRequest,
     raw: string,
   ): { status: number; body: unknown } {
+    if (
+      route.kind === 'gateway-bot' ||
+      route.kind === 'users-me' ||
+      route.kind === 'guild-commands' ||
+      route.kind === 'interaction-callback' ||
+      route.kind === 'interaction-original'
+    ) {
+      return this.#applicationRoute(route, headers, request);
+    }
     const { body } = request;
     let channelId: string;
     let author: FakeMessage['author'];
@@ -419,6 +474,110 @@ export class FakeDiscord {
     return { status: 200, body: onWire(message) };
   }
 
+  #applicationRoute(
+    route: Extract<
+      Route,
+      { kind: 'gateway-bot' | 'users-me' | 'guild-commands' | 'interaction-callback' | 'interaction-original' }
+    >,
+    headers: IncomingHttpHeaders,
+    request: RecordedRequest,
+  ): { status: number; body: unknown } {
+    const { body } = request;
+    if (route.kind === 'interaction-callback' || route.kind === 'interaction-original') {
+      // Interaction tokens authorise these routes; a bot token is not needed.
+      const interaction =
+        route.kind === 'interaction-callback'
+          ? this.#interactions.get(route.interactionId)
+          : [...this.#interactions.values()].find((i) => i.token === route.token && i.applicationId === route.applicationId);
+      if (!interaction || interaction.token !== route.token) {
+        return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+      }
+      const payload = isObject(body) ? body : {};
+      const data = isObject(payload.data) ? payload.data : undefined;
+      if (route.kind === 'interaction-callback') {
+        if (interaction.callbacks.length > 0) {
+          return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+        }
+        const type = typeof payload.type === 'number' ? payload.type : 0;
+        if (type !== 4 && type !== 5) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+        if (data) {
+          const errors = validateMessage(data);
+          if (errors) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { data: errors } } };
+        }
+        interaction.callbacks.push(data ? { type, data } : { type });
+        interaction.original = {
+          content: type === 4 && typeof data?.content === 'string' ? data.content : '',
+          flags: typeof data?.flags === 'number' ? data.flags : 0,
+          allowed_mentions: data?.allowed_mentions,
+          edited: false,
+        };
+        return /^(true|1)$/i.test(request.query.with_response ?? '')
+          ? { status: 200, body: { interaction: { id: interaction.id, type: 2 }, resource: { type } } }
+          : { status: 204, body: undefined };
+      }
+      if (!interaction.original) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+      const errors = validateMessage(payload);
+      if (errors) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors } };
+      if (typeof payload.content === 'string') interaction.original.content = payload.content;
+      if (payload.allowed_mentions !== undefined) interaction.original.allowed_mentions = payload.allowed_mentions;
+      interaction.original.edited = true;
+      return {
+        status: 200,
+        body: {
+          id: this.#snowflake(),
+          type: 20,
+          channel_id: '0',
+          content: interaction.original.content,
+          embeds: [],
+          author: { id: interaction.applicationId, username: 'attribot', bot: true, avatar: null, discriminator: '0000', global_name: null },
+          attachments: [],
+          components: [],
+          mentions: [],
+          mention_roles: [],
+          mention_everyone: false,
+          pinned: false,
+          tts: false,
+          flags: interaction.original.flags,
+          timestamp: new Date().toISOString(),
+          edited_timestamp: new Date().toISOString(),
+        },
+      };
+    }
+
+    const auth = /^Bot (.+)$/.exec(headers.authorization ?? '');
+    const botId = auth?.[1] ? this.#bots.get(auth[1]) : undefined;
+    if (!botId) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+    switch (route.kind) {
+      case 'gateway-bot':
+        return {
+          status: 200,
+          body: {
+            url: this.gatewayUrl,
+            shards: 1,
+            session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          },
+        };
+      case 'users-me':
+        return {
+          status: 200,
+          body: { id: botId, username: 'attribot', discriminator: '0000', global_name: null, avatar: null, bot: true, flags: 0 },
+        };
+      case 'guild-commands': {
+        if (route.applicationId !== botId) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+        if (!Array.isArray(body)) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+        const commands = body.filter(isObject).map((command) => ({
+          ...command,
+          id: this.#snowflake(),
+          application_id: route.applicationId,
+          guild_id: route.guildId,
+          version: this.#snowflake(),
+        }));
+        this.#commands.set(`${route.applicationId}/${route.guildId}`, commands);
+        return { status: 200, body: commands };
+      }
+    }
+  }
+
   #snowflake(): string {
     const ms = BigInt(Date.now()) - DISCORD_EPOCH;
     this.#sequence = (this.#sequence + 1) & 0xfff;
@@ -435,7 +594,37 @@ function matchRoute(method: string, pathname: string): MatchedRoute | 'method' |
     bucketKey: `${method} ${template} ${major}`,
     bucketHash: createHash('sha256').update(`${method} ${template}`).digest('hex').slice(0, 32),
   });
-  let m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
+  if (path === '/gateway/bot') {
+    return method === 'GET' ? { route: { kind: 'gateway-bot' }, ...bucket('/gateway/bot', '') } : 'method';
+  }
+  if (path === '/users/@me') {
+    return method === 'GET' ? { route: { kind: 'users-me' }, ...bucket('/users/@me', '') } : 'method';
+  }
+  let m = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/.exec(path);
+  if (m?.[1] && m[2]) {
+    if (method !== 'PUT') return 'method';
+    return {
+      route: { kind: 'guild-commands', applicationId: m[1], guildId: m[2] },
+      ...bucket('/applications/:id/guilds/:id/commands', m[1]),
+    };
+  }
+  m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+  if (m?.[1] && m[2]) {
+    if (method !== 'POST') return 'method';
+    return {
+      route: { kind: 'interaction-callback', interactionId: m[1], token: m[2] },
+      ...bucket('/interactions/:id/:token/callback', m[1]),
+    };
+  }
+  m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/.exec(path);
+  if (m?.[1] && m[2]) {
+    if (method !== 'PATCH') return 'method';
+    return {
+      route: { kind: 'interaction-original', applicationId: m[1], token: m[2] },
+      ...bucket('/webhooks/:id/:token/messages/@original', `${m[1]}/${m[2]}`),
+    };
+  }
+  m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
   if (m?.[1] && m[2]) {
     if (method !== 'POST') return 'method';
     return {

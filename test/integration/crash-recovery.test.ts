@@ -63,7 +63,7 @@ describe('crash recovery', () => {
     discord.hangNext(1);
     const worker = spawnCli(['run'], env);
     const webhookPosts = () => discord.requests.filter((request) => request.method === 'POST').length;
-    await waitFor(() => webhookPosts() >= 1, 20_000);
+    await waitFor(() => webhookPosts() >= 1, 45_000);
     worker.kill('SIGKILL');
     await new Promise((resolve) => worker.once('close', resolve));
     expect(discord.messages(webhook.id)).toHaveLength(0);
@@ -78,5 +78,5 @@ describe('crash recovery', () => {
     const again = await runCli(['once'], env);
     expect(again.code).toBe(0);
     expect(discord.messages(webhook.id)).toHaveLength(2);
-  });
+  }, 120_000);
 });

@@ -116,7 +116,10 @@ describe('end to end: feed → extraction → outbox → Discord', () => {
     expect(text).toContain('China');
     expect(text).toMatch(/Microsoft Exchange/);
     expect(text).toContain('Ministry of State Security');
-    expect(message!.allowed_mentions).toEqual({ parse: [] });
+    const mentions = message!.allowed_mentions as { parse?: unknown; roles?: unknown };
+    expect(mentions.parse).toEqual([]);
+    expect(mentions.roles ?? []).toEqual([]);
+    expect(message!.mention_everyone).toBe(false);
     expect(result.stderr).toContain('"seeded":1');
   });
 

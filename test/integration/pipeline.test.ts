@@ -76,7 +76,10 @@ describe('pollFeed', () => {
         analyzed.push(article.title ?? '');
         return analyze(article);
       },
-      destinations: ['default', 'audit'],
+      route: ({ attribution }) =>
+        attribution.is_attribution
+          ? ['default', 'audit'].map((destination) => ({ destination, route: 'test', mentionRoleIds: [], digest: false }))
+          : [],
       noticeDestinations: ['admin'],
       random: () => 0.5,
     };

@@ -33,7 +33,12 @@ export class SqliteOverrideStore implements OverrideStore {
       .prepare('SELECT kind, value, until, added_by, added_at FROM override_mutes ORDER BY until, rowid')
       .all() as MuteRow[];
     return {
-      watches: watches.map((row) => ({ kind: row.kind, value: row.value, addedBy: row.added_by, addedAt: row.added_at })),
+      watches: watches.map((row) => ({
+        kind: row.kind,
+        value: row.value,
+        addedBy: row.added_by,
+        addedAt: row.added_at,
+      })),
       mutes: mutes.map((row) => ({
         kind: row.kind,
         value: row.value,
@@ -68,7 +73,14 @@ export class SqliteOverrideStore implements OverrideStore {
          ON CONFLICT (kind, value_key) DO UPDATE SET value = excluded.value, until = excluded.until,
            added_by = excluded.added_by, added_at = excluded.added_at`,
       )
-      .run(entry.kind, entryKey(entry.kind, entry.value), entry.value, entry.until, entry.addedBy, entry.addedAt);
+      .run(
+        entry.kind,
+        entryKey(entry.kind, entry.value),
+        entry.value,
+        entry.until,
+        entry.addedBy,
+        entry.addedAt,
+      );
   }
 
   async removeMute(kind: MatchKind, value: string): Promise<boolean> {

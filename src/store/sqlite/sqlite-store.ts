@@ -236,6 +236,14 @@ export class SqliteStore implements Store {
     return rows.map((data) => JSON.parse(data) as Story);
   }
 
+  async latestStories(limit: number): Promise<Story[]> {
+    const rows = this.#db
+      .prepare('SELECT data FROM stories ORDER BY updated_at DESC, id DESC LIMIT ?')
+      .pluck()
+      .all(limit) as string[];
+    return rows.map((data) => JSON.parse(data) as Story);
+  }
+
   async storyMessageId(storyId: number, destination: string): Promise<string | null> {
     const id = this.#db
       .prepare(

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnvironment } from '../../../src/config/env.js';
+import { applyEnvironment, type SecretReader } from '../../../src/config/env.js';
 import { Config } from '../../../src/config/schema.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
 
 const base = Config.parse({ feeds: [{ url: 'https://configured.example/feed' }] });
 const HOOK = 'https://discord.com/api/webhooks/123456789012345678/abcDEF-token_x';
@@ -52,4 +55,105 @@ describe('applyEnvironment', () => {
     expect(missing.effective).toBeNull();
     expect(missing.errors[0]?.message).toContain('INTEL_HOOK');
   });
+
+  it('resolves bot destinations from a variable or a trimmed file, and webhooks from files', () => {
+    const config = Config.parse({
+      destinations: [
+        { name: 'soc', type: 'bot', tokenEnv: 'BOT_TOKEN', channelId: CHANNEL, guildId: GUILD, adminRoleIds: [GUILD] },
+        { name: 'alt', type: 'bot', tokenFile: '/run/secrets/bot', channelId: CHANNEL },
+        { name: 'intel', type: 'webhook', webhookUrlFile: '/run/secrets/hook' },
+      ],
+    });
+    const files = fakeFiles({ '/run/secrets/bot': 'Bot file.token\n', '/run/secrets/hook': `  ${HOOK}\n` });
+    const { effective, errors } = applyEnvironment(config, { BOT_TOKEN: ' env.token ' }, files);
+    expect(errors).toEqual([]);
+    expect(effective?.destinations).toEqual([
+      { name: 'soc', type: 'bot', token: 'env.token', channelId: CHANNEL, guildId: GUILD, adminRoleIds: [GUILD] },
+      { name: 'alt', type: 'bot', token: 'file.token', channelId: CHANNEL, adminRoleIds: [] },
+      { name: 'intel', type: 'webhook', webhookUrl: HOOK },
+    ]);
+  });
+
+  it('reads a real secret file', () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const file = join(dir, 'hook');
+      writeFileSync(file, `${HOOK}\n`);
+      const config = Config.parse({ destinations: [{ name: 'intel', type: 'webhook', webhookUrlFile: file }] });
+      expect(applyEnvironment(config, {}).effective?.destinations).toEqual([{ name: 'intel', type: 'webhook', webhookUrl: HOOK }]);
+      expect(applyEnvironment(base, { DISCORD_WEBHOOK_URL_FILE: file }).effective?.destinations).toEqual([
+        { name: 'default', type: 'webhook', webhookUrl: HOOK },
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('names the variable or file behind a bad secret and never its contents', () => {
+    const config = Config.parse({
+      destinations: [
+        { name: 'a', type: 'bot', tokenEnv: 'A_TOKEN', channelId: CHANNEL },
+        { name: 'b', type: 'bot', tokenFile: '/missing', channelId: CHANNEL },
+        { name: 'c', type: 'webhook', webhookUrlFile: '/hook' },
+        { name: 'd', type: 'webhook', webhookUrlEnv: 'D_HOOK' },
+        { name: 'e', type: 'bot', tokenFile: '/empty', channelId: CHANNEL },
+      ],
+    });
+    const files = fakeFiles({ '/hook': 'https://evil.example/api/webhooks/123456789012345678/s3cret-token', '/empty': ' \n' });
+    const { effective, errors } = applyEnvironment(config, { A_TOKEN: 'has s3cret spaces', D_HOOK: 'http://discord.com/api/webhooks/1/s3cret' }, files);
+    expect(effective).toBeNull();
+    expect(errors.map((error) => `${error.path}: ${error.message}`)).toEqual([
+      'A_TOKEN: destination "a": the bot token has spaces or unexpected characters',
+      '/missing: destination "b": cannot read its secret file (ENOENT)',
+      '/hook: destination "c": Discord webhook URL host "evil.example" is not discord.com; expected https://discord.com/api/webhooks/<id>/<token>',
+      'D_HOOK: destination "d": Discord webhook URL must use https; expected https://discord.com/api/webhooks/<id>/<token>',
+      '/empty: destination "e": its secret file is empty',
+    ]);
+    expect(JSON.stringify(errors)).not.toContain('s3cret');
+  });
+
+  it('accepts webhook URLs under DISCORD_API_BASE (a local fake Discord)', () => {
+    const local = 'http://127.0.0.1:4000/api/webhooks/123456789012345678/tok';
+    const config = Config.parse({ destinations: [{ name: 'intel', type: 'webhook', webhookUrlEnv: 'HOOK' }] });
+    expect(applyEnvironment(config, { HOOK: local }).errors).toHaveLength(1);
+    expect(applyEnvironment(config, { HOOK: local, DISCORD_API_BASE: 'http://127.0.0.1:4000/api' }).errors).toEqual([]);
+  });
+
+  it('fills in the default route to every destination but admin, and keeps configured routes', () => {
+    const config = Config.parse({
+      destinations: [
+        { name: 'log', type: 'console' },
+        { name: 'admin', type: 'console' },
+      ],
+    });
+    expect(applyEnvironment(config, {}).effective?.config.routes).toEqual([
+      {
+        name: 'default',
+        destinations: ['log'],
+        watchlists: [],
+        match: { actors: [], countries: [], products: [], cves: [], keywords: [] },
+        exclude: { actors: [], countries: [], products: [], cves: [], keywords: [] },
+        attributionOnly: true,
+        minConfidence: 0,
+        mentionRoles: [],
+        digest: false,
+      },
+    ]);
+    expect(applyEnvironment(base, {}).effective?.config.routes.map((route) => route.destinations)).toEqual([['default']]);
+    const routed = Config.parse({ ...config, routes: [{ name: 'only', destinations: ['admin'] }] });
+    expect(applyEnvironment(routed, {}).effective?.config.routes.map((route) => route.name)).toEqual(['only']);
+  });
 });
+
+const CHANNEL = '123456789012345678';
+const GUILD = '223456789012345678';
+
+function fakeFiles(files: Record<string, string>): SecretReader {
+  return {
+    readFile(path) {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return text;
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * Article page fetch for items whose feed carries only a summary. Article links come from third
+ * parties, so every hop goes through the SSRF guard and the socket connects through the guarded
+ * lookup; publishers are spared with a per-host concurrency limit and a gap between requests.
+ */
+import type { LookupFunction } from 'node:net';
+import { AppError } from '../shared/errors.js';
+import {
+  createLookupFetch,
+  HttpError,
+  type HttpErrorKind,
+  type HttpResponseHead,
+  httpGet,
+} from '../shared/http.js';
+import { decodeBody } from './decode.js';
+import { extractMainText } from './main-text.js';
+import {
+  createGuardedLookup,
+  createUrlGuard,
+  type ResolveHost,
+  UrlBlockedError,
+  type UrlGuard,
+} from './url-guard.js';
+
+export interface ArticlePage {
+  /** Final URL, after redirects. */
+  url: string;
+  title: string | null;
+  /** Main text, one paragraph a line. */
+  text: string;
+  /** ISO 8601 (or a bare date) when the page states when it was published. */
+  published?: string;
+}
+
+/** Fetches an article page and extracts its main text. */
+export interface PageFetcher {
+  fetchPage(url: string): Promise<ArticlePage>;
+}
+
+export type PageFetchErrorKind = HttpErrorKind | 'blocked' | 'not-html';
+
+export class PageFetchError extends AppError {
+  readonly kind: PageFetchErrorKind;
+  readonly url: string;
+  declare readonly status?: number;
+
+  constructor(
+    kind: PageFetchErrorKind,
+    message: string,
+    details: { url: string; status?: number; cause?: unknown },
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    this.url = details.url;
+    if (details.status !== undefined) this.status = details.status;
+  }
+}
+
+export interface HttpPageFetcherOptions {
+  userAgent: string;
+  /** Skip the SSRF address check (admin config or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1). */
+  allowPrivateNetwork: boolean;
+  /** Hosts exempt from the address check. */
+  allowHosts?: readonly string[];
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+  /** Requests at once to one host:port. */
+  perHostConcurrency?: number;
+  /** Least time between the starts of two requests to one host:port. */
+  perHostGapMs?: number;
+  /** Injected resolver (tests); the guard and the socket both use it. */
+  lookup?: ResolveHost;
+  /** Injected fetch (tests); replaces the pinned-connection fetch, so only the per-hop check remains. */
+  fetch?: typeof fetch;
+}
+
+export const PAGE_FETCH_DEFAULTS = {
+  timeoutMs: 20_000,
+  maxBytes: 3 * 1024 * 1024,
+  maxRedirects: 5,
+  perHostConcurrency: 2,
+  perHostGapMs: 1000,
+} as const satisfies Partial<HttpPageFetcherOptions>;
+
+type ResolvedPageOptions = HttpPageFetcherOptions &
+  Required<Pick<HttpPageFetcherOptions, keyof typeof PAGE_FETCH_DEFAULTS>>;
+
+const ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
+const HTML_TYPE = /^(text\/html|application\/xhtml\+xml)\b/i;
+
+export class HttpPageFetcher implements PageFetcher {
+  readonly #options: ResolvedPageOptions;
+  readonly #guard: UrlGuard;
+  readonly #fetch: typeof fetch;
+  readonly #hosts: HostLimiter;
+
+  constructor(options: HttpPageFetcherOptions) {
+    this.#options = { ...PAGE_FETCH_DEFAULTS, ...definedOnly(options) } as ResolvedPageOptions;
+    const guardOptions = {
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    };
+    this.#guard = createUrlGuard(guardOptions);
+    const lookup: LookupFunction = createGuardedLookup(guardOptions);
+    this.#fetch = options.fetch ?? createLookupFetch(lookup);
+    this.#hosts = new HostLimiter(this.#options.perHostConcurrency, this.#options.perHostGapMs);
+  }
+
+  async fetchPage(url: string): Promise<ArticlePage> {
+    const options = this.#options;
+    const release = await this.#hosts.acquire(hostKey(url));
+    let body: Uint8Array;
+    let head: { url: string; contentType: string | undefined };
+    try {
+      const response = await httpGet(url, {
+        headers: { 'user-agent': options.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' },
+        timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes,
+        maxRedirects: options.maxRedirects,
+        fetch: this.#fetch,
+        beforeRequest: this.#guard,
+        inspect: rejectNonHtml,
+      });
+      if (response.status === 304) {
+        throw new PageFetchError('http', 'Unexpected 304 for an unconditional request', {
+          url: response.url,
+          status: 304,
+        });
+      }
+      body = response.body;
+      head = { url: response.url, contentType: response.headers.get('content-type') ?? undefined };
+    } catch (error) {
+      throw toPageFetchError(error, url);
+    } finally {
+      release();
+    }
+    const page = extractMainText(decodeBody(body, head.contentType), head.url);
+    return { url: head.url, ...page };
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+function rejectNonHtml(head: HttpResponseHead): void {
+  const contentType = head.headers.get('content-type')?.trim() ?? '';
+  // No Content-Type at all: let the bytes speak (cheerio copes with anything textual).
+  if (contentType === '' || HTML_TYPE.test(contentType)) return;
+  throw new PageFetchError('not-html', `Response is ${contentType}, not an HTML page`, {
+    url: head.url,
+    status: head.status,
+  });
+}
+
+function toPageFetchError(error: unknown, url: string): unknown {
+  if (error instanceof PageFetchError) return error;
+  if (error instanceof UrlBlockedError) {
+    return new PageFetchError('blocked', error.message, { url: error.url, cause: error });
+  }
+  if (error instanceof HttpError) {
+    return new PageFetchError(error.kind, error.message, {
+      url: error.url || url,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      cause: error.cause ?? error,
+    });
+  }
+  return error;
+}
+
+/** host:port with the scheme's default port, the unit of politeness. */
+export function hostKey(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+    return `${parsed.hostname.toLowerCase()}:${port}`;
+  } catch {
+    return url;
+  }
+}
+
+interface HostSlot {
+  active: number;
+  lastStart: number;
+  waiting: Array<() => void>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * At most `concurrency` requests at once per key, and starts at least `gapMs` apart. Redirect hops
+ * to another host count against the first host's slot.
+ */
+export class HostLimiter {
+  readonly #concurrency: number;
+  readonly #gapMs: number;
+  readonly #now: () => number;
+  readonly #slots = new Map<string, HostSlot>();
+
+  constructor(concurrency: number, gapMs: number, now: () => number = Date.now) {
+    this.#concurrency = Math.max(1, concurrency);
+    this.#gapMs = Math.max(0, gapMs);
+    this.#now = now;
+  }
+
+  /** Resolves when a request to `key` may start; call the returned function when it is done. */
+  acquire(key: string): Promise<() => void> {
+    if (this.#slots.size > 1024) this.#sweep();
+    let slot = this.#slots.get(key);
+    if (!slot) {
+      slot = { active: 0, lastStart: Number.NEGATIVE_INFINITY, waiting: [], timer: undefined };
+      this.#slots.set(key, slot);
+    }
+    const current = slot;
+    return new Promise((resolve) => {
+      current.waiting.push(() => {
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          current.active--;
+          this.#pump(key, current);
+        });
+      });
+      this.#pump(key, current);
+    });
+  }
+
+  /** Drops idle hosts whose gap has passed (a release inside the gap leaves its slot behind). */
+  #sweep(): void {
+    const now = this.#now();
+    for (const [key, slot] of this.#slots) {
+      const idle = slot.active === 0 && slot.waiting.length === 0 && slot.timer === undefined;
+      if (idle && now - slot.lastStart >= this.#gapMs) this.#slots.delete(key);
+    }
+  }
+
+  #pump(key: string, slot: HostSlot): void {
+    if (slot.timer !== undefined) return;
+    while (slot.waiting.length > 0 && slot.active < this.#concurrency) {
+      const wait = slot.lastStart + this.#gapMs - this.#now();
+      if (wait > 0) {
+        slot.timer = setTimeout(() => {
+          slot.timer = undefined;
+          this.#pump(key, slot);
+        }, wait);
+        return;
+      }
+      const start = slot.waiting.shift();
+      slot.active++;
+      slot.lastStart = this.#now();
+      start?.();
+    }
+    // Forget idle hosts once their gap has passed, so the map does not grow with every host seen.
+    if (slot.active === 0 && slot.waiting.length === 0 && this.#now() - slot.lastStart >= this.#gapMs) {
+      this.#slots.delete(key);
+    }
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * Article HTML → {title, text, published}. Pure: no network, no clock. Metadata comes from the
+ * head and JSON-LD; the body is found by preferring the page's own markup for "the article"
+ * (itemprop=articleBody, <article>, <main>) when it holds the densest text, and otherwise by
+ * scoring text blocks by length, commas and link density and keeping the best container.
+ */
+import { type CheerioAPI, load } from 'cheerio';
+import { htmlToText, inlineText } from './html-text.js';
+
+export interface MainText {
+  title: string | null;
+  /** One paragraph a line. */
+  text: string;
+  /** ISO 8601, or a bare YYYY-MM-DD when the page gives only a date. */
+  published?: string;
+}
+
+type DomNode = ReturnType<ReturnType<CheerioAPI['root']>['contents']>[number];
+type DomElement = Extract<DomNode, { tagName: string }>;
+
+/** Never article text, wherever they are. */
+const JUNK =
+  'script, style, noscript, template, iframe, svg, canvas, object, embed, link, meta, button, select, input, ' +
+  'textarea, dialog, [hidden], [aria-hidden="true"], [style*="display:none"], [style*="display: none"], ' +
+  '.hidden, .is-hidden, .visually-hidden, .sr-only, .screen-reader-text';
+
+/** Page chrome by element or role. */
+const CHROME =
+  'nav, header, footer, aside, form, [role="navigation"], [role="banner"], [role="contentinfo"], ' +
+  '[role="complementary"], [role="search"], [role="dialog"]';
+
+/** class/id words of boilerplate blocks (English, Spanish, Portuguese, German, French). */
+const NEGATIVE =
+  /(?:^|[-_\s])(?:comments?|commentaire|kommentare?|disqus|respond|reply|share|sharing|sharebar|social|socials|related|relacionad[ao]s?|relacionadas|verwandte|weitere|aussi|recommend(?:ed|ations)?|newsletter|subscribe|subscription|signup|promo|promotions?|ad|ads|advert|adverts|advertisement|anzeige|publicidad|sponsor(?:ed)?|breadcrumbs?|pagination|pager|footer|header|masthead|sidebar|widget|popup|modal|cookie|consent|menu|navbar|nav|navigation|toolbar|tags|tagcloud|taglist|author-bio|outbrain|taboola|trending|popular|most-read|more-stories|read-more|readmore|leemas|teaser-list|gallery-nav|print|rating|banner|login)(?:$|[-_\s])/i;
+
+/** class/id words of article containers. */
+const POSITIVE =
+  /(?:^|[-_\s])(?:article|articlebody|article-body|body|content|entry|entry-content|main|post|post-body|post-content|text|story|blog|news|hentry|artikel|nota|noticia)(?:$|[-_\s])/i;
+
+/** "Read more: …" teasers inlined in article bodies, in the languages of the feeds we watch. */
+const READ_MORE =
+  /^\s*(?:read more|read also|see also|related|more on this|lea más|lee también|ver también|leia (?:mais|também)|veja também|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|voir aussi)\s*:/i;
+
+/** Never removed for a class or id alone: containers of everything, and headings (heise ids them `nav_…`). */
+const KEEP_BY_TAG = new Set(['html', 'body', 'article', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** Photo credits: a caption that carries one is picture furniture, not article text. */
+const CREDIT =
+  /©|\(c\)|\b(?:foto|fotos|bild|photo|image|credit|crédito|quelle|source)\s*:|getty images|shutterstock|stock\.adobe|istock|picture alliance|\bdpa\b/i;
+
+/** Elements that make up an article's body text. */
+const TEXT_BLOCKS = 'p, pre, blockquote, td, li, h2, h3, div, section';
+
+const ARTICLE_TYPES =
+  /^(?:Article|NewsArticle|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|TechArticle|Report|ScholarlyArticle|SocialMediaPosting|WebPage|LiveBlogPosting)$/;
+
+interface JsonLdArticle {
+  articleBody?: string;
+  headline?: string;
+  datePublished?: string;
+}
+
+/** Extracts the main text, title and publication date of an article page. */
+export function extractMainText(html: string, _url?: string): MainText {
+  const $ = load(html);
+  const ld = jsonLdArticle($);
+  const title = pageTitle($, ld);
+  const published = publishedDate($, ld);
+
+  unwrapNoscriptArticles($);
+  $(JUNK).remove();
+  removeComments($);
+  const body = $('body').get(0) ?? $.root().get(0);
+  const total = body ? paragraphText($, body) : 0;
+  removeChrome($, total);
+
+  const nodes = mainNodes($);
+  for (const node of nodes) cleanInside($, node);
+  let text = nodes
+    .map((node) => htmlToText($.html(node)))
+    .filter((part) => part !== '')
+    .join('\n');
+  text = dropBoilerplateLines(text);
+
+  const ldBody = ld.articleBody === undefined ? '' : ldText(ld.articleBody);
+  if (ldBody.length >= 500 && text.length < ldBody.length * 0.6) text = ldBody;
+  // A page that renders its body with JavaScript leaves little but its description.
+  if (text.length < 200) {
+    const description = inlineText(
+      $('meta[property="og:description"]').attr('content') ??
+        $('meta[name="description"]').attr('content') ??
+        '',
+    );
+    if (description.length > text.length) text = description;
+  }
+  return { title, text, ...(published ? { published } : {}) };
+}
+
+/**
+ * Blogger (and other templates that render the post with JavaScript) ships the article only in
+ * <noscript>, which the parser keeps as raw text: put real prose back into the tree.
+ */
+function unwrapNoscriptArticles($: CheerioAPI): void {
+  $('noscript').each((_, element) => {
+    const markup = $(element).text();
+    if (markup.length < 200 || !/<p[\s>]/i.test(markup)) return;
+    const fragment = load(markup, null, false);
+    const prose = fragment('p')
+      .toArray()
+      .reduce((sum, block) => sum + fragment(block).text().trim().length, 0);
+    if (prose >= 200) $(element).replaceWith(markup);
+  });
+}
+
+function removeComments($: CheerioAPI): void {
+  $('*')
+    .contents()
+    .filter((_, node) => node.type === 'comment')
+    .remove();
+}
+
+/**
+ * Removes navigation, sidebars, share bars, comment sections, ads and related-article lists,
+ * except a block that holds most of the page's paragraph text (a layout wrapper with an unlucky
+ * class name, or an ASP.NET page inside one <form>).
+ */
+function removeChrome($: CheerioAPI, total: number): void {
+  const keeps = (element: DomNode): boolean => total > 0 && paragraphText($, element) >= total * 0.5;
+  $(CHROME).each((_, element) => {
+    if (!keeps(element)) $(element).remove();
+  });
+  $('[class], [id]').each((_, element) => {
+    const name = element.tagName.toLowerCase();
+    if (KEEP_BY_TAG.has(name)) return;
+    const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''}`;
+    if (!NEGATIVE.test(hints)) return;
+    if (POSITIVE.test(hints) && !/comment|share|social|related|relacionad/i.test(hints)) return;
+    if (!keeps(element)) $(element).remove();
+  });
+}
+
+/** Length of the text inside <p>-like blocks, links excluded: a measure of prose, not of chrome. */
+function paragraphText($: CheerioAPI, element: DomElement | DomNode): number {
+  let length = 0;
+  $(element)
+    .find('p, pre, blockquote')
+    .each((_, block) => {
+      const all = $(block).text().trim().length;
+      length += all - linkTextLength($, block);
+    });
+  return length;
+}
+
+function linkTextLength($: CheerioAPI, element: DomElement | DomNode): number {
+  let length = 0;
+  $(element)
+    .find('a')
+    .each((_, link) => {
+      length += $(link).text().trim().length;
+    });
+  return length;
+}
+
+function linkDensity($: CheerioAPI, element: DomElement | DomNode): number {
+  const length = $(element).text().trim().length;
+  return length === 0 ? 0 : Math.min(1, linkTextLength($, element) / length);
+}
+
+function normalizedLength($: CheerioAPI, element: DomElement | DomNode): number {
+  return $(element).text().replace(/\s+/g, ' ').trim().length;
+}
+
+/** The node(s) holding the article, in document order. */
+function mainNodes($: CheerioAPI): DomElement[] {
+  const scored = bestScored($);
+  const semantic = bestSemantic($);
+  if (semantic && (scored.length === 0 || scored.every((node) => contains(semantic.node, node)))) {
+    const scoredLength = scored.reduce((sum, node) => sum + normalizedLength($, node), 0);
+    const semanticLength = normalizedLength($, semantic.node);
+    // <main> often wraps more than the article; take it only when it adds little to the scored body.
+    if (semantic.kind !== 'main' || scoredLength === 0 || semanticLength <= scoredLength * 1.6) {
+      return [semantic.node];
+    }
+  }
+  if (scored.length > 0) return scored;
+  if (semantic) return [semantic.node];
+  const body = $('body').get(0);
+  return body ? [body] : [];
+}
+
+function contains(ancestor: DomElement, node: DomElement): boolean {
+  for (let current: DomElement | null = node; current; current = parentElement(current)) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+function isElement(node: DomNode): node is DomElement {
+  return node.type === 'tag';
+}
+
+function parentElement(node: DomNode): DomElement | null {
+  const parent = node.parent;
+  return parent && parent.type === 'tag' ? (parent as DomElement) : null;
+}
+
+/** The page's own article container, when it holds real prose. */
+function bestSemantic($: CheerioAPI): { node: DomElement; kind: 'body' | 'article' | 'main' } | undefined {
+  const groups: Array<{ selector: string; kind: 'body' | 'article' | 'main' }> = [
+    { selector: '[itemprop="articleBody"]', kind: 'body' },
+    { selector: 'article', kind: 'article' },
+    { selector: 'main, [role="main"]', kind: 'main' },
+  ];
+  for (const { selector, kind } of groups) {
+    let best: DomElement | undefined;
+    let bestLength = 0;
+    $(selector).each((_, element) => {
+      if (!isElement(element)) return;
+      const length = paragraphText($, element);
+      if (length > bestLength) {
+        best = element;
+        bestLength = length;
+      }
+    });
+    if (best && bestLength >= 200 && linkDensity($, best) < 0.5) return { node: best, kind };
+  }
+  return undefined;
+}
+
+/**
+ * Readability-style scoring, own rules: every text block adds 1 + its commas + up to 3 for its
+ * length to its parent, half to its grandparent, a third above that; a container's class/id
+ * shifts its score, and link-heavy containers lose in proportion. The best container wins,
+ * joined by siblings that score well or read like paragraphs.
+ */
+function bestScored($: CheerioAPI): DomElement[] {
+  const scores = new Map<DomElement, number>();
+  const initial = (element: DomElement): number => {
+    const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''}`;
+    let score = 0;
+    if (POSITIVE.test(hints)) score += 25;
+    if (NEGATIVE.test(hints)) score -= 25;
+    const name = element.tagName.toLowerCase();
+    if (name === 'article') score += 10;
+    if (name === 'div' || name === 'section') score += 5;
+    return score;
+  };
+  $(TEXT_BLOCKS).each((_, block) => {
+    const name = block.tagName.toLowerCase();
+    // A div or section counts as a text block only for text that sits directly inside it.
+    const text =
+      name === 'div' || name === 'section' || name === 'li'
+        ? ownText($, block)
+        : $(block).text().replace(/\s+/g, ' ').trim();
+    if (text.length < 25) return;
+    const commas = (text.match(/[,，、،]/g) ?? []).length;
+    const points = 1 + commas + Math.min(Math.floor(text.length / 100), 3);
+    let ancestor = parentElement(block);
+    for (let level = 0; ancestor && level < 3; level++) {
+      const name2 = ancestor.tagName.toLowerCase();
+      if (name2 === 'html') break;
+      scores.set(
+        ancestor,
+        (scores.get(ancestor) ?? initial(ancestor)) + points / (level === 0 ? 1 : level + 1),
+      );
+      ancestor = parentElement(ancestor);
+    }
+  });
+  let top: DomElement | undefined;
+  let topScore = Number.NEGATIVE_INFINITY;
+  const final = new Map<DomElement, number>();
+  for (const [element, score] of scores) {
+    const value = score * (1 - linkDensity($, element));
+    final.set(element, value);
+    if (value > topScore) {
+      top = element;
+      topScore = value;
+    }
+  }
+  if (!top || topScore <= 0) return [];
+  const parent = parentElement(top);
+  if (!parent) return [top];
+  const threshold = Math.max(10, topScore * 0.2);
+  const picked: DomElement[] = [];
+  for (const sibling of parent.children) {
+    if (sibling.type !== 'tag') continue;
+    const element = sibling as DomElement;
+    if (element === top) {
+      picked.push(element);
+      continue;
+    }
+    const score = final.get(element) ?? 0;
+    if (score >= threshold) {
+      picked.push(element);
+      continue;
+    }
+    if (element.tagName.toLowerCase() === 'p') {
+      const length = normalizedLength($, element);
+      const density = linkDensity($, element);
+      if (
+        (length > 80 && density < 0.25) ||
+        (length > 0 && length <= 80 && density === 0 && /[.!?。]$/.test($(element).text().trim()))
+      ) {
+        picked.push(element);
+      }
+    }
+  }
+  return picked;
+}
+
+function ownText($: CheerioAPI, element: DomElement): string {
+  return $(element)
+    .contents()
+    .filter(
+      (_, node) =>
+        node.type === 'text' ||
+        (node.type === 'tag' &&
+          /^(a|b|i|em|strong|span|code|abbr|small|sup|sub|mark|q|cite|time|u|s)$/i.test(
+            (node as DomElement).tagName,
+          )),
+    )
+    .text()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Inside the chosen body: link lists, read-more teasers and empty shells go. */
+function cleanInside($: CheerioAPI, root: DomElement): void {
+  $(root)
+    .find('a, p, li, div, span, strong, b')
+    .each((_, element) => {
+      const text = $(element).text();
+      if (READ_MORE.test(text) && text.length < 300) $(element).remove();
+    });
+  $(root)
+    .find('figcaption')
+    .each((_, element) => {
+      if (CREDIT.test($(element).text())) $(element).remove();
+    });
+  $(root)
+    .find('ul, ol, dl, div, section, table, p')
+    .each((_, element) => {
+      const length = normalizedLength($, element);
+      if (length === 0) return;
+      if (length < 400 && linkDensity($, element) > 0.6) $(element).remove();
+    });
+  // Headings left with nothing after them (the title of a removed related-news block).
+  $(root)
+    .find('h2, h3, h4')
+    .each((_, element) => {
+      let next = element.next;
+      while (next && next.type === 'text' && next.data.trim() === '') next = next.next;
+      if (next === null && parentElement(element) !== root) $(element).remove();
+    });
+}
+
+/** Lines that are widget labels rather than prose. */
+const BOILERPLATE_LINE =
+  /^(?:share this( article| story)?:?|share|tweet|email|print|advertisement|anzeige|publicidad|werbung|comments?|write a comment|leave a (?:comment|reply))$/i;
+
+function dropBoilerplateLines(text: string): string {
+  const lines = text.split('\n').filter((line) => !BOILERPLATE_LINE.test(line.trim()));
+  // Labels left dangling at the end once their link lists went ("Siehe auch:", "Related:").
+  while (lines.length > 0 && /^.{0,40}:$/.test(lines[lines.length - 1] ?? '')) lines.pop();
+  return lines.join('\n');
+}
+
+function ldText(body: string): string {
+  return htmlToText(body.includes('<') ? body : body.replace(/\r?\n/g, '<br>'));
+}
+
+function pageTitle($: CheerioAPI, ld: JsonLdArticle): string | null {
+  const candidates = [
+    $('meta[property="og:title"]').attr('content'),
+    $('meta[name="twitter:title"]').attr('content'),
+    ld.headline,
+    $('h1').first().text(),
+    $('title').first().text(),
+  ];
+  for (const candidate of candidates) {
+    const text = candidate === undefined ? '' : inlineText(candidate);
+    if (text !== '') return text;
+  }
+  return null;
+}
+
+function publishedDate($: CheerioAPI, ld: JsonLdArticle): string | undefined {
+  const metaNames = [
+    ...['article:published_time', 'og:published_time'].map((name) => `meta[property="${name}"]`),
+    'meta[itemprop="datePublished"]',
+    ...[
+      'article:published_time',
+      'date',
+      'pubdate',
+      'publishdate',
+      'publish-date',
+      'dc.date.issued',
+      'DC.date.issued',
+    ]
+      .concat(['dc.date', 'DC.date', 'parsely-pub-date', 'sailthru.date'])
+      .map((name) => `meta[name="${name}"]`),
+  ];
+  const candidates: Array<string | undefined> = [
+    ...metaNames.map((selector) => $(selector).attr('content') ?? $(selector).attr('value')),
+    ld.datePublished,
+    $('[itemprop="datePublished"]').attr('datetime') ?? $('[itemprop="datePublished"]').attr('content'),
+    $('[itemprop="datePublished"]').first().text(),
+    $('article time[datetime]').first().attr('datetime'),
+    $('time[datetime]').first().attr('datetime'),
+  ];
+  for (const candidate of candidates) {
+    const date = normalizeDate(candidate);
+    if (date) return date;
+  }
+  return undefined;
+}
+
+/** ISO 8601 for a full timestamp, YYYY-MM-DD for a bare date, undefined for anything unreadable. */
+export function normalizeDate(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) return undefined;
+  const year = new Date(time).getUTCFullYear();
+  if (year < 1990 || year > 2100) return undefined;
+  return new Date(time).toISOString();
+}
+
+/** The first article-like object in the page's JSON-LD blocks (arrays and @graph included). */
+function jsonLdArticle($: CheerioAPI): JsonLdArticle {
+  const found: JsonLdArticle = {};
+  $('script[type="application/ld+json"]').each((_, script) => {
+    let data: unknown;
+    try {
+      data = JSON.parse($(script).text().trim());
+    } catch {
+      return;
+    }
+    const queue: unknown[] = [data];
+    for (let steps = 0; queue.length > 0 && steps < 200; steps++) {
+      const item = queue.shift();
+      if (Array.isArray(item)) {
+        queue.push(...item);
+        continue;
+      }
+      if (typeof item !== 'object' || item === null) continue;
+      const record = item as Record<string, unknown>;
+      if (Array.isArray(record['@graph'])) queue.push(...record['@graph']);
+      const types = ([] as unknown[]).concat(record['@type']);
+      if (!types.some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type))) continue;
+      const take = (key: keyof JsonLdArticle): void => {
+        const value = record[key];
+        if (found[key] === undefined && typeof value === 'string' && value.trim() !== '') found[key] = value;
+      };
+      // A WebPage only fills what no article gave.
+      take('articleBody');
+      take('headline');
+      take('datePublished');
+    }
+  });
+  return found;
+}
