@@ -92,7 +92,19 @@ export class HttpFeedFetcher implements FeedFetcher {
     } catch (error) {
       throw toFeedFetchError(error);
     }
-    if (response.status === 304) return { status: 'not-modified', url: response.url };
+    const now = options.now?.() ?? new Date();
+    const freshMs = cacheFreshMs(response.headers, now);
+    const freshness = freshMs === undefined ? {} : { cacheFreshMs: freshMs };
+    if (response.status === 304) {
+      const validators = responseValidators(response.headers);
+      const refreshed = validators.etag !== undefined || validators.lastModified !== undefined;
+      return {
+        status: 'not-modified',
+        url: response.url,
+        ...(refreshed ? { validators } : {}),
+        ...freshness,
+      };
+    }
 
     const contentType = response.headers.get('content-type') ?? undefined;
     return {
@@ -101,6 +113,7 @@ export class HttpFeedFetcher implements FeedFetcher {
       body: decodeBody(response.body, contentType),
       validators: responseValidators(response.headers),
       ...(contentType === undefined ? {} : { contentType }),
+      ...freshness,
     };
   }
 }
@@ -124,6 +137,40 @@ function responseValidators(headers: Headers): FetchValidators {
     ...(etag ? { etag } : {}),
     ...(lastModified ? { lastModified } : {}),
   };
+}
+
+/**
+ * Freshness left on a response, in ms from `now`: Cache-Control max-age (or s-maxage) minus Age,
+ * else Expires minus Date (RFC 9111 4.2). no-cache / no-store mean 0; nothing usable, undefined.
+ */
+export function cacheFreshMs(headers: Headers, now: Date): number | undefined {
+  const directives = parseCacheControl(headers.get('cache-control'));
+  const age = Math.max(0, Number(headers.get('age')?.trim()) || 0) * 1000;
+  if (directives.has('no-store') || directives.has('no-cache')) return 0;
+  const maxAge = directives.get('max-age') ?? directives.get('s-maxage');
+  if (maxAge !== undefined) {
+    if (!/^\d+$/.test(maxAge)) return 0;
+    return Math.max(0, Number(maxAge) * 1000 - age);
+  }
+  const expires = headers.get('expires');
+  if (expires === null) return undefined;
+  const expiresAt = Date.parse(expires);
+  // An invalid Expires ("0", "-1") means already expired.
+  if (Number.isNaN(expiresAt) || !/[a-z]/i.test(expires)) return 0;
+  const dateHeader = Date.parse(headers.get('date') ?? '');
+  const servedAt = Number.isNaN(dateHeader) ? now.getTime() : dateHeader;
+  return Math.max(0, expiresAt - servedAt - age);
+}
+
+function parseCacheControl(value: string | null): Map<string, string | undefined> {
+  const directives = new Map<string, string | undefined>();
+  for (const part of (value ?? '').split(',')) {
+    const [name, argument] = part.split('=', 2);
+    const key = name?.trim().toLowerCase();
+    if (!key || directives.has(key)) continue;
+    directives.set(key, argument?.trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return directives;
 }
 
 function rejectNonFeedType(head: HttpResponseHead): void {

@@ -53,6 +53,11 @@ const ILLEGAL_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 /** Unpaired UTF-16 surrogates, which no XML parser accepts. */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters; finding them is the point.
+const ILLEGAL_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** An `&` that does not start one of XML's own entities or a character reference. */
+const NEEDS_ENTITY_REPAIR = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 const ATOM_DATE_ELEMENTS = new Set(['published', 'updated', 'atom:published', 'atom:updated']);
 
 export async function parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
@@ -80,23 +85,22 @@ export async function parseFeed(document: string, feedUrl: string): Promise<Pars
  * prolog, HTML-only entities such as `&nbsp;`, bare ampersands and control characters.
  */
 export function sanitizeXml(xml: string): string {
-  return (
-    xml
-      .replace(/^\uFEFF/, '')
-      .replace(ILLEGAL_XML_CHARS, '')
-      .replace(LONE_SURROGATES, '')
-      .trimStart()
-      // `<?phpxml ...?>` and friends; the encoding is moot once the text is decoded.
-      .replace(/^<\?\w*xml(?:\s[^>]*)?\?>/i, '<?xml version="1.0" encoding="UTF-8"?>')
-      .replace(
-        /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:(#\d+|#x[\da-fA-F]+|[A-Za-z][\w.-]*);)?/g,
-        (match: string, reference: string | undefined) => {
-          if (match.startsWith('<')) return match;
-          if (reference === undefined) return '&amp;';
-          if (reference.startsWith('#') || XML_ENTITIES.has(reference)) return match;
-          return htmlEntityAsNumeric(reference);
-        },
-      )
+  // Each pass copies the whole document, so passes with nothing to repair are skipped (feeds are
+  // large strings and a poll parses hundreds of them).
+  let text = xml.replace(/^\uFEFF/, '');
+  if (ILLEGAL_XML_CHAR.test(text)) text = text.replace(ILLEGAL_XML_CHARS, '');
+  if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATES, '');
+  // `<?phpxml ...?>` and friends; the encoding is moot once the text is decoded.
+  text = text.trimStart().replace(/^<\?\w*xml(?:\s[^>]*)?\?>/i, '<?xml version="1.0" encoding="UTF-8"?>');
+  if (!NEEDS_ENTITY_REPAIR.test(text)) return text;
+  return text.replace(
+    /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:(#\d+|#x[\da-fA-F]+|[A-Za-z][\w.-]*);)?/g,
+    (match: string, reference: string | undefined) => {
+      if (match.startsWith('<')) return match;
+      if (reference === undefined) return '&amp;';
+      if (reference.startsWith('#') || XML_ENTITIES.has(reference)) return match;
+      return htmlEntityAsNumeric(reference);
+    },
   );
 }
 
@@ -180,13 +184,35 @@ function toFeedItem(raw: RawItem, base: string): FeedItem {
   }
   const title = stringValue(raw.title);
   const published = firstDate([raw.isoDate, raw.pubDate, raw.date]);
-  return {
+  const item = {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
     title: title === undefined ? null : textOrNull(title),
-    text: htmlToText(longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet])),
+    text: '',
     ...(published ? { published } : {}),
   };
+  return withLazyText(item, longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]));
+}
+
+/**
+ * Makes `text` an ordinary-looking enumerable property whose HTML → text conversion runs on first
+ * read. A first poll seeds most items without ever reading their text, and the conversion (an HTML
+ * parse per item) is the largest cost of parsing a feed.
+ */
+function withLazyText<T extends { text: string }>(item: T, html: string): T {
+  let text: string | undefined;
+  Object.defineProperty(item, 'text', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      text ??= htmlToText(html);
+      return text;
+    },
+    set: (value: string) => {
+      text = value;
+    },
+  });
+  return item;
 }
 
 /** The first `<guid>` element (some feeds repeat it) with its isPermaLink flag. */
@@ -256,10 +282,94 @@ function absoluteUrl(value: string | undefined, base: string): string | undefine
 function firstDate(values: unknown[]): string | undefined {
   for (const value of values) {
     if (typeof value !== 'string' || value.trim() === '') continue;
-    const time = Date.parse(value.trim());
+    const time = parseFeedDate(value);
     if (!Number.isNaN(time)) return new Date(time).toISOString();
   }
   return undefined;
+}
+
+/** Localised month names (Portuguese, Spanish, French, German, Italian, Dutch) → English. */
+const MONTHS = new Map<string, string>();
+for (const [english, names] of [
+  ['Jan', 'janeiro enero ene janvier janv januar jaenner janner gennaio gen januari'],
+  ['Feb', 'fevereiro fev febrero fevrier fevr februar febbraio februari'],
+  ['Mar', 'marco marzo mars marz maerz mrz maart mrt'],
+  ['Apr', 'abril abr avril avr aprile'],
+  ['May', 'maio mai mayo maggio mag mei'],
+  ['Jun', 'junho junio juin juni giugno giu'],
+  ['Jul', 'julho julio juillet juil juli luglio lug'],
+  ['Aug', 'agosto ago aout augustus'],
+  ['Sep', 'setembro set septiembre setiembre septembre sept settembre'],
+  ['Oct', 'outubro out octubre octobre oktober okt ottobre ott'],
+  ['Nov', 'novembro noviembre novembre'],
+  ['Dec', 'dezembro dez diciembre dic decembre dezember dicembre'],
+] as const) {
+  for (const name of names.split(' ')) MONTHS.set(name, english);
+}
+
+/** Localised weekday names, dropped: the date alone says which day it was. */
+const WEEKDAYS = new Set(
+  (
+    'seg ter qua qui sex sab dom segunda terca quarta quinta sexta sabado domingo ' +
+    'lun mar mie jue vie lunes martes miercoles jueves viernes ' +
+    'mer jeu ven sam dim lundi mardi mercredi jeudi vendredi samedi dimanche ' +
+    'mo di mi do fr sa so montag dienstag mittwoch donnerstag freitag samstag sonntag ' +
+    'gio lunedi martedi mercoledi giovedi venerdi sabato domenica ' +
+    'ma wo vr za zo maandag dinsdag woensdag donderdag vrijdag zaterdag zondag'
+  ).split(' '),
+);
+
+/** Filler words of long-form dates ("24 de setembro de 2018", "3. März 2020 um 10:00 Uhr"). */
+const DATE_FILLER = new Set(['de', 'del', 'um', 'uhr', 'a', 'à', 'le', 'el', 'o', 'feira']);
+
+/**
+ * Date.parse, then, for what it cannot read, the same string with localised weekday and month
+ * names turned into English ("Seg, 24 Set 2018 19:18:49 -0300" → "24 Sep 2018 19:18:49 -0300").
+ */
+export function parseFeedDate(value: string): number {
+  const text = value.trim();
+  const direct = Date.parse(text);
+  if (!Number.isNaN(direct)) return direct;
+  const words = text.match(/[\p{L}]+\.?|\d+(?:er|\.)?|[^\p{L}\d\s]+|\s+/gu) ?? [];
+  let seenNumber = false;
+  let changed = false;
+  const out: string[] = [];
+  for (const word of words) {
+    if (/^\d/.test(word)) {
+      seenNumber = true;
+      out.push(word.replace(/(?:er|\.)$/, ''));
+      continue;
+    }
+    if (!/^\p{L}/u.test(word)) {
+      out.push(word);
+      continue;
+    }
+    const key = word
+      .toLowerCase()
+      .replace(/\.$/, '')
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '');
+    const month = MONTHS.get(key);
+    if (!seenNumber && WEEKDAYS.has(key)) {
+      changed = true;
+      continue;
+    }
+    if (month !== undefined) {
+      out.push(month);
+      changed = true;
+    } else if (DATE_FILLER.has(key)) {
+      changed = true;
+    } else {
+      out.push(word);
+    }
+  }
+  if (!changed) return Number.NaN;
+  // A weekday's comma ("Seg,") is left at the start once the name is gone.
+  const english = out
+    .join('')
+    .replace(/^[\s,]+/, '')
+    .replace(/\s+/g, ' ');
+  return Date.parse(english);
 }
 
 function firstLine(message: string): string {

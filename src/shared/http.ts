@@ -3,6 +3,17 @@
  * (so every hop can be checked), a byte cap on the decompressed body, and errors classified into
  * kinds callers can act on. Feed and page fetchers add their own headers and meaning on top.
  */
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from './errors.js';
 
 export type HttpErrorKind =
@@ -92,6 +103,8 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
           signal: controller.signal,
         });
       } catch (error) {
+        // A seam's own refusal (the SSRF guard's connect-time lookup) is already classified.
+        if (error instanceof AppError && !controller.signal.aborted) throw error;
         throw networkError(error, current.href, controller.signal, deadline);
       }
       const location = response.headers.get('location');
@@ -274,4 +287,122 @@ export function isRetryableHttpFailure(kind: string, status?: number): boolean {
     default:
       return false;
   }
+}
+
+/** Statuses whose Response must have a null body. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * A `fetch` (GET only, as httpGet uses it) over node:http/https whose sockets connect through
+ * `lookup`. Node's built-in fetch cannot take a lookup without importing undici by name, which
+ * Node 20 does not allow; node:http can, so the address a guard checked is the address connected
+ * to. Never follows redirects; decompresses gzip, deflate and br; the body stream is pull-based,
+ * so a byte cap stops a decompression bomb after the cap, not after the whole bomb.
+ */
+export function createLookupFetch(lookup: LookupFunction): typeof fetch {
+  // Own keep-alive pools: a socket another client connected (without this lookup) is never reused.
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  return (input, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      const signal = init?.signal ?? undefined;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const headers: OutgoingHttpHeaders = {};
+      new Headers(init?.headers).forEach((value, name) => {
+        headers[name] = value;
+      });
+      const secure = url.protocol === 'https:';
+      const send = secure ? httpsRequest : httpRequest;
+      const agent = secure ? agents.https : agents.http;
+      const req = send(url, { method: init?.method ?? 'GET', headers, lookup, agent });
+      let body: Readable | undefined;
+      const onAbort = (): void => {
+        req.destroy(signal?.reason);
+        body?.destroy(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      req.on('error', (error) => {
+        settle();
+        reject(error);
+      });
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        if (NULL_BODY_STATUSES.has(status)) {
+          res.resume();
+          settle();
+          resolve(
+            new Response(null, { status, statusText: res.statusMessage ?? '', headers: toHeaders(res) }),
+          );
+          return;
+        }
+        if (status < 200 || status > 599) {
+          res.destroy();
+          settle();
+          reject(new Error(`Unexpected HTTP status ${status}`));
+          return;
+        }
+        body = decodedBody(res);
+        body.once('close', settle);
+        resolve(
+          new Response(pullStream(body), {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: toHeaders(res),
+          }),
+        );
+      });
+      req.end();
+    });
+}
+
+function toHeaders(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i] ?? '', raw[i + 1] ?? '');
+    } catch {
+      // A header value fetch would reject (control characters): dropped, as browsers do.
+    }
+  }
+  return headers;
+}
+
+function decodedBody(res: IncomingMessage): Readable {
+  const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  // Truncated compressed streams yield what arrived instead of failing outright, as undici does.
+  const lenient = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+  let decoder: NodeJS.ReadWriteStream | undefined;
+  if (encoding === 'gzip' || encoding === 'x-gzip') decoder = createGunzip(lenient);
+  else if (encoding === 'deflate') decoder = createInflate(lenient);
+  else if (encoding === 'br') decoder = createBrotliDecompress();
+  if (decoder === undefined) return res;
+  return pipeline(res, decoder, () => undefined) as unknown as Readable;
+}
+
+/** A ReadableStream that reads from the node stream only when asked (no read-ahead). */
+function pullStream(source: Readable): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await iterator.next();
+        if (done) controller.close();
+        else
+          controller.enqueue(
+            typeof value === 'string'
+              ? Buffer.from(value)
+              : new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+          );
+      },
+      cancel(reason) {
+        source.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

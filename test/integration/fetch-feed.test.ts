@@ -70,7 +70,11 @@ describe('HttpFeedFetcher against a local feed server', () => {
       validators: { etag: '"xakep-v1"', lastModified: 'Fri, 04 Oct 2013 00:00:00 GMT' },
     });
     expect(okBody(first)).toContain('Руководители разведки США шутят об убийстве Сноудена');
-    expect(second).toEqual({ status: 'not-modified', url: server.url('/xakep.rss') });
+    expect(second).toEqual({
+      status: 'not-modified',
+      url: server.url('/xakep.rss'),
+      validators: { etag: '"xakep-v1"', lastModified: 'Fri, 04 Oct 2013 00:00:00 GMT' },
+    });
     const [firstRequest, secondRequest] = server.requestsTo('/xakep.rss');
     expect(firstRequest?.headers['if-none-match']).toBeUndefined();
     expect(firstRequest?.headers['user-agent']).toBe(USER_AGENT);
@@ -93,6 +97,57 @@ describe('HttpFeedFetcher against a local feed server', () => {
     });
 
     expect(result.status).toBe('not-modified');
+  });
+
+  it('carries validators a 304 refreshes, and none when it sends none', async () => {
+    let etag = '"v2"';
+    server.route('/refresh.xml', (req, res) => {
+      const headers: Record<string, string> = { 'content-type': 'application/rss+xml' };
+      if (etag) headers.etag = etag;
+      if (req.headers['if-none-match']) res.writeHead(304, headers).end();
+      else res.writeHead(200, headers).end('<rss version="2.0"><channel><title>t</title></channel></rss>');
+    });
+
+    const refreshed = await fetcher.fetchFeed(server.url('/refresh.xml'), { etag: '"v1"' });
+    etag = '';
+    const bare = await fetcher.fetchFeed(server.url('/refresh.xml'), { etag: '"v2"' });
+
+    expect(refreshed).toEqual({
+      status: 'not-modified',
+      url: server.url('/refresh.xml'),
+      validators: { etag: '"v2"' },
+    });
+    expect(bare).toEqual({ status: 'not-modified', url: server.url('/refresh.xml') });
+  });
+
+  it.each([
+    [{ 'cache-control': 'public, max-age=600' }, 600_000],
+    [{ 'cache-control': 'max-age=600', age: '100' }, 500_000],
+    [{ 'cache-control': 's-maxage=300' }, 300_000],
+    [{ 'cache-control': 'no-cache, max-age=600' }, 0],
+    [{ expires: 'Sat, 01 Jun 2024 12:30:00 GMT', date: 'Sat, 01 Jun 2024 12:00:00 GMT' }, 1_800_000],
+    [
+      { expires: 'Sat, 01 Jun 2024 12:30:00 GMT', date: 'Sat, 01 Jun 2024 12:00:00 GMT', age: '60' },
+      1_740_000,
+    ],
+    [{ expires: '0' }, 0],
+    [{ 'cache-control': 'public' }, undefined],
+  ])('reads freshness %o into cacheFreshMs on ok and 304', async (headers, expected) => {
+    const path = `/fresh-${Object.values(headers).join('-').replace(/\W/g, '')}.xml`;
+    server.serve(path, {
+      body: '<rss version="2.0"><channel><title>t</title></channel></rss>',
+      contentType: 'application/rss+xml',
+      etag: '"f1"',
+      headers,
+    });
+
+    const ok = await fetcher.fetchFeed(server.url(path), {});
+    const notModified = await fetcher.fetchFeed(server.url(path), { etag: '"f1"' });
+
+    expect(ok.status).toBe('ok');
+    expect(notModified.status).toBe('not-modified');
+    expect(ok.cacheFreshMs).toBe(expected);
+    expect(notModified.cacheFreshMs).toBe(expected);
   });
 
   it('decompresses a gzip Content-Encoding body (nshipster)', async () => {

@@ -153,6 +153,8 @@ const CASES: FixtureCase[] = [
     item: {
       title: 'Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno',
       link: 'https://noticias.uol.com.br/politica/eleicoes/2018/noticias/2018/09/24/ibope-bolsonaro-perde-de-haddad-ciro-e-alckmin-em-simulacoes-de-2-turno.htm',
+      // "Seg, 24 Set 2018 19:42:40 -0300": Portuguese day and month names.
+      published: '2018-09-24T22:42:40.000Z',
     },
   },
   {
@@ -360,7 +362,7 @@ describe('parse real feed fixtures', () => {
     expect(golem.items.map((item) => item.text).join('\n')).not.toContain('cpx.golem.de');
   });
 
-  it('synthesises nothing for feeds without dates or guids (heise, uol)', async () => {
+  it('synthesises nothing for feeds without dates or guids (heise) and reads Portuguese dates (uol)', async () => {
     const heise = await parseFixture(
       'heise-online-news.rss090-no-guid-no-dates-mixed-eol.rdf',
       'application/rdf+xml',
@@ -373,8 +375,8 @@ describe('parse real feed fixtures', () => {
     );
 
     expect(heise.items.filter((item) => item.published !== undefined || item.guid !== undefined)).toEqual([]);
-    // Portuguese day and month names ("Seg, 24 Set 2018") are not parseable dates.
-    expect(uol.items.filter((item) => item.published !== undefined)).toEqual([]);
+    // Portuguese day and month names ("Seg, 24 Set 2018 19:42:40 -0300") become real dates.
+    expect(uol.items.every((item) => item.published?.startsWith('2018-09-24T'))).toBe(true);
   });
 
   it('refuses the truncated hackernews document as malformed', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeedParseError, parseFeed, sanitizeXml } from '../../../src/ingest/parse-feed.js';
+import { FeedParseError, parseFeed, parseFeedDate, sanitizeXml } from '../../../src/ingest/parse-feed.js';
 
 const FEED_URL = 'https://news.example.com/feeds/security.xml';
 
@@ -79,7 +79,7 @@ describe('parseFeed: RSS 2.0 items', () => {
 
   it('leaves published undefined for an unreadable date', async () => {
     const feed = await parseFeed(
-      rss('<item><title>t</title><pubDate>Seg, 24 Set 2018 19:18:49 -0300</pubDate></item>'),
+      rss('<item><title>t</title><pubDate>sometime soon</pubDate></item>'),
       FEED_URL,
     );
 
@@ -354,5 +354,36 @@ describe('parseFeed: repairs and refusals', () => {
 
     expect(error.kind).toBe('malformed');
     expect(error.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('parseFeedDate with localised names', () => {
+  it.each([
+    ['Seg, 24 Set 2018 19:18:49 -0300', '2018-09-24T22:18:49.000Z'], // Portuguese (uol)
+    ['Sáb, 01 Dez 2018 10:00:00 +0000', '2018-12-01T10:00:00.000Z'],
+    ['Domingo, 13 de janeiro de 2019 10:00:00 -0200', '2019-01-13T12:00:00.000Z'],
+    ['Di, 05 Mai 2020 10:00:00 +0200', '2020-05-05T08:00:00.000Z'], // German
+    ['Do, 03. März 2020 10:00:00 +0100', '2020-03-03T09:00:00.000Z'],
+    ['3. Okt. 2021 um 10:00 Uhr', '2021-10-03T10:00:00.000Z'],
+    ['mar., 05 oct. 2021 10:00:00 +0200', '2021-10-05T08:00:00.000Z'], // French
+    ['lun, 1er févr. 2021 09:30:00 +0100', '2021-02-01T08:30:00.000Z'],
+    ['jeu., 17 août 2023 07:45:00 +0200', '2023-08-17T05:45:00.000Z'],
+    ['mar, 14 dic 2021 17:00:00 -0500', '2021-12-14T22:00:00.000Z'], // Spanish
+    ['Mié, 10 Ago 2022 12:00:00 GMT', '2022-08-10T12:00:00.000Z'],
+    ['Mon, 24 Sep 2018 19:18:49 -0300', '2018-09-24T22:18:49.000Z'],
+  ])('%s → %s', (value, expected) => {
+    expect(new Date(parseFeedDate(value)).toISOString()).toBe(expected);
+  });
+
+  it('still refuses what is not a date', () => {
+    expect(parseFeedDate('not a date')).toBeNaN();
+    expect(parseFeedDate('Seg, sem data')).toBeNaN();
+  });
+
+  it('fills published for an RSS item with a Portuguese pubDate', async () => {
+    const xml = `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://example.com/a</link>
+      <pubDate>Qua, 26 Set 2018 08:05:00 -0300</pubDate></item></channel></rss>`;
+    const feed = await parseFeed(xml, 'https://example.com/feed');
+    expect(feed.items[0]?.published).toBe('2018-09-26T11:05:00.000Z');
   });
 });
