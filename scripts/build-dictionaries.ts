@@ -406,32 +406,185 @@ function buildCountries(dir: string): unknown {
       country: a.country,
       ...(a.ambiguousAbbr ? { ambiguous: true } : {}),
     })),
+    // Intelligence services as government bodies that may attribute (MIVD, BND); Latin-script names only.
     intelligence: agencies
       .filter((a) => /^[A-Z]{2}$/.test(a.country))
-      .map((a) => ({ name: a.name.replace(/\s*\(.*\)$/, ''), country: a.country })),
+      .map((a) => ({
+        name: a.name.replace(/\s*\(.*\)$/, ''),
+        aliases: (a.synonyms ?? []).filter((x) => /^[\p{Script=Latin}\s.'’&-]+$/u.test(x) && x.length > 2),
+        country: a.country,
+      })),
   };
 }
 
-async function download(dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, url] of Object.entries(UPSTREAM)) {
-    let res: Response;
+/** Fetches one upstream source; a network failure ends the run with a clear message. */
+async function fetchJson(name: string, url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  } catch (cause) {
+    throw new Error(
+      `--download: cannot fetch ${name} from ${url} (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        'Without network access, run with the local reduced copies instead: npx tsx scripts/build-dictionaries.ts --from ../shared/data',
+      { cause },
+    );
+  }
+  if (!res.ok) throw new Error(`--download: ${name}: ${url} answered HTTP ${res.status}`);
+  return res.json() as Promise<unknown>;
+}
+
+type Json = Record<string, unknown>;
+const arr = (x: unknown): Json[] => (Array.isArray(x) ? (x as Json[]) : []);
+const strs = (x: unknown): string[] =>
+  Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
+const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+const firstSentence = (s: string | undefined): string =>
+  (s ?? '')
+    .replace(/\(Citation:[^)]*\)/g, '')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .split(/(?<=\.)\s/)[0]
+    ?.slice(0, 300) ?? '';
+
+/**
+ * Re-fetches the upstream sources (data/README.md) and reduces them to the shapes this script reads.
+ * The hand-curated compilations (countries.json curated parts, vendor-naming-schemes.json) have no
+ * upstream: they are copied from the local data folder.
+ */
+async function download(dir: string, localData: string): Promise<void> {
+  const put = (file: string, data: unknown): void => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(resolve(dir, file), JSON.stringify(data));
+  };
+
+  const misp = (await fetchJson('mispThreatActors', UPSTREAM.mispThreatActors)) as Json;
+  put('threat-actors.misp.json', {
+    _meta: { source: UPSTREAM.mispThreatActors, license: 'CC0-1.0 OR BSD-2-Clause' },
+    actors: arr(misp.values).map((v) => {
+      const meta = (v.meta ?? {}) as Json;
+      return {
+        name: str(v.value) ?? '',
+        synonyms: strs(meta.synonyms),
+        country: str(meta.country),
+        stateSponsor: str(meta['cfr-suspected-state-sponsor']),
+        incidentType: strs(meta['cfr-type-of-incident']),
+        motive: strs(meta.motive),
+        summary: firstSentence(str(v.description)),
+        refCount: strs(meta.refs).length,
+      };
+    }),
+  });
+  const ransom = (await fetchJson('mispRansomware', UPSTREAM.mispRansomware)) as Json;
+  put('ransomware.misp.json', {
+    _meta: { source: UPSTREAM.mispRansomware },
+    families: arr(ransom.values).map((v) => ({
+      name: str(v.value) ?? '',
+      synonyms: strs(((v.meta ?? {}) as Json).synonyms),
+    })),
+  });
+  const agencies = (await fetchJson('mispAgencies', UPSTREAM.mispAgencies)) as Json;
+  put('intelligence-agencies.misp.json', {
+    _meta: { source: UPSTREAM.mispAgencies },
+    agencies: arr(agencies.values).map((v) => {
+      const meta = (v.meta ?? {}) as Json;
+      return { name: str(v.value) ?? '', country: str(meta.country) ?? '', synonyms: strs(meta.synonyms) };
+    }),
+  });
+  const estimative = (await fetchJson('estimative', UPSTREAM.estimative)) as Json;
+  put('estimative-language.misp.json', {
+    _meta: { source: UPSTREAM.estimative },
+    values: arr(estimative.values).flatMap((p) =>
+      arr(p.entry).map((e) => ({
+        predicate: str(p.predicate) ?? '',
+        value: str(e.value) ?? '',
+        numerical_value: Number(e.numerical_value ?? 0),
+      })),
+    ),
+  });
+
+  const bundle = (await fetchJson('attackEnterprise', UPSTREAM.attackEnterprise)) as Json;
+  const objects = arr(bundle.objects);
+  const attackId = (o: Json): string =>
+    str(arr(o.external_references).find((r) => r.source_name === 'mitre-attack')?.external_id) ?? '';
+  const sets = objects.filter((o) => o.type === 'intrusion-set');
+  const byStix = new Map(sets.map((o) => [str(o.id) ?? '', o]));
+  const revokedBy = new Map(
+    objects
+      .filter((o) => o.type === 'relationship' && o.relationship_type === 'revoked-by')
+      .map((r) => [str(r.source_ref) ?? '', str(r.target_ref) ?? '']),
+  );
+  put('attack-groups.json', {
+    _meta: {
+      source: UPSTREAM.attackEnterprise,
+      copyright: `© ${new Date().getUTCFullYear()} The MITRE Corporation. This work is reproduced and distributed with the permission of The MITRE Corporation.`,
+    },
+    groups: sets
+      .filter((o) => !o.revoked)
+      .map((o) => ({
+        id: attackId(o),
+        name: str(o.name) ?? '',
+        aliases: strs(o.aliases).filter((a) => a !== o.name),
+        deprecated: Boolean(o.x_mitre_deprecated),
+        summary: firstSentence(str(o.description)),
+      })),
+    revokedGroups: sets
+      .filter((o) => o.revoked)
+      .map((o) => ({
+        id: attackId(o),
+        name: str(o.name) ?? '',
+        aliases: strs(o.aliases),
+        revokedByName: str(byStix.get(revokedBy.get(str(o.id) ?? '') ?? '')?.name) ?? '',
+      })),
+    software: objects
+      .filter((o) => (o.type === 'malware' || o.type === 'tool') && !o.revoked)
+      .map((o) => ({ name: str(o.name) ?? '', aliases: strs(o.x_mitre_aliases) })),
+  });
+
+  const msRaw = await fetchJson('microsoft', UPSTREAM.microsoft);
+  const pick = (o: Json, re: RegExp): string => str(Object.entries(o).find(([k]) => re.test(k))?.[1]) ?? '';
+  put('microsoft-actor-names.json', {
+    _meta: {
+      source: UPSTREAM.microsoft,
+      license: 'CC-BY-4.0 (Microsoft Threat Intelligence, microsoft/mstic)',
+    },
+    actors: arr(msRaw).map((o) => {
+      const origin = pick(o, /origin/i)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      return {
+        name: pick(o, /new name|^name$/i),
+        origin: origin.filter((x) => !/financ|influence|private sector|development|covert/i.test(x)),
+        category: origin.filter((x) => /financ|influence|private sector|development|covert/i.test(x)),
+        otherNames: pick(o, /other names|previous name/i)
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      };
+    }),
+  });
+
+  const kevRaw = (await fetchJson('kev', UPSTREAM.kev)) as Json;
+  put('kev.json', {
+    _meta: { source: UPSTREAM.kev, license: 'CC0-1.0' },
+    vulnerabilities: arr(kevRaw.vulnerabilities).map((v) => ({
+      cve: str(v.cveID) ?? '',
+      vendor: str(v.vendorProject) ?? '',
+      product: str(v.product) ?? '',
+      ransomware: str(v.knownRansomwareCampaignUse) ?? 'Unknown',
+    })),
+  });
+
+  // Curated compilations without an upstream of their own.
+  for (const file of ['countries.json', 'vendor-naming-schemes.json']) {
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      writeFileSync(resolve(dir, file), readFileSync(resolve(localData, file)));
     } catch (cause) {
       throw new Error(
-        `--download: cannot fetch ${name} from ${url} (no network?). Use --from DIR with a local copy of the reduced files.`,
+        `--download: ${file} is a curated compilation with no upstream; expected a copy in ${localData}`,
         { cause },
       );
     }
-    if (!res.ok) throw new Error(`--download: ${url} answered HTTP ${res.status}`);
-    writeFileSync(resolve(dir, `${name}.raw`), Buffer.from(await res.arrayBuffer()));
   }
-  // The raw upstream formats differ from the reduced files; reducing them is the data folder's job
-  // (see ../shared/data/README.md, "Fields"), so after a download we stop with a clear pointer.
-  throw new Error(
-    `--download: fetched raw upstream files into ${dir}; reduce them as described in shared/data/README.md, then run with --from ${dir}`,
-  );
 }
 
 async function main(): Promise<void> {
@@ -443,7 +596,11 @@ async function main(): Promise<void> {
     if (!v) throw new Error('--from needs a directory');
     dir = resolve(v);
   }
-  if (args.includes('--download')) await download(resolve(repoRoot, '.cache/upstream'));
+  if (args.includes('--download')) {
+    const cache = resolve(repoRoot, '.cache/upstream');
+    await download(cache, dir);
+    dir = cache;
+  }
 
   const curated = JSON.parse(readFileSync(resolve(outDir, 'curated.json'), 'utf8')) as {
     actors: { name: string; aliases?: string[] }[];

@@ -6,7 +6,9 @@ import { extractLine } from '../src/attribution/contract.js';
 const gold = process.argv[2] ?? '../shared/eval/dev.jsonl';
 const out = process.argv[3] ?? '/tmp/pred.jsonl';
 const knowledge = loadKnowledge();
-const lines = readFileSync(gold, 'utf8').split('\n').filter((l) => l.trim());
+const lines = readFileSync(gold, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
 const t0 = performance.now();
 const outLines = lines.map((l) => {
   const r = extractLine(l, knowledge);
@@ -14,4 +16,6 @@ const outLines = lines.map((l) => {
   return r.output;
 });
 writeFileSync(out, `${outLines.join('\n')}\n`);
-console.error(`${lines.length} articles in ${Math.round(performance.now() - t0)} ms (load ${knowledge.stats.loadMs} ms, ${knowledge.stats.patterns} patterns) → ${out}`);
+console.error(
+  `${lines.length} articles in ${Math.round(performance.now() - t0)} ms (load ${knowledge.stats.loadMs} ms, ${knowledge.stats.patterns} patterns) → ${out}`,
+);

@@ -24,7 +24,11 @@ export interface Analysis {
   attribution: Attribution;
   mentions: MentionView[];
   claims: Claim[];
-  hedges: { sentence: number; cue: string; effect: 'lowers confidence' | 'removes claim' | 'denial (reported)' }[];
+  hedges: {
+    sentence: number;
+    cue: string;
+    effect: 'lowers confidence' | 'removes claim' | 'denial (reported)';
+  }[];
   denials: Denial[];
   confidenceReasons: string[];
   sentences: { index: number; text: string; isTitle: boolean }[];
@@ -33,7 +37,8 @@ export interface Analysis {
   actorName: (id: number) => string;
 }
 
-const AKA_RE = /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
+const AKA_RE =
+  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
 const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
 const MAX_KNOWN_ALIASES = 8;
 
@@ -48,7 +53,12 @@ interface ActorGroup {
   textCountry: string | null;
 }
 
-function collectActors(extraction: Extraction, knowledge: Knowledge, claimSet: ClaimSet, attributed: Set<string>): ActorGroup[] {
+function collectActors(
+  extraction: Extraction,
+  knowledge: Knowledge,
+  claimSet: ClaimSet,
+  attributed: Set<string>,
+): ActorGroup[] {
   const groups = new Map<string, ActorGroup>();
   const parent = new Map<string, string>();
   const find = (k: string): string => {
@@ -61,7 +71,9 @@ function collectActors(extraction: Extraction, knowledge: Knowledge, claimSet: C
     const rb = find(b);
     if (ra !== rb) parent.set(rb, ra);
   };
-  const liveOrgan = new Set(claimSet.signals.filter((s) => s.family === 'organ' && !s.negated).map((s) => `${s.sentence}:${s.start}`));
+  const liveOrgan = new Set(
+    claimSet.signals.filter((s) => s.family === 'organ' && !s.negated).map((s) => `${s.sentence}:${s.start}`),
+  );
   const articleSecurity = extraction.securitySentences >= 1;
 
   for (const s of extraction.sentences) {
@@ -100,9 +112,15 @@ function collectActors(extraction: Extraction, knowledge: Knowledge, claimSet: C
     for (const it of items) {
       const g = groups.get(it.key);
       if (!g || g.textCountry || live.length === 0) continue;
-      if (g.entry?.kind === 'criminal' && !live.some((x) => x.family === 'state-link' || x.family === 'organ')) continue;
+      if (
+        g.entry?.kind === 'criminal' &&
+        !live.some((x) => x.family === 'state-link' || x.family === 'organ')
+      )
+        continue;
       if (g.entry?.organ) continue;
-      const nearest = [...live].sort((x, y) => Math.abs(x.start - it.start) - Math.abs(y.start - it.start))[0];
+      const nearest = [...live].sort(
+        (x, y) => Math.abs(x.start - it.start) - Math.abs(y.start - it.start),
+      )[0];
       if (nearest) g.textCountry = nearest.iso2;
     }
   }
@@ -117,7 +135,13 @@ function collectActors(extraction: Extraction, knowledge: Knowledge, claimSet: C
     }
     // Prefer a dictionary entry (and a state one) as the canonical record of a merged group.
     if ((!into.entry && g.entry) || (into.entry?.kind === 'criminal' && g.entry?.kind === 'state')) {
-      merged.set(root, { ...g, surfaces: [...g.surfaces, ...into.surfaces], sentences: [...into.sentences, ...g.sentences], firstAt: into.firstAt, textCountry: into.textCountry ?? g.textCountry });
+      merged.set(root, {
+        ...g,
+        surfaces: [...g.surfaces, ...into.surfaces],
+        sentences: [...into.sentences, ...g.sentences],
+        firstAt: into.firstAt,
+        textCountry: into.textCountry ?? g.textCountry,
+      });
       continue;
     }
     into.surfaces.push(...g.surfaces);
@@ -126,28 +150,53 @@ function collectActors(extraction: Extraction, knowledge: Knowledge, claimSet: C
     into.refCountry ??= g.refCountry;
   }
   const out = [...merged.values()];
-  for (const g of out) if (!g.textCountry && g.refCountry && attributed.has(g.refCountry) && g.entry?.kind !== 'criminal') g.textCountry = g.refCountry;
+  for (const g of out)
+    if (!g.textCountry && g.refCountry && attributed.has(g.refCountry) && g.entry?.kind !== 'criminal')
+      g.textCountry = g.refCountry;
   return out;
 }
 
-function addGroup(groups: Map<string, ActorGroup>, key: string, entry: ActorEntry | null, name: string, country: string | null, surface: string, at: number, s: SentenceInfo): void {
+function addGroup(
+  groups: Map<string, ActorGroup>,
+  key: string,
+  entry: ActorEntry | null,
+  name: string,
+  country: string | null,
+  surface: string,
+  at: number,
+  s: SentenceInfo,
+): void {
   const g = groups.get(key);
   if (g) {
     if (!g.surfaces.includes(surface)) g.surfaces.push(surface);
     if (!g.sentences.includes(s.index)) g.sentences.push(s.index);
     return;
   }
-  groups.set(key, { key, entry, name, refCountry: country, surfaces: [surface], firstAt: s.isTitle ? -1 : at + s.index * 1e6, sentences: [s.index], textCountry: null });
+  groups.set(key, {
+    key,
+    entry,
+    name,
+    refCountry: country,
+    surfaces: [surface],
+    firstAt: s.isTitle ? -1 : at + s.index * 1e6,
+    sentences: [s.index],
+    textCountry: null,
+  });
 }
 
 function productMentions(extraction: Extraction, knowledge: Knowledge): Mention[] {
   const out: Mention[] = [];
   if (extraction.securitySentences === 0) return out;
-  const vulnStory = extraction.cves.length > 0 || extraction.sentences.filter((x) => /\b(vulnerab\w+|flaws?|zero-?days?|patch\w*)\b/i.test(x.text)).length >= 2;
+  const vulnStory =
+    extraction.cves.length > 0 ||
+    extraction.sentences.filter((x) => /\b(vulnerab\w+|flaws?|zero-?days?|patch\w*)\b/i.test(x.text))
+      .length >= 2;
   for (const s of extraction.sentences) {
-    const hasCue = PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
+    const hasCue =
+      PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
     if (!hasCue || PRODUCT_NEGATIVE_RE.test(s.text)) continue;
-    for (const m of s.mentions) if (m.ref.type === 'product' && !knowledge.products[m.ref.id]?.exclude) out.push(m);
+    for (const m of s.mentions)
+      if (m.ref.type === 'product' && !knowledge.products[m.ref.id]?.exclude) out.push(m);
   }
   return out;
 }
@@ -157,8 +206,12 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   const firstBody = extraction.sentences.find((s) => !s.isTitle)?.index ?? 0;
   const lead = new Set([0, firstBody, firstBody + 1]);
   const inTitle = liveSentences.some((i) => extraction.sentences[i]?.isTitle);
-  const inLead = liveSentences.some((i) => lead.has(i) && !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? ''));
-  const distinct = new Set(liveSentences.filter((i) => !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? ''))).size;
+  const inLead = liveSentences.some(
+    (i) => lead.has(i) && !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? ''),
+  );
+  const distinct = new Set(
+    liveSentences.filter((i) => !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? '')),
+  ).size;
   const leadRetraction = claimSet.retractions.some((r) => r.sentence <= firstBody + 4 && r.aboutAttribution);
   if (leadRetraction && distinct < 3) return false;
   if (extraction.cves.length >= 2 && distinct < 2 && !inTitle) return false;
@@ -173,7 +226,11 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   const liveSignals = claimSet.signals.filter((s) => !s.negated && !s.conditional);
   const attributedIso = [...new Set(liveSignals.map((s) => s.iso2))];
   const attributed = new Set(attributedIso);
-  const isAttribution = isAttributionStory(extraction, claimSet, liveSignals.map((s) => s.sentence));
+  const isAttribution = isAttributionStory(
+    extraction,
+    claimSet,
+    liveSignals.map((s) => s.sentence),
+  );
 
   // Actors
   const groups = collectActors(extraction, knowledge, claimSet, attributed);
@@ -182,46 +239,97 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   const actors: AttributedActor[] = groups.map((g) => {
     const own = new Set([g.name, ...g.surfaces].map(nameKey));
     const textNames = g.surfaces.filter((x) => nameKey(x) !== nameKey(g.name));
-    const known = (g.entry?.aliases ?? []).filter((a) => !own.has(nameKey(a)) && !taken.has(nameKey(a))).slice(0, MAX_KNOWN_ALIASES);
+    const known = (g.entry?.aliases ?? [])
+      .filter((a) => !own.has(nameKey(a)) && !taken.has(nameKey(a)))
+      .slice(0, MAX_KNOWN_ALIASES);
     const aliases = [...new Set([...textNames, ...known])];
     const country = g.textCountry ?? g.refCountry;
-    return { name: g.name, aliases, country: country ? countryName(country) : null, stated: g.textCountry !== null };
+    return {
+      name: g.name,
+      aliases,
+      country: country ? countryName(country) : null,
+      stated: g.textCountry !== null,
+    };
   });
 
   // Attributing parties: from live claims (state claims, or responsibility claims about named actors).
   const parties: string[] = [];
   for (const c of claimSet.claims) {
     if (c.negated || c.conditional || c.selfClaim) continue;
-    if (c.countries.length === 0 && c.actors.length === 0 && c.schemeNames.length === 0 && !(c.supporting && isAttribution)) continue;
-    for (const p of c.attributors) if (!parties.includes(p.name) && !attributed.has(knowledge.countries.get(p.name)?.iso2 ?? '') && !attributedNames(attributedIso, countryName).has(p.name)) parties.push(p.name);
+    if (
+      c.countries.length === 0 &&
+      c.actors.length === 0 &&
+      c.schemeNames.length === 0 &&
+      !(c.supporting && isAttribution)
+    )
+      continue;
+    for (const p of c.attributors)
+      if (
+        !parties.includes(p.name) &&
+        !attributed.has(knowledge.countries.get(p.name)?.iso2 ?? '') &&
+        !attributedNames(attributedIso, countryName).has(p.name)
+      )
+        parties.push(p.name);
   }
 
   // Products and CVEs
-  const productIds = [...new Set(productMentions(extraction, knowledge).map((m) => (m.ref.type === 'product' ? m.ref.id : -1)))];
-  const products = productIds.map((id) => knowledge.products[id]?.name).filter((n): n is string => Boolean(n));
+  const productIds = [
+    ...new Set(productMentions(extraction, knowledge).map((m) => (m.ref.type === 'product' ? m.ref.id : -1))),
+  ];
+  const products = productIds
+    .map((id) => knowledge.products[id]?.name)
+    .filter((n): n is string => Boolean(n));
   const cves = extraction.cves;
   const cveDetails: CveDetail[] = cves.flatMap((cve) => {
     const k = knowledge.kev.get(cve);
-    return k ? [{ cve, vendor: k.vendor, product: k.product, knownExploited: true, ransomware: k.ransomware }] : [];
+    return k
+      ? [{ cve, vendor: k.vendor, product: k.product, knownExploited: true, ransomware: k.ransomware }]
+      : [];
   });
 
   // Hedges, retractions, denials
   const hedges: Analysis['hedges'] = [];
-  for (const c of claimSet.claims) for (const h of c.hedges) hedges.push({ sentence: c.sentence, cue: h, effect: 'lowers confidence' });
-  for (const r of claimSet.retractions) hedges.push({ sentence: r.sentence, cue: r.cue, effect: 'removes claim' });
-  for (const d of claimSet.denials) hedges.push({ sentence: d.sentence, cue: `${d.by}: ${d.cue}`, effect: 'denial (reported)' });
+  for (const c of claimSet.claims)
+    for (const h of c.hedges) hedges.push({ sentence: c.sentence, cue: h, effect: 'lowers confidence' });
+  for (const r of claimSet.retractions)
+    hedges.push({ sentence: r.sentence, cue: r.cue, effect: 'removes claim' });
+  for (const d of claimSet.denials)
+    hedges.push({ sentence: d.sentence, cue: `${d.by}: ${d.cue}`, effect: 'denial (reported)' });
 
   const liveClaims = claimSet.claims.filter((c) => !c.negated && !c.conditional && c.countries.length > 0);
-  const conf = scoreConfidence({ isAttribution, liveClaims, claims: claimSet.claims, parties: claimSet.claims.flatMap((c) => (c.negated ? [] : c.attributors)), denials: claimSet.denials, attributedCount: attributedIso.length });
+  const conf = scoreConfidence({
+    isAttribution,
+    liveClaims,
+    claims: claimSet.claims,
+    parties: claimSet.claims.flatMap((c) => (c.negated ? [] : c.attributors)),
+    denials: claimSet.denials,
+    attributedCount: attributedIso.length,
+  });
 
   // Evidence: the sentences that carry the strongest state claims (or actor claims when there are none).
-  const ranked = (liveClaims.length > 0 ? liveClaims : claimSet.claims.filter((c) => !c.negated && c.actors.length > 0))
-    .map((c) => ({ c, score: (c.actors.length > 0 ? 2 : 0) + (c.attributors.length > 0 ? 2 : 0) + c.countries.length - (extraction.sentences[c.sentence]?.isTitle ? 3 : 0) }))
+  const ranked = (
+    liveClaims.length > 0 ? liveClaims : claimSet.claims.filter((c) => !c.negated && c.actors.length > 0)
+  )
+    .map((c) => ({
+      c,
+      score:
+        (c.actors.length > 0 ? 2 : 0) +
+        (c.attributors.length > 0 ? 2 : 0) +
+        c.countries.length -
+        (extraction.sentences[c.sentence]?.isTitle ? 3 : 0),
+    }))
     .sort((a, b) => b.score - a.score || a.c.sentence - b.c.sentence)
     .slice(0, 3);
   const evidence = ranked.map(({ c }) => clipSentence(extraction.sentences[c.sentence]?.text ?? ''));
 
-  const denials = attributedIso.length > 0 ? [...new Set(claimSet.denials.map((d) => `${d.by} ${d.cue}`))] : [];
+  // One line per denying party: "China denied", "Russia called it unfounded".
+  const denialBy = new Map<string, string>();
+  for (const d of claimSet.denials) {
+    const cue = d.cue.toLowerCase();
+    const text = /^(groundless|baseless|unfounded|unsubstantiated)$/.test(cue) ? `called it ${cue}` : cue;
+    if (!denialBy.has(d.by)) denialBy.set(d.by, `${d.by} ${text}`);
+  }
+  const denials = attributedIso.length > 0 ? [...denialBy.values()] : [];
   const attribution: Attribution = {
     id: article.id,
     is_attribution: isAttribution,
@@ -271,10 +379,38 @@ function mentionViews(extraction: Extraction, knowledge: Knowledge): MentionView
             : ref.type === 'party'
               ? knowledge.parties[ref.id]?.name
               : knowledge.products[ref.id]?.name;
-      out.push({ type: ref.type, name: name ?? m.surface, surface: m.surface, sentence: s.index, start: m.start, end: m.end, inTitle: s.isTitle, ...(ref.type === 'country' ? { note: ref.form } : {}) });
+      out.push({
+        type: ref.type,
+        name: name ?? m.surface,
+        surface: m.surface,
+        sentence: s.index,
+        start: m.start,
+        end: m.end,
+        inTitle: s.isTitle,
+        ...(ref.type === 'country' ? { note: ref.form } : {}),
+      });
     }
-    for (const sm of s.schemeMentions) out.push({ type: 'scheme', name: sm.name, surface: sm.name, sentence: s.index, start: sm.start, end: sm.end, inTitle: s.isTitle, note: `${sm.vendor} naming${sm.country ? ` → ${sm.country}` : ''}` });
-    for (const c of s.cves) out.push({ type: 'cve', name: c.id, surface: s.text.slice(c.start - s.start, c.end - s.start), sentence: s.index, start: c.start, end: c.end, inTitle: s.isTitle });
+    for (const sm of s.schemeMentions)
+      out.push({
+        type: 'scheme',
+        name: sm.name,
+        surface: sm.name,
+        sentence: s.index,
+        start: sm.start,
+        end: sm.end,
+        inTitle: s.isTitle,
+        note: `${sm.vendor} naming${sm.country ? ` → ${sm.country}` : ''}`,
+      });
+    for (const c of s.cves)
+      out.push({
+        type: 'cve',
+        name: c.id,
+        surface: s.text.slice(c.start - s.start, c.end - s.start),
+        sentence: s.index,
+        start: c.start,
+        end: c.end,
+        inTitle: s.isTitle,
+      });
   }
   return out;
 }

@@ -29,11 +29,21 @@ export function scoreConfidence(input: ConfidenceInput): Confidence {
       return { confidence: 0.3, reason: 'background attribution only', reasons };
     }
     const retracted = input.claims.some((c) => c.negated);
-    reasons.push(retracted ? 'claims found are negated, conditional or withdrawn' : 'no claim that a state or state-linked actor is responsible');
-    return { confidence: retracted ? 0.1 : 0, reason: retracted ? 'attribution negated or withdrawn' : 'no attribution found', reasons };
+    reasons.push(
+      retracted
+        ? 'claims found are negated, conditional or withdrawn'
+        : 'no claim that a state or state-linked actor is responsible',
+    );
+    return {
+      confidence: retracted ? 0.1 : 0,
+      reason: retracted ? 'attribution negated or withdrawn' : 'no attribution found',
+      reasons,
+    };
   }
   const attributors = input.liveClaims.flatMap((c) => c.attributors);
-  const govs = new Set(attributors.filter((p) => p.kind === 'government' || p.kind === 'bloc').map((p) => p.name));
+  const govs = new Set(
+    attributors.filter((p) => p.kind === 'government' || p.kind === 'bloc').map((p) => p.name),
+  );
   const vendors = new Set(attributors.filter((p) => p.kind === 'vendor').map((p) => p.name));
   const anonymous = attributors.some((p) => p.kind === 'unnamed' || p.kind === 'media');
   let confidence: number;
@@ -72,6 +82,9 @@ export function scoreConfidence(input: ConfidenceInput): Confidence {
     confidence -= 0.05;
     reasons.push(`some claims hedged: ${[...new Set(hedged.flatMap((c) => c.hedges))].join(', ')}`);
   }
-  if (input.denials.length > 0) reasons.push(`denied by ${[...new Set(input.denials.map((d) => d.by))].join(', ')} (does not remove the attribution)`);
+  if (input.denials.length > 0)
+    reasons.push(
+      `denied by ${[...new Set(input.denials.map((d) => d.by))].join(', ')} (does not remove the attribution)`,
+    );
   return { confidence: round(confidence), reason, reasons };
 }

@@ -13,7 +13,7 @@ export const STATE_LINK =
 
 /** Phrases before a country that make it the one behind the activity ("linked to China", "backed by Iran"). */
 export const LINK_BEFORE =
-  '(?:(?:linked|tied|connected|attributed|attributable|traced(?: back)?|affiliated|associated|allied|pinned|blamed)\\s+(?:back\\s+)?(?:it\\s+)?(?:on|to)|(?:backed|sponsored|directed|funded|supported|controlled|run|employed|hired|tasked)\\s+by|on behalf of|working (?:for|with|on behalf of)|works? for|acting (?:for|on behalf of)|in the service of|at the behest of|originat\\w+ (?:from|in)|(?:operating|operated|acting)\\s+(?:out of|from)|with ties to|with links to|under the direction of)';
+  '(?:(?:hackers?|hacking groups?|hacker groups?|threat actors?|cyber actors?|operatives?|spies|intruders)\\s+from|(?:linked|tied|connected|attributed|attributable|traced(?: back)?|affiliated|associated|allied|pinned|blamed)\\s+(?:back\\s+)?(?:it\\s+)?(?:on|to)|(?:backed|sponsored|directed|funded|supported|controlled|run|employed|hired|tasked)\\s+by|on behalf of|working (?:for|with|on behalf of)|works? for|acting (?:for|on behalf of)|in the service of|at the behest of|originat\\w+ (?:from|in)|(?:operating|operated|acting)\\s+(?:out of|from)|with ties to|with links to|under the direction of)';
 
 /** Verbs of blaming whose object is the accused. */
 export const BLAME_VERB =
@@ -66,9 +66,10 @@ export const GOV_NOUN =
 
 /** Incident words that make a product mention count (exploited, breached, patched, affected). */
 export const PRODUCT_CUE_RE =
-  /\b(vulnerab\w+|flaws?|bugs?|exploit\w*|zero-?days?|0-?days?|patch\w*|cve|compromis\w*|breach\w*|hack\w*|attack\w*|affected|affects|impacted|crash\w*|outage|disrupt\w*|accessed|abus\w+|infiltrat\w+|intrusions?|backdoor\w*|security (?:update|fix|advisory|issue|hole|loophole)|remote code execution|authentication bypass|accounts?|phishing|malicious)\b/i;
+  /\b(vulnerab\w+|flaws?|bugs?|exploit\w*|zero-?days?|0-?days?|patch\w*|cve|compromis\w*|breach\w*|hack\w*|attack\w*|affected|affects|impacted|crash\w*|outage|disrupt\w*|accessed|abus\w+|infiltrat\w+|intrusions?|backdoor\w*|security (?:update|fix|advisory|issue|hole|loophole)|remote code execution|authentication bypass|gain(?:ed)? access|phishing|malicious)\b/i;
 /** In a vulnerability story, update notes name the affected products too. */
-export const WEAK_PRODUCT_CUE_RE = /\b(updates?|fix(?:es|ed)?|rolled out|running|versions?|users|install\w*|supported|unsupported)\b/i;
+export const WEAK_PRODUCT_CUE_RE =
+  /\b(updates?|fix(?:es|ed)?|rolled out|running|versions?|users|install\w*|supported|unsupported)\b/i;
 /** Sentences about markets or bans: products named there are not incident products. */
 export const PRODUCT_NEGATIVE_RE =
   /\b(ban(?:s|ned|ning)?|earnings|revenue|sales|shares|stock price|market share|tariffs?|prohibit\w*|runs? (?:exclusively |only )?on|available on|compatible with)\b/i;

@@ -75,6 +75,8 @@ export interface Knowledge {
   products: ProductEntry[];
   kev: Map<string, KevEntry>;
   schemes: NamingScheme[];
+  /** Estimative phrases (ICD-203 via MISP) that state high likelihood or confidence: not hedges. */
+  firmWording: RegExp;
   /** Demonyms shared by several states ("Korean"): the preferred state or null. */
   ambiguousDemonyms: Map<string, string | null>;
   trie: Trie<PatternRef>;
@@ -101,6 +103,7 @@ interface GeneratedCountries {
   ambiguous: Record<string, { candidates: string[]; preferred: string | null }>;
   blocs: { id: string; name: string; aliases: string[] }[];
   agencies: { name: string; abbr: string[]; country: string; ambiguous?: boolean }[];
+  intelligence: { name: string; aliases: string[]; country: string }[];
 }
 interface GeneratedProducts {
   products: { name: string; vendor: string; aliases: string[] }[];
@@ -121,8 +124,9 @@ function caseModeOf(name: string): CaseMode {
   return 'title';
 }
 
+/** Names made only of ordinary words ("Turla", "Sea Turtle", "Fancy Bear") need security context. */
 function isPlainWord(name: string): boolean {
-  return /^\p{Lu}?\p{Ll}+$/u.test(name) || /^\p{Lu}+$/u.test(name);
+  return name.split(/\s+/).every((w) => /^\p{Lu}?\p{Ll}+$/u.test(w) || /^\p{Lu}+$/u.test(w));
 }
 
 export function loadKnowledge(dir?: string): Knowledge {
@@ -133,7 +137,22 @@ export function loadKnowledge(dir?: string): Knowledge {
   const genCountries = readJson(base, 'countries.json') as GeneratedCountries;
   const genProducts = readJson(base, 'products.json') as GeneratedProducts;
   const genKev = readJson(base, 'kev.json') as { cves: Record<string, [string, string, number]> };
-  const genSchemes = readJson(base, 'schemes.json') as { schemes: NamingScheme[] };
+  const genSchemes = readJson(base, 'schemes.json') as {
+    schemes: NamingScheme[];
+    estimative?: { term: string; kind: string; value: number }[];
+  };
+  const firmTerms = (genSchemes.estimative ?? [])
+    .filter(
+      (e) =>
+        (e.kind.startsWith('likelihood') && e.value >= 80) ||
+        (e.kind.startsWith('confidence') && e.value >= 80),
+    )
+    .map((e) => (e.kind.startsWith('confidence') ? `${e.term} confidence` : e.term))
+    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const firmWording = new RegExp(
+    `\\b(?:${[...firmTerms, 'highly likely', 'high confidence', 'high degree of confidence'].join('|')})\\b`,
+    'i',
+  );
 
   const trie = createTrie<PatternRef>();
   let patterns = 0;
@@ -164,7 +183,14 @@ export function loadKnowledge(dir?: string): Knowledge {
     for (const n of names) {
       const k = nameKey(n);
       const single = !/[\s\p{P}\p{N}]/u.test(n.trim());
-      const cue = cueAll === 'ransomware' || (cueAll === 'group' && single) ? cueAll : common.has(k) ? 'group' : 'none';
+      // Short acronyms from reference data (GOP, UPS, TSB are also parties and banks) need a group cue.
+      const acronym = a.source === 'reference' && /^[A-Z]{2,5}$/.test(n);
+      const cue =
+        cueAll === 'ransomware' || (cueAll === 'group' && single)
+          ? cueAll
+          : common.has(k) || acronym
+            ? 'group'
+            : 'none';
       insert(n, { type: 'actor', id, caseMode: caseModeOf(n), surface: n, cue, plainWord: isPlainWord(n) });
     }
   };
@@ -267,6 +293,22 @@ export function loadKnowledge(dir?: string): Knowledge {
     const names = [a.name, ...a.abbr].filter((n) => !curatedPartyKeys.has(nameKey(n)));
     if (names.length > 0) addParty(a.name, names.slice(1), 'agency', a.country === 'EU' ? null : a.country);
   }
+  // Intelligence services (MISP): government bodies that may attribute. A name shared by several states
+  // ("National Intelligence Service") keeps its first, curated owner; names of actors stay actors.
+  const partyKeys = new Set([
+    ...curatedPartyKeys,
+    ...genCountries.agencies.flatMap((a) => [a.name, ...a.abbr]).map(nameKey),
+  ]);
+  for (const a of genCountries.intelligence ?? []) {
+    const names = [a.name, ...a.aliases].filter((n) => {
+      const k = nameKey(n);
+      if (!k || partyKeys.has(k) || taken.has(k) || countryKeys.has(k)) return false;
+      partyKeys.add(k);
+      return true;
+    });
+    const [first, ...rest] = names;
+    if (first) addParty(first, rest, 'agency', a.country);
+  }
   for (const b of genCountries.blocs)
     addParty(
       b.id === 'EU' ? 'European Union' : b.id === 'FVEY' ? 'Five Eyes' : b.id === 'G7' ? 'G7' : b.id,
@@ -315,6 +357,7 @@ export function loadKnowledge(dir?: string): Knowledge {
     products,
     kev,
     schemes: genSchemes.schemes,
+    firmWording,
     ambiguousDemonyms,
     trie,
     capitals,

@@ -59,7 +59,9 @@ const GROUP_CUES = new Set(
   ),
 );
 /** Family names are also malware names: only a group word makes them a group ("the Akira gang", not "WannaCry ransomware"). */
-const RANSOM_CUES = new Set('gang crew operators operator affiliate affiliates extortion group cartel'.split(' '));
+const RANSOM_CUES = new Set(
+  'gang crew operators operator affiliate affiliates extortion group cartel'.split(' '),
+);
 const SCHEME_RE =
   /\b(?:(?<ms>[A-Z][a-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Cyclone))|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<cs>[A-Z][A-Za-z]+ (?:PANDA|Panda|BEAR|Bear|KITTEN|Kitten|CHOLLIMA|Chollima|SPIDER|Spider)))\b/g;
 const WEATHER_WORDS = new Set([
@@ -140,20 +142,49 @@ function contextOk(
       .every((t) => t.raw.length >= 3 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw));
     if (ref.cue === 'ransomware') return windowHas(toks, m.from, m.to, 2, RANSOM_CUES);
     if (ref.cue === 'group') return windowHas(toks, m.from, m.to, 3, GROUP_CUES) || (shout && s.security);
-    if (ref.plainWord) return s.security || articleSecurity >= 3;
+    if (ref.plainWord) {
+      // "Silicon Valley", "Turla Mining": a capitalised word after a one-word name makes another name.
+      const next = toks[m.to];
+      const last = toks[m.to - 1];
+      if (
+        m.to - m.from === 1 &&
+        next &&
+        last &&
+        /^\p{Lu}/u.test(next.raw) &&
+        !GROUP_CUES.has(next.norm) &&
+        !/[,;:.()"“”]/.test(s.text.slice(last.end - s.start, next.start - s.start))
+      )
+        return false;
+      // Element names of the old Microsoft scheme (STRONTIUM, SILICON) are ordinary words unless shouted or cued.
+      if (/^\p{Lu}{6,}$/u.test(ref.surface) && !shout && !windowHas(toks, m.from, m.to, 3, GROUP_CUES))
+        return false;
+      // One ordinary word needs a security sentence or a clearly security article; several capitalised words less so.
+      return s.security || articleSecurity >= (m.to - m.from > 1 ? 1 : 3);
+    }
     return true;
   }
   if (ref.type === 'product') {
     if (knowledge.products[ref.id]?.exclude) return false;
     const prevTok = toks[m.from - 1];
     // A platform in a list of platforms ("for Mac, Linux and Windows") is not an affected product.
-    if (ref.needsVendor && prevTok && (prevTok.norm === 'for' || prevTok.norm === 'on') && /\b(mac|macos|linux|android|ios)\b/i.test(s.text)) return false;
+    if (
+      ref.needsVendor &&
+      prevTok &&
+      (prevTok.norm === 'for' || prevTok.norm === 'on') &&
+      /\b(mac|macos|linux|android|ios)\b/i.test(s.text)
+    )
+      return false;
     if (!ref.needsVendor) return true;
     const vendor = knowledge.products[ref.id]?.vendor ?? '';
     if (!vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor)) return false;
     const next = toks[m.to];
     // "Securities and Exchange Commission": a capitalised word after the name belongs to another name.
-    if (next && /^\p{Lu}/u.test(next.raw) && !/[,;:.]/.test(s.text.slice(toks[m.to - 1]!.end - s.start, next.start - s.start))) return false;
+    if (
+      next &&
+      /^\p{Lu}/u.test(next.raw) &&
+      !/[,;:.]/.test(s.text.slice(toks[m.to - 1]!.end - s.start, next.start - s.start))
+    )
+      return false;
     const prev = toks[m.from - 1];
     // "Tokyo Stock Exchange", "Bitcoin Exchange": a capitalised word before the name that is not the vendor.
     if (prev && /^\p{Lu}/u.test(prev.raw) && prev.norm !== nameKey(vendor) && m.from > 0 && prev.norm !== 's')
@@ -225,14 +256,17 @@ function dateline(first: string, knowledge: Knowledge): string | null {
 }
 
 function datelineEnd(first: Sentence): number {
-  const m = /^[A-Z][A-Z .'-]{2,30}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(first.text);
+  const m = /^[A-Z][A-Z .'-]{2,30}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(
+    first.text,
+  );
   return m ? first.start + m[0].length : -1;
 }
 
 export function extract(article: Article, knowledge: Knowledge): Extraction {
   const sentences: Sentence[] = [];
-  if (article.title && article.title.trim()) {
-    const t = article.title.trim();
+  const title = article.title?.trim();
+  if (title) {
+    const t = title;
     sentences.push({ index: 0, start: 0, end: t.length, text: t, isTitle: true });
   }
   sentences.push(...splitSentences(article.text, 0, sentences.length));
@@ -268,7 +302,9 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   for (const { s, found } of raw) {
     const checked = found.map((m) => ({
       m,
-      ok: caseOk(m.value, s.tokens, m.from, m.to) && contextOk(m.value, s, m, vendorsInText, knowledge, articleSecurity, articleText),
+      ok:
+        caseOk(m.value, s.tokens, m.from, m.to) &&
+        contextOk(m.value, s, m, vendorsInText, knowledge, articleSecurity, articleText),
     }));
     for (const m of resolveOverlaps(checked)) {
       const a = s.tokens[m.from];

@@ -34,12 +34,17 @@ describe('articles written for each rule family', () => {
   it.each(cases.map((c) => [c.id, c.family, c] as const))('%s (%s)', (_id, _family, c) => {
     const { attribution } = analyzeArticle({ id: c.id, title: c.title, text: c.text }, knowledge);
     expect(attribution.is_attribution).toBe(c.expected.is_attribution);
-    expect(attribution.attributed_countries.slice().sort()).toEqual(c.expected.attributed_countries.slice().sort());
-    expect(attribution.attributing_parties.slice().sort()).toEqual(c.expected.attributing_parties.slice().sort());
+    expect(attribution.attributed_countries.slice().sort()).toEqual(
+      c.expected.attributed_countries.slice().sort(),
+    );
+    expect(attribution.attributing_parties.slice().sort()).toEqual(
+      c.expected.attributing_parties.slice().sort(),
+    );
     expect(attribution.products.slice().sort()).toEqual(c.expected.products.slice().sort());
     expect(attribution.cves).toEqual(c.expected.cves);
     const names = actorNames(attribution.actors);
     expect(names).toHaveLength(c.expected.actors.length);
-    for (const want of c.expected.actors) expect(names.some((n) => n.includes(want.toLowerCase()))).toBe(true);
+    for (const want of c.expected.actors)
+      expect(names.some((n) => n.includes(want.toLowerCase()))).toBe(true);
   });
 });

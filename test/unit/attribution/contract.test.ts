@@ -32,7 +32,10 @@ describe('extractLine', () => {
   });
 
   it('accepts a null title and a numeric id', () => {
-    const { output } = extractLine(JSON.stringify({ id: 7, title: null, text: 'Nothing to see.' }), knowledge);
+    const { output } = extractLine(
+      JSON.stringify({ id: 7, title: null, text: 'Nothing to see.' }),
+      knowledge,
+    );
     expect(JSON.parse(output)).toMatchObject({ id: '7', is_attribution: false, actors: [], cves: [] });
   });
 
@@ -57,7 +60,9 @@ describe('extractLine', () => {
       products: string[];
       cve_details: { cve: string; vendor: string; knownExploited: boolean }[];
     };
-    expect(out.cve_details).toEqual([expect.objectContaining({ cve: 'CVE-2021-34527', vendor: 'Microsoft', knownExploited: true })]);
+    expect(out.cve_details).toEqual([
+      expect.objectContaining({ cve: 'CVE-2021-34527', vendor: 'Microsoft', knownExploited: true }),
+    ]);
     expect(out.products).toEqual([]);
   });
 });

@@ -26,7 +26,9 @@ describe('renderExplanation', () => {
   });
 
   it('says why there is no alert', () => {
-    const text = renderExplanation(analyzeArticle({ id: 'e2', title: null, text: 'Shares rose 3% on strong earnings.' }, knowledge));
+    const text = renderExplanation(
+      analyzeArticle({ id: 'e2', title: null, text: 'Shares rose 3% on strong earnings.' }, knowledge),
+    );
     expect(text).toContain('(no alert: not an attribution story');
   });
 });

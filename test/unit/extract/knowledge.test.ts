@@ -64,7 +64,9 @@ describe('loadKnowledge', () => {
     const src = fileURLToPath(new URL('../../../config/dictionaries/', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'attribot-dict-'));
     cpSync(src, dir, { recursive: true });
-    const curated = JSON.parse(readFileSync(join(dir, 'curated.json'), 'utf8')) as { actors: { kind: string }[] };
+    const curated = JSON.parse(readFileSync(join(dir, 'curated.json'), 'utf8')) as {
+      actors: { kind: string }[];
+    };
     const first = curated.actors[0];
     if (first) first.kind = 'pirate';
     writeFileSync(join(dir, 'curated.json'), JSON.stringify(curated));

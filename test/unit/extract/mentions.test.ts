@@ -26,40 +26,63 @@ describe('ambiguous names need context', () => {
   });
 
   it('does not read places, metals or surnames in non-security text as actors', () => {
-    expect(names('Cobalt and copper prices rose in Turla, a village near the river. Lazarus Smith won.', 'actor')).toEqual([]);
+    expect(
+      names('Cobalt and copper prices rose in Turla, a village near the river. Lazarus Smith won.', 'actor'),
+    ).toEqual([]);
   });
 
   it('reads a plain-word actor in security text', () => {
-    expect(names('Researchers said Turla used a new backdoor against embassies.', 'actor')).toEqual(['Turla']);
+    expect(names('Researchers said Turla used a new backdoor against embassies.', 'actor')).toEqual([
+      'Turla',
+    ]);
   });
 
   it('respects acronym case', () => {
     expect(names('Hackers said the mss of data was lost in the breach.', 'actor')).toEqual([]);
-    expect(names('Hackers working for the MSS breached the network.', 'actor')).toEqual(['Ministry of State Security']);
+    expect(names('Hackers working for the MSS breached the network.', 'actor')).toEqual([
+      'Ministry of State Security',
+    ]);
   });
 });
 
 describe('products', () => {
   it('needs the vendor for single-word product names and rejects other capitalised names', () => {
     expect(names('Attackers exploited Exchange servers at the firm.', 'product')).toEqual([]);
-    expect(names('Microsoft said attackers exploited Exchange servers.', 'product')).toEqual(['Microsoft Exchange Server']);
-    expect(names('Microsoft told the Securities and Exchange Commission about the breach.', 'product')).toEqual([]);
+    expect(names('Microsoft said attackers exploited Exchange servers.', 'product')).toEqual([
+      'Microsoft Exchange Server',
+    ]);
+    expect(
+      names('Microsoft told the Securities and Exchange Commission about the breach.', 'product'),
+    ).toEqual([]);
   });
 });
 
 describe('naming schemes and datelines', () => {
   it('finds new names that follow a vendor naming scheme', () => {
-    const ex = extract({ id: 't', title: null, text: 'Microsoft tracks the new threat actor as Umber Typhoon.' }, knowledge);
-    expect(ex.sentences[0]?.schemeMentions).toMatchObject([{ name: 'Umber Typhoon', country: 'CN', vendor: 'Microsoft' }]);
+    const ex = extract(
+      { id: 't', title: null, text: 'Microsoft tracks the new threat actor as Umber Typhoon.' },
+      knowledge,
+    );
+    expect(ex.sentences[0]?.schemeMentions).toMatchObject([
+      { name: 'Umber Typhoon', country: 'CN', vendor: 'Microsoft' },
+    ]);
   });
 
   it('ignores weather', () => {
-    const ex = extract({ id: 't', title: null, text: 'Super Typhoon Haiyan hit the islands and the group of hackers fled.' }, knowledge);
+    const ex = extract(
+      { id: 't', title: null, text: 'Super Typhoon Haiyan hit the islands and the group of hackers fled.' },
+      knowledge,
+    );
     expect(ex.sentences[0]?.schemeMentions).toEqual([]);
   });
 
   it('reads the dateline country', () => {
-    expect(extract({ id: 't', title: null, text: 'SEOUL, May 2 (Yonhap) -- Police said...' }, knowledge).datelineCountry).toBe('KR');
-    expect(extract({ id: 't', title: null, text: 'TOKYO\nPolice said.' }, knowledge).datelineCountry).toBe('JP');
+    expect(
+      extract({ id: 't', title: null, text: 'SEOUL, May 2 (Yonhap) -- Police said...' }, knowledge)
+        .datelineCountry,
+    ).toBe('KR');
+    expect(extract({ id: 't', title: null, text: 'TOKYO\nPolice said.' }, knowledge).datelineCountry).toBe(
+      'JP',
+    );
   });
 });

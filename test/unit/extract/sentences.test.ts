@@ -4,7 +4,11 @@ import { splitSentences } from '../../../src/extract/sentences.js';
 describe('splitSentences', () => {
   it('does not split after abbreviations, initials or dotted acronyms', () => {
     const s = splitSentences('The U.S. Treasury said so. Mr. Smith and M. K. Narayanan agreed. It ended.');
-    expect(s.map((x) => x.text)).toEqual(['The U.S. Treasury said so.', 'Mr. Smith and M. K. Narayanan agreed.', 'It ended.']);
+    expect(s.map((x) => x.text)).toEqual([
+      'The U.S. Treasury said so.',
+      'Mr. Smith and M. K. Narayanan agreed.',
+      'It ended.',
+    ]);
   });
 
   it('splits paragraphs and keeps closing quotes with their sentence', () => {

@@ -11,7 +11,10 @@ function matches(names: string[], text: string): string[] {
 
 describe('token trie', () => {
   it('finds multi-token names and every prefix that is a name', () => {
-    expect(matches(['Volt Typhoon', 'Volt'], 'Volt Typhoon struck')).toEqual(['Volt@0-1', 'Volt Typhoon@0-2']);
+    expect(matches(['Volt Typhoon', 'Volt'], 'Volt Typhoon struck')).toEqual([
+      'Volt@0-1',
+      'Volt Typhoon@0-2',
+    ]);
   });
 
   it('matches only on word boundaries', () => {

@@ -1,0 +1,337 @@
+/** Country words → state claims: the constructions news uses to say a state is behind cyber activity. */
+import type { Knowledge } from '../extract/knowledge.js';
+import type { Mention, SentenceInfo } from '../extract/mentions.js';
+import {
+  BLAME_VERB,
+  CONDITIONAL_RE,
+  CRIMINAL_RE,
+  GOV_NOUN,
+  HACKER_NOUN,
+  LINK_BEFORE,
+  RETRACT_RE,
+  STATE_CUE_RE,
+  STATE_LINK,
+  type ClaimFamily,
+} from './cues.js';
+
+/** A statement in one sentence that a state is behind cyber activity. */
+export interface StateSignal {
+  sentence: number;
+  iso2: string;
+  family: ClaimFamily;
+  /** The words that carry the claim ("China-backed hacking group"). */
+  cue: string;
+  start: number;
+  end: number;
+  negated: boolean;
+  conditional: boolean;
+}
+
+export const CYBER_RE =
+  /\b(hack\w*|cyber\w*|malware|ransomware|phishing|espionage|intrusions?|breach\w*|exploit\w*|vulnerab\w*|apts?\d*|threat actors?|backdoors?|botnets?|zero-days?|spyware|ddos|data theft|networks?|servers?|email accounts?|computers?|systems)\b/i;
+
+const RE_STATE_LINK = new RegExp(`^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}\\b`, 'i');
+const RE_LINK_NOUN = new RegExp(
+  `^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}(?:[\\s-]+[\\w$]+){0,4}?[\\s-]+${HACKER_NOUN}\\b`,
+  'i',
+);
+const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b`, 'i');
+const RE_NOUN_AFTER = new RegExp(
+  `^(?:\\s+(?:state|government|military|intelligence|nation-state|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+${HACKER_NOUN}\\b`,
+);
+const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
+const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
+/** "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed. */
+const RE_BLAME_BEFORE = new RegExp(
+  `\\b(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|\\b(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
+  'i',
+);
+const RE_BASED_BEFORE = /\b(?:based|headquartered|located)\s+(?:out\s+of|in)\s+(?:the\s+)?$/i;
+const RE_BEHIND_AFTER =
+  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?(?:\w+\s+)?(?:behind|responsible for|to blame)\b/i;
+const RE_IT_WAS_BEFORE =
+  /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
+const RE_POSSESSIVE_AFTER =
+  /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
+const RE_SUBJECT_HACKED =
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|breached|infiltrated|spied on|stole|attacked|compromised|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
+const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
+
+interface RuleContext {
+  m: Mention;
+  form: string;
+  /** The country word names a state or its government (not just a nationality). */
+  isGov: boolean;
+  after: string;
+  before: string;
+  text: string;
+  sentenceCyber: boolean;
+  hasActor: boolean;
+  articleCyber: boolean;
+  isTitle: boolean;
+  /** A non-criminal actor named right after the country word ("Russia's Sandworm"). */
+  stateActorAfter: string | null;
+}
+
+/** One general construction of attribution prose; `match` returns the cue words or null. */
+interface StateRule {
+  family: ClaimFamily;
+  side: 'before' | 'after';
+  match: (c: RuleContext) => string | null;
+}
+
+function hitOf(re: RegExp, s: string): string | null {
+  return re.exec(s)?.[0] ?? null;
+}
+
+/** Tried in order; the first that matches gives the claim family of a country word. */
+const STATE_RULES: StateRule[] = [
+  {
+    // "China-backed hacking group", "Russian state-sponsored actor"
+    family: 'state-link',
+    side: 'after',
+    match: (c) => {
+      const h = hitOf(RE_LINK_NOUN, c.after);
+      return h && !criminalPhrase(h) && genericNounOk(h, c.text) ? h : null;
+    },
+  },
+  {
+    // "Kremlin-backed" without a noun; "Kremlin-backed criminals" is a state claim, "Russia-linked gang" is not.
+    family: 'state-link',
+    side: 'after',
+    match: (c) => {
+      const h = hitOf(RE_STATE_LINK, c.after);
+      if (
+        !h ||
+        !(c.hasActor || c.sentenceCyber) ||
+        !/state|government|sponsor|backed|nexus|directed|controlled/i.test(h)
+      )
+        return null;
+      return /state|government|sponsor|backed|directed|controlled/i.test(h) ||
+        !criminalPhrase(c.after.slice(0, 60))
+        ? h
+        : null;
+    },
+  },
+  {
+    // "China-based hacking group" only with state words and no criminal words in the sentence
+    family: 'origin',
+    side: 'after',
+    match: (c) => {
+      const h = hitOf(RE_BASED, c.after);
+      return h && STATE_CUE_RE.test(c.text) && !CRIMINAL_RE.test(c.text) ? h : null;
+    },
+  },
+  {
+    // "North Korean hackers", "Russian APT28 group", "Chinese cyber espionage"
+    family: 'hacker-noun',
+    side: 'after',
+    match: (c) => {
+      // Names only when written as an acronym adjective ("PRC hackers", "DPRK actors").
+      const acronym = c.form === 'name' && /^\p{Lu}{3,4}$/u.test(c.m.surface) && c.m.surface !== 'USA';
+      if (c.form !== 'demonym' && c.form !== 'organ' && c.form !== 'metonym' && !acronym) return null;
+      const h = hitOf(RE_NOUN_AFTER, c.after);
+      return h && !criminalPhrase(h) && genericNounOk(h, c.text) ? h : null;
+    },
+  },
+  {
+    // "hackers linked to China's MSS", "working on behalf of Iran", "backed by the North Korean regime"
+    family: 'link',
+    side: 'before',
+    match: (c) => {
+      const h = c.isGov ? hitOf(RE_LINK_BEFORE, c.before) : null;
+      return h && (c.sentenceCyber || c.hasActor) && !criminalPhrase(c.before.slice(-70)) ? h : null;
+    },
+  },
+  {
+    // "a nation-state actor based out of China"
+    family: 'origin',
+    side: 'before',
+    match: (c) => {
+      const h = c.isGov ? hitOf(RE_BASED_BEFORE, c.before) : null;
+      return h && STATE_CUE_RE.test(c.text) && !CRIMINAL_RE.test(c.text) && (c.sentenceCyber || c.hasActor)
+        ? h
+        : null;
+    },
+  },
+  {
+    // "blamed the attack on Russia", "attributed the hack to China", "accused Iran"
+    family: 'blame',
+    side: 'before',
+    match: (c) => {
+      const h = c.isGov ? hitOf(RE_BLAME_BEFORE, c.before) : null;
+      return h && (c.sentenceCyber || (c.isTitle && c.articleCyber)) ? h : null;
+    },
+  },
+  {
+    // "Iran is behind", "Russia was to blame"
+    family: 'behind',
+    side: 'after',
+    match: (c) => {
+      const h = c.isGov ? hitOf(RE_BEHIND_AFTER, c.after) : null;
+      return h && (c.sentenceCyber || c.articleCyber) ? h : null;
+    },
+  },
+  {
+    // "it was Iran"
+    family: 'behind',
+    side: 'before',
+    match: (c) => (c.articleCyber ? hitOf(RE_IT_WAS_BEFORE, c.before) : null),
+  },
+  {
+    // "China's malicious cyber activities", "Pyongyang's hackers"
+    family: 'possessive',
+    side: 'after',
+    match: (c) => {
+      if (c.form !== 'name' && c.form !== 'metonym') return null;
+      const h = hitOf(RE_POSSESSIVE_AFTER, c.after);
+      return h && !/security|defen[cs]e/i.test(h) ? h : null;
+    },
+  },
+  {
+    // "Russia's Sandworm", "China's APT41": a state-linked actor owned by the state
+    family: 'possessive',
+    side: 'after',
+    match: (c) =>
+      c.stateActorAfter && /^['’]s\s/.test(c.after) ? c.after.slice(0, 3) + c.stateActorAfter : null,
+  },
+  {
+    // "Iran hacked the campaign"
+    family: 'subject-hacked',
+    side: 'after',
+    match: (c) =>
+      (c.form === 'name' || c.form === 'metonym') && c.sentenceCyber
+        ? hitOf(RE_SUBJECT_HACKED, c.after)
+        : null,
+  },
+];
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
+
+/** The cyber-ness of a sentence for generic nouns ("Russian attacks" needs cyber words nearby). */
+function genericNounOk(matched: string, sentence: string): boolean {
+  const noun = matched.trim().split(/\s+/).slice(-2).join(' ');
+  if (
+    /hack|cyber|apt|espionage|intrusion|threat actor|threat group|nation[- ]state|state (actor|hacker)|advanced persistent/i.test(
+      noun,
+    )
+  )
+    return true;
+  return CYBER_RE.test(sentence);
+}
+
+function criminalPhrase(phrase: string): boolean {
+  return (
+    CRIMINAL_RE.test(phrase) &&
+    !/\b(state|government|military|intelligence|nation-state|regime|sponsored)\b/i.test(phrase)
+  );
+}
+
+/** Every way the sentence puts a state behind the activity, one signal per country word. */
+export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber: boolean): StateSignal[] {
+  const out: StateSignal[] = [];
+  const text = s.text;
+  const sentenceCyber = CYBER_RE.test(text);
+  const hasActor = s.mentions.some(
+    (m) => m.ref.type === 'actor' && knowledge.actors[m.ref.id]?.kind !== 'criminal',
+  );
+  const retract = RETRACT_RE.test(text);
+  for (const m of s.mentions) {
+    if (m.ref.type === 'actor') {
+      const actor = knowledge.actors[m.ref.id];
+      if (actor?.organ && actor.country && (sentenceCyber || hasActor || articleCyber)) {
+        const iso2 = organCountry(actor.country, actor.name, s, knowledge);
+        out.push(signal(s, iso2, 'organ', m, m.surface, retract));
+      }
+      continue;
+    }
+    if (m.ref.type !== 'country') continue;
+    let iso2 = m.ref.iso2;
+    if (iso2 === '??') continue;
+    const rs = m.start - s.start;
+    const re = m.end - s.start;
+    const after = text.slice(re, re + 120);
+    const before = text.slice(Math.max(0, rs - 100), rs);
+    const form = m.ref.form;
+    // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
+    if (/\bpro[-\s]?$/i.test(before)) continue;
+    const govAfter = GOV_NOUN.exec(after);
+    const isGov =
+      form === 'organ' ||
+      form === 'metonym' ||
+      form === 'name' ||
+      (govAfter !== null &&
+        /government|administration|intelligence|military|regime|ministry|state/i.test(govAfter[1] ?? '')) ||
+      /^\s*(?:state|regime|military|army|armed forces|intelligence services?|security services?)\b/i.test(
+        after,
+      );
+    const nextActor = s.mentions.find((x) => x.ref.type === 'actor' && x.from >= m.to && x.from <= m.to + 1);
+    const nextEntry = nextActor?.ref.type === 'actor' ? knowledge.actors[nextActor.ref.id] : undefined;
+    const ctxRule: RuleContext = {
+      m,
+      stateActorAfter: nextActor && nextEntry && nextEntry.kind !== 'criminal' ? nextActor.surface : null,
+      form,
+      isGov,
+      after,
+      before,
+      text,
+      sentenceCyber,
+      hasActor,
+      articleCyber,
+      isTitle: s.isTitle,
+    };
+    let family: ClaimFamily | null = null;
+    let cue = '';
+    for (const rule of STATE_RULES) {
+      const hit = rule.match(ctxRule);
+      if (!hit) continue;
+      family = rule.family;
+      cue = rule.side === 'after' ? m.surface + hit : hit + m.surface;
+      break;
+    }
+    if (!family) continue;
+    if (iso2 === 'KR' && /\bnorth\b/i.test(before.slice(-8))) iso2 = 'KP';
+    const sig = signal(s, iso2, family, m, clip(cue, 120), retract);
+    if (
+      NEGATION_BEFORE_RE.test(before.slice(-30)) ||
+      /^(?:\s+[\w-]+){0,3}?\s+(?:is|was|were|are|has|have)\s+not\b/i.test(after)
+    )
+      sig.negated = true;
+    const clause = before.split(/[,;:.]\s/).pop() ?? before;
+    if (CONDITIONAL_RE.test(clause) && (family === 'behind' || family === 'blame')) sig.conditional = true;
+    out.push(sig);
+  }
+  return out;
+}
+
+function signal(
+  s: SentenceInfo,
+  iso2: string,
+  family: ClaimFamily,
+  m: Mention,
+  cue: string,
+  retract: boolean,
+): StateSignal {
+  return {
+    sentence: s.index,
+    iso2,
+    family,
+    cue,
+    start: m.start,
+    end: m.end,
+    negated: retract,
+    conditional: false,
+  };
+}
+
+/** "Ministry of State Security" is an organ of both China and North Korea: the nearest state word decides. */
+function organCountry(defaultIso: string, name: string, s: SentenceInfo, knowledge: Knowledge): string {
+  if (!/ministry of state security|^mss$/i.test(name)) return defaultIso;
+  const near = s.mentions.find(
+    (m) => m.ref.type === 'country' && (m.ref.iso2 === 'KP' || m.ref.iso2 === 'CN'),
+  );
+  void knowledge;
+  return near?.ref.type === 'country' ? near.ref.iso2 : defaultIso;
+}
