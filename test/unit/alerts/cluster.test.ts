@@ -31,7 +31,12 @@ function attribution(overrides: Partial<Attribution>): Attribution {
 }
 
 function report(title: string, overrides: Partial<Attribution>, sourceName = 'Desk'): StoryReport {
-  return { title, sourceName, url: `https://${sourceName.toLowerCase().replace(/\s/g, '')}.example/a`, attribution: attribution(overrides) };
+  return {
+    title,
+    sourceName,
+    url: `https://${sourceName.toLowerCase().replace(/\s/g, '')}.example/a`,
+    attribution: attribution(overrides),
+  };
 }
 
 const mss = { name: 'Ministry of State Security', aliases: ['MSS'], country: 'China', stated: true };
@@ -51,7 +56,11 @@ describe('similarity and findStory', () => {
   it('joins another outlet reporting the same incident in other words', () => {
     const other = report(
       'Beijing accused over Exchange server breaches',
-      { actors: [{ ...mss, aliases: [] }], attributed_countries: ['China'], products: ['Microsoft Exchange Server'] },
+      {
+        actors: [{ ...mss, aliases: [] }],
+        attributed_countries: ['China'],
+        products: ['Microsoft Exchange Server'],
+      },
       'Wire',
     );
     expect(similarity(exchangeStory, other)).toBeGreaterThan(0.6);
@@ -74,7 +83,10 @@ describe('similarity and findStory', () => {
 
   it('ignores stories older than the window', () => {
     const old = { ...exchangeStory, createdAt: '2026-11-20T00:00:00.000Z' };
-    const same = report('Exchange hack blamed on China', { actors: [mss], products: ['Microsoft Exchange Server'] });
+    const same = report('Exchange hack blamed on China', {
+      actors: [mss],
+      products: ['Microsoft Exchange Server'],
+    });
     expect(findStory([old], same, NOW, settings)).toBeNull();
   });
 
@@ -85,23 +97,34 @@ describe('similarity and findStory', () => {
 
 describe('merging reports', () => {
   it('a known actor under another name is not a new claim; a new actor or country is', () => {
-    expect(isNewClaim(exchangeStory.attribution, attribution({ actors: [{ ...mss, name: 'MSS', aliases: [] }] }))).toBe(false);
+    expect(
+      isNewClaim(exchangeStory.attribution, attribution({ actors: [{ ...mss, name: 'MSS', aliases: [] }] })),
+    ).toBe(false);
     expect(isNewClaim(exchangeStory.attribution, attribution({ actors: [hafnium] }))).toBe(true);
-    expect(isNewClaim(exchangeStory.attribution, attribution({ attributed_countries: ['Russia'] }))).toBe(true);
+    expect(isNewClaim(exchangeStory.attribution, attribution({ attributed_countries: ['Russia'] }))).toBe(
+      true,
+    );
   });
 
   it('adds outlets once and merges claims', () => {
-    const wire = report('Exchange hack: allies point at Beijing', {
-      actors: [hafnium],
-      attributed_countries: ['China'],
-      attributing_parties: ['United Kingdom', 'United States'],
-      confidence: 0.9,
-      confidence_reason: 'several governments',
-    }, 'Wire');
+    const wire = report(
+      'Exchange hack: allies point at Beijing',
+      {
+        actors: [hafnium],
+        attributed_countries: ['China'],
+        attributing_parties: ['United Kingdom', 'United States'],
+        confidence: 0.9,
+        confidence_reason: 'several governments',
+      },
+      'Wire',
+    );
     const first = addReport(exchangeStory, wire, NOW);
     expect(first.change).toBe('new-claim');
     expect(first.story.sources).toEqual([{ name: 'Wire', url: 'https://wire.example/a' }]);
-    expect(first.story.attribution.actors.map((actor) => actor.name)).toEqual(['Ministry of State Security', 'Silk Typhoon']);
+    expect(first.story.attribution.actors.map((actor) => actor.name)).toEqual([
+      'Ministry of State Security',
+      'Silk Typhoon',
+    ]);
     expect(first.story.attribution.attributing_parties).toEqual(['United States', 'United Kingdom']);
     expect(first.story.attribution.confidence).toBe(0.9);
 
@@ -113,9 +136,16 @@ describe('merging reports', () => {
   it('merges aliases into the same actor and keeps denials', () => {
     const merged = mergeAttributions(
       attribution({ actors: [hafnium] }),
-      attribution({ actors: [{ name: 'HAFNIUM', aliases: ['Silk Typhoon', 'Murky Panda'], country: 'China', stated: true }], denials: ['Beijing denied it'] }),
+      attribution({
+        actors: [
+          { name: 'HAFNIUM', aliases: ['Silk Typhoon', 'Murky Panda'], country: 'China', stated: true },
+        ],
+        denials: ['Beijing denied it'],
+      }),
     );
-    expect(merged.actors).toEqual([{ name: 'Silk Typhoon', aliases: ['HAFNIUM', 'Murky Panda'], country: 'China', stated: true }]);
+    expect(merged.actors).toEqual([
+      { name: 'Silk Typhoon', aliases: ['HAFNIUM', 'Murky Panda'], country: 'China', stated: true },
+    ]);
     expect(merged.denials).toEqual(['Beijing denied it']);
   });
 });

@@ -27,7 +27,10 @@ describe('applyEnvironment', () => {
     expect(effective?.destinations).toEqual([{ name: 'default', type: 'webhook', webhookUrl: HOOK }]);
     expect(effective?.discordApiBase).toBe('http://127.0.0.1:9999/api');
     expect(effective?.dbPath).toBe('/tmp/x.db');
-    expect(effective?.config.feeds).toEqual([{ url: 'https://a.example/rss' }, { url: 'https://b.example/atom' }]);
+    expect(effective?.config.feeds).toEqual([
+      { url: 'https://a.example/rss' },
+      { url: 'https://b.example/atom' },
+    ]);
   });
 
   it('rejects a malformed webhook URL and feed URL without echoing secrets', () => {
@@ -59,7 +62,14 @@ describe('applyEnvironment', () => {
   it('resolves bot destinations from a variable or a trimmed file, and webhooks from files', () => {
     const config = Config.parse({
       destinations: [
-        { name: 'soc', type: 'bot', tokenEnv: 'BOT_TOKEN', channelId: CHANNEL, guildId: GUILD, adminRoleIds: [GUILD] },
+        {
+          name: 'soc',
+          type: 'bot',
+          tokenEnv: 'BOT_TOKEN',
+          channelId: CHANNEL,
+          guildId: GUILD,
+          adminRoleIds: [GUILD],
+        },
         { name: 'alt', type: 'bot', tokenFile: '/run/secrets/bot', channelId: CHANNEL },
         { name: 'intel', type: 'webhook', webhookUrlFile: '/run/secrets/hook' },
       ],
@@ -68,7 +78,14 @@ describe('applyEnvironment', () => {
     const { effective, errors } = applyEnvironment(config, { BOT_TOKEN: ' env.token ' }, files);
     expect(errors).toEqual([]);
     expect(effective?.destinations).toEqual([
-      { name: 'soc', type: 'bot', token: 'env.token', channelId: CHANNEL, guildId: GUILD, adminRoleIds: [GUILD] },
+      {
+        name: 'soc',
+        type: 'bot',
+        token: 'env.token',
+        channelId: CHANNEL,
+        guildId: GUILD,
+        adminRoleIds: [GUILD],
+      },
       { name: 'alt', type: 'bot', token: 'file.token', channelId: CHANNEL, adminRoleIds: [] },
       { name: 'intel', type: 'webhook', webhookUrl: HOOK },
     ]);
@@ -79,8 +96,12 @@ describe('applyEnvironment', () => {
     try {
       const file = join(dir, 'hook');
       writeFileSync(file, `${HOOK}\n`);
-      const config = Config.parse({ destinations: [{ name: 'intel', type: 'webhook', webhookUrlFile: file }] });
-      expect(applyEnvironment(config, {}).effective?.destinations).toEqual([{ name: 'intel', type: 'webhook', webhookUrl: HOOK }]);
+      const config = Config.parse({
+        destinations: [{ name: 'intel', type: 'webhook', webhookUrlFile: file }],
+      });
+      expect(applyEnvironment(config, {}).effective?.destinations).toEqual([
+        { name: 'intel', type: 'webhook', webhookUrl: HOOK },
+      ]);
       expect(applyEnvironment(base, { DISCORD_WEBHOOK_URL_FILE: file }).effective?.destinations).toEqual([
         { name: 'default', type: 'webhook', webhookUrl: HOOK },
       ]);
@@ -99,8 +120,15 @@ describe('applyEnvironment', () => {
         { name: 'e', type: 'bot', tokenFile: '/empty', channelId: CHANNEL },
       ],
     });
-    const files = fakeFiles({ '/hook': 'https://evil.example/api/webhooks/123456789012345678/s3cret-token', '/empty': ' \n' });
-    const { effective, errors } = applyEnvironment(config, { A_TOKEN: 'has s3cret spaces', D_HOOK: 'http://discord.com/api/webhooks/1/s3cret' }, files);
+    const files = fakeFiles({
+      '/hook': 'https://evil.example/api/webhooks/123456789012345678/s3cret-token',
+      '/empty': ' \n',
+    });
+    const { effective, errors } = applyEnvironment(
+      config,
+      { A_TOKEN: 'has s3cret spaces', D_HOOK: 'http://discord.com/api/webhooks/1/s3cret' },
+      files,
+    );
     expect(effective).toBeNull();
     expect(errors.map((error) => `${error.path}: ${error.message}`)).toEqual([
       'A_TOKEN: destination "a": the bot token has spaces or unexpected characters',
@@ -114,9 +142,13 @@ describe('applyEnvironment', () => {
 
   it('accepts webhook URLs under DISCORD_API_BASE (a local fake Discord)', () => {
     const local = 'http://127.0.0.1:4000/api/webhooks/123456789012345678/tok';
-    const config = Config.parse({ destinations: [{ name: 'intel', type: 'webhook', webhookUrlEnv: 'HOOK' }] });
+    const config = Config.parse({
+      destinations: [{ name: 'intel', type: 'webhook', webhookUrlEnv: 'HOOK' }],
+    });
     expect(applyEnvironment(config, { HOOK: local }).errors).toHaveLength(1);
-    expect(applyEnvironment(config, { HOOK: local, DISCORD_API_BASE: 'http://127.0.0.1:4000/api' }).errors).toEqual([]);
+    expect(
+      applyEnvironment(config, { HOOK: local, DISCORD_API_BASE: 'http://127.0.0.1:4000/api' }).errors,
+    ).toEqual([]);
   });
 
   it('fills in the default route to every destination but admin, and keeps configured routes', () => {
@@ -139,9 +171,13 @@ describe('applyEnvironment', () => {
         digest: false,
       },
     ]);
-    expect(applyEnvironment(base, {}).effective?.config.routes.map((route) => route.destinations)).toEqual([['default']]);
+    expect(applyEnvironment(base, {}).effective?.config.routes.map((route) => route.destinations)).toEqual([
+      ['default'],
+    ]);
     const routed = Config.parse({ ...config, routes: [{ name: 'only', destinations: ['admin'] }] });
-    expect(applyEnvironment(routed, {}).effective?.config.routes.map((route) => route.name)).toEqual(['only']);
+    expect(applyEnvironment(routed, {}).effective?.config.routes.map((route) => route.name)).toEqual([
+      'only',
+    ]);
   });
 });
 

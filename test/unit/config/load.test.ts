@@ -19,7 +19,14 @@ describe('parseConfigText', () => {
   });
 
   it('reports schema errors with file, line and key path', () => {
-    const text = ['settings:', '  interval: soon', 'feeds:', '  - url: https://ok.example/rss', '  - url: ftp://nope', ''].join('\n');
+    const text = [
+      'settings:',
+      '  interval: soon',
+      'feeds:',
+      '  - url: https://ok.example/rss',
+      '  - url: ftp://nope',
+      '',
+    ].join('\n');
     const result = parseConfigText(text, 'bad.yaml');
     expect(result.config).toBeNull();
     expect(result.errors.map(formatProblem)).toEqual([
@@ -67,7 +74,9 @@ describe('parseConfigText', () => {
     const text = 'feeds:\n  - url: https://a.example/feed\n  - url: https://A.example/feed\n';
     const result = parseConfigText(text, 'twice.yaml');
     expect(result.config).not.toBeNull();
-    expect(result.warnings.map(formatProblem)).toEqual(['twice.yaml:3: feeds[1].url: duplicate of feeds[0]; polled once']);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      'twice.yaml:3: feeds[1].url: duplicate of feeds[0]; polled once',
+    ]);
   });
 });
 

@@ -23,7 +23,9 @@ const policy: PollPolicy = {
 };
 
 function hourly(count: number, stepHours: number, from = '2026-11-20T00:00:00Z'): string[] {
-  return Array.from({ length: count }, (_, index) => new Date(Date.parse(from) + index * stepHours * HOUR).toISOString());
+  return Array.from({ length: count }, (_, index) =>
+    new Date(Date.parse(from) + index * stepHours * HOUR).toISOString(),
+  );
 }
 
 describe('rhythm', () => {
@@ -33,7 +35,10 @@ describe('rhythm', () => {
   });
 
   it('keeps the newest 20 valid times, oldest first', () => {
-    const times = rememberPublishTimes(hourly(15, 1), [...hourly(10, 1, '2026-11-21T00:00:00Z'), 'not a date']);
+    const times = rememberPublishTimes(hourly(15, 1), [
+      ...hourly(10, 1, '2026-11-21T00:00:00Z'),
+      'not a date',
+    ]);
     expect(times).toHaveLength(20);
     expect(times.at(-1)).toBe('2026-11-21T09:00:00.000Z');
   });
@@ -64,17 +69,24 @@ describe('successInterval', () => {
 
 describe('failureVerdict', () => {
   it('backs off exponentially from the interval up to the cap', () => {
-    const waits = [1, 2, 3, 4, 9].map((n) => failureVerdict(policy, n, { kind: 'timeout' }).retryInMs / 60_000);
+    const waits = [1, 2, 3, 4, 9].map(
+      (n) => failureVerdict(policy, n, { kind: 'timeout' }).retryInMs / 60_000,
+    );
     expect(waits).toEqual([10, 20, 40, 80, 360]);
   });
 
   it('waits at least what Retry-After asked', () => {
-    expect(failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: 3 * HOUR }).retryInMs).toBe(3 * HOUR);
+    expect(failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: 3 * HOUR }).retryInMs).toBe(
+      3 * HOUR,
+    );
   });
 
   it('disables on 410 Gone at once and after too many failures', () => {
     expect(failureVerdict(policy, 1, { kind: 'http', status: 410 })).toMatchObject({ disable: true });
-    expect(failureVerdict(policy, 10, { kind: 'dns' })).toMatchObject({ disable: true, reason: '10 consecutive failures' });
+    expect(failureVerdict(policy, 10, { kind: 'dns' })).toMatchObject({
+      disable: true,
+      reason: '10 consecutive failures',
+    });
     expect(failureVerdict(policy, 9, { kind: 'dns' }).disable).toBe(false);
   });
 });
@@ -97,8 +109,12 @@ describe('churn and silence', () => {
   });
 
   it('recognises a challenge page but not an HTML article', () => {
-    expect(looksLikeChallengePage('<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>')).toBe(true);
-    expect(looksLikeChallengePage('<html><body><p>Researchers said the attack...</p></body></html>')).toBe(false);
+    expect(
+      looksLikeChallengePage('<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>'),
+    ).toBe(true);
+    expect(looksLikeChallengePage('<html><body><p>Researchers said the attack...</p></body></html>')).toBe(
+      false,
+    );
     expect(looksLikeChallengePage('<?xml version="1.0"?><rss></rss>')).toBe(false);
   });
 });

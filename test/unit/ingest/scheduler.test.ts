@@ -31,7 +31,9 @@ describe('dueFeeds', () => {
   it('honours the next-poll time a previous poll set (backoff, Retry-After, adaptive interval)', () => {
     const feed = { url: 'https://backoff.example/' };
     const state = (nextPollAt: string): Map<string, FeedState> =>
-      new Map([[feed.url, { ...emptyFeedState(feed.url), lastPolledAt: '2026-11-28T10:00:00Z', nextPollAt }]]);
+      new Map([
+        [feed.url, { ...emptyFeedState(feed.url), lastPolledAt: '2026-11-28T10:00:00Z', nextPollAt }],
+      ]);
     expect(dueFeeds([feed], state('2026-11-28T13:00:00Z'), NOW, 600_000)).toEqual([]);
     expect(dueFeeds([feed], state('2026-11-28T12:00:03Z'), NOW, 600_000)).toEqual([feed]);
     expect(dueFeeds([feed], state('2026-11-28T11:00:00Z'), NOW, 600_000)).toEqual([feed]);

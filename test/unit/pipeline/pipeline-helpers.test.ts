@@ -12,7 +12,11 @@ const DAY = 86_400_000;
 
 describe('oldestFirst', () => {
   it('orders dated items by publication time', () => {
-    const items = [item('c', '2026-11-28T09:00:00Z'), item('a', '2026-11-27T09:00:00Z'), item('b', '2026-11-28T08:00:00Z')];
+    const items = [
+      item('c', '2026-11-28T09:00:00Z'),
+      item('a', '2026-11-27T09:00:00Z'),
+      item('b', '2026-11-28T08:00:00Z'),
+    ];
     expect(oldestFirst(items).map((i) => i.title)).toEqual(['a', 'b', 'c']);
   });
 
