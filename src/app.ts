@@ -310,6 +310,7 @@ export class App {
       clock: this.#clock,
       log: this.#log,
       flood: { cap: settings.floodCap, windowMs: settings.floodWindow, digestIntervalMs: settings.digestInterval },
+      ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
   }
 

@@ -1,10 +1,12 @@
 import type { OutgoingMessage } from '../deliver/message.js';
 import { cleanText, fitText, markdownSafe } from './text-safety.js';
 
-/** Something the admins should know about a feed. */
+/** Something the admins should know about a feed (or, for `suspended`, a destination). */
 export interface Notice {
-  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge';
+  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge' | 'suspended';
+  /** The feed's URL; for `suspended`, empty. */
   feedUrl: string;
+  /** The feed's or destination's name. */
   feedName: string;
   text: string;
 }
@@ -16,6 +18,7 @@ const COLOURS: Record<Notice['kind'], number> = {
   silence: 0xf1c40f,
   challenge: 0xe67e22,
   disabled: 0xe74c3c,
+  suspended: 0xe74c3c,
 };
 
 const TITLES: Record<Notice['kind'], string> = {
@@ -25,6 +28,7 @@ const TITLES: Record<Notice['kind'], string> = {
   silence: 'Feed has gone quiet',
   challenge: 'Feed serves a challenge page',
   disabled: 'Feed disabled',
+  suspended: 'Destination suspended',
 };
 
 /** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */

@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { redactSecrets, type Logger } from '../shared/logger.js';
 import { formatDigest } from '../alerts/digest.js';
+import { formatNotice, type Notice } from '../alerts/notice.js';
 import type { OutboxRow, Store } from '../store/store.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
@@ -24,6 +25,8 @@ export interface OutboxDeps {
   clock: Clock;
   log: Logger;
   flood?: FloodControl;
+  /** Where a suspended destination is reported (the `admin` destination), besides the log. */
+  adminDestination?: string;
 }
 
 export interface DrainSummary {
@@ -131,6 +134,16 @@ async function deliverRow(
         { destination: row.destination, outboxId: row.id, err: message, until: nextAttemptAt },
         'Destination refused delivery; suspended, alerts kept in the outbox',
       );
+      // Once per row, not on every hourly retry of it.
+      if (row.attempts === 0 && deps.adminDestination && deps.adminDestination !== row.destination) {
+        const notice: Notice = {
+          kind: 'suspended',
+          feedUrl: '',
+          feedName: row.destination,
+          text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
+        };
+        await store.enqueueNotices([{ destination: deps.adminDestination, message: formatNotice(notice) }], clock.now().toISOString());
+      }
     } else {
       log.warn({ destination: row.destination, outboxId: row.id, err: message, nextAttemptAt }, 'Delivery failed; will retry');
     }

@@ -90,6 +90,26 @@ describe('drainOutbox against SQLite', () => {
     expect(dead.attempts).toHaveLength(1);
   });
 
+  it('tells the admin destination once when a destination is suspended', async () => {
+    await queue('dead', 'a');
+    const dead = new ScriptedSender('dead', [permanent(401), permanent(401)]);
+    const admin = new ScriptedSender('admin');
+    const senders = new Map<string, Sender>([
+      ['dead', dead],
+      ['admin', admin],
+    ]);
+    const run = () => drainOutbox({ store, clock, log: silentLogger(), senders, adminDestination: 'admin' });
+    await run();
+    await run();
+    expect(admin.sent).toHaveLength(1);
+    expect(admin.sent[0]?.embeds[0]?.title).toBe('Destination suspended: dead');
+    clock.advance(SUSPEND_MS);
+    await run();
+    await run();
+    expect(admin.sent).toHaveLength(1);
+    expect(dead.attempts).toHaveLength(2);
+  });
+
   it('rejects a message Discord refuses as invalid and moves on', async () => {
     await queue('main', 'bad', 'good');
     const sender = new ScriptedSender('main', [permanent(400)]);
