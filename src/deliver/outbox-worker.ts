@@ -151,11 +151,19 @@ async function deliverRow(
 }
 
 /**
+ * The same for every attempt of one row and different across rows (and across databases, by the
+ * creation time), so a bot destination's `enforce_nonce` turns a retry after a lost answer into a no-op.
+ */
+export function nonceOf(row: Pick<OutboxRow, 'id' | 'createdAt'>): string {
+  return `${row.id.toString(36)}.${Date.parse(row.createdAt).toString(36)}`;
+}
+
+/**
  * An edit PATCHes the message the story's alert became on this destination. Destinations that
  * cannot edit (the console) skip edits; an edit whose original never got an id is posted instead.
  */
 async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logger): Promise<SendResult> {
-  if (row.kind !== 'edit') return sender.send(row.message);
+  if (row.kind !== 'edit') return sender.send({ ...row.message, nonce: nonceOf(row) });
   if (!sender.edit) return {};
   const original = row.storyId === null ? null : await store.storyMessageId(row.storyId, row.destination);
   if (original === null) {

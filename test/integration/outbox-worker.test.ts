@@ -43,6 +43,9 @@ describe('drainOutbox against SQLite', () => {
     const sender = new ScriptedSender('main');
     expect(await drain(sender)).toEqual({ sent: 3, retried: 0, rejected: 0, held: 0 });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second', 'third']);
+    const nonces = sender.sent.map((m) => m.nonce);
+    expect(new Set(nonces).size).toBe(3);
+    expect(nonces.every((nonce) => nonce !== undefined && nonce.length <= 25)).toBe(true);
     expect((await store.outbox()).map((row) => [row.status, row.discordMessageId])).toEqual([
       ['sent', '1000'],
       ['sent', '1001'],
@@ -63,6 +66,8 @@ describe('drainOutbox against SQLite', () => {
 
     clock.advance(backoffMs(0));
     expect(await drain(sender)).toEqual({ sent: 2, retried: 0, rejected: 0, held: 0 });
+    // The retry of a row carries the nonce of its first attempt.
+    expect(sender.attempts[1]?.nonce).toBe(sender.attempts[0]?.nonce);
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'second']);
   });
 
