@@ -28,5 +28,6 @@ VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-ENTRYPOINT ["node", "bin/attribot.js"]
+# The heap limit keeps peak RSS near 230 MB on 2,000 feeds (see npm run bench:polling).
+ENTRYPOINT ["node", "--max-old-space-size=192", "bin/attribot.js"]
 CMD ["run"]

@@ -225,23 +225,24 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     for (const { item, key } of keyed) {
       if (queued.has(key)) continue;
       queued.add(key);
-      const contentHash = hashContent(item);
       const base = {
         key,
         feedUrl: feed.url,
         title: item.title,
         link: item.link ?? null,
         published: item.published ?? null,
-        contentHash,
       };
       const known = seen.get(key);
       if (known) {
         // An edited item is analysed again; it alerts only when what it attributes changed.
-        if (known.disposition !== 'processed' || known.contentHash === null || known.contentHash === contentHash) continue;
+        // (Only analysed items are compared: hashing reads the item's text, which costs.)
+        if (known.disposition !== 'processed' || known.contentHash === null) continue;
+        const contentHash = hashContent(item);
+        if (known.contentHash === contentHash) continue;
         const attribution = analyzeItem(item, key);
         if (attribution === null) continue;
         const fingerprint = fingerprintOf(attribution);
-        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [], fingerprint, revision: true };
+        const record: ItemRecord = { ...base, contentHash, disposition: 'processed', alerts: [], fingerprint, revision: true };
         records.push(record);
         outcome.revised++;
         if (fingerprint !== known.fingerprint && shouldAlert(attribution, settings)) {
@@ -255,7 +256,13 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       } else {
         const attribution = analyzeItem(await withArticleText(item), key);
         if (attribution === null) continue;
-        const record: ItemRecord = { ...base, disposition: 'processed', alerts: [], fingerprint: fingerprintOf(attribution) };
+        const record: ItemRecord = {
+          ...base,
+          contentHash: hashContent(item),
+          disposition: 'processed',
+          alerts: [],
+          fingerprint: fingerprintOf(attribution),
+        };
         records.push(record);
         if (shouldAlert(attribution, settings)) {
           reports.set(record, reportFor(feed, item, attribution));

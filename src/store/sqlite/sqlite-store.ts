@@ -85,6 +85,8 @@ function migrate(db: Database.Database): void {
 /** The embedded default store. better-sqlite3 is synchronous; the async signatures serve the Store contract. */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  /** Prepared once: preparing is a measurable share of a poll of thousands of feeds. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -105,8 +107,17 @@ export class SqliteStore implements Store {
     return this.#db;
   }
 
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   async getFeedState(feedUrl: string): Promise<FeedState | null> {
-    const row = this.#db.prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as
+    const row = this.#prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as
       | FeedStateRow
       | undefined;
     if (!row) return null;
@@ -129,8 +140,7 @@ export class SqliteStore implements Store {
   }
 
   async putFeedState(state: FeedState): Promise<void> {
-    this.#db
-      .prepare(
+    this.#prepare(
         `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
            consecutive_failures, initialized_at, next_poll_at, disabled_at, disabled_reason, publish_times,
            last_new_item_at, silence_reported_at)
@@ -149,13 +159,13 @@ export class SqliteStore implements Store {
 
   async unseenKeys(keys: readonly string[]): Promise<Set<string>> {
     const unseen = new Set(keys);
-    const lookup = this.#db.prepare('SELECT 1 FROM seen_items WHERE item_key = ?').pluck();
+    const lookup = this.#prepare('SELECT 1 FROM seen_items WHERE item_key = ?').pluck();
     for (const key of keys) if (lookup.get(key) !== undefined) unseen.delete(key);
     return unseen;
   }
 
   async seenItems(keys: readonly string[]): Promise<Map<string, SeenItem>> {
-    const lookup = this.#db.prepare(
+    const lookup = this.#prepare(
       'SELECT disposition, content_hash, fingerprint FROM seen_items WHERE item_key = ?',
     );
     const seen = new Map<string, SeenItem>();
@@ -169,19 +179,19 @@ export class SqliteStore implements Store {
   }
 
   async recordItems(items: readonly ItemRecord[], at: string): Promise<void> {
-    const insertItem = this.#db.prepare(
+    const insertItem = this.#prepare(
       `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, content_hash, fingerprint, seen_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
     );
-    const reviseItem = this.#db.prepare(
+    const reviseItem = this.#prepare(
       'UPDATE seen_items SET title = ?, content_hash = ?, fingerprint = COALESCE(?, fingerprint) WHERE item_key = ?',
     );
-    const insertAlert = this.#db.prepare(
+    const insertAlert = this.#prepare(
       `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertStory = this.#db.prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
-    const updateStory = this.#db.prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
+    const insertStory = this.#prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
+    const updateStory = this.#prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
     this.#db.transaction(() => {
       const storyIds = new Map<string, number>();
       for (const item of items) {
@@ -229,24 +239,21 @@ export class SqliteStore implements Store {
   }
 
   async recentStories(since: string): Promise<Story[]> {
-    const rows = this.#db
-      .prepare('SELECT data FROM stories WHERE created_at >= ? ORDER BY id')
+    const rows = this.#prepare('SELECT data FROM stories WHERE created_at >= ? ORDER BY id')
       .pluck()
       .all(since) as string[];
     return rows.map((data) => JSON.parse(data) as Story);
   }
 
   async latestStories(limit: number): Promise<Story[]> {
-    const rows = this.#db
-      .prepare('SELECT data FROM stories ORDER BY updated_at DESC, id DESC LIMIT ?')
+    const rows = this.#prepare('SELECT data FROM stories ORDER BY updated_at DESC, id DESC LIMIT ?')
       .pluck()
       .all(limit) as string[];
     return rows.map((data) => JSON.parse(data) as Story);
   }
 
   async storyMessageId(storyId: number, destination: string): Promise<string | null> {
-    const id = this.#db
-      .prepare(
+    const id = this.#prepare(
         `SELECT discord_message_id FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
            AND status = 'sent' ORDER BY id LIMIT 1`,
       )
@@ -256,7 +263,7 @@ export class SqliteStore implements Store {
   }
 
   async enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void> {
-    const insert = this.#db.prepare(
+    const insert = this.#prepare(
       `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('notice', ?, ?, ?, ?)`,
     );
     this.#db.transaction(() => {
@@ -265,27 +272,24 @@ export class SqliteStore implements Store {
   }
 
   async pendingOutbox(limit: number): Promise<OutboxRow[]> {
-    const rows = this.#db
-      .prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
+    const rows = this.#prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
       .all(limit) as OutboxDbRow[];
     return rows.map(toOutboxRow);
   }
 
   async nextOutboxAttempt(): Promise<string | null> {
-    const value = this.#db
-      .prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+    const value = this.#prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
       .pluck()
       .get() as string | null;
     return value ?? null;
   }
 
   async outbox(): Promise<OutboxRow[]> {
-    return (this.#db.prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxDbRow[]).map(toOutboxRow);
+    return (this.#prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxDbRow[]).map(toOutboxRow);
   }
 
   async markSent(id: number, at: string, discordMessageId: string | null): Promise<void> {
-    this.#db
-      .prepare(
+    this.#prepare(
         `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
            last_error = NULL WHERE id = ?`,
       )
@@ -293,20 +297,18 @@ export class SqliteStore implements Store {
   }
 
   async markRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
-    this.#db
-      .prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+    this.#prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
       .run(error, nextAttemptAt, id);
   }
 
   async markRejected(id: number, error: string): Promise<void> {
-    this.#db
-      .prepare(`UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`)
+    this.#prepare(`UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`)
       .run(error, id);
   }
 
   async outboxCounts(): Promise<Record<OutboxStatus, number>> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, rejected: 0, held: 0, digested: 0 };
-    const rows = this.#db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as Array<{
+    const rows = this.#prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as Array<{
       status: OutboxStatus;
       n: number;
     }>;
@@ -315,12 +317,11 @@ export class SqliteStore implements Store {
   }
 
   async markHeld(id: number): Promise<void> {
-    this.#db.prepare(`UPDATE outbox SET status = 'held' WHERE id = ?`).run(id);
+    this.#prepare(`UPDATE outbox SET status = 'held' WHERE id = ?`).run(id);
   }
 
   async countSent(destination: string, since: string): Promise<number> {
-    return this.#db
-      .prepare(
+    return this.#prepare(
         `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update')
            AND sent_at >= ?`,
       )
@@ -329,14 +330,14 @@ export class SqliteStore implements Store {
   }
 
   async heldOutbox(): Promise<OutboxRow[]> {
-    return (this.#db.prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]).map(
+    return (this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]).map(
       toOutboxRow,
     );
   }
 
   async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void> {
-    const fold = this.#db.prepare(`UPDATE outbox SET status = 'digested' WHERE id = ? AND status = 'held'`);
-    const insert = this.#db.prepare(
+    const fold = this.#prepare(`UPDATE outbox SET status = 'digested' WHERE id = ? AND status = 'held'`);
+    const insert = this.#prepare(
       `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('digest', ?, ?, ?, ?)`,
     );
     this.#db.transaction(() => {
@@ -346,8 +347,7 @@ export class SqliteStore implements Store {
   }
 
   async storyAlertHeld(storyId: number, destination: string): Promise<boolean> {
-    const row = this.#db
-      .prepare(
+    const row = this.#prepare(
         `SELECT 1 FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
            AND status IN ('held', 'digested') LIMIT 1`,
       )
