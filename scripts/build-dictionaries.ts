@@ -349,6 +349,24 @@ function splitProduct(product: string): string[] {
   return parts.length > 1 && parts.some((x) => x.split(' ').length === 1 && /^[a-z]/.test(x)) ? [p] : parts;
 }
 
+/** Words that describe any product: an alias made only of them ("Server", "Data Center", "Remote Support") needs its vendor. */
+const GENERIC_PRODUCT_WORDS = new Set(
+  'server servers data center centre gateway gateways manager appliance appliances software desktop application applications firmware router routers multiple products product web ui plugin cloud service services system systems platform client agent console portal suite enterprise mobile core os vpn controller switches series access remote support management security edge network networks for and the of interface module modules component components'.split(
+    ' ',
+  ),
+);
+function genericAlias(alias: string): boolean {
+  return alias
+    .toLowerCase()
+    .split(/[\s-]+/)
+    .every((w) => GENERIC_PRODUCT_WORDS.has(w));
+}
+/** A vendor whose only product bears its name ("SimpleHelp", "CrushFTP"): kept when the name is not an ordinary word. */
+function distinctiveVendorProduct(name: string): boolean {
+  return !isCommonWord(name) && !/^[A-Z][a-z]+$/.test(name) && !/^[A-Z]{2,4}$/.test(name) && name.length >= 4;
+}
+const BIG_VENDORS = new Set(['microsoft', 'apache', 'google', 'apple', 'oracle', 'cisco', 'ibm']);
+
 function buildProducts(dir: string): {
   products: { name: string; vendor: string; aliases: string[] }[];
   kev: Record<string, [string, string, number]>;
@@ -361,7 +379,9 @@ function buildProducts(dir: string): {
     kevOut[v.cve] = [v.vendor, v.product, v.ransomware === 'Known' ? 1 : 0];
     const vendor = vendorRename[v.vendor] ?? v.vendor;
     for (const part of splitProduct(v.product)) {
-      if (part.length < 3 || key(part) === key(vendor)) continue;
+      if (part.length < 3) continue;
+      if (key(part) === key(vendor) && (BIG_VENDORS.has(key(vendor)) || !distinctiveVendorProduct(part)))
+        continue;
       const full = key(part).startsWith(key(vendor)) ? part : `${vendor} ${part}`;
       const k = key(full);
       const rec = byName.get(k) ?? { name: full, vendor, aliases: new Set<string>() };
@@ -372,7 +392,7 @@ function buildProducts(dir: string): {
   const products = [...byName.values()].map((p) => ({
     name: p.name,
     vendor: p.vendor,
-    aliases: [...p.aliases].filter((a) => !isCommonWord(a) || a === p.name),
+    aliases: [...p.aliases].filter((a) => (!isCommonWord(a) && !genericAlias(a)) || a === p.name),
   }));
   return { products, kev: kevOut };
 }

@@ -1,12 +1,13 @@
 /** Article → Analysis: the extraction-contract attribution plus everything `explain` shows. */
 import type { Article } from '../extract/article.js';
-import type { ActorEntry, Knowledge } from '../extract/knowledge.js';
-import { extract, type Extraction, type Mention, type SentenceInfo } from '../extract/mentions.js';
-import { nameKey } from '../extract/tokens.js';
-import type { AttributedActor, Attribution, CveDetail } from './attribution.js';
+import type { Knowledge } from '../extract/knowledge.js';
+import { extract, type Extraction } from '../extract/mentions.js';
+import { actorOutputs, collectActors } from './actors.js';
+import type { Attribution, CveDetail } from './attribution.js';
 import { findClaims, type Claim, type ClaimSet, type Denial } from './claims.js';
 import { scoreConfidence } from './confidence.js';
-import { BACKGROUND_RE, PRODUCT_CUE_RE, PRODUCT_NEGATIVE_RE, WEAK_PRODUCT_CUE_RE } from './cues.js';
+import { BACKGROUND_RE } from './cues.js';
+import { productHits, productNames } from './products.js';
 
 export interface MentionView {
   type: 'actor' | 'country' | 'party' | 'product' | 'cve' | 'scheme';
@@ -35,170 +36,6 @@ export interface Analysis {
   /** Country names per claim, for explain. */
   countryName: (iso2: string) => string;
   actorName: (id: number) => string;
-}
-
-const AKA_RE =
-  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
-const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
-const MAX_KNOWN_ALIASES = 8;
-
-interface ActorGroup {
-  key: string;
-  entry: ActorEntry | null;
-  name: string;
-  refCountry: string | null;
-  surfaces: string[];
-  firstAt: number;
-  sentences: number[];
-  textCountry: string | null;
-}
-
-function collectActors(
-  extraction: Extraction,
-  knowledge: Knowledge,
-  claimSet: ClaimSet,
-  attributed: Set<string>,
-): ActorGroup[] {
-  const groups = new Map<string, ActorGroup>();
-  const parent = new Map<string, string>();
-  const find = (k: string): string => {
-    let x = k;
-    while (parent.get(x) && parent.get(x) !== x) x = parent.get(x) ?? x;
-    return x;
-  };
-  const union = (a: string, b: string): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(rb, ra);
-  };
-  const liveOrgan = new Set(
-    claimSet.signals.filter((s) => s.family === 'organ' && !s.negated).map((s) => `${s.sentence}:${s.start}`),
-  );
-  const articleSecurity = extraction.securitySentences >= 1;
-
-  for (const s of extraction.sentences) {
-    type Item = { key: string; start: number; end: number };
-    const items: Item[] = [];
-    for (const m of s.mentions) {
-      if (m.ref.type !== 'actor') continue;
-      const entry = knowledge.actors[m.ref.id];
-      if (!entry) continue;
-      if (entry.organ && !liveOrgan.has(`${s.index}:${m.start}`)) continue;
-      if (!s.security && !articleSecurity) continue;
-      const key = `a${entry.id}`;
-      addGroup(groups, key, entry, entry.name, entry.country, m.surface, m.start, s);
-      items.push({ key, start: m.start, end: m.end });
-    }
-    for (const sm of s.schemeMentions) {
-      const key = `s${nameKey(sm.name)}`;
-      addGroup(groups, key, null, sm.name, sm.country, sm.name, sm.start, s);
-      items.push({ key, start: sm.start, end: sm.end });
-    }
-    items.sort((a, b) => a.start - b.start);
-    let chained = false;
-    for (let i = 1; i < items.length; i++) {
-      const a = items[i - 1];
-      const b = items[i];
-      if (!a || !b) continue;
-      const between = s.text.slice(a.end - s.start, b.start - s.start);
-      if (AKA_RE.test(between)) {
-        union(a.key, b.key);
-        chained = true;
-      } else if (chained && AND_RE.test(between)) union(a.key, b.key);
-      else chained = false;
-    }
-    // Actors in a sentence that ties it to a state: the text states the country.
-    const live = claimSet.signals.filter((x) => x.sentence === s.index && !x.negated && !x.conditional);
-    for (const it of items) {
-      const g = groups.get(it.key);
-      if (!g || g.textCountry || live.length === 0) continue;
-      if (
-        g.entry?.kind === 'criminal' &&
-        !live.some((x) => x.family === 'state-link' || x.family === 'organ')
-      )
-        continue;
-      if (g.entry?.organ) continue;
-      const nearest = [...live].sort(
-        (x, y) => Math.abs(x.start - it.start) - Math.abs(y.start - it.start),
-      )[0];
-      if (nearest) g.textCountry = nearest.iso2;
-    }
-  }
-  for (const k of groups.keys()) if (!parent.has(k)) parent.set(k, k);
-  const merged = new Map<string, ActorGroup>();
-  for (const g of [...groups.values()].sort((a, b) => a.firstAt - b.firstAt)) {
-    const root = find(g.key);
-    const into = merged.get(root);
-    if (!into) {
-      merged.set(root, { ...g, surfaces: [...g.surfaces], sentences: [...g.sentences] });
-      continue;
-    }
-    // Prefer a dictionary entry (and a state one) as the canonical record of a merged group.
-    if ((!into.entry && g.entry) || (into.entry?.kind === 'criminal' && g.entry?.kind === 'state')) {
-      merged.set(root, {
-        ...g,
-        surfaces: [...g.surfaces, ...into.surfaces],
-        sentences: [...into.sentences, ...g.sentences],
-        firstAt: into.firstAt,
-        textCountry: into.textCountry ?? g.textCountry,
-      });
-      continue;
-    }
-    into.surfaces.push(...g.surfaces);
-    into.sentences.push(...g.sentences);
-    into.textCountry ??= g.textCountry;
-    into.refCountry ??= g.refCountry;
-  }
-  const out = [...merged.values()];
-  for (const g of out)
-    if (!g.textCountry && g.refCountry && attributed.has(g.refCountry) && g.entry?.kind !== 'criminal')
-      g.textCountry = g.refCountry;
-  return out;
-}
-
-function addGroup(
-  groups: Map<string, ActorGroup>,
-  key: string,
-  entry: ActorEntry | null,
-  name: string,
-  country: string | null,
-  surface: string,
-  at: number,
-  s: SentenceInfo,
-): void {
-  const g = groups.get(key);
-  if (g) {
-    if (!g.surfaces.includes(surface)) g.surfaces.push(surface);
-    if (!g.sentences.includes(s.index)) g.sentences.push(s.index);
-    return;
-  }
-  groups.set(key, {
-    key,
-    entry,
-    name,
-    refCountry: country,
-    surfaces: [surface],
-    firstAt: s.isTitle ? -1 : at + s.index * 1e6,
-    sentences: [s.index],
-    textCountry: null,
-  });
-}
-
-function productMentions(extraction: Extraction, knowledge: Knowledge): Mention[] {
-  const out: Mention[] = [];
-  if (extraction.securitySentences === 0) return out;
-  const vulnStory =
-    extraction.cves.length > 0 ||
-    extraction.sentences.filter((x) => /\b(vulnerab\w+|flaws?|zero-?days?|patch\w*)\b/i.test(x.text))
-      .length >= 2;
-  for (const s of extraction.sentences) {
-    const hasCue =
-      PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
-    if (!hasCue || PRODUCT_NEGATIVE_RE.test(s.text)) continue;
-    for (const m of s.mentions)
-      if (m.ref.type === 'product' && !knowledge.products[m.ref.id]?.exclude) out.push(m);
-  }
-  return out;
 }
 
 function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSentences: number[]): boolean {
@@ -234,23 +71,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
 
   // Actors
   const groups = collectActors(extraction, knowledge, claimSet, attributed);
-  const taken = new Set<string>();
-  for (const g of groups) for (const n of [g.name, ...g.surfaces]) taken.add(nameKey(n));
-  const actors: AttributedActor[] = groups.map((g) => {
-    const own = new Set([g.name, ...g.surfaces].map(nameKey));
-    const textNames = g.surfaces.filter((x) => nameKey(x) !== nameKey(g.name));
-    const known = (g.entry?.aliases ?? [])
-      .filter((a) => !own.has(nameKey(a)) && !taken.has(nameKey(a)))
-      .slice(0, MAX_KNOWN_ALIASES);
-    const aliases = [...new Set([...textNames, ...known])];
-    const country = g.textCountry ?? g.refCountry;
-    return {
-      name: g.name,
-      aliases,
-      country: country ? countryName(country) : null,
-      stated: g.textCountry !== null,
-    };
-  });
+  const actors = actorOutputs(groups, countryName);
 
   // Attributing parties: from live claims (state claims, or responsibility claims about named actors).
   const parties: string[] = [];
@@ -273,12 +94,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   }
 
   // Products and CVEs
-  const productIds = [
-    ...new Set(productMentions(extraction, knowledge).map((m) => (m.ref.type === 'product' ? m.ref.id : -1))),
-  ];
-  const products = productIds
-    .map((id) => knowledge.products[id]?.name)
-    .filter((n): n is string => Boolean(n));
+  const products = productNames(productHits(extraction, knowledge), knowledge);
   const cves = extraction.cves;
   const cveDetails: CveDetail[] = cves.flatMap((cve) => {
     const k = knowledge.kev.get(cve);

@@ -6,17 +6,8 @@
 import type { Knowledge } from '../extract/knowledge.js';
 import type { Extraction } from '../extract/mentions.js';
 import { DENY_RE, GOV_NOUN, HEDGE_RE, RESPONSIBILITY_RE, RETRACT_RE, type ClaimFamily } from './cues.js';
-import {
-  type AttributingParty,
-  attributorsOf,
-  CONTINUATION_RE,
-  generic,
-  JOINT_RE,
-  NOT_NAMES,
-  type PartyContext,
-  partyFromMention,
-  SUPPORT_RE,
-} from './parties.js';
+import { type AttributingParty, generic, NOT_NAMES, type PartyContext, partyFromMention } from './parties.js';
+import { attributorsOf, CONTINUATION_RE, JOINT_RE, SUPPORT_RE } from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
 export type { AttributingParty, PartyKindOut } from './parties.js';

@@ -5,7 +5,7 @@
 
 /** Words that turn a country word into a hacker description: "Chinese hackers", "Russian APT group". */
 export const HACKER_NOUN =
-  '(?:hackers?|hacking(?!\\s+(?:allegations?|accusations?|charges?|claims?|case|probe|scandal|laws?|investigation|inquiry|reports?|tools?|contests?|competitions?|conference))(?:\\s+(?:groups?|teams?|units?|collectives?|organi[sz]ations?|campaigns?|operations?|crews?|outfits?))?|hacker\\s+(?:groups?|teams?|collectives?)|cyber[- ]?(?:attacks?|attackers?|espionage|spies|spy|actors?|operations?|operatives?|units?|army|groups?|activit(?:y|ies)|intrusions?|campaigns?|offensive|warfare|threat actors?)|cyberattacks?|cyberspies|cyber-?espionage|spies|apts?|advanced persistent threats?|threat (?:actors?|groups?)|nation[- ]state (?:actors?|hackers?|groups?)|state (?:actors?|hackers?)|intrusions?|espionage(?:\\s+(?:groups?|campaigns?|operations?))?|actors?|groups?|operatives?|intelligence officers?|military hackers?|government hackers?|attacks?|attackers?|campaigns?|operations?)';
+  '(?:hackers?|hacking(?!\\s+(?:allegations?|accusations?|charges?|claims?|case|probe|scandal|laws?|investigation|inquiry|reports?|tools?|contests?|competitions?|conference))(?:\\s+(?:groups?|teams?|units?|collectives?|organi[sz]ations?|campaigns?|operations?|crews?|outfits?))?|hacker\\s+(?:groups?|teams?|collectives?)|cyber[- ]?(?:attacks?|attackers?|espionage|spies|spy|actors?|operations?|operatives?|units?|army|groups?|activit(?:y|ies)|intrusions?|campaigns?|offensive|warfare|threat actors?)|cyberattacks?|cyberspies|cyber-?espionage|spies|apts?|advanced persistent threats?|threat (?:actors?|groups?)|nation[- ]state (?:actors?|hackers?|groups?)|state (?:actors?|hackers?)|intrusions?|intrusion sets?|(?:threat |activity )?clusters?|adversar(?:y|ies)|espionage(?:\\s+(?:groups?|campaigns?|operations?))?|actors?|groups?|operatives?|intelligence officers?|military hackers?|government hackers?|attacks?|attackers?|campaigns?|operations?)';
 
 /** Hyphenated or adjectival state links after a country: "China-backed", "Iranian state-sponsored". */
 export const STATE_LINK =
@@ -40,7 +40,7 @@ export const LIST_BLAME_VERBS = new Set(
 
 /** Words that make a sentence about responsibility for an incident (for criminal groups too). */
 export const RESPONSIBILITY_RE =
-  /\b(behind|responsible|responsibility|attribut\w+|blam\w+|accus\w+|carried out|conducted|perpetrat\w+|orchestrat\w+|encrypt\w*|deployed|launched|identified (?:as|by)|tracked as|tracking as|known as|dubbed|linked to|tied to|connected to|was used by|used by|hacked by|breached by|targeted by|compromised by|attack(?:ed)? by|suspected|indict\w+|charg\w+|sanction\w+|stole|steal|hacked|breached|infiltrated|exploited|targeted|targeting|compromised|the work of|(?:thefts?|heists?|attacks?|hacks?|intrusions?|campaigns?|operations?) (?:\w+ ){0,2}by)\b/i;
+  /\b(behind|responsible|responsibility|attribut\w+|blam\w+|accus\w+|carried out|conducted|perpetrat\w+|orchestrat\w+|encrypt\w*|deployed|launched|identified (?:as|by)|tracked as|tracking as|known as|dubbed|linked to|tied to|connected to|was used by|used by|hacked by|breached by|targeted by|compromised by|attack(?:ed)? by|suspected|indict\w+|charg\w+|sanction\w+|stole|steal|(?:had|have|has) stolen|hacked|breached|infiltrated|exploited|abused|installed|exfiltrat\w+|broke into|breaking into|broken into|gained (?:initial )?access|targeted|targeting|compromised|the work of|(?:thefts?|heists?|attacks?|hacks?|intrusions?|campaigns?|operations?) (?:\w+ ){0,2}by)\b/i;
 
 /** Hedges lower confidence: estimative words, anonymous or unconfirmed claims. */
 export const HEDGE_RE =
@@ -66,10 +66,24 @@ export const GOV_NOUN =
 
 /** Incident words that make a product mention count (exploited, breached, patched, affected). */
 export const PRODUCT_CUE_RE =
-  /\b(vulnerab\w+|flaws?|bugs?|exploit\w*|zero-?days?|0-?days?|patch\w*|cve|compromis\w*|breach\w*|hack\w*|attack\w*|affected|affects|impacted|crash\w*|outage|disrupt\w*|accessed|abus\w+|infiltrat\w+|intrusions?|backdoor\w*|security (?:update|fix|advisory|issue|hole|loophole)|remote code execution|authentication bypass|gain(?:ed)? access|phishing|malicious)\b/i;
+  /\b(vulnerab\w+|flaws?|bugs?|exploit\w*|zero-?days?|0-?days?|patch\w*|cve|compromis\w*|breach\w*|hack\w*|attack\w*|affected|affects|impacted|crash\w*|outage|disrupt\w*|accessed|abus\w+|infiltrat\w+|intrusions?|backdoor\w*|security (?:update|fix|advisory|issue|hole|loophole)|remote code execution|authentication bypass|gain(?:ed)? access|phishing|malicious|hijack\w*|took over|taken over|takeovers?|break(?:ing)? into|broke into|broken into|encrypt(?:ed|ing|s)?|stolen|stole|unpatched|mitigations?|workarounds?)\b/i;
 /** In a vulnerability story, update notes name the affected products too. */
 export const WEAK_PRODUCT_CUE_RE =
   /\b(updates?|fix(?:es|ed)?|rolled out|running|versions?|users|install\w*|supported|unsupported)\b/i;
+/** Words after an online service that show its accounts or data were at stake ("Salesforce instances"). */
+export const SERVICE_NOUNS = new Set(
+  'account accounts instance instances tenant tenants environment environments portal portals database databases mailbox mailboxes inbox inboxes workspace workspaces credentials logins login sso sign customer customers data storage repositories repository'.split(
+    ' ',
+  ),
+);
+/** Incident words that name a product as the thing attacked, not just the setting ("exploited a flaw in ..."). */
+export const STRONG_PRODUCT_CUE_RE =
+  /\b(vulnerab\w+|flaws?|bugs?|exploit\w*|zero-?days?|patch\w*|cve|compromis\w*|breach\w*|hijack\w*|took over|taken over|infiltrat\w+|backdoor\w*|accessed|abus\w+|stolen|stole|crash\w*|outage|encrypt\w*|break(?:ing)? into|broke into|broken into|account takeovers?)\b/i;
+/** A product after these words is where something happened, a channel ("on LinkedIn", "over Zoom", "to WhatsApp"). */
+export const CHANNEL_PREPOSITIONS = new Set(['on', 'over', 'via', 'to', 'through', 'across']);
+/** A legitimate tool counts only when intruders used it ("installed AnyDesk", "abused ScreenConnect"). */
+export const TOOL_USE_RE =
+  /\b(?:used|using|uses|abus\w+|install\w*|deploy\w*|leverag\w+|dropped|relied on|turned to|legitimate|remote (?:access|management|monitoring)|exfiltrat\w+)\b/i;
 /** Sentences about markets or bans: products named there are not incident products. */
 export const PRODUCT_NEGATIVE_RE =
   /\b(ban(?:s|ned|ning)?|earnings|revenue|sales|shares|stock price|market share|tariffs?|prohibit\w*|runs? (?:exclusively |only )?on|available on|compatible with)\b/i;

@@ -1,11 +1,13 @@
 /**
- * Who makes a claim: speakers of reporting verbs, subjects of blame verbs, "according to", "by" agents,
- * possessive claim nouns and joint statements. compromise is consulted only for names outside the dictionaries.
+ * Who a party is: dictionary agencies, blocs, vendors and media (agencies folded to their state),
+ * governments named through a country word ("the Czech government"), generic nouns resolved from
+ * context ("the ministry", "the company", "officials"), and capitalised names outside the dictionaries
+ * (a person or an organisation, checked with compromise). speakers.ts decides which party speaks.
  */
 import nlp from 'compromise';
 import type { Knowledge } from '../extract/knowledge.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
-import { GOV_NOUN, LIST_BLAME_VERBS, REPORT_VERBS } from './cues.js';
+import { GOV_NOUN } from './cues.js';
 
 export type PartyKindOut = 'government' | 'bloc' | 'vendor' | 'media' | 'person' | 'organization' | 'unnamed';
 export interface AttributingParty {
@@ -38,18 +40,39 @@ const AMBIGUOUS_AGENCIES = new Set([
   'nis',
   'national intelligence service',
 ]);
-const SKIP_LEFT = new Set(
+export const SKIP_LEFT = new Set(
   'has have had also already publicly previously repeatedly later earlier then first had initially on in last this monday tuesday wednesday thursday friday saturday sunday week month year statement separately recently now today yesterday has formally officially jointly'.split(
     ' ',
   ),
 );
-const NAME_JOINERS = new Set(['of', 'for', 'and', 'the', 'de', '&']);
+// Particles of people's names ("David van Weel", "Ursula von der Leyen") join a run like "of" does.
+const NAME_JOINERS = new Set([
+  'of',
+  'for',
+  'and',
+  'the',
+  'de',
+  '&',
+  'van',
+  'von',
+  'der',
+  'den',
+  'al',
+  'bin',
+  'da',
+  'di',
+  'du',
+  'del',
+  'la',
+  'le',
+  'ter',
+]);
 export const NOT_NAMES = new Set(
   'The A An It This That These Those He She They We I In On At As But And Or If When While After Before However Meanwhile Earlier Later Last Separately According Officials Sources Police Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Mr Mrs Ms Dr'.split(
     ' ',
   ),
 );
-const POSSESSIVE_CLAIM_RE =
+export const POSSESSIVE_CLAIM_RE =
   /^(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(attribution|charges?|accusations?|allegations?|assessment|report|advisory|investigation|analysis|findings?|statement|researchers|threat intelligence|security team|cybersecurity team|threat analysis group|comments|remarks|claims|experts)\b/i;
 
 export function partyFromMention(
@@ -136,8 +159,8 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
       return null;
   }
 }
-const UNNAMED_WORDS = new Set(['officials', 'sources', 'people', 'person', 'source', 'insiders']);
-const GENERIC_WORDS = new Set([
+export const UNNAMED_WORDS = new Set(['officials', 'sources', 'people', 'person', 'source', 'insiders']);
+export const GENERIC_WORDS = new Set([
   'company',
   'firm',
   'giant',
@@ -168,7 +191,7 @@ const GENERIC_WORDS = new Set([
 ]);
 
 /** Tokens between two positions contain punctuation that ends a name ("Earlier Wednesday, Trump"). */
-function gapBreaks(s: SentenceInfo, i: number): boolean {
+export function gapBreaks(s: SentenceInfo, i: number): boolean {
   const a = s.tokens[i];
   const b = s.tokens[i + 1];
   if (!a || !b) return true;
@@ -176,7 +199,7 @@ function gapBreaks(s: SentenceInfo, i: number): boolean {
 }
 
 /** A capitalised name right before token `v` (skipping auxiliaries and dates): a person or an organisation. */
-function capitalisedRun(
+export function capitalisedRun(
   s: SentenceInfo,
   v: number,
   ctx: PartyContext,
@@ -256,206 +279,3 @@ function fullName(name: string, text: string): string {
     ? `${first} ${name}`
     : name;
 }
-
-interface Speaker {
-  v: number;
-  party: AttributingParty | null;
-  self: boolean;
-  /** "..., the ministry said on Friday." — the speaker closes the sentence and governs what precedes. */
-  closing: boolean;
-}
-
-function speakerAt(
-  s: SentenceInfo,
-  v: number,
-  ctx: PartyContext,
-  candidates: Mention[],
-  actorMentions: Mention[],
-): Speaker {
-  const closing = s.tokens.length - v <= 8;
-  const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
-  const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
-  let genericIdx = -1;
-  for (let j = v - 1; j >= Math.max(0, v - 4); j--) {
-    const prevNorm = s.tokens[j - 1]?.norm ?? '';
-    if (
-      GENERIC_WORDS.has(s.tokens[j]?.norm ?? '') &&
-      !(UNNAMED_WORDS.has(s.tokens[j]?.norm ?? '') && (v - j > 2 || /^(by|foreign|from|of)$/.test(prevNorm)))
-    ) {
-      genericIdx = j;
-      break;
-    }
-  }
-  // A capitalised name right before the verb is closer than any dictionary party further left.
-  let k = v - 1;
-  while (
-    k >= 0 &&
-    (SKIP_LEFT.has(s.tokens[k]?.norm ?? '') || /ly$/.test(s.tokens[k]?.norm ?? '')) &&
-    !gapBreaks(s, k)
-  )
-    k--;
-  const adj = s.tokens[k];
-  if (
-    adj &&
-    /^\p{Lu}/u.test(adj.raw) &&
-    (!left || left.to <= k) &&
-    (!nearestActor || nearestActor.to <= k) &&
-    !s.mentions.some((m) => m.from <= k && m.to > k)
-  ) {
-    const run = capitalisedRun(s, v, ctx, 'speaker');
-    if (run) return { v, party: run, self: false, closing };
-  }
-  if (nearestActor && (!left || nearestActor.to > left.to) && nearestActor.to > genericIdx)
-    return { v, party: null, self: true, closing };
-  // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
-  const genericWord = s.tokens[genericIdx]?.norm ?? '';
-  const govGeneric =
-    /^(ministry|department|government|agency|administration|authorities|bureau|police|prosecutors|officials)$/.test(
-      genericWord,
-    );
-  if (left && (left.to >= genericIdx || (govGeneric && left.to >= genericIdx - 2)))
-    return { v, party: partyFromMention(left, s, ctx, 'speaker'), self: false, closing };
-  if (genericIdx >= 0) {
-    const g = generic(s.tokens[genericIdx]?.norm ?? '', ctx, 'speaker');
-    return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
-  }
-  const run = capitalisedRun(s, v, ctx, 'speaker');
-  if (run && !actorMentions.some((m) => run.name.includes(m.surface)))
-    return { v, party: run, self: false, closing };
-  const norm = s.tokens[v]?.norm ?? '';
-  if (norm === 'said' || norm === 'says') {
-    const right = candidates.find((m) => m.from > v && m.from - v <= 2);
-    if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
-  }
-  return { v, party: null, self: false, closing };
-}
-
-/** Who makes the claims of sentence `s`; `triggers` are the token positions of the claims. */
-export function attributorsOf(
-  s: SentenceInfo,
-  ctx: PartyContext,
-  accused: Set<string>,
-  denial: boolean,
-  triggers: number[],
-): { parties: AttributingParty[]; self: boolean; speaker: AttributingParty | null } {
-  const parties: AttributingParty[] = [];
-  let self = false;
-  let speaker: AttributingParty | null = null;
-  const skipTo = s.isTitle ? -1 : ctx.extraction.datelineEnd;
-  const candidates = s.mentions.filter(
-    (m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.start >= skipTo,
-  );
-  const actorMentions = s.mentions.filter((m) => m.ref.type === 'actor');
-  const add = (p: AttributingParty | null): void => {
-    if (p && !accused.has(p.name) && !parties.some((x) => x.name === p.name)) parties.push(p);
-  };
-
-  // Possessive claim nouns: "India's charge", "Microsoft's attribution", "Google's Threat Analysis Group".
-  for (const m of candidates) {
-    const after = s.text.slice(m.end - s.start, m.end - s.start + 80);
-    if (POSSESSIVE_CLAIM_RE.test(after)) add(partyFromMention(m, s, ctx, 'possessive'));
-  }
-  const speakers: Speaker[] = [];
-  for (let v = 0; v < s.tokens.length; v++) {
-    const tok = s.tokens[v];
-    if (!tok) continue;
-    const norm = tok.norm;
-    const by =
-      norm === 'by' &&
-      /\b(identified|attributed|tracked|named|called|blamed|linked|exposed|signed|co-signed|authored|co-authored|endorsed|uncovered|discovered|detected|observed|confirmed|accused|led|accusations?|allegations?|charges?|claims?|attribution|assessment|issued|published|released|advisory|report)\s+(?:\w+\s+){0,3}$/i.test(
-        s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start),
-      );
-    if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by) {
-      const from = by ? v + 1 : v + 2;
-      const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
-      const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
-      if (actorFirst && (!m || actorFirst.from < m.from)) continue;
-      if (m) {
-        add(partyFromMention(m, s, ctx, by ? 'agent' : 'according to'));
-        // "by CISA, the NSA and the FBI"
-        let prevEnd = m.to;
-        for (const c of candidates) {
-          if (c.from <= m.from) continue;
-          if (
-            c.from - prevEnd > 2 ||
-            !/^[\s,]*(?:and\s+)?(?:the\s+)?$/i.test(
-              s.text.slice(
-                (s.tokens[prevEnd - 1]?.end ?? 0) - s.start,
-                (s.tokens[c.from]?.start ?? 0) - s.start,
-              ),
-            )
-          )
-            break;
-          add(partyFromMention(c, s, ctx, by ? 'agent' : 'according to'));
-          prevEnd = c.to;
-        }
-      } else {
-        for (let j = from; j < Math.min(s.tokens.length, from + 5); j++) {
-          const g = s.tokens[j]?.norm ?? '';
-          if (GENERIC_WORDS.has(g)) {
-            const p = generic(g, ctx, 'according to');
-            if (p && p !== 'self') add(p);
-            break;
-          }
-        }
-      }
-      continue;
-    }
-    // A denial sentence reports the accuser only as "accusations by X" or "X's charge".
-    if (denial) continue;
-    const isList =
-      LIST_BLAME_VERBS.has(norm) ||
-      (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
-    if (isList && !triggers.some((t) => t > v)) {
-      const rel = [...s.tokens.slice(Math.max(0, v - 7), v)]
-        .reverse()
-        .find((t) => /^(that|which|whom)$/.test(t.norm));
-      if (rel)
-        for (const m of candidates)
-          if (m.start > rel.start && m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
-    }
-    if (isList && triggers.some((t) => t > v)) {
-      for (const m of candidates) if (m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
-    }
-    // Participles ("hackers linked to", "a group tracked as") are not speech.
-    const participle = norm.endsWith('ed') && /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '');
-    if ((REPORT_VERBS.has(norm) || isList) && !participle)
-      speakers.push(speakerAt(s, v, ctx, candidates, actorMentions));
-  }
-  // The speaker governing each claim: the last one before it, else a closing one after it.
-  for (const t of triggers) {
-    const forward = [...speakers].reverse().find((sp) => sp.v < t && (sp.party !== null || sp.self));
-    const closing = speakers.find((sp) => sp.v > t && sp.closing);
-    const gov = forward ?? closing;
-    if (!gov) continue;
-    if (gov.self) self = true;
-    if (gov.party) {
-      add(gov.party);
-      speaker ??= gov.party;
-    }
-  }
-  // Anonymous sourcing: "two officials familiar with the investigation said".
-  if (triggers.length > 0 && UNNAMED_RE.test(s.text))
-    add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
-  // Joint action: "in collaboration with X and Y", "jointly with", "joined ... in attribution".
-  const joint = JOINT_RE.exec(s.text);
-  if (joint) {
-    const at = joint.index + s.start;
-    const countriesListed = candidates.filter((c) => c.ref.type === 'country').length >= 2;
-    for (const m of candidates) {
-      if (m.start < at && !/joined/i.test(joint[0])) continue;
-      const p = partyFromMention(m, s, ctx, 'joint');
-      if (p && (p.kind !== 'bloc' || !countriesListed)) add(p);
-    }
-  }
-  return { parties, self, speaker };
-}
-
-export const UNNAMED_RE =
-  /\b(?:people|officials|sources|persons?|insiders)\s+(?:\w+\s+){0,2}?(?:familiar with|with knowledge of|briefed on|close to)\b|\bspoke on (?:the )?condition of anonymity\b/i;
-export const CONTINUATION_RE =
-  /\b(?:the|these|those) (?:attackers|hackers|intruders|threat actors?|cyber actors?|actors|hacking group|hacker group|group|perpetrators)\b/i;
-export const SUPPORT_RE = /\b(attribution|advisory|joint statement|investigation|probe)\b/i;
-
-export const JOINT_RE =
-  /\b(collaboration with|jointly with|together with|along with|alongside|joined (?:by|with)|joined|partnered with|in coordination with|in partnership with)\b/i;

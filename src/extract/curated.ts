@@ -19,6 +19,11 @@ export const CuratedProduct = z.object({
   aliases: z.array(z.string().min(1)).default([]),
   /** A name that must never be reported as a product (a vulnerability nickname, say). */
   exclude: z.boolean().default(false),
+  /**
+   * service: an online service that is also a company ("Salesforce", "Okta"): counts only when the text
+   * speaks of its accounts, instances or tenants. tool: a legitimate tool that intruders abuse ("AnyDesk").
+   */
+  role: z.enum(['service', 'tool']).optional(),
 });
 export type CuratedProduct = z.infer<typeof CuratedProduct>;
 

@@ -36,11 +36,13 @@ export interface PartyEntry {
   /** The state a government body belongs to. */
   country: string | null;
 }
+export type ProductRole = 'product' | 'service' | 'tool';
 export interface ProductEntry {
   id: number;
   name: string;
   vendor: string;
   exclude: boolean;
+  role: ProductRole;
 }
 export interface KevEntry {
   vendor: string;
@@ -80,6 +82,8 @@ export interface Knowledge {
   /** Demonyms shared by several states ("Korean"): the preferred state or null. */
   ambiguousDemonyms: Map<string, string | null>;
   trie: Trie<PatternRef>;
+  /** Product surface key ("netscaler gateway", "windows vista") → product id, for list continuations. */
+  productIndex: Map<string, number>;
   /** Capitals and datelines → ISO2 ("SEOUL" → KR), for unqualified "police said". */
   capitals: Map<string, string>;
   stats: { patterns: number; loadMs: number };
@@ -320,7 +324,14 @@ export function loadKnowledge(dir?: string): Knowledge {
   // Products: curated short forms first, then KEV vendor/product names.
   const products: ProductEntry[] = [];
   const productKeys = new Set<string>();
-  const addProduct = (name: string, vendor: string, aliases: string[], exclude: boolean): void => {
+  const productIndex = new Map<string, number>();
+  const addProduct = (
+    name: string,
+    vendor: string,
+    aliases: string[],
+    exclude: boolean,
+    role: ProductRole,
+  ): void => {
     const id = products.length;
     const vendorKey = nameKey(vendor);
     const names = [name, ...aliases].filter((n, i) => {
@@ -330,21 +341,25 @@ export function loadKnowledge(dir?: string): Knowledge {
       return true;
     });
     if (names.length === 0) return;
-    products.push({ id, name, vendor, exclude });
+    products.push({ id, name, vendor, exclude, role });
     for (const n of names) {
+      const k = nameKey(n);
       const single = keyTokens(n).length === 1 && !n.toLowerCase().startsWith(vendorKey);
-      const needsVendor = single && (common.has(nameKey(n)) || isPlainWord(n));
-      insert(n, {
-        type: 'product',
-        id,
-        caseMode: caseModeOf(n) === 'any' ? 'title' : caseModeOf(n),
-        surface: n,
-        needsVendor,
-      });
+      const needsVendor = single && (common.has(k) || isPlainWord(n));
+      const caseMode = caseModeOf(n) === 'any' ? 'title' : caseModeOf(n);
+      productIndex.set(k, id);
+      insert(n, { type: 'product', id, caseMode, surface: n, needsVendor });
+      // "Ivanti's Connect Secure", "BeyondTrust's Remote Support": the vendor's possessive names the product.
+      if (vendorKey && k.startsWith(`${vendorKey} `)) {
+        const rest = n.slice(n.toLowerCase().indexOf(' ', vendor.length - 1) + 1);
+        const possessive = `${vendor}'s ${rest}`;
+        if (!productKeys.has(nameKey(possessive)))
+          insert(possessive, { type: 'product', id, caseMode, surface: possessive, needsVendor: false });
+      }
     }
   };
-  for (const p of curated.products) addProduct(p.name, p.vendor, p.aliases, p.exclude);
-  for (const p of genProducts.products) addProduct(p.name, p.vendor, p.aliases, false);
+  for (const p of curated.products) addProduct(p.name, p.vendor, p.aliases, p.exclude, p.role ?? 'product');
+  for (const p of genProducts.products) addProduct(p.name, p.vendor, p.aliases, false, 'product');
 
   const kev = new Map<string, KevEntry>();
   for (const [cve, [vendor, product, ransomware]] of Object.entries(genKev.cves))
@@ -360,6 +375,7 @@ export function loadKnowledge(dir?: string): Knowledge {
     firmWording,
     ambiguousDemonyms,
     trie,
+    productIndex,
     capitals,
     stats: { patterns, loadMs: Math.round(performance.now() - t0) },
   };

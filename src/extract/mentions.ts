@@ -63,7 +63,13 @@ const RANSOM_CUES = new Set(
   'gang crew operators operator affiliate affiliates extortion group cartel'.split(' '),
 );
 const SCHEME_RE =
-  /\b(?:(?<ms>[A-Z][a-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Cyclone))|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<cs>[A-Z][A-Za-z]+ (?:PANDA|Panda|BEAR|Bear|KITTEN|Kitten|CHOLLIMA|Chollima|SPIDER|Spider)))\b/g;
+  /\b(?:(?<ms>[A-Z][a-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Cyclone))|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<cs>[A-Z][A-Za-z]+ (?:PANDA|Panda|BEAR|Bear|KITTEN|Kitten|CHOLLIMA|Chollima|SPIDER|Spider))|(?<u42>[A-Z][a-z]+ (?:Taurus|Ursa|Serpens|Pisces|Libra)|CL-(?:STA|CRI|UNK)-\d{4}))\b/g;
+/** Nouns after a bare product word that show a deployed product ("Confluence servers"). */
+const DEPLOYMENT_NOUNS = new Set(
+  'server servers instance instances installation installations deployment deployments appliance appliances gateway gateways host hosts tenant tenants environment environments'.split(
+    ' ',
+  ),
+);
 const WEATHER_WORDS = new Set([
   'Super',
   'Tropical',
@@ -176,8 +182,10 @@ function contextOk(
       return false;
     if (!ref.needsVendor) return true;
     const vendor = knowledge.products[ref.id]?.vendor ?? '';
-    if (!vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor)) return false;
     const next = toks[m.to];
+    // "unpatched Confluence servers", "Exchange instances": a deployment noun makes the word a product.
+    const deployed = next !== undefined && DEPLOYMENT_NOUNS.has(next.norm) && s.security;
+    if (!deployed && !vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor)) return false;
     // "Securities and Exchange Commission": a capitalised word after the name belongs to another name.
     if (
       next &&
@@ -224,7 +232,7 @@ function findSchemeNames(s: SentenceInfo, knowledge: Knowledge, known: Set<strin
     const name = m[0];
     if (known.has(nameKey(name))) continue;
     const first = name.split(' ')[0] ?? '';
-    if ((m.groups?.ms || m.groups?.cs) && WEATHER_WORDS.has(first)) continue;
+    if ((m.groups?.ms || m.groups?.cs || m.groups?.u42) && WEATHER_WORDS.has(first)) continue;
     const suffix = name.split(/[\s-]/).pop() ?? '';
     const scheme = knowledge.schemes.find(
       (sc) => sc.position === 'suffix' && sc.token.toLowerCase() === suffix.toLowerCase(),
@@ -236,7 +244,9 @@ function findSchemeNames(s: SentenceInfo, knowledge: Knowledge, known: Set<strin
           ? 'Mandiant'
           : m.groups?.ta
             ? 'Proofpoint'
-            : 'CrowdStrike';
+            : m.groups?.u42
+              ? 'Palo Alto Networks'
+              : 'CrowdStrike';
     out.push({
       name,
       sentence: s.index,

@@ -47,7 +47,12 @@ describe('ambiguous names need context', () => {
 
 describe('products', () => {
   it('needs the vendor for single-word product names and rejects other capitalised names', () => {
-    expect(names('Attackers exploited Exchange servers at the firm.', 'product')).toEqual([]);
+    expect(names('Attackers exploited Exchange at the firm.', 'product')).toEqual([]);
+    // A deployment noun ("servers", "instances") after the bare word names the product without its vendor.
+    expect(names('Attackers exploited Exchange servers at the firm.', 'product')).toEqual([
+      'Microsoft Exchange Server',
+    ]);
+    expect(names('The Exchange servers of the stock market were slow on Monday.', 'product')).toEqual([]);
     expect(names('Microsoft said attackers exploited Exchange servers.', 'product')).toEqual([
       'Microsoft Exchange Server',
     ]);
@@ -57,7 +62,37 @@ describe('products', () => {
   });
 });
 
+describe('product names from KEV', () => {
+  it("reads a vendor's possessive as the vendor's product", () => {
+    expect(names("Attackers abused BeyondTrust's Remote Support software.", 'product')).toEqual([
+      'BeyondTrust Remote Support',
+    ]);
+  });
+  it('never matches an alias made only of generic words ("Server", "Data Center")', () => {
+    expect(
+      names('Atlassian said the Server and Data Center editions were hit by the attack.', 'product'),
+    ).toEqual([]);
+  });
+  it('keeps a product named like its vendor when the name is distinctive', () => {
+    expect(names('Hackers exploited SimpleHelp and CrushFTP servers.', 'product')).toEqual([
+      'SimpleHelp',
+      'CrushFTP',
+    ]);
+  });
+});
+
 describe('naming schemes and datelines', () => {
+  it("reads Unit 42's constellation names as actors of their state", () => {
+    const ex = extract(
+      { id: 't', title: null, text: 'Unit 42 said the threat group Jumpy Pisces hacked the firm.' },
+      knowledge,
+    );
+    const sm = ex.sentences.flatMap((s) => s.schemeMentions);
+    expect(sm.map((m) => [m.name, m.country, m.vendor])).toEqual([
+      ['Jumpy Pisces', 'KP', 'Palo Alto Networks'],
+    ]);
+  });
+
   it('finds new names that follow a vendor naming scheme', () => {
     const ex = extract(
       { id: 't', title: null, text: 'Microsoft tracks the new threat actor as Umber Typhoon.' },

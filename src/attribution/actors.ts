@@ -1,0 +1,221 @@
+/**
+ * Named actors of an article: dictionary and naming-scheme mentions grouped by identity (the same
+ * dictionary record, or names the text equates: "APT28, also known as Fancy Bear"), with the country
+ * the text ties them to, and the names to show.
+ *
+ * Display name: the name the text itself uses most (ties: the dictionary's canonical name, then the
+ * shorter, then the first seen), because readers know "Salt Typhoon" better than MISP's "GhostEmperor".
+ * The other names of the text come first in `aliases`, then the canonical name, then known aliases
+ * from reference data, so a scorer or a watchlist matches on any of them.
+ */
+import type { ActorEntry, Knowledge } from '../extract/knowledge.js';
+import type { Extraction, SentenceInfo } from '../extract/mentions.js';
+import { nameKey } from '../extract/tokens.js';
+import type { AttributedActor } from './attribution.js';
+import type { ClaimSet } from './claims.js';
+
+const AKA_RE =
+  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
+const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
+const MAX_KNOWN_ALIASES = 8;
+
+export interface ActorGroup {
+  key: string;
+  entry: ActorEntry | null;
+  name: string;
+  refCountry: string | null;
+  surfaces: string[];
+  /** How often the text uses each surface. */
+  counts: Map<string, number>;
+  firstAt: number;
+  sentences: number[];
+  textCountry: string | null;
+}
+
+export function collectActors(
+  extraction: Extraction,
+  knowledge: Knowledge,
+  claimSet: ClaimSet,
+  attributed: Set<string>,
+): ActorGroup[] {
+  const groups = new Map<string, ActorGroup>();
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let x = k;
+    while (parent.get(x) && parent.get(x) !== x) x = parent.get(x) ?? x;
+    return x;
+  };
+  const union = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  const liveOrgan = new Set(
+    claimSet.signals.filter((s) => s.family === 'organ' && !s.negated).map((s) => `${s.sentence}:${s.start}`),
+  );
+  const articleSecurity = extraction.securitySentences >= 1;
+
+  for (const s of extraction.sentences) {
+    type Item = { key: string; start: number; end: number };
+    const items: Item[] = [];
+    for (const m of s.mentions) {
+      if (m.ref.type !== 'actor') continue;
+      const entry = knowledge.actors[m.ref.id];
+      if (!entry) continue;
+      if (entry.organ && !liveOrgan.has(`${s.index}:${m.start}`)) continue;
+      if (!s.security && !articleSecurity) continue;
+      const key = `a${entry.id}`;
+      addGroup(groups, key, entry, entry.name, entry.country, m.surface, m.start, s);
+      items.push({ key, start: m.start, end: m.end });
+    }
+    for (const sm of s.schemeMentions) {
+      const key = `s${nameKey(sm.name)}`;
+      addGroup(groups, key, null, sm.name, sm.country, sm.name, sm.start, s);
+      items.push({ key, start: sm.start, end: sm.end });
+    }
+    items.sort((a, b) => a.start - b.start);
+    let chained = false;
+    for (let i = 1; i < items.length; i++) {
+      const a = items[i - 1];
+      const b = items[i];
+      if (!a || !b) continue;
+      const between = s.text.slice(a.end - s.start, b.start - s.start);
+      if (AKA_RE.test(between)) {
+        union(a.key, b.key);
+        chained = true;
+      } else if (chained && AND_RE.test(between)) union(a.key, b.key);
+      else chained = false;
+    }
+    // Actors in a sentence that ties it to a state: the text states the country.
+    const live = claimSet.signals.filter((x) => x.sentence === s.index && !x.negated && !x.conditional);
+    for (const it of items) {
+      const g = groups.get(it.key);
+      if (!g || g.textCountry || live.length === 0) continue;
+      if (
+        g.entry?.kind === 'criminal' &&
+        !live.some((x) => x.family === 'state-link' || x.family === 'organ')
+      )
+        continue;
+      if (g.entry?.organ) continue;
+      const nearest = [...live].sort(
+        (x, y) => Math.abs(x.start - it.start) - Math.abs(y.start - it.start),
+      )[0];
+      if (nearest) g.textCountry = nearest.iso2;
+    }
+  }
+  for (const k of groups.keys()) if (!parent.has(k)) parent.set(k, k);
+  const merged = new Map<string, ActorGroup>();
+  for (const g of [...groups.values()].sort((a, b) => a.firstAt - b.firstAt)) {
+    const root = find(g.key);
+    const into = merged.get(root);
+    if (!into) {
+      merged.set(root, {
+        ...g,
+        surfaces: [...g.surfaces],
+        counts: new Map(g.counts),
+        sentences: [...g.sentences],
+      });
+      continue;
+    }
+    // Prefer a dictionary entry (and a state one) as the canonical record of a merged group.
+    if ((!into.entry && g.entry) || (into.entry?.kind === 'criminal' && g.entry?.kind === 'state')) {
+      merged.set(root, {
+        ...g,
+        surfaces: [...g.surfaces, ...into.surfaces],
+        counts: addCounts(new Map(g.counts), into.counts),
+        sentences: [...into.sentences, ...g.sentences],
+        firstAt: into.firstAt,
+        textCountry: into.textCountry ?? g.textCountry,
+      });
+      continue;
+    }
+    into.surfaces.push(...g.surfaces);
+    addCounts(into.counts, g.counts);
+    into.sentences.push(...g.sentences);
+    into.textCountry ??= g.textCountry;
+    into.refCountry ??= g.refCountry;
+  }
+  const out = [...merged.values()];
+  for (const g of out)
+    if (!g.textCountry && g.refCountry && attributed.has(g.refCountry) && g.entry?.kind !== 'criminal')
+      g.textCountry = g.refCountry;
+  return out;
+}
+
+function addGroup(
+  groups: Map<string, ActorGroup>,
+  key: string,
+  entry: ActorEntry | null,
+  name: string,
+  country: string | null,
+  surface: string,
+  at: number,
+  s: SentenceInfo,
+): void {
+  const g = groups.get(key);
+  if (g) {
+    if (!g.surfaces.includes(surface)) g.surfaces.push(surface);
+    g.counts.set(surface, (g.counts.get(surface) ?? 0) + 1);
+    if (!g.sentences.includes(s.index)) g.sentences.push(s.index);
+    return;
+  }
+  groups.set(key, {
+    key,
+    entry,
+    name,
+    refCountry: country,
+    surfaces: [surface],
+    counts: new Map([[surface, 1]]),
+    firstAt: s.isTitle ? -1 : at + s.index * 1e6,
+    sentences: [s.index],
+    textCountry: null,
+  });
+}
+
+/** Contract records: the display name (most used in the text), then the text's other names and known aliases. */
+export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) => string): AttributedActor[] {
+  const taken = new Set<string>();
+  for (const g of groups) for (const n of [g.name, ...g.surfaces]) taken.add(nameKey(n));
+  return groups.map((g) => {
+    const canonical = nameKey(g.name);
+    const ranked = [...g.surfaces].sort(
+      (a, b) =>
+        (g.counts.get(b) ?? 0) - (g.counts.get(a) ?? 0) ||
+        Number(nameKey(b) === canonical) - Number(nameKey(a) === canonical) ||
+        a.length - b.length ||
+        g.surfaces.indexOf(a) - g.surfaces.indexOf(b),
+    );
+    // The text's name in the dictionary's spelling when they are the same name ("NoName057(16)", not a clipped span).
+    const display = ranked[0] && nameKey(ranked[0]) !== canonical ? ranked[0] : g.name;
+    const own = new Set([g.name, ...g.surfaces].map(nameKey));
+    const textNames = ranked.slice(1).filter((x) => nameKey(x) !== nameKey(display));
+    const known = (g.entry?.aliases ?? [])
+      .filter((a) => !own.has(nameKey(a)) && !taken.has(nameKey(a)))
+      .slice(0, MAX_KNOWN_ALIASES);
+    const aliases = uniqueByKey([...textNames, g.name, ...known]).filter(
+      (n) => nameKey(n) !== nameKey(display),
+    );
+    const country = g.textCountry ?? g.refCountry;
+    return {
+      name: display,
+      aliases,
+      country: country ? countryName(country) : null,
+      stated: g.textCountry !== null,
+    };
+  });
+}
+
+function addCounts(into: Map<string, number>, from: Map<string, number>): Map<string, number> {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
+  return into;
+}
+
+function uniqueByKey(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((n) => {
+    const k = nameKey(n);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

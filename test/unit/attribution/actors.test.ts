@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeArticle } from '../../../src/attribution/analyze.js';
+import { loadKnowledge } from '../../../src/extract/knowledge.js';
+
+const knowledge = loadKnowledge();
+const actorsOf = (text: string) =>
+  analyzeArticle({ id: 't', title: null, text }, knowledge).attribution.actors;
+
+describe('actor display names', () => {
+  it('shows the name the text uses most, keeping the canonical and known aliases', () => {
+    const actors = actorsOf(
+      'Salt Typhoon hackers broke into the networks of nine telecom carriers, US officials said. ' +
+        'The FBI said Salt Typhoon, which is linked to China, stole call records of senior politicians. ' +
+        'Investigators believe Salt Typhoon, also tracked as GhostEmperor, still has access.',
+    );
+    expect(actors).toHaveLength(1);
+    const [a] = actors;
+    expect(a?.name).toBe('Salt Typhoon');
+    expect(a?.aliases[0]).toBe('GhostEmperor');
+    expect(a?.country).toBe('China');
+  });
+
+  it('puts the other names of the text before reference aliases', () => {
+    const actors = actorsOf(
+      'Microsoft said Forest Blizzard, the Russian military hacking group also known as APT28, targeted ' +
+        'logistics firms. Forest Blizzard used stolen passwords, and Forest Blizzard later exploited a router flaw.',
+    );
+    expect(actors).toHaveLength(1);
+    expect(actors[0]?.name).toBe('Forest Blizzard');
+    expect(actors[0]?.aliases[0]).toBe('APT28');
+  });
+
+  it('keeps the dictionary spelling when the text writes the same name', () => {
+    const actors = actorsOf(
+      'The pro-Russian hacktivist group NoName057(16) claimed distributed denial-of-service attacks on bank websites.',
+    );
+    expect(actors.map((a) => a.name)).toEqual(['NoName057(16)']);
+  });
+});
