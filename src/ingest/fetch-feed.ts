@@ -1,30 +1,12 @@
-import { AppError } from '../shared/errors.js';
 import type { HttpErrorKind, HttpResponse, HttpResponseHead } from '../shared/http.js';
-import { HttpError, httpGet, isRetryableHttpFailure } from '../shared/http.js';
+import { HttpError, HttpFailure, httpGet, isRetryableHttpFailure } from '../shared/http.js';
 import { decodeBody } from './decode.js';
 import type { FeedFetcher, FetchResult, FetchValidators } from './feed-item.js';
 
 export type FeedFetchErrorKind = HttpErrorKind | 'not-a-feed';
 
 /** Why one feed could not be fetched; the scheduler decides on retries from `kind` and `status`. */
-export class FeedFetchError extends AppError {
-  readonly kind: FeedFetchErrorKind;
-  readonly url: string;
-  declare readonly status?: number;
-  declare readonly retryAfterMs?: number;
-
-  constructor(
-    kind: FeedFetchErrorKind,
-    message: string,
-    details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.kind = kind;
-    this.url = details.url;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
-  }
-}
+export class FeedFetchError extends HttpFailure<FeedFetchErrorKind> {}
 
 export interface HttpFeedFetcherOptions {
   userAgent: string;

@@ -4,10 +4,10 @@
  * lookup; publishers are spared with a per-host concurrency limit and a gap between requests.
  */
 import type { LookupFunction } from 'node:net';
-import { AppError } from '../shared/errors.js';
 import {
   createLookupFetch,
   HttpError,
+  HttpFailure,
   type HttpErrorKind,
   type HttpResponseHead,
   httpGet,
@@ -39,22 +39,7 @@ export interface PageFetcher {
 
 export type PageFetchErrorKind = HttpErrorKind | 'blocked' | 'not-html';
 
-export class PageFetchError extends AppError {
-  readonly kind: PageFetchErrorKind;
-  readonly url: string;
-  declare readonly status?: number;
-
-  constructor(
-    kind: PageFetchErrorKind,
-    message: string,
-    details: { url: string; status?: number; cause?: unknown },
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.kind = kind;
-    this.url = details.url;
-    if (details.status !== undefined) this.status = details.status;
-  }
-}
+export class PageFetchError extends HttpFailure<PageFetchErrorKind> {}
 
 export interface HttpPageFetcherOptions {
   userAgent: string;

@@ -26,14 +26,15 @@ export type HttpErrorKind =
   | 'too-large'
   | 'too-many-redirects';
 
-export class HttpError extends AppError {
-  readonly kind: HttpErrorKind;
+/** An HTTP failure with a kind callers act on; feed and page fetchers add kinds of their own. */
+export class HttpFailure<Kind extends string> extends AppError {
+  readonly kind: Kind;
   readonly url: string;
   declare readonly status?: number;
   declare readonly retryAfterMs?: number;
 
   constructor(
-    kind: HttpErrorKind,
+    kind: Kind,
     message: string,
     details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
   ) {
@@ -44,6 +45,8 @@ export class HttpError extends AppError {
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
 }
+
+export class HttpError extends HttpFailure<HttpErrorKind> {}
 
 /** Status line and headers, shown to `inspect` before the body is read. */
 export interface HttpResponseHead {

@@ -4,15 +4,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App, loadEffectiveConfig } from '../../src/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../helpers/peers.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('config hot reload', () => {
   let temp: ReturnType<typeof makeTempDir>;

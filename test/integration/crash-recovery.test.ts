@@ -4,10 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { type Peers, startPeers, waitFor } from '../helpers/peers.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 
 function feed(now: number): string {
   const item = (title: string, slug: string, body: string) => `
@@ -28,37 +26,22 @@ function feed(now: number): string {
   </channel></rss>`;
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('crash recovery', () => {
-  let feeds: FeedServer;
-  let discord: FakeDiscord;
-  const temp = makeTempDir();
-
+  let peers: Peers;
   beforeAll(async () => {
-    feeds = await startFeedServer();
-    discord = await startFakeDiscord();
+    peers = await startPeers();
   });
-  afterAll(async () => {
-    await feeds?.close();
-    await discord?.close();
-    temp.cleanup();
-  });
+  afterAll(() => peers?.close());
 
   it('a worker killed mid-delivery loses and repeats nothing after restart', async () => {
+    const { feeds, discord } = peers;
     feeds.serve('/feed.xml', { body: feed(Date.now()), contentType: 'application/rss+xml' });
     const webhook = discord.createWebhook();
     const env = {
       ATTRIBOT_FEEDS: feeds.url('/feed.xml'),
       DISCORD_WEBHOOK_URL: `https://discord.com/api/webhooks/${webhook.id}/${webhook.token}`,
       DISCORD_API_BASE: discord.apiBase,
-      ATTRIBOT_DB: join(temp.dir, 'attribot.db'),
+      ATTRIBOT_DB: join(peers.dir, 'attribot.db'),
     };
     discord.hangNext(1);
     const worker = spawnCli(['run'], env);

@@ -5,10 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { etagOf, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { etagOf } from '../helpers/feed-server.js';
+import { type Peers, startPeers } from '../helpers/peers.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ROLE = '223344556677889900';
 
@@ -31,28 +30,21 @@ function feed(now: number): string {
 }
 
 describe('routing through the CLI', () => {
-  let feeds: FeedServer;
-  let discord: FakeDiscord;
-  const temp = makeTempDir();
-
+  let peers: Peers;
   beforeAll(async () => {
-    feeds = await startFeedServer();
-    discord = await startFakeDiscord();
+    peers = await startPeers();
   });
-  afterAll(async () => {
-    await feeds?.close();
-    await discord?.close();
-    temp.cleanup();
-  });
+  afterAll(() => peers?.close());
 
   it('sends each story only where a route wants it, pinging only the opted-in role', async () => {
+    const { feeds, discord } = peers;
     const body = feed(Date.now());
     feeds.serve('/feed.xml', { body, contentType: 'application/rss+xml', etag: etagOf(body) });
     const china = discord.createWebhook();
     const admin = discord.createWebhook();
     const botToken = discord.createBot();
     const botChannel = discord.createChannel();
-    const config = join(temp.dir, 'routes.yaml');
+    const config = join(peers.dir, 'routes.yaml');
     writeFileSync(
       config,
       [
@@ -73,7 +65,7 @@ describe('routing through the CLI', () => {
       ADMIN_HOOK: `https://discord.com/api/webhooks/${admin.id}/${admin.token}`,
       BOT_TOKEN: botToken,
       DISCORD_API_BASE: discord.apiBase,
-      ATTRIBOT_DB: join(temp.dir, 'routes.db'),
+      ATTRIBOT_DB: join(peers.dir, 'routes.db'),
     };
 
     const check = await runCli(['check-config', '--config', config], env);
