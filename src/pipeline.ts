@@ -3,17 +3,16 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
-import { createHash } from 'node:crypto';
-import type { Alert } from './alerts/alert.js';
-import { addReport, findStory, newStory, type Story, type StoryChange, type StoryReport } from './alerts/cluster.js';
-import { formatAlert, formatUpdate } from './alerts/format.js';
+import { addReport, findStory, fingerprintOf, newStory, type Story, type StoryReport } from './alerts/cluster.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
-import { type RouteDecision, type RouteInput, withMentions } from './alerts/route.js';
+import type { RouteDecision, RouteInput } from './alerts/route.js';
+import { storyMessages } from './alerts/story-messages.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
 import {
   failureVerdict,
+  pollPolicy,
   isGuidChurn,
   isSilent,
   looksLikeChallengePage,
@@ -21,17 +20,18 @@ import {
   successInterval,
   withJitter,
   type FailureInfo,
-  type PollPolicy,
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
 import type { PageFetcher } from './ingest/fetch-page.js';
-import { itemKey } from './ingest/item-key.js';
+import { hashContent, itemKey } from './ingest/item-key.js';
+import { isBacklog, oldestFirst } from './ingest/item-order.js';
 import { parseFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
+import { hostKey, runPerKey } from './shared/host-limits.js';
 import { Mutex } from './shared/mutex.js';
-import { emptyFeedState, type FeedState, type ItemRecord, type OutboxInsert, type Store } from './store/store.js';
+import { emptyFeedState, type FeedState, type ItemRecord, type Store } from './store/store.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -78,38 +78,6 @@ export function feedName(feed: Feed): string {
   return feed.name ?? new URL(feed.url).host;
 }
 
-export function pollPolicy(feed: Feed, settings: Settings): PollPolicy {
-  return {
-    baseIntervalMs: feed.interval ?? settings.interval,
-    minIntervalMs: settings.minInterval,
-    maxIntervalMs: Math.max(settings.maxInterval, feed.interval ?? 0),
-    // An interval set on the feed itself is the admin's explicit choice.
-    adaptive: settings.adaptive && feed.interval === undefined,
-    jitter: settings.jitter,
-    maxBackoffMs: settings.maxBackoff,
-    disableAfterFailures: settings.disableAfterFailures,
-  };
-}
-
-/** Oldest first, so alerts are queued (and delivered) in publication order; undated items keep feed order reversed. */
-export function oldestFirst(items: readonly FeedItem[]): FeedItem[] {
-  const reversed = [...items].reverse();
-  return reversed
-    .map((item, index) => ({ item, index, time: item.published ? Date.parse(item.published) : Number.NaN }))
-    .sort((a, b) => {
-      if (Number.isNaN(a.time) || Number.isNaN(b.time)) return a.index - b.index;
-      return a.time - b.time || a.index - b.index;
-    })
-    .map((entry) => entry.item);
-}
-
-/** On a feed's first sight only recent items alert; undated ones count as old. */
-export function isBacklog(item: FeedItem, now: Date, windowMs: number): boolean {
-  if (windowMs <= 0) return false;
-  if (!item.published) return true;
-  const published = Date.parse(item.published);
-  return Number.isNaN(published) || now.getTime() - published > windowMs;
-}
 
 export function toArticle(key: string, item: FeedItem): Article {
   const article: Article = { id: key, title: item.title, text: item.text };
@@ -394,20 +362,6 @@ async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date
 
 const LOCAL_LOCK = new Mutex();
 
-export function hashContent(item: FeedItem): string {
-  return createHash('sha256').update(`${item.title ?? ''}\n${item.text}`).digest('base64url').slice(0, 22);
-}
-
-/** What an analysis concluded, in a form that changes only when the attribution does. */
-export function fingerprintOf(attribution: Attribution): string {
-  const lower = (values: readonly string[]): string[] => [...new Set(values.map((value) => value.toLowerCase()))].sort();
-  return JSON.stringify([
-    attribution.is_attribution,
-    lower(attribution.actors.map((actor) => actor.name)),
-    lower(attribution.attributed_countries),
-  ]);
-}
-
 function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryReport {
   return {
     attribution,
@@ -416,43 +370,6 @@ function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryR
     ...(item.link ? { url: item.link } : {}),
     ...(item.published ? { published: item.published } : {}),
   };
-}
-
-export function storyAlert(story: Story): Alert {
-  const { first } = story;
-  const alert: Alert = { attribution: story.attribution, articleTitle: first.title, sourceName: first.sourceName };
-  if (first.url) alert.articleUrl = first.url;
-  if (first.published) alert.published = first.published;
-  if (story.sources.length > 0) alert.otherSources = story.sources;
-  return alert;
-}
-
-/**
- * What a report does on each routed destination: a story new there posts an alert (or waits for the
- * digest); a known story edits the alert where it was sent and, when the report brings a new actor
- * or country, also posts an update.
- */
-export function storyMessages(
-  story: Story,
-  change: StoryChange,
-  report: StoryReport,
-  decisions: readonly RouteDecision[],
-): OutboxInsert[] {
-  const rows: OutboxInsert[] = [];
-  const current = formatAlert(storyAlert(story));
-  for (const decision of decisions) {
-    const { destination } = decision;
-    if (!story.destinations.includes(destination)) {
-      rows.push({ destination, kind: 'alert', message: withMentions(current, decision), hold: decision.digest });
-      continue;
-    }
-    // Edits never ping; the alert's own content line (with its mentions) stays as it was.
-    rows.push({ destination, kind: 'edit', message: current });
-    if (change === 'new-claim') {
-      rows.push({ destination, kind: 'update', message: withMentions(formatUpdate(story, report), decision), hold: decision.digest });
-    }
-  }
-  return rows;
 }
 
 /** Joins each report to a recent story or opens one, routes the story, and fills the records' outbox rows. */
@@ -503,52 +420,15 @@ async function clusterReports(
   }
 }
 
-function hostOf(feed: Feed): string {
-  const url = new URL(feed.url);
-  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-}
-
 /**
- * Polls feeds with at most `concurrency` in flight and at most `perHost` per host:port;
+ * Polls feeds with at most `concurrency` in flight and at most `perHostConcurrency` per host:port;
  * one feed's failure never stops the others.
  */
-export async function pollFeeds(
-  feeds: readonly Feed[],
-  deps: PipelineDeps,
-  settings: Settings,
-): Promise<FeedOutcome[]> {
-  const outcomes: FeedOutcome[] = new Array(feeds.length);
-  const waiting = feeds.map((feed, index) => ({ feed, index, host: hostOf(feed) }));
-  const perHost = new Map<string, number>();
-  let wake: (() => void) | null = null;
-
-  async function worker(): Promise<void> {
-    for (;;) {
-      const position = waiting.findIndex((entry) => (perHost.get(entry.host) ?? 0) < settings.perHostConcurrency);
-      if (position === -1) {
-        if (waiting.length === 0) return;
-        await new Promise<void>((resolve) => {
-          const previousWake = wake;
-          wake = () => {
-            previousWake?.();
-            resolve();
-          };
-        });
-        continue;
-      }
-      const [entry] = waiting.splice(position, 1);
-      if (!entry) continue;
-      perHost.set(entry.host, (perHost.get(entry.host) ?? 0) + 1);
-      try {
-        outcomes[entry.index] = await pollFeed(entry.feed, deps, settings);
-      } finally {
-        perHost.set(entry.host, (perHost.get(entry.host) ?? 1) - 1);
-        const release = wake;
-        wake = null;
-        release?.();
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, feeds.length) }, () => worker()));
-  return outcomes;
+export function pollFeeds(feeds: readonly Feed[], deps: PipelineDeps, settings: Settings): Promise<FeedOutcome[]> {
+  return runPerKey(
+    feeds,
+    (feed) => hostKey(feed.url),
+    { concurrency: settings.concurrency, perKey: settings.perHostConcurrency },
+    (feed) => pollFeed(feed, deps, settings),
+  );
 }

@@ -185,3 +185,13 @@ export function addReport(story: Story, report: StoryReport, now: Date): { story
     change,
   };
 }
+
+/** What an analysis concluded, in a form that changes only when the attribution does. */
+export function fingerprintOf(attribution: Attribution): string {
+  const lower = (values: readonly string[]): string[] => [...new Set(values.map((value) => value.toLowerCase()))].sort();
+  return JSON.stringify([
+    attribution.is_attribution,
+    lower(attribution.actors.map((actor) => actor.name)),
+    lower(attribution.attributed_countries),
+  ]);
+}

@@ -2,6 +2,7 @@
  * When to poll a feed next, and what its recent behaviour tells the admins. Pure: the clock and the
  * random source come in as arguments.
  */
+import type { Feed, Settings } from '../config/schema.js';
 
 export interface PollPolicy {
   /** The feed's configured interval (feed.interval ?? settings.interval). */
@@ -20,6 +21,20 @@ export interface FailureInfo {
   kind: string;
   status?: number;
   retryAfterMs?: number;
+}
+
+/** A feed's polling policy from its own interval and the global settings. */
+export function pollPolicy(feed: Feed, settings: Settings): PollPolicy {
+  return {
+    baseIntervalMs: feed.interval ?? settings.interval,
+    minIntervalMs: settings.minInterval,
+    maxIntervalMs: Math.max(settings.maxInterval, feed.interval ?? 0),
+    // An interval set on the feed itself is the admin's explicit choice.
+    adaptive: settings.adaptive && feed.interval === undefined,
+    jitter: settings.jitter,
+    maxBackoffMs: settings.maxBackoff,
+    disableAfterFailures: settings.disableAfterFailures,
+  };
 }
 
 /** How many publication times are kept to learn a feed's rhythm. */

@@ -12,6 +12,7 @@ import {
   type HttpResponseHead,
   httpGet,
 } from '../shared/http.js';
+import { HostLimiter, hostKey } from '../shared/host-limits.js';
 import { decodeBody } from './decode.js';
 import { extractMainText } from './main-text.js';
 import {
@@ -156,90 +157,3 @@ function toPageFetchError(error: unknown, url: string): unknown {
 }
 
 /** host:port with the scheme's default port, the unit of politeness. */
-export function hostKey(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
-    return `${parsed.hostname.toLowerCase()}:${port}`;
-  } catch {
-    return url;
-  }
-}
-
-interface HostSlot {
-  active: number;
-  lastStart: number;
-  waiting: Array<() => void>;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/**
- * At most `concurrency` requests at once per key, and starts at least `gapMs` apart. Redirect hops
- * to another host count against the first host's slot.
- */
-export class HostLimiter {
-  readonly #concurrency: number;
-  readonly #gapMs: number;
-  readonly #now: () => number;
-  readonly #slots = new Map<string, HostSlot>();
-
-  constructor(concurrency: number, gapMs: number, now: () => number = Date.now) {
-    this.#concurrency = Math.max(1, concurrency);
-    this.#gapMs = Math.max(0, gapMs);
-    this.#now = now;
-  }
-
-  /** Resolves when a request to `key` may start; call the returned function when it is done. */
-  acquire(key: string): Promise<() => void> {
-    if (this.#slots.size > 1024) this.#sweep();
-    let slot = this.#slots.get(key);
-    if (!slot) {
-      slot = { active: 0, lastStart: Number.NEGATIVE_INFINITY, waiting: [], timer: undefined };
-      this.#slots.set(key, slot);
-    }
-    const current = slot;
-    return new Promise((resolve) => {
-      current.waiting.push(() => {
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          current.active--;
-          this.#pump(key, current);
-        });
-      });
-      this.#pump(key, current);
-    });
-  }
-
-  /** Drops idle hosts whose gap has passed (a release inside the gap leaves its slot behind). */
-  #sweep(): void {
-    const now = this.#now();
-    for (const [key, slot] of this.#slots) {
-      const idle = slot.active === 0 && slot.waiting.length === 0 && slot.timer === undefined;
-      if (idle && now - slot.lastStart >= this.#gapMs) this.#slots.delete(key);
-    }
-  }
-
-  #pump(key: string, slot: HostSlot): void {
-    if (slot.timer !== undefined) return;
-    while (slot.waiting.length > 0 && slot.active < this.#concurrency) {
-      const wait = slot.lastStart + this.#gapMs - this.#now();
-      if (wait > 0) {
-        slot.timer = setTimeout(() => {
-          slot.timer = undefined;
-          this.#pump(key, slot);
-        }, wait);
-        return;
-      }
-      const start = slot.waiting.shift();
-      slot.active++;
-      slot.lastStart = this.#now();
-      start?.();
-    }
-    // Forget idle hosts once their gap has passed, so the map does not grow with every host seen.
-    if (slot.active === 0 && slot.waiting.length === 0 && this.#now() - slot.lastStart >= this.#gapMs) {
-      this.#slots.delete(key);
-    }
-  }
-}

@@ -82,3 +82,8 @@ export function itemKey(
     .digest('hex');
   return `hash:${digest}`;
 }
+
+/** Hash of what an item says (title and text), to notice an edit. */
+export function hashContent(item: FeedItem): string {
+  return createHash('sha256').update(`${item.title ?? ''}\n${item.text}`).digest('base64url').slice(0, 22);
+}

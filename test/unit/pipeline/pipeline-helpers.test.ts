@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import type { FeedItem } from '../../../src/ingest/feed-item.js';
-import { feedName, isBacklog, oldestFirst, shouldAlert, toArticle } from '../../../src/pipeline.js';
+import { isBacklog, oldestFirst } from '../../../src/ingest/item-order.js';
+import { feedName, shouldAlert, toArticle } from '../../../src/pipeline.js';
 
 function item(title: string, published?: string): FeedItem {
   return { title, text: `${title} body`, ...(published ? { published } : {}) };
