@@ -38,10 +38,29 @@ export interface Analysis {
   actorName: (id: number) => string;
 }
 
+function normalizedWords(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * The lead: the first two sentences of prose. A page's repeated headline, a byline or a dateline
+ * line (short, no closing punctuation) comes before the lead without being part of it.
+ */
+function leadSentences(extraction: Extraction): number[] {
+  const titles = new Set(extraction.sentences.filter((s) => s.isTitle).map((s) => normalizedWords(s.text)));
+  const prose = extraction.sentences.filter((s) => {
+    if (s.isTitle || titles.has(normalizedWords(s.text))) return false;
+    const words = s.text.trim().split(/\s+/).length;
+    return words >= 8 || /[.!?:;"”’']\s*$/.test(s.text.trim());
+  });
+  return prose.slice(0, 2).map((s) => s.index);
+}
+
 function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSentences: number[]): boolean {
   if (liveSentences.length === 0 || extraction.securitySentences < 1) return false;
-  const firstBody = extraction.sentences.find((s) => !s.isTitle)?.index ?? 0;
-  const lead = new Set([0, firstBody, firstBody + 1]);
+  const leadBody = leadSentences(extraction);
+  const firstBody = leadBody[0] ?? extraction.sentences.find((s) => !s.isTitle)?.index ?? 0;
+  const lead = new Set([0, firstBody, ...leadBody]);
   const inTitle = liveSentences.some((i) => extraction.sentences[i]?.isTitle);
   const inLead = liveSentences.some(
     (i) => lead.has(i) && !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? ''),

@@ -125,6 +125,16 @@ export function productNames(hits: ProductHit[], knowledge: Knowledge): string[]
       other.startsWith(`${family} `) &&
       /^[^ ]+$/.test(other.slice(family.length + 1)) &&
       !other.endsWith(' server');
-    return !names.some((_o, j) => j !== i && (member(keys[j] ?? '', k) || member(bareKeys[j] ?? '', b)));
+    if (names.some((_o, j) => j !== i && (member(keys[j] ?? '', k) || member(bareKeys[j] ?? '', b)))) return false;
+    // An acronym beside its spelled-out name is one product ("ASA" and "Adaptive Security Appliance").
+    return !bareKeys.some((other, j) => j !== i && isAcronymOf(b, other));
   });
+}
+
+/** "asa" is the acronym of "adaptive security appliance" (initials of its words, three or more). */
+export function isAcronymOf(short: string, long: string): boolean {
+  if (short.includes(' ') || short.length < 2) return false;
+  const words = long.split(' ').filter(Boolean);
+  if (words.length < 2) return false;
+  return words.map((word) => word[0]).join('') === short;
 }

@@ -37,3 +37,13 @@ describe('actor display names', () => {
     expect(actors.map((a) => a.name)).toEqual(['NoName057(16)']);
   });
 });
+
+describe('product acronyms', () => {
+  it('treats an acronym beside its spelled-out name as one product', async () => {
+    const { isAcronymOf } = await import('../../../src/attribution/products.js');
+    expect(isAcronymOf('asa', 'adaptive security appliance')).toBe(true);
+    expect(isAcronymOf('ftd', 'firepower threat defense')).toBe(true);
+    expect(isAcronymOf('esxi', 'vmware esxi')).toBe(false);
+    expect(isAcronymOf('asa firewall', 'adaptive security appliance')).toBe(false);
+  });
+});
