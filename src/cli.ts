@@ -162,7 +162,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   }
   app.start();
   app.watchConfig(file, io.env);
-  const ops = await startOps(app, io.env, log);
+  const ops = await startOps(app, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'Shutting down after the current tick');
@@ -178,16 +178,12 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
 }
 
 /** /healthz and /metrics when ATTRIBOT_HTTP_PORT is set (the Docker image sets it). */
-async function startOps(app: App, env: Io['env'], log: Logger): Promise<OpsServer | null> {
-  const port = env.ATTRIBOT_HTTP_PORT?.trim();
-  if (!port) return null;
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    log.error({ port }, 'ATTRIBOT_HTTP_PORT is not a port number; /healthz and /metrics are off');
-    return null;
-  }
-  const host = env.ATTRIBOT_HTTP_HOST?.trim() || '0.0.0.0';
+async function startOps(app: App, log: Logger): Promise<OpsServer | null> {
+  const { http } = app.effective;
+  if (!http) return null;
+  const { host, port } = http;
   try {
-    const server = await startOpsServer({ host, port: Number(port), metrics: app.metrics, health: () => app.health() });
+    const server = await startOpsServer({ host, port, metrics: app.metrics, health: () => app.health() });
     log.info({ host, port: server.port }, 'Serving /healthz and /metrics');
     return server;
   } catch (error) {
@@ -257,6 +253,12 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
   io.stdout.write(`${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`);
   return EXIT.ok;
 }
+
+// A closed pipe (`attribot check-config | head -1`) ends the output, not the process with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {

@@ -312,7 +312,8 @@ function describe(alert: Alert): AlertParts {
     { name: 'Source', items: sourceItems, separator: '\n', budget: BUDGET.source },
     {
       name: 'Denied',
-      items: uniqueClean(attribution.denials ?? []).map(quoteItem),
+      // Denials are the extractor's summaries ("Russia denied"), not quotations.
+      items: uniqueClean(attribution.denials ?? []).map((denial) => textItem(denial)),
       separator: '\n',
       budget: BUDGET.denials,
     },

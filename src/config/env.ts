@@ -21,6 +21,8 @@ export interface EffectiveConfig {
   discordApiBase: string;
   /** settings.allowPrivateNetwork or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1. */
   allowPrivateNetwork: boolean;
+  /** Where `run` serves /healthz and /metrics (ATTRIBOT_HTTP_PORT, ATTRIBOT_HTTP_HOST); null: off. */
+  http: { host: string; port: number } | null;
 }
 
 /** How secret files are read; tests pass a fake. Returns the file's text or throws. */
@@ -32,6 +34,17 @@ const fileSecrets: SecretReader = { readFile: (path) => readFileSync(path, 'utf8
 
 /** The route used when the config has none: every attribution to every destination except `admin`. */
 export const DEFAULT_ROUTE_NAME = 'default';
+
+/** Levels ATTRIBOT_LOG_LEVEL accepts (pino's). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** "1/true/yes" → true, "0/false/no"/unset → false, anything else → null (an error). */
+function booleanFlag(value: string | undefined): boolean | null {
+  const text = value?.trim().toLowerCase();
+  if (!text || ['0', 'false', 'no', 'off'].includes(text)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  return null;
+}
 
 export const DEFAULT_DISCORD_API = 'https://discord.com/api';
 
@@ -78,6 +91,16 @@ export function applyEnvironment(
 
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!URL.canParse(discordApiBase)) problem('DISCORD_API_BASE', `not a URL: "${discordApiBase}"`);
+
+  const allowPrivate = booleanFlag(env.ATTRIBOT_ALLOW_PRIVATE_NETWORK);
+  if (allowPrivate === null) problem('ATTRIBOT_ALLOW_PRIVATE_NETWORK', 'must be 1 or 0 (true/false, yes/no)');
+  const portText = env.ATTRIBOT_HTTP_PORT?.trim();
+  const port = portText ? Number(portText) : null;
+  if (portText && (!/^\d{1,5}$/.test(portText) || (port ?? 0) > 65535)) {
+    problem('ATTRIBOT_HTTP_PORT', `not a port number: "${portText.slice(0, 20)}"`);
+  }
+  const level = env.ATTRIBOT_LOG_LEVEL?.trim();
+  if (level && !LOG_LEVELS.includes(level)) problem('ATTRIBOT_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   /** The secret behind a variable or a file, trimmed; null after reporting why there is none. */
   const secret = (what: string, source: { env?: string | undefined; file?: string | undefined }): string | null => {
@@ -136,7 +159,8 @@ export function applyEnvironment(
       config: { ...config, feeds, routes: effectiveRoutes(config, destinations) },
       destinations,
       dbPath: env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
-      allowPrivateNetwork: config.settings.allowPrivateNetwork || env.ATTRIBOT_ALLOW_PRIVATE_NETWORK?.trim() === '1',
+      allowPrivateNetwork: config.settings.allowPrivateNetwork || allowPrivate === true,
+      http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '0.0.0.0', port },
       discordApiBase,
     },
     errors,

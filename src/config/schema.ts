@@ -1,12 +1,16 @@
 import { z } from 'zod';
 
-/** "90s", "10m", "2h", "1d" or a bare number of minutes → milliseconds. */
+/**
+ * "90s", "10m", "2h", "1d" (or "500ms") → milliseconds. A bare number is ambiguous (seconds? minutes?)
+ * and is refused, except 0.
+ */
 export function parseDuration(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 60_000 : null;
+  if (typeof value === 'number') return value === 0 ? 0 : null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
   if (!match) return null;
   const amount = Number(match[1]);
-  const unit = (match[2] ?? 'm').toLowerCase();
+  if (match[2] === undefined) return amount === 0 ? 0 : null;
+  const unit = match[2].toLowerCase();
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
   return factor === undefined ? null : Math.round(amount * factor);
 }
@@ -16,7 +20,7 @@ const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   if (ms === null) {
     ctx.addIssue({
       code: 'custom',
-      message: `not a duration: ${JSON.stringify(value)} (use e.g. 90s, 10m, 2h, 1d)`,
+      message: `not a duration: ${JSON.stringify(value)} (give a unit: e.g. 90s, 10m, 2h, 1d; a bare number must be 0)`,
     });
     return z.NEVER;
   }

@@ -19,8 +19,18 @@ export class ConsoleSender implements Sender {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
-    const text = `${renderMessageText(message)}\n\n`;
-    await new Promise<void>((resolve, reject) => {
+    await this.#write(`${renderMessageText(message)}\n\n`);
+    return {};
+  }
+
+  /** A console cannot rewrite what it printed: the story as it now stands is printed again, marked. */
+  async edit(_messageId: string, message: OutgoingMessage): Promise<SendResult> {
+    await this.#write(`(updated) ${renderMessageText(message)}\n\n`);
+    return {};
+  }
+
+  #write(text: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.#out.write(text, (error) => {
         if (error)
           reject(
@@ -29,7 +39,6 @@ export class ConsoleSender implements Sender {
         else resolve();
       });
     });
-    return {};
   }
 }
 

@@ -20,11 +20,17 @@ export function redactSecrets(text: string): string {
   return text.replace(WEBHOOK_TOKEN, '$1[redacted]');
 }
 
+/** An unknown level falls back to info (check-config reports it); the logger must never fail to start. */
+function validLevel(level: string | undefined): string {
+  const text = level?.trim().toLowerCase();
+  return text && text in pino.levels.values ? text : text === 'silent' ? 'silent' : 'info';
+}
+
 /** JSON logs to stderr, so stdout stays free for command output such as `extract`. */
 export function createLogger(options: { level?: string } = {}): Logger {
   return pino(
     {
-      level: options.level ?? process.env.ATTRIBOT_LOG_LEVEL ?? 'info',
+      level: validLevel(options.level ?? process.env.ATTRIBOT_LOG_LEVEL),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
       hooks: {

@@ -285,7 +285,7 @@ describe('formatAlert: fields', () => {
     },
   );
 
-  it('quotes denials and leaves out empty fields', () => {
+  it('shows denials as plain text (they are summaries, not quotations) and leaves out empty fields', () => {
     const embed = onlyEmbed(
       formatAlert(
         makeAlert(
@@ -294,7 +294,7 @@ describe('formatAlert: fields', () => {
         ),
       ),
     );
-    expect(field(embed, 'Denied')).toBe('> “A foreign ministry spokesman called the claims groundless.”');
+    expect(field(embed, 'Denied')).toBe('A foreign ministry spokesman called the claims groundless.');
     expect(field(embed, 'Products')).toBeUndefined();
     expect(field(embed, 'CVEs')).toBeUndefined();
   });

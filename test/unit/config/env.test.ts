@@ -174,7 +174,7 @@ describe('applyEnvironment', () => {
     expect(applyEnvironment(base, {}).effective?.config.routes.map((route) => route.destinations)).toEqual([
       ['default'],
     ]);
-    const routed = Config.parse({ ...config, routes: [{ name: 'only', destinations: ['admin'] }] });
+    const routed = Config.parse({ ...config, settings: {}, routes: [{ name: 'only', destinations: ['admin'] }] });
     expect(applyEnvironment(routed, {}).effective?.config.routes.map((route) => route.name)).toEqual([
       'only',
     ]);
@@ -193,3 +193,24 @@ function fakeFiles(files: Record<string, string>): SecretReader {
     },
   };
 }
+
+describe('operational environment variables', () => {
+  const config = Config.parse({});
+  it('are validated instead of failing later', () => {
+    const bad = applyEnvironment(config, {
+      ATTRIBOT_HTTP_PORT: 'abc',
+      ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'maybe',
+      ATTRIBOT_LOG_LEVEL: 'verbose',
+    });
+    expect(bad.effective).toBeNull();
+    expect(bad.errors.map((error) => error.path)).toEqual([
+      'ATTRIBOT_ALLOW_PRIVATE_NETWORK',
+      'ATTRIBOT_HTTP_PORT',
+      'ATTRIBOT_LOG_LEVEL',
+    ]);
+    const good = applyEnvironment(config, { ATTRIBOT_HTTP_PORT: '9090', ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'yes' }).effective;
+    expect(good?.http).toEqual({ host: '0.0.0.0', port: 9090 });
+    expect(good?.allowPrivateNetwork).toBe(true);
+    expect(applyEnvironment(config, {}).effective?.http).toBeNull();
+  });
+});

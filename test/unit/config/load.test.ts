@@ -30,7 +30,7 @@ describe('parseConfigText', () => {
     const result = parseConfigText(text, 'bad.yaml');
     expect(result.config).toBeNull();
     expect(result.errors.map(formatProblem)).toEqual([
-      'bad.yaml:2: settings.interval: not a duration: "soon" (use e.g. 90s, 10m, 2h, 1d)',
+      'bad.yaml:2: settings.interval: not a duration: "soon" (give a unit: e.g. 90s, 10m, 2h, 1d; a bare number must be 0)',
       'bad.yaml:5: feeds[1].url: must be an absolute http(s) URL',
     ]);
   });
@@ -87,13 +87,14 @@ describe('parseDuration', () => {
     ['2h', 7_200_000],
     ['1d', 86_400_000],
     ['0', 0],
-    [15, 900_000],
+    [0, 0],
     ['1.5h', 5_400_000],
+    ['500ms', 500],
   ] as const)('%s → %d ms', (input, expected) => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  it.each(['', 'ten minutes', '-5m', '5 weeks'])('rejects %j', (input) => {
+  it.each(['', 'ten minutes', '-5m', '5 weeks', '30', 15])('rejects %j', (input) => {
     expect(parseDuration(input)).toBeNull();
   });
 });

@@ -83,6 +83,7 @@ describe('applyOverrides', () => {
   it('merges into a declared "discord" watchlist and leaves its routing to the YAML', () => {
     const declared = Config.parse({
       ...config,
+      settings: {},
       watchlists: [{ name: 'discord', countries: ['Iran'] }],
       routes: [{ name: 'team', destinations: ['intel'], watchlists: ['discord'], mentionRoles: [CHANNEL] }],
     });

@@ -79,3 +79,19 @@ describe('markdownToText', () => {
     expect(markdownToText(markdown)).toBe(text);
   });
 });
+
+describe('ConsoleSender edits', () => {
+  it('prints the updated story again, marked, since a console cannot rewrite', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { ConsoleSender } = await import('../../../src/deliver/console-sender.js');
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    const sender = new ConsoleSender({ out });
+    await sender.edit('1', { embeds: [{ title: 'China blamed for Exchange hack', description: '+2 more outlets' }], allowed_mentions: { parse: [] } });
+    expect(printed.startsWith('(updated) ')).toBe(true);
+    expect(printed).toContain('China blamed for Exchange hack');
+  });
+});
