@@ -22,12 +22,14 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
+# Licences of the reference data the dictionaries are built from (ATT&CK, Microsoft CC-BY-4.0, ...).
+COPY NOTICE ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s \
-  CMD node -e "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.ATTRIBOT_HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # The heap limit keeps peak RSS near 230 MB on 2,000 feeds (see npm run bench:polling).
 ENTRYPOINT ["node", "--max-old-space-size=192", "bin/attribot.js"]
 CMD ["run"]
