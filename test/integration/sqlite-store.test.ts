@@ -50,6 +50,18 @@ describe('SqliteStore', () => {
     ]);
   });
 
+  it('looks up many seen keys at once, across chunks', async () => {
+    const keys = Array.from({ length: 450 }, (_, n) => `k${n}`);
+    await store.recordItems(
+      keys.filter((_, n) => n % 3 === 0).map((key) => ({ ...item(key), contentHash: `h-${key}`, fingerprint: 'f' })),
+      '2026-11-28T11:00:00.000Z',
+    );
+    const seen = await store.seenItems([...keys, 'k0']);
+    expect(seen.size).toBe(150);
+    expect(seen.get('k3')).toEqual({ disposition: 'processed', contentHash: 'h-k3', fingerprint: 'f' });
+    expect(seen.has('k1')).toBe(false);
+  });
+
   it('does not queue alerts twice for an item recorded again (same link from another feed)', async () => {
     await store.recordItems([item('shared', ['first'])], '2026-11-28T11:00:00.000Z');
     await store.recordItems([item('shared', ['second'])], '2026-11-28T11:05:00.000Z');

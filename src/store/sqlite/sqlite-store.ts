@@ -67,6 +67,9 @@ function toOutboxRow(row: OutboxDbRow): OutboxRow {
   };
 }
 
+/** Keys per `IN (...)` lookup (SQLite allows 32766 parameters; statements are cached per size). */
+const SEEN_CHUNK = 200;
+
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
@@ -165,15 +168,23 @@ export class SqliteStore implements Store {
   }
 
   async seenItems(keys: readonly string[]): Promise<Map<string, SeenItem>> {
-    const lookup = this.#prepare(
-      'SELECT disposition, content_hash, fingerprint FROM seen_items WHERE item_key = ?',
-    );
     const seen = new Map<string, SeenItem>();
-    for (const key of keys) {
-      const row = lookup.get(key) as
-        | { disposition: SeenItem['disposition']; content_hash: string | null; fingerprint: string | null }
-        | undefined;
-      if (row) seen.set(key, { disposition: row.disposition, contentHash: row.content_hash, fingerprint: row.fingerprint });
+    const unique = [...new Set(keys)];
+    // One query per chunk rather than per key: a feed of 100 items is one round trip, not 100.
+    for (let start = 0; start < unique.length; start += SEEN_CHUNK) {
+      const chunk = unique.slice(start, start + SEEN_CHUNK);
+      const rows = this.#prepare(
+        `SELECT item_key, disposition, content_hash, fingerprint FROM seen_items
+         WHERE item_key IN (${chunk.map(() => '?').join(',')})`,
+      ).all(...chunk) as Array<{
+        item_key: string;
+        disposition: SeenItem['disposition'];
+        content_hash: string | null;
+        fingerprint: string | null;
+      }>;
+      for (const row of rows) {
+        seen.set(row.item_key, { disposition: row.disposition, contentHash: row.content_hash, fingerprint: row.fingerprint });
+      }
     }
     return seen;
   }
