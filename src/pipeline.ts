@@ -141,7 +141,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       ...(previous.etag ? { etag: previous.etag } : {}),
       ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
     };
-    fetched = await fetcher.fetchFeed(feed.url, validators);
+    fetched = await fetcher.fetchFeed(previous.movedTo ?? feed.url, validators);
     const success: FeedState = {
       ...previous,
       lastPolledAt: startedAt.toISOString(),
@@ -152,6 +152,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       disabledReason: null,
     };
     if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
+    if (fetched.movedTo && fetched.movedTo !== previous.movedTo) {
+      success.movedTo = fetched.movedTo;
+      notice('moved', `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`);
+    }
 
     if (fetched.status === 'not-modified') {
       outcome.status = 'not-modified';

@@ -3,7 +3,7 @@ import { cleanText, fitText, markdownSafe } from './text-safety.js';
 
 /** Something the admins should know about a feed (or, for `suspended`, a destination). */
 export interface Notice {
-  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge' | 'suspended';
+  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge' | 'suspended' | 'moved';
   /** The feed's URL; for `suspended`, empty. */
   feedUrl: string;
   /** The feed's or destination's name. */
@@ -19,6 +19,7 @@ const COLOURS: Record<Notice['kind'], number> = {
   challenge: 0xe67e22,
   disabled: 0xe74c3c,
   suspended: 0xe74c3c,
+  moved: 0x3498db,
 };
 
 const TITLES: Record<Notice['kind'], string> = {
@@ -29,6 +30,7 @@ const TITLES: Record<Notice['kind'], string> = {
   challenge: 'Feed serves a challenge page',
   disabled: 'Feed disabled',
   suspended: 'Destination suspended',
+  moved: 'Feed moved',
 };
 
 /** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */

@@ -15,7 +15,13 @@ export interface FetchValidators {
   lastModified?: string;
 }
 
-export type FetchResult =
+/** Present when the feed answered through permanent redirects only: poll `movedTo` from now on. */
+export interface Moved {
+  movedTo?: string;
+}
+
+export type FetchResult = Moved &
+  (
   | {
       status: 'not-modified';
       url: string;
@@ -32,7 +38,8 @@ export type FetchResult =
       contentType?: string;
       /** How long the server says the document stays fresh (Cache-Control max-age / Expires), from now. */
       cacheFreshMs?: number;
-    };
+    }
+  );
 
 /** Fetches one feed document and decodes it to a string. */
 export interface FeedFetcher {

@@ -76,7 +76,10 @@ export class HttpFeedFetcher implements FeedFetcher {
     }
     const now = options.now?.() ?? new Date();
     const freshMs = cacheFreshMs(response.headers, now);
-    const freshness = freshMs === undefined ? {} : { cacheFreshMs: freshMs };
+    const freshness = {
+      ...(freshMs === undefined ? {} : { cacheFreshMs: freshMs }),
+      ...(response.permanentUrl ? { movedTo: response.permanentUrl } : {}),
+    };
     if (response.status === 304) {
       const validators = responseValidators(response.headers);
       const refreshed = validators.etag !== undefined || validators.lastModified !== undefined;

@@ -58,6 +58,8 @@ export interface HttpResponseHead {
 export interface HttpResponse extends HttpResponseHead {
   /** Decompressed body; empty for 304. */
   body: Uint8Array;
+  /** Where the request landed through permanent redirects (301/308) only, when it was redirected so. */
+  permanentUrl?: string;
 }
 
 export interface HttpGetOptions {
@@ -94,6 +96,9 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   if (options.signal?.aborted) onCallerAbort();
   else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   let current = parseHttpUrl(url);
+  // Still true while every hop so far was permanent: then `current` is the resource's new home.
+  let permanentSoFar = true;
+  let permanentUrl: string | undefined;
   try {
     for (let hop = 0; ; hop++) {
       await options.beforeRequest?.(current);
@@ -120,9 +125,16 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
           });
         }
         current = parseHttpUrl(location, current);
+        permanentSoFar &&= response.status === 301 || response.status === 308;
+        if (permanentSoFar) permanentUrl = current.href;
         continue;
       }
-      const head = { url: current.href, status: response.status, headers: response.headers };
+      const head = {
+        url: current.href,
+        status: response.status,
+        headers: response.headers,
+        ...(permanentUrl ? { permanentUrl } : {}),
+      };
       if (response.status === 304) {
         await response.body?.cancel().catch(() => undefined);
         return { ...head, body: new Uint8Array(0) };

@@ -22,6 +22,8 @@ export interface FeedState {
   lastNewItemAt: string | null;
   /** Set while a silence notice stands, so admins hear it once. */
   silenceReportedAt: string | null;
+  /** The URL the feed moved to permanently (301/308); polled instead of the configured one. */
+  movedTo: string | null;
 }
 
 /** held: over a destination's flood cap or routed to the digest; digested: folded into a digest message. */
@@ -146,5 +148,6 @@ export function emptyFeedState(feedUrl: string): FeedState {
     publishTimes: [],
     lastNewItemAt: null,
     silenceReportedAt: null,
+    movedTo: null,
   };
 }

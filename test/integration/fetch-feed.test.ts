@@ -175,6 +175,20 @@ describe('HttpFeedFetcher against a local feed server', () => {
 
     expect(result).toMatchObject({ status: 'ok', url: server.url('/final.xml') });
     expect(okBody(result)).toContain('<title>final</title>');
+    // Every hop was permanent (301, 308): the feed's new home is reported.
+    expect(result.movedTo).toBe(server.url('/final.xml'));
+  });
+
+  it('reports no new home when a temporary redirect is part of the chain', async () => {
+    server.serve('/there.xml', {
+      body: '<rss version="2.0"><channel><title>there</title></channel></rss>',
+      contentType: 'application/rss+xml',
+    });
+    server.route('/moved', { kind: 'redirect', location: '/temp', status: 301 });
+    server.route('/temp', { kind: 'redirect', location: '/there.xml', status: 302 });
+    const result = await fetcher.fetchFeed(server.url('/moved'), {});
+    expect(result).toMatchObject({ status: 'ok', url: server.url('/there.xml') });
+    expect(result.movedTo).toBe(server.url('/temp'));
   });
 
   it('stops a redirect loop with too-many-redirects after 5 hops', async () => {

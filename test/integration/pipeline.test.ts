@@ -238,6 +238,25 @@ describe('pollFeed', () => {
       expect((await store.outbox()).filter((row) => row.kind === 'alert')).toHaveLength(rowsAfterFirst);
     });
 
+    it('remembers a permanent move, polls the new address and tells the admins once', async () => {
+      const moved = { ...ok(rss([])), movedTo: 'https://new.desk.example/feed.xml' };
+      const fetcher = new FakeFetcher([moved, moved, ok(rss([]))]);
+      const urls: string[] = [];
+      const recording: FeedFetcher = {
+        fetchFeed(url, validators) {
+          urls.push(url);
+          return fetcher.fetchFeed(url, validators);
+        },
+      };
+      const first = await pollFeed(FEED, deps(recording), settings);
+      expect(first.notices.map((notice) => notice.kind)).toEqual(['moved']);
+      expect((await store.getFeedState(FEED.url))?.movedTo).toBe('https://new.desk.example/feed.xml');
+      const second = await pollFeed(FEED, deps(recording), settings);
+      expect(second.notices).toEqual([]);
+      await pollFeed(FEED, deps(recording), settings);
+      expect(urls).toEqual([FEED.url, 'https://new.desk.example/feed.xml', 'https://new.desk.example/feed.xml']);
+    });
+
     it('reports a challenge page served instead of the feed', async () => {
       const page = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>';
       const outcome = await pollFeed(FEED, deps(new FakeFetcher([ok(page)])), settings);

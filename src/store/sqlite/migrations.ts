@@ -15,7 +15,8 @@ export const MIGRATIONS: readonly string[] = [
     disabled_reason TEXT,
     publish_times TEXT NOT NULL DEFAULT '[]',
     last_new_item_at TEXT,
-    silence_reported_at TEXT
+    silence_reported_at TEXT,
+    moved_to TEXT
   );
   CREATE TABLE seen_items (
     item_key TEXT PRIMARY KEY,

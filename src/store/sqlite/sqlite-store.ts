@@ -31,6 +31,7 @@ interface FeedStateRow {
   publish_times: string;
   last_new_item_at: string | null;
   silence_reported_at: string | null;
+  moved_to: string | null;
 }
 
 interface OutboxDbRow {
@@ -139,6 +140,7 @@ export class SqliteStore implements Store {
       publishTimes: JSON.parse(row.publish_times) as string[],
       lastNewItemAt: row.last_new_item_at,
       silenceReportedAt: row.silence_reported_at,
+      movedTo: row.moved_to,
     };
   }
 
@@ -146,16 +148,16 @@ export class SqliteStore implements Store {
     this.#prepare(
         `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
            consecutive_failures, initialized_at, next_poll_at, disabled_at, disabled_reason, publish_times,
-           last_new_item_at, silence_reported_at)
+           last_new_item_at, silence_reported_at, moved_to)
          VALUES (@feedUrl, @etag, @lastModified, @lastPolledAt, @lastSuccessAt, @lastError, @consecutiveFailures,
-           @initializedAt, @nextPollAt, @disabledAt, @disabledReason, @publishTimes, @lastNewItemAt, @silenceReportedAt)
+           @initializedAt, @nextPollAt, @disabledAt, @disabledReason, @publishTimes, @lastNewItemAt, @silenceReportedAt, @movedTo)
          ON CONFLICT (feed_url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
            last_polled_at = excluded.last_polled_at, last_success_at = excluded.last_success_at,
            last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
            initialized_at = excluded.initialized_at, next_poll_at = excluded.next_poll_at,
            disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
            publish_times = excluded.publish_times, last_new_item_at = excluded.last_new_item_at,
-           silence_reported_at = excluded.silence_reported_at`,
+           silence_reported_at = excluded.silence_reported_at, moved_to = excluded.moved_to`,
       )
       .run({ ...state, publishTimes: JSON.stringify(state.publishTimes) });
   }
