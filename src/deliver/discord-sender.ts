@@ -116,7 +116,13 @@ export class DiscordBotSender implements Sender {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
-    const body = { ...wireBody(message), nonce: nonceFor(message), enforce_nonce: true };
+    const body = {
+      ...wireBody(message),
+      nonce: nonceFor(message),
+      enforce_nonce: true,
+      // A reply whose original was deleted is posted as a plain message rather than refused.
+      ...(message.replyTo ? { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } } : {}),
+    };
     return perform(this.#client, 'send', (rest) => {
       // discord.js forgets the token after a 401; setting it each time keeps every call classified alike.
       rest.setToken(this.#token);

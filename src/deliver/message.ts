@@ -26,6 +26,8 @@ export interface OutgoingMessage {
   embeds: Embed[];
   /** Always present: text from articles must never ping. */
   allowed_mentions: AllowedMentions;
+  /** A bot message that answers an earlier one (a story's update replies to its alert); webhooks cannot reply. */
+  replyTo?: string;
   /**
    * Idempotency key for bot sends (at most 25 characters): for a few minutes Discord answers a repeat
    * with the first message instead of posting again. Best set from the outbox row; when absent the

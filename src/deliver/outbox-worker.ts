@@ -163,6 +163,11 @@ export function nonceOf(row: Pick<OutboxRow, 'id' | 'createdAt'>): string {
  * cannot edit (the console) skip edits; an edit whose original never got an id is posted instead.
  */
 async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logger): Promise<SendResult> {
+  if (row.kind === 'update' && row.storyId !== null) {
+    // An update replies to the story's alert where the destination can reply (bots).
+    const original = await store.storyMessageId(row.storyId, row.destination);
+    return sender.send({ ...row.message, nonce: nonceOf(row), ...(original ? { replyTo: original } : {}) });
+  }
   if (row.kind !== 'edit') return sender.send({ ...row.message, nonce: nonceOf(row) });
   if (!sender.edit) return {};
   const original = row.storyId === null ? null : await store.storyMessageId(row.storyId, row.destination);

@@ -293,6 +293,16 @@ describe('DiscordBotSender through discord.js', () => {
     expect(discord.messages(channelId)[0]?.embeds[0]).toMatchObject({ title: 'corrected' });
   });
 
+  it('replies to an earlier message when asked (a story update answers its alert)', async () => {
+    const channelId = discord.createChannel();
+    const sender = botSender(discord.createBot(), channelId);
+    const { messageId } = await sender.send(plain('alert'));
+    await sender.send({ ...plain('update'), replyTo: messageId! });
+    const reply = discord.requests.filter((request) => request.method === 'POST').at(-1);
+    expect(reply?.body).toMatchObject({ message_reference: { message_id: messageId, fail_if_not_exists: false } });
+    expect(discord.messages(channelId)).toHaveLength(2);
+  });
+
   it('a repeated send of the same message is deduplicated by its nonce', async () => {
     const channelId = discord.createChannel();
     const sender = botSender(discord.createBot(), channelId);

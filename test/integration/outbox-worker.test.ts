@@ -177,6 +177,9 @@ describe('drainOutbox story edits', () => {
     });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'new claim']);
     expect(sender.edits).toEqual([{ messageId: '1000', message: plainMessage('first, +1 outlet') }]);
+    // The update replies to the alert (bots show it as a reply; webhooks ignore it).
+    expect(sender.sent[0]?.replyTo).toBeUndefined();
+    expect(sender.sent[1]?.replyTo).toBe('1000');
   });
 
   it('rejects an edit whose message was deleted (Unknown Message) without suspending the destination', async () => {
