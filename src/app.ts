@@ -319,7 +319,7 @@ export class App {
     const summary = await this.cycle();
     const deadline = this.#clock.now().getTime() + ONCE_RETRY_BUDGET_MS;
     for (;;) {
-      const next = await this.#store.nextOutboxAttempt();
+      const next = await this.#store.nextOutboxAttempt({ destinations: [...this.#senders.keys()] });
       if (next === null) break;
       const waitMs = Date.parse(next) - this.#clock.now().getTime();
       if (this.#clock.now().getTime() + Math.max(0, waitMs) > deadline) {

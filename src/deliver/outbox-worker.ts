@@ -75,7 +75,7 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
   const blocked = new Set<string>();
   const now = clock.now().toISOString();
 
-  const rows = await store.pendingOutbox(batchSize);
+  const rows = await store.pendingOutbox(batchSize, { now, destinations: [...senders.keys()] });
   for (const row of rows) {
     if (blocked.has(row.destination)) continue;
     if (row.nextAttemptAt > now) {

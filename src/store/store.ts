@@ -65,6 +65,11 @@ export interface SeenItem {
   fingerprint: string | null;
 }
 
+export interface OutboxFilter {
+  now?: string;
+  destinations?: readonly string[];
+}
+
 /** One feed item that has been dealt with: marked seen together with the alerts it produced. */
 export interface ItemRecord {
   key: string;
@@ -113,10 +118,14 @@ export interface Store {
   outboxCounts(): Promise<Record<OutboxStatus, number>>;
   /** Queues admin notices (no feed item behind them). */
   enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void>;
-  /** Pending rows, due or not, oldest first (order per destination is the delivery order). */
-  pendingOutbox(limit: number): Promise<OutboxRow[]>;
-  /** Earliest `nextAttemptAt` among pending rows, or null when none is pending. */
-  nextOutboxAttempt(): Promise<string | null>;
+  /**
+   * Pending rows oldest first (order per destination is the delivery order). With `now`, a
+   * destination's rows stop at its first row not yet due; with `destinations`, only theirs — so a
+   * waiting or removed destination never fills the batch and starves the others.
+   */
+  pendingOutbox(limit: number, options?: OutboxFilter): Promise<OutboxRow[]>;
+  /** Earliest `nextAttemptAt` among the first pending row of each destination, or null when none is pending. */
+  nextOutboxAttempt(options?: Pick<OutboxFilter, 'destinations'>): Promise<string | null>;
   markSent(id: number, at: string, discordMessageId: string | null): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
   markRejected(id: number, error: string): Promise<void>;

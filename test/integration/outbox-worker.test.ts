@@ -122,6 +122,22 @@ describe('drainOutbox against SQLite', () => {
     expect((await store.outbox()).map((row) => row.status)).toEqual(['rejected', 'sent']);
   });
 
+  it('a destination with a long backlog that must wait never starves the others', async () => {
+    await queue('dead', ...Array.from({ length: 150 }, (_, n) => `d${n}`));
+    await queue('gone', ...Array.from({ length: 150 }, (_, n) => `g${n}`));
+    await queue('live', 'l0');
+    const dead = new ScriptedSender('dead', [permanent(404)]);
+    const live = new ScriptedSender('live');
+    await drain(dead, live);
+    clock.advance(1_000);
+    await drain(dead, live);
+    expect(live.sent.map((m) => m.embeds[0]?.title)).toEqual(['l0']);
+    expect(dead.attempts).toHaveLength(1);
+    expect(await store.nextOutboxAttempt({ destinations: ['dead', 'live'] })).toBe(
+      new Date(Date.parse(START) + SUSPEND_MS).toISOString(),
+    );
+  });
+
   it('keeps rows for a destination that is no longer configured', async () => {
     await queue('gone', 'x');
     expect(await drain(new ScriptedSender('main'))).toEqual({ sent: 0, retried: 0, rejected: 0, held: 0 });

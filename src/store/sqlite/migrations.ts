@@ -53,6 +53,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_pending ON outbox (status, id);
   CREATE INDEX outbox_sent ON outbox (destination, status, sent_at);
+  CREATE INDEX outbox_destination_pending ON outbox (destination, status, id);
   `,
   // Slash-command overrides over the YAML config (store/overrides.ts).
   `

@@ -11,6 +11,7 @@ import type {
   OutboxKind,
   OutboxRow,
   OutboxStatus,
+  OutboxFilter,
   SeenItem,
   Store,
 } from '../store.js';
@@ -284,16 +285,35 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async pendingOutbox(limit: number): Promise<OutboxRow[]> {
-    const rows = this.#prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
-      .all(limit) as OutboxDbRow[];
+  async pendingOutbox(limit: number, options: OutboxFilter = {}): Promise<OutboxRow[]> {
+    const { now, destinations } = options;
+    const params: unknown[] = [];
+    let where = `o.status = 'pending'`;
+    if (destinations) {
+      where += ` AND o.destination IN (${destinations.map(() => '?').join(',') || 'NULL'})`;
+      params.push(...destinations);
+    }
+    if (now !== undefined) {
+      where += ` AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.status = 'pending'
+        AND p.id < o.id AND p.next_attempt_at > ?)`;
+      params.push(now);
+    }
+    const rows = this.#prepare(`SELECT o.* FROM outbox o WHERE ${where} ORDER BY o.id LIMIT ?`).all(
+      ...params,
+      limit,
+    ) as OutboxDbRow[];
     return rows.map(toOutboxRow);
   }
 
-  async nextOutboxAttempt(): Promise<string | null> {
-    const value = this.#prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`)
+  async nextOutboxAttempt(options: Pick<OutboxFilter, 'destinations'> = {}): Promise<string | null> {
+    const { destinations } = options;
+    const filter = destinations ? ` AND o.destination IN (${destinations.map(() => '?').join(',') || 'NULL'})` : '';
+    const value = this.#prepare(
+      `SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.status = 'pending'${filter}
+         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.status = 'pending' AND p.id < o.id)`,
+    )
       .pluck()
-      .get() as string | null;
+      .get(...(destinations ?? [])) as string | null;
     return value ?? null;
   }
 
