@@ -151,7 +151,6 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       disabledAt: null,
       disabledReason: null,
     };
-    if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
     if (fetched.movedTo && fetched.movedTo !== previous.movedTo) {
       success.movedTo = fetched.movedTo;
       notice('moved', `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`);
@@ -163,8 +162,13 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     } else {
       next = { ...success, ...validatorsOf(fetched, previous), ...(await ingestDocument(fetched.body, fetched.url)) };
     }
+    // Only now: a disabled feed that answers with a challenge page or broken XML has not recovered.
+    if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
     checkSilence();
-    next.nextPollAt = later(startedAt, withJitter(successInterval(policy, next.publishTimes, cacheFreshMs(fetched)), policy.jitter, random));
+    next.nextPollAt = later(
+      startedAt,
+      withJitter(successInterval(policy, next.publishTimes, fetched.cacheFreshMs), policy.jitter, random),
+    );
   } catch (error) {
     next = failedState(error);
   }
@@ -208,25 +212,28 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       if (known) {
         // An edited item is analysed again; it alerts only when what it attributes changed.
         // (Only analysed items are compared: hashing reads the item's text, which costs.)
-        if (known.disposition !== 'processed' || known.contentHash === null) continue;
+        // Another feed's copy of the same article (same link, other text) is not an edit.
+        if (known.disposition !== 'processed' || known.contentHash === null || known.feedUrl !== feed.url) continue;
         const contentHash = hashContent(item);
         if (known.contentHash === contentHash) continue;
-        const attribution = analyzeItem(item, key);
+        const full = await withArticleText(item);
+        const attribution = analyzeItem(full, key);
         if (attribution === null) continue;
         const fingerprint = fingerprintOf(attribution);
         const record: ItemRecord = { ...base, contentHash, disposition: 'processed', alerts: [], fingerprint, revision: true };
         records.push(record);
         outcome.revised++;
         if (fingerprint !== known.fingerprint && shouldAlert(attribution, settings)) {
-          reports.set(record, reportFor(feed, item, attribution));
-          texts.set(record, item.text);
+          reports.set(record, reportFor(feed, full, attribution));
+          texts.set(record, full.text);
         }
       } else if (churn) {
         records.push({ ...base, disposition: 'quarantined', alerts: [] });
       } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
         records.push({ ...base, disposition: 'seeded', alerts: [] });
       } else {
-        const attribution = analyzeItem(await withArticleText(item), key);
+        const full = await withArticleText(item);
+        const attribution = analyzeItem(full, key);
         if (attribution === null) continue;
         const record: ItemRecord = {
           ...base,
@@ -237,8 +244,8 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
         };
         records.push(record);
         if (shouldAlert(attribution, settings)) {
-          reports.set(record, reportFor(feed, item, attribution));
-          texts.set(record, item.text);
+          reports.set(record, reportFor(feed, full, attribution));
+          texts.set(record, full.text);
         }
       }
     }
@@ -344,11 +351,6 @@ function validatorsOf(fetched: FetchResult, previous: FeedState): Pick<FeedState
   const validators = 'validators' in fetched ? fetched.validators : undefined;
   if (!validators) return { etag: previous.etag, lastModified: previous.lastModified };
   return { etag: validators.etag ?? null, lastModified: validators.lastModified ?? null };
-}
-
-function cacheFreshMs(fetched: FetchResult): number | undefined {
-  const value = (fetched as { cacheFreshMs?: unknown }).cacheFreshMs;
-  return typeof value === 'number' ? value : undefined;
 }
 
 async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date): Promise<void> {

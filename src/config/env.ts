@@ -38,6 +38,17 @@ export const DEFAULT_ROUTE_NAME = 'default';
 /** Levels ATTRIBOT_LOG_LEVEL accepts (pino's). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** A feed listed twice is polled once (the first entry wins; check-config warns about the YAML). */
+function uniqueFeeds(feeds: readonly Feed[]): Feed[] {
+  const seen = new Set<string>();
+  return feeds.filter((feed) => {
+    const key = URL.canParse(feed.url) ? new URL(feed.url).href : feed.url;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** "1/true/yes" → true, "0/false/no"/unset → false, anything else → null (an error). */
 function booleanFlag(value: string | undefined): boolean | null {
   const text = value?.trim().toLowerCase();
@@ -88,6 +99,7 @@ export function applyEnvironment(
       }
     }
   }
+  feeds = uniqueFeeds(feeds);
 
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!URL.canParse(discordApiBase)) problem('DISCORD_API_BASE', `not a URL: "${discordApiBase}"`);

@@ -60,6 +60,8 @@ export interface OutboxRow extends OutboxInsert {
 }
 
 export interface SeenItem {
+  /** The feed that recorded it first (the same link in another feed is the same item). */
+  feedUrl: string;
   disposition: ItemRecord['disposition'];
   contentHash: string | null;
   fingerprint: string | null;

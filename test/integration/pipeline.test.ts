@@ -329,6 +329,52 @@ describe('pollFeed', () => {
     });
   });
 
+  describe('review regressions', () => {
+    it('does not treat another feed\'s copy of the same article as an edit', async () => {
+      const link = 'https://desk.example/shared';
+      const full = rss([{ title: 'UK blames Russia for hack', link, date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]);
+      const summary = full.replace('UK blames Russia for hack text', 'Short summary');
+      const OTHER = { url: 'https://wire.example/rss', name: 'Wire' };
+      for (let round = 0; round < 3; round++) {
+        await pollFeed(FEED, deps(new FakeFetcher([ok(full)])), settings);
+        const other = await pollFeed(OTHER, deps(new FakeFetcher([ok(summary)])), settings);
+        expect(other.revised).toBe(0);
+      }
+      expect(analyzed).toHaveLength(1);
+      expect((await store.outbox()).filter((row) => row.kind === 'edit')).toEqual([]);
+    });
+
+    it('announces no recovery when a disabled feed answers with a challenge page', async () => {
+      const gone = Object.assign(new Error('HTTP 410'), { kind: 'http', status: 410 });
+      const challenge = '<!DOCTYPE html><html><head><title>Just a moment...</title></head></html>';
+      const first = await pollFeed(FEED, deps(new FakeFetcher([gone])), settings);
+      expect(first.notices.map((notice) => notice.kind)).toEqual(['disabled']);
+      const probe = await pollFeed(FEED, deps(new FakeFetcher([ok(challenge)])), settings);
+      expect(probe.notices.map((notice) => notice.kind)).not.toContain('recovered');
+      expect((await store.getFeedState(FEED.url))?.disabledAt).not.toBeNull();
+    });
+
+    it('routes and reports on the article page text when the feed gave only a summary', async () => {
+      const body = rss([{ title: 'Utility outage', link: 'https://desk.example/page', date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]);
+      const routed: Array<string | undefined> = [];
+      const pageDeps: PipelineDeps = {
+        ...deps(new FakeFetcher([ok(body)]), (article) => ({ ...verdict(article), is_attribution: /GRU/.test(article.text) })),
+        pageFetcher: {
+          async fetchPage(url) {
+            return { url, title: 'Page title', text: 'The UK said hackers from Russia\'s GRU caused the outage at the water utility.' };
+          },
+        },
+        route: (input) => {
+          routed.push(input.text);
+          return [{ destination: 'default', route: 'test', mentionRoleIds: [], digest: false }];
+        },
+      };
+      const outcome = await pollFeed(FEED, pageDeps, settings);
+      expect(outcome).toMatchObject({ pagesFetched: 1, alerts: 1 });
+      expect(routed[0]).toContain('GRU');
+    });
+  });
+
   describe('one story, one alert', () => {
     const FEED_B = { url: 'https://wire.example/rss', name: 'Wire' };
     const item = (title: string, link: string) => rss([{ title, link, date: 'Sat, 28 Nov 2026 11:00:00 GMT' }]);

@@ -58,7 +58,12 @@ describe('SqliteStore', () => {
     );
     const seen = await store.seenItems([...keys, 'k0']);
     expect(seen.size).toBe(150);
-    expect(seen.get('k3')).toEqual({ disposition: 'processed', contentHash: 'h-k3', fingerprint: 'f' });
+    expect(seen.get('k3')).toEqual({
+      feedUrl: 'https://news.example/feed',
+      disposition: 'processed',
+      contentHash: 'h-k3',
+      fingerprint: 'f',
+    });
     expect(seen.has('k1')).toBe(false);
   });
 

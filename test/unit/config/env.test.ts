@@ -194,6 +194,15 @@ function fakeFiles(files: Record<string, string>): SecretReader {
   };
 }
 
+describe('feed list', () => {
+  it('polls a feed listed twice once', () => {
+    const { effective } = applyEnvironment(Config.parse({}), {
+      ATTRIBOT_FEEDS: 'https://a.example/feed,https://A.example/feed,https://b.example/feed',
+    });
+    expect(effective?.config.feeds.map((feed) => feed.url)).toEqual(['https://a.example/feed', 'https://b.example/feed']);
+  });
+});
+
 describe('operational environment variables', () => {
   const config = Config.parse({});
   it('are validated instead of failing later', () => {
