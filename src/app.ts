@@ -8,7 +8,7 @@ import { routeAlert } from './alerts/route.js';
 import { renderExplanation } from './attribution/explain.js';
 import { type SlashCommands, slashCommandBots, startSlashCommands } from './commands/gateway.js';
 import type { RecentAlert } from './commands/handle.js';
-import { applyOverrides, describeOverrides } from './config/overrides.js';
+import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { ConsoleSender } from './deliver/console-sender.js';
 import { DiscordBotSender, DiscordWebhookSender } from './deliver/discord-sender.js';
@@ -51,6 +51,7 @@ export function pageFetcherFor(effective: EffectiveConfig): HttpPageFetcher {
     userAgent: settings.userAgent,
     allowPrivateNetwork: effective.allowPrivateNetwork,
     timeoutMs: settings.requestTimeout,
+    perHostConcurrency: settings.perHostConcurrency,
   });
 }
 
@@ -91,6 +92,12 @@ export class App {
   readonly #clock: Clock;
   readonly #stdout: Writable;
   #scheduler: Scheduler | null = null;
+  /** A schedule change restarts the scheduler; restarts and stop() queue on this. */
+  #restarting: Promise<void> = Promise.resolve();
+  #slashStarting: Promise<void> = Promise.resolve();
+  #stopped = false;
+  /** The slash-command layer as last read, re-applied at once when the YAML reloads. */
+  #lastOverrides: Overrides = NO_OVERRIDES;
   #stopWatching: (() => void) | null = null;
   readonly metrics = new Metrics();
   readonly #startedAt: Date;
@@ -126,6 +133,11 @@ export class App {
     return this.#effective;
   }
 
+  /** The running config with the slash-command layer applied: what routing uses. */
+  get routing(): Config {
+    return this.#routing;
+  }
+
   #fetcher(effective: EffectiveConfig): HttpFeedFetcher {
     const { settings } = effective.config;
     return new HttpFeedFetcher({
@@ -148,7 +160,12 @@ export class App {
   }
 
   #senderFor(target: ResolvedDestination, effective: EffectiveConfig): Sender {
-    const common = { name: target.name, apiBase: effective.discordApiBase, timeoutMs: effective.config.settings.requestTimeout };
+    const common = {
+      name: target.name,
+      apiBase: effective.discordApiBase,
+      timeoutMs: effective.config.settings.requestTimeout,
+      logger: this.#log,
+    };
     if (target.type === 'webhook') return new DiscordWebhookSender({ ...common, webhookUrl: target.webhookUrl });
     if (target.type === 'bot') return new DiscordBotSender({ ...common, token: target.token, channelId: target.channelId });
     return new ConsoleSender({ name: target.name, out: this.#stdout });
@@ -156,7 +173,10 @@ export class App {
 
   /** Re-applies the slash-command layer (watches, mutes) to the running config; mutes expire here. */
   async refreshRouting(): Promise<Config> {
-    this.#routing = applyOverrides(this.#effective.config, await this.#overrides.loadOverrides(), this.#clock.now());
+    const now = this.#clock.now();
+    await this.#overrides.pruneMutes(now.toISOString());
+    this.#lastOverrides = await this.#overrides.loadOverrides();
+    this.#routing = applyOverrides(this.#effective.config, this.#lastOverrides, now);
     return this.#routing;
   }
 
@@ -174,17 +194,27 @@ export class App {
     }));
   }
 
-  /** `explain` for a URL, as the CLI prints it (the page is fetched like any article page). */
+  /**
+   * `/attribot explain <url>`: anyone in the server may ask, so the page is always fetched with the
+   * SSRF guard on (whatever the admin allowed for feeds), and a failure is answered without details.
+   */
   async explainUrl(url: string): Promise<string> {
-    const article = await readArticleFromUrl(url, this.#deps.pageFetcher ?? this.#pageFetcher(this.#effective));
+    const fetcher = pageFetcherFor({ ...this.#effective, allowPrivateNetwork: false });
+    let article: Article;
+    try {
+      article = await readArticleFromUrl(url, fetcher);
+    } catch (error) {
+      this.#log.info({ url, err: errorMessage(error) }, 'Slash explain could not read the page');
+      return 'That page could not be read (it must be a public http(s) article page).';
+    }
     return renderExplanation(analyzeArticle(article, this.#knowledge));
   }
 
   async #startSlashCommands(): Promise<void> {
     for (const bot of slashCommandBots(this.#effective.destinations)) {
+      if (this.#stopped) return;
       try {
-        this.#slashCommands.push(
-          await startSlashCommands({
+        const commands = await startSlashCommands({
             token: bot.token,
             apiBase: this.#effective.discordApiBase,
             guilds: bot.guilds,
@@ -195,10 +225,16 @@ export class App {
               recentAlerts: (limit) => this.recentAlerts(limit),
               explainUrl: (url) => this.explainUrl(url),
               describeOverrides: (overrides) => describeOverrides(this.#effective.config, overrides, this.#clock.now()),
-              onOverridesChanged: () => void this.refreshRouting(),
+              onOverridesChanged: () => {
+                this.refreshRouting().catch((error: unknown) =>
+                  this.#log.error({ err: errorMessage(error) }, 'Overrides could not be re-read; applied next cycle'),
+                );
+              },
             },
-          }),
-        );
+          });
+        // stop() ran while this bot was logging in: it must not outlive the worker.
+        if (this.#stopped) await commands.stop();
+        else this.#slashCommands.push(commands);
       } catch (error) {
         this.#log.error({ err: errorMessage(error), guilds: bot.guilds.length }, 'Slash commands unavailable');
       }
@@ -206,8 +242,9 @@ export class App {
   }
 
   /**
-   * Swaps in a new configuration between ticks: feeds, settings and destinations. The database
-   * path is fixed for the life of the process. Returns what changed, for the log.
+   * Swaps in a new configuration: feeds, settings, routes and destinations, at once (a tick in
+   * flight finishes its feeds with the new routes and senders). The database path is fixed for the
+   * life of the process. Returns what changed, for the log.
    */
   reconfigure(next: EffectiveConfig): string[] {
     const changes = describeChanges(this.#effective, next);
@@ -217,12 +254,16 @@ export class App {
     }
     const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
     this.#effective = next;
-    this.#routing = next.config;
+    this.#routing = applyOverrides(next.config, this.#lastOverrides, this.#clock.now());
     this.#deps.fetcher = this.#fetcher(next);
     this.#deps.pageFetcher = this.#pageFetcher(next);
     this.#useDestinations(next);
     if (scheduleChanged && this.#scheduler) {
-      void this.#scheduler.stop().then(() => this.#startScheduler(false));
+      this.#restarting = this.#restarting.then(async () => {
+        await this.#scheduler?.stop();
+        this.#scheduler = null;
+        if (!this.#stopped) this.#startScheduler(false);
+      });
     }
     return changes;
   }
@@ -257,6 +298,7 @@ export class App {
         quarantined: total('quarantined'),
         revised: total('revised'),
         notices: outcomes.reduce((sum, outcome) => sum + outcome.notices.length, 0),
+        pagesFetched: outcomes.reduce((sum, outcome) => sum + outcome.pagesFetched, 0),
         alerts: total('alerts'),
         ...delivery,
       },
@@ -286,8 +328,9 @@ export class App {
     m.set('attribot_last_cycle_timestamp_seconds', 'When the last cycle finished.', Math.round(this.#lastCycleAt.getTime() / 1000));
   }
 
-  /** Healthy while cycles keep finishing: the last one (or the start) is recent enough. */
-  async health(staleAfterMs = 15 * 60_000): Promise<Health> {
+  /** Healthy while cycles keep finishing: the last one (or the start) is within three ticks (at least 15 minutes). */
+  async health(): Promise<Health> {
+    const staleAfterMs = Math.max(15 * 60_000, 3 * (this.#scheduler?.periodMs() ?? 60_000));
     const reference = this.#lastCycleAt ?? this.#startedAt;
     const age = this.#clock.now().getTime() - reference.getTime();
     const outbox = await this.#store.outboxCounts();
@@ -340,7 +383,7 @@ export class App {
   /** `attribot run`: every feed at once, then on schedule until stop(). */
   start(): void {
     this.#startScheduler(true);
-    void this.#startSlashCommands();
+    this.#slashStarting = this.#startSlashCommands();
   }
 
   #startScheduler(pollAllFirst: boolean): void {
@@ -348,7 +391,7 @@ export class App {
     this.#scheduler = new Scheduler(
       this.effective.config.settings.schedule,
       async () => {
-        const feeds = first ? this.effective.config.feeds : await this.#dueFeeds();
+        const feeds = await this.#dueFeeds(first);
         first = false;
         await this.cycle(feeds);
       },
@@ -357,15 +400,23 @@ export class App {
     this.#scheduler.start();
   }
 
-  async #dueFeeds(): Promise<EffectiveConfig['config']['feeds']> {
+  /**
+   * Feeds due now. At start every healthy feed is polled at once; a failing or disabled one keeps
+   * its backoff and Retry-After, so a restarting container does not hammer it.
+   */
+  async #dueFeeds(atStart: boolean): Promise<EffectiveConfig['config']['feeds']> {
     const { feeds, settings } = this.effective.config;
     const states = new Map<string, FeedState | null>();
     for (const feed of feeds) states.set(feed.url, await this.#store.getFeedState(feed.url));
-    return dueFeeds(feeds, states, this.#clock.now(), settings.interval);
+    const due = new Set(dueFeeds(feeds, states, this.#clock.now(), settings.interval));
+    return feeds.filter((feed) => due.has(feed) || (atStart && (states.get(feed.url)?.consecutiveFailures ?? 0) === 0));
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#stopWatching?.();
+    await this.#restarting;
+    await this.#slashStarting;
     for (const commands of this.#slashCommands) await commands.stop();
     this.#slashCommands = [];
     await this.#scheduler?.stop();

@@ -260,12 +260,17 @@ export function mentionLine(decision: Pick<RouteDecision, 'mentionRoleIds'>): st
 }
 
 /** `message` as sent to the decision's destination: the mention line first in `content`, pings restricted. */
+/** Discord's limit on message content. */
+const CONTENT_MAX = 2000;
+
 export function withMentions(
   message: OutgoingMessage,
   decision: Pick<RouteDecision, 'mentionRoleIds'>,
 ): OutgoingMessage {
   const line = mentionLine(decision);
-  const content = [line, message.content].filter((part): part is string => Boolean(part)).join('\n');
+  let content = [line, message.content].filter((part): part is string => Boolean(part)).join('\n');
+  // The mention line is what must survive; the rest (an update's lead line) is cut to Discord's limit.
+  if (content.length > CONTENT_MAX) content = `${content.slice(0, CONTENT_MAX - 1).replace(/[\s[(<]+$/u, '')}…`;
   const result: OutgoingMessage = { ...message, allowed_mentions: allowedMentionsFor(decision) };
   if (content) result.content = content;
   return result;

@@ -48,6 +48,12 @@ export class Scheduler {
     void this.runTick();
   }
 
+  /** The time between two scheduled ticks, or null before start. */
+  periodMs(): number | null {
+    const [next, after] = this.#task?.getNextRuns(2) ?? [];
+    return next && after ? after.getTime() - next.getTime() : null;
+  }
+
   /** Starts a tick unless one is in flight; resolves when that tick ends. */
   runTick(): Promise<void> {
     if (this.#running) {

@@ -4,6 +4,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App, loadEffectiveConfig } from '../../src/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
+import { SqliteOverrideStore } from '../../src/store/sqlite/sqlite-overrides.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { waitFor } from '../helpers/peers.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -38,5 +40,34 @@ describe('config hot reload', () => {
     expect(app.effective.config.feeds).toEqual([{ url: 'https://one.example/feed' }]);
     writeFileSync(file, 'feeds:\n  - url: https://three.example/feed\n');
     await waitFor(() => app.effective.config.feeds[0]?.url === 'https://three.example/feed');
+  });
+
+  it('keeps slash-command mutes in force when the YAML reloads', async () => {
+    const store = new SqliteStore(join(temp.dir, 'attribot.db'));
+    await new SqliteOverrideStore(store.database).putMute({
+      kind: 'countries',
+      value: 'Iran',
+      addedBy: null,
+      addedAt: new Date().toISOString(),
+      until: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await store.close();
+    await app.refreshRouting();
+    const muted = (config: typeof app.routing) => config.routes.every((route) => route.exclude.countries.includes('Iran'));
+    expect(muted(app.routing)).toBe(true);
+    writeFileSync(file, 'feeds:\n  - url: https://four.example/feed\n');
+    await waitFor(() => app.effective.config.feeds[0]?.url === 'https://four.example/feed');
+    expect(muted(app.routing)).toBe(true);
+  });
+
+  it('survives schedule changes in quick succession and still stops cleanly', async () => {
+    app.start();
+    writeFileSync(file, 'settings:\n  schedule: "*/2 * * * *"\nfeeds:\n  - url: http://127.0.0.1:9/feed\n');
+    await waitFor(() => app.effective.config.settings.schedule === '*/2 * * * *');
+    writeFileSync(file, 'settings:\n  schedule: "*/3 * * * *"\nfeeds:\n  - url: http://127.0.0.1:9/feed\n');
+    await waitFor(() => app.effective.config.settings.schedule === '*/3 * * * *');
+    await app.stop();
+    const health = await app.health().catch(() => null);
+    expect(health).toBeNull();
   });
 });

@@ -249,3 +249,17 @@ describe('mentions', () => {
     });
   });
 });
+
+describe('withMentions within Discord limits', () => {
+  it('keeps the mention line and stays within 2000 characters', async () => {
+    const { withMentions } = await import('../../../src/alerts/route.js');
+    const roles = Array.from({ length: 20 }, (_, n) => `1${String(n).padStart(17, '0')}`);
+    const message = withMentions(
+      { content: `Update from Desk to ${'x'.repeat(2500)}`, embeds: [], allowed_mentions: { parse: [] } },
+      { mentionRoleIds: roles },
+    );
+    expect(message.content!.length).toBeLessThanOrEqual(2000);
+    expect(message.content!.startsWith(roles.map((id) => `<@&${id}>`).join(' '))).toBe(true);
+    expect(message.allowed_mentions.roles).toEqual(roles);
+  });
+});
