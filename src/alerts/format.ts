@@ -64,12 +64,6 @@ const DISCORD_STYLE: Style = {
   link: (rendered, href) => `[${rendered}](${href})`,
 };
 
-const PLAIN_STYLE: Style = {
-  text: (clean) => clean,
-  bold: (rendered) => rendered,
-  link: (rendered) => rendered,
-};
-
 type Item = (style: Style) => string;
 
 interface FieldPart {
@@ -377,19 +371,6 @@ export function formatAlert(alert: Alert): OutgoingMessage {
     embed.description = `${embed.description.slice(0, Math.max(0, embed.description.length - excess - 1))}${ELLIPSIS}`;
   }
   return { embeds: [embed], allowed_mentions: { parse: [] } };
-}
-
-/** The same alert for a person at a terminal: no markdown, one field a line. */
-export function formatPlainText(alert: Alert): string {
-  const parts = describe(alert);
-  const lines = [fitText(parts.title, DISCORD_LIMITS.title, PLAIN_STYLE.text)];
-  if (parts.url) lines.push(parts.url);
-  lines.push(...renderDescription(parts, PLAIN_STYLE).split('\n'));
-  for (const field of renderFields(parts, PLAIN_STYLE)) {
-    const [first = '', ...rest] = field.value.split('\n');
-    lines.push(`${`${field.name}:`.padEnd(15)}${first}`, ...rest.map((line) => `${' '.repeat(15)}${line}`));
-  }
-  return lines.join('\n');
 }
 
 /**

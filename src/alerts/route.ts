@@ -20,6 +20,7 @@ import type { Attribution } from '../attribution/attribution.js';
 import { compileKeyword } from '../config/keyword.js';
 import { MATCH_KINDS, type Match, type MatchKind, type Route, type Watchlist } from '../config/schema.js';
 import type { AllowedMentions, OutgoingMessage } from '../deliver/message.js';
+import { SNOWFLAKE } from '../shared/discord-ids.js';
 
 export interface RouteInput {
   attribution: Attribution;
@@ -50,7 +51,6 @@ export type RouteVerdict =
 
 /** Discord accepts 100 role ids in allowed_mentions; 20 keeps the mention line far below 2000 characters. */
 const MAX_ROLES = 20;
-const SNOWFLAKE = /^\d{17,20}$/;
 
 interface Facts {
   actors: Set<string>;

@@ -24,6 +24,7 @@ import { type Logger, redactSecrets } from '../shared/logger.js';
 import type { OutgoingMessage } from './message.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 import { parseWebhookUrl, type WebhookRef } from './webhook-url.js';
+import { SNOWFLAKE } from '../shared/discord-ids.js';
 
 export const DISCORD_SENDER_DEFAULTS = {
   apiBase: 'https://discord.com/api',
@@ -57,7 +58,6 @@ interface Client {
   timeoutMs: number;
 }
 
-const SNOWFLAKE = /^\d{17,20}$/;
 const NONCE_MAX = 25;
 
 export class DiscordWebhookSender implements Sender {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../shared/errors.js';
+import { SNOWFLAKE } from '../shared/discord-ids.js';
 
 export interface WebhookRef {
   id: string;
@@ -13,7 +14,6 @@ const DISCORD_HOSTS = new Set([
   'ptb.discordapp.com',
   'canary.discordapp.com',
 ]);
-const SNOWFLAKE = /^\d{17,20}$/;
 const TOKEN = /^[\w-]{1,200}$/;
 const EXPECTED = 'expected https://discord.com/api/webhooks/<id>/<token>';
 

@@ -156,4 +156,3 @@ function toPageFetchError(error: unknown, url: string): unknown {
   return error;
 }
 
-/** host:port with the scheme's default port, the unit of politeness. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alerts/alert.js';
-import { DISCORD_LIMITS, embedLength, formatAlert, formatPlainText } from '../../../src/alerts/format.js';
+import { DISCORD_LIMITS, embedLength, formatAlert } from '../../../src/alerts/format.js';
 import { cleanText, fitItems, fitText } from '../../../src/alerts/text-safety.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import type { Embed, OutgoingMessage } from '../../../src/deliver/message.js';
@@ -386,33 +386,6 @@ describe('formatAlert: hostile article text', () => {
   it('keeps the article link usable', () => {
     expect(embed.url).toBe('https://news.example/a?b=(c)');
     expect(embed.timestamp).toBeUndefined();
-  });
-
-  it('renders the same hostile alert as plain text without control characters', () => {
-    const text = formatPlainText(hostile);
-    expect(text.replaceAll('\n', '')).not.toMatch(/\p{Cc}|\p{Cf}/u);
-    expect(text.length).toBeLessThan(8000);
-    expect(text.split('\n')[0]?.length).toBeLessThanOrEqual(256);
-  });
-});
-
-describe('formatPlainText', () => {
-  it('gives a person the alert without markdown', () => {
-    expect(formatPlainText(makeAlert())).toBe(
-      [
-        'China (Ministry of State Security) blamed for Microsoft Exchange Server compromise',
-        'https://www.cnet.com/news/privacy/us-and-allies-accuse-china-of-microsoft-exchange-hack/',
-        'United States, European Union +6 attribute the Microsoft Exchange Server compromise to China (Ministry of State Security).',
-        '',
-        "> “It said hackers linked to China's Ministry of State Security exploited vulnerabilities in Microsoft Exchange Server.”",
-        'Actor:         Ministry of State Security (MSS) · China',
-        'Attributed by: United States, European Union, United Kingdom, Australia, Canada, New Zealand, Japan, NATO',
-        'Products:      Microsoft Exchange Server',
-        'Confidence:    high (90%) — official attribution by several governments',
-        'Source:        CNET · 2021-07-19',
-        '               “US and allies accuse China of hacking Microsoft Exchange”',
-      ].join('\n'),
-    );
   });
 });
 
