@@ -17,6 +17,21 @@ import type { ClaimSet } from './claims.js';
 const AKA_RE =
   /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
 const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
+/** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */
+const BY_AND_AS_RE =
+  /^\s*,?\s*by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s*,?\s+(?:and|or|while)\s+(?:tracked\s+)?as\s+["“']?$/u;
+/** After a label: "which Microsoft tracks as X and CrowdStrike calls Y". */
+const AND_VENDOR_CALLS_RE =
+  /^\s*(?:,|;)?\s*(?:and|while|whereas|but)?\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+(?:calls?|dubs?|names?|tracks?(?:\s+it)?\s+as|refers?\s+to\s+(?:it|them)\s+as)\s+(?:it\s+|them\s+)?["“']?$/u;
+/**
+ * A sentence that confirms an attribution to the group just blamed: "This confirms Microsoft's
+ * attribution to a group it tracks as Lace Tempest" (the group of the previous sentence).
+ */
+const CONFIRMS_RE =
+  /^\s*(?:this|that|the (?:claim|admission|statement|finding))\s+(?:\w+\s+){0,2}?(?:confirms?|confirmed|corroborates?|corroborated|matches|matched|backs up|backed up|is consistent with|was consistent with|aligns with|lines up with)\s+[^.;]{0,60}?\b(?:attribution|assessment|findings?|conclusion|report)\s+(?:to|of|that|linking it to|blaming)\s+[^.;]{0,60}?$/i;
+/** A label given to the group just named, in the next sentence: "Microsoft tracks the same group as Storm-0558". */
+const NEXT_LABEL_RE =
+  /(?:\b(?:tracks?|tracked|calls?|called|dubs?|dubbed|names?|named|refers?\s+to|labels?|labell?ed)\s+(?:the\s+same|this|that|the)\s+(?:group|actor|threat\s+actor|cluster|activity|hackers|gang|crew|collective|adversary|intrusion\s+set)\s+(?:as\s+)?|\b(?:the|this|that)\s+(?:same\s+)?(?:group|actor|threat\s+actor|cluster|hackers|gang|crew|adversary|intrusion\s+set)\s*,?\s+(?:which\s+)?(?:is|are|was|were)\s+(?:also\s+)?(?:tracked|known|referred\s+to|called|labell?ed)\s+(?:by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+)?as\s+)["“']?$/iu;
 const MAX_KNOWN_ALIASES = 8;
 
 export interface ActorGroup {
@@ -54,6 +69,7 @@ export function collectActors(
     claimSet.signals.filter((s) => s.family === 'organ' && !s.negated).map((s) => `${s.sentence}:${s.start}`),
   );
   const articleSecurity = extraction.securitySentences >= 1;
+  let lastItem: { key: string; sentence: number } | null = null;
 
   for (const s of extraction.sentences) {
     type Item = { key: string; start: number; end: number };
@@ -80,12 +96,20 @@ export function collectActors(
       const b = items[i];
       if (!a || !b) continue;
       const between = s.text.slice(a.end - s.start, b.start - s.start);
-      if (AKA_RE.test(between)) {
+      if (AKA_RE.test(between) || BY_AND_AS_RE.test(between)) {
         union(a.key, b.key);
         chained = true;
-      } else if (chained && AND_RE.test(between)) union(a.key, b.key);
+      } else if (chained && (AND_RE.test(between) || AND_VENDOR_CALLS_RE.test(between))) union(a.key, b.key);
       else chained = false;
     }
+    // "Microsoft tracks the same group as Storm-0558": the label belongs to the actor named just before.
+    const firstItem = items[0];
+    if (firstItem && lastItem && s.index - lastItem.sentence <= 2) {
+      const lead = s.text.slice(0, firstItem.start - s.start);
+      if (NEXT_LABEL_RE.test(lead) || CONFIRMS_RE.test(lead)) union(lastItem.key, firstItem.key);
+    }
+    const tail = items[items.length - 1];
+    if (tail) lastItem = { key: tail.key, sentence: s.index };
     // Actors in a sentence that ties it to a state: the text states the country.
     const live = claimSet.signals.filter((x) => x.sentence === s.index && !x.negated && !x.conditional);
     for (const it of items) {

@@ -6,7 +6,14 @@
 import type { Knowledge } from '../extract/knowledge.js';
 import type { Extraction } from '../extract/mentions.js';
 import { DENY_RE, GOV_NOUN, HEDGE_RE, RESPONSIBILITY_RE, RETRACT_RE, type ClaimFamily } from './cues.js';
-import { type AttributingParty, generic, NOT_NAMES, type PartyContext, partyFromMention } from './parties.js';
+import {
+  type AttributingParty,
+  capitalisedRun,
+  generic,
+  NOT_NAMES,
+  type PartyContext,
+  partyFromMention,
+} from './parties.js';
 import { attributorsOf, CONTINUATION_RE, JOINT_RE, SUPPORT_RE } from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
@@ -67,6 +74,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
   };
 
   for (const s of extraction.sentences) {
+    ctx.sentence = s.index;
     const opening = s.mentions[0];
     ctx.subjectCountry =
       opening?.ref.type === 'country' && opening.ref.form === 'name' && opening.from <= 1
@@ -208,15 +216,35 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
             supporting: true,
           });
       }
-      // Remember who spoke for "it said" in the next sentence (dictionary parties only).
-      const v = s.tokens.findIndex((t) => /^(said|says|announced|stated)$/.test(t.norm));
+      // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
+      // or a government body opening the sentence ("Federal prosecutors in Brooklyn unsealed charges").
+      const v = s.tokens.findIndex((t) => ACT_VERB_RE.test(t.norm));
       if (v >= 0) {
         const left = [...s.mentions]
           .reverse()
           .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.to <= v && v - m.to <= 10);
-        const p = left ? partyFromMention(left, s, ctx, 'context') : null;
+        let p = left ? partyFromMention(left, s, ctx, 'context') : null;
+        // "Telstra's threat intelligence unit Vantara said ...": a named organisation speaking.
+        if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
+          const run = capitalisedRun(s, v, ctx, 'context');
+          if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
+        }
+        const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECT_RE.test(t.norm));
+        if (!p && subject) {
+          const g = generic(subject.norm, ctx, 'context');
+          if (g && g !== 'self' && g.kind === 'government') {
+            p = g;
+            ctx.lastGov = g;
+            ctx.lastGovAt = s.index;
+          }
+        }
         if (p) ctx.lastSpeaker = p;
       }
+    }
+    // Remember the state of the story ("Ukraine was hit ...") for "the country's CERT said".
+    for (const m of s.mentions) {
+      const iso = m.ref.type === 'country' ? m.ref.iso2 : '??';
+      if (iso !== '??' && !sig.some((x) => x.iso2 === iso)) ctx.lastCountry = iso;
     }
     // Remember parties for "the company said", "the ministry said", "it said".
     for (const m of s.mentions) {
@@ -226,8 +254,10 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       if (
         p.kind === 'government' &&
         (m.ref.type === 'party' || GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))
-      )
+      ) {
         ctx.lastGov = p;
+        ctx.lastGovAt = s.index;
+      }
     }
   }
   // Claims with no speaker inherit one from a statement introduced just before ("The joint statement says:").
@@ -243,6 +273,12 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
   }
   return { signals, claims, denials, retractions };
 }
+
+/** Verbs by which a party opens a story before its claim: "said", "unsealed an indictment", "charged". */
+const ACT_VERB_RE =
+  /^(said|says|announced|announces|stated|unsealed|unseals|charged|charges|indicted|filed|files|issued|issues|published|released|arrested|accused|brought|opened|sanctioned)$/;
+/** Government nouns that can open such a sentence without a dictionary name. */
+const GOV_SUBJECT_RE = /^(prosecutors|authorities|police|ministry|government|department|agency|bureau)$/;
 
 /** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {

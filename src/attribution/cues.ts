@@ -62,7 +62,7 @@ export const DENY_RE =
 
 /** Words after which a country is a government party: "Czech Foreign Ministry", "Australian government". */
 export const GOV_NOUN =
-  /^\s*(?:'s\s+|’s\s+)?(?:\w+\s+)?(government|administration|ministry|foreign ministry|interior ministry|defen[cs]e ministry|police|authorities|officials|president|prime minister|minister|foreign minister|intelligence|intelligence agencies|cabinet|embassy|parliament|prosecutors|national police|security services?|intelligence services?|cyber agency|cybersecurity agency)\b/i;
+  /^\.?\s*(?:'s\s+|’s\s+)?(?:\w+\s+)?(government|administration|ministry|foreign ministry|interior ministry|defen[cs]e ministry|police|authorities|officials|president|prime minister|minister|foreign minister|intelligence|intelligence agencies|cabinet|embassy|parliament|prosecutors|national police|security services?|intelligence services?|cyber agency|cybersecurity agency)\b/i;
 
 /** Incident words that make a product mention count (exploited, breached, patched, affected). */
 export const PRODUCT_CUE_RE =

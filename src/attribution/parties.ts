@@ -29,6 +29,11 @@ export interface PartyContext {
   /** The state a sentence opens with ("Germany on Friday summoned ..."), for "the government concluded". */
   subjectCountry: string | null;
   mainOrg: string | null;
+  /** The sentence being read, and the one where `lastGov` was last named. */
+  sentence?: number;
+  lastGovAt?: number;
+  /** The last state named in an earlier sentence and not accused there, for "the country's CERT". */
+  lastCountry?: string;
   text: string;
 }
 
@@ -89,6 +94,10 @@ export function partyFromMention(
       let iso = p.country;
       if (ctx.extraction.datelineCountry && AMBIGUOUS_AGENCIES.has(m.surface.toLowerCase()))
         iso = ctx.extraction.datelineCountry;
+      // "Taiwan's National Security Bureau", "the Romanian Foreign Intelligence Service": agency names
+      // recur across states, and the state written before the name decides.
+      const owner = ownerCountry(m, s);
+      if (owner) iso = owner;
       const country = iso ? k.countries.get(iso)?.name : undefined;
       return { name: country ?? p.name, body: p.name, kind: 'government', role };
     }
@@ -111,6 +120,15 @@ export function partyFromMention(
   return null;
 }
 
+/** The state written right before a mention: "Taiwan's", "the Dutch", "Poland's". */
+function ownerCountry(m: Mention, s: SentenceInfo): string | null {
+  const c = [...s.mentions]
+    .reverse()
+    .find((x) => x.ref.type === 'country' && x.end <= m.start && m.start - x.end <= 4);
+  if (c?.ref.type !== 'country' || c.ref.iso2 === '??') return null;
+  return /^(?:['’]s)?\s+$/.test(s.text.slice(c.end - s.start, m.start - s.start)) ? c.ref.iso2 : null;
+}
+
 export function generic(word: string, ctx: PartyContext, role: string): AttributingParty | null | 'self' {
   switch (word) {
     case 'company':
@@ -120,7 +138,12 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
     case 'provider':
     case 'maker':
       if (ctx.lastVendor) return { ...ctx.lastVendor, role };
-      return ctx.mainOrg ? { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role } : null;
+      if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
+      {
+        // "Halvorsen Mutual, a Norwegian insurer, disclosed ... The company said": the company introduced.
+        const org = introducedOrg(ctx.text);
+        return org ? { name: org, body: org, kind: 'organization', role } : null;
+      }
     case 'police': {
       const iso = ctx.extraction.datelineCountry ?? (ctx.lastGov ? null : null);
       const c = iso ? ctx.knowledge.countries.get(iso) : undefined;
@@ -141,6 +164,16 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
       return c ? { name: c.name, body: word, kind: 'government', role } : null;
     }
     case 'officials':
+      // "U.S. officials announced charges ... The officials said": the government named just before.
+      if (
+        ctx.lastGov &&
+        ctx.lastGovAt !== undefined &&
+        ctx.sentence !== undefined &&
+        ctx.sentence - ctx.lastGovAt >= 1 &&
+        ctx.sentence - ctx.lastGovAt <= 2
+      )
+        return { ...ctx.lastGov, role };
+      return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
     case 'sources':
     case 'people':
     case 'person':
@@ -150,6 +183,11 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
     case 'it':
     case 'they':
       return ctx.lastSpeaker ? { ...ctx.lastSpeaker, role } : null;
+    case 'researchers':
+      // "The researchers said": the research organisation that spoke last.
+      return ctx.lastSpeaker && (ctx.lastSpeaker.kind === 'vendor' || ctx.lastSpeaker.kind === 'organization')
+        ? { ...ctx.lastSpeaker, role }
+        : null;
     case 'gang':
     case 'group':
     case 'hackers':
@@ -184,6 +222,7 @@ export const GENERIC_WORDS = new Set([
   'insiders',
   'it',
   'they',
+  'researchers',
   'gang',
   'group',
   'hackers',
@@ -231,6 +270,12 @@ export function capitalisedRun(
   const b = s.tokens[end];
   if (!a || !b) return null;
   if (s.mentions.some((m) => m.start < b.end && m.end > a.start)) return null;
+  // "Google's Threat Intelligence Group said": the unit speaks for its owner.
+  const owner = [...s.mentions]
+    .reverse()
+    .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.end <= a.start);
+  if (owner && /^['’]s\s+$/.test(s.text.slice(owner.end - s.start, a.start - s.start)))
+    return partyFromMention(owner, s, ctx, role);
   let name = s.text
     .slice(a.start - s.start, b.end - s.start)
     .replace(/^(?:The|the)\s+/, '')
@@ -241,9 +286,10 @@ export function capitalisedRun(
   const people = nlp(s.text).people().out('array') as string[];
   const full = fullName(name, ctx.text);
   const isPerson =
-    people.some((p) => p.includes(last)) ||
-    /^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name) ||
-    full !== name;
+    !introducedAsOrg(name, ctx.text) &&
+    (people.some((p) => p.includes(last)) ||
+      /^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name) ||
+      full !== name);
   if (
     isPerson &&
     !/Authority|Agency|Department|Ministry|Company|Council|Office|Police|Bank|University/.test(name)
@@ -253,12 +299,65 @@ export function capitalisedRun(
   if (
     end - start + 1 >= 2 ||
     /^\p{Lu}\p{Ll}+\p{Lu}/u.test(name) ||
+    introducedAsOrg(name, ctx.text) ||
     /Authority|Agency|Department|Ministry|Company|Corp|Inc|Council|Office|Police|Bank|Group|University|Lab/.test(
       name,
     )
   )
     return { name, body: name, kind: 'organization', role };
   return null;
+}
+
+/** Nouns that introduce a company by its trade: "chip equipment maker Nexperia", "the utility Eversource". */
+const ORG_DESCRIPTOR =
+  '(?:company|firm|unit|arm|subsidiary|division|maker|manufacturer|operator|provider|giant|retailer|utility|bank|lender|airline|carrier|insurer|supplier|developer|contractor|conglomerate|producer|distributor|startup|chain|vendor|shipper|brewer|automaker|chipmaker|drugmaker|telco|broadcaster|publisher|hospital|exchange)';
+/** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
+const orgCache = new Map<string, Map<string, boolean>>();
+export function introducedAsOrg(name: string, text: string): boolean {
+  if (name.includes(' ') || !text.includes(name)) return false;
+  let byName = orgCache.get(text);
+  if (!byName) {
+    if (orgCache.size > 8) orgCache.clear();
+    byName = new Map();
+    orgCache.set(text, byName);
+  }
+  const known = byName.get(name);
+  if (known !== undefined) return known;
+  const found = introducedAsOrgUncached(name, text);
+  byName.set(name, found);
+  return found;
+}
+
+function introducedAsOrgUncached(name: string, text: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (
+    new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${n}\\b`).test(text) ||
+    new RegExp(`\\b${n},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`).test(text) ||
+    // "Caesars Entertainment Inc", "Nexperion's network", "Nexperion shares": a company by what it has.
+    new RegExp(
+      `\\b${n}\\s+(?:Inc|Corp|Corporation|Ltd|Limited|LLC|Holdings|PLC|plc|AG|SA|GmbH|NV|ASA)\\b`,
+    ).test(text) ||
+    new RegExp(
+      `\\b${n}(?:['’]s|['’])\\s+(?:own\\s+|corporate\\s+|internal\\s+)?(?:network|networks|systems|servers|customers|clients|employees|shares|stock|website|operations|headquarters|chief executive|ceo|spokesperson|spokesman|spokeswoman|regulatory filing|filing)\\b`,
+      'i',
+    ).test(text)
+  );
+}
+
+/** The first company the text introduces by its trade ("chipmaker Nexperia", "Acme Corp, a US insurer"). */
+export function introducedOrg(text: string): string | null {
+  const name = '((?:\\p{Lu}[\\p{L}\\d&.-]*\\s){0,3}\\p{Lu}[\\p{L}\\d&.-]*)';
+  const found = [
+    new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${name}`, 'u').exec(text),
+    new RegExp(`${name},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`, 'u').exec(text),
+  ]
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => a.index - b.index)[0];
+  if (!found) return null;
+  const words = (found[1] ?? '').split(/\s+/);
+  while (words.length > 0 && NOT_NAMES.has(words[0] ?? '')) words.shift();
+  const org = words.join(' ');
+  return org.length >= 3 ? org : null;
 }
 
 const TITLE_RE =

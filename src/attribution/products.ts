@@ -6,7 +6,7 @@
  * services count through their accounts or instances, and legitimate tools only when intruders used them.
  */
 import type { Knowledge } from '../extract/knowledge.js';
-import type { Extraction, SentenceInfo } from '../extract/mentions.js';
+import { componentExtension, type Extraction, type SentenceInfo } from '../extract/mentions.js';
 import { nameKey, type Token } from '../extract/tokens.js';
 import {
   CHANNEL_PREPOSITIONS,
@@ -24,6 +24,9 @@ export interface ProductHit {
   start: number;
   end: number;
   surface: string;
+  /** A component or model named after the product or vendor ("Microsoft Exchange Online", "Cisco RV320"). */
+  name?: string;
+  vendor?: string;
 }
 
 const VULN_WORDS_RE = /\b(vulnerab\w+|flaws?|zero-?days?|patch\w*)\b/i;
@@ -81,6 +84,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
     const toolUse = s.security || TOOL_USE_RE.test(s.text);
     const strong = STRONG_PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0;
+    let mereEnd = -1;
     for (const m of s.mentions) {
       if (m.ref.type !== 'product') continue;
       const entry = knowledge.products[m.ref.id];
@@ -94,8 +98,131 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
             ? cue && serviceUsed(s, m.to)
             : cue;
       if (!ok) continue;
+      // "enumerated Active Directory and Entra ID": a list goes with its first item.
+      if (
+        merelyMentioned(s, m.start, m.end) ||
+        (mereEnd >= 0 && LIST_SEP_RE.test(s.text.slice(mereEnd - s.start, m.start - s.start)))
+      ) {
+        mereEnd = m.end;
+        continue;
+      }
+      mereEnd = -1;
+      const ext = entry.role === 'product' ? extensionOf(s, m.end, entry.vendor) : null;
+      if (ext) {
+        const base = m.surface.replace(/['’]s\b/, '');
+        const named = `${base} ${ext.words.join(' ')}`;
+        const name = nameKey(named).startsWith(`${nameKey(entry.vendor)} `)
+          ? named
+          : `${entry.vendor} ${named}`;
+        out.push({
+          id: entry.id,
+          sentence: s.index,
+          start: m.start,
+          end: ext.end,
+          surface: named,
+          name,
+          vendor: entry.vendor,
+        });
+        continue;
+      }
       out.push({ id: entry.id, sentence: s.index, start: m.start, end: m.end, surface: m.surface });
       if (cue) out.push(...listContinuations(s, m.from, m.to, knowledge));
+    }
+    if (cue) out.push(...vendorModels(s, knowledge));
+  }
+  return out;
+}
+
+/**
+ * Words before a product that name it beside the incident, not as its object: what intruders enumerated
+ * ("enumerated Active Directory"), what the vendor also makes or where the product is sold ("part of its
+ * Microsoft 365 suite"), contrasts ("unlike Exchange Online").
+ */
+const MERE_BEFORE_RE =
+  /\b(?:enumerat\w*|quer(?:y|ies|ied|ying)|mapp(?:ed|ing)|(?:also )?(?:makes|made|sells|sold|develops|developed|owns)|maker of|developer of|provider of|unlike|except(?: for)?|other than|(?:is |are )?part of|offered (?:as part of|through|with|in)|bundled (?:with|in|into)|included (?:in|with)|available (?:in|through|via)|as well as its)\s+(?:(?:the|its|their|a|an|of|all|victim['’]s|victims['’]|[\w-]+['’]s)\s+){0,3}$/i;
+/** Words after a product that clear it: "Exchange Online was not affected". */
+const NOT_AFFECTED_RE =
+  /^[^.;:]{0,30}?\b(?:(?:is|are|was|were|be|been|remains?|remained)\s+not|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)\s+(?:affected|vulnerable|impacted|compromised|breached|exposed)\b|^[^.;:]{0,25}?\b(?:unaffected|not affected)\b/i;
+
+function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
+  const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
+  if (MERE_BEFORE_RE.test(before)) return true;
+  const next = s.mentions.find((x) => x.start >= end);
+  const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
+  return NOT_AFFECTED_RE.test(after);
+}
+
+/** The component or model after a product mention, unless another name starts inside it. */
+function extensionOf(
+  s: SentenceInfo,
+  end: number,
+  vendor: string,
+): { words: string[]; end: number; model: boolean } | null {
+  const ext = componentExtension(s.text, end - s.start);
+  if (!ext) return null;
+  // "FortiGate Firewalls", "Connect Secure VPN Gateway": a device noun or an acronym adds no product.
+  if (ext.words.every((w) => DEVICE_WORD_RE.test(w) || /^\p{Lu}+$/u.test(w))) return null;
+  const stop = s.start + ext.end;
+  if (s.mentions.some((x) => x.start >= end && x.start < stop)) return null;
+  // "Cisco Cisco", "Microsoft Microsoft 365": the vendor is not its own component.
+  if (nameKey(ext.words[0] ?? '') === nameKey(vendor)) return null;
+  return ext;
+}
+
+const DEVICE_WORD_RE = /^(?:Appliances?|Firewalls?|Routers?|Servers?|Gateways?|Controllers?|PLCs?|Devices?)$/;
+
+const vendorCache = new WeakMap<Knowledge, Map<string, string[]>>();
+/** Vendors of known products, by their first key token ("tp" → ["TP-Link"]). */
+function vendorsByFirstToken(knowledge: Knowledge): Map<string, string[]> {
+  let map = vendorCache.get(knowledge);
+  if (map) return map;
+  map = new Map();
+  for (const p of knowledge.products) {
+    const first = nameKey(p.vendor).split(' ')[0];
+    if (!first || first.length < 2) continue;
+    const list = map.get(first) ?? [];
+    if (!list.includes(p.vendor)) list.push(p.vendor);
+    map.set(first, list);
+  }
+  vendorCache.set(knowledge, map);
+  return map;
+}
+
+const PRODUCT_LINE_RE =
+  /^\s+(\p{Lu}\p{Ll}*\p{Lu}[\p{L}]*)(?=\s+(?:devices?|routers?|firewalls?|appliances?|switches|cameras?|servers?|gateways?|controllers?)\b)/u;
+
+/** A vendor followed by a hardware model ("Cisco RV320 routers", "TP-Link Archer C7"), not in the dictionary. */
+function vendorModels(s: SentenceInfo, knowledge: Knowledge): ProductHit[] {
+  const out: ProductHit[] = [];
+  const byFirst = vendorsByFirstToken(knowledge);
+  for (let i = 0; i < s.tokens.length; i++) {
+    const t = s.tokens[i];
+    if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw)) continue;
+    for (const vendor of byFirst.get(t.norm) ?? []) {
+      const n = nameKey(vendor).split(' ').length;
+      const span = s.tokens.slice(i, i + n);
+      if (span.map((x) => x.norm).join(' ') !== nameKey(vendor)) continue;
+      const last = span[span.length - 1];
+      if (!last?.wordEnd) continue;
+      if (s.mentions.some((x) => x.ref.type === 'product' && x.start < last.end && x.end > t.start)) continue;
+      const ext = extensionOf(s, last.end, vendor);
+      // "Netgear ProSAFE devices", "HPE ProLiant servers": a coined line name before a device noun.
+      const line = ext?.model ? null : PRODUCT_LINE_RE.exec(s.text.slice(last.end - s.start));
+      if (!ext?.model && !line) continue;
+      const written = s.text.slice(t.start - s.start, last.end - s.start);
+      const named = `${written} ${ext?.model ? ext.words.join(' ') : (line?.[1] ?? '')}`;
+      const stop = ext?.model ? s.start + ext.end : last.end + (line?.[0].length ?? 0);
+      if (line && s.mentions.some((x) => x.start >= last.end && x.start < stop)) continue;
+      const anyId = knowledge.products.find((p) => p.vendor === vendor)?.id ?? 0;
+      out.push({
+        id: anyId,
+        sentence: s.index,
+        start: t.start,
+        end: stop,
+        surface: named,
+        name: named,
+        vendor,
+      });
     }
   }
   return out;
@@ -103,20 +230,26 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
 
 /** Product names to report: one per product, a family dropped when a member of it is named ("Citrix NetScaler" beside "Citrix NetScaler ADC"). */
 export function productNames(hits: ProductHit[], knowledge: Knowledge): string[] {
-  const names = [...new Set(hits.map((h) => knowledge.products[h.id]?.name))].filter((n): n is string =>
-    Boolean(n),
-  );
-  const vendorOf = new Map(
-    hits.map((h) => [knowledge.products[h.id]?.name, knowledge.products[h.id]?.vendor]),
-  );
+  const nameOf = (h: ProductHit): string | undefined => h.name ?? knowledge.products[h.id]?.name;
+  const names = [...new Set(hits.map(nameOf))].filter((n): n is string => Boolean(n));
+  const vendorOf = new Map(hits.map((h) => [nameOf(h), h.vendor ?? knowledge.products[h.id]?.vendor]));
   const bare = (n: string): string => {
     const k = nameKey(n);
     const v = nameKey(vendorOf.get(n) ?? '');
     return v && k.startsWith(`${v} `) ? k.slice(v.length + 1) : k;
   };
-  const keys = names.map(nameKey);
+  // "Windows" in a headline and "Windows Error Reporting Service" in the body: the component names the product.
+  const extended = new Set(hits.filter((h) => h.name).map((h) => h.id));
+  const plain = (n: string): boolean => hits.every((h) => nameOf(h) !== n || (!h.name && extended.has(h.id)));
+  const keysAll = names.map(nameKey);
+  const dropBase = names.map(
+    (n, i) =>
+      plain(n) && names.some((_o, j) => j !== i && (keysAll[j] ?? '').startsWith(`${keysAll[i] ?? ''} `)),
+  );
+  const keys = keysAll;
   const bareKeys = names.map(bare);
   return names.filter((_n, i) => {
+    if (dropBase[i]) return false;
     const k = keys[i] ?? '';
     const b = bareKeys[i] ?? '';
     // A release or edition adds one word ("Windows XP", "NetScaler ADC"); "Windows Server" and
@@ -125,9 +258,33 @@ export function productNames(hits: ProductHit[], knowledge: Knowledge): string[]
       other.startsWith(`${family} `) &&
       /^[^ ]+$/.test(other.slice(family.length + 1)) &&
       !other.endsWith(' server');
-    if (names.some((_o, j) => j !== i && (member(keys[j] ?? '', k) || member(bareKeys[j] ?? '', b)))) return false;
+    if (names.some((_o, j) => j !== i && (member(keys[j] ?? '', k) || member(bareKeys[j] ?? '', b))))
+      return false;
     // An acronym beside its spelled-out name is one product ("ASA" and "Adaptive Security Appliance").
-    return !bareKeys.some((other, j) => j !== i && isAcronymOf(b, other));
+    if (bareKeys.some((other, j) => j !== i && isAcronymOf(b, other))) return false;
+    // The vendor's name used as its product ("Unitronics") beside a named product of that vendor.
+    if (
+      k === nameKey(vendorOf.get(names[i] ?? '') ?? '') &&
+      names.some((o, j) => j !== i && nameKey(vendorOf.get(o) ?? '') === k)
+    )
+      return false;
+    // One product under two names: with and without a vendor or former brand ("Broadcom VMware vCenter
+    // Server" and "VMware vCenter Server", "Ivanti Pulse Connect Secure"), or with "Server" ("SharePoint
+    // Server"); the shorter name stays.
+    return !names.some((_o, j) => {
+      if (j === i) return false;
+      const ok = keys[j] ?? '';
+      const ob = bareKeys[j] ?? '';
+      if (ok.length > k.length || (ok.length === k.length && j > i)) return false;
+      const related =
+        nameKey(vendorOf.get(names[j] ?? '') ?? '') === nameKey(vendorOf.get(names[i] ?? '') ?? '') ||
+        ` ${k} `.includes(` ${nameKey(vendorOf.get(names[j] ?? '') ?? '')} `);
+      if (!related || !ob) return false;
+      return (
+        (ob.includes(' ') && (k.endsWith(` ${ob}`) || b.endsWith(` ${ob}`))) ||
+        (!/^windows\b/.test(ob) && (b === `${ob} server` || k === `${ok} server`))
+      );
+    });
   });
 }
 

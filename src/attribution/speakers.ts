@@ -68,6 +68,18 @@ function speakerAt(
   }
   if (nearestActor && (!left || nearestActor.to > left.to) && nearestActor.to > genericIdx)
     return { v, party: null, self: true, closing };
+  // "The country's computer emergency response team said": the state of the story so far.
+  const vt = s.tokens[v];
+  if (!left && vt && ctx.lastCountry && COUNTRYS_BODY_RE.test(s.text.slice(0, vt.start - s.start))) {
+    const c = ctx.knowledge.countries.get(ctx.lastCountry);
+    if (c)
+      return {
+        v,
+        party: { name: c.name, body: 'the country', kind: 'government', role: 'speaker' },
+        self: false,
+        closing,
+      };
+  }
   // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
   const genericWord = s.tokens[genericIdx]?.norm ?? '';
   const govGeneric =
@@ -165,7 +177,15 @@ export function attributorsOf(
       for (const m of candidates) if (m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
     }
     // Participles ("hackers linked to", "a group tracked as") are not speech.
-    const participle = norm.endsWith('ed') && /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '');
+    // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
+    const participle =
+      norm.endsWith('ed') &&
+      (/^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '') ||
+        (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
+          s.tokens[v + 1]?.norm !== 'that' &&
+          /^(reports?|advisory|advisories|study|studies|analysis|paper|blog|post|research|document|alert|bulletin|findings|statement)$/.test(
+            s.tokens[v - 1]?.norm ?? '',
+          )));
     if ((REPORT_VERBS.has(norm) || isList) && !participle)
       speakers.push(speakerAt(s, v, ctx, candidates, actorMentions));
   }
@@ -211,6 +231,9 @@ export function attributorsOf(
   }
   return { parties, self, speaker };
 }
+
+const COUNTRYS_BODY_RE =
+  /\b(?:the|that) (?:country|nation)['’]s\s+(?:[\w-]+\s+){0,5}?(?:team|agency|centre|center|service|ministry|office|authority|regulator|watchdog|police|bureau|directorate|command|government|intelligence|prosecutors?)\s+(?:(?:has|have|had|also|on|this|\w+day)\s+)*$/i;
 
 /** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
 const LIST_OWNER_RE =

@@ -70,6 +70,42 @@ const DEPLOYMENT_NOUNS = new Set(
     ' ',
   ),
 );
+/** Words that end a component or hardware name after a product ("Windows Error Reporting Service", "Exchange Online", "Vision Series PLCs"). */
+const COMPONENT_HEAD_RE =
+  /^(?:Services?|Online|Gateways?|Manager|Portal|Agents?|Console|Connector|Client|Appliances?|Firewalls?|Routers?|PLCs?|Controllers?|Modules?|Drivers?|Servers?|Spooler|Series)$/;
+/** A hardware or release model code: "RV320", "C7", "AX1800", "DIR-859". */
+export const MODEL_CODE_RE = /^(?=[A-Za-z\d-]*\d)[A-Z][A-Za-z\d]*(?:-[A-Za-z\d]+)*$/;
+const NOT_MODEL_RE = /^(?:CVE-|Q[1-4]$|H[12]$|FY\d|G\d+$|COVID|MS\d)/;
+const EXT_WORD_RE = /^\s+([A-Z][A-Za-z\d]*(?:-[A-Za-z\d]+)*)(?![\w'’-])/;
+
+/**
+ * The capitalised words after a product or vendor name that make a component or a model of it
+ * ("Windows" + "Error Reporting Service", "Exchange" + "Online", "Archer" + "C7"): up to four words,
+ * ending in a component noun or a model code. `from` is an offset in `text`; `end` is where it stops.
+ */
+export function componentExtension(
+  text: string,
+  from: number,
+): { words: string[]; end: number; model: boolean } | null {
+  const words: string[] = [];
+  const ends: number[] = [];
+  let at = from;
+  while (words.length < 4) {
+    const m = EXT_WORD_RE.exec(text.slice(at));
+    if (!m?.[1]) break;
+    words.push(m[1]);
+    at += m[0].length;
+    ends.push(at);
+  }
+  const isModel = (w: string): boolean => MODEL_CODE_RE.test(w) && !NOT_MODEL_RE.test(w);
+  let last = -1;
+  for (let i = 0; i < words.length; i++)
+    if (COMPONENT_HEAD_RE.test(words[i] ?? '') || isModel(words[i] ?? '')) last = i;
+  if (last < 0) return null;
+  const kept = words.slice(0, last + 1);
+  return { words: kept, end: ends[last] ?? from, model: kept.some(isModel) };
+}
+
 const WEATHER_WORDS = new Set([
   'Super',
   'Tropical',
@@ -185,12 +221,20 @@ function contextOk(
     const next = toks[m.to];
     // "unpatched Confluence servers", "Exchange instances": a deployment noun makes the word a product.
     const deployed = next !== undefined && DEPLOYMENT_NOUNS.has(next.norm) && s.security;
-    if (!deployed && !vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor)) return false;
+    // "installed Radmin for remote access": a remote-access tool is named by its use, not its vendor.
+    const toolUse =
+      knowledge.products[ref.id]?.role === 'tool' &&
+      /\b(?:remote[- ](?:access|desktop|management|monitoring|administration|control)|rmm|install(?:ed|ing|s)?|deploy(?:ed|ing|s)?)\b/i.test(
+        s.text,
+      );
+    if (!deployed && !toolUse && !vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor))
+      return false;
     // "Securities and Exchange Commission": a capitalised word after the name belongs to another name.
     if (
       next &&
       /^\p{Lu}/u.test(next.raw) &&
-      !/[,;:.]/.test(s.text.slice(toks[m.to - 1]!.end - s.start, next.start - s.start))
+      !/[,;:.]/.test(s.text.slice(toks[m.to - 1]!.end - s.start, next.start - s.start)) &&
+      !(s.security && componentExtension(s.text, toks[m.to - 1]!.end - s.start))
     )
       return false;
     const prev = toks[m.from - 1];

@@ -121,3 +121,22 @@ describe('naming schemes and datelines', () => {
     );
   });
 });
+
+describe('component and model extensions after a product or vendor', () => {
+  it('keeps capitalised words up to a component noun or a model code', async () => {
+    const { componentExtension } = await import('../../../src/extract/mentions.js');
+    const ext = (text: string, word: string) =>
+      componentExtension(text, text.indexOf(word) + word.length)?.words;
+    expect(ext('a flaw in the Windows Error Reporting Service was used', 'Windows')).toEqual([
+      'Error',
+      'Reporting',
+      'Service',
+    ]);
+    expect(ext('broke into Exchange Online mailboxes', 'Exchange')).toEqual(['Online']);
+    expect(ext('hijacked TP-Link Archer C7 routers', 'TP-Link')).toEqual(['Archer', 'C7']);
+    // No component noun or model: nothing ("Windows Defender Antivirus", "Microsoft Q3 results").
+    expect(ext('disabled Windows Defender Antivirus on hosts', 'Windows')).toBeUndefined();
+    expect(ext('Microsoft Q3 results beat forecasts', 'Microsoft')).toBeUndefined();
+    expect(ext('exploited CVE-2024-1234 in Citrix', 'exploited')).toBeUndefined();
+  });
+});
