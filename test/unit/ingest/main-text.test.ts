@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../../src/ingest/decode.js';
 import { htmlToText } from '../../../src/ingest/html-text.js';
-import { extractMainText, normalizeDate } from '../../../src/ingest/main-text.js';
+import { extractMainText } from '../../../src/ingest/main-text.js';
+import { normalizeDate } from '../../../src/ingest/page-metadata.js';
 
 const PAGES = new URL('../../fixtures/pages/', import.meta.url);
 
