@@ -202,12 +202,21 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
   for (const g of groups) for (const n of [g.name, ...g.surfaces]) taken.add(nameKey(n));
   return groups.map((g) => {
     const canonical = nameKey(g.name);
-    const ranked = [...g.surfaces].sort(
+    // "China's Ministry of State Security" and "Chinese Ministry of State Security" are the canonical
+    // name qualified by its state: they count for it and are not aliases of their own.
+    const qualified = (name: string): boolean => isQualifiedForm(nameKey(name), canonical);
+    const uses = (name: string): number =>
+      (g.counts.get(name) ?? 0) +
+      (nameKey(name) === canonical
+        ? g.surfaces.filter(qualified).reduce((sum, surface) => sum + (g.counts.get(surface) ?? 0), 0)
+        : 0);
+    const candidates = g.surfaces.some(qualified) ? [g.name, ...g.surfaces.filter((s) => !qualified(s))] : g.surfaces;
+    const ranked = uniqueByKey(candidates).sort(
       (a, b) =>
-        (g.counts.get(b) ?? 0) - (g.counts.get(a) ?? 0) ||
+        uses(b) - uses(a) ||
         Number(nameKey(b) === canonical) - Number(nameKey(a) === canonical) ||
         a.length - b.length ||
-        g.surfaces.indexOf(a) - g.surfaces.indexOf(b),
+        candidates.indexOf(a) - candidates.indexOf(b),
     );
     // The text's name in the dictionary's spelling when they are the same name ("NoName057(16)", not a clipped span).
     const display = ranked[0] && nameKey(ranked[0]) !== canonical ? ranked[0] : g.name;
@@ -217,7 +226,7 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
       .filter((a) => !own.has(nameKey(a)) && !taken.has(nameKey(a)))
       .slice(0, MAX_KNOWN_ALIASES);
     const aliases = uniqueByKey([...textNames, g.name, ...known]).filter(
-      (n) => nameKey(n) !== nameKey(display),
+      (n) => nameKey(n) !== nameKey(display) && !qualified(n),
     );
     const country = g.textCountry ?? g.refCountry;
     return {
@@ -227,6 +236,13 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
       stated: g.textCountry !== null,
     };
   });
+}
+
+/** `key` is `canonical` with one qualifying word before it: a possessive ("china s") or a demonym ("chinese"). */
+export function isQualifiedForm(key: string, canonical: string): boolean {
+  if (key === canonical || !key.endsWith(` ${canonical}`) || canonical.split(' ').length < 2) return false;
+  const prefix = key.slice(0, -canonical.length - 1).split(' ');
+  return prefix.length === 1 || (prefix.length === 2 && prefix[1] === 's');
 }
 
 function addCounts(into: Map<string, number>, from: Map<string, number>): Map<string, number> {

@@ -47,3 +47,31 @@ describe('product acronyms', () => {
     expect(isAcronymOf('asa firewall', 'adaptive security appliance')).toBe(false);
   });
 });
+
+describe('state-qualified names', () => {
+  it('counts "China\'s X" and "Chinese X" as X, not as aliases of their own', async () => {
+    const { isQualifiedForm } = await import('../../../src/attribution/actors.js');
+    expect(isQualifiedForm('china s ministry of state security', 'ministry of state security')).toBe(true);
+    expect(isQualifiedForm('chinese ministry of state security', 'ministry of state security')).toBe(true);
+    expect(isQualifiedForm('ministry of state security', 'ministry of state security')).toBe(false);
+    expect(isQualifiedForm('the former ministry of state security', 'ministry of state security')).toBe(false);
+    expect(isQualifiedForm('russian sandworm', 'sandworm')).toBe(false);
+  });
+
+  it('names the agency as the text does and keeps its acronym as the alias', async () => {
+    const { analyzeArticle } = await import('../../../src/attribution/analyze.js');
+    const { loadKnowledge } = await import('../../../src/extract/knowledge.js');
+    const { attribution } = analyzeArticle(
+      {
+        id: 'mss',
+        title: 'Allies accuse Beijing over email server hacks',
+        text: "Britain and its allies on Monday said hackers working for China's Ministry of State Security breached thousands of email servers. The MSS has long relied on contractors, officials said.",
+      },
+      loadKnowledge(),
+    );
+    const actor = attribution.actors.find((entry) => entry.aliases.includes('MSS') || entry.name === 'MSS');
+    expect(actor?.name).toBe('Ministry of State Security');
+    expect(actor?.aliases[0]).toBe('MSS');
+    expect(actor?.aliases.some((alias) => /China's|Chinese/.test(alias))).toBe(false);
+  });
+});
