@@ -72,7 +72,6 @@ export function renderMessageText(message: OutgoingMessage): string {
       lines.push(`${`${markdownToText(field.name)}:`.padEnd(width)} ${first}`);
       for (const line of rest) lines.push(`${' '.repeat(width)} ${line}`);
     }
-    if (embed.timestamp) lines.push(`(${embed.timestamp})`);
     if (embed.footer?.text) lines.push(markdownToText(embed.footer.text));
     blocks.push(lines.join('\n'));
   }
