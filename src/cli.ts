@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { App, loadEffectiveConfig, pageFetcherFor, readArticleFromUrl } from './app.js';
 import { analyzeArticle } from './attribution/analyze.js';
-import { extractLine } from './attribution/contract.js';
+import { extractLine, parseArticleLine } from './attribution/contract.js';
 import { renderExplanation } from './attribution/explain.js';
 import { applyEnvironment, configPath, type EffectiveConfig } from './config/env.js';
 import { formatProblem } from './config/load.js';
@@ -219,8 +219,10 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
   const body = await readFile(source, 'utf8');
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {
-    const value = JSON.parse(trimmed.split('\n')[0] ?? '') as Partial<Article>;
-    return { id: String(value.id ?? source), title: value.title ?? null, text: String(value.text ?? '') };
+    // One line of `extract` input: the same parser, so the same fields and the same errors.
+    const parsed = parseArticleLine(trimmed.split('\n')[0] ?? '');
+    if ('article' in parsed) return parsed.article;
+    throw new Error(parsed.error);
   }
   if (trimmed.startsWith('<')) {
     const page = extractMainText(body);

@@ -20,7 +20,8 @@ function recoverId(value: unknown): string | null {
   return null;
 }
 
-export function extractLine(line: string, knowledge: Knowledge): { output: string; error?: string } {
+/** One input line as an Article, or the id (when recoverable) and what is wrong with it. */
+export function parseArticleLine(line: string): { article: Article } | { id: string | null; error: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -34,22 +35,28 @@ export function extractLine(line: string, knowledge: Knowledge): { output: strin
         id = null;
       }
     }
-    const error = `not JSON: ${err instanceof Error ? err.message : String(err)}`;
-    return { output: JSON.stringify({ id, error }), error };
+    return { id, error: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
   const res = InputLine.safeParse(parsed);
   if (!res.success) {
     const error = `invalid article: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
-    return { output: JSON.stringify({ id: recoverId(parsed), error }), error };
+    return { id: recoverId(parsed), error };
   }
   const a = res.data;
   const article: Article = { id: a.id, title: a.title ?? null, text: a.text };
   if (a.url) article.url = a.url;
   if (a.published) article.published = a.published;
+  return { article };
+}
+
+export function extractLine(line: string, knowledge: Knowledge): { output: string; error?: string } {
+  const parsed = parseArticleLine(line);
+  if (!('article' in parsed)) return { output: JSON.stringify({ id: parsed.id, error: parsed.error }), error: parsed.error };
+  const { article } = parsed;
   try {
     return { output: JSON.stringify(analyzeArticle(article, knowledge).attribution) };
   } catch (err) {
     const error = `extraction failed: ${err instanceof Error ? err.message : String(err)}`;
-    return { output: JSON.stringify({ id: a.id, error }), error };
+    return { output: JSON.stringify({ id: article.id, error }), error };
   }
 }
