@@ -118,7 +118,7 @@ export class App {
     this.#deps = {
       store: this.#store,
       fetcher: this.#fetcher(effective),
-      pageFetcher: this.#pageFetcher(effective),
+      pageFetcher: pageFetcherFor(effective),
       clock: this.#clock,
       log: this.#log,
       analyze: (article) => analyzeArticle(article, knowledge).attribution,
@@ -145,10 +145,6 @@ export class App {
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
     });
-  }
-
-  #pageFetcher(effective: EffectiveConfig): HttpPageFetcher {
-    return pageFetcherFor(effective);
   }
 
   #useDestinations(effective: EffectiveConfig): void {
@@ -256,7 +252,7 @@ export class App {
     this.#effective = next;
     this.#routing = applyOverrides(next.config, this.#lastOverrides, this.#clock.now());
     this.#deps.fetcher = this.#fetcher(next);
-    this.#deps.pageFetcher = this.#pageFetcher(next);
+    this.#deps.pageFetcher = pageFetcherFor(next);
     this.#useDestinations(next);
     if (scheduleChanged && this.#scheduler) {
       this.#restarting = this.#restarting.then(async () => {

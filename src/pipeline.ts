@@ -90,7 +90,7 @@ export function toArticle(key: string, item: FeedItem): Article {
  * Whether routing should see this analysis: an attribution at or above the global confidence floor,
  * or any story naming an entity (routes with `attributionOnly: false` may want those).
  */
-export function shouldAlert(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
+export function worthRouting(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
   if (attribution.is_attribution) return attribution.confidence >= settings.minConfidence;
   return (
     attribution.actors.length + attribution.attributed_countries.length + attribution.products.length + attribution.cves.length >
@@ -223,7 +223,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
         const record: ItemRecord = { ...base, contentHash, disposition: 'processed', alerts: [], fingerprint, revision: true };
         records.push(record);
         outcome.revised++;
-        if (fingerprint !== known.fingerprint && shouldAlert(attribution, settings)) {
+        if (fingerprint !== known.fingerprint && worthRouting(attribution, settings)) {
           reports.set(record, reportFor(feed, full, attribution));
           texts.set(record, full.text);
         }
@@ -243,7 +243,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
           fingerprint: fingerprintOf(attribution),
         };
         records.push(record);
-        if (shouldAlert(attribution, settings)) {
+        if (worthRouting(attribution, settings)) {
           reports.set(record, reportFor(feed, full, attribution));
           texts.set(record, full.text);
         }

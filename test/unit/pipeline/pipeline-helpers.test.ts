@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import type { FeedItem } from '../../../src/ingest/feed-item.js';
 import { isBacklog, oldestFirst } from '../../../src/ingest/item-order.js';
-import { feedName, shouldAlert, toArticle } from '../../../src/pipeline.js';
+import { feedName, worthRouting, toArticle } from '../../../src/pipeline.js';
 
 function item(title: string, published?: string): FeedItem {
   return { title, text: `${title} body`, ...(published ? { published } : {}) };
@@ -60,9 +60,9 @@ describe('small pipeline helpers', () => {
   });
 
   it('alerts only on attributions at or above the confidence floor', () => {
-    expect(shouldAlert(attribution(true, 0.6), { minConfidence: 0.5 })).toBe(true);
-    expect(shouldAlert(attribution(true, 0.4), { minConfidence: 0.5 })).toBe(false);
-    expect(shouldAlert(attribution(false, 0.9), { minConfidence: 0 })).toBe(false);
+    expect(worthRouting(attribution(true, 0.6), { minConfidence: 0.5 })).toBe(true);
+    expect(worthRouting(attribution(true, 0.4), { minConfidence: 0.5 })).toBe(false);
+    expect(worthRouting(attribution(false, 0.9), { minConfidence: 0 })).toBe(false);
   });
 
   it('names a feed by its host when it has no name', () => {
