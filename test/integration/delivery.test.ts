@@ -9,7 +9,7 @@ import { drainOutbox } from '../../src/deliver/outbox-worker.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { plainMessage } from '../helpers/messages.js';
+import { alertItems } from '../helpers/messages.js';
 import { TestClock } from '../helpers/test-clock.js';
 
 describe('delivery through discord.js to the fake Discord', () => {
@@ -34,18 +34,7 @@ describe('delivery through discord.js to the fake Discord', () => {
 
   async function queue(count: number): Promise<string[]> {
     const titles = Array.from({ length: count }, (_, n) => `alert ${String(n).padStart(2, '0')}`);
-    await store.recordItems(
-      titles.map((title) => ({
-        key: title,
-        feedUrl: 'https://f.example/',
-        title,
-        link: null,
-        published: null,
-        disposition: 'processed' as const,
-        alerts: [{ destination: 'main', message: plainMessage(title) }],
-      })),
-      clock.now().toISOString(),
-    );
+    await store.recordItems(alertItems('main', titles), clock.now().toISOString());
     return titles;
   }
 

@@ -3,7 +3,7 @@ import { backoffMs, classifyFailure, drainOutbox, SUSPEND_MS } from '../../src/d
 import type { Sender } from '../../src/deliver/sender.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { plainMessage } from '../helpers/messages.js';
+import { alertItems, plainMessage } from '../helpers/messages.js';
 import { permanent, retryable, ScriptedSender } from '../helpers/scripted-sender.js';
 import { TestClock } from '../helpers/test-clock.js';
 
@@ -20,18 +20,7 @@ describe('drainOutbox against SQLite', () => {
   afterEach(() => store.close());
 
   async function queue(destination: string, ...titles: string[]): Promise<void> {
-    await store.recordItems(
-      titles.map((title) => ({
-        key: `${destination}:${title}`,
-        feedUrl: 'https://f.example/',
-        title,
-        link: null,
-        published: null,
-        disposition: 'processed' as const,
-        alerts: [{ destination, message: plainMessage(title) }],
-      })),
-      START,
-    );
+    await store.recordItems(alertItems(destination, titles, { keyPrefix: `${destination}:` }), START);
   }
 
   function drain(...senders: Sender[]) {
@@ -223,18 +212,8 @@ describe('flood control and digests', () => {
   const flood = { cap: 2, windowMs: 3_600_000, digestIntervalMs: 1_800_000 };
 
   async function queue(titles: string[], hold = false): Promise<void> {
-    await store.recordItems(
-      titles.map((title) => ({
-        key: title,
-        feedUrl: 'https://f.example/',
-        title,
-        link: null,
-        published: null,
-        disposition: 'processed' as const,
-        alerts: [{ destination: 'main', message: { ...plainMessage(title), embeds: [{ title, url: `https://news.example/${title}` }] }, hold }],
-      })),
-      clock.now().toISOString(),
-    );
+    const message = (title: string) => ({ ...plainMessage(title), embeds: [{ title, url: `https://news.example/${title}` }] });
+    await store.recordItems(alertItems('main', titles, { hold, message }), clock.now().toISOString());
   }
 
   it('holds alerts over the cap and sends them as one digest after the interval', async () => {

@@ -34,6 +34,23 @@ class FakeFetcher implements FeedFetcher {
   }
 }
 
+/** Answers empty feeds after 10 ms (failing where `fails` says) and records the peak of requests in flight. */
+function countingFetcher(fails: (url: string) => boolean = () => false): { fetcher: FeedFetcher; peak: () => number } {
+  let inFlight = 0;
+  let peak = 0;
+  const fetcher: FeedFetcher = {
+    async fetchFeed(url) {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      inFlight--;
+      if (fails(url)) throw new Error('boom');
+      return { status: 'ok', url, body: rss([]), validators: {} };
+    },
+  };
+  return { fetcher, peak: () => peak };
+}
+
 function ok(body: string, etag?: string): FetchResult {
   return { status: 'ok', url: FEED.url, body, validators: etag ? { etag } : {} };
 }
@@ -176,21 +193,10 @@ describe('pollFeed', () => {
 
   it('polls many feeds with bounded concurrency and isolates failures', async () => {
     const feeds = [1, 2, 3, 4, 5].map((n) => ({ url: `https://f${n}.example/rss` }));
-    let inFlight = 0;
-    let peak = 0;
-    const fetcher: FeedFetcher = {
-      async fetchFeed(url) {
-        inFlight++;
-        peak = Math.max(peak, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        inFlight--;
-        if (url.includes('f3')) throw new Error('boom');
-        return { status: 'ok', url, body: rss([]), validators: {} };
-      },
-    };
-    const outcomes = await pollFeeds(feeds, deps(fetcher), { ...settings, concurrency: 2 });
+    const counting = countingFetcher((url) => url.includes('f3'));
+    const outcomes = await pollFeeds(feeds, deps(counting.fetcher), { ...settings, concurrency: 2 });
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['ok', 'ok', 'failed', 'ok', 'ok']);
-    expect(peak).toBe(2);
+    expect(counting.peak()).toBe(2);
   });
 
   describe('feed health', () => {
@@ -282,20 +288,10 @@ describe('pollFeed', () => {
 
   it('never has more than perHostConcurrency requests to one host in flight', async () => {
     const feeds = [1, 2, 3, 4, 5, 6].map((n) => ({ url: `https://same-host.example/feed${n}` }));
-    let inFlight = 0;
-    let peak = 0;
-    const fetcher: FeedFetcher = {
-      async fetchFeed(url) {
-        inFlight++;
-        peak = Math.max(peak, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        inFlight--;
-        return { status: 'ok', url, body: rss([]), validators: {} };
-      },
-    };
-    const outcomes = await pollFeeds(feeds, deps(fetcher), { ...settings, concurrency: 6, perHostConcurrency: 2 });
+    const counting = countingFetcher();
+    const outcomes = await pollFeeds(feeds, deps(counting.fetcher), { ...settings, concurrency: 6, perHostConcurrency: 2 });
     expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
-    expect(peak).toBe(2);
+    expect(counting.peak()).toBe(2);
   });
 
   describe('edited items', () => {
