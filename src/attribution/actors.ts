@@ -210,7 +210,9 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
       (nameKey(name) === canonical
         ? g.surfaces.filter(qualified).reduce((sum, surface) => sum + (g.counts.get(surface) ?? 0), 0)
         : 0);
-    const candidates = g.surfaces.some(qualified) ? [g.name, ...g.surfaces.filter((s) => !qualified(s))] : g.surfaces;
+    const candidates = g.surfaces.some(qualified)
+      ? [g.name, ...g.surfaces.filter((s) => !qualified(s))]
+      : g.surfaces;
     const ranked = uniqueByKey(candidates).sort(
       (a, b) =>
         uses(b) - uses(a) ||

@@ -1,12 +1,13 @@
 /** Article → Analysis: the extraction-contract attribution plus everything `explain` shows. */
 import type { Article } from '../extract/article.js';
 import type { Knowledge } from '../extract/knowledge.js';
-import { extract, type Extraction } from '../extract/mentions.js';
+import { type Extraction, extract } from '../extract/mentions.js';
 import { actorOutputs, collectActors } from './actors.js';
 import type { Attribution, CveDetail } from './attribution.js';
-import { findClaims, type Claim, type ClaimSet, type Denial } from './claims.js';
+import { type Claim, type ClaimSet, type Denial, findClaims, type PartyKindOut } from './claims.js';
 import { scoreConfidence } from './confidence.js';
 import { BACKGROUND_RE } from './cues.js';
+import { mergePartyNames } from './parties.js';
 import { productHits, productNames } from './products.js';
 
 export interface MentionView {
@@ -39,7 +40,10 @@ export interface Analysis {
 }
 
 function normalizedWords(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /**
@@ -94,6 +98,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
 
   // Attributing parties: from live claims (state claims, or responsibility claims about named actors).
   const parties: string[] = [];
+  const partyKinds = new Map<string, PartyKindOut>();
   for (const c of claimSet.claims) {
     if (c.negated || c.conditional || c.selfClaim) continue;
     if (
@@ -108,9 +113,16 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
         !parties.includes(p.name) &&
         !attributed.has(knowledge.countries.get(p.name)?.iso2 ?? '') &&
         !attributedNames(attributedIso, countryName).has(p.name)
-      )
+      ) {
         parties.push(p.name);
+        partyKinds.set(p.name, p.kind);
+      }
   }
+
+  const mergedParties = mergePartyNames(
+    parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),
+    `${article.title ?? ''}\n${article.text}`,
+  ).map((p) => p.name);
 
   // Products and CVEs
   const products = productNames(productHits(extraction, knowledge), knowledge);
@@ -170,7 +182,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
     is_attribution: isAttribution,
     actors,
     attributed_countries: attributedIso.map(countryName),
-    attributing_parties: parties,
+    attributing_parties: mergedParties,
     products,
     cves,
     confidence: conf.confidence,

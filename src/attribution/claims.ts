@@ -4,8 +4,9 @@
  * is consulted only for speakers that are not in the dictionaries (a person or an organisation).
  */
 import type { Knowledge } from '../extract/knowledge.js';
+import { lexicon } from '../extract/lexicon.js';
 import type { Extraction } from '../extract/mentions.js';
-import { DENY_RE, GOV_NOUN, HEDGE_RE, RESPONSIBILITY_RE, RETRACT_RE, type ClaimFamily } from './cues.js';
+import { type ClaimFamily, DENY_RE, GOV_NOUN, HEDGE_RE, RESPONSIBILITY_RE, RETRACT_RE } from './cues.js';
 import {
   type AttributingParty,
   capitalisedRun,
@@ -218,7 +219,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       }
       // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
       // or a government body opening the sentence ("Federal prosecutors in Brooklyn unsealed charges").
-      const v = s.tokens.findIndex((t) => ACT_VERB_RE.test(t.norm));
+      const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
       if (v >= 0) {
         const left = [...s.mentions]
           .reverse()
@@ -229,7 +230,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
           const run = capitalisedRun(s, v, ctx, 'context');
           if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
         }
-        const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECT_RE.test(t.norm));
+        const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
         if (!p && subject) {
           const g = generic(subject.norm, ctx, 'context');
           if (g && g !== 'self' && g.kind === 'government') {
@@ -275,10 +276,9 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
 }
 
 /** Verbs by which a party opens a story before its claim: "said", "unsealed an indictment", "charged". */
-const ACT_VERB_RE =
-  /^(said|says|announced|announces|stated|unsealed|unseals|charged|charges|indicted|filed|files|issued|issues|published|released|arrested|accused|brought|opened|sanctioned)$/;
+const ACT_VERBS = lexicon.set('actVerbs');
 /** Government nouns that can open such a sentence without a dictionary name. */
-const GOV_SUBJECT_RE = /^(prosecutors|authorities|police|ministry|government|department|agency|bureau)$/;
+const GOV_SUBJECTS = new Set([...lexicon.set('genericGovernmentNouns'), 'police']);
 
 /** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {

@@ -51,7 +51,8 @@ export function parseArticleLine(line: string): { article: Article } | { id: str
 
 export function extractLine(line: string, knowledge: Knowledge): { output: string; error?: string } {
   const parsed = parseArticleLine(line);
-  if (!('article' in parsed)) return { output: JSON.stringify({ id: parsed.id, error: parsed.error }), error: parsed.error };
+  if (!('article' in parsed))
+    return { output: JSON.stringify({ id: parsed.id, error: parsed.error }), error: parsed.error };
   const { article } = parsed;
   try {
     return { output: JSON.stringify(analyzeArticle(article, knowledge).attribution) };

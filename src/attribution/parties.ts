@@ -1,19 +1,23 @@
 /**
- * Who a party is: dictionary agencies, blocs, vendors and media (agencies folded to their state),
- * governments named through a country word ("the Czech government"), generic nouns resolved from
- * context ("the ministry", "the company", "officials"), and capitalised names outside the dictionaries
- * (a person or an organisation, checked with compromise). speakers.ts decides which party speaks.
+ * Who a party is, in one place: dictionary agencies, blocs, vendors and media (agencies folded to their
+ * state); governments named through a country word ("the Czech government"); generic nouns resolved
+ * from context ("the ministry", "the company", "officials"); people resolved to the state or company
+ * they speak for through their title ("Foreign Minister Jane Roe", "Acme's chief executive"); and
+ * capitalised names outside the dictionaries. speakers.ts decides which party speaks; this module
+ * decides what the party is called.
  */
 import nlp from 'compromise';
 import type { Knowledge } from '../extract/knowledge.js';
+import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
+import { nameKey } from '../extract/tokens.js';
 import { GOV_NOUN } from './cues.js';
 
 export type PartyKindOut = 'government' | 'bloc' | 'vendor' | 'media' | 'person' | 'organization' | 'unnamed';
 export interface AttributingParty {
-  /** Output name: a state for its government bodies, else the party's name. */
+  /** Output name: a state for its government bodies and office holders, else the party's name. */
   name: string;
-  /** As written or as known ("Federal Bureau of Investigation"). */
+  /** As written or as known ("Federal Bureau of Investigation", "Foreign Minister Jane Roe"). */
   body: string;
   kind: PartyKindOut;
   /** How it was found: speaker, subject of a blame verb, possessive, "according to", joint. */
@@ -34,9 +38,13 @@ export interface PartyContext {
   lastGovAt?: number;
   /** The last state named in an earlier sentence and not accused there, for "the country's CERT". */
   lastCountry?: string;
+  /** States accused anywhere in the article: an office holder is never resolved to one of them by guess. */
+  accused?: Set<string>;
   text: string;
 }
 
+const L = lexicon;
+/** Agency names that several states use: the dateline or the state written before decides. */
 const AMBIGUOUS_AGENCIES = new Set([
   'ncsc',
   'npa',
@@ -45,40 +53,20 @@ const AMBIGUOUS_AGENCIES = new Set([
   'nis',
   'national intelligence service',
 ]);
-export const SKIP_LEFT = new Set(
-  'has have had also already publicly previously repeatedly later earlier then first had initially on in last this monday tuesday wednesday thursday friday saturday sunday week month year statement separately recently now today yesterday has formally officially jointly'.split(
-    ' ',
-  ),
+export const SKIP_LEFT = L.set('speakerSkipWords');
+const NAME_JOINERS = L.set('nameParticles');
+export const NOT_NAMES = L.exact('notNames');
+export const POSSESSIVE_CLAIM_RE = new RegExp(
+  `^(?:'s|’s)\\s+(?:[\\w-]+\\s+){0,3}?${L.alt('claimNouns')}\\b`,
+  'i',
 );
-// Particles of people's names ("David van Weel", "Ursula von der Leyen") join a run like "of" does.
-const NAME_JOINERS = new Set([
-  'of',
-  'for',
-  'and',
-  'the',
-  'de',
-  '&',
-  'van',
-  'von',
-  'der',
-  'den',
-  'al',
-  'bin',
-  'da',
-  'di',
-  'du',
-  'del',
-  'la',
-  'le',
-  'ter',
-]);
-export const NOT_NAMES = new Set(
-  'The A An It This That These Those He She They We I In On At As But And Or If When While After Before However Meanwhile Earlier Later Last Separately According Officials Sources Police Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December Mr Mrs Ms Dr'.split(
-    ' ',
-  ),
-);
-export const POSSESSIVE_CLAIM_RE =
-  /^(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(attribution|charges?|accusations?|allegations?|assessment|report|advisory|investigation|analysis|findings?|statement|researchers|threat intelligence|security team|cybersecurity team|threat analysis group|comments|remarks|claims|experts)\b/i;
+const GOV_BODY_IN_NAME_RE = new RegExp(`\\b${L.alt('governmentBodyWords')}\\b`, 'i');
+const ORG_IN_NAME_RE = new RegExp(`\\b${L.alt('organizationWords')}\\b`, 'i');
+const GOV_TITLE = L.alt('governmentTitles');
+const CORP_TITLE = L.alt('corporateTitles');
+const TITLE_MODIFIER = L.alt('titleModifiers');
+/** A title written before a name: "Foreign Minister", "Deputy Attorney General", "CEO". */
+const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*(?:${GOV_TITLE}|${CORP_TITLE})`;
 
 export function partyFromMention(
   m: Mention,
@@ -129,105 +117,83 @@ function ownerCountry(m: Mention, s: SentenceInfo): string | null {
   return /^(?:['’]s)?\s+$/.test(s.text.slice(c.end - s.start, m.start - s.start)) ? c.ref.iso2 : null;
 }
 
-export function generic(word: string, ctx: PartyContext, role: string): AttributingParty | null | 'self' {
-  switch (word) {
-    case 'company':
-    case 'firm':
-    case 'giant':
-    case 'vendor':
-    case 'provider':
-    case 'maker':
-      if (ctx.lastVendor) return { ...ctx.lastVendor, role };
-      if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
-      {
-        // "Halvorsen Mutual, a Norwegian insurer, disclosed ... The company said": the company introduced.
-        const org = introducedOrg(ctx.text);
-        return org ? { name: org, body: org, kind: 'organization', role } : null;
-      }
-    case 'police': {
-      const iso = ctx.extraction.datelineCountry ?? (ctx.lastGov ? null : null);
-      const c = iso ? ctx.knowledge.countries.get(iso) : undefined;
-      if (c) return { name: c.name, body: 'police', kind: 'government', role };
-      return ctx.lastGov ? { ...ctx.lastGov, role } : null;
-    }
-    case 'ministry':
-    case 'department':
-    case 'government':
-    case 'agency':
-    case 'administration':
-    case 'authorities':
-    case 'bureau':
-    case 'prosecutors': {
-      if (ctx.lastGov) return { ...ctx.lastGov, role };
-      const iso = ctx.subjectCountry ?? ctx.extraction.datelineCountry;
-      const c = iso ? ctx.knowledge.countries.get(iso) : undefined;
-      return c ? { name: c.name, body: word, kind: 'government', role } : null;
-    }
-    case 'officials':
-      // "U.S. officials announced charges ... The officials said": the government named just before.
-      if (
-        ctx.lastGov &&
-        ctx.lastGovAt !== undefined &&
-        ctx.sentence !== undefined &&
-        ctx.sentence - ctx.lastGovAt >= 1 &&
-        ctx.sentence - ctx.lastGovAt <= 2
-      )
-        return { ...ctx.lastGov, role };
-      return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
-    case 'sources':
-    case 'people':
-    case 'person':
-    case 'source':
-    case 'insiders':
-      return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
-    case 'it':
-    case 'they':
-      return ctx.lastSpeaker ? { ...ctx.lastSpeaker, role } : null;
-    case 'researchers':
-      // "The researchers said": the research organisation that spoke last.
-      return ctx.lastSpeaker && (ctx.lastSpeaker.kind === 'vendor' || ctx.lastSpeaker.kind === 'organization')
-        ? { ...ctx.lastSpeaker, role }
-        : null;
-    case 'gang':
-    case 'group':
-    case 'hackers':
-    case 'crew':
-      return 'self';
-    default:
-      return null;
-  }
+function countryParty(iso: string | null | undefined, body: string, ctx: PartyContext, role: string) {
+  const c = iso ? ctx.knowledge.countries.get(iso) : undefined;
+  return c ? ({ name: c.name, body, kind: 'government', role } as AttributingParty) : null;
 }
-export const UNNAMED_WORDS = new Set(['officials', 'sources', 'people', 'person', 'source', 'insiders']);
-export const GENERIC_WORDS = new Set([
-  'company',
-  'firm',
-  'giant',
-  'vendor',
-  'provider',
-  'maker',
+
+/** The state an unqualified government noun or office holder belongs to, from the story so far. */
+function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
+  if (s) {
+    const here = s.mentions.find(
+      (m) =>
+        m.ref.type === 'country' &&
+        m.ref.form === 'name' &&
+        m.ref.iso2 !== '??' &&
+        !ctx.accused?.has(m.ref.iso2),
+    );
+    if (here?.ref.type === 'country') return here.ref.iso2;
+  }
+  if (ctx.lastGov?.kind === 'government') {
+    const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === ctx.lastGov?.name)?.iso2;
+    if (iso) return iso;
+  }
+  return ctx.subjectCountry ?? ctx.extraction.datelineCountry;
+}
+
+export function generic(word: string, ctx: PartyContext, role: string): AttributingParty | null | 'self' {
+  if (L.set('genericCompanyNouns').has(word)) {
+    if (ctx.lastVendor) return { ...ctx.lastVendor, role };
+    if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
+    // "Halvorsen Mutual, a Norwegian insurer, disclosed ... The company said": the company introduced.
+    const org = introducedOrg(ctx.text);
+    return org ? { name: org, body: org, kind: 'organization', role } : null;
+  }
+  if (word === 'police') {
+    const byDateline = countryParty(ctx.extraction.datelineCountry, 'police', ctx, role);
+    return byDateline ?? (ctx.lastGov ? { ...ctx.lastGov, role } : null);
+  }
+  if (L.set('genericGovernmentNouns').has(word)) {
+    if (ctx.lastGov) return { ...ctx.lastGov, role };
+    return countryParty(ctx.subjectCountry ?? ctx.extraction.datelineCountry, word, ctx, role);
+  }
+  if (word === 'officials' || word === 'official') {
+    // "U.S. officials announced charges ... The officials said": the government named just before.
+    if (
+      ctx.lastGov &&
+      ctx.lastGovAt !== undefined &&
+      ctx.sentence !== undefined &&
+      ctx.sentence - ctx.lastGovAt >= 1 &&
+      ctx.sentence - ctx.lastGovAt <= 2
+    )
+      return { ...ctx.lastGov, role };
+    return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
+  }
+  if (L.set('anonymousSourceNouns').has(word))
+    return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
+  if (L.set('pronounSpeakers').has(word)) return ctx.lastSpeaker ? { ...ctx.lastSpeaker, role } : null;
+  if (word === 'researchers' || word === 'analysts' || word === 'experts')
+    // "The researchers said": the research organisation that spoke last.
+    return ctx.lastSpeaker && (ctx.lastSpeaker.kind === 'vendor' || ctx.lastSpeaker.kind === 'organization')
+      ? { ...ctx.lastSpeaker, role }
+      : null;
+  if (L.set('selfNouns').has(word)) return 'self';
+  return null;
+}
+
+/** Nouns `generic` can resolve (a speaker written as a common noun). */
+export const GENERIC_WORDS: ReadonlySet<string> = new Set([
+  ...L.set('genericCompanyNouns'),
   'police',
-  'ministry',
-  'department',
-  'government',
-  'agency',
-  'administration',
-  'authorities',
-  'bureau',
-  'prosecutors',
-  'officials',
-  'sources',
-  'people',
-  'person',
-  'source',
-  'insiders',
-  'it',
-  'they',
+  ...L.set('genericGovernmentNouns'),
+  ...L.set('anonymousSourceNouns'),
+  ...L.set('pronounSpeakers'),
   'researchers',
-  'gang',
-  'group',
-  'hackers',
-  'crew',
+  'analysts',
+  'experts',
+  ...L.set('selfNouns'),
 ]);
+export const UNNAMED_WORDS = L.set('anonymousSourceNouns');
 
 /** Tokens between two positions contain punctuation that ends a name ("Earlier Wednesday, Trump"). */
 export function gapBreaks(s: SentenceInfo, i: number): boolean {
@@ -269,66 +235,208 @@ export function capitalisedRun(
   const a = s.tokens[start];
   const b = s.tokens[end];
   if (!a || !b) return null;
-  if (s.mentions.some((m) => m.start < b.end && m.end > a.start)) return null;
+  // A dictionary name inside the run: "FBI Director Christopher Wray" is resolved through the title.
+  const inside = s.mentions.filter((m) => m.start < b.end && m.end > a.start);
+  if (inside.length > 0) {
+    const person = personParty(s, a.start, b.end, ctx, role);
+    return person && person.kind !== 'person' ? person : null;
+  }
   // "Google's Threat Intelligence Group said": the unit speaks for its owner.
   const owner = [...s.mentions]
     .reverse()
     .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.end <= a.start);
   if (owner && /^['’]s\s+$/.test(s.text.slice(owner.end - s.start, a.start - s.start)))
     return partyFromMention(owner, s, ctx, role);
-  let name = s.text
+  const raw = s.text
     .slice(a.start - s.start, b.end - s.start)
     .replace(/^(?:The|the)\s+/, '')
     .replace(/['’]s$/, '');
-  name = name.replace(TITLE_RE, '');
-  if (!name || NOT_NAMES.has(name) || name.length < 3) return null;
+  if (!raw || NOT_NAMES.has(raw) || raw.length < 3) return null;
+  // A title in the run: the office holder speaks for the body or the state.
+  const titled = personParty(s, a.start, b.end, ctx, role);
+  if (titled) return titled;
+  const name = raw;
   const last = name.split(' ').pop() ?? name;
-  const people = nlp(s.text).people().out('array') as string[];
-  const full = fullName(name, ctx.text);
-  const isPerson =
-    !introducedAsOrg(name, ctx.text) &&
-    (people.some((p) => p.includes(last)) ||
-      /^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name) ||
-      full !== name);
-  if (
-    isPerson &&
-    !/Authority|Agency|Department|Ministry|Company|Council|Office|Police|Bank|University/.test(name)
-  ) {
-    return { name: full, body: full, kind: 'person', role };
+  if (isPersonName(name, last, s, ctx)) {
+    const full = fullName(name, ctx.text);
+    return affiliationOfPerson(full, ctx, role) ?? { name: full, body: full, kind: 'person', role };
+  }
+  if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name)) {
+    // "the Foreign Ministry said": a body without its state is the state of the story.
+    return countryParty(homeState(ctx, s), name, ctx, role);
   }
   if (
     end - start + 1 >= 2 ||
     /^\p{Lu}\p{Ll}+\p{Lu}/u.test(name) ||
     introducedAsOrg(name, ctx.text) ||
-    /Authority|Agency|Department|Ministry|Company|Corp|Inc|Council|Office|Police|Bank|Group|University|Lab/.test(
-      name,
-    )
+    GOV_BODY_IN_NAME_RE.test(name) ||
+    ORG_IN_NAME_RE.test(name)
   )
     return { name, body: name, kind: 'organization', role };
   return null;
 }
 
-/** Nouns that introduce a company by its trade: "chip equipment maker Nexperia", "the utility Eversource". */
-const ORG_DESCRIPTOR =
-  '(?:company|firm|unit|arm|subsidiary|division|maker|manufacturer|operator|provider|giant|retailer|utility|bank|lender|airline|carrier|insurer|supplier|developer|contractor|conglomerate|producer|distributor|startup|chain|vendor|shipper|brewer|automaker|chipmaker|drugmaker|telco|broadcaster|publisher|hospital|exchange)';
-/** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
-const orgCache = new Map<string, Map<string, boolean>>();
-export function introducedAsOrg(name: string, text: string): boolean {
-  if (name.includes(' ') || !text.includes(name)) return false;
-  let byName = orgCache.get(text);
-  if (!byName) {
-    if (orgCache.size > 8) orgCache.clear();
-    byName = new Map();
-    orgCache.set(text, byName);
-  }
-  const known = byName.get(name);
-  if (known !== undefined) return known;
-  const found = introducedAsOrgUncached(name, text);
-  byName.set(name, found);
-  return found;
+/** "Foreign Ministry", "Cabinet Office", "Justice Dept": only generic words, no proper name in it. */
+function bareGovernmentBody(name: string): boolean {
+  const words = name.split(/\s+/).filter((w) => !NAME_JOINERS.has(w.toLowerCase()));
+  const generic = new RegExp(
+    `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
+    'i',
+  );
+  return words.length > 0 && words.every((w) => generic.test(w));
 }
 
-function introducedAsOrgUncached(name: string, text: string): boolean {
+function isPersonName(name: string, last: string, s: SentenceInfo, ctx: PartyContext): boolean {
+  if (introducedAsOrg(name, ctx.text)) return false;
+  if (GOV_BODY_IN_NAME_RE.test(name) || ORG_IN_NAME_RE.test(name)) return false;
+  if (/^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name)) return true;
+  if (fullName(name, ctx.text) !== name) return true;
+  const people = nlp(s.text).people().out('array') as string[];
+  return people.some((p) => p.includes(last));
+}
+
+/**
+ * An office holder in the span [from, to) of sentence `s` ("FBI Director Christopher Wray",
+ * "German Cabinet Spokesperson Wolfgang Buchner", "Prime Minister Edi Rama"): the party the title
+ * speaks for, or null when the span holds no title.
+ */
+function personParty(
+  s: SentenceInfo,
+  from: number,
+  to: number,
+  ctx: PartyContext,
+  role: string,
+): AttributingParty | null {
+  const span = s.text.slice(from - s.start, to - s.start);
+  const m = new RegExp(
+    `^(.*?)\\b(${ANY_TITLE})\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){0,3})$`,
+    'iu',
+  ).exec(span);
+  if (!m) return null;
+  const title = m[2] ?? '';
+  const person = m[3] ?? '';
+  // The title must be written as one ("Director", "CEO"), not a plain word inside a name.
+  if (!/^\p{Lu}/u.test(title.trim())) return null;
+  const owned = affiliation(s, from, from + (m[1]?.length ?? 0), title, ctx, role, person);
+  if (owned) return owned;
+  // A title whose state or company the text does not give: the person, named without the title.
+  const full = fullName(person.trim(), ctx.text);
+  return affiliationOfPerson(full, ctx, role) ?? { name: full, body: span, kind: 'person', role };
+}
+
+/** The party of a title whose owner is written in [from, to) of `s` (possibly empty). */
+function affiliation(
+  s: SentenceInfo,
+  from: number,
+  to: number,
+  title: string,
+  ctx: PartyContext,
+  role: string,
+  person: string,
+): AttributingParty | null {
+  const owners = s.mentions.filter((x) => x.start >= from && x.end <= to);
+  const body = `${s.text.slice(from - s.start, to - s.start).trim()} ${title} ${person}`.trim();
+  // A dictionary party or a state word before the title decides ("FBI Director", "German Cabinet Spokesperson").
+  for (const o of [...owners].reverse()) {
+    if (o.ref.type === 'party') {
+      const p = partyFromMention(o, s, ctx, role);
+      if (p) return { ...p, body };
+    }
+    if (o.ref.type === 'country' && o.ref.iso2 !== '??') return countryParty(o.ref.iso2, body, ctx, role);
+  }
+  const ownerText = trailingName(s.text.slice(from - s.start, to - s.start).replace(/['’]s\s*$/, ''));
+  const govTitle = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i').test(title.trim());
+  if (ownerText && /^\p{Lu}/u.test(ownerText) && !NOT_NAMES.has(ownerText)) {
+    // "HSE Chief Executive Paul Reid": an organisation's officer speaks for it.
+    if (GOV_BODY_IN_NAME_RE.test(ownerText) && bareGovernmentBody(ownerText))
+      return countryParty(homeState(ctx, s), body, ctx, role);
+    return { name: expandAcronym(ownerText, ctx.text), body, kind: 'organization', role };
+  }
+  if (govTitle) return countryParty(homeState(ctx, s), body, ctx, role) ?? null;
+  return null;
+}
+
+/**
+ * A person named in full somewhere in the text with a title ("Foreign Minister Jane Roe" earlier,
+ * "Roe said" now), or in apposition ("Jane Roe, the chief executive of Acme,"): the party they speak for.
+ */
+function affiliationOfPerson(full: string, ctx: PartyContext, role: string): AttributingParty | null {
+  const last = full.split(' ').pop() ?? full;
+  for (const s of ctx.extraction.sentences) {
+    for (let i = 0; i < s.tokens.length; i++) {
+      const t = s.tokens[i];
+      if (t?.raw !== last) continue;
+      // Title before the name, in the same run of capitalised words.
+      const firstTok = s.tokens[i - (full.split(' ').length - 1)];
+      const nameStart =
+        firstTok && s.text.slice(firstTok.start - s.start, t.end - s.start) === full
+          ? firstTok.start
+          : t.start;
+      const before = s.text.slice(Math.max(0, nameStart - s.start - 80), nameStart - s.start);
+      const tm = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE})\\s+$`, 'iud').exec(before);
+      const ownerSpan = tm?.indices?.[1];
+      if (tm?.[2] && ownerSpan && /^\p{Lu}/u.test(tm[2].trim())) {
+        const base = nameStart - before.length;
+        const p = affiliation(s, base + ownerSpan[0], base + ownerSpan[1], tm[2], ctx, role, full);
+        if (p) return p;
+      }
+      // Apposition after the name: ", the chief executive of Acme," / ", Acme's CEO," / ", a spokesperson for the ministry".
+      const after = s.text.slice(t.end - s.start, t.end - s.start + 120);
+      const am = new RegExp(
+        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(${ANY_TITLE})(?:\\s+(?:of|for|at)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+        'iu',
+      ).exec(after);
+      if (am?.[2]) {
+        const ownerWords = am[1] ?? am[3];
+        if (ownerWords) {
+          const at = s.text.indexOf(ownerWords, t.end - s.start) + s.start;
+          const p = affiliation(s, at, at + ownerWords.length, am[2], ctx, role, full);
+          if (p) return p;
+        } else if (new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i').test(am[2])) {
+          const p = countryParty(homeState(ctx, s), `${full}, ${am[2]}`, ctx, role);
+          if (p) return p;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** The capitalised words at the end of a phrase: "said that Acme Corp" → "Acme Corp". */
+function trailingName(phrase: string): string {
+  const words = phrase.trim().split(/\s+/);
+  const kept: string[] = [];
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i] ?? '';
+    if (/^[\p{Lu}\d&]/u.test(w) || (kept.length > 0 && NAME_JOINERS.has(w.toLowerCase()) && w !== 'the'))
+      kept.unshift(w);
+    else break;
+  }
+  while (kept.length > 0 && NAME_JOINERS.has((kept[0] ?? '').toLowerCase())) kept.shift();
+  return kept.join(' ');
+}
+
+/** "HSE" → "Health Service Executive" when the text spells it out ("the Health Service Executive (HSE)"). */
+function expandAcronym(name: string, text: string): string {
+  if (!/^\p{Lu}{2,6}$/u.test(name)) return name;
+  const m = new RegExp(`((?:\\p{Lu}[\\p{L}&-]*\\s+(?:(?:of|for|and|the)\\s+)?){1,6})\\(${name}\\)`, 'u').exec(
+    text,
+  );
+  const long = m?.[1]?.trim();
+  if (!long) return name;
+  const initials = long
+    .split(/\s+/)
+    .filter((w) => /^\p{Lu}/u.test(w))
+    .map((w) => w[0])
+    .join('');
+  return initials === name ? long : name;
+}
+
+/** Nouns that introduce a company by its trade: "chip equipment maker Nexperia", "the utility Eversource". */
+const ORG_DESCRIPTOR = L.alt('organizationDescriptors');
+/** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
+export function introducedAsOrg(name: string, text: string): boolean {
+  if (name.includes(' ') || !text.includes(name)) return false;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return (
     new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${n}\\b`).test(text) ||
@@ -360,9 +468,6 @@ export function introducedOrg(text: string): string | null {
   return org.length >= 3 ? org : null;
 }
 
-const TITLE_RE =
-  /^(?:(?:Former|Deputy|Acting|Vice|Foreign|Defen[cs]e|Interior|Home|Prime|Chief|Senior|US|U\.S\.|National Security|Attorney|Home Affairs|Digital Affairs)\s+)*(?:Minister|President|Secretary|Adviser|Advisor|Director|Chairman|Chairwoman|Spokesman|Spokeswoman|Spokesperson|Ambassador|General|Senator|Governor|Commissioner|Chancellor|Premier|Officer|Executive)\s+(?:of\s+\w+\s+)?/;
-
 /** "Trump" → "Donald Trump" when the article names the person in full elsewhere. */
 function fullName(name: string, text: string): string {
   if (name.includes(' ')) return name;
@@ -370,11 +475,52 @@ function fullName(name: string, text: string): string {
     `\\b([A-Z][a-z]+(?: [A-Z]\\.)?) ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`,
   ).exec(text);
   const first = m?.[1] ?? '';
-  return m &&
-    !NOT_NAMES.has(first) &&
-    !/^(President|Former|Secretary|Minister|Chairman|Director|Senator|Governor|Vice|General|Adviser)$/.test(
-      first,
-    )
-    ? `${first} ${name}`
-    : name;
+  if (!m || NOT_NAMES.has(first)) return name;
+  if (new RegExp(`^${ANY_TITLE}$`, 'i').test(first)) return name;
+  return `${first} ${name}`;
+}
+
+/**
+ * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
+ * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
+ */
+export function mergePartyNames(parties: AttributingParty[], text: string): AttributingParty[] {
+  const out: AttributingParty[] = [];
+  const tickers = new Set<string>();
+  for (const m of text.matchAll(/\(([A-Z]{1,5}\.[A-Z]{1,2}|[A-Z]{1,5}:[A-Z]{1,5})\)/g))
+    if (m[1]) tickers.add(m[1]);
+  for (const p of parties) {
+    if (tickers.has(p.name)) continue;
+    const k = nameKey(p.name);
+    const same = out.findIndex((o) => {
+      if (o.kind === 'government' || p.kind === 'government' || o.kind === 'unnamed' || p.kind === 'unnamed')
+        return false;
+      const ok = nameKey(o.name);
+      return (
+        ok.startsWith(`${k} `) ||
+        k.startsWith(`${ok} `) ||
+        initialsOf(o.name) === p.name.replace(/[^\p{Lu}&]/gu, '') ||
+        initialsOf(p.name) === o.name.replace(/[^\p{Lu}&]/gu, '')
+      );
+    });
+    if (same < 0) {
+      out.push(p);
+      continue;
+    }
+    const o = out[same];
+    // Keep the shorter of "Uber" / "Uber Technologies"; keep the spelled-out name over initials.
+    if (o && isInitials(o.name) && !isInitials(p.name)) out[same] = p;
+    else if (o && !isInitials(p.name) && nameKey(p.name).length < nameKey(o.name).length) out[same] = p;
+  }
+  return out;
+}
+
+function isInitials(name: string): boolean {
+  return /^[\p{Lu}&.]{2,6}$/u.test(name.replace(/\s+/g, ''));
+}
+
+function initialsOf(name: string): string {
+  const words = name.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) || w === '&');
+  if (words.length < 2) return '';
+  return words.map((w) => (w === '&' ? '&' : w[0])).join('');
 }

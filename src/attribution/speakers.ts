@@ -3,6 +3,7 @@
  * to" and "by" agents, possessive claim nouns ("Microsoft's attribution"), joint statements and lists
  * of states ("agencies from the US, Britain and Canada"), and anonymous sourcing.
  */
+import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
 import { LIST_BLAME_VERBS, REPORT_VERBS } from './cues.js';
 import {
@@ -17,6 +18,9 @@ import {
   SKIP_LEFT,
   UNNAMED_WORDS,
 } from './parties.js';
+
+/** Generic nouns that name a government speaker ("U.S. officials said", "the Dutch ministry said"). */
+const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police', 'officials']);
 
 interface Speaker {
   v: number;
@@ -82,10 +86,7 @@ function speakerAt(
   }
   // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
   const genericWord = s.tokens[genericIdx]?.norm ?? '';
-  const govGeneric =
-    /^(ministry|department|government|agency|administration|authorities|bureau|police|prosecutors|officials)$/.test(
-      genericWord,
-    );
+  const govGeneric = GOV_GENERIC.has(genericWord);
   if (left && (left.to >= genericIdx || (govGeneric && left.to >= genericIdx - 2)))
     return { v, party: partyFromMention(left, s, ctx, 'speaker'), self: false, closing };
   if (genericIdx >= 0) {
@@ -135,9 +136,7 @@ export function attributorsOf(
     const norm = tok.norm;
     const by =
       norm === 'by' &&
-      /\b(identified|attributed|tracked|named|called|blamed|linked|exposed|signed|co-signed|authored|co-authored|endorsed|uncovered|discovered|detected|observed|confirmed|accused|led|accusations?|allegations?|charges?|claims?|attribution|assessment|issued|published|released|advisory|report)\s+(?:\w+\s+){0,3}$/i.test(
-        s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start),
-      );
+      AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start));
     if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by) {
       const from = by ? v + 1 : v + 2;
       const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
@@ -179,13 +178,12 @@ export function attributorsOf(
     // Participles ("hackers linked to", "a group tracked as") are not speech.
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
-      norm.endsWith('ed') &&
-      (/^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '') ||
-        (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
-          s.tokens[v + 1]?.norm !== 'that' &&
-          /^(reports?|advisory|advisories|study|studies|analysis|paper|blog|post|research|document|alert|bulletin|findings|statement)$/.test(
-            s.tokens[v - 1]?.norm ?? '',
-          )));
+      (norm.endsWith('ed') && /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
+      // "a company said by the government to work for the group": passive, the agent speaks.
+      (norm === 'said' && /^(to|by)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
+      (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
+        s.tokens[v + 1]?.norm !== 'that' &&
+        DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
     if ((REPORT_VERBS.has(norm) || isList) && !participle)
       speakers.push(speakerAt(s, v, ctx, candidates, actorMentions));
   }
@@ -232,12 +230,15 @@ export function attributorsOf(
   return { parties, self, speaker };
 }
 
-const COUNTRYS_BODY_RE =
-  /\b(?:the|that) (?:country|nation)['’]s\s+(?:[\w-]+\s+){0,5}?(?:team|agency|centre|center|service|ministry|office|authority|regulator|watchdog|police|bureau|directorate|command|government|intelligence|prosecutors?)\s+(?:(?:has|have|had|also|on|this|\w+day)\s+)*$/i;
-
+const L = lexicon;
+const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');
+const DOCUMENT_NOUNS = L.set('documentNouns');
+const COUNTRYS_BODY_RE = new RegExp(
+  `\\b(?:the|that) (?:country|nation)['’]s\\s+(?:[\\w-]+\\s+){0,5}?${L.alt('countryBodyNouns')}\\s+(?:(?:has|have|had|also|on|this|\\w+day)\\s+)*$`,
+  'i',
+);
 /** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
-const LIST_OWNER_RE =
-  /\b(?:agencies|authorities|governments|officials|partners|allies|services|organi[sz]ations|countries|nations|states)\s+(?:from|of|in)\s+(?:the\s+)?$/i;
+const LIST_OWNER_RE = new RegExp(`\\b${L.alt('listOwnerNouns')}\\s+(?:from|of|in)\\s+(?:the\\s+)?$`, 'i');
 /** The parties listed right after `first`: "CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI". */
 function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Mention[] {
   const out: Mention[] = [];
@@ -255,11 +256,10 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
   return out;
 }
 
-export const UNNAMED_RE =
-  /\b(?:people|officials|sources|persons?|insiders)\s+(?:\w+\s+){0,2}?(?:familiar with|with knowledge of|briefed on|close to)\b|\bspoke on (?:the )?condition of anonymity\b/i;
-export const CONTINUATION_RE =
-  /\b(?:the|these|those) (?:attackers|hackers|intruders|threat actors?|cyber actors?|actors|hacking group|hacker group|group|perpetrators)\b/i;
-export const SUPPORT_RE = /\b(attribution|advisory|joint statement|investigation|probe)\b/i;
-
-export const JOINT_RE =
-  /\b(collaboration with|jointly with|together with|along with|alongside|joined (?:by|with)|joined|partnered with|in coordination with|in partnership with)\b/i;
+export const UNNAMED_RE = new RegExp(
+  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}`,
+  'i',
+);
+export const CONTINUATION_RE = new RegExp(`\\b(?:the|these|those) ${L.alt('continuationNouns')}\\b`, 'i');
+export const SUPPORT_RE = L.re('supportNouns');
+export const JOINT_RE = L.re('jointPhrases');

@@ -1,17 +1,20 @@
 /** Country words → state claims: the constructions news uses to say a state is behind cyber activity. */
 import type { Knowledge } from '../extract/knowledge.js';
+import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
 import {
   BLAME_VERB,
+  type ClaimFamily,
   CONDITIONAL_RE,
   CRIMINAL_RE,
   GOV_NOUN,
   HACKER_NOUN,
   LINK_BEFORE,
   RETRACT_RE,
+  STATE_ACTOR_NOUN_RE,
   STATE_CUE_RE,
   STATE_LINK,
-  type ClaimFamily,
+  STATE_OVERRIDES_CRIMINAL_RE,
 } from './cues.js';
 
 /** A statement in one sentence that a state is behind cyber activity. */
@@ -27,8 +30,7 @@ export interface StateSignal {
   conditional: boolean;
 }
 
-export const CYBER_RE =
-  /\b(hack\w*|cyber\w*|malware|ransomware|phishing|espionage|intrusions?|breach\w*|exploit\w*|vulnerab\w*|apts?\d*|threat actors?|backdoors?|botnets?|zero-days?|spyware|ddos|data theft|networks?|servers?|email accounts?|computers?|systems)\b/i;
+export const CYBER_RE = new RegExp(`\\b(?:${lexicon.alt('cyberWords')}|apts?\\d+)\\b`, 'i');
 
 const RE_STATE_LINK = new RegExp(`^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}\\b`, 'i');
 const RE_LINK_NOUN = new RegExp(
@@ -55,6 +57,7 @@ const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
 const RE_SUBJECT_HACKED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|breached|infiltrated|spied on|stole|attacked|compromised|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
+const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
 const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
 
 interface RuleContext {
@@ -223,10 +226,7 @@ function genericNounOk(matched: string, sentence: string): boolean {
 }
 
 function criminalPhrase(phrase: string): boolean {
-  return (
-    CRIMINAL_RE.test(phrase) &&
-    !/\b(state|government|military|intelligence|nation-state|regime|sponsored)\b/i.test(phrase)
-  );
+  return CRIMINAL_RE.test(phrase) && !STATE_OVERRIDES_CRIMINAL_RE.test(phrase);
 }
 
 /** Every way the sentence puts a state behind the activity, one signal per country word. */
@@ -262,11 +262,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       form === 'organ' ||
       form === 'metonym' ||
       form === 'name' ||
-      (govAfter !== null &&
-        /government|administration|intelligence|military|regime|ministry|state/i.test(govAfter[1] ?? '')) ||
-      /^\s*(?:state|regime|military|army|armed forces|intelligence services?|security services?)\b/i.test(
-        after,
-      );
+      (govAfter !== null && STATE_ACTOR_NOUN_RE.test(govAfter[1] ?? '')) ||
+      STATE_ACTOR_AFTER_RE.test(after);
     const nextActor = s.mentions.find((x) => x.ref.type === 'actor' && x.from >= m.to && x.from <= m.to + 1);
     const nextEntry = nextActor?.ref.type === 'actor' ? knowledge.actors[nextActor.ref.id] : undefined;
     const ctxRule: RuleContext = {

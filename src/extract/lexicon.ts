@@ -1,0 +1,201 @@
+/**
+ * The vocabulary of news prose (config/dictionaries/lexicon.json), validated and compiled once. Rules
+ * read words through this module only, so a word is added in one place and every rule that uses the
+ * concept sees it. The grammar that combines the words stays in the rules.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const Section = z
+  .object({
+    source: z.url().optional(),
+    reason: z.string().min(10).optional(),
+    words: z.array(z.string().trim().min(1)).min(1),
+  })
+  .strict()
+  .refine((s) => s.source !== undefined || s.reason !== undefined, {
+    message: 'a section needs a source (URL) or a reason (why the words are general)',
+  });
+
+/** Every section the rules read; an unknown or missing section is an error, so a typo never passes. */
+export const SECTION_NAMES = [
+  'securityWords',
+  'cyberWords',
+  'perpetratorNouns',
+  'cyberCompoundHeads',
+  'hackingQualifiers',
+  'hackingNotPerpetrator',
+  'stateLinkParticiples',
+  'stateLinkCompounds',
+  'strongStateLink',
+  'linkPhrasesBefore',
+  'blameVerbs',
+  'listBlameVerbs',
+  'reportVerbs',
+  'criminalWords',
+  'stateWords',
+  'stateOverridesCriminal',
+  'responsibilityWords',
+  'incidentNounsBy',
+  'hedges',
+  'firmWording',
+  'retractions',
+  'backgroundCues',
+  'conditionalCues',
+  'denialVerbs',
+  'denialAdjectives',
+  'governmentNouns',
+  'stateActorNouns',
+  'governmentBodyWords',
+  'organizationWords',
+  'governmentTitles',
+  'corporateTitles',
+  'titleModifiers',
+  'organizationDescriptors',
+  'genericCompanyNouns',
+  'genericGovernmentNouns',
+  'anonymousSourceNouns',
+  'anonymousSourcePhrases',
+  'researcherNouns',
+  'selfNouns',
+  'pronounSpeakers',
+  'claimNouns',
+  'documentNouns',
+  'agentVerbsBeforeBy',
+  'actVerbs',
+  'listOwnerNouns',
+  'countryBodyNouns',
+  'continuationNouns',
+  'supportNouns',
+  'jointPhrases',
+  'speakerSkipWords',
+  'nameParticles',
+  'notNames',
+  'productCues',
+  'weakProductCues',
+  'strongProductCues',
+  'vulnerabilityWords',
+  'serviceNouns',
+  'channelPrepositions',
+  'toolUseWords',
+  'productNegativeWords',
+  'deploymentNouns',
+  'componentHeads',
+  'deviceWords',
+  'productLineNouns',
+  'mereMentionBefore',
+  'notAffectedPhrases',
+  'groupCues',
+  'ransomGroupCues',
+  'actorContextWords',
+  'schemeFalsePrefixes',
+  'aliasPhrases',
+] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+const LexiconFile = z
+  .object({
+    about: z.string(),
+    sections: z
+      .object(
+        Object.fromEntries(SECTION_NAMES.map((n) => [n, Section])) as Record<SectionName, typeof Section>,
+      )
+      .strict(),
+  })
+  .strict();
+
+export interface Lexicon {
+  /** The words of a section as written. */
+  words(name: SectionName): readonly string[];
+  /** Lower-case single-token words of a section, for token lookups (phrases and stems are left out). */
+  set(name: SectionName): ReadonlySet<string>;
+  /** Exact-case words of a section (for capitalised-name checks). */
+  exact(name: SectionName): ReadonlySet<string>;
+  /** A regex alternation of the section (non-capturing, longest first), to embed in a rule's grammar. */
+  alt(name: SectionName): string;
+  /** `\b(?:words)\b`, case-insensitive unless flags say otherwise; compiled once per flags. */
+  re(name: SectionName, flags?: string): RegExp;
+  /** The whole text is one of the words (case-insensitive). */
+  is(name: SectionName, text: string): boolean;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One lexicon word as a regex: spaces match runs of whitespace, hyphens are optional, `*` ends a stem. */
+function wordPattern(word: string): string {
+  const stem = word.endsWith('*');
+  const body = stem ? word.slice(0, -1) : word;
+  const parts = body.split(/(\s+|-)/);
+  const pattern = parts
+    .map((p) => (/^\s+$/.test(p) ? '\\s+' : p === '-' ? '[-\\s]?' : escapeRegex(p)))
+    .join('');
+  return stem ? `${pattern}\\w*` : pattern;
+}
+
+export function compileLexicon(json: unknown): Lexicon {
+  const parsed = LexiconFile.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `lexicon is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  const sections = parsed.data.sections;
+  const sets = new Map<SectionName, Set<string>>();
+  const exacts = new Map<SectionName, Set<string>>();
+  const alts = new Map<SectionName, string>();
+  const regexes = new Map<string, RegExp>();
+  const words = (name: SectionName): readonly string[] => sections[name].words;
+  const alt = (name: SectionName): string => {
+    let a = alts.get(name);
+    if (a === undefined) {
+      // Longest first so that "foreign ministry" wins over "ministry" at the same position.
+      const sorted = [...new Set(words(name))].sort((x, y) => y.length - x.length);
+      a = `(?:${sorted.map(wordPattern).join('|')})`;
+      alts.set(name, a);
+    }
+    return a;
+  };
+  return {
+    words,
+    set(name) {
+      let s = sets.get(name);
+      if (!s) {
+        s = new Set(
+          words(name)
+            .filter((w) => /^[\p{L}\p{N}&$]+$/u.test(w))
+            .map((w) => w.toLowerCase()),
+        );
+        sets.set(name, s);
+      }
+      return s;
+    },
+    exact(name) {
+      let s = exacts.get(name);
+      if (!s) {
+        s = new Set(words(name));
+        exacts.set(name, s);
+      }
+      return s;
+    },
+    alt,
+    re(name, flags = 'i') {
+      const key = `${name}/${flags}`;
+      let r = regexes.get(key);
+      if (!r) {
+        r = new RegExp(`\\b${alt(name)}(?![\\w])`, flags);
+        regexes.set(key, r);
+      }
+      return r;
+    },
+    is(name, text) {
+      const t = text.trim().toLowerCase();
+      return words(name).some((w) => w.toLowerCase() === t);
+    },
+  };
+}
+
+const LEXICON_FILE = new URL('../../config/dictionaries/lexicon.json', import.meta.url);
+
+/** The project's lexicon, read and checked once when first imported. */
+export const lexicon: Lexicon = compileLexicon(JSON.parse(readFileSync(LEXICON_FILE, 'utf8')));
