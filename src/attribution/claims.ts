@@ -15,7 +15,7 @@ import {
   type PartyContext,
   partyFromMention,
 } from './parties.js';
-import { attributorsOf, CONTINUATION_RE, JOINT_RE, SUPPORT_RE } from './speakers.js';
+import { attributorsOf, CONTINUATION_RE, headlineSources, JOINT_RE, SUPPORT_RE } from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
 export type { AttributingParty, PartyKindOut } from './parties.js';
@@ -130,21 +130,10 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       const { parties, self, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, triggers);
       if (speaker) ctx.lastSpeaker = speaker;
       let attributors = parties;
-      // A title such as "... stolen BTC: FBI" names its source after the colon.
-      if (s.isTitle) {
-        const tail = /[:\u2013\u2014-]\s*([^:]{2,40})$/.exec(s.text);
-        if (tail)
-          for (const m of s.mentions)
-            if (m.start - s.start >= (tail.index ?? 0)) {
-              const p = partyFromMention(m, s, ctx, 'title source');
-              if (p) attributors = [...attributors, p];
-              else if (m.ref.type === 'country') attributors = [...attributors];
-            }
-        if (tail && /^\s*police\s*$/i.test(tail[1] ?? '')) {
-          const g = generic('police', ctx, 'title source');
-          if (g && g !== 'self') attributors = [...attributors, g];
-        }
-      }
+      // A headline names its source before or after a colon or dash: "FBI: ...", "...: police".
+      if (s.isTitle)
+        for (const p of headlineSources(s, ctx))
+          if (!attributors.some((x) => x.name === p.name)) attributors = [...attributors, p];
       const hedge = hedgeOf(s.text, knowledge);
       const first = live[0] ?? sig[0];
       claims.push({

@@ -217,6 +217,9 @@ export function capitalisedRun(
     !gapBreaks(s, i)
   )
     i--;
+  // "Marks & Spencer (MKS.L), believes": a ticker or abbreviation in parentheses belongs to the name before it.
+  const paren = parenthesisedBefore(s, i);
+  if (paren >= 0) i = paren;
   const end = i;
   while (i >= 0) {
     const t = s.tokens[i];
@@ -274,6 +277,24 @@ export function capitalisedRun(
   )
     return { name, body: name, kind: 'organization', role };
   return null;
+}
+
+/** When tokens ..i sit inside "(...)" right after a name, the index of the name's last token; else -1. */
+function parenthesisedBefore(s: SentenceInfo, i: number): number {
+  const t = s.tokens[i];
+  if (!t) return -1;
+  const after = s.text.slice(t.end - s.start, (s.tokens[i + 1]?.start ?? s.start + s.text.length) - s.start);
+  if (!/^\)\s*,?\s*$/.test(after)) return -1;
+  let j = i;
+  while (j >= 0 && i - j < 4) {
+    const tok = s.tokens[j];
+    const prev = s.tokens[j - 1];
+    if (!tok || !prev) return -1;
+    const gap = s.text.slice(prev.end - s.start, tok.start - s.start);
+    if (/\(\s*$/.test(gap)) return /^\s*\($/.test(gap) ? j - 1 : -1;
+    j--;
+  }
+  return -1;
 }
 
 /** "Foreign Ministry", "Cabinet Office", "Justice Dept": only generic words, no proper name in it. */

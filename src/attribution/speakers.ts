@@ -5,6 +5,7 @@
  */
 import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
+import { nameKey } from '../extract/tokens.js';
 import { LIST_BLAME_VERBS, REPORT_VERBS } from './cues.js';
 import {
   type AttributingParty,
@@ -12,6 +13,7 @@ import {
   GENERIC_WORDS,
   gapBreaks,
   generic,
+  NOT_NAMES as NOT_NAMES_SET,
   type PartyContext,
   POSSESSIVE_CLAIM_RE,
   partyFromMention,
@@ -28,6 +30,8 @@ interface Speaker {
   self: boolean;
   /** "..., the ministry said on Friday." — the speaker closes the sentence and governs what precedes. */
   closing: boolean;
+  /** Further parties of a coordinated subject. */
+  also?: AttributingParty[];
 }
 
 function speakerAt(
@@ -37,7 +41,7 @@ function speakerAt(
   candidates: Mention[],
   actorMentions: Mention[],
 ): Speaker {
-  const closing = s.tokens.length - v <= 8;
+  const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
   const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
   let genericIdx = -1;
@@ -70,6 +74,19 @@ function speakerAt(
     const run = capitalisedRun(s, v, ctx, 'speaker');
     if (run) return { v, party: run, self: false, closing };
   }
+  // "TeamViewer said", "Okta confirmed": a company named like its product speaks as the company.
+  const productSubject = s.mentions.find((m) => m.ref.type === 'product' && m.to - 1 === k && m.from <= k);
+  if (adj && productSubject?.ref.type === 'product' && (!left || left.to <= productSubject.from)) {
+    const vendor = ctx.knowledge.products[productSubject.ref.id]?.vendor;
+    const name =
+      vendor && nameKey(productSubject.surface).startsWith(nameKey(vendor)) ? vendor : productSubject.surface;
+    return {
+      v,
+      party: { name, body: productSubject.surface, kind: 'organization', role: 'speaker' },
+      self: false,
+      closing,
+    };
+  }
   if (nearestActor && (!left || nearestActor.to > left.to) && nearestActor.to > genericIdx)
     return { v, party: null, self: true, closing };
   // "The country's computer emergency response team said": the state of the story so far.
@@ -84,12 +101,33 @@ function speakerAt(
         closing,
       };
   }
+  // "..., the tech major revealed": a common-noun subject; a party named before it is not the speaker.
+  const det = determinerBefore(s, k);
+  if (adj && genericIdx < 0 && det >= 0 && /^\p{Ll}/u.test(adj.raw) && (!left || left.to <= det)) {
+    return { v, party: null, self: false, closing };
+  }
   // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
   const genericWord = s.tokens[genericIdx]?.norm ?? '';
   const govGeneric = GOV_GENERIC.has(genericWord);
   if (left && (left.to >= genericIdx || (govGeneric && left.to >= genericIdx - 2)))
-    return { v, party: partyFromMention(left, s, ctx, 'speaker'), self: false, closing };
+    return {
+      v,
+      party: partyFromMention(left, s, ctx, 'speaker'),
+      // "Elliptic and Chainalysis have both confirmed": every party of the subject speaks.
+      also: listSubjects(s, v, candidates)
+        .filter((m) => m !== left)
+        .map((m) => partyFromMention(m, s, ctx, 'speaker'))
+        .filter((p): p is AttributingParty => p !== null),
+      self: false,
+      closing,
+    };
+  // "its chairman said", "the agency's director said": the office holder of the body just named.
+  const officer = officerSpeaker(s, v, ctx);
+  if (officer) return { v, party: officer, self: false, closing };
   if (genericIdx >= 0) {
+    // "researchers at Acme said", "Acme researchers said": the researchers' organisation.
+    const owner = RESEARCHERS.has(genericWord) ? researcherOwner(s, genericIdx, ctx) : null;
+    if (owner) return { v, party: owner, self: false, closing };
     const g = generic(s.tokens[genericIdx]?.norm ?? '', ctx, 'speaker');
     return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
   }
@@ -102,6 +140,215 @@ function speakerAt(
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
   }
   return { v, party: null, self: false, closing };
+}
+
+const GROUP_NOUNS = lexicon.set('groupCues');
+const SAY_VERBS = new Set([
+  'said',
+  'says',
+  'told',
+  'added',
+  'noted',
+  'wrote',
+  'stated',
+  'explained',
+  'warned',
+]);
+/** ", the FBI said Friday, based on ...": a say-verb whose subject follows a comma closes the clause before it. */
+function parenthetical(s: SentenceInfo, v: number): boolean {
+  const t = s.tokens[v];
+  if (!t || !SAY_VERBS.has(t.norm)) return false;
+  return /,\s*[^,;:"“”()]{1,60}$/.test(s.text.slice(0, t.start - s.start));
+}
+
+const RESEARCHERS = lexicon.set('researcherNouns');
+/** The organisation of "researchers at Acme" or "Acme researchers" (token `j` is the noun). */
+function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): AttributingParty | null {
+  const next = s.tokens[j + 1];
+  if (next && /^(at|from|with|of)$/.test(next.norm)) {
+    const m = s.mentions.find(
+      (x) => x.from === j + 2 || (x.from === j + 3 && s.tokens[j + 2]?.norm === 'the'),
+    );
+    if (m) {
+      const p = partyFromMention(m, s, ctx, 'speaker');
+      if (p) return p;
+    }
+    let end = j + 2;
+    if (s.tokens[end]?.norm === 'the') end++;
+    const first = end;
+    // Capitalised words, and words glued to them ("Vx-underground", "Group-IB").
+    while (s.tokens[end] && (/^[\p{Lu}\d]/u.test(s.tokens[end]?.raw ?? '') || glued(s, end))) {
+      end++;
+      if (gapBreaks(s, end - 1)) break;
+    }
+    const a = s.tokens[first];
+    const b = s.tokens[end - 1];
+    if (a && b && end > first && /^\p{Lu}/u.test(a.raw)) {
+      const name = s.text.slice(a.start - s.start, b.end - s.start);
+      return { name, body: `researchers at ${name}`, kind: 'organization', role: 'speaker' };
+    }
+  }
+  const before = s.mentions.find((x) => x.to === j && x.ref.type === 'party');
+  if (before) return partyFromMention(before, s, ctx, 'speaker');
+  return null;
+}
+
+/** Words inside a list of subjects besides the parties: "Britain and its allies", "the US as well as". */
+const LIST_GLUE = new Set([
+  'and',
+  'the',
+  'as',
+  'well',
+  'its',
+  'their',
+  'along',
+  'with',
+  'together',
+  'member',
+  'states',
+  'allies',
+  'partners',
+  'both',
+  'all',
+  'to',
+  'joined',
+  'jointly',
+  'international',
+  'other',
+  'western',
+  'allied',
+  'several',
+  'like',
+  'minded',
+  ...lexicon.set('governmentNouns'),
+  ...lexicon.set('listOwnerNouns'),
+  ...lexicon.set('speakerSkipWords'),
+]);
+const GOVERNING_WORDS = new Set(
+  'against in on at of into from to with by for targeting target targets hit hits attack attacks hack hacks breach breaches include includes including'.split(
+    ' ',
+  ),
+);
+const CLAUSE_OPENERS = new Set([
+  'that',
+  'which',
+  'who',
+  'when',
+  'while',
+  'after',
+  'as',
+  'and',
+  'but',
+  'where',
+]);
+
+/**
+ * The parties of the coordinated subject right before verb `v` ("The US, Britain and Canada accused
+ * ..."). A list that does not open its clause ("before Russia attacked Ukraine, the EU accused") is
+ * cut at the comma where the clause starts, so an object of an earlier verb never joins the subject.
+ */
+function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mention[] {
+  const items: Mention[] = [];
+  let i = v - 1;
+  while (i >= 0) {
+    const m = candidates.find((c) => c.to - 1 === i);
+    if (m) {
+      items.unshift(m);
+      i = m.from - 1;
+      continue;
+    }
+    const t = s.tokens[i];
+    if (!t || !(LIST_GLUE.has(t.norm) || /ly$/.test(t.norm) || (/^\p{Lu}/u.test(t.raw) && items.length > 0)))
+      break;
+    i--;
+  }
+  if (items.length === 0) {
+    // "The United States said that it strongly condemned ...": the pronoun stands for the party before it.
+    const t = s.tokens[i];
+    if (t && /^(it|they|we)$/.test(t.norm)) {
+      const prev = [...candidates].reverse().find((c) => c.to <= i);
+      return prev ? [prev] : [];
+    }
+    return items;
+  }
+  const before = s.tokens[i];
+  const after = s.tokens[i + 1];
+  const gapBefore = before && after ? s.text.slice(before.end - s.start, after.start - s.start) : '';
+  // The list is the subject unless an earlier verb or preposition governs it ("attacked Ukraine, the EU").
+  const governed =
+    before !== undefined &&
+    !CLAUSE_OPENERS.has(before.norm) &&
+    !/[,;:"“(]/.test(gapBefore) &&
+    (/ed$/.test(before.norm) || GOVERNING_WORDS.has(before.norm));
+  const opens = !governed;
+  if (opens) return items;
+  for (let k = 1; k < items.length; k++) {
+    const a = items[k - 1];
+    const b = items[k];
+    if (a && b && /[,;:]/.test(s.text.slice(a.end - s.start, b.start - s.start))) return items.slice(k);
+  }
+  return [];
+}
+
+/** Token `i` is attached to the one before it by a hyphen, a dot or an ampersand, with no space. */
+function glued(s: SentenceInfo, i: number): boolean {
+  const a = s.tokens[i - 1];
+  const b = s.tokens[i];
+  return (
+    a !== undefined && b !== undefined && /^[-.&]$/.test(s.text.slice(a.end - s.start, b.start - s.start))
+  );
+}
+
+const OFFICER_RE = new RegExp(
+  `\\b(?:(its|their|his|her)|the\\s+(?:[\\w-]+['’]s\\s+)?|([\\p{Lu}][\\p{L}&.-]*(?:\\s+[\\p{Lu}][\\p{L}&.-]*){0,3})['’]s\\s+)\\s*(?:${lexicon.alt('titleModifiers')}\\s+)*(${lexicon.alt('corporateTitles')}|${lexicon.alt('governmentTitles')})\\s+(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  'iu',
+);
+/** "its chairman said", "Acme's chief executive said", "the ministry's spokesperson said". */
+function officerSpeaker(s: SentenceInfo, v: number, ctx: PartyContext): AttributingParty | null {
+  const t = s.tokens[v];
+  if (!t) return null;
+  const before = s.text.slice(0, t.start - s.start);
+  const m = OFFICER_RE.exec(before);
+  if (!m) return null;
+  const title = m[3] ?? '';
+  const body = m[0].trim();
+  const owner = m[2];
+  if (owner) {
+    const at = m.index + (m[0].indexOf(owner) >= 0 ? m[0].indexOf(owner) : 0) + s.start;
+    const mention = s.mentions.find((x) => x.start >= at && x.end <= at + owner.length);
+    if (mention) return partyFromMention(mention, s, ctx, 'speaker');
+    if (!NOT_NAMES_SET.has(owner)) return { name: owner, body, kind: 'organization', role: 'speaker' };
+    return null;
+  }
+  const corporate = new RegExp(`^${lexicon.alt('corporateTitles')}$`, 'i').test(title);
+  // The body the sentence opens with, or the one the story is about.
+  const opener = s.mentions.find((x) => x.ref.type === 'party' && x.from <= 3);
+  if (opener) return partyFromMention(opener, s, ctx, 'speaker');
+  const subject = leadingName(s);
+  if (corporate && subject) return { name: subject, body, kind: 'organization', role: 'speaker' };
+  const g = generic(corporate ? 'company' : 'government', ctx, 'speaker');
+  return g && g !== 'self' ? { ...g, body } : null;
+}
+
+/** The capitalised name a sentence opens with, after a dateline and a descriptor ("British retailer Acme"). */
+function leadingName(s: SentenceInfo): string | null {
+  const text = s.text.replace(/^[A-Z][A-Z .'-]{2,30}(?:\([^)]{1,30}\))?\s*[-–—]+\s*/, '');
+  const m =
+    /^(?:(?:[\p{Ll}-]+\s+){0,3})?((?:\p{Lu}[\p{L}\d&.'’-]*)(?:\s+(?:&\s+)?\p{Lu}[\p{L}\d&.'’-]*){0,3})/u.exec(
+      text,
+    );
+  const name = m?.[1]?.replace(/['’]s$/, '');
+  return name && !NOT_NAMES_SET.has(name.split(' ')[0] ?? '') ? name : null;
+}
+
+/** The index of "the", "a", "its" ... opening the common noun phrase that ends at token `k`, or -1. */
+function determinerBefore(s: SentenceInfo, k: number): number {
+  for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
+    const t = s.tokens[j];
+    if (!t || /^\p{Lu}/u.test(t.raw) || gapBreaks(s, j)) return -1;
+    if (/^(the|a|an|its|their|this|that|these|those)$/.test(t.norm)) return j;
+  }
+  return -1;
 }
 
 /** Who makes the claims of sentence `s`; `triggers` are the token positions of the claims. */
@@ -172,15 +419,17 @@ export function attributorsOf(
         for (const m of candidates)
           if (m.start > rel.start && m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
     }
-    if (isList && triggers.some((t) => t > v)) {
-      for (const m of candidates) if (m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
-    }
+    if (isList && triggers.some((t) => t > v))
+      for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
     // Participles ("hackers linked to", "a group tracked as") are not speech.
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
       (norm.endsWith('ed') && /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
       // "a company said by the government to work for the group": passive, the agent speaks.
       (norm === 'said' && /^(to|by)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
+      // "a ransomware group named ALPHV", "an actor tracked ...": a name given, not speech.
+      (/^(named|called|dubbed|tracked|identified|labell?ed|described)$/.test(norm) &&
+        GROUP_NOUNS.has(s.tokens[v - 1]?.norm ?? '')) ||
       (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
         s.tokens[v + 1]?.norm !== 'that' &&
         DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
@@ -198,6 +447,7 @@ export function attributorsOf(
       add(gov.party);
       speaker ??= gov.party;
     }
+    for (const p of gov.also ?? []) add(p);
   }
   // "agencies from the United States, Britain and Canada issued ...": every state of the list speaks.
   if (triggers.length > 0)
@@ -216,6 +466,8 @@ export function attributorsOf(
   // Anonymous sourcing: "two officials familiar with the investigation said".
   if (triggers.length > 0 && UNNAMED_RE.test(s.text))
     add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
+  if (triggers.length > 0 && MEDIA_RE.test(s.text))
+    add({ name: 'media', body: 'media reports', kind: 'media', role: 'according to' });
   // Joint action: "in collaboration with X and Y", "jointly with", "joined ... in attribution".
   const joint = JOINT_RE.exec(s.text);
   if (joint) {
@@ -233,6 +485,38 @@ export function attributorsOf(
 const L = lexicon;
 const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');
 const DOCUMENT_NOUNS = L.set('documentNouns');
+/**
+ * A headline's source: a short span before a colon ("FBI: North Korea behind Sony hack") or after a
+ * colon or dash ("... stolen funds: police", "... - researchers"), holding a party or a generic speaker.
+ */
+export function headlineSources(s: SentenceInfo, ctx: PartyContext): AttributingParty[] {
+  const out: AttributingParty[] = [];
+  const spans: [number, number][] = [];
+  const head = /^([^:]{2,40}):\s/.exec(s.text);
+  if (head?.[1] && head[1].split(/\s+/).length <= 5) spans.push([0, head[1].length]);
+  const tail = /(?:[:\u2013\u2014]|\s-)\s*([^:\u2013\u2014]{2,40})$/.exec(s.text);
+  if (tail?.[1] && tail[1].split(/\s+/).length <= 5) spans.push([tail.index, s.text.length]);
+  for (const [from, to] of spans) {
+    const inSpan = s.mentions.filter((m) => m.start - s.start >= from && m.end - s.start <= to);
+    for (const m of inSpan) {
+      const p = partyFromMention(m, s, ctx, 'title source');
+      if (p) out.push(p);
+    }
+    if (inSpan.length > 0) continue;
+    const words =
+      s.text
+        .slice(from, to)
+        .toLowerCase()
+        .match(/\p{L}+/gu) ?? [];
+    const last = words[words.length - 1] ?? '';
+    if (words.length <= 2 && GENERIC_WORDS.has(last)) {
+      const g = generic(last, ctx, 'title source');
+      if (g && g !== 'self') out.push(g);
+    }
+  }
+  return out;
+}
+
 const COUNTRYS_BODY_RE = new RegExp(
   `\\b(?:the|that) (?:country|nation)['’]s\\s+(?:[\\w-]+\\s+){0,5}?${L.alt('countryBodyNouns')}\\s+(?:(?:has|have|had|also|on|this|\\w+day)\\s+)*$`,
   'i',
@@ -257,9 +541,12 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
 }
 
 export const UNNAMED_RE = new RegExp(
-  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}`,
+  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b`,
   'i',
 );
+/** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
+export const MEDIA_RE =
+  /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b/i;
 export const CONTINUATION_RE = new RegExp(`\\b(?:the|these|those) ${L.alt('continuationNouns')}\\b`, 'i');
 export const SUPPORT_RE = L.re('supportNouns');
 export const JOINT_RE = L.re('jointPhrases');

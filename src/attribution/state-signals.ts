@@ -58,6 +58,8 @@ const RE_POSSESSIVE_AFTER =
 const RE_SUBJECT_HACKED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|breached|infiltrated|spied on|stole|attacked|compromised|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
+const INCIDENT_NOUN_RE =
+  /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
 const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
 
 interface RuleContext {
@@ -163,7 +165,9 @@ const STATE_RULES: StateRule[] = [
     side: 'before',
     match: (c) => {
       const h = c.isGov ? hitOf(RE_BLAME_BEFORE, c.before) : null;
-      return h && (c.sentenceCyber || (c.isTitle && c.articleCyber)) ? h : null;
+      // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own.
+      const incident = c.articleCyber && INCIDENT_NOUN_RE.test(h ?? '');
+      return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
     },
   },
   {
