@@ -104,6 +104,15 @@ function speakerAt(
   // "..., the tech major revealed": a common-noun subject; a party named before it is not the speaker.
   const det = determinerBefore(s, k);
   if (adj && genericIdx < 0 && det >= 0 && /^\p{Ll}/u.test(adj.raw) && (!left || left.to <= det)) {
+    // "... by Mandiant and by Microsoft, the companies said": a plural noun for the parties just named.
+    if (PLURAL_BODIES.has(adj.norm)) {
+      const named = candidates
+        .filter((m) => m.to <= det)
+        .map((m) => partyFromMention(m, s, ctx, 'speaker'))
+        .filter((p): p is AttributingParty => p !== null);
+      const [first, ...rest] = named;
+      if (first) return { v, party: first, also: rest, self: false, closing };
+    }
     return { v, party: null, self: false, closing };
   }
   // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
@@ -340,6 +349,16 @@ function leadingName(s: SentenceInfo): string | null {
   const name = m?.[1]?.replace(/['’]s$/, '');
   return name && !NOT_NAMES_SET.has(name.split(' ')[0] ?? '') ? name : null;
 }
+
+const PLURAL_BODIES = new Set([
+  'companies',
+  'firms',
+  'vendors',
+  'agencies',
+  'governments',
+  'countries',
+  'allies',
+]);
 
 /** The index of "the", "a", "its" ... opening the common noun phrase that ends at token `k`, or -1. */
 function determinerBefore(s: SentenceInfo, k: number): number {
