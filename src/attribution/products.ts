@@ -17,6 +17,7 @@ import {
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
+import { unknownProductHits } from './product-names.js';
 
 export interface ProductHit {
   id: number;
@@ -66,7 +67,12 @@ function listContinuations(s: SentenceInfo, from: number, to: number, knowledge:
     ];
     const id = candidates.map((c) => knowledge.productIndex.get(c)).find((x) => x !== undefined);
     if (id === undefined) break;
-    out.push({ id, sentence: s.index, start: tok.start, end: tok.end, surface: tok.raw });
+    // The family distributes over the list: "NetScaler ADC and Gateway" names "NetScaler Gateway".
+    const familyText = head
+      .slice(0, -1)
+      .map((t) => t.raw)
+      .join(' ');
+    out.push({ id, sentence: s.index, start: tok.start, end: tok.end, surface: `${familyText} ${tok.raw}` });
     prevEnd = tok.end;
     i++;
   }
@@ -107,6 +113,14 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
         continue;
       }
       mereEnd = -1;
+      // "Citrix Application Delivery Controller (NetScaler ADC)": the name in parentheses is the same product.
+      if (
+        out.some(
+          (h) =>
+            h.sentence === s.index && /^\s*\(\s*$/.test(s.text.slice(h.end - s.start, m.start - s.start)),
+        )
+      )
+        continue;
       const ext = entry.role === 'product' ? extensionOf(s, m.end, entry.vendor) : null;
       if (ext) {
         const base = m.surface.replace(/['’]s\b/, '');
@@ -130,6 +144,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
     }
     if (cue) out.push(...vendorModels(s, knowledge));
   }
+  out.push(...unknownProductHits(extraction, knowledge, out, vulnStory));
   return out;
 }
 
@@ -230,6 +245,71 @@ function vendorModels(s: SentenceInfo, knowledge: Knowledge): ProductHit[] {
 
 /** Product names to report: one per product, a family dropped when a member of it is named ("Citrix NetScaler" beside "Citrix NetScaler ADC"). */
 export function productNames(hits: ProductHit[], knowledge: Knowledge): string[] {
+  return displayNames(canonicalProducts(hits, knowledge), hits, knowledge);
+}
+
+/**
+ * Names to show: the canonical name of each product, except where the text calls it by another name
+ * ("Office 365" for what is now "Microsoft 365"), and except where two products would read as one
+ * ("Citrix NetScaler ADC" beside "Citrix NetScaler Gateway"; "Palo Alto Networks PAN-OS" beside
+ * "Palo Alto Networks GlobalProtect"): then the text's own names tell them apart.
+ */
+function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowledge): string[] {
+  const shown = canonical.map((name) => {
+    const own = hits.filter((h) => !h.name && knowledge.products[h.id]?.name === name);
+    const entry = own[0] ? knowledge.products[own[0].id] : undefined;
+    if (!entry) return { name, vendor: hits.find((h) => h.name === name)?.vendor ?? '', text: name };
+    const vendor = entry.vendor;
+    const surfaces = own.map((h) => h.surface.replace(/['’]s?(?=\s)/gu, '').trim());
+    const longest = surfaces.reduce((a, b) =>
+      nameKey(b).split(' ').length > nameKey(a).split(' ').length ? b : a,
+    );
+    const text = withVendor(longest, vendor);
+    const canonicalWords = new Set(bareWords(name, vendor));
+    const renamed =
+      canonicalWords.size > 0 &&
+      !bareWords(text, vendor).some((w) => canonicalWords.has(w)) &&
+      bareWords(text, vendor).length > 0;
+    // A product named after its maker ("Unitronics") is better shown as the text writes it ("Unitronics PLCs").
+    const fuller = canonicalWords.size === 0 && bareWords(text, vendor).length > 0;
+    return { name: renamed || fuller ? text : name, vendor, text };
+  });
+  for (let i = 0; i < shown.length; i++)
+    for (let j = i + 1; j < shown.length; j++) {
+      const a = shown[i];
+      const b = shown[j];
+      if (!a || !b || !readAsOne(a.name, b.name)) continue;
+      if (!readAsOne(a.text, b.text)) {
+        a.name = a.text;
+        b.name = b.text;
+      }
+    }
+  return [...new Set(shown.map((p) => p.name))];
+}
+
+/** A name with its vendor in front, when the vendor is one word and missing ("Exchange" → "Microsoft Exchange"). */
+function withVendor(name: string, vendor: string): string {
+  const v = nameKey(vendor);
+  if (!v || v.includes(' ') || ` ${nameKey(name)} `.includes(` ${v} `)) return name;
+  return `${vendor} ${name}`;
+}
+
+function bareWords(name: string, vendor: string): string[] {
+  const v = new Set(nameKey(vendor).split(' '));
+  return nameKey(name)
+    .split(' ')
+    .filter((w) => w && !v.has(w) && !/^\d+$/.test(w));
+}
+
+/** Two names that share most of their words read as one product (two words or more, half of the longer). */
+function readAsOne(a: string, b: string): boolean {
+  const x = new Set(nameKey(a).split(' '));
+  const y = new Set(nameKey(b).split(' '));
+  const shared = [...x].filter((w) => y.has(w)).length;
+  return shared >= 2 && shared / Math.max(x.size, y.size) >= 0.5;
+}
+
+function canonicalProducts(hits: ProductHit[], knowledge: Knowledge): string[] {
   const nameOf = (h: ProductHit): string | undefined => h.name ?? knowledge.products[h.id]?.name;
   const names = [...new Set(hits.map(nameOf))].filter((n): n is string => Boolean(n));
   const vendorOf = new Map(hits.map((h) => [nameOf(h), h.vendor ?? knowledge.products[h.id]?.vendor]));
