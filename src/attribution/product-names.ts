@@ -1,10 +1,10 @@
 /**
  * Products the dictionaries do not know, found by how news introduces them: the object of a flaw
- * ("a flaw in WebKit", "a vulnerability affecting the iControl REST component"), what vulnerable
- * machines run ("computers running Acme OS"), and a product-looking name before a product noun
- * ("the GlobalProtect gateway", "SmartPlant appliances"). A name must look like a product (a known
- * vendor before it, an inner capital, a digit, or a product noun after it) and must not be a country,
- * a party, an actor or a person.
+ * ("a flaw in WebKit", "the bug resides in the Image I/O framework"), a name before a flaw noun
+ * ("Backup Exec bugs"), what vulnerable machines run ("computers running Acme OS"), a component named
+ * after a known product ("a vulnerability in Windows Installer"), a product-looking name before a
+ * component noun ("the GlobalProtect gateway"), and a vendor's devices ("Zyxel firewalls"). A name must
+ * look like a product and must not be a country, a party or an actor.
  */
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
@@ -14,33 +14,59 @@ import { PRODUCT_CUE_RE, PRODUCT_NEGATIVE_RE, STRONG_PRODUCT_CUE_RE } from './cu
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
-/** A flaw noun and the preposition that introduces the flawed product. */
-const FLAW_IN_RE =
-  /\b(?:flaws?|vulnerabilit(?:y|ies)|bugs?|zero-days?|0-days?|weakness(?:es)?|security (?:holes?|issues?)|exploits?|defects?|bypass(?:es)?|(?:code|command|sql) injection|buffer overflows?)\s+(?:\([^()]{0,40}\)\s+)?(?:(?:[\w-]+\s+){0,3}?)(?:\([^()]{0,40}\)\s+)?(?:in|affecting|impacting|within|inside|found in|discovered in)\s+(?:the\s+|its\s+|their\s+|an?\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\s+)+)?(?:versions? of\s+(?:the\s+)?)?/giu;
+const FLAW_NOUN =
+  '(?:flaws?|vulnerabilit(?:y|ies)|bugs?|zero-days?|0-days?|weakness(?:es)?|security (?:holes?|issues?)|exploits?|defects?|bypass(?:es)?|(?:code|command|sql) injection|buffer overflows?|use-after-free)';
+const DETERMINERS =
+  '(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?';
+/** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
+const FLAW_IN_RE = new RegExp(
+  `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
+  'giu',
+);
+/** "The flaw ... resides in the Image I/O framework": where the flaw lives, in a sentence about a flaw. */
+const RESIDES_IN_RE = new RegExp(
+  `\\b(?:resides|resided|lies|lay|sits|sat|exists|existed|is located|was located|lurks|lurked)\\s+in\\s+${DETERMINERS}`,
+  'giu',
+);
+const FLAW_WORD_RE = new RegExp(`\\b${FLAW_NOUN}\\b`, 'i');
+/** A flaw noun right after a name: "Backup Exec bugs", "Chrome zero-day". */
+const FLAW_AFTER_RE = new RegExp(`^\\s+(?:security\\s+)?${FLAW_NOUN}\\b`, 'i');
 /** What vulnerable or infected machines run. */
 const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
 /** Product nouns written after a product name: "the GlobalProtect gateway", "Acme Edge appliances". */
 const PRODUCT_NOUN_RE = new RegExp(
-  `^\\s+(?:${lexicon.alt('deploymentNouns')}|component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|app|apps|application|applications|software|firmware|portal|portals|console|agent|agents|client|clients|kernel|browser|suite|service|services|vpn|solution|product|products|tool|tools)\\b`,
+  `^\\s+(?:${lexicon.alt('deploymentNouns')}|component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|app|apps|application|applications|software|firmware|portal|portals|console|agent|agents|client|clients|kernel|browser|suite|service|services|vpn|solution|product|products|tool|tools|framework)\\b`,
   'i',
 );
-/** Nouns of a component or an appliance (not "systems" or "servers", which companies have too). */
+/** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
 const COMPONENT_NOUN_RE =
-  /^\s+(?:component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|gateway|gateways|portal|portals|console|agent|agents|client|clients|kernel|firmware|appliance|appliances|vpn|browser|router|routers|firewall|firewalls)\b/i;
+  /^\s+(?:component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|gateway|gateways|portal|portals|console|agent|agents|client|clients|kernel|firmware|appliance|appliances|vpn|browser|router|routers|firewall|firewalls|device|devices|products|framework)\b/i;
+/** A vendor's devices or core software, written in lower case after its name: "Zyxel firewalls", "the Linux kernel". */
+const VENDOR_DEVICE_RE =
+  /^\s+((?:VPN\s+)?(?:firewalls?|routers?|appliances?|devices?|switches|cameras?|NAS(?:\s+devices)?|gateways?|kernel|servers?|phones?|controllers?|PLCs?|modems?|printers?))\b/u;
+/** A version right after a name: "Drupal 8", "Exim versions before 4.92". */
+const VERSION_AFTER_RE = /^\s+(?:v?\d|versions?\b|before\b|prior\b|through\b|up to\b)/i;
 /** Generic technology words shaped like names. */
 const GENERIC_TECH = new Set(
   'SaaS PaaS IaaS IoT IT AI API REST VPN SSL-VPN SSLVPN RDP SMB HTTP HTTPS DNS SSH TLS SSL SAML OAuth LDAP UEFI BIOS NTLM DevOps'.split(
     ' ',
   ),
 );
-/** One word of a product name: capitalised, CamelCase, an acronym, a version or model code. */
-const NAME_WORD = String.raw`(?:[\p{Lu}\d][\p{L}\d]*(?:[-.+/][\p{L}\d]+)*|i[\p{Lu}][\p{L}\d]+|[a-z]+[\p{Lu}][\p{L}\d]*)`;
-const NAME_RE = new RegExp(String.raw`^(${NAME_WORD}(?:\s+${NAME_WORD}){0,4})`, 'u');
+/** Calendar words: "Patch Tuesday bugs" is not a product. */
+const CALENDAR_RE =
+  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+/** One word of a product name: capitalised, CamelCase, an acronym, a version or model code; never a bare number. */
+const NAME_WORD = String.raw`(?:\p{Lu}[\p{L}\d]*(?:[-.+/][\p{L}\d]+)*|i\p{Lu}[\p{L}\d]+|[a-z]+\p{Lu}[\p{L}\d]*|\d+[\p{L}][\p{L}\d]*)`;
+const NAME_RE = new RegExp(
+  String.raw`^(${NAME_WORD}(?:\s+(?:(?:of|for|of the)\s+)?(?:${NAME_WORD}|\d+(?:\.\d+)*))*)`,
+  'u',
+);
 /** Words that end a name without belonging to it. */
 const TRAILING_NOISE =
-  /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|and|or|The|A|An|In|On|Before|After|Versions?|Version)$/u;
+  /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$/u;
 const LOOKS_LIKE_PRODUCT = /\p{Ll}\p{Lu}|^i\p{Lu}|\d|^\p{Lu}{2,}[\p{L}]*-/u;
+const MAX_NAME_WORDS = 6;
 
 interface Candidate {
   sentence: SentenceInfo;
@@ -51,16 +77,13 @@ interface Candidate {
   strong: boolean;
 }
 
-function vendorSet(knowledge: Knowledge): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const p of knowledge.products) map.set(nameKey(p.vendor), p.vendor);
-  return map;
-}
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
+/** Known vendors by their name key ("palo alto networks" → "Palo Alto Networks"). */
 function vendorsOf(knowledge: Knowledge): Map<string, string> {
   let v = vendorCache.get(knowledge);
   if (!v) {
-    v = vendorSet(knowledge);
+    v = new Map();
+    for (const p of knowledge.products) v.set(nameKey(p.vendor), p.vendor);
     vendorCache.set(knowledge, v);
   }
   return v;
@@ -70,12 +93,12 @@ function vendorsOf(knowledge: Knowledge): Map<string, string> {
 function nameAt(s: SentenceInfo, at: number): { name: string; start: number; end: number } | null {
   const m = NAME_RE.exec(s.text.slice(at));
   if (!m?.[1]) return null;
-  let name = m[1];
+  let name = m[1].split(/\s+/).slice(0, MAX_NAME_WORDS).join(' ');
   for (let prev = ''; prev !== name; ) {
     prev = name;
     name = name.replace(TRAILING_NOISE, '');
   }
-  name = name.replace(/['’]s$/, '');
+  name = name.replace(/['’]s?$/, '');
   if (!name || NOT_NAMES.has(name.split(/\s+/)[0] ?? '')) return null;
   return { name, start: s.start + at, end: s.start + at + name.length };
 }
@@ -84,47 +107,52 @@ function overlapsMention(s: SentenceInfo, start: number, end: number, types: str
   return s.mentions.some((m) => types.includes(m.ref.type) && m.start < end && m.end > start);
 }
 
-/** Is `name` shaped like a product here: a vendor before it, an inner capital or digit, or a product noun after it? */
-function productShaped(name: string, s: SentenceInfo, end: number, vendors: Map<string, string>): boolean {
-  const first = nameKey(name.split(/\s+/)[0] ?? '');
-  if (vendors.has(first) && name.includes(' ')) return true;
-  if (LOOKS_LIKE_PRODUCT.test(name)) return true;
-  return PRODUCT_NOUN_RE.test(s.text.slice(end - s.start));
+/** Token starts where a name may begin (a capital, or "iOS"-style), not inside another word. */
+function nameStarts(s: SentenceInfo): number[] {
+  const out: number[] = [];
+  for (const t of s.tokens) {
+    if (!t.wordStart || !/^(?:\p{Lu}|i\p{Lu})/u.test(t.raw + (s.text[t.end - s.start] ?? ''))) continue;
+    const prev = s.text.slice(Math.max(0, t.start - s.start - 1), t.start - s.start);
+    if (/[\p{L}\d.-]/u.test(prev)) continue;
+    out.push(t.start - s.start);
+  }
+  return out;
 }
 
 function candidates(s: SentenceInfo, vulnStory: boolean): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of s.text.matchAll(FLAW_IN_RE)) {
-    const n = nameAt(s, m.index + m[0].length);
-    if (n) out.push({ sentence: s, ...n, strong: true });
-  }
+  const push = (at: number, strong: boolean): void => {
+    const n = nameAt(s, at);
+    if (n) out.push({ sentence: s, ...n, strong });
+  };
+  for (const m of s.text.matchAll(FLAW_IN_RE)) push(m.index + m[0].length, true);
+  if (FLAW_WORD_RE.test(s.text) || s.cves.length > 0)
+    for (const m of s.text.matchAll(RESIDES_IN_RE)) push(m.index + m[0].length, true);
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
-    for (const m of s.text.matchAll(RUNNING_RE)) {
-      const n = nameAt(s, m.index + m[0].length);
-      if (n) out.push({ sentence: s, ...n, strong: false });
-    }
-  // "the GlobalProtect gateway", "SmartEdge appliances": a product-shaped name before a product noun.
-  if (vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text))
-    for (const t of s.tokens) {
-      if (!t.wordStart || !/^[\p{Lu}i]/u.test(t.raw)) continue;
-      const prev = s.text.slice(Math.max(0, t.start - s.start - 1), t.start - s.start);
-      if (/[\p{L}\d.-]/u.test(prev)) continue;
-      const n = nameAt(s, t.start - s.start);
-      if (!n || !LOOKS_LIKE_PRODUCT.test(n.name) || GENERIC_TECH.has(n.name)) continue;
-      if (COMPONENT_NOUN_RE.test(s.text.slice(n.end - s.start)))
-        out.push({ sentence: s, ...n, strong: false });
-    }
+    for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
+  const cued = vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text);
+  for (const at of nameStarts(s)) {
+    const n = nameAt(s, at);
+    if (!n) continue;
+    const after = s.text.slice(n.end - s.start);
+    // "Backup Exec bugs", "Chrome zero-day": a name before a flaw noun.
+    if (FLAW_AFTER_RE.test(after) && (n.name.includes(' ') || LOOKS_LIKE_PRODUCT.test(n.name)))
+      out.push({ sentence: s, ...n, strong: true });
+    // "the GlobalProtect gateway", "FortiWifi devices": a product-shaped name before a component noun.
+    else if (cued && LOOKS_LIKE_PRODUCT.test(n.name) && COMPONENT_NOUN_RE.test(after))
+      out.push({ sentence: s, ...n, strong: false });
+  }
   return out;
 }
 
+/** Words that close a vendor-led name written partly in lower case ("BeyondTrust remote support SaaS platform"). */
+const OFFERING_NOUN_RE =
+  /^(?:platform|software|service|suite|product|tool|application|app|portal|system|solution)$/i;
 const FUNCTION_WORDS = new Set(
   'a an the and or of for to in on at by with from its their his her this that these those is are was were has have had be been it as said says patches patch fix fixes update updates users customers'.split(
     ' ',
   ),
 );
-/** Words that close a vendor-led name written partly in lower case ("BeyondTrust remote support SaaS platform"). */
-const OFFERING_NOUN_RE =
-  /^(?:platform|software|service|suite|product|tool|application|app|portal|system|solution)$/i;
 
 /**
  * "breached the BeyondTrust remote support SaaS platform": a known vendor followed by up to four words
@@ -143,7 +171,7 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
       const last = s.tokens[j - 1];
       if (!last) break;
       const span = s.text.slice(t.start - s.start, last.end - s.start);
-      if (/[,;:()"“”]/.test(span)) break;
+      if (/[,;:()"“”'’]/.test(span)) break;
       // The words between are a name ("remote support SaaS"), not a clause ("released patches for").
       const inner = s.tokens.slice(i + 1, j);
       if (inner.some((w) => /(?:ed|ing|ly)$/.test(w.norm) || FUNCTION_WORDS.has(w.norm))) break;
@@ -154,9 +182,104 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
   return out;
 }
 
+/** Kinds of vulnerability written in title case inside advisory names ("... Kernel TOCTOU Race Condition Vulnerability"). */
+const VULN_KIND_RE =
+  /\s+(?:(?:Remote|Local|Arbitrary|Unauthenticated|Authenticated|Critical|Multiple|Improper|Incorrect|Insecure|Missing|Unspecified|Unrestricted|Hardcoded|Hard-coded|Static|Default)\b.*|(?:Code|Command|SQL|OS Command|Template|Object|XML)\s+(?:Execution|Injection)\b.*|(?:Race Condition|Privilege|Elevation|Escalation|Injection|Execution|Traversal|Overflow|Underflow|Bypass|Deserialization|Disclosure|Corruption|Confusion|Forgery|Scripting|Credential|Credentials|Authentication|Use-After-Free|Out-of-Bounds|Denial|TOCTOU|RCE|XSS|SSRF|CSRF|LPE|DoS|SQLi)\b.*)$/u;
+/** Words that open a headline before a name: "New Drupal RCE vulnerability". */
+const LEADING_NOISE =
+  /^(?:New|Critical|Major|Severe|Serious|Latest|Another|Old|Unpatched|Zero-Day|Exploited)\s+/u;
+
+/** The text names it as a vulnerability nickname: "dubbed Dirty COW", "the “ProxyNotShell” flaws". */
+function isNickname(name: string, text: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return (
+    new RegExp(
+      `\\b(?:dubbed|nicknamed|called|named|known as|tracked as|codenamed)\\s+["“'‘]?${n}\\b`,
+      'i',
+    ).test(text) || new RegExp(`["“‘]${n}["”’]`).test(text)
+  );
+}
+
+const NICKNAMES = new Set(lexicon.words('vulnerabilityNicknames').map(nameKey));
+
+/** A candidate judged: its output name and vendor, or null when it is not a product. */
+function judge(
+  c: Candidate,
+  s: SentenceInfo,
+  knowledge: Knowledge,
+  vendors: Map<string, string>,
+  text: string,
+  excluded: ReadonlySet<string>,
+): { name: string; vendor: string; baseId: number } | null {
+  const cleaned = c.name.replace(LEADING_NOISE, '').replace(VULN_KIND_RE, '').trim();
+  if (!cleaned || cleaned !== c.name) {
+    // A title-case advisory name: keep only the product before the kind of flaw.
+    if (!cleaned) return null;
+    return judge(
+      {
+        ...c,
+        name: cleaned,
+        end: c.start + c.name.indexOf(cleaned) + cleaned.length,
+        start: c.start + c.name.indexOf(cleaned),
+      },
+      s,
+      knowledge,
+      vendors,
+      text,
+      excluded,
+    );
+  }
+  if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b/i.test(c.name)) return null;
+  if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, text))
+    return null;
+  if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;
+  // A vendor party may lead a product name ("Microsoft Support Diagnostic Tool"); other parties may not.
+  const party = s.mentions.find((m) => m.ref.type === 'party' && m.start < c.end && m.end > c.start);
+  if (party?.ref.type === 'party') {
+    const kind = knowledge.parties[party.ref.id]?.kind;
+    if (kind !== 'vendor' || party.start !== c.start || party.end >= c.end) return null;
+  }
+  const after = s.text.slice(c.end - s.start);
+  const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
+  // A vendor's own name is the company; with its devices or a version it names the product.
+  if (vendors.has(nameKey(c.name))) {
+    const vendor = vendors.get(nameKey(c.name)) ?? c.name;
+    const device = VENDOR_DEVICE_RE.exec(after);
+    // "Zyxel firewalls" names the product only when the text names no product of that vendor.
+    const named = knowledge.products.some(
+      (p) => p.vendor === vendor && text.includes(p.name.slice(p.vendor.length).trim() || '\u0000'),
+    );
+    if (device?.[1] && c.strong && !named) return { name: `${c.name} ${device[1]}`, vendor, baseId: -1 };
+    if (c.strong && VERSION_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
+    return null;
+  }
+  // A known product with a component after it: "Windows Installer", "BIG-IP Traffic Management User Interface".
+  const base = s.mentions.find((m) => m.ref.type === 'product' && m.start === c.start && m.end < c.end);
+  if (base?.ref.type === 'product') {
+    // The words added must name a component ("Installer"), not a device or protocol ("VPN appliances").
+    const added = s.text
+      .slice(base.end - s.start, c.end - s.start)
+      .trim()
+      .split(/\s+/);
+    if (!c.strong || added.every((w) => GENERIC_TECH.has(w) || VENDOR_DEVICE_RE.test(` ${w}`))) return null;
+    const entry = knowledge.products[base.ref.id];
+    return entry ? { name: c.name, vendor: entry.vendor, baseId: entry.id } : null;
+  }
+  if (overlapsMention(s, c.start, c.end, ['product']) && !(vendors.has(firstKey) && c.name.includes(' ')))
+    return null;
+  const shaped =
+    (vendors.has(firstKey) && c.name.includes(' ')) ||
+    LOOKS_LIKE_PRODUCT.test(c.name) ||
+    PRODUCT_NOUN_RE.test(after) ||
+    (c.strong && (c.name.includes(' ') || VERSION_AFTER_RE.test(after)));
+  if (!shaped) return null;
+  const vendor = vendors.get(firstKey) ?? ownerVendor(s, c.start, vendors) ?? '';
+  return { name: vendor && !vendors.has(firstKey) ? `${vendor} ${c.name}` : c.name, vendor, baseId: -1 };
+}
+
 /**
  * Products named in the text but not in the dictionaries. `known` are the dictionary hits, so that a
- * name already reported (or a longer one containing it) is not added twice.
+ * name already reported is not added twice.
  */
 export function unknownProductHits(
   extraction: Extraction,
@@ -165,39 +288,39 @@ export function unknownProductHits(
   vulnStory: boolean,
 ): ProductHit[] {
   const vendors = vendorsOf(knowledge);
+  const excluded = new Set(knowledge.products.filter((p) => p.exclude).map((p) => nameKey(p.name)));
+  const text = extraction.sentences.map((x) => x.text).join('\n');
   const out: ProductHit[] = [];
   for (const s of extraction.sentences) {
     if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
     for (const c of [...candidates(s, vulnStory), ...vendorLedNames(s, vendors)]) {
-      if (overlapsMention(s, c.start, c.end, ['country', 'party', 'actor'])) continue;
-      // A known product is the dictionary's business, unless the vendor leads a longer name of its own.
-      const vendorLed = vendors.has(nameKey(c.name.split(/\s+/)[0] ?? '')) && c.name.includes(' ');
-      if (!vendorLed && overlapsMention(s, c.start, c.end, ['product'])) continue;
-      // A vendor's own name ("BeyondTrust instances") is the company, not a product it makes.
-      if (vendors.has(nameKey(c.name)) || GENERIC_TECH.has(c.name)) continue;
-      if (known.some((h) => h.sentence === s.index && h.start < c.end && h.end > c.start)) continue;
-      if (!productShaped(c.name, s, c.end, vendors) && !(c.strong && /^\p{Lu}\p{L}+$/u.test(c.name)))
-        continue;
-      // A one-word capitalised name after "a flaw in" is a product only beside a product noun or a version.
-      if (!c.name.includes(' ') && !LOOKS_LIKE_PRODUCT.test(c.name)) {
-        const after = s.text.slice(c.end - s.start);
-        if (
-          !PRODUCT_NOUN_RE.test(after) &&
-          !/^\s+(?:v?\d|versions?\b|before\b|prior\b|through\b)/i.test(after)
+      // Inside a name already found (a model after its vendor), unless it extends that name.
+      if (
+        known.some(
+          (h) =>
+            h.sentence === s.index &&
+            h.start < c.end &&
+            h.end > c.start &&
+            !(h.start === c.start && h.end < c.end),
         )
-          continue;
-      }
-      const vendorWord = nameKey(c.name.split(/\s+/)[0] ?? '');
-      const vendor = vendors.get(vendorWord) ?? ownerVendor(s, c.start, vendors) ?? '';
-      if (out.some((h) => nameKey(h.name ?? '') === nameKey(c.name))) continue;
+      )
+        continue;
+      const j = judge(c, s, knowledge, vendors, text, excluded);
+      if (!j) continue;
+      const key = nameKey(j.name);
+      // One name per product: "Microsoft Support Diagnostic" inside "Microsoft Support Diagnostic Tool".
+      const longer = out.findIndex((h) => ` ${nameKey(h.name ?? '')} `.includes(` ${key} `));
+      if (longer >= 0) continue;
+      const shorter = out.findIndex((h) => ` ${key} `.includes(` ${nameKey(h.name ?? '')} `));
+      if (shorter >= 0) out.splice(shorter, 1);
       out.push({
-        id: -1,
+        id: j.baseId,
         sentence: s.index,
         start: c.start,
         end: c.end,
         surface: c.name,
-        name: vendor && !vendors.has(vendorWord) ? `${vendor} ${c.name}` : c.name,
-        vendor,
+        name: j.name,
+        vendor: j.vendor,
       });
     }
   }

@@ -284,7 +284,20 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
         b.name = b.text;
       }
     }
-  return [...new Set(shown.map((p) => p.name))];
+  return [...new Set(shown.flatMap((p) => splitList(p.name, p.vendor)))];
+}
+
+/** "Apple iOS, iPadOS, and macOS" (a catalogue's product line) is three products. */
+function splitList(name: string, vendor: string): string[] {
+  const bare = nameKey(name).startsWith(`${nameKey(vendor)} `) ? name.slice(vendor.length).trim() : name;
+  if (!/,\s|\sand\s/.test(bare)) return [name];
+  const parts = bare
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (parts.length < 2 || parts.some((x) => !/^[\p{Lu}i\d]/u.test(x) || x.split(/\s+/).length > 3))
+    return [name];
+  return parts.map((x) => withVendor(x, vendor));
 }
 
 /** A name with its vendor in front, when the vendor is one word and missing ("Exchange" → "Microsoft Exchange"). */

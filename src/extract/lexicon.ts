@@ -90,6 +90,7 @@ export const SECTION_NAMES = [
   'actorContextWords',
   'schemeFalsePrefixes',
   'aliasPhrases',
+  'vulnerabilityNicknames',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
