@@ -241,6 +241,15 @@ function contextOk(
     // "Tokyo Stock Exchange", "Bitcoin Exchange": a capitalised word before the name that is not the vendor.
     if (prev && /^\p{Lu}/u.test(prev.raw) && prev.norm !== nameKey(vendor) && m.from > 0 && prev.norm !== 's')
       return false;
+    // "the State Attorney's Office": a possessive owner that is not the vendor makes another name.
+    const owner = toks[m.from - 2];
+    if (
+      prev?.norm === 's' &&
+      owner &&
+      /^\p{Lu}/u.test(owner.raw) &&
+      owner.norm !== nameKey(vendor).split(' ').pop()
+    )
+      return s.security && vendorsInText.has(nameKey(vendor));
     return true;
   }
   return true;
