@@ -2,6 +2,7 @@
 import type { Article } from '../extract/article.js';
 import type { Knowledge } from '../extract/knowledge.js';
 import { type Extraction, extract } from '../extract/mentions.js';
+import { nameKey } from '../extract/tokens.js';
 import { actorOutputs, collectActors } from './actors.js';
 import type { Attribution, CveDetail } from './attribution.js';
 import { type Claim, type ClaimSet, type Denial, findClaims, type PartyKindOut } from './claims.js';
@@ -119,6 +120,14 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
       }
   }
 
+  // A group's own name is never a party that blames it ("Conti said ..." is a self-claim).
+  const actorNames = new Set(
+    extraction.sentences.flatMap((s) =>
+      s.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
+    ),
+  );
+  for (let i = parties.length - 1; i >= 0; i--)
+    if (actorNames.has(nameKey(parties[i] ?? ''))) parties.splice(i, 1);
   const mergedParties = mergePartyNames(
     parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),
     `${article.title ?? ''}\n${article.text}`,

@@ -15,7 +15,14 @@ import {
   type PartyContext,
   partyFromMention,
 } from './parties.js';
-import { attributorsOf, CONTINUATION_RE, headlineSources, JOINT_RE, SUPPORT_RE } from './speakers.js';
+import {
+  attributorsOf,
+  CONTINUATION_RE,
+  headlineSources,
+  JOINT_RE,
+  SUPPORT_RE,
+  UNNAMED_RE,
+} from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
 export type { AttributingParty, PartyKindOut } from './parties.js';
@@ -73,6 +80,13 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     mainOrg: mainOrganization(extraction, knowledge),
     text: fullText,
   };
+  const sentenceSignals = extraction.sentences.map((s) => stateSignals(s, knowledge, articleCyber));
+  ctx.accused = new Set(
+    sentenceSignals
+      .flat()
+      .filter((x) => !x.negated && !x.conditional)
+      .map((x) => x.iso2),
+  );
 
   for (const s of extraction.sentences) {
     ctx.sentence = s.index;
@@ -81,7 +95,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       opening?.ref.type === 'country' && opening.ref.form === 'name' && opening.from <= 1
         ? opening.ref.iso2
         : null;
-    const sig = stateSignals(s, knowledge, articleCyber);
+    const sig = sentenceSignals[s.index] ?? [];
     signals.push(...sig);
     const retract = RETRACT_RE.exec(s.text);
     if (retract)
@@ -249,6 +263,27 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
         ctx.lastGovAt = s.index;
       }
     }
+  }
+  // "..., the Post said, citing officials familiar with the incident": anonymous sourcing in a sentence
+  // that continues a claim made just before is the claim's sourcing too.
+  for (const s of extraction.sentences) {
+    if (!UNNAMED_RE.test(s.text) || claims.some((c) => c.sentence === s.index)) continue;
+    const prev = [...claims]
+      .reverse()
+      .find(
+        (c) =>
+          c.sentence < s.index &&
+          s.index - c.sentence <= 2 &&
+          !c.negated &&
+          c.countries.length + c.actors.length > 0,
+      );
+    if (prev && !prev.attributors.some((p) => p.kind === 'unnamed'))
+      prev.attributors.push({
+        name: 'unnamed sources',
+        body: 'unnamed sources',
+        kind: 'unnamed',
+        role: 'according to',
+      });
   }
   // Claims with no speaker inherit one from a statement introduced just before ("The joint statement says:").
   for (const c of claims) {

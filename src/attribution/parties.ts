@@ -141,6 +141,17 @@ function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
   return ctx.subjectCountry ?? ctx.extraction.datelineCountry;
 }
 
+/** The state named most often in the article (twice at least) that is never accused in it. */
+function storyState(ctx: PartyContext): string | null {
+  const counts = new Map<string, number>();
+  for (const s of ctx.extraction.sentences)
+    for (const m of s.mentions)
+      if (m.ref.type === 'country' && m.ref.iso2 !== '??' && !ctx.accused?.has(m.ref.iso2))
+        counts.set(m.ref.iso2, (counts.get(m.ref.iso2) ?? 0) + 1);
+  const best = [...counts.entries()].sort((x, y) => y[1] - x[1])[0];
+  return best && best[1] >= 2 ? best[0] : null;
+}
+
 export function generic(word: string, ctx: PartyContext, role: string): AttributingParty | null | 'self' {
   if (L.set('genericCompanyNouns').has(word)) {
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };
@@ -151,7 +162,10 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
   }
   if (word === 'police') {
     const byDateline = countryParty(ctx.extraction.datelineCountry, 'police', ctx, role);
-    return byDateline ?? (ctx.lastGov ? { ...ctx.lastGov, role } : null);
+    if (byDateline) return byDateline;
+    if (ctx.lastGov) return { ...ctx.lastGov, role };
+    // Police investigate where the incident happened: the state the story names most, never an accused one.
+    return countryParty(storyState(ctx), 'police', ctx, role);
   }
   if (L.set('genericGovernmentNouns').has(word)) {
     if (ctx.lastGov) return { ...ctx.lastGov, role };
@@ -248,8 +262,13 @@ export function capitalisedRun(
   const owner = [...s.mentions]
     .reverse()
     .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.end <= a.start);
-  if (owner && /^['’]s\s+$/.test(s.text.slice(owner.end - s.start, a.start - s.start)))
+  if (owner && /^['’]s\s+$/.test(s.text.slice(owner.end - s.start, a.start - s.start))) {
+    const unit = s.text.slice(a.start - s.start, b.end - s.start);
+    // "Denmark's SektorCERT said": a state owns its bodies, not every organisation within it.
+    if (owner.ref.type === 'country' && !GOV_BODY_IN_NAME_RE.test(unit) && !/^\p{Ll}/u.test(unit))
+      return { name: unit, body: unit, kind: 'organization', role };
     return partyFromMention(owner, s, ctx, role);
+  }
   const raw = s.text
     .slice(a.start - s.start, b.end - s.start)
     .replace(/^(?:The|the)\s+/, '')
@@ -258,25 +277,37 @@ export function capitalisedRun(
   // A title in the run: the office holder speaks for the body or the state.
   const titled = personParty(s, a.start, b.end, ctx, role);
   if (titled) return titled;
-  const name = raw;
-  const last = name.split(' ').pop() ?? name;
-  if (isPersonName(name, last, s, ctx)) {
+  const known = namedParty(raw, s, ctx, role);
+  if (known !== undefined) return known;
+  if (
+    end - start + 1 >= 2 ||
+    /^\p{Lu}\p{Ll}+\p{Lu}/u.test(raw) ||
+    introducedAsOrg(raw, ctx.text) ||
+    GOV_BODY_IN_NAME_RE.test(raw) ||
+    ORG_IN_NAME_RE.test(raw)
+  )
+    return { name: raw, body: raw, kind: 'organization', role };
+  return null;
+}
+
+/**
+ * A capitalised name as a party when its kind is clear: a person (through their title, else by name)
+ * or a government body without its state ("the Foreign Ministry", "the Senate": the state of the
+ * story, or nothing when the story gives none). Undefined when the name is neither.
+ */
+function namedParty(
+  name: string,
+  s: SentenceInfo,
+  ctx: PartyContext,
+  role: string,
+): AttributingParty | null | undefined {
+  if (isPersonName(name, name.split(' ').pop() ?? name, s, ctx)) {
     const full = fullName(name, ctx.text);
     return affiliationOfPerson(full, ctx, role) ?? { name: full, body: full, kind: 'person', role };
   }
-  if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name)) {
-    // "the Foreign Ministry said": a body without its state is the state of the story.
+  if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name))
     return countryParty(homeState(ctx, s), name, ctx, role);
-  }
-  if (
-    end - start + 1 >= 2 ||
-    /^\p{Lu}\p{Ll}+\p{Lu}/u.test(name) ||
-    introducedAsOrg(name, ctx.text) ||
-    GOV_BODY_IN_NAME_RE.test(name) ||
-    ORG_IN_NAME_RE.test(name)
-  )
-    return { name, body: name, kind: 'organization', role };
-  return null;
+  return undefined;
 }
 
 /** When tokens ..i sit inside "(...)" right after a name, the index of the name's last token; else -1. */
@@ -295,6 +326,44 @@ function parenthesisedBefore(s: SentenceInfo, i: number): number {
     j--;
   }
   return -1;
+}
+
+/**
+ * The party named by a capitalised name starting within a few words of token `from`, past determiners
+ * and descriptors: "according to cyber security firm FireEye", "a report by the research group Acme
+ * Labs". People are resolved through their titles; an actor's name is never a party.
+ */
+export function nameAfter(
+  s: SentenceInfo,
+  from: number,
+  ctx: PartyContext,
+  role: string,
+  maxSkip = 5,
+): AttributingParty | null {
+  let i = from;
+  while (i < Math.min(s.tokens.length, from + maxSkip + 1) && /^\p{Ll}/u.test(s.tokens[i]?.raw ?? '')) i++;
+  const a = s.tokens[i];
+  if (!a || !/^\p{Lu}/u.test(a.raw) || i > from + maxSkip) return null;
+  let end = i;
+  while (end + 1 < s.tokens.length) {
+    const next = s.tokens[end + 1];
+    if (!next || gapBreaks(s, end)) break;
+    const glued = /^[-.&]$/.test(s.text.slice((s.tokens[end]?.end ?? 0) - s.start, next.start - s.start));
+    if (
+      glued ||
+      /^\p{Lu}/u.test(next.raw) ||
+      (NAME_JOINERS.has(next.norm) && /^\p{Lu}/u.test(s.tokens[end + 2]?.raw ?? ''))
+    )
+      end++;
+    else break;
+  }
+  const b = s.tokens[end];
+  if (!b) return null;
+  if (s.mentions.some((m) => m.start < b.end && m.end > a.start)) return null;
+  const name = s.text.slice(a.start - s.start, b.end - s.start).replace(/['’]s$/, '');
+  if (NOT_NAMES.has(name.split(' ')[0] ?? '') || name.length < 3 || /\bCVE\b/.test(name)) return null;
+  const known = namedParty(name, s, ctx, role);
+  return known !== undefined ? known : { name, body: name, kind: 'organization', role };
 }
 
 /** "Foreign Ministry", "Cabinet Office", "Justice Dept": only generic words, no proper name in it. */
@@ -357,6 +426,10 @@ function affiliation(
 ): AttributingParty | null {
   const owners = s.mentions.filter((x) => x.start >= from && x.end <= to);
   const body = `${s.text.slice(from - s.start, to - s.start).trim()} ${title} ${person}`.trim();
+  // An organisation named with a state word in it ("Australian Strategic Policy Institute") speaks for itself.
+  const ownerName = trailingName(s.text.slice(from - s.start, to - s.start).replace(/['’]s\s*$/, ''));
+  if (ownerName && ORG_IN_NAME_RE.test(ownerName) && !GOV_BODY_IN_NAME_RE.test(ownerName))
+    return { name: ownerName, body, kind: 'organization', role };
   // A dictionary party or a state word before the title decides ("FBI Director", "German Cabinet Spokesperson").
   for (const o of [...owners].reverse()) {
     if (o.ref.type === 'party') {

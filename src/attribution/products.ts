@@ -295,8 +295,7 @@ function splitList(name: string, vendor: string): string[] {
     .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
     .map((x) => x.trim())
     .filter(Boolean);
-  if (parts.length < 2 || parts.some((x) => !/\p{Lu}/u.test(x) || x.split(/\s+/).length > 3))
-    return [name];
+  if (parts.length < 2 || parts.some((x) => !/\p{Lu}/u.test(x) || x.split(/\s+/).length > 3)) return [name];
   return parts.map((x) => withVendor(x, vendor));
 }
 

@@ -14,6 +14,7 @@ import {
   gapBreaks,
   generic,
   NOT_NAMES as NOT_NAMES_SET,
+  nameAfter,
   type PartyContext,
   POSSESSIVE_CLAIM_RE,
   partyFromMention,
@@ -42,6 +43,14 @@ function speakerAt(
   actorMentions: Mention[],
 ): Speaker {
   const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
+  // "..., said the Pakistan Army on Wednesday": the speaker follows the verb.
+  const vt0 = s.tokens[v];
+  if (vt0 && SAY_VERBS.has(vt0.norm) && /,\s*$/.test(s.text.slice(0, vt0.start - s.start))) {
+    const right = candidates.find((m) => m.from > v && m.from - v <= 2);
+    if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
+    const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
+    if (named) return { v, party: named, self: false, closing: true };
+  }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
   const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
   let genericIdx = -1;
@@ -152,6 +161,11 @@ function speakerAt(
 }
 
 const GROUP_NOUNS = lexicon.set('groupCues');
+const ENFORCEMENT = lexicon.set('enforcementVerbs');
+const DOCUMENT_FROM_RE = new RegExp(
+  `\\b(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
+  'i',
+);
 const SAY_VERBS = new Set([
   'said',
   'says',
@@ -403,8 +417,12 @@ export function attributorsOf(
     const by =
       norm === 'by' &&
       AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start));
-    if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by) {
-      const from = by ? v + 1 : v + 2;
+    // "a report from Acme", "findings from Acme": the document's author.
+    const fromAgent =
+      norm === 'from' &&
+      DOCUMENT_FROM_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 40), tok.start - s.start));
+    if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by || fromAgent) {
+      const from = by || fromAgent ? v + 1 : v + 2;
       const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       if (actorFirst && (!m || actorFirst.from < m.from)) continue;
@@ -414,14 +432,18 @@ export function attributorsOf(
         for (const c of listAfter(m, candidates, s))
           add(partyFromMention(c, s, ctx, by ? 'agent' : 'according to'));
       } else {
-        for (let j = from; j < Math.min(s.tokens.length, from + 5); j++) {
-          const g = s.tokens[j]?.norm ?? '';
-          if (GENERIC_WORDS.has(g)) {
-            const p = generic(g, ctx, 'according to');
-            if (p && p !== 'self') add(p);
-            break;
+        // "according to cyber security firm FireEye": a name outside the dictionaries.
+        const named = nameAfter(s, from, ctx, by ? 'agent' : 'according to');
+        if (named && !actorMentions.some((x) => named.name.includes(x.surface))) add(named);
+        else
+          for (let j = from; j < Math.min(s.tokens.length, from + 5); j++) {
+            const g = s.tokens[j]?.norm ?? '';
+            if (GENERIC_WORDS.has(g)) {
+              const p = generic(g, ctx, 'according to');
+              if (p && p !== 'self') add(p);
+              break;
+            }
           }
-        }
       }
       continue;
     }
@@ -429,6 +451,7 @@ export function attributorsOf(
     if (denial) continue;
     const isList =
       LIST_BLAME_VERBS.has(norm) ||
+      (ENFORCEMENT.has(norm) && actorMentions.some((m) => m.from > v)) ||
       (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
     if (isList && !triggers.some((t) => t > v)) {
       const rel = [...s.tokens.slice(Math.max(0, v - 7), v)]

@@ -91,6 +91,7 @@ export const SECTION_NAMES = [
   'schemeFalsePrefixes',
   'aliasPhrases',
   'vulnerabilityNicknames',
+  'enforcementVerbs',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
