@@ -1,48 +1,131 @@
-/** The hand-curated dictionary file (config/dictionaries/curated.json), validated on load. */
+/**
+ * The hand-curated dictionary file (config/dictionaries/curated.json), validated on load. Every entry
+ * says where it comes from (docs/adr/005-curated-provenance.md): a `source` page or a one-line `reason`.
+ */
 import { z } from 'zod';
 
-export const CuratedActor = z.object({
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
-  country: z.string().length(2).nullable().default(null),
-  kind: z.enum(['state', 'criminal', 'unknown']),
-  /** A state body: naming it as the perpetrator attributes its country. */
-  organ: z.boolean().default(false),
-  /** An ordinary word: matches only beside a group cue ("Play ransomware"). */
-  cue: z.boolean().default(false),
-});
+const PROVENANCE_MESSAGE =
+  'needs a provenance: "source" (https URL of an authoritative page: MITRE ATT&CK, MISP galaxy, the vendor, ' +
+  'a government agency, CISA) or "reason" (one line on why it is general knowledge)';
+
+/** Where an entry comes from. At least one of the two is required (`hasProvenance`). */
+const provenance = {
+  /** An authoritative page that states the fact: ATT&CK, MISP galaxy, the vendor, a government agency. */
+  source: z.url({ protocol: /^https$/ }).optional(),
+  /** One line saying why the entry is general knowledge, where no page states it. */
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^[^\n]*$/, 'a reason is one line')
+    .optional(),
+};
+
+function hasProvenance(entry: { source?: string | undefined; reason?: string | undefined }): boolean {
+  return entry.source !== undefined || entry.reason !== undefined;
+}
+const provenanceRule = { message: PROVENANCE_MESSAGE };
+
+const iso2 = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code');
+
+export const CuratedActor = z
+  .strictObject({
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    country: iso2.nullable().default(null),
+    kind: z.enum(['state', 'criminal', 'unknown']),
+    /** A state body: naming it as the perpetrator attributes its country. */
+    organ: z.boolean().default(false),
+    /** An ordinary word: matches only beside a group cue ("Play ransomware"). */
+    cue: z.boolean().default(false),
+    ...provenance,
+  })
+  .refine(hasProvenance, provenanceRule);
 export type CuratedActor = z.infer<typeof CuratedActor>;
 
-export const CuratedProduct = z.object({
-  name: z.string().min(1),
-  vendor: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
-  /** A name that must never be reported as a product (a vulnerability nickname, say). */
-  exclude: z.boolean().default(false),
-  /**
-   * service: an online service that is also a company ("Salesforce", "Okta"): counts only when the text
-   * speaks of its accounts, instances or tenants. tool: a legitimate tool that intruders abuse ("AnyDesk").
-   */
-  role: z.enum(['service', 'tool']).optional(),
-});
+export const CuratedProduct = z
+  .strictObject({
+    name: z.string().min(1),
+    vendor: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    /** A name that must never be reported as a product (a vulnerability nickname, say). */
+    exclude: z.boolean().default(false),
+    /**
+     * service: an online service that is also a company ("Salesforce", "Okta"): counts only when the text
+     * speaks of its accounts, instances or tenants. tool: a legitimate tool that intruders abuse ("AnyDesk").
+     */
+    role: z.enum(['service', 'tool']).optional(),
+    ...provenance,
+  })
+  .refine(hasProvenance, provenanceRule);
 export type CuratedProduct = z.infer<typeof CuratedProduct>;
 
-export const CuratedParty = z.object({
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
-  kind: z.enum(['agency', 'vendor', 'media']),
-  country: z.string().length(2).optional(),
-});
+export const CuratedParty = z
+  .strictObject({
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    kind: z.enum(['agency', 'vendor', 'media']),
+    country: iso2.optional(),
+    ...provenance,
+  })
+  .refine(hasProvenance, provenanceRule);
 export type CuratedParty = z.infer<typeof CuratedParty>;
 
-export const Curated = z.object({
+/** One name in a list section (an alias exclusion, a criminal group, a common word). */
+export const CuratedName = z
+  .strictObject({ name: z.string().min(1), ...provenance })
+  .refine(hasProvenance, provenanceRule);
+export type CuratedName = z.infer<typeof CuratedName>;
+
+/** A name for a country: its display name (countryNames) or one more surface form (countryAliases). */
+export const CuratedCountryName = z
+  .strictObject({ iso2, name: z.string().min(1), ...provenance })
+  .refine(hasProvenance, provenanceRule);
+export type CuratedCountryName = z.infer<typeof CuratedCountryName>;
+
+export const Curated = z.strictObject({
+  /** Points a reader to the format note; ignored. */
+  _comment: z.string().optional(),
   actors: z.array(CuratedActor).default([]),
-  aliasExclusions: z.array(z.string()).default([]),
-  criminalKinds: z.array(z.string()).default([]),
+  /** Names dropped from reference actors (ordinary words, campaign names, wrong ids). */
+  aliasExclusions: z.array(CuratedName).default([]),
+  /** Groups that are criminal whatever the reference data's sponsor field says. */
+  criminalKinds: z.array(CuratedName).default([]),
   products: z.array(CuratedProduct).default([]),
   parties: z.array(CuratedParty).default([]),
-  countryNames: z.record(z.string().length(2), z.string()).default({}),
-  countryAliases: z.record(z.string().length(2), z.array(z.string())).default({}),
-  commonWords: z.array(z.string()).default([]),
+  /** Display names that differ from the reference data's short name (the contract says "Czech Republic"). */
+  countryNames: z.array(CuratedCountryName).default([]),
+  /** Extra surface forms that count as the country's name. */
+  countryAliases: z.array(CuratedCountryName).default([]),
+  /** Ordinary words that are also product or actor names: they match only with a vendor or group cue. */
+  commonWords: z.array(CuratedName).default([]),
 });
 export type Curated = z.infer<typeof Curated>;
+
+/** Validates the parsed curated.json; the error names each bad entry by section, index and name. */
+export function parseCurated(raw: unknown, file = 'curated.json'): Curated {
+  const result = Curated.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const [section, index, ...rest] = issue.path;
+    const entry =
+      typeof section === 'string' && typeof index === 'number' ? entryName(raw, section, index) : undefined;
+    const where = [
+      section === undefined ? '(root)' : String(section),
+      index === undefined ? '' : `[${String(index)}]`,
+      entry === undefined ? '' : ` (${JSON.stringify(entry)})`,
+      rest.length > 0 ? ` ${rest.join('.')}` : '',
+    ].join('');
+    return `${file}: ${where}: ${issue.message}`;
+  });
+  throw new Error(lines.join('\n'), { cause: result.error });
+}
+
+function entryName(raw: unknown, section: string, index: number): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const list = (raw as Record<string, unknown>)[section];
+  const entry = Array.isArray(list) ? (list[index] as unknown) : undefined;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const name = (entry as Record<string, unknown>).name;
+  return typeof name === 'string' ? name : undefined;
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Curated } from './curated.js';
+import { parseCurated } from './curated.js';
 import { keyTokens, nameKey } from './tokens.js';
 import { createTrie, type Trie, trieInsert } from './trie.js';
 
@@ -136,7 +136,7 @@ function isPlainWord(name: string): boolean {
 export function loadKnowledge(dir?: string): Knowledge {
   const t0 = performance.now();
   const base = dir ?? fileURLToPath(DEFAULT_DIR);
-  const curated = Curated.parse(readJson(base, 'curated.json'));
+  const curated = parseCurated(readJson(base, 'curated.json'));
   const genActors = readJson(base, 'actors.json') as GeneratedActors;
   const genCountries = readJson(base, 'countries.json') as GeneratedCountries;
   const genProducts = readJson(base, 'products.json') as GeneratedProducts;
@@ -169,9 +169,9 @@ export function loadKnowledge(dir?: string): Knowledge {
   };
 
   // Actors: curated first (they own their names), then reference data, then ransomware names.
-  const excluded = new Set(curated.aliasExclusions.map(nameKey));
-  const common = new Set([...genActors.commonWords, ...curated.commonWords].map(nameKey));
-  const criminal = new Set(curated.criminalKinds.map(nameKey));
+  const excluded = new Set(curated.aliasExclusions.map((e) => nameKey(e.name)));
+  const common = new Set([...genActors.commonWords, ...curated.commonWords.map((e) => e.name)].map(nameKey));
+  const criminal = new Set(curated.criminalKinds.map((e) => nameKey(e.name)));
   const actors: ActorEntry[] = [];
   const addActor = (a: Omit<ActorEntry, 'id'>, cueAll: 'none' | 'group' | 'ransomware'): void => {
     const id = actors.length;
@@ -219,14 +219,15 @@ export function loadKnowledge(dir?: string): Knowledge {
   for (const [term, v] of Object.entries(genCountries.ambiguous))
     ambiguousDemonyms.set(nameKey(term), v.preferred);
   for (const c of genCountries.countries) {
-    const name = curated.countryNames[c.iso2] ?? c.name;
+    const name = curated.countryNames.find((e) => e.iso2 === c.iso2)?.name ?? c.name;
     countries.set(c.iso2, { iso2: c.iso2, name });
     if (c.capital) capitals.set(nameKey(c.capital), c.iso2);
     const forms: [string, CountryForm][] = [
-      ...[name, ...c.names, ...(curated.countryAliases[c.iso2] ?? [])].map((n): [string, CountryForm] => [
-        n,
-        'name',
-      ]),
+      ...[
+        name,
+        ...c.names,
+        ...curated.countryAliases.filter((e) => e.iso2 === c.iso2).map((e) => e.name),
+      ].map((n): [string, CountryForm] => [n, 'name']),
       ...c.demonyms.map((n): [string, CountryForm] => [n, 'demonym']),
       ...c.metonyms.map((n): [string, CountryForm] => [n, 'metonym']),
       ...c.organs.map((n): [string, CountryForm] => [n, 'organ']),

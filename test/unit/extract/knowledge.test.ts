@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadKnowledge, type Knowledge } from '../../../src/extract/knowledge.js';
+import { type Knowledge, loadKnowledge } from '../../../src/extract/knowledge.js';
 import { keyTokens } from '../../../src/extract/tokens.js';
 
 const knowledge = loadKnowledge();
@@ -71,5 +71,23 @@ describe('loadKnowledge', () => {
     if (first) first.kind = 'pirate';
     writeFileSync(join(dir, 'curated.json'), JSON.stringify(curated));
     expect(() => loadKnowledge(dir)).toThrow(/kind/);
+  });
+
+  it('refuses a curated entry that says neither where it comes from nor why it is general knowledge', () => {
+    const src = fileURLToPath(new URL('../../../config/dictionaries/', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'attribot-dict-'));
+    cpSync(src, dir, { recursive: true });
+    const curated = JSON.parse(readFileSync(join(dir, 'curated.json'), 'utf8')) as {
+      products: { name: string; source?: string; reason?: string }[];
+    };
+    const first = curated.products[0];
+    if (first) {
+      delete first.source;
+      delete first.reason;
+    }
+    writeFileSync(join(dir, 'curated.json'), JSON.stringify(curated));
+    expect(() => loadKnowledge(dir)).toThrow(
+      `curated.json: products[0] (${JSON.stringify(first?.name)}): needs a provenance: "source"`,
+    );
   });
 });
