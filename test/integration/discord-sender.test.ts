@@ -22,7 +22,7 @@ const seed: Alert = {
     confidence: 0.9,
     confidence_reason: 'official attribution by several governments',
     evidence: [
-      "Hackers linked to China's Ministry of State Security exploited vulnerabilities. @everyone <@&123456>",
+      'An MSS-run team broke into the mail servers, officials said. @everyone <@&123456>',
     ],
   },
   articleTitle: 'US and allies accuse China of Microsoft Exchange hack',

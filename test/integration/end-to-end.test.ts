@@ -65,8 +65,8 @@ const LATER: Entry = {
   link: 'https://desk.example/2026/iran-israel',
   hoursAgo: 0.5,
   body:
-    "Microsoft said on Thursday that an Iranian state-sponsored group it tracks as Mint Sandstorm, which is linked to Iran's Islamic Revolutionary Guard Corps, " +
-    'exploited a vulnerability in Zoho ManageEngine (CVE-2022-47966) to breach organisations in Israel.',
+    'Mint Sandstorm, an Iranian state-sponsored group that Microsoft ties to the Revolutionary Guards, got into three engineering firms ' +
+    'in Haifa through an unpatched Zoho ManageEngine server (CVE-2022-47966), the company said on Thursday.',
 };
 
 describe('end to end: feed → extraction → outbox → Discord', () => {
