@@ -21,9 +21,7 @@ const seed: Alert = {
     cves: ['CVE-2021-26855'],
     confidence: 0.9,
     confidence_reason: 'official attribution by several governments',
-    evidence: [
-      "Hackers linked to China's Ministry of State Security exploited vulnerabilities. @everyone <@&123456>",
-    ],
+    evidence: ['An MSS-run team broke into the mail servers, officials said. @everyone <@&123456>'],
   },
   articleTitle: 'US and allies accuse China of Microsoft Exchange hack',
   articleUrl: 'https://www.cnet.com/news/us-and-allies-accuse-china/',
@@ -299,7 +297,9 @@ describe('DiscordBotSender through discord.js', () => {
     const { messageId } = await sender.send(plain('alert'));
     await sender.send({ ...plain('update'), replyTo: messageId! });
     const reply = discord.requests.filter((request) => request.method === 'POST').at(-1);
-    expect(reply?.body).toMatchObject({ message_reference: { message_id: messageId, fail_if_not_exists: false } });
+    expect(reply?.body).toMatchObject({
+      message_reference: { message_id: messageId, fail_if_not_exists: false },
+    });
     expect(discord.messages(channelId)).toHaveLength(2);
   });
 

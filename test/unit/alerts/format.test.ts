@@ -26,7 +26,7 @@ function makeAttribution(overrides: Partial<Attribution> = {}): Attribution {
     confidence: 0.9,
     confidence_reason: 'official attribution by several governments',
     evidence: [
-      "It said hackers linked to China's Ministry of State Security exploited vulnerabilities in Microsoft Exchange Server.",
+      'The agencies said an MSS-run team broke into mail servers through flaws in Microsoft Exchange Server.',
     ],
     ...overrides,
   };
@@ -140,7 +140,7 @@ describe('formatAlert: the seed case (China / MSS / Exchange)', () => {
   it('summarises who attributes what to whom, then quotes the evidence', () => {
     expect(embed.description).toBe(
       'United States, European Union +6 attribute the Microsoft Exchange Server compromise to China \\(Ministry of State Security\\).\n\n' +
-        "> “It said hackers linked to China's Ministry of State Security exploited vulnerabilities in Microsoft Exchange Server.”",
+        '> “The agencies said an MSS-run team broke into mail servers through flaws in Microsoft Exchange Server.”',
     );
   });
 
