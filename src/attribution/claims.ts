@@ -317,15 +317,36 @@ function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
 
 /** The organisation an article is mostly about (for "the company said" when it is not a known vendor). */
 function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
-  const counts = new Map<string, number>();
+  // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
+  // one the story is about; a person is named in full once and by surname after.
+  const runs = new Map<string, number>();
+  const words = new Map<string, number>();
   for (const s of extraction.sentences) {
-    for (const t of s.tokens) {
-      if (!/^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw) || NOT_NAMES.has(t.raw) || !t.wordStart) continue;
-      if (s.mentions.some((m) => m.start <= t.start && m.end >= t.end)) continue;
-      counts.set(t.raw, (counts.get(t.raw) ?? 0) + 1);
+    let run: string[] = [];
+    const flush = (): void => {
+      if (run.length >= 2) runs.set(run.join(' '), (runs.get(run.join(' ')) ?? 0) + 1);
+      run = [];
+    };
+    for (let i = 0; i < s.tokens.length; i++) {
+      const t = s.tokens[i];
+      if (!t) continue;
+      const inMention = s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
+      const capital =
+        /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) && !NOT_NAMES.has(t.raw) && t.wordStart && !inMention;
+      if (capital && /^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
+      const joined =
+        i > 0 && !/[^\s]/.test(s.text.slice((s.tokens[i - 1]?.end ?? 0) - s.start, t.start - s.start));
+      if (capital && (run.length === 0 || joined)) run.push(t.raw);
+      else {
+        flush();
+        if (capital) run.push(t.raw);
+      }
     }
+    flush();
   }
   void knowledge;
-  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-  return best && best[1] >= 3 ? best[0] : null;
+  const bestRun = [...runs.entries()].sort((a, b) => b[1] - a[1])[0];
+  const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
+  return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
 }

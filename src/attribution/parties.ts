@@ -438,6 +438,14 @@ function affiliation(
     }
     if (o.ref.type === 'country' && o.ref.iso2 !== '??') return countryParty(o.ref.iso2, body, ctx, role);
   }
+  // "the company's CEO", "the Oslo firm's security chief", "the ministry's spokesperson": the body referred to.
+  const genericOwner = /\b(?:the|its|their)\s+(?:[\p{L}-]+\s+)?([\p{Ll}]+)['’]s\s*$/u.exec(
+    s.text.slice(from - s.start, to - s.start),
+  )?.[1];
+  if (genericOwner && GENERIC_WORDS.has(genericOwner)) {
+    const g = generic(genericOwner, ctx, role);
+    if (g && g !== 'self') return { ...g, body };
+  }
   const ownerText = trailingName(s.text.slice(from - s.start, to - s.start).replace(/['’]s\s*$/, ''));
   const govTitle = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i').test(title.trim());
   if (ownerText && /^\p{Lu}/u.test(ownerText) && !NOT_NAMES.has(ownerText)) {
@@ -448,6 +456,33 @@ function affiliation(
   }
   if (govTitle) return countryParty(homeState(ctx, s), body, ctx, role) ?? null;
   return null;
+}
+
+const APPOSITION_RE = new RegExp(
+  `(\\p{Lu}[\\p{L}'’.-]+(?:\\s+\\p{Lu}[\\p{L}'’.-]+){0,3}),\\s+([^,;:"“”()]{3,90}),\\s*(?:(?:${L.alt('speakerSkipWords')})\\s+)*$`,
+  'u',
+);
+const TITLE_INSIDE_RE = new RegExp(`\\b${ANY_TITLE}\\b`, 'i');
+
+/**
+ * "..., Tiit Kask, director of Estonia's cyber security centre, said": the person before an
+ * apposition that holds a title speaks, for the body or state the title names.
+ */
+export function appositionSpeaker(
+  s: SentenceInfo,
+  verbStart: number,
+  ctx: PartyContext,
+  role: string,
+): AttributingParty | null {
+  const m = APPOSITION_RE.exec(s.text.slice(0, verbStart - s.start));
+  const person = m?.[1];
+  const apposition = m?.[2];
+  if (!m || !person || !apposition || !TITLE_INSIDE_RE.test(apposition)) return null;
+  const end = m.index + person.length;
+  if (s.mentions.some((x) => x.start - s.start < end && x.end - s.start > m.index)) return null;
+  const full = fullName(person, ctx.text);
+  const body = `${person}, ${apposition}`;
+  return affiliationOfPerson(full, ctx, role) ?? { name: full, body, kind: 'person', role };
 }
 
 /**
@@ -467,17 +502,31 @@ function affiliationOfPerson(full: string, ctx: PartyContext, role: string): Att
           ? firstTok.start
           : t.start;
       const before = s.text.slice(Math.max(0, nameStart - s.start - 80), nameStart - s.start);
-      const tm = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE})\\s+$`, 'iud').exec(before);
+      // "Foreign Minister Jane Roe", "Estonia's foreign minister, Jane Roe": a capitalised title, or one
+      // owned by a possessive.
+      const tm = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE}),?\\s+$`, 'iud').exec(before);
       const ownerSpan = tm?.indices?.[1];
-      if (tm?.[2] && ownerSpan && /^\p{Lu}/u.test(tm[2].trim())) {
+      const owned = /['’]s\s*$/.test(tm?.[1] ?? '');
+      if (tm?.[2] && ownerSpan && (/^\p{Lu}/u.test(tm[2].trim()) || owned)) {
         const base = nameStart - before.length;
         const p = affiliation(s, base + ownerSpan[0], base + ownerSpan[1], tm[2], ctx, role, full);
+        if (p) return p;
+      }
+      // "The chief executive of Acme, Jane Roe, said": the title and its owner before the name.
+      const om = new RegExp(
+        `(${ANY_TITLE})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
+        'iud',
+      ).exec(before);
+      const omSpan = om?.indices?.[2];
+      if (om?.[1] && omSpan) {
+        const base = nameStart - before.length;
+        const p = affiliation(s, base + omSpan[0], base + omSpan[1], om[1], ctx, role, full);
         if (p) return p;
       }
       // Apposition after the name: ", the chief executive of Acme," / ", Acme's CEO," / ", a spokesperson for the ministry".
       const after = s.text.slice(t.end - s.start, t.end - s.start + 120);
       const am = new RegExp(
-        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(${ANY_TITLE})(?:\\s+(?:of|for|at)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE})(?:\\s+(?:of|for|at)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
         'iu',
       ).exec(after);
       if (am?.[2]) {
@@ -546,12 +595,17 @@ export function introducedAsOrg(name: string, text: string): boolean {
   );
 }
 
+const ASSET_NOUN =
+  '(?:systems?|networks?|servers?|customers|clients|employees|data|website|operations|platform|services|infrastructure|accounts|email)';
+
 /** The first company the text introduces by its trade ("chipmaker Nexperia", "Acme Corp, a US insurer"). */
 export function introducedOrg(text: string): string | null {
   const name = '((?:\\p{Lu}[\\p{L}\\d&.-]*\\s){0,3}\\p{Lu}[\\p{L}\\d&.-]*)';
   const found = [
     new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${name}`, 'u').exec(text),
     new RegExp(`${name},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`, 'u').exec(text),
+    // "Halden Shipping's booking systems": a company by what it owns.
+    new RegExp(`${name}['’]s\\s+(?:[\\p{Ll}-]+\\s+)?${ASSET_NOUN}\\b`, 'u').exec(text),
   ]
     .filter((m): m is RegExpExecArray => m !== null)
     .sort((a, b) => a.index - b.index)[0];

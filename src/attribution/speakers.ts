@@ -9,6 +9,7 @@ import { nameKey } from '../extract/tokens.js';
 import { LIST_BLAME_VERBS, REPORT_VERBS } from './cues.js';
 import {
   type AttributingParty,
+  appositionSpeaker,
   capitalisedRun,
   GENERIC_WORDS,
   gapBreaks,
@@ -50,6 +51,10 @@ function speakerAt(
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
     const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
     if (named) return { v, party: named, self: false, closing: true };
+  }
+  if (vt0) {
+    const person = appositionSpeaker(s, vt0.start, ctx, 'speaker');
+    if (person) return { v, party: person, self: false, closing };
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
   const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
