@@ -55,6 +55,16 @@ function speakerAt(
   if (vt0) {
     const person = appositionSpeaker(s, vt0.start, ctx, 'speaker');
     if (person) return { v, party: person, self: false, closing };
+    // "The BSI, Germany's federal cyber security agency, said": the subject before the apposition.
+    const ap = APPOSITIVE_RE.exec(s.text.slice(0, vt0.start - s.start));
+    if (ap) {
+      const end = s.start + ap.index;
+      const subject = candidates.find(
+        (m) =>
+          m.end === end || (m.end < end && /^['’]s?$/.test(s.text.slice(m.end - s.start, end - s.start))),
+      );
+      if (subject) return { v, party: partyFromMention(subject, s, ctx, 'speaker'), self: false, closing };
+    }
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
   const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
@@ -166,6 +176,11 @@ function speakerAt(
 }
 
 const GROUP_NOUNS = lexicon.set('groupCues');
+/** ", <the agency that ...>, said": an apposition (no clause of its own) right before the verb. */
+const APPOSITIVE_RE = new RegExp(
+  `,\\s+(?:the|a|an|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90},\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  'u',
+);
 const ENFORCEMENT = lexicon.set('enforcementVerbs');
 const DOCUMENT_FROM_RE = new RegExp(
   `\\b(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
@@ -471,7 +486,10 @@ export function attributorsOf(
     // Participles ("hackers linked to", "a group tracked as") are not speech.
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
-      (norm.endsWith('ed') && /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
+      (norm.endsWith('ed') &&
+        /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '') &&
+        // "assessed with high confidence" is a finding, not a participle.
+        !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start))) ||
       // "a company said by the government to work for the group": passive, the agent speaks.
       (norm === 'said' && /^(to|by)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
       // "a ransomware group named ALPHV", "an actor tracked ...": a name given, not speech.

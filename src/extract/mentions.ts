@@ -259,9 +259,13 @@ const TYPE_PRIORITY: Record<PatternRef['type'], number> = { actor: 0, product: 1
 
 function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): TrieMatch<PatternRef>[] {
   const ok = found.filter((f) => f.ok).map((f) => f.m);
+  // Longest first; at equal length a name that opens with an article ("the North") yields to one that
+  // does not ("North Korean"), then dictionary priority, then the earlier one.
+  const article = (m: TrieMatch<PatternRef>): number => (/^(?:the|a|an)\s/i.test(m.value.surface) ? 1 : 0);
   ok.sort(
     (a, b) =>
       b.to - b.from - (a.to - a.from) ||
+      article(a) - article(b) ||
       TYPE_PRIORITY[a.value.type] - TYPE_PRIORITY[b.value.type] ||
       a.from - b.from,
   );
