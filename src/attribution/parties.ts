@@ -89,7 +89,10 @@ export function partyFromMention(
       const country = iso ? k.countries.get(iso)?.name : undefined;
       return { name: country ?? p.name, body: p.name, kind: 'government', role };
     }
-    return { name: p.name, body: p.name, kind: p.kind === 'bloc' ? 'bloc' : p.kind, role };
+    // A renamed company is reported under the name the text uses ("FireEye said" in a 2019 story).
+    const written = m.surface.replace(/^the\s+/i, '').replace(/['’]s?$/, '');
+    const name = p.formerNames?.has(nameKey(written)) ? written : p.name;
+    return { name, body: p.name, kind: p.kind === 'bloc' ? 'bloc' : p.kind, role };
   }
   if (m.ref.type === 'country') {
     if (m.ref.iso2 === '??') return null;

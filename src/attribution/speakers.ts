@@ -200,7 +200,7 @@ const SAY_VERBS = new Set([
 /** ", the FBI said Friday, based on ...": a say-verb whose subject follows a comma closes the clause before it. */
 function parenthetical(s: SentenceInfo, v: number): boolean {
   const t = s.tokens[v];
-  if (!t || !SAY_VERBS.has(t.norm)) return false;
+  if (!t || !(SAY_VERBS.has(t.norm) || REPORT_VERBS.has(t.norm))) return false;
   return /,\s*[^,;:"“”()]{1,60}$/.test(s.text.slice(0, t.start - s.start));
 }
 
@@ -318,7 +318,10 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
   const after = s.tokens[i + 1];
   const gapBefore = before && after ? s.text.slice(before.end - s.start, after.start - s.start) : '';
   // The list is the subject unless an earlier verb or preposition governs it ("attacked Ukraine, the EU").
+  // "the governments of the United States, Britain and Canada said": an owner phrase opens the list.
+  const ownerPhrase = LIST_OWNER_RE.test(s.text.slice(0, (items[0]?.start ?? s.start) - s.start));
   const governed =
+    !ownerPhrase &&
     before !== undefined &&
     !CLAUSE_OPENERS.has(before.norm) &&
     !/[,;:"“(]/.test(gapBefore) &&
@@ -498,13 +501,15 @@ export function attributorsOf(
       (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
         s.tokens[v + 1]?.norm !== 'that' &&
         DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
-    if ((REPORT_VERBS.has(norm) || isList) && !participle)
+    // A verb inside a name is no verb ("the United States", "Reports Inc").
+    const inName = s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end);
+    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName)
       speakers.push(speakerAt(s, v, ctx, candidates, actorMentions));
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.
   for (const t of triggers) {
     const forward = [...speakers].reverse().find((sp) => sp.v < t && (sp.party !== null || sp.self));
-    const closing = speakers.find((sp) => sp.v > t && sp.closing);
+    const closing = speakers.find((sp) => sp.v > t && sp.closing && (sp.party !== null || sp.self));
     const gov = forward ?? closing;
     if (!gov) continue;
     if (gov.self) self = true;

@@ -64,6 +64,8 @@ export const CuratedParty = z
   .strictObject({
     name: z.string().min(1),
     aliases: z.array(z.string().min(1)).default([]),
+    /** Names the party had before a rename: a text that uses one is reported with it ("FireEye"). */
+    formerNames: z.array(z.string().min(1)).default([]),
     kind: z.enum(['agency', 'vendor', 'media']),
     country: iso2.optional(),
     ...provenance,

@@ -35,6 +35,8 @@ export interface PartyEntry {
   kind: PartyKind;
   /** The state a government body belongs to. */
   country: string | null;
+  /** Name keys of the party's former names (a rename): the text's name is reported. */
+  formerNames?: ReadonlySet<string>;
 }
 export type ProductRole = 'product' | 'service' | 'tool';
 export interface ProductEntry {
@@ -281,19 +283,33 @@ export function loadKnowledge(dir?: string): Knowledge {
 
   // Attributing parties: agencies with their state, blocs, vendors, media.
   const parties: PartyEntry[] = [];
-  const addParty = (name: string, aliases: string[], kind: PartyKind, country: string | null): void => {
+  const addParty = (
+    name: string,
+    aliases: string[],
+    kind: PartyKind,
+    country: string | null,
+    formerNames: string[] = [],
+  ): void => {
     const id = parties.length;
-    parties.push({ id, name, kind, country });
+    parties.push({
+      id,
+      name,
+      kind,
+      country,
+      ...(formerNames.length > 0 ? { formerNames: new Set(formerNames.map(nameKey)) } : {}),
+    });
     const seen = new Set<string>();
-    for (const n of [name, ...aliases]) {
+    for (const n of [name, ...aliases, ...formerNames]) {
       const k = nameKey(n);
       if (!k || seen.has(k)) continue;
       seen.add(k);
       insert(n, { type: 'party', id, caseMode: caseModeOf(n), surface: n });
     }
   };
-  for (const p of curated.parties) addParty(p.name, p.aliases, p.kind, p.country ?? null);
-  const curatedPartyKeys = new Set(curated.parties.flatMap((p) => [p.name, ...p.aliases]).map(nameKey));
+  for (const p of curated.parties) addParty(p.name, p.aliases, p.kind, p.country ?? null, p.formerNames);
+  const curatedPartyKeys = new Set(
+    curated.parties.flatMap((p) => [p.name, ...p.aliases, ...p.formerNames]).map(nameKey),
+  );
   for (const a of genCountries.agencies) {
     const names = [a.name, ...a.abbr].filter((n) => !curatedPartyKeys.has(nameKey(n)));
     if (names.length > 0) addParty(a.name, names.slice(1), 'agency', a.country === 'EU' ? null : a.country);
