@@ -6,6 +6,7 @@
  * services count through their accounts or instances, and legitimate tools only when intruders used them.
  */
 import type { Knowledge } from '../extract/knowledge.js';
+import { lexicon } from '../extract/lexicon.js';
 import { componentExtension, type Extraction, type SentenceInfo } from '../extract/mentions.js';
 import { nameKey, type Token } from '../extract/tokens.js';
 import {
@@ -30,7 +31,7 @@ export interface ProductHit {
   vendor?: string;
 }
 
-const VULN_WORDS_RE = /\b(vulnerab\w+|flaws?|zero-?days?|patch\w*)\b/i;
+const VULN_WORDS_RE = lexicon.re('vulnerabilityWords');
 /** Separators inside a list of products: ", ", " and ", ", and ", " or ", "/". */
 const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
@@ -81,7 +82,6 @@ function listContinuations(s: SentenceInfo, from: number, to: number, knowledge:
 
 export function productHits(extraction: Extraction, knowledge: Knowledge): ProductHit[] {
   const out: ProductHit[] = [];
-  if (extraction.securitySentences === 0) return out;
   const vulnStory =
     extraction.cves.length > 0 || extraction.sentences.filter((x) => VULN_WORDS_RE.test(x.text)).length >= 2;
   for (const s of extraction.sentences) {
@@ -153,11 +153,12 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
  * ("enumerated Active Directory"), what the vendor also makes or where the product is sold ("part of its
  * Microsoft 365 suite"), contrasts ("unlike Exchange Online").
  */
-const MERE_BEFORE_RE =
-  /\b(?:enumerat\w*|quer(?:y|ies|ied|ying)|mapp(?:ed|ing)|(?:also )?(?:makes|made|sells|sold|develops|developed|owns)|maker of|developer of|provider of|unlike|except(?: for)?|other than|(?:is |are )?part of|offered (?:as part of|through|with|in)|bundled (?:with|in|into)|included (?:in|with)|available (?:in|through|via)|as well as its)\s+(?:(?:the|its|their|a|an|of|all|victim['’]s|victims['’]|[\w-]+['’]s)\s+){0,3}$/i;
+const MERE_BEFORE_RE = new RegExp(
+  `\\b${lexicon.alt('mereMentionBefore')}\\s+(?:(?:the|its|their|a|an|of|all|victim['’]s|victims['’]|[\\w-]+['’]s)\\s+){0,3}$`,
+  'i',
+);
 /** Words after a product that clear it: "Exchange Online was not affected". */
-const NOT_AFFECTED_RE =
-  /^[^.;:]{0,30}?\b(?:(?:is|are|was|were|be|been|remains?|remained)\s+not|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)\s+(?:affected|vulnerable|impacted|compromised|breached|exposed)\b|^[^.;:]{0,25}?\b(?:unaffected|not affected)\b/i;
+const NOT_AFFECTED_RE = new RegExp(`^[^.;:]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
 
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
@@ -184,7 +185,7 @@ function extensionOf(
   return ext;
 }
 
-const DEVICE_WORD_RE = /^(?:Appliances?|Firewalls?|Routers?|Servers?|Gateways?|Controllers?|PLCs?|Devices?)$/;
+const DEVICE_WORD_RE = new RegExp(`^${lexicon.alt('deviceWords')}$`);
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string[]>>();
 /** Vendors of known products, by their first key token ("tp" → ["TP-Link"]). */
@@ -203,8 +204,10 @@ function vendorsByFirstToken(knowledge: Knowledge): Map<string, string[]> {
   return map;
 }
 
-const PRODUCT_LINE_RE =
-  /^\s+(\p{Lu}\p{Ll}*\p{Lu}[\p{L}]*)(?=\s+(?:devices?|routers?|firewalls?|appliances?|switches|cameras?|servers?|gateways?|controllers?)\b)/u;
+const PRODUCT_LINE_RE = new RegExp(
+  `^\\s+(\\p{Lu}\\p{Ll}*\\p{Lu}[\\p{L}]*)(?=\\s+${lexicon.alt('productLineNouns')}\\b)`,
+  'u',
+);
 
 /** A vendor followed by a hardware model ("Cisco RV320 routers", "TP-Link Archer C7"), not in the dictionary. */
 function vendorModels(s: SentenceInfo, knowledge: Knowledge): ProductHit[] {

@@ -59,6 +59,8 @@ function speakerAt(
     const ap = APPOSITIVE_RE.exec(s.text.slice(0, vt0.start - s.start));
     if (ap) {
       const end = s.start + ap.index;
+      // "Rhysida, a ransomware group based in Russia, has claimed": the group speaks for itself.
+      if (actorMentions.some((m) => m.end === end)) return { v, party: null, self: true, closing };
       const subject = candidates.find(
         (m) =>
           m.end === end || (m.end < end && /^['’]s?$/.test(s.text.slice(m.end - s.start, end - s.start))),
@@ -253,6 +255,7 @@ const LIST_GLUE = new Set([
   'partners',
   'both',
   'all',
+  's',
   'to',
   'joined',
   'jointly',
@@ -501,6 +504,14 @@ export function attributorsOf(
       (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
         s.tokens[v + 1]?.norm !== 'that' &&
         DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
+    // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
+    if (norm === 'told' && UNNAMED_RE.test(s.text.slice(0, tok.start - s.start))) {
+      const outlet = candidates.find(
+        (m) =>
+          m.from === v + 1 && m.ref.type === 'party' && ctx.knowledge.parties[m.ref.id]?.kind === 'media',
+      );
+      if (outlet) add(partyFromMention(outlet, s, ctx, 'speaker'));
+    }
     // A verb inside a name is no verb ("the United States", "Reports Inc").
     const inName = s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end);
     if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName)
