@@ -4,23 +4,23 @@ import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { explainRouting, formatRouteVerdicts } from './alerts/route.js';
 import { App, loadEffectiveConfig, pageFetcherFor, readArticleFromUrl } from './app.js';
 import { analyzeArticle } from './attribution/analyze.js';
 import { extractLine, parseArticleLine } from './attribution/contract.js';
 import { renderExplanation } from './attribution/explain.js';
 import { applyEnvironment, configPath, type EffectiveConfig } from './config/env.js';
 import { formatProblem } from './config/load.js';
+import { applyOverrides, describeOverrides, type Overrides } from './config/overrides.js';
+import { Config } from './config/schema.js';
 import type { Article } from './extract/article.js';
 import { loadKnowledge } from './extract/knowledge.js';
 import { extractMainText } from './ingest/main-text.js';
-import { explainRouting, formatRouteVerdicts } from './alerts/route.js';
-import { applyOverrides, describeOverrides, type Overrides } from './config/overrides.js';
-import { Config } from './config/schema.js';
-import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { type OpsServer, startOpsServer } from './server/server.js';
 import { errorMessage } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 
 const USAGE = `Usage: attribot <command> [options]
 
@@ -127,7 +127,12 @@ async function storedOverrides(dbPath: string): Promise<Overrides | null> {
   }
 }
 
-async function runWorker(command: 'run' | 'once', flag: string | undefined, io: Io, log: Logger): Promise<number> {
+async function runWorker(
+  command: 'run' | 'once',
+  flag: string | undefined,
+  io: Io,
+  log: Logger,
+): Promise<number> {
   const file = configPath(flag, io.env);
   const result = await loadEffectiveConfig(file, io.env);
   for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'Config warning');
@@ -235,7 +240,8 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
   const file = configPath(flag, io.env);
   const loaded = await loadEffectiveConfig(file, io.env);
   const effective = loaded.effective ?? applyEnvironment(Config.parse({}), {}).effective;
-  if (!loaded.effective) io.stderr.write(`attribot explain: config ${file} is invalid; routing shown for the defaults\n`);
+  if (!loaded.effective)
+    io.stderr.write(`attribot explain: config ${file} is invalid; routing shown for the defaults\n`);
   if (!effective) return EXIT.failure;
   let article: Article;
   try {
@@ -252,7 +258,9 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     config.routes,
     config.watchlists,
   );
-  io.stdout.write(`${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`);
+  io.stdout.write(
+    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -267,7 +275,9 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`attribot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `attribot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = EXIT.failure;
   },
 );

@@ -3,7 +3,14 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
-import { addReport, findStory, fingerprintOf, newStory, type Story, type StoryReport } from './alerts/cluster.js';
+import {
+  addReport,
+  findStory,
+  fingerprintOf,
+  newStory,
+  type Story,
+  type StoryReport,
+} from './alerts/cluster.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
 import { storyMessages } from './alerts/story-messages.js';
@@ -11,15 +18,15 @@ import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
 import {
+  type FailureInfo,
   failureVerdict,
-  pollPolicy,
   isGuidChurn,
   isSilent,
   looksLikeChallengePage,
+  pollPolicy,
   rememberPublishTimes,
   successInterval,
   withJitter,
-  type FailureInfo,
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
 import type { PageFetcher } from './ingest/fetch-page.js';
@@ -28,8 +35,8 @@ import { isBacklog, oldestFirst } from './ingest/item-order.js';
 import { parseFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
-import type { Logger } from './shared/logger.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
+import type { Logger } from './shared/logger.js';
 import { Mutex } from './shared/mutex.js';
 import { emptyFeedState, type FeedState, type ItemRecord, type Store } from './store/store.js';
 
@@ -78,7 +85,6 @@ export function feedName(feed: Feed): string {
   return feed.name ?? new URL(feed.url).host;
 }
 
-
 export function toArticle(key: string, item: FeedItem): Article {
   const article: Article = { id: key, title: item.title, text: item.text };
   if (item.link) article.url = item.link;
@@ -93,14 +99,21 @@ export function toArticle(key: string, item: FeedItem): Article {
 export function worthRouting(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
   if (attribution.is_attribution) return attribution.confidence >= settings.minConfidence;
   return (
-    attribution.actors.length + attribution.attributed_countries.length + attribution.products.length + attribution.cves.length >
+    attribution.actors.length +
+      attribution.attributed_countries.length +
+      attribution.products.length +
+      attribution.cves.length >
     0
   );
 }
 
 function failureInfo(error: unknown): FailureInfo {
   if (typeof error !== 'object' || error === null) return { kind: 'unknown' };
-  const { kind, status, retryAfterMs } = error as { kind?: unknown; status?: unknown; retryAfterMs?: unknown };
+  const { kind, status, retryAfterMs } = error as {
+    kind?: unknown;
+    status?: unknown;
+    retryAfterMs?: unknown;
+  };
   return {
     kind: typeof kind === 'string' ? kind : 'unknown',
     ...(typeof status === 'number' ? { status } : {}),
@@ -153,17 +166,25 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     };
     if (fetched.movedTo && fetched.movedTo !== previous.movedTo) {
       success.movedTo = fetched.movedTo;
-      notice('moved', `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`);
+      notice(
+        'moved',
+        `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`,
+      );
     }
 
     if (fetched.status === 'not-modified') {
       outcome.status = 'not-modified';
       next = { ...success, ...validatorsOf(fetched, previous) };
     } else {
-      next = { ...success, ...validatorsOf(fetched, previous), ...(await ingestDocument(fetched.body, fetched.url)) };
+      next = {
+        ...success,
+        ...validatorsOf(fetched, previous),
+        ...(await ingestDocument(fetched.body, fetched.url)),
+      };
     }
     // Only now: a disabled feed that answers with a challenge page or broken XML has not recovered.
-    if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
+    if (previous.disabledAt)
+      notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
     checkSilence();
     next.nextPollAt = later(
       startedAt,
@@ -183,7 +204,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       parsed = await parseFeed(body, url);
     } catch (error) {
       if (looksLikeChallengePage(body)) {
-        throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', { cause: error });
+        throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -213,14 +236,22 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
         // An edited item is analysed again; it alerts only when what it attributes changed.
         // (Only analysed items are compared: hashing reads the item's text, which costs.)
         // Another feed's copy of the same article (same link, other text) is not an edit.
-        if (known.disposition !== 'processed' || known.contentHash === null || known.feedUrl !== feed.url) continue;
+        if (known.disposition !== 'processed' || known.contentHash === null || known.feedUrl !== feed.url)
+          continue;
         const contentHash = hashContent(item);
         if (known.contentHash === contentHash) continue;
         const full = await withArticleText(item);
         const attribution = analyzeItem(full, key);
         if (attribution === null) continue;
         const fingerprint = fingerprintOf(attribution);
-        const record: ItemRecord = { ...base, contentHash, disposition: 'processed', alerts: [], fingerprint, revision: true };
+        const record: ItemRecord = {
+          ...base,
+          contentHash,
+          disposition: 'processed',
+          alerts: [],
+          fingerprint,
+          revision: true,
+        };
         records.push(record);
         outcome.revised++;
         if (fingerprint !== known.fingerprint && worthRouting(attribution, settings)) {
@@ -288,14 +319,23 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
    */
   async function withArticleText(item: FeedItem): Promise<FeedItem> {
     const { pageFetcher } = deps;
-    if (!pageFetcher || !settings.fetchArticlePages || !item.link || item.text.length >= settings.summaryChars) return item;
+    if (
+      !pageFetcher ||
+      !settings.fetchArticlePages ||
+      !item.link ||
+      item.text.length >= settings.summaryChars
+    )
+      return item;
     try {
       const page = await pageFetcher.fetchPage(item.link);
       if (page.text.length <= item.text.length) return item;
       outcome.pagesFetched++;
       return { ...item, title: item.title ?? page.title, text: page.text };
     } catch (error) {
-      deps.log.info({ feedUrl: feed.url, link: item.link, err: errorMessage(error) }, 'Article page not read; using the feed text');
+      deps.log.info(
+        { feedUrl: feed.url, link: item.link, err: errorMessage(error) },
+        'Article page not read; using the feed text',
+      );
       return item;
     }
   }
@@ -305,7 +345,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     try {
       return deps.analyze(toArticle(key, item));
     } catch (error) {
-      deps.log.error({ feedUrl: feed.url, itemKey: key, err: errorMessage(error) }, 'Article analysis failed');
+      deps.log.error(
+        { feedUrl: feed.url, itemKey: key, err: errorMessage(error) },
+        'Article analysis failed',
+      );
       return null;
     }
   }
@@ -326,7 +369,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const verdict = failureVerdict(policy, failures, info);
     outcome.status = 'failed';
     outcome.error = message;
-    deps.log.warn({ feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures }, 'Feed poll failed');
+    deps.log.warn(
+      { feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures },
+      'Feed poll failed',
+    );
     if (info.kind === 'challenge' && previous.consecutiveFailures === 0) notice('challenge', message);
     const state: FeedState = {
       ...previous,
@@ -415,7 +461,9 @@ async function clusterReports(
     record.alerts = storyMessages(story, change, report, decisions);
     const routed: Story = {
       ...story,
-      destinations: [...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)])],
+      destinations: [
+        ...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)]),
+      ],
     };
     if (entry) {
       entry.story = routed;
@@ -430,7 +478,11 @@ async function clusterReports(
  * Polls feeds with at most `concurrency` in flight and at most `perHostConcurrency` per host:port;
  * one feed's failure never stops the others.
  */
-export function pollFeeds(feeds: readonly Feed[], deps: PipelineDeps, settings: Settings): Promise<FeedOutcome[]> {
+export function pollFeeds(
+  feeds: readonly Feed[],
+  deps: PipelineDeps,
+  settings: Settings,
+): Promise<FeedOutcome[]> {
   return runPerKey(
     feeds,
     (feed) => hostKey(feed.url),

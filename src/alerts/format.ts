@@ -390,5 +390,8 @@ export function formatUpdate(story: Story, report: StoryReport): OutgoingMessage
   // A very long URL would crowd out the line (and a cut link is worse than none).
   const firstUrl = (story.first.url?.length ?? 0) <= 500 ? safeUrl(story.first.url) : undefined;
   const first = firstUrl ? `[${firstTitle}](<${firstUrl}>)` : firstTitle;
-  return { ...message, content: fitText(`Update from ${source} to ${first}`, DISCORD_LIMITS.content, (text) => text) };
+  return {
+    ...message,
+    content: fitText(`Update from ${source} to ${first}`, DISCORD_LIMITS.content, (text) => text),
+  };
 }

@@ -180,7 +180,7 @@ function speakerAt(
 const GROUP_NOUNS = lexicon.set('groupCues');
 /** ", <the agency that ...>, said": an apposition (no clause of its own) right before the verb. */
 const APPOSITIVE_RE = new RegExp(
-  `,\\s+(?:the|a|an|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90},\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  `,\\s+(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90},\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
   'u',
 );
 const ENFORCEMENT = lexicon.set('enforcementVerbs');

@@ -48,7 +48,11 @@ const RE_BLAME_BEFORE = new RegExp(
   `\\b(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|\\b(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
   'i',
 );
-const RE_BASED_BEFORE = /\b(?:based|headquartered|located)\s+(?:out\s+of|in)\s+(?:the\s+)?$/i;
+/** "a nation-state actor based out of China": the base of the perpetrators, not of anyone else. */
+const RE_BASED_BEFORE = new RegExp(
+  `\\b${HACKER_NOUN}(?:\\s+[\\w-]+){0,2}?\\s+(?:based|headquartered|located|operating)\\s+(?:out\\s+of|in|from)\\s+(?:the\\s+)?$`,
+  'i',
+);
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?(?:\w+\s+)?(?:behind|responsible for|to blame)\b/i;
 const RE_IT_WAS_BEFORE =
@@ -303,6 +307,25 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const clause = before.split(/[,;:.]\s/).pop() ?? before;
     if (CONDITIONAL_RE.test(clause) && (family === 'behind' || family === 'blame')) sig.conditional = true;
     out.push(sig);
+  }
+  return withListedStates(out, s);
+}
+
+const LIST_JOINT_RE = /^\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?$/i;
+/** "hackers from the United States, Britain and Canada": a claim about the first state covers the list. */
+function withListedStates(signals: StateSignal[], s: SentenceInfo): StateSignal[] {
+  const out = [...signals];
+  for (const sig of signals) {
+    if (sig.family !== 'link' && sig.family !== 'origin' && sig.family !== 'blame') continue;
+    let end = sig.end;
+    for (const m of s.mentions) {
+      const ref = m.ref;
+      if (m.start < end || ref.type !== 'country' || ref.form !== 'name' || ref.iso2 === '??') continue;
+      if (!LIST_JOINT_RE.test(s.text.slice(end - s.start, m.start - s.start))) break;
+      if (!out.some((x) => x.iso2 === ref.iso2 && x.sentence === sig.sentence))
+        out.push({ ...sig, iso2: ref.iso2, start: m.start, end: m.end });
+      end = m.end;
+    }
   }
   return out;
 }

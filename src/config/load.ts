@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { Config } from './schema.js';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { checkRules } from './rules.js';
+import { Config } from './schema.js';
 
 export interface ConfigProblem {
   file: string;
@@ -86,7 +86,8 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? error})`;
+    const message =
+      code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? error})`;
     return { config: null, errors: [{ file, line: null, path: '', message }], warnings: [] };
   }
   return parseConfigText(text, file);

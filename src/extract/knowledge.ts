@@ -11,7 +11,7 @@ import { createTrie, type Trie, trieInsert } from './trie.js';
 
 export type ActorKind = 'state' | 'criminal' | 'unknown';
 /** How the text's casing must agree with a name: exactly (acronyms), capitalised words, or any. */
-export type CaseMode = 'exact' | 'title' | 'any';
+export type CaseMode = 'exact' | 'title' | 'any' | 'capital';
 export type CountryForm = 'name' | 'demonym' | 'metonym' | 'organ';
 export type PartyKind = 'agency' | 'bloc' | 'vendor' | 'media';
 
@@ -197,7 +197,9 @@ export function loadKnowledge(dir?: string): Knowledge {
           : common.has(k) || acronym
             ? 'group'
             : 'none';
-      insert(n, { type: 'actor', id, caseMode: caseModeOf(n), surface: n, cue, plainWord: isPlainWord(n) });
+      // Actors' names are proper names: a lower-case dictionary spelling still needs a capital in the text.
+      const caseMode = caseModeOf(n) === 'any' ? 'capital' : caseModeOf(n);
+      insert(n, { type: 'actor', id, caseMode, surface: n, cue, plainWord: isPlainWord(n) });
     }
   };
   for (const a of curated.actors)
@@ -363,7 +365,7 @@ export function loadKnowledge(dir?: string): Knowledge {
       const k = nameKey(n);
       const single = keyTokens(n).length === 1 && !n.toLowerCase().startsWith(vendorKey);
       const needsVendor = single && (common.has(k) || isPlainWord(n));
-      const caseMode = caseModeOf(n) === 'any' ? 'title' : caseModeOf(n);
+      const caseMode = caseModeOf(n) === 'any' ? 'capital' : caseModeOf(n);
       productIndex.set(k, id);
       insert(n, { type: 'product', id, caseMode, surface: n, needsVendor });
       // "Ivanti's Connect Secure", "BeyondTrust's Remote Support": the vendor's possessive names the product.

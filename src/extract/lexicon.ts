@@ -92,6 +92,7 @@ export const SECTION_NAMES = [
   'aliasPhrases',
   'vulnerabilityNicknames',
   'enforcementVerbs',
+  'genericProductWords',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

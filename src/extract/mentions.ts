@@ -5,6 +5,7 @@
 import type { Article } from './article.js';
 import { type CveMention, findCves } from './cves.js';
 import type { Knowledge, PatternRef } from './knowledge.js';
+import { lexicon } from './lexicon.js';
 import { type Sentence, splitSentences } from './sentences.js';
 import { nameKey, type Token, tokenize } from './tokens.js';
 import { type TrieMatch, trieMatchAll } from './trie.js';
@@ -139,9 +140,27 @@ function rawTokens(surface: string): string[] {
   return toks;
 }
 
+/** Nouns after a product written in lower case that still make it the product ("esxi hosts", "print spooler bug"). */
+const LOWER_PRODUCT_NEXT = new Set([
+  ...lexicon.set('deploymentNouns'),
+  ...'bug bugs flaw flaws vulnerability vulnerabilities service component feature zero day'.split(' '),
+]);
+
+const GENERIC_PRODUCT_WORDS = lexicon.set('genericProductWords');
+
 function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: number): boolean {
   if (ref.caseMode === 'any') return true;
+  if (ref.caseMode === 'capital') return /^\p{Lu}/u.test(tokens[from]?.raw ?? '');
   const pat = rawTokens(ref.surface);
+  // A product name written all in lower case counts before a deployment or flaw noun.
+  if (
+    ref.type === 'product' &&
+    tokens.slice(from, to).every((t) => t.raw === t.norm) &&
+    (to - from >= 2 || /\p{Ll}\p{Lu}|\p{Lu}{2}/u.test(ref.surface)) &&
+    !tokens.slice(from, to).every((t) => GENERIC_PRODUCT_WORDS.has(t.norm)) &&
+    LOWER_PRODUCT_NEXT.has(tokens[to]?.norm ?? '')
+  )
+    return true;
   for (let i = from; i < to; i++) {
     const t = tokens[i];
     const p = pat[i - from];
