@@ -34,6 +34,63 @@ const NEXT_LABEL_RE =
   /(?:\b(?:tracks?|tracked|calls?|called|dubs?|dubbed|names?|named|refers?\s+to|labels?|labell?ed)\s+(?:the\s+same|this|that|the)\s+(?:group|actor|threat\s+actor|cluster|activity|hackers|gang|crew|collective|adversary|intrusion\s+set)\s+(?:as\s+)?|\b(?:the|this|that)\s+(?:same\s+)?(?:group|actor|threat\s+actor|cluster|hackers|gang|crew|adversary|intrusion\s+set)\s*,?\s+(?:which\s+)?(?:is|are|was|were)\s+(?:also\s+)?(?:tracked|known|referred\s+to|called|labell?ed)\s+(?:by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+)?as\s+)["“']?$/iu;
 const MAX_KNOWN_ALIASES = 8;
 
+const PERSONA_NAME = String.raw`(\p{Lu}[\p{L}\d'’-]*(?:\s+(?:of\s+|for\s+)?\p{Lu}[\p{L}\d'’-]*){0,4})`;
+const PERSONA_NOUN =
+  '(?:group|collective|persona|outfit|organi[sz]ation|team|entity|gang|crew|brigade|army|movement|front|identity|name)';
+/** The ways news says a group hid behind a persona; the name is the first capture. */
+const PERSONA_RES = [
+  new RegExp(
+    String.raw`\bposing as (?:an?|the)\s+(?:[\w-]+\s+){0,3}?${PERSONA_NOUN}\s*,?\s*(?:called|named|dubbed|known as)?\s*["“]?${PERSONA_NAME}`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`\bused (?:an?|the)\s+(?:[\w-]+\s+){0,3}?${PERSONA_NOUN},?\s+["“]?${PERSONA_NAME}["”]?,?\s+as\s+(?:a\s+)?(?:cover|front)\b`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`(?:^|[^\p{L}])${PERSONA_NAME}["”]?,?\s+(?:[^.;]{0,90}?,\s+)?(?:is|was|are|were|served as|acts as|acted as)\s+(?:(?:actually|really|in fact|likely|probably|merely|just)\s+)?(?:a\s+)?(?:front|cover)\s+for\b`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`\b(?:self-described|self-styled|self-proclaimed|so-called|purported)\s+(?:[\w-]+\s+){0,2}?${PERSONA_NOUN}\s+["“]?${PERSONA_NAME}`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`\bunder the (?:guise|name|banner|persona|cover) of\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?["“]?${PERSONA_NAME}`,
+    'gu',
+  ),
+];
+const NOT_PERSONA = new Set([
+  'The',
+  'A',
+  'An',
+  'It',
+  'This',
+  'That',
+  'Russia',
+  'China',
+  'Iran',
+  'North',
+  'Microsoft',
+  'Google',
+]);
+
+/** Personas of a sentence: names the text says a group used as cover. */
+function personas(s: SentenceInfo): { name: string; start: number; end: number }[] {
+  const out: { name: string; start: number; end: number }[] = [];
+  for (const re of PERSONA_RES)
+    for (const m of s.text.matchAll(re)) {
+      const name = m[1]?.replace(/['’]s$/, '');
+      if (!name || NOT_PERSONA.has(name.split(' ')[0] ?? '')) continue;
+      const start = s.start + m.index + m[0].indexOf(name);
+      // A name the dictionaries know as a country or a party is not a persona.
+      if (s.mentions.some((x) => x.ref.type !== 'actor' && x.start < start + name.length && x.end > start))
+        continue;
+      if (!out.some((o) => o.name === name)) out.push({ name, start, end: start + name.length });
+    }
+  return out;
+}
+
 export interface ActorGroup {
   key: string;
   entry: ActorEntry | null;
@@ -89,6 +146,14 @@ export function collectActors(
       addGroup(groups, key, null, sm.name, sm.country, sm.name, sm.start, s);
       items.push({ key, start: sm.start, end: sm.end });
     }
+    // A persona the operators hid behind is an actor too ("posing as a hacktivist group called X").
+    if (articleSecurity)
+      for (const p of personas(s)) {
+        if (items.some((it) => it.start < p.end && it.end > p.start)) continue;
+        const key = `p${nameKey(p.name)}`;
+        addGroup(groups, key, null, p.name, null, p.name, p.start, s);
+        items.push({ key, start: p.start, end: p.end });
+      }
     items.sort((a, b) => a.start - b.start);
     let chained = false;
     for (let i = 1; i < items.length; i++) {
