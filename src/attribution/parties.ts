@@ -160,7 +160,12 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };
     if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
     // "Halvorsen Mutual, a Norwegian insurer, disclosed ... The company said": the company introduced.
-    const org = introducedOrg(ctx.text);
+    const actors = new Set(
+      ctx.extraction.sentences.flatMap((x) =>
+        x.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
+      ),
+    );
+    const org = introducedOrg(ctx.text, actors);
     return org ? { name: org, body: org, kind: 'organization', role } : null;
   }
   if (word === 'police') {
@@ -602,21 +607,25 @@ const ASSET_NOUN =
   '(?:systems?|networks?|servers?|customers|clients|employees|data|website|operations|platform|services|infrastructure|accounts|email)';
 
 /** The first company the text introduces by its trade ("chipmaker Nexperia", "Acme Corp, a US insurer"). */
-export function introducedOrg(text: string): string | null {
+export function introducedOrg(text: string, exclude: ReadonlySet<string> = new Set()): string | null {
   const name = '((?:\\p{Lu}[\\p{L}\\d&.-]*\\s){0,3}\\p{Lu}[\\p{L}\\d&.-]*)';
-  const found = [
-    new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${name}`, 'u').exec(text),
-    new RegExp(`${name},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`, 'u').exec(text),
+  const patterns = [
+    new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${name}`, 'gu'),
+    new RegExp(`${name},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`, 'gu'),
     // "Halden Shipping's booking systems": a company by what it owns.
-    new RegExp(`${name}['’]s\\s+(?:[\\p{Ll}-]+\\s+)?${ASSET_NOUN}\\b`, 'u').exec(text),
-  ]
-    .filter((m): m is RegExpExecArray => m !== null)
-    .sort((a, b) => a.index - b.index)[0];
-  if (!found) return null;
-  const words = (found[1] ?? '').split(/\s+/);
-  while (words.length > 0 && NOT_NAMES.has(words[0] ?? '')) words.shift();
-  const org = words.join(' ');
-  return org.length >= 3 ? org : null;
+    new RegExp(`${name}['’]s\\s+(?:[\\p{Ll}-]+\\s+)?${ASSET_NOUN}\\b`, 'gu'),
+  ];
+  const found = patterns
+    .flatMap((re) => [...text.matchAll(re)])
+    .map((m) => {
+      const words = (m[1] ?? '').split(/\s+/);
+      while (words.length > 0 && NOT_NAMES.has(words[0] ?? '')) words.shift();
+      return { at: m.index, org: words.join(' ') };
+    })
+    // A threat group introduced as "a hacking unit" is not the company of the story.
+    .filter((x) => x.org.length >= 3 && !exclude.has(nameKey(x.org)))
+    .sort((x, y) => x.at - y.at)[0];
+  return found?.org ?? null;
 }
 
 /** "Trump" → "Donald Trump" when the article names the person in full elsewhere. */

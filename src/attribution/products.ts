@@ -32,6 +32,9 @@ export interface ProductHit {
 }
 
 const VULN_WORDS_RE = lexicon.re('vulnerabilityWords');
+/** "through LinkedIn and": names listed after a channel preposition. */
+const CHANNEL_LIST_RE =
+  /\b(?:on|over|via|through|across)\s+(?:\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))+$/u;
 /** Separators inside a list of products: ", ", " and ", ", and ", " or ", "/". */
 const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
@@ -91,12 +94,25 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
     const toolUse = s.security || TOOL_USE_RE.test(s.text);
     const strong = STRONG_PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0;
     let mereEnd = -1;
+    let channelEnd = -1;
     for (const m of s.mentions) {
       if (m.ref.type !== 'product') continue;
       const entry = knowledge.products[m.ref.id];
       if (!entry || entry.exclude) continue;
       // "contacted engineers on LinkedIn", "moved the chat to WhatsApp": a channel, unless the sentence says it was attacked.
-      if (!strong && CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '')) continue;
+      // "through LinkedIn and WhatsApp": a list after a channel preposition is all channels.
+      const listedAfterChannel =
+        (channelEnd >= 0 && LIST_SEP_RE.test(s.text.slice(channelEnd - s.start, m.start - s.start))) ||
+        CHANNEL_LIST_RE.test(s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start));
+      // An online service after "through" is the channel even in a sentence about an attack.
+      if (
+        (!strong || entry.role === 'service' || listedAfterChannel) &&
+        (CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') || listedAfterChannel)
+      ) {
+        channelEnd = m.end;
+        continue;
+      }
+      channelEnd = -1;
       const ok =
         entry.role === 'tool'
           ? (cue || toolUse) && TOOL_USE_RE.test(s.text)

@@ -57,7 +57,12 @@ function speakerAt(
     if (person) return { v, party: person, self: false, closing };
     // "The BSI, Germany's federal cyber security agency, said": the subject before the apposition.
     const ap = APPOSITIVE_RE.exec(s.text.slice(0, vt0.start - s.start));
-    if (ap) {
+    // An "apposition" that names further parties is the rest of a list of speakers, not an apposition.
+    const listTail =
+      ap !== null &&
+      !/^,\s+(?:whose|which|who)\b/.test(ap[0]) &&
+      candidates.some((m) => m.ref.type === 'party' && m.start >= s.start + ap.index && m.end <= vt0.start);
+    if (ap && !listTail) {
       const end = s.start + ap.index;
       // "Rhysida, a ransomware group based in Russia, has claimed": the group speaks for itself.
       if (actorMentions.some((m) => m.end === end)) return { v, party: null, self: true, closing };
