@@ -1,6 +1,6 @@
 /**
  * Named actors of an article: dictionary and naming-scheme mentions grouped by identity (the same
- * dictionary record, or names the text equates: "APT28, also known as Fancy Bear"), with the country
+ * dictionary record, or names the text equates: "Charming Kitten, also known as APT35"), with the country
  * the text ties them to, and the names to show.
  *
  * Display name: the name the text itself uses most (ties: the dictionary's canonical name, then the

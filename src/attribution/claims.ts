@@ -264,7 +264,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       }
     }
   }
-  // "..., the Post said, citing officials familiar with the incident": anonymous sourcing in a sentence
+  // "..., the paper reported, quoting people briefed on the case": anonymous sourcing in a sentence
   // that continues a claim made just before is the claim's sourcing too.
   for (const s of extraction.sentences) {
     if (!UNNAMED_RE.test(s.text) || claims.some((c) => c.sentence === s.index)) continue;

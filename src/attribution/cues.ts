@@ -42,7 +42,7 @@ export const HEDGE_RE = L.re('hedges');
 export const RETRACT_RE = L.re('retractions');
 /** Background: an earlier incident mentioned in passing (does not make the article an attribution story). */
 export const BACKGROUND_RE = new RegExp(`\\b(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`, 'i');
-/** A claim inside a condition is not made: "if it does determine Russia is to blame". */
+/** A claim inside a condition is not made: "should the inquiry find that Iran was responsible". */
 export const CONDITIONAL_RE = L.re('conditionalCues');
 
 /** Denials by the accused. */

@@ -1,6 +1,6 @@
 /**
  * Products the dictionaries do not know, found by how news introduces them: the object of a flaw
- * ("a flaw in WebKit", "the bug resides in the Image I/O framework"), a name before a flaw noun
+ * ("a flaw in WebKit", "the bug lives in the Acme Render engine"), a name before a flaw noun
  * ("Backup Exec bugs"), what vulnerable machines run ("computers running Acme OS"), a component named
  * after a known product ("a vulnerability in Windows Installer"), a product-looking name before a
  * component noun ("the GlobalProtect gateway"), and a vendor's devices ("Zyxel firewalls"). A name must
@@ -23,7 +23,7 @@ const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
   'giu',
 );
-/** "The flaw ... resides in the Image I/O framework": where the flaw lives, in a sentence about a flaw. */
+/** "The bug ... lies in the Acme Render library": where the flaw lives, in a sentence about a flaw. */
 const RESIDES_IN_RE = new RegExp(
   `\\b(?:resides|resided|lies|lay|sits|sat|exists|existed|is located|was located|lurks|lurked)\\s+in\\s+${DETERMINERS}`,
   'giu',
@@ -145,7 +145,7 @@ function candidates(s: SentenceInfo, vulnStory: boolean): Candidate[] {
   return out;
 }
 
-/** Words that close a vendor-led name written partly in lower case ("BeyondTrust remote support SaaS platform"). */
+/** Words that close a vendor-led name written partly in lower case ("Acme remote desktop cloud service"). */
 const OFFERING_NOUN_RE =
   /^(?:platform|software|service|suite|product|tool|application|app|portal|system|solution)$/i;
 const FUNCTION_WORDS = new Set(
@@ -155,7 +155,7 @@ const FUNCTION_WORDS = new Set(
 );
 
 /**
- * "breached the BeyondTrust remote support SaaS platform": a known vendor followed by up to four words
+ * "got into the Acme remote desktop cloud service": a known vendor followed by up to four words
  * and an offering noun names the vendor's product, in a sentence that says it was attacked.
  */
 function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidate[] {

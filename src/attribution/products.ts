@@ -129,7 +129,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
         continue;
       }
       mereEnd = -1;
-      // "Citrix Application Delivery Controller (NetScaler ADC)": the name in parentheses is the same product.
+      // "Acme Secure Access Gateway (SAG)": the name in parentheses is the same product.
       if (
         out.some(
           (h) =>

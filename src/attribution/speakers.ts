@@ -44,7 +44,7 @@ function speakerAt(
   actorMentions: Mention[],
 ): Speaker {
   const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
-  // "..., said the Pakistan Army on Wednesday": the speaker follows the verb.
+  // "..., said the Dutch defence ministry late on Monday": the speaker follows the verb.
   const vt0 = s.tokens[v];
   if (vt0 && SAY_VERBS.has(vt0.norm) && /,\s*$/.test(s.text.slice(0, vt0.start - s.start))) {
     const right = candidates.find((m) => m.from > v && m.from - v <= 2);
@@ -153,7 +153,7 @@ function speakerAt(
     return {
       v,
       party: partyFromMention(left, s, ctx, 'speaker'),
-      // "Elliptic and Chainalysis have both confirmed": every party of the subject speaks.
+      // "Acme Labs and Northwind Security both concluded": every party of the subject speaks.
       also: listSubjects(s, v, candidates)
         .filter((m) => m !== left)
         .map((m) => partyFromMention(m, s, ctx, 'speaker'))
@@ -204,7 +204,7 @@ const SAY_VERBS = new Set([
   'explained',
   'warned',
 ]);
-/** ", the FBI said Friday, based on ...": a say-verb whose subject follows a comma closes the clause before it. */
+/** ", the agency said in a statement, adding ...": a say-verb whose subject follows a comma closes the clause before it. */
 function parenthetical(s: SentenceInfo, v: number): boolean {
   const t = s.tokens[v];
   if (!t || !(SAY_VERBS.has(t.norm) || REPORT_VERBS.has(t.norm))) return false;
@@ -314,7 +314,7 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
     i--;
   }
   if (items.length === 0) {
-    // "The United States said that it strongly condemned ...": the pronoun stands for the party before it.
+    // "Norway said that it firmly condemned ...": the pronoun stands for the party before it.
     const t = s.tokens[i];
     if (t && /^(it|they|we)$/.test(t.norm)) {
       const prev = [...candidates].reverse().find((c) => c.to <= i);
@@ -326,7 +326,7 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
   const after = s.tokens[i + 1];
   const gapBefore = before && after ? s.text.slice(before.end - s.start, after.start - s.start) : '';
   // The list is the subject unless an earlier verb or preposition governs it ("attacked Ukraine, the EU").
-  // "the governments of the United States, Britain and Canada said": an owner phrase opens the list.
+  // "the governments of Japan, Italy and Norway said": an owner phrase opens the list.
   const ownerPhrase = LIST_OWNER_RE.test(s.text.slice(0, (items[0]?.start ?? s.start) - s.start));
   const governed =
     !ownerPhrase &&

@@ -48,7 +48,7 @@ const RE_BLAME_BEFORE = new RegExp(
   `\\b(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|\\b(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
   'i',
 );
-/** "a nation-state actor based out of China": the base of the perpetrators, not of anyone else. */
+/** "an espionage crew operating from Iran": the base of the perpetrators, not of anyone else. */
 const RE_BASED_BEFORE = new RegExp(
   `\\b${HACKER_NOUN}(?:\\s+[\\w-]+){0,2}?\\s+(?:based|headquartered|located|operating)\\s+(?:out\\s+of|in|from)\\s+(?:the\\s+)?$`,
   'i',
@@ -153,7 +153,7 @@ const STATE_RULES: StateRule[] = [
     },
   },
   {
-    // "a nation-state actor based out of China"
+    // "an espionage crew operating from Iran"
     family: 'origin',
     side: 'before',
     match: (c) => {
