@@ -133,8 +133,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       .filter((m) => m.ref.type === 'actor')
       .map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
     const named = actorIds.length > 0 || s.schemeMentions.length > 0;
-    const responsibility =
-      named && (RESPONSIBILITY_RE.test(s.text) || /\bgain(?:ed)? access\b/i.test(s.text));
+    const responsibility = named && RESPONSIBILITY_RE.test(s.text);
     if (sig.length > 0 || responsibility) {
       const triggers = [
         ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),

@@ -64,11 +64,7 @@ function listContinuations(s: SentenceInfo, from: number, to: number, knowledge:
     if (!/^[\p{Lu}\p{N}]/u.test(tok.raw) || s.mentions.some((m) => m.start <= tok.start && m.end > tok.start))
       break;
     const item = tok.norm;
-    const candidates = [
-      [...family, item].join(' '),
-      // "Windows XP, Vista and 2003": a year after Windows is the server release.
-      ...(/^(19|20)\d\d$/.test(item) && family[0] === 'windows' ? [`windows server ${item}`] : []),
-    ];
+    const candidates = [[...family, item].join(' ')];
     const id = candidates.map((c) => knowledge.productIndex.get(c)).find((x) => x !== undefined);
     if (id === undefined) break;
     // The family distributes over the list: "NetScaler ADC and Gateway" names "NetScaler Gateway".
