@@ -34,7 +34,7 @@ const NEXT_LABEL_RE =
   /(?:\b(?:tracks?|tracked|calls?|called|dubs?|dubbed|names?|named|refers?\s+to|labels?|labell?ed)\s+(?:the\s+same|this|that|the)\s+(?:group|actor|threat\s+actor|cluster|activity|hackers|gang|crew|collective|adversary|intrusion\s+set)\s+(?:as\s+)?|\b(?:the|this|that)\s+(?:same\s+)?(?:group|actor|threat\s+actor|cluster|hackers|gang|crew|adversary|intrusion\s+set)\s*,?\s+(?:which\s+)?(?:is|are|was|were)\s+(?:also\s+)?(?:tracked|known|referred\s+to|called|labell?ed)\s+(?:by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+)?as\s+)["“']?$/iu;
 const MAX_KNOWN_ALIASES = 8;
 
-const PERSONA_NAME = String.raw`(\p{Lu}[\p{L}\d'’-]*(?:\s+(?:of\s+|for\s+)?\p{Lu}[\p{L}\d'’-]*){0,4})`;
+const PERSONA_NAME = String.raw`(\p{Lu}[\p{L}\d'’-]*(?:\s+(?:of\s+|for\s+)?(?:\p{Lu}[\p{L}\d'’-]*|\d+(?:\.\d+)+)){0,4})`;
 const PERSONA_NOUN =
   '(?:group|collective|persona|outfit|organi[sz]ation|team|entity|gang|crew|brigade|army|movement|front|identity|name)';
 /** The ways news says a group hid behind a persona; the name is the first capture. */
@@ -55,6 +55,12 @@ const PERSONA_RES = [
     String.raw`\b(?:self-described|self-styled|self-proclaimed|so-called|purported)\s+(?:[\w-]+\s+){0,2}?${PERSONA_NOUN}\s+["“]?${PERSONA_NAME}`,
     'gu',
   ),
+  // "the Guccifer 2.0 online persona", "a persona called X"
+  new RegExp(
+    String.raw`(?:^|[^\p{L}])${PERSONA_NAME}\s+(?:online\s+|hacker\s+|hacktivist\s+)?persona\b`,
+    'gu',
+  ),
+  new RegExp(String.raw`\bpersona,?\s+(?:called|named|known as|dubbed)\s+["“]?${PERSONA_NAME}`, 'gu'),
   new RegExp(
     String.raw`\bunder the (?:guise|name|banner|persona|cover) of\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?["“]?${PERSONA_NAME}`,
     'gu',
@@ -295,6 +301,15 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
     const aliases = uniqueByKey([...textNames, g.name, ...known]).filter(
       (n) => nameKey(n) !== nameKey(display) && !qualified(n),
     );
+    // The text's own spelling of the display name ("APT 27" for APT27) is kept, so a reader finds it.
+    for (const surface of g.surfaces)
+      if (
+        nameKey(surface) === nameKey(display) &&
+        surface.toLowerCase() !== display.toLowerCase() &&
+        !aliases.includes(surface) &&
+        !qualified(surface)
+      )
+        aliases.unshift(surface);
     const country = g.textCountry ?? g.refCountry;
     return {
       name: display,

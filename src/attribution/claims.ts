@@ -159,7 +159,8 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
         attributors,
         hedges: hedge ? [hedge[0]] : [],
         negated: sig.length > 0 && live.length === 0 && !responsibility,
-        conditional: sig.some((x) => x.conditional),
+        // A condition on one state ("whether Beijing was behind it") leaves the sentence's other claims standing.
+        conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
         selfClaim: self && attributors.length === 0,
       });
     } else {

@@ -54,7 +54,16 @@ const RE_BASED_BEFORE = new RegExp(
   'i',
 );
 const RE_BEHIND_AFTER =
-  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?(?:\w+\s+)?(?:behind|responsible for|to blame)\b/i;
+  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind|responsible for|responsible|to blame)\b/i;
+/** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
+const RE_AGENT_BEFORE =
+  /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:\w+\s+){0,2}?(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+/** An organ named as a source or investigator ("according to a statement from the FSB"). */
+const ORGAN_SOURCE_BEFORE_RE =
+  /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
+/** An organ followed by speech or police action speaks; it does not attack. */
+const ORGAN_SPEAKS_RE =
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:said|says|say|told|announced|stated|reported|detained|arrested|raided|charged|confirmed|warned|published|released)\b/i;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
@@ -175,6 +184,17 @@ const STATE_RULES: StateRule[] = [
     },
   },
   {
+    // "an attack by Indian intelligence agencies", "a hack carried out by the Russian military"
+    family: 'blame',
+    side: 'before',
+    match: (c) => {
+      const state = c.form === 'name' || c.form === 'metonym' || STATE_ACTOR_AFTER_RE.test(c.after);
+      if (!c.isGov || !state) return null;
+      const h = hitOf(RE_AGENT_BEFORE, c.before);
+      return h && (c.sentenceCyber || c.articleCyber) ? h : null;
+    },
+  },
+  {
     // "Iran is behind", "Russia was to blame"
     family: 'behind',
     side: 'after',
@@ -249,7 +269,12 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
   for (const m of s.mentions) {
     if (m.ref.type === 'actor') {
       const actor = knowledge.actors[m.ref.id];
-      if (actor?.organ && actor.country && (sentenceCyber || hasActor || articleCyber)) {
+      // An organ that speaks or acts as police ("the FSB said", "FSB officers detained") is no perpetrator.
+      const after = text.slice(m.end - s.start, m.end - s.start + 60);
+      const speaks =
+        ORGAN_SPEAKS_RE.test(after) ||
+        ORGAN_SOURCE_BEFORE_RE.test(text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start));
+      if (actor?.organ && actor.country && !speaks && (sentenceCyber || hasActor || articleCyber)) {
         const iso2 = organCountry(actor.country, actor.name, s, knowledge);
         out.push(signal(s, iso2, 'organ', m, m.surface, retract));
       }
