@@ -24,8 +24,8 @@ const BY_AND_AS_RE =
 const AND_VENDOR_CALLS_RE =
   /^\s*(?:,|;)?\s*(?:and|while|whereas|but)?\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+(?:calls?|dubs?|names?|tracks?(?:\s+it)?\s+as|refers?\s+to\s+(?:it|them)\s+as)\s+(?:it\s+|them\s+)?["“']?$/u;
 /**
- * A sentence that confirms an attribution to the group just blamed: "This confirms Microsoft's
- * attribution to a group it tracks as Lace Tempest" (the group of the previous sentence).
+ * A sentence that confirms an attribution to the group just blamed: "That matches the vendor's
+ * earlier attribution to a cluster it calls Storm-9999" (the group of the previous sentence).
  */
 const CONFIRMS_RE =
   /^\s*(?:this|that|the (?:claim|admission|statement|finding))\s+(?:\w+\s+){0,2}?(?:confirms?|confirmed|corroborates?|corroborated|matches|matched|backs up|backed up|is consistent with|was consistent with|aligns with|lines up with)\s+[^.;]{0,60}?\b(?:attribution|assessment|findings?|conclusion|report)\s+(?:to|of|that|linking it to|blaming)\s+[^.;]{0,60}?$/i;

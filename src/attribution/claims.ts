@@ -201,7 +201,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
             supporting: prev.actors.length === 0,
           });
       }
-      // Supporting sentences of a joint attribution: "Japan and Korea joined the nation in attribution".
+      // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
       if (SUPPORT_RE.test(s.text) && JOINT_RE.test(s.text)) {
         const { parties } = attributorsOf(s, ctx, accusedNames, false, []);
         if (parties.length > 0)
@@ -221,14 +221,14 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
           });
       }
       // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
-      // or a government body opening the sentence ("Federal prosecutors in Brooklyn unsealed charges").
+      // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
       const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
       if (v >= 0) {
         const left = [...s.mentions]
           .reverse()
           .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.to <= v && v - m.to <= 10);
         let p = left ? partyFromMention(left, s, ctx, 'context') : null;
-        // "Telstra's threat intelligence unit Vantara said ...": a named organisation speaking.
+        // "Acme's research arm Northlight said ...": a named organisation speaking.
         if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
           const run = capitalisedRun(s, v, ctx, 'context');
           if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;

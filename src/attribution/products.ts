@@ -2,7 +2,7 @@
  * Which named products the article says were exploited, vulnerable, breached, patched or abused
  * (eval rules 5.5). A product counts only in a sentence with an incident cue (or a CVE id, or an
  * update note inside a vulnerability story), never in a sentence about markets, earnings or bans.
- * Lists continue a product ("NetScaler ADC and Gateway", "Windows XP, Vista and 2003"), online
+ * Lists continue a product ("NetScaler ADC and Gateway", "Windows 10, 11 and Server"), online
  * services count through their accounts or instances, and legitimate tools only when intruders used them.
  */
 import type { Knowledge } from '../extract/knowledge.js';
@@ -47,7 +47,7 @@ function serviceUsed(s: SentenceInfo, to: number): boolean {
 
 /**
  * List continuation after a product: "FortiOS, FortiProxy and FortiSwitchManager" (names of their own),
- * "NetScaler ADC and Gateway" (the family plus a bare item), "Windows XP, Vista and 2003".
+ * "NetScaler ADC and Gateway" (the family plus a bare item), "Windows 10, 11 and Server".
  */
 function listContinuations(s: SentenceInfo, from: number, to: number, knowledge: Knowledge): ProductHit[] {
   const out: ProductHit[] = [];

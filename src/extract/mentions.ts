@@ -43,7 +43,7 @@ export interface SentenceInfo extends Sentence {
 
 export interface Extraction {
   sentences: SentenceInfo[];
-  /** ISO2 of a dateline city ("SEOUL, June 7 (Yonhap) --"), if any. */
+  /** ISO2 of a dateline city ("OSLO, May 2 (NTB) --"), if any. */
   datelineCountry: string | null;
   /** Where the dateline ("WASHINGTON (AP) --") ends: names inside it are credits, not parties. */
   datelineEnd: number;
@@ -71,7 +71,7 @@ const DEPLOYMENT_NOUNS = new Set(
     ' ',
   ),
 );
-/** Words that end a component or hardware name after a product ("Windows Error Reporting Service", "Exchange Online", "Vision Series PLCs"). */
+/** Words that end a component or hardware name after a product ("Windows Error Reporting Service", "Exchange Online", "Edge Series PLCs"). */
 const COMPONENT_HEAD_RE =
   /^(?:Services?|Online|Gateways?|Manager|Portal|Agents?|Console|Connector|Client|Appliances?|Firewalls?|Routers?|PLCs?|Controllers?|Modules?|Drivers?|Servers?|Spooler|Series)$/;
 /** A hardware or release model code: "RV320", "C7", "AX1800", "DIR-859". */
