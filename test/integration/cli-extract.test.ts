@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -18,7 +19,11 @@ describe('attribot extract (the extraction contract)', () => {
       published: '2021-07',
       source: 'ignored extra field',
     },
-    { id: 'earnings', title: null, text: 'Shares of Apple rose 3% after strong iPhone sales in China and Japan.' },
+    {
+      id: 'earnings',
+      title: null,
+      text: 'Shares of Apple rose 3% after strong iPhone sales in China and Japan.',
+    },
   ];
 
   let input: string;
@@ -38,7 +43,9 @@ describe('attribot extract (the extraction contract)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    const [exchange, broken, earnings, noText] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [exchange, broken, earnings, noText] = lines.map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
 
     expect(exchange).toMatchObject({
       id: 'exchange',
@@ -50,7 +57,12 @@ describe('attribot extract (the extraction contract)', () => {
     expect(JSON.stringify(exchange?.actors)).toContain('Ministry of State Security');
 
     expect(broken).toEqual({ id: 'broken', error: expect.any(String) });
-    expect(earnings).toMatchObject({ id: 'earnings', is_attribution: false, attributed_countries: [], actors: [] });
+    expect(earnings).toMatchObject({
+      id: 'earnings',
+      is_attribution: false,
+      attributed_countries: [],
+      actors: [],
+    });
     expect(noText).toEqual({ id: 'no-text', error: expect.any(String) });
     expect(result.stderr).toMatch(/line 2/);
   });
@@ -60,5 +72,37 @@ describe('attribot extract (the extraction contract)', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/cannot read/);
+  });
+
+  it('loads only what extraction needs: no Discord, HTML, SQLite, logger, YAML or worker modules', async () => {
+    const recorded = join(temp.dir, 'imports.txt');
+    const recorder = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
+    const result = await runCli(['extract', '--input', input], {
+      NODE_OPTIONS: `--import=${recorder}`,
+      ATTRIBOT_RECORD_IMPORTS: recorded,
+    });
+    expect(result.code).toBe(0);
+    const urls = readFileSync(recorded, 'utf8').split('\n');
+    expect(urls).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/src\/attribution\/contract\.ts$/)]),
+    );
+    const packages = new Set(
+      urls.flatMap((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
+    );
+    for (const heavy of [
+      'discord.js',
+      '@discordjs/rest',
+      'cheerio',
+      'better-sqlite3',
+      'pino',
+      'yaml',
+      'rss-parser',
+    ])
+      expect(packages).not.toContain(heavy);
+    expect(
+      urls.filter((url) =>
+        /\/src\/(app|pipeline)\.ts$|\/src\/(ingest|deliver|store|server|commands)\//.test(url),
+      ),
+    ).toEqual([]);
   });
 });
