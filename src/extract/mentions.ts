@@ -129,19 +129,9 @@ const WEATHER_WORDS = new Set([
 const ACTOR_WORDS_RE =
   /\b(group|actor|hackers?|tracked|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
 
-const rawTokenCache = new Map<string, string[]>();
-function rawTokens(surface: string): string[] {
-  let toks = rawTokenCache.get(surface);
-  if (!toks) {
-    toks = tokenize(surface.normalize('NFKC')).map((t) => t.raw);
-    rawTokenCache.set(surface, toks);
-  }
-  return toks;
-}
-
 function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: number): boolean {
   if (ref.caseMode === 'any') return true;
-  const pat = rawTokens(ref.surface);
+  const pat = ref.caseTokens;
   for (let i = from; i < to; i++) {
     const t = tokens[i];
     const p = pat[i - from];
