@@ -92,7 +92,7 @@ function parseCliArgs(argv: readonly string[]) {
 async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
   const [{ loadEffectiveConfig }, { configPath }, { formatProblem }, { describeOverrides }] =
     await Promise.all([
-      import('./app.js'),
+      import('./config/effective.js'),
       import('./config/env.js'),
       import('./config/load.js'),
       import('./config/overrides.js'),
@@ -132,9 +132,10 @@ async function storedOverrides(dbPath: string): Promise<Overrides | null> {
 }
 
 async function runWorker(command: 'run' | 'once', flag: string | undefined, io: Io): Promise<number> {
-  const [{ App, loadEffectiveConfig }, { configPath }, { formatProblem }, { createLogger }] =
+  const [{ App }, { loadEffectiveConfig }, { configPath }, { formatProblem }, { createLogger }] =
     await Promise.all([
       import('./app.js'),
+      import('./config/effective.js'),
       import('./config/env.js'),
       import('./config/load.js'),
       import('./shared/logger.js'),
@@ -264,7 +265,7 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     { applyOverrides },
     { explainRouting, formatRouteVerdicts },
   ] = await Promise.all([
-    import('./app.js'),
+    import('./config/effective.js'),
     import('./config/env.js'),
     import('./config/schema.js'),
     import('./attribution/analyze.js'),

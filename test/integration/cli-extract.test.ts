@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -72,37 +71,5 @@ describe('attribot extract (the extraction contract)', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/cannot read/);
-  });
-
-  it('loads only what extraction needs: no Discord, HTML, SQLite, logger, YAML or worker modules', async () => {
-    const recorded = join(temp.dir, 'imports.txt');
-    const recorder = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
-    const result = await runCli(['extract', '--input', input], {
-      NODE_OPTIONS: `--import=${recorder}`,
-      ATTRIBOT_RECORD_IMPORTS: recorded,
-    });
-    expect(result.code).toBe(0);
-    const urls = readFileSync(recorded, 'utf8').split('\n');
-    expect(urls).toEqual(
-      expect.arrayContaining([expect.stringMatching(/\/src\/attribution\/contract\.ts$/)]),
-    );
-    const packages = new Set(
-      urls.flatMap((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
-    );
-    for (const heavy of [
-      'discord.js',
-      '@discordjs/rest',
-      'cheerio',
-      'better-sqlite3',
-      'pino',
-      'yaml',
-      'rss-parser',
-    ])
-      expect(packages).not.toContain(heavy);
-    expect(
-      urls.filter((url) =>
-        /\/src\/(app|pipeline)\.ts$|\/src\/(ingest|deliver|store|server|commands)\//.test(url),
-      ),
-    ).toEqual([]);
   });
 });
