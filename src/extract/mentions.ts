@@ -315,8 +315,13 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   }
   sentences.push(...splitSentences(article.text, 0, sentences.length));
 
+  // Every field written out (no spread), so that all sentences share one object shape.
   const infos: SentenceInfo[] = sentences.map((s) => ({
-    ...s,
+    index: s.index,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    isTitle: s.isTitle,
     tokens: tokenize(s.text, s.start),
     mentions: [],
     schemeMentions: [],
