@@ -93,11 +93,14 @@ export function tokenize(text: string, offset = 0): Token[] {
   return out;
 }
 
-/** The normalised key of a name, the same form the matcher compares ("APT 28" = "apt28" = "APT-28"). */
 const KEY_RE = /\p{L}+|\p{N}+|[&$]/gu;
+/** ASCII is its own NFKC form, and its letters and digits are [a-z] and [0-9] once in lower case. */
+const NON_ASCII_RE = /[\u0080-\uffff]/;
+const ASCII_KEY_RE = /[a-z]+|[0-9]+|[&$]/g;
 
 /** The normalised tokens of a name (what the matcher compares), without building Token objects. */
 export function keyTokens(name: string): string[] {
+  if (!NON_ASCII_RE.test(name)) return name.toLowerCase().match(ASCII_KEY_RE) ?? [];
   return name.normalize('NFKC').toLowerCase().match(KEY_RE) ?? [];
 }
 

@@ -105,6 +105,26 @@ describe('nameKey', () => {
     expect(nameKey(a)).toBe(nameKey(b));
   });
 
+  it('gives ASCII names the same key as the full Unicode definition', () => {
+    const byDefinition = (name: string): string[] =>
+      name
+        .normalize('NFKC')
+        .toLowerCase()
+        .match(/\p{L}+|\p{N}+|[&$]/gu) ?? [];
+    const names = [
+      'APT-28',
+      'Cisco Systems, Inc.',
+      'AT&T',
+      'Lapsus$',
+      "People's Army",
+      '  ',
+      'x_y~z',
+      'v2.1b',
+    ];
+    for (const name of [...names, ...fuzzTexts(2000).filter((t) => !/[\u0080-\uffff]/.test(t))])
+      expect(keyTokens(name)).toEqual(byDefinition(name));
+  });
+
   it('keeps & and $ as tokens', () => {
     expect(keyTokens('Lapsus$')).toEqual(['lapsus', '$']);
     expect(keyTokens('AT&T')).toEqual(['at', '&', 't']);
