@@ -20,7 +20,7 @@ import type {
 } from './knowledge.js';
 
 /** Bump when the stored shape changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export const DICTIONARY_FILES = [
   'actors.json',
@@ -64,14 +64,41 @@ export function sourcesFingerprint(sources: DictionarySources): string {
   return hash.digest('hex');
 }
 
+/** An actor, party or product record as stored: a Set or Map field becomes {"$set": [...]} or {"$map": [...]}. */
+type StoredEntry = Record<string, unknown>;
+
+function storedEntries(entries: readonly object[]): StoredEntry[] {
+  return entries.map((entry) => {
+    const values = Object.entries(entry);
+    if (!values.some(([, v]) => v instanceof Set || v instanceof Map)) return entry as StoredEntry;
+    return Object.fromEntries(
+      values.map(([k, v]) => [
+        k,
+        v instanceof Set ? { $set: [...v] } : v instanceof Map ? { $map: [...v] } : v,
+      ]),
+    );
+  });
+}
+
+function restoredEntries<T>(entries: StoredEntry[]): T[] {
+  for (const entry of entries)
+    for (const key in entry) {
+      const v = entry[key];
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+      if ('$set' in v) entry[key] = new Set(v.$set as unknown[]);
+      else if ('$map' in v) entry[key] = new Map(v.$map as [unknown, unknown][]);
+    }
+  return entries as T[];
+}
+
 /** The index as stored: plain JSON, with Maps as entry lists and the regex as its source. */
 interface StoredIndex {
   format: number;
   fingerprint: string;
-  actors: ActorEntry[];
+  actors: StoredEntry[];
   countries: CountryEntry[];
-  parties: PartyEntry[];
-  products: ProductEntry[];
+  parties: StoredEntry[];
+  products: StoredEntry[];
   kev: [cve: string, vendor: string, product: string, ransomware: boolean][];
   schemes: NamingScheme[];
   firmWording: { source: string; flags: string };
@@ -87,10 +114,10 @@ export function serializeKnowledge(knowledge: Knowledge, fingerprint: string): s
   const stored: StoredIndex = {
     format: FORMAT,
     fingerprint,
-    actors: knowledge.actors,
+    actors: storedEntries(knowledge.actors),
     countries: [...knowledge.countries.values()],
-    parties: knowledge.parties,
-    products: knowledge.products,
+    parties: storedEntries(knowledge.parties),
+    products: storedEntries(knowledge.products),
     kev: [...knowledge.kev].map(([cve, k]) => [cve, k.vendor, k.product, k.ransomware]),
     schemes: knowledge.schemes,
     firmWording: { source: knowledge.firmWording.source, flags: knowledge.firmWording.flags },
@@ -112,10 +139,10 @@ export function serializeKnowledge(knowledge: Knowledge, fingerprint: string): s
 
 function knowledgeOf(stored: StoredIndex): Knowledge {
   return {
-    actors: stored.actors,
+    actors: restoredEntries<ActorEntry>(stored.actors),
     countries: new Map(stored.countries.map((c) => [c.iso2, c])),
-    parties: stored.parties,
-    products: stored.products,
+    parties: restoredEntries<PartyEntry>(stored.parties),
+    products: restoredEntries<ProductEntry>(stored.products),
     kev: new Map(
       stored.kev.map(([cve, vendor, product, ransomware]): [string, KevEntry] => [
         cve,

@@ -95,6 +95,20 @@ describe('the compiled dictionary index', () => {
     expect(actorOf(loaded, 'Fancy Bear')).toBe(actorOf(fresh, 'Fancy Bear'));
   });
 
+  it('keeps Set and Map fields of the records', () => {
+    const fresh = buildKnowledge(sources);
+    Object.assign(fresh.parties[0] ?? {}, {
+      formerKeys: new Set(['old name']),
+      byYear: new Map([[2020, 'x']]),
+    });
+    const index = join(mkdtempSync(join(tmpdir(), 'attribot-index-')), 'knowledge-index.json');
+    writeCompiledIndex(fresh, sources, index);
+    const loaded = loadKnowledge(undefined, { index });
+    expect(loaded.stats.from).toBe('compiled index');
+    expect(loaded.parties[0]).toEqual(fresh.parties[0]);
+    expect({ ...loaded, stats: null }).toEqual({ ...fresh, stats: null });
+  });
+
   it('is not used once the dictionaries change: they are built again and the reason is told', () => {
     const dir = dictionariesCopy();
     const index = compiledIndex(dir);
