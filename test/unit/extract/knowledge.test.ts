@@ -113,7 +113,11 @@ describe('the compiled dictionary index', () => {
     const dir = dictionariesCopy();
     const index = compiledIndex(dir);
     const curated = JSON.parse(readFileSync(join(dir, 'curated.json'), 'utf8')) as { actors: unknown[] };
-    curated.actors.push({ name: 'Quillfeather Collective', kind: 'criminal' });
+    curated.actors.push({
+      name: 'Quillfeather Collective',
+      kind: 'criminal',
+      reason: 'an invented group, for this test',
+    });
     writeFileSync(join(dir, 'curated.json'), JSON.stringify(curated));
 
     const problems: string[] = [];
