@@ -6,10 +6,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
-COPY scripts/link-bin.mjs ./scripts/link-bin.mjs
+COPY scripts/link-bin.mjs scripts/compile-knowledge.mjs ./scripts/
 COPY src ./src
 COPY config ./config
-# `npm ci` runs `prepare`, which compiles src/ to dist/.
+# `npm ci` runs `prepare`, which compiles src/ to dist/ and the dictionaries to dist/extract/knowledge-index.json.
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-slim

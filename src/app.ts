@@ -5,13 +5,8 @@ import { analyzeArticle } from './attribution/analyze.js';
 import { renderExplanation } from './attribution/explain.js';
 import { type SlashCommands, slashCommandBots, startSlashCommands } from './commands/gateway.js';
 import type { RecentAlert } from './commands/handle.js';
-import {
-  applyEnvironment,
-  type EffectiveConfig,
-  type Environment,
-  type ResolvedDestination,
-} from './config/env.js';
-import { type ConfigProblem, loadConfigFile } from './config/load.js';
+import { loadEffectiveConfig } from './config/effective.js';
+import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
 import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
@@ -35,19 +30,8 @@ import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
 
-export interface LoadResult {
-  effective: EffectiveConfig | null;
-  errors: ConfigProblem[];
-  warnings: ConfigProblem[];
-}
-
-/** Reads the YAML file and applies the environment: what `check-config` reports and the worker runs with. */
-export async function loadEffectiveConfig(file: string, env: Environment): Promise<LoadResult> {
-  const loaded = await loadConfigFile(file);
-  if (!loaded.config) return { effective: null, errors: loaded.errors, warnings: loaded.warnings };
-  const applied = applyEnvironment(loaded.config, env);
-  return { effective: applied.effective, errors: applied.errors, warnings: loaded.warnings };
-}
+// In config/ so that `check-config` and `explain` can use it without loading the worker's adapters.
+export { type LoadResult, loadEffectiveConfig } from './config/effective.js';
 
 /** The article-page fetcher of a config: SSRF-guarded unless the admin allowed private networks. */
 export function pageFetcherFor(effective: EffectiveConfig): HttpPageFetcher {

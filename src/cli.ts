@@ -1,26 +1,20 @@
-/** Command line: argv → one command → exit code. Output for people or pipes goes to stdout, logs to stderr. */
+/**
+ * Command line: argv → one command → exit code. Output for people or pipes goes to stdout, logs to stderr.
+ * Each command imports what it needs when it runs: `extract` must start fast and has no use for
+ * discord.js, cheerio, SQLite, pino or the YAML config.
+ */
 import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { explainRouting, formatRouteVerdicts } from './alerts/route.js';
-import { App, loadEffectiveConfig, pageFetcherFor, readArticleFromUrl } from './app.js';
-import { analyzeArticle } from './attribution/analyze.js';
-import { extractLine, parseArticleLine } from './attribution/contract.js';
-import { renderExplanation } from './attribution/explain.js';
-import { applyEnvironment, configPath, type EffectiveConfig } from './config/env.js';
-import { formatProblem } from './config/load.js';
-import { applyOverrides, describeOverrides, type Overrides } from './config/overrides.js';
-import { Config } from './config/schema.js';
+import type { App } from './app.js';
+import type { EffectiveConfig } from './config/env.js';
+import type { Overrides } from './config/overrides.js';
 import type { Article } from './extract/article.js';
-import { loadKnowledge } from './extract/knowledge.js';
-import { extractMainText } from './ingest/main-text.js';
-import { type OpsServer, startOpsServer } from './server/server.js';
+import type { OpsServer } from './server/server.js';
 import { errorMessage } from './shared/errors.js';
-import { createLogger, type Logger } from './shared/logger.js';
-import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Logger } from './shared/logger.js';
 
 const USAGE = `Usage: attribot <command> [options]
 
@@ -59,11 +53,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const log = createLogger();
   switch (command) {
     case 'run':
     case 'once':
-      return runWorker(command, values.config, io, log);
+      return runWorker(command, values.config, io);
     case 'check-config':
       return checkConfig(values.config, io);
     case 'extract':
@@ -97,6 +90,13 @@ function parseCliArgs(argv: readonly string[]) {
 }
 
 async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
+  const [{ loadEffectiveConfig }, { configPath }, { formatProblem }, { describeOverrides }] =
+    await Promise.all([
+      import('./config/effective.js'),
+      import('./config/env.js'),
+      import('./config/load.js'),
+      import('./config/overrides.js'),
+    ]);
   const file = configPath(flag, io.env);
   const result = await loadEffectiveConfig(file, io.env);
   for (const warning of result.warnings) io.stdout.write(`warning: ${formatProblem(warning)}\n`);
@@ -119,6 +119,10 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
 /** The slash-command layer stored in the database, when the database exists (never creates one). */
 async function storedOverrides(dbPath: string): Promise<Overrides | null> {
   if (!existsSync(dbPath)) return null;
+  const [{ SqliteStore }, { SqliteOverrideStore }] = await Promise.all([
+    import('./store/sqlite/sqlite-store.js'),
+    import('./store/sqlite/sqlite-overrides.js'),
+  ]);
   const store = new SqliteStore(dbPath);
   try {
     return await new SqliteOverrideStore(store.database).loadOverrides();
@@ -127,12 +131,16 @@ async function storedOverrides(dbPath: string): Promise<Overrides | null> {
   }
 }
 
-async function runWorker(
-  command: 'run' | 'once',
-  flag: string | undefined,
-  io: Io,
-  log: Logger,
-): Promise<number> {
+async function runWorker(command: 'run' | 'once', flag: string | undefined, io: Io): Promise<number> {
+  const [{ App }, { loadEffectiveConfig }, { configPath }, { formatProblem }, { createLogger }] =
+    await Promise.all([
+      import('./app.js'),
+      import('./config/effective.js'),
+      import('./config/env.js'),
+      import('./config/load.js'),
+      import('./shared/logger.js'),
+    ]);
+  const log = createLogger();
   const file = configPath(flag, io.env);
   const result = await loadEffectiveConfig(file, io.env);
   for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'Config warning');
@@ -187,6 +195,7 @@ async function startOps(app: App, log: Logger): Promise<OpsServer | null> {
   const { http } = app.effective;
   if (!http) return null;
   const { host, port } = http;
+  const { startOpsServer } = await import('./server/server.js');
   try {
     const server = await startOpsServer({ host, port, metrics: app.metrics, health: () => app.health() });
     log.info({ host, port: server.port }, 'Serving /healthz and /metrics');
@@ -207,6 +216,10 @@ async function extract(input: string, io: Io): Promise<number> {
     io.stderr.write(`attribot extract: cannot read ${input}: ${errorMessage(error)}\n`);
     return EXIT.failure;
   }
+  const [{ extractLine }, { loadKnowledge }] = await Promise.all([
+    import('./attribution/contract.js'),
+    import('./extract/knowledge.js'),
+  ]);
   const knowledge = loadKnowledge();
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
@@ -220,16 +233,21 @@ async function extract(input: string, io: Io): Promise<number> {
 }
 
 async function readArticle(source: string, effective: EffectiveConfig): Promise<Article> {
-  if (/^https?:\/\//i.test(source)) return readArticleFromUrl(source, pageFetcherFor(effective));
+  if (/^https?:\/\//i.test(source)) {
+    const { pageFetcherFor, readArticleFromUrl } = await import('./app.js');
+    return readArticleFromUrl(source, pageFetcherFor(effective));
+  }
   const body = await readFile(source, 'utf8');
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {
     // One line of `extract` input: the same parser, so the same fields and the same errors.
+    const { parseArticleLine } = await import('./attribution/contract.js');
     const parsed = parseArticleLine(trimmed.split('\n')[0] ?? '');
     if ('article' in parsed) return parsed.article;
     throw new Error(parsed.error);
   }
   if (trimmed.startsWith('<')) {
+    const { extractMainText } = await import('./ingest/main-text.js');
     const page = extractMainText(body);
     return { id: source, title: page.title, text: page.text };
   }
@@ -237,6 +255,25 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
 }
 
 async function explain(source: string, flag: string | undefined, io: Io): Promise<number> {
+  const [
+    { loadEffectiveConfig },
+    { applyEnvironment, configPath },
+    { Config },
+    { analyzeArticle },
+    { renderExplanation },
+    { loadKnowledge },
+    { applyOverrides },
+    { explainRouting, formatRouteVerdicts },
+  ] = await Promise.all([
+    import('./config/effective.js'),
+    import('./config/env.js'),
+    import('./config/schema.js'),
+    import('./attribution/analyze.js'),
+    import('./attribution/explain.js'),
+    import('./extract/knowledge.js'),
+    import('./config/overrides.js'),
+    import('./alerts/route.js'),
+  ]);
   const file = configPath(flag, io.env);
   const loaded = await loadEffectiveConfig(file, io.env);
   const effective = loaded.effective ?? applyEnvironment(Config.parse({}), {}).effective;

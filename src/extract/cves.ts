@@ -8,8 +8,12 @@ export interface CveMention {
   end: number;
 }
 
+/** Only c, v and e fold to "cve" under /iu too: a text without these letters in a row has no CVE id. */
+const CVE_WORD_RE = /cve/i;
+
 export function findCves(text: string): CveMention[] {
   const out: CveMention[] = [];
+  if (!CVE_WORD_RE.test(text)) return out;
   for (const m of text.matchAll(CVE_RE)) {
     const year = m.groups?.year;
     const seq = m.groups?.seq;

@@ -130,16 +130,6 @@ const WEATHER_WORDS = new Set([
 const ACTOR_WORDS_RE =
   /\b(group|actor|hackers?|tracked|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
 
-const rawTokenCache = new Map<string, string[]>();
-function rawTokens(surface: string): string[] {
-  let toks = rawTokenCache.get(surface);
-  if (!toks) {
-    toks = tokenize(surface.normalize('NFKC')).map((t) => t.raw);
-    rawTokenCache.set(surface, toks);
-  }
-  return toks;
-}
-
 /** Nouns after a product written in lower case that still make it the product ("esxi hosts", "print spooler bug"). */
 const LOWER_PRODUCT_NEXT = new Set([
   ...lexicon.set('deploymentNouns'),
@@ -151,7 +141,7 @@ const GENERIC_PRODUCT_WORDS = lexicon.set('genericProductWords');
 function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: number): boolean {
   if (ref.caseMode === 'any') return true;
   if (ref.caseMode === 'capital') return /^\p{Lu}/u.test(tokens[from]?.raw ?? '');
-  const pat = rawTokens(ref.surface);
+  const pat = ref.caseTokens;
   // A product name written all in lower case counts before a deployment or flaw noun.
   if (
     ref.type === 'product' &&
@@ -357,8 +347,13 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   }
   sentences.push(...splitSentences(article.text, 0, sentences.length));
 
+  // Every field written out (no spread), so that all sentences share one object shape.
   const infos: SentenceInfo[] = sentences.map((s) => ({
-    ...s,
+    index: s.index,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    isTitle: s.isTitle,
     tokens: tokenize(s.text, s.start),
     mentions: [],
     schemeMentions: [],

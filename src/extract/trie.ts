@@ -1,16 +1,16 @@
 /**
  * Multi-pattern matcher over normalised tokens: a token trie walked from every word start, so the
  * cost is linear in the text times the (short) depth of the names, independent of the dictionary size.
- * The trie is flat (one Map of edges keyed "node:token") so that loading thousands of names is cheap.
+ * Each node with children has one Map keyed by token: a text's word is looked up as it is, with no key
+ * to build, and most words stop at the root.
  */
 import type { Token } from './tokens.js';
 
 export interface Trie<T> {
-  /** "nodeId\u0001token" → child node id; node 0 is the root. */
-  edges: Map<string, number>;
+  /** Child node ids of each node by token; node 0 is the root, leaves have none. */
+  children: (Map<string, number> | undefined)[];
   /** Values ending at each node. */
   out: (T[] | undefined)[];
-  size: number;
 }
 
 export interface TrieMatch<T> {
@@ -21,18 +21,23 @@ export interface TrieMatch<T> {
 }
 
 export function createTrie<T>(): Trie<T> {
-  return { edges: new Map(), out: [undefined], size: 1 };
+  return { children: [undefined], out: [undefined] };
 }
 
 export function trieInsert<T>(trie: Trie<T>, keys: readonly string[], value: T): void {
   if (keys.length === 0) return;
   let node = 0;
   for (const k of keys) {
-    const edge = `${node}\u0001${k}`;
-    let child = trie.edges.get(edge);
+    let edges = trie.children[node];
+    if (!edges) {
+      edges = new Map();
+      trie.children[node] = edges;
+    }
+    let child = edges.get(k);
     if (child === undefined) {
-      child = trie.size++;
-      trie.edges.set(edge, child);
+      child = trie.out.length;
+      edges.set(k, child);
+      trie.children.push(undefined);
       trie.out.push(undefined);
     }
     node = child;
@@ -42,21 +47,31 @@ export function trieInsert<T>(trie: Trie<T>, keys: readonly string[], value: T):
   else trie.out[node] = [value];
 }
 
+/** The values stored under exactly these keys. */
+export function trieLookup<T>(trie: Trie<T>, keys: readonly string[]): readonly T[] {
+  let node: number | undefined = 0;
+  for (const k of keys) {
+    node = trie.children[node]?.get(k);
+    if (node === undefined) return [];
+  }
+  return trie.out[node] ?? [];
+}
+
 /** Every dictionary match that starts and ends on word boundaries. */
 export function trieMatchAll<T>(trie: Trie<T>, tokens: readonly Token[]): TrieMatch<T>[] {
   const found: TrieMatch<T>[] = [];
+  const root = trie.children[0];
+  if (!root) return found;
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i];
     if (!first?.wordStart) continue;
-    let node = 0;
-    for (let j = i; j < tokens.length; j++) {
-      const tok = tokens[j];
-      if (!tok) break;
-      const next = trie.edges.get(`${node}\u0001${tok.norm}`);
-      if (next === undefined) break;
-      node = next;
+    let node = root.get(first.norm);
+    for (let j = i; node !== undefined; ) {
       const out = trie.out[node];
-      if (out && tok.wordEnd) for (const value of out) found.push({ from: i, to: j + 1, value });
+      if (out && tokens[j]?.wordEnd) for (const value of out) found.push({ from: i, to: j + 1, value });
+      const next = tokens[++j];
+      if (!next) break;
+      node = trie.children[node]?.get(next.norm);
     }
   }
   return found;

@@ -1,16 +1,18 @@
 /**
- * Throughput of analyzeArticle against the baseline of the issue — compromise over each whole text,
- * then people/places/organizations — in the same run. Vitest prints the ratio ("x times faster").
+ * In-process throughput of analyzeArticle against the baseline of the issue — compromise over each whole
+ * text, then people/places/organizations — in the same run (start-up left out; `npm run bench:extract`
+ * measures whole processes). Vitest prints the ratio ("x times faster").
  * Each iteration handles one article, so ops/s = articles/s.
  */
 import nlp from 'compromise';
 import { bench, describe } from 'vitest';
 import { analyzeArticle } from '../../src/attribution/analyze.js';
 import { loadKnowledge } from '../../src/extract/knowledge.js';
-import { buildCorpus } from './corpus.js';
+import { benchCorpus } from './corpus.js';
 
 const knowledge = loadKnowledge();
-const corpus = buildCorpus(1000, process.env.ATTRIBOT_BENCH_CORPUS);
+const corpusPath = process.env.ATTRIBOT_BENCH_CORPUS;
+const corpus = benchCorpus(corpusPath ? { corpusPath } : {}).articles;
 let i = 0;
 let j = 0;
 

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const RECORDER = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
+
+describe('each command loads only what it needs', () => {
+  const temp = makeTempDir();
+  afterAll(() => temp.cleanup());
+
+  /** The packages and src/ files a CLI run resolved, recorded by a module-resolution hook. */
+  async function loadedBy(args: string[]): Promise<{ packages: Set<string>; sources: string[] }> {
+    const recorded = join(temp.dir, `imports-${args[0]}.txt`);
+    const result = await runCli(args, {
+      NODE_OPTIONS: `--import=${RECORDER}`,
+      ATTRIBOT_RECORD_IMPORTS: recorded,
+      ATTRIBOT_DB: join(temp.dir, 'absent.db'),
+    });
+    expect(result.code).toBe(0);
+    const urls = readFileSync(recorded, 'utf8').split('\n');
+    return {
+      packages: new Set(urls.flatMap((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? [])),
+      sources: urls.flatMap((url) => /\/src\/(.+)\.ts$/.exec(url)?.[1] ?? []),
+    };
+  }
+
+  it('extract: the extractor, without Discord, HTML, SQLite, logger, YAML or worker modules', async () => {
+    const input = join(temp.dir, 'one.jsonl');
+    writeFileSync(
+      input,
+      `${JSON.stringify({ id: 'a', title: null, text: 'Hackers breached a network.' })}\n`,
+    );
+    const { packages, sources } = await loadedBy(['extract', '--input', input]);
+    expect(sources).toEqual(expect.arrayContaining(['attribution/contract', 'extract/knowledge']));
+    for (const heavy of [
+      'discord.js',
+      '@discordjs/rest',
+      'cheerio',
+      'better-sqlite3',
+      'pino',
+      'yaml',
+      'rss-parser',
+    ])
+      expect(packages).not.toContain(heavy);
+    expect(
+      sources.filter((s) => /^(app|pipeline)$|^(ingest|deliver|store|server|commands|config)\//.test(s)),
+    ).toEqual([]);
+  });
+
+  it('check-config: the config modules, without Discord, HTML, SQLite (no database yet) or the extractor', async () => {
+    const { packages, sources } = await loadedBy(['check-config']);
+    expect(sources).toEqual(expect.arrayContaining(['config/load', 'config/effective']));
+    for (const heavy of ['discord.js', '@discordjs/rest', 'cheerio', 'better-sqlite3', 'compromise', 'pino'])
+      expect(packages).not.toContain(heavy);
+    expect(sources).not.toContain('app');
+  });
+});
