@@ -1,7 +1,7 @@
 /**
  * Sentence → claims: which state or actor is held responsible (the object), by whom (the subject or
- * the speaker), with hedges and negation. Works on the dictionary mentions of each sentence; compromise
- * is consulted only for speakers that are not in the dictionaries (a person or an organisation).
+ * the speaker), with hedges and negation. Works on the dictionary mentions of each sentence and on the
+ * capitalised names around them for speakers the dictionaries do not know (a person or an organisation).
  */
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';

@@ -6,7 +6,6 @@
  * capitalised names outside the dictionaries. speakers.ts decides which party speaks; this module
  * decides what the party is called.
  */
-import nlp from 'compromise';
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
@@ -389,8 +388,13 @@ function isPersonName(name: string, last: string, s: SentenceInfo, ctx: PartyCon
   if (GOV_BODY_IN_NAME_RE.test(name) || ORG_IN_NAME_RE.test(name)) return false;
   if (/^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name)) return true;
   if (fullName(name, ctx.text) !== name) return true;
-  const people = nlp(s.text).people().out('array') as string[];
-  return people.some((p) => p.includes(last));
+  // A surname on its own is a person when the text gives it an honorific or a title somewhere.
+  const n = last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  void s;
+  return new RegExp(
+    `\\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|Col|Adm|Prof)\\.?|${ANY_TITLE})\\s+(?:\\p{Lu}[\\p{L}.'’-]*\\s+)?${n}\\b`,
+    'iu',
+  ).test(ctx.text);
 }
 
 /**
