@@ -44,7 +44,9 @@ export const DISABLED_PROBE_MS = 24 * 3_600_000;
 
 /** Median gap between distinct publication times, or null with fewer than 3 of them. */
 export function medianGapMs(publishTimes: readonly string[]): number | null {
-  const times = [...new Set(publishTimes.map((time) => Date.parse(time)).filter(Number.isFinite))].sort((a, b) => a - b);
+  const times = [...new Set(publishTimes.map((time) => Date.parse(time)).filter(Number.isFinite))].sort(
+    (a, b) => a - b,
+  );
   if (times.length < 3) return null;
   const gaps = times.slice(1).map((time, index) => time - (times[index] as number));
   gaps.sort((a, b) => a - b);
@@ -66,13 +68,18 @@ function clamp(value: number, min: number, max: number): number {
  * The interval after a successful poll: the configured one, or (adaptive) a quarter of the feed's
  * usual gap between items, clamped to [min, max]; never sooner than the publisher's Cache-Control allows.
  */
-export function successInterval(policy: PollPolicy, publishTimes: readonly string[], cacheFreshMs?: number): number {
+export function successInterval(
+  policy: PollPolicy,
+  publishTimes: readonly string[],
+  cacheFreshMs?: number,
+): number {
   let interval = policy.baseIntervalMs;
   if (policy.adaptive) {
     const gap = medianGapMs(publishTimes);
     if (gap !== null) interval = clamp(gap / 4, policy.minIntervalMs, policy.maxIntervalMs);
   }
-  if (cacheFreshMs !== undefined && cacheFreshMs > interval) interval = Math.min(cacheFreshMs, policy.maxIntervalMs);
+  if (cacheFreshMs !== undefined && cacheFreshMs > interval)
+    interval = Math.min(cacheFreshMs, policy.maxIntervalMs);
   return interval;
 }
 
@@ -80,11 +87,18 @@ export function withJitter(intervalMs: number, jitter: number, random: () => num
   return Math.round(intervalMs * (1 + jitter * (2 * random() - 1)));
 }
 
-export type FailureVerdict = { disable: false; retryInMs: number } | { disable: true; reason: string; retryInMs: number };
+export type FailureVerdict =
+  | { disable: false; retryInMs: number }
+  | { disable: true; reason: string; retryInMs: number };
 
 /** Exponential backoff from the feed's interval, capped, at least the publisher's Retry-After; 410 or too many failures disable. */
-export function failureVerdict(policy: PollPolicy, consecutiveFailures: number, failure: FailureInfo): FailureVerdict {
-  if (failure.status === 410) return { disable: true, reason: 'the publisher answered 410 Gone', retryInMs: DISABLED_PROBE_MS };
+export function failureVerdict(
+  policy: PollPolicy,
+  consecutiveFailures: number,
+  failure: FailureInfo,
+): FailureVerdict {
+  if (failure.status === 410)
+    return { disable: true, reason: 'the publisher answered 410 Gone', retryInMs: DISABLED_PROBE_MS };
   if (consecutiveFailures >= policy.disableAfterFailures) {
     return {
       disable: true,
@@ -92,7 +106,10 @@ export function failureVerdict(policy: PollPolicy, consecutiveFailures: number, 
       retryInMs: DISABLED_PROBE_MS,
     };
   }
-  const exponential = Math.min(policy.maxBackoffMs, policy.baseIntervalMs * 2 ** Math.max(0, consecutiveFailures - 1));
+  const exponential = Math.min(
+    policy.maxBackoffMs,
+    policy.baseIntervalMs * 2 ** Math.max(0, consecutiveFailures - 1),
+  );
   return { disable: false, retryInMs: Math.max(exponential, failure.retryAfterMs ?? 0) };
 }
 

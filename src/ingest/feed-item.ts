@@ -22,23 +22,23 @@ export interface Moved {
 
 export type FetchResult = Moved &
   (
-  | {
-      status: 'not-modified';
-      url: string;
-      /** Validators the 304 carried (RFC 9110 lets a server refresh them); absent when it sent none. */
-      validators?: FetchValidators;
-      /** How long the server says the document stays fresh (Cache-Control max-age / Expires), from now. */
-      cacheFreshMs?: number;
-    }
-  | {
-      status: 'ok';
-      url: string;
-      body: string;
-      validators: FetchValidators;
-      contentType?: string;
-      /** How long the server says the document stays fresh (Cache-Control max-age / Expires), from now. */
-      cacheFreshMs?: number;
-    }
+    | {
+        status: 'not-modified';
+        url: string;
+        /** Validators the 304 carried (RFC 9110 lets a server refresh them); absent when it sent none. */
+        validators?: FetchValidators;
+        /** How long the server says the document stays fresh (Cache-Control max-age / Expires), from now. */
+        cacheFreshMs?: number;
+      }
+    | {
+        status: 'ok';
+        url: string;
+        body: string;
+        validators: FetchValidators;
+        contentType?: string;
+        /** How long the server says the document stays fresh (Cache-Control max-age / Expires), from now. */
+        cacheFreshMs?: number;
+      }
   );
 
 /** Fetches one feed document and decodes it to a string. */

@@ -4,15 +4,15 @@
  * lookup; publishers are spared with a per-host concurrency limit and a gap between requests.
  */
 import type { LookupFunction } from 'node:net';
+import { HostLimiter, hostKey } from '../shared/host-limits.js';
 import {
   createLookupFetch,
   HttpError,
-  HttpFailure,
   type HttpErrorKind,
+  HttpFailure,
   type HttpResponseHead,
   httpGet,
 } from '../shared/http.js';
-import { HostLimiter, hostKey } from '../shared/host-limits.js';
 import { decodeBody } from './decode.js';
 import { extractMainText } from './main-text.js';
 import {
@@ -155,4 +155,3 @@ function toPageFetchError(error: unknown, url: string): unknown {
   }
   return error;
 }
-

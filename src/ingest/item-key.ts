@@ -85,5 +85,8 @@ export function itemKey(
 
 /** Hash of what an item says (title and text), to notice an edit. */
 export function hashContent(item: FeedItem): string {
-  return createHash('sha256').update(`${item.title ?? ''}\n${item.text}`).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(`${item.title ?? ''}\n${item.text}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

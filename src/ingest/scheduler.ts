@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Feed } from '../config/schema.js';
-import type { Logger } from '../shared/logger.js';
 import { errorMessage } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
 import type { FeedState } from '../store/store.js';
 
 /** A feed due a few seconds after a tick is polled in that tick rather than a whole tick later. */
@@ -44,7 +44,10 @@ export class Scheduler {
   }
 
   start(): void {
-    this.#task = cron.schedule(this.#expression, () => this.runTick(), { noOverlap: true, name: 'attribot-tick' });
+    this.#task = cron.schedule(this.#expression, () => this.runTick(), {
+      noOverlap: true,
+      name: 'attribot-tick',
+    });
     void this.runTick();
   }
 
