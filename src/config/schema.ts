@@ -109,6 +109,15 @@ export const Settings = z
       .boolean()
       .default(true)
       .describe("When a feed item carries only a summary, fetch the article page and read its main text."),
+    maxPagesPerPoll: z
+      .number()
+      .int()
+      .min(0)
+      .default(30)
+      .describe('Article pages one poll of one feed may fetch; further summary-only items are analysed from the feed text.'),
+    documentBudget: Duration.prefault('10s').describe(
+      'Time a worker thread may spend parsing one feed document or extracting one article page; past it the work is abandoned and that feed or item fails.',
+    ),
     summaryChars: z
       .number()
       .int()

@@ -16,6 +16,16 @@ export interface ParsedFeed {
   items: FeedItem[];
 }
 
+/** An item as the parser hands it over: its body not yet turned into text (that is done on demand). */
+export type RawFeedItem = Omit<FeedItem, 'text'> & { body: string; bodyIsHtml: boolean };
+
+/** A parsed feed as plain data, so it can cross from a worker thread. */
+export interface FeedDocument {
+  title: string | null;
+  link?: string;
+  items: RawFeedItem[];
+}
+
 export type FeedParseErrorKind = 'not-a-feed' | 'malformed';
 
 /** The document is not a feed (an HTML page, an error page) or is broken beyond repair. */
@@ -61,6 +71,19 @@ const NEEDS_ENTITY_REPAIR = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 const ATOM_DATE_ELEMENTS = new Set(['published', 'updated', 'atom:published', 'atom:updated']);
 
 export async function parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
+  return withItemText(await parseFeedDocument(document, feedUrl));
+}
+
+/** Items get a `text` that converts their body on first read (most items of a first poll are never read). */
+export function withItemText(document: FeedDocument): ParsedFeed {
+  const items = document.items.map(({ body, bodyIsHtml, ...item }) =>
+    bodyIsHtml ? withLazyText({ ...item, text: '' }, body) : { ...item, text: body },
+  );
+  return { title: document.title, ...(document.link ? { link: document.link } : {}), items };
+}
+
+/** The parse proper: document → plain data. What a worker thread runs. */
+export async function parseFeedDocument(document: string, feedUrl: string): Promise<FeedDocument> {
   const trimmed = document.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{')) return parseJsonFeed(trimmed, feedUrl);
 
@@ -266,7 +289,7 @@ function documentBase(xml: string, feedUrl: string): string {
   return (base?.[1] && absoluteUrl(base[1], feedUrl)) || feedUrl;
 }
 
-function toFeedItem(raw: RawItem, base: string): FeedItem {
+function toFeedItem(raw: RawItem, base: string): RawFeedItem {
   const guidElement = firstGuidElement(raw.guidElements);
   const guid =
     textOrUndefined(guidElement?.value) ??
@@ -280,14 +303,14 @@ function toFeedItem(raw: RawItem, base: string): FeedItem {
   }
   const title = stringValue(raw.title);
   const published = firstDate([raw.isoDate, raw.pubDate, raw.date]);
-  const item = {
+  return {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
     title: title === undefined ? null : textOrNull(title),
-    text: '',
     ...(published ? { published } : {}),
+    body: longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]),
+    bodyIsHtml: true,
   };
-  return withLazyText(item, longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]));
 }
 
 /**
@@ -322,7 +345,7 @@ function firstGuidElement(
   return { value, isPermaLink: attributes.isPermaLink !== 'false' };
 }
 
-function dedupe(items: FeedItem[]): FeedItem[] {
+function dedupe<T extends Pick<FeedItem, 'guid' | 'link'>>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((item) => {
     const id = item.guid ?? item.link;
@@ -473,7 +496,7 @@ function firstLine(message: string): string {
 }
 
 /** JSON Feed 1.x (https://jsonfeed.org/version/1.1), mapped by hand: rss-parser does not read it. */
-function parseJsonFeed(document: string, feedUrl: string): ParsedFeed {
+function parseJsonFeed(document: string, feedUrl: string): FeedDocument {
   let data: unknown;
   try {
     data = JSON.parse(document);
@@ -490,19 +513,20 @@ function parseJsonFeed(document: string, feedUrl: string): ParsedFeed {
   return { title: textOrNull(title), ...(link ? { link } : {}), items };
 }
 
-function jsonFeedItem(raw: Record<string, unknown>, feedUrl: string): FeedItem {
+function jsonFeedItem(raw: Record<string, unknown>, feedUrl: string): RawFeedItem {
   const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   const guid = textOrUndefined(asString(raw.id) ?? (typeof raw.id === 'number' ? String(raw.id) : undefined));
   const link = absoluteUrl(asString(raw.url) ?? asString(raw.external_url), feedUrl);
   const html = asString(raw.content_html);
   const plain = asString(raw.content_text) ?? asString(raw.summary) ?? '';
-  const text = html !== undefined && html.length >= plain.length ? htmlToText(html) : plain.trim();
+  const useHtml = html !== undefined && html.length >= plain.length;
   const published = firstDate([raw.date_published, raw.date_modified]);
   return {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
     title: textOrNull(asString(raw.title)),
-    text,
     ...(published ? { published } : {}),
+    body: useHtml ? html : plain.trim(),
+    bodyIsHtml: useHtml,
   };
 }

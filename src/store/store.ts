@@ -62,6 +62,7 @@ export interface OutboxRow extends OutboxInsert {
 export interface SeenItem {
   /** The feed that recorded it first (the same link in another feed is the same item). */
   feedUrl: string;
+  title: string | null;
   disposition: ItemRecord['disposition'];
   contentHash: string | null;
   fingerprint: string | null;

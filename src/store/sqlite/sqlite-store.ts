@@ -177,11 +177,12 @@ export class SqliteStore implements Store {
     for (let start = 0; start < unique.length; start += SEEN_CHUNK) {
       const chunk = unique.slice(start, start + SEEN_CHUNK);
       const rows = this.#prepare(
-        `SELECT item_key, feed_url, disposition, content_hash, fingerprint FROM seen_items
+        `SELECT item_key, feed_url, title, disposition, content_hash, fingerprint FROM seen_items
          WHERE item_key IN (${chunk.map(() => '?').join(',')})`,
       ).all(...chunk) as Array<{
         item_key: string;
         feed_url: string;
+        title: string | null;
         disposition: SeenItem['disposition'];
         content_hash: string | null;
         fingerprint: string | null;
@@ -189,6 +190,7 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         seen.set(row.item_key, {
           feedUrl: row.feed_url,
+          title: row.title,
           disposition: row.disposition,
           contentHash: row.content_hash,
           fingerprint: row.fingerprint,
