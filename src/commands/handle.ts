@@ -4,7 +4,7 @@
  * (gateway.ts) only translates. Replies are plain content sent with `allowed_mentions: { parse: [] }`;
  * every value a person typed or a feed wrote is escaped before it is shown.
  */
-import { cleanText, fitText, markdownSafe, safeUrl } from '../alerts/text-safety.js';
+import { cleanText, fitText, linkTarget, markdownSafe, safeUrl } from '../alerts/text-safety.js';
 import { kindLabel, muteUntil, normalizeWatchValue, type Overrides, parseKind } from '../config/overrides.js';
 import type { MatchKind } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -111,7 +111,7 @@ async function recent(invocation: CommandInvocation, context: CommandContext): P
   if (alerts.length === 0) return reply('No alerts yet.');
   const lines = alerts.slice(0, count).map((alert) => {
     const title = fitText(cleanText(alert.title) || 'Untitled', 150, markdownSafe);
-    const url = safeUrl(alert.url ?? undefined);
+    const url = linkTarget(alert.url ?? undefined);
     const link = url ? `[${title}](<${url}>)` : title;
     const where = alert.destinations?.length
       ? ` → ${alert.destinations.map((d) => markdownSafe(cleanText(d))).join(', ')}`

@@ -60,6 +60,7 @@ describe('SqliteStore', () => {
     expect(seen.size).toBe(150);
     expect(seen.get('k3')).toEqual({
       feedUrl: 'https://news.example/feed',
+      title: 'k3',
       disposition: 'processed',
       contentHash: 'h-k3',
       fingerprint: 'f',

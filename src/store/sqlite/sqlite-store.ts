@@ -212,6 +212,9 @@ export class SqliteStore implements Store {
       `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const supersedeEdit = this.#prepare(
+      `DELETE FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'edit' AND status IN ('pending', 'held')`,
+    );
     const insertStory = this.#prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
     const updateStory = this.#prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
     this.#db.transaction(() => {
@@ -245,6 +248,7 @@ export class SqliteStore implements Store {
           updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
         }
         for (const alert of item.alerts) {
+          if (alert.kind === 'edit' && storyId !== null) supersedeEdit.run(storyId, alert.destination);
           insertAlert.run(
             alert.kind ?? 'alert',
             alert.hold ? 'held' : 'pending',
@@ -363,7 +367,7 @@ export class SqliteStore implements Store {
 
   async countSent(destination: string, since: string): Promise<number> {
     return this.#prepare(
-        `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update')
+        `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update', 'edit')
            AND sent_at >= ?`,
       )
       .pluck()
@@ -374,6 +378,13 @@ export class SqliteStore implements Store {
     return (this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]).map(
       toOutboxRow,
     );
+  }
+
+  async releaseHeld(ids: readonly number[], at: string): Promise<void> {
+    const release = this.#prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'held'`);
+    this.#db.transaction(() => {
+      for (const id of ids) release.run(at, id);
+    })();
   }
 
   async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void> {
