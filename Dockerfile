@@ -13,7 +13,10 @@ COPY config ./config
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-slim
+# In the container /healthz and /metrics listen on all interfaces (publishing the port is explicit,
+# with -p); outside it attribot binds them to loopback unless ATTRIBOT_HTTP_HOST says otherwise.
 ENV NODE_ENV=production \
+    ATTRIBOT_HTTP_HOST=0.0.0.0 \
     ATTRIBOT_DB=/data/attribot.db \
     ATTRIBOT_HTTP_PORT=8080
 WORKDIR /app

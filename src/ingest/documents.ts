@@ -7,7 +7,7 @@
 import { BudgetExceededError, WorkerPool, WorkerTaskError } from '../shared/worker-pool.js';
 import { AppError } from '../shared/errors.js';
 import type { MainText } from './main-text.js';
-import { type FeedDocument, FeedParseError, type ParsedFeed, withItemText } from './parse-feed.js';
+import { type FeedDocument, FeedParseError, type ParsedFeed, withItemText } from './feed-document.js';
 
 export interface DocumentParser {
   parseFeed(document: string, feedUrl: string): Promise<ParsedFeed>;
@@ -57,7 +57,10 @@ export class DocumentWorkers implements DocumentParser {
 
   async parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
     try {
-      return withItemText(await this.#pool.run<FeedDocument>('parseFeed', { document, feedUrl }));
+      const parsed = await this.#pool.run<FeedDocument>('parseFeed', { document, feedUrl });
+      // Item bodies become text on the main thread, on demand, with the linear converter.
+      const { htmlToText } = await import('./html-text.js');
+      return withItemText(parsed, htmlToText);
     } catch (error) {
       if (error instanceof WorkerTaskError && error.name === 'FeedParseError') {
         const kind = error.kind === 'not-a-feed' ? 'not-a-feed' : 'malformed';

@@ -5,40 +5,11 @@
 
 import { load } from 'cheerio';
 import Parser from 'rss-parser';
-import { AppError } from '../shared/errors.js';
+import { type FeedDocument, FeedParseError, type ParsedFeed, type RawFeedItem, withItemText } from './feed-document.js';
 import type { FeedItem } from './feed-item.js';
 import { htmlToText, inlineText } from './html-text.js';
 
-export interface ParsedFeed {
-  title: string | null;
-  /** The site the feed belongs to, absolute. */
-  link?: string;
-  items: FeedItem[];
-}
-
-/** An item as the parser hands it over: its body not yet turned into text (that is done on demand). */
-export type RawFeedItem = Omit<FeedItem, 'text'> & { body: string; bodyIsHtml: boolean };
-
-/** A parsed feed as plain data, so it can cross from a worker thread. */
-export interface FeedDocument {
-  title: string | null;
-  link?: string;
-  items: RawFeedItem[];
-}
-
-export type FeedParseErrorKind = 'not-a-feed' | 'malformed';
-
-/** The document is not a feed (an HTML page, an error page) or is broken beyond repair. */
-export class FeedParseError extends AppError {
-  readonly kind: FeedParseErrorKind;
-  readonly feedUrl: string;
-
-  constructor(kind: FeedParseErrorKind, message: string, feedUrl: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.kind = kind;
-    this.feedUrl = feedUrl;
-  }
-}
+export { type FeedDocument, FeedParseError, type FeedParseErrorKind, type ParsedFeed, type RawFeedItem } from './feed-document.js';
 
 /** Raw item fields as rss-parser hands them over; any of them may be a non-string for odd XML. */
 interface RawItem {
@@ -71,15 +42,7 @@ const NEEDS_ENTITY_REPAIR = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 const ATOM_DATE_ELEMENTS = new Set(['published', 'updated', 'atom:published', 'atom:updated']);
 
 export async function parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
-  return withItemText(await parseFeedDocument(document, feedUrl));
-}
-
-/** Items get a `text` that converts their body on first read (most items of a first poll are never read). */
-export function withItemText(document: FeedDocument): ParsedFeed {
-  const items = document.items.map(({ body, bodyIsHtml, ...item }) =>
-    bodyIsHtml ? withLazyText({ ...item, text: '' }, body) : { ...item, text: body },
-  );
-  return { title: document.title, ...(document.link ? { link: document.link } : {}), items };
+  return withItemText(await parseFeedDocument(document, feedUrl), htmlToText);
 }
 
 /** The parse proper: document → plain data. What a worker thread runs. */
@@ -311,27 +274,6 @@ function toFeedItem(raw: RawItem, base: string): RawFeedItem {
     body: longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]),
     bodyIsHtml: true,
   };
-}
-
-/**
- * Makes `text` an ordinary-looking enumerable property whose HTML → text conversion runs on first
- * read. A first poll seeds most items without ever reading their text, and the conversion (an HTML
- * parse per item) is the largest cost of parsing a feed.
- */
-function withLazyText<T extends { text: string }>(item: T, html: string): T {
-  let text: string | undefined;
-  Object.defineProperty(item, 'text', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      text ??= htmlToText(html);
-      return text;
-    },
-    set: (value: string) => {
-      text = value;
-    },
-  });
-  return item;
 }
 
 /** The first `<guid>` element (some feeds repeat it) with its isPermaLink flag. */

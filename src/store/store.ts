@@ -144,6 +144,8 @@ export interface Store {
   foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void>;
   /** Whether a story's alert on a destination went to a digest rather than a message of its own. */
   storyAlertHeld(storyId: number, destination: string): Promise<boolean>;
+  /** Throws unless the store can be read and written (a read-only or corrupt database), changing nothing. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 

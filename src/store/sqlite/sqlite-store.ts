@@ -407,6 +407,20 @@ export class SqliteStore implements Store {
     return row !== undefined;
   }
 
+  async probe(): Promise<void> {
+    const write = this.#prepare('INSERT INTO feed_state (feed_url) VALUES (?) ON CONFLICT (feed_url) DO NOTHING');
+    const rollback = new Error('probe rolled back');
+    try {
+      // A real write, rolled back: a database opened read-only, remounted read-only or cut short fails here.
+      this.#db.transaction(() => {
+        write.run('attribot:health-probe');
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }

@@ -218,7 +218,7 @@ describe('operational environment variables', () => {
       'ATTRIBOT_LOG_LEVEL',
     ]);
     const good = applyEnvironment(config, { ATTRIBOT_HTTP_PORT: '9090', ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'yes' }).effective;
-    expect(good?.http).toEqual({ host: '0.0.0.0', port: 9090 });
+    expect(good?.http).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(good?.allowPrivateNetwork).toBe(true);
     expect(applyEnvironment(config, {}).effective?.http).toBeNull();
   });
