@@ -17,6 +17,7 @@ import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
 import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
+import { createUrlGuard } from './ingest/url-guard.js';
 import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
 import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
@@ -203,6 +204,7 @@ export class App {
       userAgent: settings.userAgent,
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
+      redirectGuard: createUrlGuard({ allowPrivateNetwork: effective.allowPrivateNetwork }),
     });
   }
 

@@ -6,6 +6,7 @@
 import { load } from 'cheerio';
 import Parser from 'rss-parser';
 import { type FeedDocument, FeedParseError, type ParsedFeed, type RawFeedItem, withItemText } from './feed-document.js';
+import { parseDateUtc } from './dates.js';
 import type { FeedItem } from './feed-item.js';
 import { htmlToText, inlineText } from './html-text.js';
 
@@ -265,7 +266,8 @@ function toFeedItem(raw: RawItem, base: string): RawFeedItem {
     link = absoluteUrl(guid, base);
   }
   const title = stringValue(raw.title);
-  const published = firstDate([raw.isoDate, raw.pubDate, raw.date]);
+  // The raw strings first: rss-parser's isoDate reads a zone-less date in the host's time zone.
+  const published = firstDate([raw.pubDate, raw.date, raw.isoDate]);
   return {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
@@ -339,7 +341,7 @@ function absoluteUrl(value: string | undefined, base: string): string | undefine
   }
 }
 
-/** First value that parses as a date, as ISO 8601 (V8 reads RFC 822 with 2-digit years, ISO, "2020/1/10"). */
+/** First value that parses as a date, as ISO 8601 (V8 reads RFC 822 with 2-digit years, ISO, "2020/1/10"); no zone means UTC. */
 function firstDate(values: unknown[]): string | undefined {
   for (const value of values) {
     if (typeof value !== 'string' || value.trim() === '') continue;
@@ -389,7 +391,8 @@ const DATE_FILLER = new Set(['de', 'del', 'um', 'uhr', 'a', 'à', 'le', 'el', 'o
  */
 export function parseFeedDate(value: string): number {
   const text = value.trim();
-  const direct = Date.parse(text);
+  if (text.length > 200) return Number.NaN;
+  const direct = parseDateUtc(text);
   if (!Number.isNaN(direct)) return direct;
   const words = text.match(/[\p{L}]+\.?|\d+(?:er|\.)?|[^\p{L}\d\s]+|\s+/gu) ?? [];
   let seenNumber = false;
@@ -430,7 +433,7 @@ export function parseFeedDate(value: string): number {
     .join('')
     .replace(/^[\s,]+/, '')
     .replace(/\s+/g, ' ');
-  return Date.parse(english);
+  return parseDateUtc(english);
 }
 
 function firstLine(message: string): string {
