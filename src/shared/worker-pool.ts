@@ -53,6 +53,7 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** The worker has loaded its module and said so. */
   ready: boolean;
 }
 
@@ -111,10 +112,15 @@ export class WorkerPool {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      let slot = [...this.#slots].find((candidate) => candidate.job === null);
+      const slot = [...this.#slots].find((candidate) => candidate.ready && candidate.job === null);
       if (!slot) {
-        if (this.#slots.size >= this.#size) return;
-        slot = this.#spawn();
+        // A worker still loading its module will take the next job; the budget starts only then.
+        const starting = [...this.#slots].filter((candidate) => !candidate.ready).length;
+        if (starting < this.#queue.length && this.#slots.size < this.#size) {
+          this.#spawn();
+          continue;
+        }
+        return;
       }
       const job = this.#queue.shift() as Job;
       this.#start(slot, job);
@@ -123,9 +129,17 @@ export class WorkerPool {
 
   #spawn(): Slot {
     const worker = startWorker(this.#options.module, this.#options.resourceLimits);
-    const slot: Slot = { worker, job: null, timer: null, ready: true };
+    const slot: Slot = { worker, job: null, timer: null, ready: false };
     this.#slots.add(slot);
-    worker.on('message', (reply: Reply) => this.#settle(slot, reply));
+    worker.unref();
+    worker.on('message', (reply: Reply | { ready: true }) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.#dispatch();
+      } else {
+        this.#settle(slot, reply);
+      }
+    });
     worker.on('error', (error) => this.#fail(slot, new WorkerFailedError(`worker failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => {
       if (this.#slots.has(slot)) this.#fail(slot, new WorkerFailedError(`worker exited with code ${code}`));
@@ -200,4 +214,6 @@ export function serveTasks(handlers: TaskHandlers): void {
       });
     }
   });
+  // The module is loaded: from now on the pool's budget clock measures work, not start-up.
+  port.postMessage({ ready: true });
 }
