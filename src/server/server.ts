@@ -38,7 +38,6 @@ export async function startOpsServer(options: {
       headersTimeout,
       requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
       keepAliveTimeout: 2_000,
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
     (request, response) => {
       const path = (request.url ?? '/').split('?')[0];
@@ -65,6 +64,9 @@ export async function startOpsServer(options: {
     },
   );
   server.maxConnections = options.maxConnections ?? OPS_MAX_CONNECTIONS;
+  // A connection that sends nothing at all is covered neither by headersTimeout nor by
+  // server.timeout (both start with the first byte): it is closed after this long without one.
+  server.on('connection', (socket) => socket.setTimeout(2 * headersTimeout, () => socket.destroy()));
   server.maxRequestsPerSocket = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
