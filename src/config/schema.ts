@@ -83,7 +83,7 @@ export const Settings = z
       .min(0.3)
       .max(2)
       .default(0.6)
-      .describe('Similarity (shared actors 0.5, products 0.3, countries 0.25, headline up to 0.6; a shared CVE 1) that joins a story.'),
+      .describe('Similarity (shared actors 0.5, products 0.3, countries 0.25, a CVE 0.2, headline up to 0.6; CVEs that are at least half of the longer CVE list 1) that joins a story.'),
     silenceFactor: z
       .number()
       .min(2)

@@ -40,7 +40,9 @@ export interface DocumentWorkersOptions {
 }
 
 /** Heap cap per worker thread: a feed is at most maxFeedBytes, a page 3 MB; this leaves room for their trees. */
-const WORKER_HEAP_MB = 256;
+const WORKER_HEAP_MB = 128;
+/** A small young generation: garbage of one document is collected before the next one piles on it. */
+const WORKER_YOUNG_MB = 8;
 
 export class DocumentWorkers implements DocumentParser {
   readonly #pool: WorkerPool;
@@ -50,7 +52,7 @@ export class DocumentWorkers implements DocumentParser {
     this.#pool = new WorkerPool({
       module: new URL(`./document-worker.${extension}`, import.meta.url),
       budgetMs: options.budgetMs,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       ...(options.threads === undefined ? {} : { size: options.threads }),
     });
   }

@@ -254,7 +254,8 @@ describe('outbox under hostile peers', () => {
         NOW,
       );
     }
-    await store.recordItems([{ ...record(5_000, 'alert'), story: undefined }], NOW);
+    const { story: _unrelated, ...loose } = record(5_000, 'alert');
+    await store.recordItems([loose], NOW);
     const pending = (await store.outbox()).filter((row) => row.status === 'pending');
     expect(pending.map((row) => row.kind)).toEqual(['alert', 'edit', 'alert']);
     expect(pending[1]?.message.embeds[0]?.title).toBe('report 1999');
