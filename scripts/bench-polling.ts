@@ -204,7 +204,11 @@ async function parent(options: Options): Promise<void> {
         ...urls.map((url) => `  - url: ${url}`),
       ].join('\n'),
     );
-    const env = { ATTRIBOT_CONFIG: configFile, ATTRIBOT_DB: join(dir, 'bench.db'), ATTRIBOT_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' };
+    const env = {
+      ATTRIBOT_CONFIG: configFile,
+      ATTRIBOT_DB: join(dir, 'bench.db'),
+      ATTRIBOT_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+    };
     const before = { requests: stats.requests, notModified: stats.notModified };
     const first = await runOnce(env);
     const second = await runOnce(env);
@@ -236,7 +240,9 @@ async function parent(options: Options): Promise<void> {
  * Runs `attribot once` as a process of its own: wall time from spawn to exit, and the kernel's
  * high-water mark of its resident memory (VmHWM, all threads), sampled until it exits.
  */
-function runOnce(env: Record<string, string>): Promise<Pick<PhaseResult, 'wallMs' | 'peakRssMb' | 'peakHeapMb'>> {
+function runOnce(
+  env: Record<string, string>,
+): Promise<Pick<PhaseResult, 'wallMs' | 'peakRssMb' | 'peakHeapMb'>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const profile = process.env.BENCH_CPU_PROF

@@ -1,32 +1,37 @@
 /** Composition root: config → Store, FeedFetcher, Senders, Clock, logger. The only place adapters are built. */
 import type { Writable } from 'node:stream';
-import type { Attribution } from './attribution/attribution.js';
-import { applyEnvironment, type EffectiveConfig, type Environment, type ResolvedDestination } from './config/env.js';
-import { describeChanges, watchConfigFile } from './config/watch.js';
-import { loadConfigFile, type ConfigProblem } from './config/load.js';
 import { routeAlert } from './alerts/route.js';
+import type { Attribution } from './attribution/attribution.js';
 import type { SlashCommands } from './commands/gateway.js';
 import type { RecentAlert } from './commands/handle.js';
 import { ExplainLimiter } from './commands/limits.js';
+import {
+  applyEnvironment,
+  type EffectiveConfig,
+  type Environment,
+  type ResolvedDestination,
+} from './config/env.js';
+import { type ConfigProblem, loadConfigFile } from './config/load.js';
 import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
+import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
-import { drainOutbox, type DrainSummary } from './deliver/outbox-worker.js';
 import type { OutgoingMessage } from './deliver/message.js';
+import { type DrainSummary, drainOutbox } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
 import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
-import { createUrlGuard } from './ingest/url-guard.js';
 import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
-import { pollFeeds, type FeedOutcome, type PipelineDeps } from './pipeline.js';
-import { systemClock, type Clock } from './shared/clock.js';
-import type { Logger } from './shared/logger.js';
-import { Mutex } from './shared/mutex.js';
+import { createUrlGuard } from './ingest/url-guard.js';
+import { type FeedOutcome, type PipelineDeps, pollFeeds } from './pipeline.js';
 import { Metrics } from './server/metrics.js';
 import type { Health } from './server/server.js';
+import { type Clock, systemClock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
+import type { Logger } from './shared/logger.js';
+import { Mutex } from './shared/mutex.js';
 import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
@@ -96,7 +101,8 @@ function lazyDiscordSender(
   return {
     name,
     send: async (message: OutgoingMessage): Promise<SendResult> => (await get()).send(message),
-    edit: async (messageId: string, message: OutgoingMessage): Promise<SendResult> => (await get()).edit(messageId, message),
+    edit: async (messageId: string, message: OutgoingMessage): Promise<SendResult> =>
+      (await get()).edit(messageId, message),
     close: () => {
       if (closed) return;
       closed = true;
@@ -210,7 +216,9 @@ export class App {
 
   #useDestinations(effective: EffectiveConfig): void {
     for (const sender of this.#senders.values()) sender.close?.();
-    this.#senders = new Map(effective.destinations.map((target) => [target.name, this.#senderFor(target, effective)]));
+    this.#senders = new Map(
+      effective.destinations.map((target) => [target.name, this.#senderFor(target, effective)]),
+    );
     this.#deps.noticeDestinations = effective.destinations
       .filter((target) => target.name === ADMIN_DESTINATION)
       .map((target) => target.name);
@@ -251,7 +259,11 @@ export class App {
 
   /** The override layer in words, for check-config and /attribot watch list. */
   async describeOverrides(): Promise<string> {
-    return describeOverrides(this.#effective.config, await this.#overrides.loadOverrides(), this.#clock.now());
+    return describeOverrides(
+      this.#effective.config,
+      await this.#overrides.loadOverrides(),
+      this.#clock.now(),
+    );
   }
 
   async recentAlerts(limit: number): Promise<RecentAlert[]> {
@@ -280,35 +292,43 @@ export class App {
   }
 
   async #startSlashCommands(): Promise<void> {
-    if (!this.#effective.destinations.some((target) => target.type === 'bot' && target.guildId !== undefined)) return;
+    if (!this.#effective.destinations.some((target) => target.type === 'bot' && target.guildId !== undefined))
+      return;
     const { slashCommandBots, startSlashCommands } = await import('./commands/gateway.js');
     for (const bot of slashCommandBots(this.#effective.destinations)) {
       if (this.#stopped) return;
       try {
         const commands = await startSlashCommands({
-            token: bot.token,
-            apiBase: this.#effective.discordApiBase,
-            guilds: bot.guilds,
-            log: this.#log,
-            context: {
-              overrides: this.#overrides,
-              clock: this.#clock,
-              recentAlerts: (limit) => this.recentAlerts(limit),
-              explainUrl: (url) => this.explainUrl(url),
-              explainLimiter: this.#explainLimiter,
-              describeOverrides: (overrides) => describeOverrides(this.#effective.config, overrides, this.#clock.now()),
-              onOverridesChanged: () => {
-                this.refreshRouting().catch((error: unknown) =>
-                  this.#log.error({ err: errorMessage(error) }, 'Overrides could not be re-read; applied next cycle'),
-                );
-              },
+          token: bot.token,
+          apiBase: this.#effective.discordApiBase,
+          guilds: bot.guilds,
+          log: this.#log,
+          context: {
+            overrides: this.#overrides,
+            clock: this.#clock,
+            recentAlerts: (limit) => this.recentAlerts(limit),
+            explainUrl: (url) => this.explainUrl(url),
+            explainLimiter: this.#explainLimiter,
+            describeOverrides: (overrides) =>
+              describeOverrides(this.#effective.config, overrides, this.#clock.now()),
+            onOverridesChanged: () => {
+              this.refreshRouting().catch((error: unknown) =>
+                this.#log.error(
+                  { err: errorMessage(error) },
+                  'Overrides could not be re-read; applied next cycle',
+                ),
+              );
             },
-          });
+          },
+        });
         // stop() ran while this bot was logging in: it must not outlive the worker.
         if (this.#stopped) await commands.stop();
         else this.#slashCommands.push(commands);
       } catch (error) {
-        this.#log.error({ err: errorMessage(error), guilds: bot.guilds.length }, 'Slash commands unavailable');
+        this.#log.error(
+          { err: errorMessage(error), guilds: bot.guilds.length },
+          'Slash commands unavailable',
+        );
       }
     }
   }
@@ -321,7 +341,10 @@ export class App {
   reconfigure(next: EffectiveConfig): string[] {
     const changes = describeChanges(this.#effective, next);
     if (next.dbPath !== this.#effective.dbPath) {
-      this.#log.warn({ from: this.#effective.dbPath, to: next.dbPath }, 'Database path changes need a restart; kept');
+      this.#log.warn(
+        { from: this.#effective.dbPath, to: next.dbPath },
+        'Database path changes need a restart; kept',
+      );
       next = { ...next, dbPath: this.#effective.dbPath };
     }
     const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
@@ -347,7 +370,10 @@ export class App {
       log: this.#log,
       apply: (effective) => {
         const changes = this.reconfigure(effective);
-        this.#log.info({ file, changes }, changes.length > 0 ? 'Config reloaded' : 'Config reloaded, nothing changed');
+        this.#log.info(
+          { file, changes },
+          changes.length > 0 ? 'Config reloaded' : 'Config reloaded, nothing changed',
+        );
       },
     });
   }
@@ -391,19 +417,27 @@ export class App {
     for (const outcome of outcomes) {
       m.inc('attribot_feed_polls_total', 'Feed polls by outcome.', 1, { status: outcome.status });
       for (const kind of ['newItems', 'seeded', 'quarantined', 'revised'] as const) {
-        if (outcome[kind] > 0) m.inc('attribot_items_total', 'Feed items recorded, by disposition.', outcome[kind], { kind });
+        if (outcome[kind] > 0)
+          m.inc('attribot_items_total', 'Feed items recorded, by disposition.', outcome[kind], { kind });
       }
-      if (outcome.alerts > 0) m.inc('attribot_alerts_total', 'Attribution reports that produced alerts.', outcome.alerts);
-      for (const notice of outcome.notices) m.inc('attribot_notices_total', 'Admin notices.', 1, { kind: notice.kind });
+      if (outcome.alerts > 0)
+        m.inc('attribot_alerts_total', 'Attribution reports that produced alerts.', outcome.alerts);
+      for (const notice of outcome.notices)
+        m.inc('attribot_notices_total', 'Admin notices.', 1, { kind: notice.kind });
     }
     for (const result of ['sent', 'retried', 'rejected', 'held'] as const) {
-      if (delivery[result] > 0) m.inc('attribot_deliveries_total', 'Outbox deliveries by result.', delivery[result], { result });
+      if (delivery[result] > 0)
+        m.inc('attribot_deliveries_total', 'Outbox deliveries by result.', delivery[result], { result });
     }
     for (const [status, count] of Object.entries(await this.#store.outboxCounts())) {
       m.set('attribot_outbox_rows', 'Outbox rows by status.', count, { status });
     }
     this.#lastCycleAt = this.#clock.now();
-    m.set('attribot_last_cycle_timestamp_seconds', 'When the last cycle finished.', Math.round(this.#lastCycleAt.getTime() / 1000));
+    m.set(
+      'attribot_last_cycle_timestamp_seconds',
+      'When the last cycle finished.',
+      Math.round(this.#lastCycleAt.getTime() / 1000),
+    );
   }
 
   /**
@@ -419,7 +453,10 @@ export class App {
       await this.#store.probe();
       outbox = await this.#store.outboxCounts();
     } catch (error) {
-      return { healthy: false, detail: { database: errorMessage(error), lastCycleAt: this.#lastCycleAt?.toISOString() ?? null } };
+      return {
+        healthy: false,
+        detail: { database: errorMessage(error), lastCycleAt: this.#lastCycleAt?.toISOString() ?? null },
+      };
     }
     return {
       healthy: age <= staleAfterMs,
@@ -439,7 +476,11 @@ export class App {
       senders: this.#senders,
       clock: this.#clock,
       log: this.#log,
-      flood: { cap: settings.floodCap, windowMs: settings.floodWindow, digestIntervalMs: settings.digestInterval },
+      flood: {
+        cap: settings.floodCap,
+        windowMs: settings.floodWindow,
+        digestIntervalMs: settings.digestInterval,
+      },
       maxDelayMs: settings.maxBackoff,
       ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
@@ -497,7 +538,9 @@ export class App {
     const states = new Map<string, FeedState | null>();
     for (const feed of feeds) states.set(feed.url, await this.#store.getFeedState(feed.url));
     const due = new Set(dueFeeds(feeds, states, this.#clock.now(), settings.interval));
-    return feeds.filter((feed) => due.has(feed) || (atStart && (states.get(feed.url)?.consecutiveFailures ?? 0) === 0));
+    return feeds.filter(
+      (feed) => due.has(feed) || (atStart && (states.get(feed.url)?.consecutiveFailures ?? 0) === 0),
+    );
   }
 
   async stop(): Promise<void> {

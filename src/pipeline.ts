@@ -3,34 +3,41 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
-import { addReport, findStory, fingerprintOf, newStory, type Story, type StoryReport } from './alerts/cluster.js';
+import {
+  addReport,
+  findStory,
+  fingerprintOf,
+  newStory,
+  type Story,
+  type StoryReport,
+} from './alerts/cluster.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
 import { storyMessages } from './alerts/story-messages.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
+import { type DocumentParser, InlineDocuments } from './ingest/documents.js';
 import {
+  type FailureInfo,
   failureVerdict,
-  pollPolicy,
   isGuidChurn,
   isSilent,
   looksLikeChallengePage,
+  pollPolicy,
   rememberPublishTimes,
   successInterval,
   withJitter,
-  type FailureInfo,
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
-import { type DocumentParser, InlineDocuments } from './ingest/documents.js';
 import type { PageFetcher } from './ingest/fetch-page.js';
 import { documentItemKeys, feedLinkKey, hashContent, type ItemKeys } from './ingest/item-key.js';
 import { isBacklog, oldestFirst } from './ingest/item-order.js';
 import type { ParsedFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
-import type { Logger } from './shared/logger.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
+import type { Logger } from './shared/logger.js';
 import { Mutex } from './shared/mutex.js';
 import { emptyFeedState, type FeedState, type ItemRecord, type SeenItem, type Store } from './store/store.js';
 
@@ -86,7 +93,6 @@ export function feedName(feed: Feed): string {
   return feed.name ?? new URL(feed.url).host;
 }
 
-
 export function toArticle(key: string, item: FeedItem): Article {
   const text = item.text.length > MAX_ANALYZED_CHARS ? item.text.slice(0, MAX_ANALYZED_CHARS) : item.text;
   const article: Article = { id: key, title: item.title, text };
@@ -102,14 +108,21 @@ export function toArticle(key: string, item: FeedItem): Article {
 export function worthRouting(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
   if (attribution.is_attribution) return attribution.confidence >= settings.minConfidence;
   return (
-    attribution.actors.length + attribution.attributed_countries.length + attribution.products.length + attribution.cves.length >
+    attribution.actors.length +
+      attribution.attributed_countries.length +
+      attribution.products.length +
+      attribution.cves.length >
     0
   );
 }
 
 function failureInfo(error: unknown): FailureInfo {
   if (typeof error !== 'object' || error === null) return { kind: 'unknown' };
-  const { kind, status, retryAfterMs } = error as { kind?: unknown; status?: unknown; retryAfterMs?: unknown };
+  const { kind, status, retryAfterMs } = error as {
+    kind?: unknown;
+    status?: unknown;
+    retryAfterMs?: unknown;
+  };
   return {
     kind: typeof kind === 'string' ? kind : 'unknown',
     ...(typeof status === 'number' ? { status } : {}),
@@ -167,17 +180,25 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     };
     if (fetched.movedTo && fetched.movedTo !== previous.movedTo) {
       success.movedTo = fetched.movedTo;
-      notice('moved', `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`);
+      notice(
+        'moved',
+        `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`,
+      );
     }
 
     if (fetched.status === 'not-modified') {
       outcome.status = 'not-modified';
       next = { ...success, ...validatorsOf(fetched, previous) };
     } else {
-      next = { ...success, ...validatorsOf(fetched, previous), ...(await ingestDocument(fetched.body, fetched.url)) };
+      next = {
+        ...success,
+        ...validatorsOf(fetched, previous),
+        ...(await ingestDocument(fetched.body, fetched.url)),
+      };
     }
     // Only now: a disabled feed that answers with a challenge page or broken XML has not recovered.
-    if (previous.disabledAt) notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
+    if (previous.disabledAt)
+      notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
     checkSilence();
     next.nextPollAt = later(
       startedAt,
@@ -200,7 +221,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       parsed = await (deps.documents ?? INLINE_DOCUMENTS).parseFeed(body, url);
     } catch (error) {
       if (looksLikeChallengePage(body)) {
-        throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', { cause: error });
+        throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -215,7 +238,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     );
     const firstSight = previous.initializedAt === null;
     const now = clock.now();
-    const unseenCount = new Set(keyed.filter((entry) => resolveKnown(entry) === null).map((entry) => entry.key)).size;
+    const unseenCount = new Set(
+      keyed.filter((entry) => resolveKnown(entry) === null).map((entry) => entry.key),
+    ).size;
     const churn = !firstSight && isGuidChurn(keyed.length, unseenCount, settings.churnRatio);
     const batch: PendingBatch = { records: [], reports: new Map(), texts: new Map() };
     const queued = new Set<string>();
@@ -230,7 +255,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       } catch (error) {
         // One item's failure (a hostile body, an analysis bug) is that item's alone; it is left
         // unrecorded, so the next poll tries it again.
-        deps.log.error({ feedUrl: feed.url, itemKey: entry.key, err: errorMessage(error) }, 'Feed item failed');
+        deps.log.error(
+          { feedUrl: feed.url, itemKey: entry.key, err: errorMessage(error) },
+          'Feed item failed',
+        );
       }
       if (batch.records.length >= COMMIT_BATCH) await commit(batch, now);
     }
@@ -259,7 +287,6 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       initializedAt: previous.initializedAt ?? startedAt.toISOString(),
       ...(outcome.newItems > 0 ? { lastNewItemAt: now.toISOString(), silenceReportedAt: null } : {}),
     };
-
   }
 
   /**
@@ -271,7 +298,8 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     if (direct) return { key: entry.key, seen: direct };
     for (const key of entry.alternates) {
       const other = seen.get(key);
-      if (other && other.feedUrl === feed.url && other.title === entry.item.title) return { key, seen: other };
+      if (other && other.feedUrl === feed.url && other.title === entry.item.title)
+        return { key, seen: other };
     }
     const scoped = entry.scoped ? seen.get(entry.scoped) : undefined;
     return scoped && entry.scoped ? { key: entry.scoped, seen: scoped } : null;
@@ -294,7 +322,8 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       } else {
         // Its old articles, or the same content, are that feed's item; other content is judged by
         // the page itself (a feed cannot silence an outlet by publishing its link first).
-        if (context.churn || (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow))) return;
+        if (context.churn || (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow)))
+          return;
         if (known.seen.contentHash !== null && known.seen.contentHash === hashContent(item)) return;
         disputed = known.seen;
         known = null;
@@ -315,13 +344,25 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     } else if (known) {
       // An edited item is analysed again; it alerts only when what it attributes changed.
       // (Only analysed items are compared: hashing reads the item's text, which costs.)
-      if (known.seen.disposition !== 'processed' || known.seen.contentHash === null || known.seen.feedUrl !== feed.url) return;
+      if (
+        known.seen.disposition !== 'processed' ||
+        known.seen.contentHash === null ||
+        known.seen.feedUrl !== feed.url
+      )
+        return;
       const contentHash = hashContent(item);
       if (known.seen.contentHash === contentHash) return;
       const full = await withArticleText(item);
       const attribution = await analyzeItem(full, key);
       const fingerprint = fingerprintOf(attribution);
-      const record: ItemRecord = { ...base, contentHash, disposition: 'processed', alerts: [], fingerprint, revision: true };
+      const record: ItemRecord = {
+        ...base,
+        contentHash,
+        disposition: 'processed',
+        alerts: [],
+        fingerprint,
+        revision: true,
+      };
       batch.records.push(record);
       outcome.revised++;
       if (fingerprint !== known.seen.fingerprint && worthRouting(attribution, settings)) {
@@ -354,7 +395,13 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const attribution = await analyzeItem(full, base.key);
     const fingerprint = fingerprintOf(attribution);
     if (other.disposition === 'processed' && other.fingerprint === fingerprint) {
-      batch.records.push({ ...base, contentHash: hashContent(item), disposition: 'processed', alerts: [], fingerprint });
+      batch.records.push({
+        ...base,
+        contentHash: hashContent(item),
+        disposition: 'processed',
+        alerts: [],
+        fingerprint,
+      });
       return;
     }
     await processNew(item, base, batch, { full, attribution });
@@ -418,7 +465,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       outcome.pagesFetched++;
       return { ...item, title: item.title ?? page.title, text: page.text };
     } catch (error) {
-      deps.log.info({ feedUrl: feed.url, link: item.link, err: errorMessage(error) }, 'Article page not read; using the feed text');
+      deps.log.info(
+        { feedUrl: feed.url, link: item.link, err: errorMessage(error) },
+        'Article page not read; using the feed text',
+      );
       return item;
     }
   }
@@ -448,7 +498,10 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const verdict = failureVerdict(policy, failures, info);
     outcome.status = 'failed';
     outcome.error = message;
-    deps.log.warn({ feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures }, 'Feed poll failed');
+    deps.log.warn(
+      { feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures },
+      'Feed poll failed',
+    );
     if (info.kind === 'challenge' && previous.consecutiveFailures === 0) notice('challenge', message);
     if (verdict.cappedRetryAfterMs !== undefined && previous.consecutiveFailures === 0) {
       notice(
@@ -567,7 +620,9 @@ async function clusterReports(
     record.alerts = storyMessages(story, change, report, decisions);
     const routed: Story = {
       ...story,
-      destinations: [...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)])],
+      destinations: [
+        ...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)]),
+      ],
     };
     if (entry) {
       entry.story = routed;
@@ -583,7 +638,11 @@ async function clusterReports(
  * one feed's failure never stops the others (anything a poll throws is that feed's failed outcome),
  * and once `deps.signal` aborts no further feed starts.
  */
-export function pollFeeds(feeds: readonly Feed[], deps: PipelineDeps, settings: Settings): Promise<FeedOutcome[]> {
+export function pollFeeds(
+  feeds: readonly Feed[],
+  deps: PipelineDeps,
+  settings: Settings,
+): Promise<FeedOutcome[]> {
   return runPerKey(
     feeds,
     (feed) => hostKey(feed.url),

@@ -130,7 +130,10 @@ function mergeActors(a: readonly AttributedActor[], b: readonly AttributedActor[
       merged.push({ ...actor, aliases: [...actor.aliases] });
       continue;
     }
-    same.aliases = union(same.aliases, [actor.name, ...actor.aliases].filter((name) => name !== same.name));
+    same.aliases = union(
+      same.aliases,
+      [actor.name, ...actor.aliases].filter((name) => name !== same.name),
+    );
     if (!same.country && actor.country) same.country = actor.country;
     same.stated ||= actor.stated && same.country === actor.country;
   }
@@ -155,7 +158,9 @@ export function mergeAttributions(a: Attribution, b: Attribution): Attribution {
   if (denials.length > 0) merged.denials = denials;
   const details = [...(a.cve_details ?? []), ...(b.cve_details ?? [])];
   if (details.length > 0) {
-    merged.cve_details = details.filter((detail, index) => details.findIndex((d) => d.cve === detail.cve) === index);
+    merged.cve_details = details.filter(
+      (detail, index) => details.findIndex((d) => d.cve === detail.cve) === index,
+    );
   }
   return merged;
 }
@@ -184,11 +189,16 @@ export function newStory(report: StoryReport, now: Date): Story {
 }
 
 /** Adds a report to its story; the change says whether the alert is edited only or also announced as an update. */
-export function addReport(story: Story, report: StoryReport, now: Date): { story: Story; change: StoryChange } {
+export function addReport(
+  story: Story,
+  report: StoryReport,
+  now: Date,
+): { story: Story; change: StoryChange } {
   const change: StoryChange = isNewClaim(story.attribution, report.attribution) ? 'new-claim' : 'new-source';
   const source: AlertSource = { name: report.sourceName, ...(report.url ? { url: report.url } : {}) };
   const alreadyListed =
-    story.first.sourceName === report.sourceName || story.sources.some((known) => known.name === report.sourceName);
+    story.first.sourceName === report.sourceName ||
+    story.sources.some((known) => known.name === report.sourceName);
   return {
     story: {
       ...story,
@@ -202,7 +212,8 @@ export function addReport(story: Story, report: StoryReport, now: Date): { story
 
 /** What an analysis concluded, in a form that changes only when the attribution does. */
 export function fingerprintOf(attribution: Attribution): string {
-  const lower = (values: readonly string[]): string[] => [...new Set(values.map((value) => value.toLowerCase()))].sort();
+  const lower = (values: readonly string[]): string[] =>
+    [...new Set(values.map((value) => value.toLowerCase()))].sort();
   return JSON.stringify([
     attribution.is_attribution,
     lower(attribution.actors.map((actor) => actor.name)),

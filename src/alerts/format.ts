@@ -9,7 +9,16 @@ import type { AttributedActor, Attribution } from '../attribution/attribution.js
 import type { Embed, EmbedField, OutgoingMessage } from '../deliver/message.js';
 import type { Alert } from './alert.js';
 import type { Story, StoryReport } from './cluster.js';
-import { cleanText, ELLIPSIS, fitItems, fitText, linkTarget, markdownSafe, type Render, safeUrl } from './text-safety.js';
+import {
+  cleanText,
+  ELLIPSIS,
+  fitItems,
+  fitText,
+  linkTarget,
+  markdownSafe,
+  type Render,
+  safeUrl,
+} from './text-safety.js';
 
 export const DISCORD_LIMITS = {
   title: 256,
@@ -390,5 +399,8 @@ export function formatUpdate(story: Story, report: StoryReport): OutgoingMessage
   // A very long URL would crowd out the line (and a cut link is worse than none).
   const firstUrl = (story.first.url?.length ?? 0) <= 500 ? linkTarget(story.first.url) : undefined;
   const first = firstUrl ? `[${firstTitle}](<${firstUrl}>)` : firstTitle;
-  return { ...message, content: fitText(`Update from ${source} to ${first}`, DISCORD_LIMITS.content, (text) => text) };
+  return {
+    ...message,
+    content: fitText(`Update from ${source} to ${first}`, DISCORD_LIMITS.content, (text) => text),
+  };
 }

@@ -4,7 +4,16 @@ import { cleanText, fitText, markdownSafe } from './text-safety.js';
 
 /** Something the admins should know about a feed (or, for `suspended`, a destination). */
 export interface Notice {
-  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge' | 'suspended' | 'moved' | 'throttled';
+  kind:
+    | 'seeded'
+    | 'disabled'
+    | 'recovered'
+    | 'churn'
+    | 'silence'
+    | 'challenge'
+    | 'suspended'
+    | 'moved'
+    | 'throttled';
   /** The feed's URL; for `suspended`, empty. */
   feedUrl: string;
   /** The feed's or destination's name. */

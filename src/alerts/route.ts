@@ -270,7 +270,8 @@ export function withMentions(
   const line = mentionLine(decision);
   let content = [line, message.content].filter((part): part is string => Boolean(part)).join('\n');
   // The mention line is what must survive; the rest (an update's lead line) is cut to Discord's limit.
-  if (content.length > CONTENT_MAX) content = `${content.slice(0, CONTENT_MAX - 1).replace(/[\s[(<]+$/u, '')}…`;
+  if (content.length > CONTENT_MAX)
+    content = `${content.slice(0, CONTENT_MAX - 1).replace(/[\s[(<]+$/u, '')}…`;
   const result: OutgoingMessage = { ...message, allowed_mentions: allowedMentionsFor(decision) };
   if (content) result.content = content;
   return result;

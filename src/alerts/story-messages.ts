@@ -7,7 +7,11 @@ import { type RouteDecision, withMentions } from './route.js';
 
 export function storyAlert(story: Story): Alert {
   const { first } = story;
-  const alert: Alert = { attribution: story.attribution, articleTitle: first.title, sourceName: first.sourceName };
+  const alert: Alert = {
+    attribution: story.attribution,
+    articleTitle: first.title,
+    sourceName: first.sourceName,
+  };
   if (first.url) alert.articleUrl = first.url;
   if (first.published) alert.published = first.published;
   if (story.sources.length > 0) alert.otherSources = story.sources;
@@ -30,13 +34,23 @@ export function storyMessages(
   for (const decision of decisions) {
     const { destination } = decision;
     if (!story.destinations.includes(destination)) {
-      rows.push({ destination, kind: 'alert', message: withMentions(current, decision), hold: decision.digest });
+      rows.push({
+        destination,
+        kind: 'alert',
+        message: withMentions(current, decision),
+        hold: decision.digest,
+      });
       continue;
     }
     // Edits never ping; the alert's own content line (with its mentions) stays as it was.
     rows.push({ destination, kind: 'edit', message: current });
     if (change === 'new-claim') {
-      rows.push({ destination, kind: 'update', message: withMentions(formatUpdate(story, report), decision), hold: decision.digest });
+      rows.push({
+        destination,
+        kind: 'update',
+        message: withMentions(formatUpdate(story, report), decision),
+        hold: decision.digest,
+      });
     }
   }
   return rows;

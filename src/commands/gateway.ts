@@ -13,8 +13,8 @@ import {
   Routes,
 } from 'discord.js';
 import type { ResolvedDestination } from '../config/env.js';
-import { redactSecrets, type Logger } from '../shared/logger.js';
 import { errorMessage } from '../shared/errors.js';
+import { type Logger, redactSecrets } from '../shared/logger.js';
 import { ATTRIBOT_COMMAND, COMMAND_NAME } from './definitions.js';
 import { type CommandContext, type CommandInvocation, fitContent, handleCommand } from './handle.js';
 

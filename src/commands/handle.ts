@@ -134,7 +134,9 @@ function discordTime(iso: string): string {
 function explain(raw: string, userId: string, context: CommandContext): CommandResponse {
   const url = safeUrl(raw);
   if (!url) return reply('Give an http(s) article URL.');
-  const slot = context.explainLimiter?.take(userId, context.clock.now().getTime()) ?? { release: () => undefined };
+  const slot = context.explainLimiter?.take(userId, context.clock.now().getTime()) ?? {
+    release: () => undefined,
+  };
   if ('refusal' in slot) return reply(slot.refusal);
   return {
     type: 'deferred',

@@ -30,7 +30,9 @@ export class ExplainLimiter {
     const last = this.#lastByUser.get(userId);
     if (this.#busyUsers.has(userId)) return { refusal: 'Your previous explain is still running.' };
     if (last !== undefined && now - last < this.#limits.perUserMs) {
-      return { refusal: `Please wait ${Math.ceil((this.#limits.perUserMs - (now - last)) / 1000)} s before the next explain.` };
+      return {
+        refusal: `Please wait ${Math.ceil((this.#limits.perUserMs - (now - last)) / 1000)} s before the next explain.`,
+      };
     }
     this.#started = this.#started.filter((at) => now - at < 60_000);
     if (this.#inFlight >= this.#limits.concurrent || this.#started.length >= this.#limits.perMinute) {

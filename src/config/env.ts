@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseWebhookUrl } from '../deliver/webhook-url.js';
 import type { ConfigProblem } from './load.js';
-import { ADMIN_DESTINATION, Route, type Config, type DeliveryTarget, type Feed } from './schema.js';
+import { ADMIN_DESTINATION, type Config, type DeliveryTarget, type Feed, Route } from './schema.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -112,10 +112,14 @@ export function applyEnvironment(
     problem('ATTRIBOT_HTTP_PORT', `not a port number: "${portText.slice(0, 20)}"`);
   }
   const level = env.ATTRIBOT_LOG_LEVEL?.trim();
-  if (level && !LOG_LEVELS.includes(level)) problem('ATTRIBOT_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (level && !LOG_LEVELS.includes(level))
+    problem('ATTRIBOT_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   /** The secret behind a variable or a file, trimmed; null after reporting why there is none. */
-  const secret = (what: string, source: { env?: string | undefined; file?: string | undefined }): string | null => {
+  const secret = (
+    what: string,
+    source: { env?: string | undefined; file?: string | undefined },
+  ): string | null => {
     if (source.env !== undefined) {
       const value = env[source.env]?.trim();
       if (!value) problem(source.env, `${what} needs ${source.env} to be set`);
@@ -141,7 +145,10 @@ export function applyEnvironment(
     try {
       parseWebhookUrl(url, { apiBase: discordApiBase });
     } catch (error) {
-      problem(path, `destination "${name}": ${error instanceof Error ? error.message : 'invalid webhook URL'}`);
+      problem(
+        path,
+        `destination "${name}": ${error instanceof Error ? error.message : 'invalid webhook URL'}`,
+      );
       return null;
     }
     return { name, type: 'webhook', webhookUrl: url };
@@ -192,7 +199,10 @@ export function applyEnvironment(
         const token = secret(what, { env: target.tokenEnv, file: target.tokenFile })?.replace(/^Bot\s+/i, '');
         if (token === undefined) return null;
         if (!/^[\x21-\x7e]+$/.test(token)) {
-          problem(target.tokenEnv ?? target.tokenFile ?? target.name, `${what}: the bot token has spaces or unexpected characters`);
+          problem(
+            target.tokenEnv ?? target.tokenFile ?? target.name,
+            `${what}: the bot token has spaces or unexpected characters`,
+          );
           return null;
         }
         return {
@@ -211,7 +221,9 @@ export function applyEnvironment(
 /** The configured routes, or the default route to every destination except `admin`. */
 export function effectiveRoutes(config: Config, destinations: readonly ResolvedDestination[]): Route[] {
   if (config.routes.length > 0) return config.routes;
-  const names = destinations.filter((target) => target.name !== ADMIN_DESTINATION).map((target) => target.name);
+  const names = destinations
+    .filter((target) => target.name !== ADMIN_DESTINATION)
+    .map((target) => target.name);
   if (names.length === 0) return [];
   return [Route.parse({ name: DEFAULT_ROUTE_NAME, destinations: names })];
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isAlias, isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { Config } from './schema.js';
+import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { checkRules } from './rules.js';
+import { Config } from './schema.js';
 
 export interface ConfigProblem {
   file: string;
@@ -72,7 +72,11 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   } catch (error) {
     // A "billion laughs" alias bomb, or another document yaml refuses to expand: a config error, not a crash.
     const message = error instanceof Error ? error.message : String(error);
-    return { config: null, errors: [{ file, line: firstAliasLine(doc, counter), path: '', message }], warnings: [] };
+    return {
+      config: null,
+      errors: [{ file, line: firstAliasLine(doc, counter), path: '', message }],
+      warnings: [],
+    };
   }
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
@@ -107,7 +111,8 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? error})`;
+    const message =
+      code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? error})`;
     return { config: null, errors: [{ file, line: null, path: '', message }], warnings: [] };
   }
   return parseConfigText(text, file);

@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { compileKeyword } from './keyword.js';
-import { DISCORD_WATCHLIST, type Config, type Match } from './schema.js';
+import { type Config, DISCORD_WATCHLIST, type Match } from './schema.js';
 
 export interface RuleProblem {
   path: Array<string | number>;
@@ -13,7 +13,10 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
   const warnings: RuleProblem[] = [];
 
   if (!cron.validate(config.settings.schedule)) {
-    errors.push({ path: ['settings', 'schedule'], message: `not a valid cron expression: "${config.settings.schedule}"` });
+    errors.push({
+      path: ['settings', 'schedule'],
+      message: `not a valid cron expression: "${config.settings.schedule}"`,
+    });
   }
 
   const seenFeeds = new Map<string, number>();
@@ -31,7 +34,10 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
   config.destinations.forEach((target, index) => {
     const first = seenTargets.get(target.name);
     if (first !== undefined) {
-      errors.push({ path: ['destinations', index, 'name'], message: `name "${target.name}" already used by destinations[${first}]` });
+      errors.push({
+        path: ['destinations', index, 'name'],
+        message: `name "${target.name}" already used by destinations[${first}]`,
+      });
     } else {
       seenTargets.set(target.name, index);
     }
@@ -45,7 +51,9 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
           ? (['tokenEnv', 'tokenFile'] as const)
           : null;
     if (!secret) return;
-    const given = secret.filter((key) => (target as Partial<Record<(typeof secret)[number], string>>)[key] !== undefined);
+    const given = secret.filter(
+      (key) => (target as Partial<Record<(typeof secret)[number], string>>)[key] !== undefined,
+    );
     if (given.length !== 1) {
       errors.push({
         path: ['destinations', index],
@@ -63,7 +71,9 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
   });
 
   // With no destinations configured, the environment supplies one named "default".
-  const destinations = new Set(config.destinations.length > 0 ? config.destinations.map((d) => d.name) : ['default']);
+  const destinations = new Set(
+    config.destinations.length > 0 ? config.destinations.map((d) => d.name) : ['default'],
+  );
   const watchlists = new Map(config.watchlists.map((watchlist) => [watchlist.name, watchlist]));
   const used = new Set<string>();
   config.routes.forEach((route, index) => {
@@ -88,7 +98,12 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
     checkKeywords(route.exclude, ['routes', index, 'exclude'], errors);
     const listed = route.watchlists.map((name) => watchlists.get(name));
     const canFill = route.watchlists.includes(DISCORD_WATCHLIST);
-    if (route.watchlists.length > 0 && !canFill && isEmptyMatch(route.match) && listed.every((w) => !w || isEmptyMatch(w))) {
+    if (
+      route.watchlists.length > 0 &&
+      !canFill &&
+      isEmptyMatch(route.match) &&
+      listed.every((w) => !w || isEmptyMatch(w))
+    ) {
       warnings.push({
         path: ['routes', index, 'watchlists'],
         message: `route "${route.name}" can never match: its watchlists are empty and it has no match entries`,
@@ -97,7 +112,10 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
   });
   config.watchlists.forEach((watchlist, index) => {
     if (!used.has(watchlist.name) && watchlist.name !== DISCORD_WATCHLIST) {
-      warnings.push({ path: ['watchlists', index, 'name'], message: `watchlist "${watchlist.name}" is not used by any route` });
+      warnings.push({
+        path: ['watchlists', index, 'name'],
+        message: `watchlist "${watchlist.name}" is not used by any route`,
+      });
     }
   });
 
@@ -109,7 +127,10 @@ function checkUniqueNames(items: ReadonlyArray<{ name: string }>, key: string, e
   items.forEach((item, index) => {
     const first = seen.get(item.name);
     if (first !== undefined) {
-      errors.push({ path: [key, index, 'name'], message: `name "${item.name}" already used by ${key}[${first}]` });
+      errors.push({
+        path: [key, index, 'name'],
+        message: `name "${item.name}" already used by ${key}[${first}]`,
+      });
     } else {
       seen.set(item.name, index);
     }
@@ -126,7 +147,11 @@ function checkKeywords(match: Match, path: Array<string | number>, errors: RuleP
 /** True when a match (or watchlist) has no entries at all. */
 export function isEmptyMatch(match: Match): boolean {
   return (
-    match.actors.length + match.countries.length + match.products.length + match.cves.length + match.keywords.length ===
+    match.actors.length +
+      match.countries.length +
+      match.products.length +
+      match.cves.length +
+      match.keywords.length ===
     0
   );
 }

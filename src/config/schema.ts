@@ -57,9 +57,13 @@ export const Settings = z
     adaptive: z
       .boolean()
       .default(true)
-      .describe("Learn each feed's publishing rhythm and poll at about a quarter of its usual gap, within minInterval..maxInterval."),
+      .describe(
+        "Learn each feed's publishing rhythm and poll at about a quarter of its usual gap, within minInterval..maxInterval.",
+      ),
     minInterval: Duration.prefault('2m').describe('Shortest adaptive interval.'),
-    maxInterval: Duration.prefault('2h').describe('Longest adaptive interval, also the cap on Cache-Control.'),
+    maxInterval: Duration.prefault('2h').describe(
+      'Longest adaptive interval, also the cap on Cache-Control.',
+    ),
     jitter: z.number().min(0).max(0.5).default(0.1).describe('± fraction of the interval added at random.'),
     maxBackoff: Duration.prefault('6h').describe('Longest wait between polls of a failing feed.'),
     disableAfterFailures: z
@@ -67,14 +71,24 @@ export const Settings = z
       .int()
       .min(1)
       .default(10)
-      .describe('Consecutive failures after which a feed is disabled (probed daily; 410 Gone disables at once).'),
-    perHostConcurrency: z.number().int().min(1).max(16).default(2).describe('Requests at once to one host:port.'),
+      .describe(
+        'Consecutive failures after which a feed is disabled (probed daily; 410 Gone disables at once).',
+      ),
+    perHostConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(2)
+      .describe('Requests at once to one host:port.'),
     churnRatio: z
       .number()
       .min(0.3)
       .max(1)
       .default(0.8)
-      .describe('Share of a known feed\'s items that may look new at once before they are quarantined as id churn.'),
+      .describe(
+        "Share of a known feed's items that may look new at once before they are quarantined as id churn.",
+      ),
     storyWindow: Duration.prefault('72h').describe(
       'Reports of the same incident within this window are one story: later ones edit the first alert.',
     ),
@@ -83,12 +97,14 @@ export const Settings = z
       .min(0.3)
       .max(2)
       .default(0.6)
-      .describe('Similarity (shared actors 0.5, products 0.3, countries 0.25, a CVE 0.2, headline up to 0.6; CVEs that are at least half of the longer CVE list 1) that joins a story.'),
+      .describe(
+        'Similarity (shared actors 0.5, products 0.3, countries 0.25, a CVE 0.2, headline up to 0.6; CVEs that are at least half of the longer CVE list 1) that joins a story.',
+      ),
     silenceFactor: z
       .number()
       .min(2)
       .default(5)
-      .describe("Report a feed quiet for this many times its usual gap between items (at least 2 days)."),
+      .describe('Report a feed quiet for this many times its usual gap between items (at least 2 days).'),
     firstSightWindow: Duration.prefault('24h').describe(
       'On the first poll of a feed, only items published this recently are processed; older ones are recorded as seen. 0 processes everything.',
     ),
@@ -108,13 +124,15 @@ export const Settings = z
     fetchArticlePages: z
       .boolean()
       .default(true)
-      .describe("When a feed item carries only a summary, fetch the article page and read its main text."),
+      .describe('When a feed item carries only a summary, fetch the article page and read its main text.'),
     maxPagesPerPoll: z
       .number()
       .int()
       .min(0)
       .default(30)
-      .describe('Article pages one poll of one feed may fetch; further summary-only items are analysed from the feed text.'),
+      .describe(
+        'Article pages one poll of one feed may fetch; further summary-only items are analysed from the feed text.',
+      ),
     documentBudget: Duration.prefault('10s').describe(
       'Time a worker thread may spend parsing one feed document or extracting one article page; past it the work is abandoned and that feed or item fails.',
     ),
@@ -130,9 +148,16 @@ export const Settings = z
       .describe(
         'Let article-page fetches reach loopback/private/link-local addresses (off: links come from third parties). ATTRIBOT_ALLOW_PRIVATE_NETWORK=1 also sets it.',
       ),
-    floodCap: z.number().int().min(1).default(20).describe('Alerts one destination gets per floodWindow; the rest wait for the digest.'),
+    floodCap: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('Alerts one destination gets per floodWindow; the rest wait for the digest.'),
     floodWindow: Duration.prefault('1h').describe('The window of floodCap.'),
-    digestInterval: Duration.prefault('1h').describe('How long held alerts wait before they go out as one digest message.'),
+    digestInterval: Duration.prefault('1h').describe(
+      'How long held alerts wait before they go out as one digest message.',
+    ),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -175,7 +200,9 @@ const BotTarget = z
   .object({
     name: Name.describe('Name routes refer to.'),
     type: z.literal('bot'),
-    tokenEnv: EnvName.optional().describe('Environment variable holding the bot token. One of tokenEnv, tokenFile.'),
+    tokenEnv: EnvName.optional().describe(
+      'Environment variable holding the bot token. One of tokenEnv, tokenFile.',
+    ),
     tokenFile: SecretFile.optional().describe('File holding the bot token; trimmed.'),
     channelId: Snowflake.describe('Channel the bot posts alerts to.'),
     guildId: Snowflake.optional().describe(
@@ -213,15 +240,28 @@ export const Match = z
     countries: Values.default([]).describe('States the story attributes activity to.'),
     products: Values.default([]).describe('Products or vendors (whole words of the product name).'),
     cves: z
-      .array(z.string().trim().regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id such as CVE-2021-26855'))
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^CVE-\d{4}-\d{4,}$/i, 'must be a CVE id such as CVE-2021-26855'),
+      )
       .default([])
       .describe('CVE ids.'),
-    keywords: Values.default([]).describe('Words or phrases (case-insensitive, whole words) or /regex/flags (flags i, m, s, u).'),
+    keywords: Values.default([]).describe(
+      'Words or phrases (case-insensitive, whole words) or /regex/flags (flags i, m, s, u).',
+    ),
   })
   .strict();
 export type Match = z.infer<typeof Match>;
 export type MatchKind = keyof Match;
-export const MATCH_KINDS = ['actors', 'countries', 'products', 'cves', 'keywords'] as const satisfies readonly MatchKind[];
+export const MATCH_KINDS = [
+  'actors',
+  'countries',
+  'products',
+  'cves',
+  'keywords',
+] as const satisfies readonly MatchKind[];
 
 export const Watchlist = Match.extend({
   name: Name.describe('Name routes refer to.'),
@@ -236,22 +276,35 @@ export const Route = z
     watchlists: z
       .array(Name)
       .default([])
-      .describe('Watchlists whose matches this route sends. With no watchlists and no match, every story matches.'),
+      .describe(
+        'Watchlists whose matches this route sends. With no watchlists and no match, every story matches.',
+      ),
     match: Match.prefault({}).describe('Inline watch entries, in addition to the watchlists.'),
-    exclude: Match.prefault({}).describe('Stories matching any of these are not sent by this route (excludes win).'),
+    exclude: Match.prefault({}).describe(
+      'Stories matching any of these are not sent by this route (excludes win).',
+    ),
     attributionOnly: z
       .boolean()
       .default(true)
-      .describe('Only stories that attribute an attack to someone; false sends any story mentioning a watched entity.'),
-    minConfidence: z.number().min(0).max(1).default(0).describe('Lowest attribution confidence (0..1) this route sends.'),
+      .describe(
+        'Only stories that attribute an attack to someone; false sends any story mentioning a watched entity.',
+      ),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Lowest attribution confidence (0..1) this route sends.'),
     mentionRoles: z
       .array(Snowflake)
       .default([])
-      .describe('Role ids pinged with each alert of this route (opt-in; nothing else in a message can ping).'),
+      .describe(
+        'Role ids pinged with each alert of this route (opt-in; nothing else in a message can ping).',
+      ),
     digest: z
       .boolean()
       .default(false)
-      .describe('Send this route\'s alerts in the periodic digest instead of one message each.'),
+      .describe("Send this route's alerts in the periodic digest instead of one message each."),
   })
   .strict();
 export type Route = z.infer<typeof Route>;
@@ -267,7 +320,10 @@ export const Config = z
       .describe(
         `Where alerts go. With none, DISCORD_WEBHOOK_URL or else the console is used. One named "${ADMIN_DESTINATION}" receives admin notices instead of alerts.`,
       ),
-    watchlists: z.array(Watchlist).default([]).describe('Named lists of actors, countries, products, CVEs and keywords.'),
+    watchlists: z
+      .array(Watchlist)
+      .default([])
+      .describe('Named lists of actors, countries, products, CVEs and keywords.'),
     routes: z
       .array(Route)
       .default([])

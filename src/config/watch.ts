@@ -2,15 +2,19 @@
  * Hot reload: watch the config file's folder (editors replace files rather than write them in
  * place), debounce, load and validate, and swap only a config without errors.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { EffectiveConfig } from './env.js';
-import { formatProblem, type ConfigProblem } from './load.js';
+import { type ConfigProblem, formatProblem } from './load.js';
 
 export interface WatchOptions {
-  load: () => Promise<{ effective: EffectiveConfig | null; errors: ConfigProblem[]; warnings: ConfigProblem[] }>;
+  load: () => Promise<{
+    effective: EffectiveConfig | null;
+    errors: ConfigProblem[];
+    warnings: ConfigProblem[];
+  }>;
   apply: (effective: EffectiveConfig) => void;
   log: Logger;
   debounceMs?: number;
@@ -29,7 +33,10 @@ export function watchConfigFile(file: string, options: WatchOptions): () => void
       for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'Config warning');
       if (!result.effective) {
         for (const error of result.errors) log.error({ problem: formatProblem(error) }, 'Config error');
-        log.error({ file, errors: result.errors.length }, 'Config change rejected; the running config is kept');
+        log.error(
+          { file, errors: result.errors.length },
+          'Config change rejected; the running config is kept',
+        );
         return;
       }
       apply(result.effective);
@@ -68,15 +75,19 @@ export function describeChanges(before: EffectiveConfig, after: EffectiveConfig)
   const beforeFeeds = new Map(before.config.feeds.map((feed) => [feed.url, JSON.stringify(feed)]));
   for (const feed of after.config.feeds) {
     const previous = beforeFeeds.get(feed.url);
-    if (previous !== undefined && previous !== JSON.stringify(feed)) changes.push(`feed changed: ${feed.url}`);
+    if (previous !== undefined && previous !== JSON.stringify(feed))
+      changes.push(`feed changed: ${feed.url}`);
   }
   const destinationsBefore = new Set(before.destinations.map((target) => target.name));
   const destinationsAfter = new Set(after.destinations.map((target) => target.name));
-  for (const name of destinationsAfter) if (!destinationsBefore.has(name)) changes.push(`destination added: ${name}`);
-  for (const name of destinationsBefore) if (!destinationsAfter.has(name)) changes.push(`destination removed: ${name}`);
+  for (const name of destinationsAfter)
+    if (!destinationsBefore.has(name)) changes.push(`destination added: ${name}`);
+  for (const name of destinationsBefore)
+    if (!destinationsAfter.has(name)) changes.push(`destination removed: ${name}`);
   const settingsBefore = before.config.settings as Record<string, unknown>;
   for (const [key, value] of Object.entries(after.config.settings)) {
-    if (JSON.stringify(settingsBefore[key]) !== JSON.stringify(value)) changes.push(`settings.${key} changed`);
+    if (JSON.stringify(settingsBefore[key]) !== JSON.stringify(value))
+      changes.push(`settings.${key} changed`);
   }
   for (const key of Object.keys(after.config)) {
     if (key === 'settings' || key === 'feeds' || key === 'destinations') continue;

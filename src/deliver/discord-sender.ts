@@ -19,12 +19,12 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, type RateLimitData, RateLimitError, REST, Routes } from 'discord.js';
+import { SNOWFLAKE } from '../shared/discord-ids.js';
 import { ConfigError } from '../shared/errors.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
 import type { OutgoingMessage } from './message.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 import { parseWebhookUrl, type WebhookRef } from './webhook-url.js';
-import { SNOWFLAKE } from '../shared/discord-ids.js';
 
 export const DISCORD_SENDER_DEFAULTS = {
   apiBase: 'https://discord.com/api',
@@ -121,7 +121,9 @@ export class DiscordBotSender implements Sender {
       nonce: nonceFor(message),
       enforce_nonce: true,
       // A reply whose original was deleted is posted as a plain message rather than refused.
-      ...(message.replyTo ? { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } } : {}),
+      ...(message.replyTo
+        ? { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } }
+        : {}),
     };
     return perform(this.#client, 'send', (rest) => {
       // discord.js forgets the token after a 401; setting it each time keeps every call classified alike.

@@ -3,11 +3,12 @@
  * failure is retried here with backoff, in order per destination, and a row is marked sent only
  * after the destination acknowledged it.
  */
-import type { Clock } from '../shared/clock.js';
-import { errorMessage } from '../shared/errors.js';
-import { redactSecrets, type Logger } from '../shared/logger.js';
+
 import { formatDigest } from '../alerts/digest.js';
 import { formatNotice, type Notice } from '../alerts/notice.js';
+import type { Clock } from '../shared/clock.js';
+import { errorMessage } from '../shared/errors.js';
+import { type Logger, redactSecrets } from '../shared/logger.js';
 import type { OutboxRow, Store } from '../store/store.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
@@ -50,7 +51,11 @@ export const SUSPEND_MS = 60 * 60_000;
  * Exponential backoff, at least the destination's retry_after, which is itself capped at
  * `maxDelayMs`: a peer's number (even "Infinity" or 10^14 s) never becomes an invalid date.
  */
-export function backoffMs(attempts: number, retryAfterMs?: number, maxDelayMs = DEFAULT_MAX_DELAY_MS): number {
+export function backoffMs(
+  attempts: number,
+  retryAfterMs?: number,
+  maxDelayMs = DEFAULT_MAX_DELAY_MS,
+): number {
   const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(30, Math.max(0, attempts)));
   const asked = retryAfterMs === undefined || Number.isNaN(retryAfterMs) ? 0 : Math.max(0, retryAfterMs);
   return Math.max(exponential, Math.min(asked, maxDelayMs));
@@ -62,11 +67,16 @@ const UNKNOWN_MESSAGE = 10008;
 type Verdict = { action: 'retry'; delayMs: number } | { action: 'suspend' } | { action: 'reject' };
 
 /** The one place a delivery failure is classified. */
-export function classifyFailure(error: unknown, attempts: number, maxDelayMs = DEFAULT_MAX_DELAY_MS): Verdict {
+export function classifyFailure(
+  error: unknown,
+  attempts: number,
+  maxDelayMs = DEFAULT_MAX_DELAY_MS,
+): Verdict {
   if (error instanceof DeliveryError && error.kind === 'permanent') {
     // The message itself is bad, or the message to edit is gone: retrying cannot help.
     // Anything else permanent is about the destination.
-    if (error.status === 400 || error.status === 413 || error.code === UNKNOWN_MESSAGE) return { action: 'reject' };
+    if (error.status === 400 || error.status === 413 || error.code === UNKNOWN_MESSAGE)
+      return { action: 'reject' };
     return { action: 'suspend' };
   }
   const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
@@ -127,7 +137,10 @@ async function deliverRow(
     if (verdict.action === 'reject') {
       await store.markRejected(row.id, message);
       summary.rejected++;
-      log.error({ destination: row.destination, outboxId: row.id, err: message }, 'Destination rejected the message');
+      log.error(
+        { destination: row.destination, outboxId: row.id, err: message },
+        'Destination rejected the message',
+      );
       return;
     }
     blocked.add(row.destination);
@@ -148,10 +161,16 @@ async function deliverRow(
           feedName: row.destination,
           text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
         };
-        await store.enqueueNotices([{ destination: deps.adminDestination, message: formatNotice(notice) }], clock.now().toISOString());
+        await store.enqueueNotices(
+          [{ destination: deps.adminDestination, message: formatNotice(notice) }],
+          clock.now().toISOString(),
+        );
       }
     } else {
-      log.warn({ destination: row.destination, outboxId: row.id, err: message, nextAttemptAt }, 'Delivery failed; will retry');
+      log.warn(
+        { destination: row.destination, outboxId: row.id, err: message, nextAttemptAt },
+        'Delivery failed; will retry',
+      );
     }
   }
 }
@@ -180,7 +199,10 @@ async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logge
   if (original === null) {
     // The alert went to a digest: there is no message of its own to keep up to date.
     if (row.storyId !== null && (await store.storyAlertHeld(row.storyId, row.destination))) return {};
-    log.warn({ destination: row.destination, outboxId: row.id }, 'Story alert to edit has no message id; posting instead');
+    log.warn(
+      { destination: row.destination, outboxId: row.id },
+      'Story alert to edit has no message id; posting instead',
+    );
     return sender.send(row.message);
   }
   await sender.edit(original, row.message);
@@ -197,13 +219,18 @@ async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<v
   if (held.length === 0) return;
   const now = deps.clock.now();
   const byDestination = new Map<string, OutboxRow[]>();
-  for (const row of held) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+  for (const row of held)
+    byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
   for (const [destination, rows] of byDestination) {
     const oldest = rows[0];
     if (!oldest || now.getTime() - Date.parse(oldest.createdAt) < flood.digestIntervalMs) continue;
     const edits = rows.filter((row) => row.kind === 'edit');
     const listed = rows.filter((row) => row.kind !== 'edit');
-    if (edits.length > 0) await deps.store.releaseHeld(edits.map((row) => row.id), now.toISOString());
+    if (edits.length > 0)
+      await deps.store.releaseHeld(
+        edits.map((row) => row.id),
+        now.toISOString(),
+      );
     if (listed.length === 0) continue;
     const entries = listed.map((row) => {
       const embed = row.message.embeds[0];

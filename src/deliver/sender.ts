@@ -27,7 +27,13 @@ export class DeliveryError extends AppError {
 
   constructor(
     message: string,
-    details: { kind: DeliveryFailure; status?: number; retryAfterMs?: number; code?: number; cause?: unknown },
+    details: {
+      kind: DeliveryFailure;
+      status?: number;
+      retryAfterMs?: number;
+      code?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: details.cause });
     this.kind = details.kind;

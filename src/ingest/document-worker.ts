@@ -4,6 +4,7 @@ import { extractMainText } from './main-text.js';
 import { parseFeedDocument } from './parse-feed.js';
 
 serveTasks({
-  parseFeed: (payload: { document: string; feedUrl: string }) => parseFeedDocument(payload.document, payload.feedUrl),
+  parseFeed: (payload: { document: string; feedUrl: string }) =>
+    parseFeedDocument(payload.document, payload.feedUrl),
   mainText: (payload: { html: string; url: string }) => extractMainText(payload.html, payload.url),
 });

@@ -4,10 +4,11 @@
  * alone, with an error that says so, while the main thread keeps polling, answering /healthz and
  * handling signals. InlineDocuments runs the same code on the calling thread, for one-off commands.
  */
-import { BudgetExceededError, WorkerPool, WorkerTaskError } from '../shared/worker-pool.js';
+
 import { AppError } from '../shared/errors.js';
-import type { MainText } from './main-text.js';
+import { BudgetExceededError, WorkerPool, WorkerTaskError } from '../shared/worker-pool.js';
 import { type FeedDocument, FeedParseError, type ParsedFeed, withItemText } from './feed-document.js';
+import type { MainText } from './main-text.js';
 
 export interface DocumentParser {
   parseFeed(document: string, feedUrl: string): Promise<ParsedFeed>;
@@ -87,5 +88,7 @@ export class DocumentWorkers implements DocumentParser {
 
 function budgetError(error: unknown, what: string): unknown {
   if (!(error instanceof BudgetExceededError)) return error;
-  return new DocumentBudgetError(`${what} took longer than ${error.budgetMs} ms; abandoned`, { cause: error });
+  return new DocumentBudgetError(`${what} took longer than ${error.budgetMs} ms; abandoned`, {
+    cause: error,
+  });
 }

@@ -49,7 +49,11 @@ export function withItemText(document: FeedDocument, toText: (html: string) => s
  * read. A first poll seeds most items without ever reading their text, and the conversion (an HTML
  * parse per item) is the largest cost of parsing a feed.
  */
-function withLazyText<T extends { text: string }>(item: T, html: string, toText: (html: string) => string): T {
+function withLazyText<T extends { text: string }>(
+  item: T,
+  html: string,
+  toText: (html: string) => string,
+): T {
   let text: string | undefined;
   Object.defineProperty(item, 'text', {
     enumerable: true,
@@ -64,4 +68,3 @@ function withLazyText<T extends { text: string }>(item: T, html: string, toText:
   });
   return item;
 }
-

@@ -57,7 +57,11 @@ export function medianGapMs(publishTimes: readonly string[]): number | null {
 const FUTURE_SLACK_MS = 86_400_000;
 
 /** Keeps the newest `RHYTHM_SAMPLES` publication times, newest last; times in the future are dropped. */
-export function rememberPublishTimes(previous: readonly string[], added: readonly string[], now: Date): string[] {
+export function rememberPublishTimes(
+  previous: readonly string[],
+  added: readonly string[],
+  now: Date,
+): string[] {
   const latest = now.getTime() + FUTURE_SLACK_MS;
   const all = [...new Set([...previous, ...added])].filter((time) => {
     const at = Date.parse(time);
@@ -107,8 +111,13 @@ export type FailureVerdict = {
  * Retry-After (itself capped at maxBackoff: a publisher cannot park a feed for days); 410 or too
  * many failures disable.
  */
-export function failureVerdict(policy: PollPolicy, consecutiveFailures: number, failure: FailureInfo): FailureVerdict {
-  if (failure.status === 410) return { disable: true, reason: 'the publisher answered 410 Gone', retryInMs: DISABLED_PROBE_MS };
+export function failureVerdict(
+  policy: PollPolicy,
+  consecutiveFailures: number,
+  failure: FailureInfo,
+): FailureVerdict {
+  if (failure.status === 410)
+    return { disable: true, reason: 'the publisher answered 410 Gone', retryInMs: DISABLED_PROBE_MS };
   if (consecutiveFailures >= policy.disableAfterFailures) {
     return {
       disable: true,
@@ -116,7 +125,10 @@ export function failureVerdict(policy: PollPolicy, consecutiveFailures: number, 
       retryInMs: DISABLED_PROBE_MS,
     };
   }
-  const exponential = Math.min(policy.maxBackoffMs, policy.baseIntervalMs * 2 ** Math.max(0, consecutiveFailures - 1));
+  const exponential = Math.min(
+    policy.maxBackoffMs,
+    policy.baseIntervalMs * 2 ** Math.max(0, consecutiveFailures - 1),
+  );
   const requested = failure.retryAfterMs ?? 0;
   const asked = Number.isNaN(requested) ? 0 : Math.max(0, requested);
   const retryAfter = Math.min(asked, policy.maxBackoffMs);

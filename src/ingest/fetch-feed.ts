@@ -184,7 +184,10 @@ function rejectNonFeedType(head: HttpResponseHead): void {
 /** HttpError → FeedFetchError; anything else (a caller's abort, a bug) passes through unchanged. */
 function toFeedFetchError(error: unknown): unknown {
   if (error instanceof UrlBlockedError) {
-    return new FeedFetchError('blocked', `Redirect refused: ${error.message}`, { url: error.url, cause: error });
+    return new FeedFetchError('blocked', `Redirect refused: ${error.message}`, {
+      url: error.url,
+      cause: error,
+    });
   }
   if (error instanceof HttpError) {
     return new FeedFetchError(error.kind, error.message, {

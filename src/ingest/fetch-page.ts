@@ -106,7 +106,8 @@ export class HttpPageFetcher implements PageFetcher {
       await this.#guard(parsed);
       checked = parsed.href;
     } catch (error) {
-      if (error instanceof TypeError) throw new PageFetchError('invalid-url', `Invalid URL: ${url}`, { url, cause: error });
+      if (error instanceof TypeError)
+        throw new PageFetchError('invalid-url', `Invalid URL: ${url}`, { url, cause: error });
       throw toPageFetchError(error, url);
     }
     const release = await this.#hosts.acquire(hostKey(url));

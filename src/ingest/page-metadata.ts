@@ -90,7 +90,8 @@ export function jsonLdArticle($: CheerioAPI): JsonLdArticle {
       }
       if (typeof item !== 'object' || item === null) continue;
       const record = item as Record<string, unknown>;
-      if (Array.isArray(record['@graph'])) for (const entry of record['@graph'].slice(0, 200)) queue.push(entry);
+      if (Array.isArray(record['@graph']))
+        for (const entry of record['@graph'].slice(0, 200)) queue.push(entry);
       const types = ([] as unknown[]).concat(record['@type']);
       if (!types.some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type))) continue;
       const take = (key: keyof JsonLdArticle): void => {

@@ -5,12 +5,24 @@
 
 import { load } from 'cheerio';
 import Parser from 'rss-parser';
-import { type FeedDocument, FeedParseError, type ParsedFeed, type RawFeedItem, withItemText } from './feed-document.js';
 import { parseDateUtc } from './dates.js';
+import {
+  type FeedDocument,
+  FeedParseError,
+  type ParsedFeed,
+  type RawFeedItem,
+  withItemText,
+} from './feed-document.js';
 import type { FeedItem } from './feed-item.js';
 import { htmlToText, inlineText } from './html-text.js';
 
-export { type FeedDocument, FeedParseError, type FeedParseErrorKind, type ParsedFeed, type RawFeedItem } from './feed-document.js';
+export {
+  type FeedDocument,
+  FeedParseError,
+  type FeedParseErrorKind,
+  type ParsedFeed,
+  type RawFeedItem,
+} from './feed-document.js';
 
 /** Raw item fields as rss-parser hands them over; any of them may be a non-string for odd XML. */
 interface RawItem {

@@ -131,6 +131,8 @@ export async function runPerKey<T, R>(
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limits.concurrency), items.length) }, () => worker()));
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, limits.concurrency), items.length) }, () => worker()),
+  );
   return results;
 }

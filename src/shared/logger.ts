@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { redactSecrets, redactUrl } from './redact.js';
 
 export type { Logger };

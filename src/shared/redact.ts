@@ -1,7 +1,8 @@
 /** Secrets that travel inside URLs (credentials, API keys in the query) kept out of logs and notices. */
 
 /** Query parameters that carry a credential rather than select a document. */
-const SECRET_PARAM = /^(?:api[-_]?key|apikey|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|session|sessionid|sid|private[-_]?token)$/i;
+const SECRET_PARAM =
+  /^(?:api[-_]?key|apikey|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|session|sessionid|sid|private[-_]?token)$/i;
 /** `scheme://user:pass@` anywhere in free text. */
 const URL_CREDENTIALS = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/@?#]+@/gi;
 const WEBHOOK_TOKEN = /(\/webhooks\/\d+\/)[\w-]+/g;

@@ -140,7 +140,9 @@ export class WorkerPool {
         this.#settle(slot, reply);
       }
     });
-    worker.on('error', (error) => this.#fail(slot, new WorkerFailedError(`worker failed: ${error.message}`, { cause: error })));
+    worker.on('error', (error) =>
+      this.#fail(slot, new WorkerFailedError(`worker failed: ${error.message}`, { cause: error })),
+    );
     worker.on('exit', (code) => {
       if (this.#slots.has(slot)) this.#fail(slot, new WorkerFailedError(`worker exited with code ${code}`));
     });
@@ -186,7 +188,11 @@ function startWorker(module: URL, resourceLimits: ResourceLimits | undefined): W
   const options = { ...(resourceLimits ? { resourceLimits } : {}) };
   if (!module.pathname.endsWith('.ts')) return new Worker(module, options);
   // Sources run through tsx: the worker registers its hooks first, then loads the module.
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const api = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
   return new Worker(code, { ...options, eval: true });
 }

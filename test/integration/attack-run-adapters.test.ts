@@ -15,7 +15,7 @@ import type { FeedFetcher } from '../../src/ingest/feed-item.js';
 import { FeedFetchError, HttpFeedFetcher } from '../../src/ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from '../../src/ingest/fetch-page.js';
 import { createUrlGuard } from '../../src/ingest/url-guard.js';
-import { pollFeed, type PipelineDeps } from '../../src/pipeline.js';
+import { type PipelineDeps, pollFeed } from '../../src/pipeline.js';
 import { Metrics } from '../../src/server/metrics.js';
 import { startOpsServer } from '../../src/server/server.js';
 import { silentLogger } from '../../src/shared/logger.js';
@@ -77,7 +77,9 @@ describe('pipeline under hostile feeds', () => {
       log: silentLogger(),
       analyze: verdict,
       route: ({ attribution }) =>
-        attribution.is_attribution ? [{ destination: 'default', route: 't', mentionRoleIds: [], digest: false }] : [],
+        attribution.is_attribution
+          ? [{ destination: 'default', route: 't', mentionRoleIds: [], digest: false }]
+          : [],
       noticeDestinations: [],
       random: () => 0.5,
       ...extra,
@@ -86,7 +88,10 @@ describe('pipeline under hostile feeds', () => {
 
   it('commits items in batches as it goes: a poll stopped half way keeps its progress, the next finishes', async () => {
     const feed = { url: 'https://big.example/rss' };
-    const items = Array.from({ length: 80 }, (_, n) => ({ title: `UK blames Russia ${n}`, link: `https://big.example/${n}` }));
+    const items = Array.from({ length: 80 }, (_, n) => ({
+      title: `UK blames Russia ${n}`,
+      link: `https://big.example/${n}`,
+    }));
     const stop = new AbortController();
     let analysed = 0;
     const first = await pollFeed(
@@ -123,7 +128,10 @@ describe('pipeline under hostile feeds', () => {
   });
 
   it('fetches at most maxPagesPerPoll article pages per poll', async () => {
-    const items = Array.from({ length: 40 }, (_, n) => ({ title: `Item ${n}`, link: `https://pages.example/${n}` }));
+    const items = Array.from({ length: 40 }, (_, n) => ({
+      title: `Item ${n}`,
+      link: `https://pages.example/${n}`,
+    }));
     const fetched: string[] = [];
     const pageFetcher: PageFetcher = {
       async fetchPage(url) {
@@ -145,8 +153,16 @@ describe('pipeline under hostile feeds', () => {
     const link = 'https://outlet.example/2026/uk-blames-russia';
     const hijacker = { url: 'https://hijack.example/rss', name: 'Hijacker' };
     const outlet = { url: 'https://outlet.example/rss', name: 'Outlet' };
-    await pollFeed(hijacker, deps(serving(rss([{ title: 'Weather today', link, text: 'Sunny.' }]))), settings);
-    const real = await pollFeed(outlet, deps(serving(rss([{ title: 'UK blames Russia for grid attack', link }]))), stories);
+    await pollFeed(
+      hijacker,
+      deps(serving(rss([{ title: 'Weather today', link, text: 'Sunny.' }]))),
+      settings,
+    );
+    const real = await pollFeed(
+      outlet,
+      deps(serving(rss([{ title: 'UK blames Russia for grid attack', link }]))),
+      stories,
+    );
     expect(real).toMatchObject({ status: 'ok', newItems: 1, alerts: 1 });
     // The same article in a third feed joins the outlet's story: no second alert.
     await pollFeed(
@@ -158,20 +174,34 @@ describe('pipeline under hostile feeds', () => {
   });
 
   it('three items with distinct guids sharing one landing-page link are three items', async () => {
-    const items = ['a', 'b', 'c'].map((guid) => ({ title: `UK blames Russia ${guid}`, link: 'https://landing.example/', guid }));
-    const outcome = await pollFeed({ url: 'https://landing.example/rss' }, deps(serving(rss(items))), settings);
+    const items = ['a', 'b', 'c'].map((guid) => ({
+      title: `UK blames Russia ${guid}`,
+      link: 'https://landing.example/',
+      guid,
+    }));
+    const outcome = await pollFeed(
+      { url: 'https://landing.example/rss' },
+      deps(serving(rss(items))),
+      settings,
+    );
     expect(outcome).toMatchObject({ newItems: 3 });
   });
 });
 
 describe('page fetches: the guard before the host slot', () => {
   it('refused links never wait for the per-host gap', async () => {
-    const fetcher = new HttpPageFetcher({ userAgent: 'test', allowPrivateNetwork: false, perHostGapMs: 60_000 });
+    const fetcher = new HttpPageFetcher({
+      userAgent: 'test',
+      allowPrivateNetwork: false,
+      perHostGapMs: 60_000,
+    });
     // With the slot taken first, the second of these would wait a minute (and the test time out).
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, n) => fetcher.fetchPage(`http://10.0.0.1/article-${n}`)),
     );
-    expect(results.every((result) => result.status === 'rejected' && /private/.test(String(result.reason)))).toBe(true);
+    expect(
+      results.every((result) => result.status === 'rejected' && /private/.test(String(result.reason))),
+    ).toBe(true);
   });
 });
 
@@ -207,7 +237,17 @@ describe('outbox under hostile peers', () => {
 
   it("an absurd retry_after is capped and the row's next attempt is a valid date", async () => {
     await store.recordItems(
-      [{ key: 'k', feedUrl: 'f', title: 't', link: null, published: null, disposition: 'processed', alerts: [{ destination: 'main', message: plainMessage('t') }] }],
+      [
+        {
+          key: 'k',
+          feedUrl: 'f',
+          title: 't',
+          link: null,
+          published: null,
+          disposition: 'processed',
+          alerts: [{ destination: 'main', message: plainMessage('t') }],
+        },
+      ],
       NOW,
     );
     const sender = new ScriptedSender('main', [retryable(429, 99999999999999 * 1000)]);
@@ -250,7 +290,10 @@ describe('outbox under hostile peers', () => {
       await store.recordItems(
         Array.from({ length: 250 }, (_, n) => record(start + n, 'edit'))
           .filter((_, n) => start + n < 2_000)
-          .map((entry) => ({ ...entry, story: { key: `id:${stored?.id}`, data: { ...story, id: stored?.id ?? null } } })),
+          .map((entry) => ({
+            ...entry,
+            story: { key: `id:${stored?.id}`, data: { ...story, id: stored?.id ?? null } },
+          })),
         NOW,
       );
     }
@@ -315,7 +358,17 @@ describe('a database cut short', () => {
       const store = new SqliteStore(path);
       for (let n = 0; n < 2_000; n++) {
         await store.recordItems(
-          [{ key: `k${n}`, feedUrl: 'f', title: 'x'.repeat(200), link: null, published: null, disposition: 'seeded', alerts: [] }],
+          [
+            {
+              key: `k${n}`,
+              feedUrl: 'f',
+              title: 'x'.repeat(200),
+              link: null,
+              published: null,
+              disposition: 'seeded',
+              alerts: [],
+            },
+          ],
           NOW,
         );
       }

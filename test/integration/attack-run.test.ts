@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { applyEnvironment } from '../../src/config/env.js';
 import { Config } from '../../src/config/schema.js';
-import { startOpsServer, type OpsServer } from '../../src/server/server.js';
+import { type OpsServer, startOpsServer } from '../../src/server/server.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { type FeedServer, startFeedServer } from '../helpers/feed-server.js';
 import { waitFor } from '../helpers/peers.js';
 import { spawnCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -53,13 +53,25 @@ describe('attack run: hostile feeds next to an honest one', () => {
     serve('/pin.xml', `<?xml version="1.0"?>${' '.repeat(40)}x`);
     serve('/quadratic.xml', `<html><body>${'<feed '.repeat(60_000)}</body></html>`, 'text/html');
     serve('/cdata.xml', rss('<![CDATA[ a & b '.repeat(60_000)));
-    serve('/nested.xml', rss(item('Deep', 'https://desk.example/deep', `${'<div><b>'.repeat(20_000)}deep words`)));
+    serve(
+      '/nested.xml',
+      rss(item('Deep', 'https://desk.example/deep', `${'<div><b>'.repeat(20_000)}deep words`)),
+    );
     serve('/summary.xml', rss(item('Short summary item', server.url('/page.html'), '<p>Too short.</p>')));
     serve('/page.html', HOSTILE_PAGE, 'text/html; charset=utf-8');
     server.route('/retry.xml', { kind: 'status', status: 429, headers: { 'retry-after': '99999999999999' } });
     // Keeps the cycle busy for about two seconds, so /healthz is asked while feeds are in flight.
     server.route('/slow.xml', { kind: 'slow-drip', intervalMs: 20, body: rss('').padEnd(100, ' ') });
-    const paths = ['/honest.xml', '/pin.xml', '/quadratic.xml', '/cdata.xml', '/nested.xml', '/summary.xml', '/retry.xml', '/slow.xml'];
+    const paths = [
+      '/honest.xml',
+      '/pin.xml',
+      '/quadratic.xml',
+      '/cdata.xml',
+      '/nested.xml',
+      '/summary.xml',
+      '/retry.xml',
+      '/slow.xml',
+    ];
     const config = Config.parse({
       feeds: paths.map((path) => ({ url: server.url(path) })),
       settings: { concurrency: 8, perHostConcurrency: 8, documentBudget: '20s' },
@@ -69,7 +81,12 @@ describe('attack run: hostile feeds next to an honest one', () => {
       ATTRIBOT_ALLOW_PRIVATE_NETWORK: '1',
     });
     app = new App(effective!, { log: silentLogger(), stdout: out });
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, metrics: app.metrics, health: () => app.health() });
+    ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      metrics: app.metrics,
+      health: () => app.health(),
+    });
   });
 
   afterAll(async () => {
@@ -126,7 +143,10 @@ describe('attack run: the worker process under hostile feeds', () => {
   it('keeps answering /healthz and stops promptly on SIGTERM', async () => {
     const server = await startFeedServer();
     const temp = makeTempDir();
-    server.serve('/pin.xml', { body: `<?xml version="1.0"?>${' '.repeat(40)}x`, contentType: 'application/rss+xml' });
+    server.serve('/pin.xml', {
+      body: `<?xml version="1.0"?>${' '.repeat(40)}x`,
+      contentType: 'application/rss+xml',
+    });
     server.serve('/quadratic.xml', { body: `<html>${'<feed '.repeat(60_000)}`, contentType: 'text/html' });
     server.route('/retry.xml', { kind: 'status', status: 429, headers: { 'retry-after': '99999999999999' } });
     const child = spawnCli(['run'], {
@@ -142,12 +162,18 @@ describe('attack run: the worker process under hostile feeds', () => {
     try {
       await waitFor(() => logs.includes('"Cycle finished"'), 30_000);
       const logLine = (message: string): Record<string, unknown> =>
-        JSON.parse(logs.split('\n').find((line) => line.includes(`"${message}"`)) ?? '{}') as Record<string, unknown>;
+        JSON.parse(logs.split('\n').find((line) => line.includes(`"${message}"`)) ?? '{}') as Record<
+          string,
+          unknown
+        >;
       const port = logLine('Serving /healthz and /metrics').port;
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(logLine('Cycle finished').failed).toBe(3);
       child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise((resolve) => setTimeout(() => resolve('timeout'), 15_000)),
+      ]);
       expect(code).toBe(0);
       expect(logs).toContain('"attribot stopped"');
     } finally {

@@ -299,7 +299,9 @@ describe('DiscordBotSender through discord.js', () => {
     const { messageId } = await sender.send(plain('alert'));
     await sender.send({ ...plain('update'), replyTo: messageId! });
     const reply = discord.requests.filter((request) => request.method === 'POST').at(-1);
-    expect(reply?.body).toMatchObject({ message_reference: { message_id: messageId, fail_if_not_exists: false } });
+    expect(reply?.body).toMatchObject({
+      message_reference: { message_id: messageId, fail_if_not_exists: false },
+    });
     expect(discord.messages(channelId)).toHaveLength(2);
   });
 

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { etagOf, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { type FakeDiscord, startFakeDiscord } from '../helpers/fake-discord.js';
+import { etagOf, type FeedServer, startFeedServer } from '../helpers/feed-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -78,7 +78,11 @@ describe('end to end: feed → extraction → outbox → Discord', () => {
   let firstDocument: string;
 
   function serveFeed(body: string): void {
-    feeds.serve('/security.xml', { body, contentType: 'application/rss+xml; charset=utf-8', etag: etagOf(body) });
+    feeds.serve('/security.xml', {
+      body,
+      contentType: 'application/rss+xml; charset=utf-8',
+      etag: etagOf(body),
+    });
   }
 
   beforeAll(async () => {
@@ -156,7 +160,9 @@ describe('end to end: feed → extraction → outbox → Discord', () => {
   });
 
   it('refuses to start on a broken config, naming file and line', async () => {
-    const result = await runCli(['once', '--config', 'test/fixtures/config/broken.yaml'], { ATTRIBOT_DB: join(temp.dir, 'x.db') });
+    const result = await runCli(['once', '--config', 'test/fixtures/config/broken.yaml'], {
+      ATTRIBOT_DB: join(temp.dir, 'x.db'),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken\.yaml:\d+: feeds\[0\]\.url/);
   });

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BudgetExceededError, WorkerFailedError, WorkerPool, WorkerTaskError } from '../../src/shared/worker-pool.js';
+import {
+  BudgetExceededError,
+  WorkerFailedError,
+  WorkerPool,
+  WorkerTaskError,
+} from '../../src/shared/worker-pool.js';
 
 const SPIN_WORKER = new URL('../helpers/spin-worker.ts', import.meta.url);
 

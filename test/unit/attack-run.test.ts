@@ -4,7 +4,7 @@
  * linear code needs), far below what the old backtracking or quadratic code took on the same input.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { newStory, similarity, type StoryReport } from '../../src/alerts/cluster.js';
+import { newStory, type StoryReport, similarity } from '../../src/alerts/cluster.js';
 import { formatDigest } from '../../src/alerts/digest.js';
 import { formatUpdate } from '../../src/alerts/format.js';
 import { linkTarget } from '../../src/alerts/text-safety.js';
@@ -46,13 +46,15 @@ describe('feed documents that pinned the CPU', () => {
     const error = await within(1_000, () => parseError(document));
     expect(error).toBeInstanceOf(FeedParseError);
     expect(error).toMatchObject({ kind: 'not-a-feed' });
-    expect(await within(1_000, () => parseError(`<?xml version="1.0"?>${' '.repeat(200_000)}x`))).toBeInstanceOf(
-      FeedParseError,
-    );
+    expect(
+      await within(1_000, () => parseError(`<?xml version="1.0"?>${' '.repeat(200_000)}x`)),
+    ).toBeInstanceOf(FeedParseError);
   });
 
   it('an HTML page of 60,000 unclosed <feed blocks is refused in linear time', async () => {
-    const error = await within(3_000, () => parseError(`<html><body>${'<feed '.repeat(60_000)}</body></html>`));
+    const error = await within(3_000, () =>
+      parseError(`<html><body>${'<feed '.repeat(60_000)}</body></html>`),
+    );
     expect(error).toMatchObject({ kind: 'not-a-feed' });
   });
 
@@ -124,7 +126,9 @@ describe('keyword regexes are linear by construction', () => {
   it('a pattern that needs backtracking features is refused, in config and in slash commands', () => {
     const lookbehind = '/(?<!not )attributed/i';
     expect(compileKeyword(lookbehind)).toMatchObject({ ok: false, error: expect.stringContaining('RE2') });
-    expect(normalizeWatchValue('keywords', '/(a+)\\1/')).toMatchObject({ error: expect.stringContaining('RE2') });
+    expect(normalizeWatchValue('keywords', '/(a+)\\1/')).toMatchObject({
+      error: expect.stringContaining('RE2'),
+    });
     const config = parseConfigText(
       `watchlists:\n  - name: w\n    keywords: ["${lookbehind}"]\nroutes:\n  - name: r\n    destinations: [default]\n    watchlists: [w]\n`,
       'attribot.yaml',
@@ -166,10 +170,24 @@ describe('links in messages', () => {
     const update = formatUpdate(newStory(report, new Date()), { ...report, sourceName: 'Wire' });
     const digest = formatDigest([{ title: 'Held', url: hostile }], 'test');
     const recent = await handleCommand(
-      { group: null, subcommand: 'recent', options: {}, userId: '1', guildId: '2', permissions: null, roleIds: [] },
-      { recentAlerts: async () => [{ title: 'Stored', url: hostile, at: new Date().toISOString() }] } as unknown as CommandContext,
+      {
+        group: null,
+        subcommand: 'recent',
+        options: {},
+        userId: '1',
+        guildId: '2',
+        permissions: null,
+        roleIds: [],
+      },
+      {
+        recentAlerts: async () => [{ title: 'Stored', url: hostile, at: new Date().toISOString() }],
+      } as unknown as CommandContext,
     );
-    const texts = [update.content ?? '', digest.embeds[0]?.description ?? '', recent.type === 'reply' ? recent.content : ''];
+    const texts = [
+      update.content ?? '',
+      digest.embeds[0]?.description ?? '',
+      recent.type === 'reply' ? recent.content : '',
+    ];
     for (const text of texts) {
       expect(text.match(/\]\(/g)).toHaveLength(1);
       expect(text).not.toContain('](https://evil');
@@ -195,7 +213,11 @@ describe('identity', () => {
   });
 
   it('orders undated items in a total order: the same input gives the same output, whatever its shape', () => {
-    const item = (title: string, published?: string) => ({ title, text: '', ...(published ? { published } : {}) });
+    const item = (title: string, published?: string) => ({
+      title,
+      text: '',
+      ...(published ? { published } : {}),
+    });
     const feed = [
       item('d3', '2026-11-28T12:00:00Z'),
       item('u1'),
@@ -229,8 +251,12 @@ describe('zone-less dates are UTC', () => {
 
   it('an explicit zone is kept', () => {
     process.env.TZ = 'Asia/Tokyo';
-    expect(new Date(parseFeedDate('Sat, 28 Nov 2026 10:00:00 +0100')).toISOString()).toBe('2026-11-28T09:00:00.000Z');
-    expect(new Date(parseFeedDate('2026-11-28T10:00:00-05:00')).toISOString()).toBe('2026-11-28T15:00:00.000Z');
+    expect(new Date(parseFeedDate('Sat, 28 Nov 2026 10:00:00 +0100')).toISOString()).toBe(
+      '2026-11-28T09:00:00.000Z',
+    );
+    expect(new Date(parseFeedDate('2026-11-28T10:00:00-05:00')).toISOString()).toBe(
+      '2026-11-28T15:00:00.000Z',
+    );
   });
 });
 
@@ -255,7 +281,9 @@ describe('story clustering', () => {
   it('a Patch Tuesday roundup does not absorb an incident that shares one of its CVEs', () => {
     const roundup = Array.from({ length: 60 }, (_, n) => `CVE-2026-${String(20000 + n)}`);
     const story = newStory(base(roundup, 'Patch Tuesday fixes 60 flaws'), new Date());
-    expect(similarity(story, base(['CVE-2026-20007'], 'Ransomware gang exploits VPN flaw at hospital'))).toBeLessThan(0.6);
+    expect(
+      similarity(story, base(['CVE-2026-20007'], 'Ransomware gang exploits VPN flaw at hospital')),
+    ).toBeLessThan(0.6);
   });
 
   it('two reports of one exploited CVE are still one story', () => {
@@ -300,7 +328,15 @@ describe('low findings', () => {
     } as unknown as CommandContext;
     const ask = (userId: string) =>
       handleCommand(
-        { group: null, subcommand: 'explain', options: { url: 'https://news.example/a' }, userId, guildId: '2', permissions: null, roleIds: [] },
+        {
+          group: null,
+          subcommand: 'explain',
+          options: { url: 'https://news.example/a' },
+          userId,
+          guildId: '2',
+          permissions: null,
+          roleIds: [],
+        },
         context,
       );
     const first = await ask('1');

@@ -96,7 +96,12 @@ const HTML_TOKENS = [
 function soup(tokens: readonly string[]): fc.Arbitrary<string> {
   const piece = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...tokens) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...tokens), fc.integer({ min: 1, max: 3_000 })).map(([token, n]) => token.repeat(n)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...tokens), fc.integer({ min: 1, max: 3_000 }))
+        .map(([token, n]) => token.repeat(n)),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   );
   return fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join(''));
@@ -143,14 +148,32 @@ describe('fuzz: main-text', () => {
 describe('fuzz: format', () => {
   const text = fc.oneof(
     fc.string({ maxLength: 300 }),
-    fc.constantFrom('@everyone', '<@&123456789012345678>', '[x](https://evil.example)', ')', '`', '\u202e', 'discord.gg/x', '*'.repeat(500)),
+    fc.constantFrom(
+      '@everyone',
+      '<@&123456789012345678>',
+      '[x](https://evil.example)',
+      ')',
+      '`',
+      '\u202e',
+      'discord.gg/x',
+      '*'.repeat(500),
+    ),
   );
-  const url = fc.oneof(fc.webUrl(), fc.constant('https://news.example/a)[x](https://evil.example'), fc.string({ maxLength: 50 }));
+  const url = fc.oneof(
+    fc.webUrl(),
+    fc.constant('https://news.example/a)[x](https://evil.example'),
+    fc.string({ maxLength: 50 }),
+  );
   const attribution: fc.Arbitrary<Attribution> = fc.record({
     id: fc.constant('fuzz'),
     is_attribution: fc.boolean(),
     actors: fc.array(
-      fc.record({ name: text, aliases: fc.array(text, { maxLength: 6 }), country: text, stated: fc.boolean() }),
+      fc.record({
+        name: text,
+        aliases: fc.array(text, { maxLength: 6 }),
+        country: text,
+        stated: fc.boolean(),
+      }),
       { maxLength: 6 },
     ),
     attributed_countries: fc.array(text, { maxLength: 6 }),
@@ -185,10 +208,13 @@ describe('fuzz: format', () => {
 
   it('link targets never contain a character that closes a markdown link', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string()), (value) => {
-        const target = linkTarget(value);
-        if (target !== undefined) expect(target).not.toMatch(/[()[\]<>\s`\\]/);
-      }),
+      fc.property(
+        fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string()),
+        (value) => {
+          const target = linkTarget(value);
+          if (target !== undefined) expect(target).not.toMatch(/[()[\]<>\s`\\]/);
+        },
+      ),
       { numRuns: 500 },
     );
   });

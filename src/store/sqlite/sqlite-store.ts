@@ -7,11 +7,11 @@ import { AppError } from '../../shared/errors.js';
 import type {
   FeedState,
   ItemRecord,
+  OutboxFilter,
   OutboxInsert,
   OutboxKind,
   OutboxRow,
   OutboxStatus,
-  OutboxFilter,
   SeenItem,
   Store,
 } from '../store.js';
@@ -147,7 +147,7 @@ export class SqliteStore implements Store {
 
   async putFeedState(state: FeedState): Promise<void> {
     this.#prepare(
-        `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
+      `INSERT INTO feed_state (feed_url, etag, last_modified, last_polled_at, last_success_at, last_error,
            consecutive_failures, initialized_at, next_poll_at, disabled_at, disabled_reason, publish_times,
            last_new_item_at, silence_reported_at, moved_to)
          VALUES (@feedUrl, @etag, @lastModified, @lastPolledAt, @lastSuccessAt, @lastError, @consecutiveFailures,
@@ -159,8 +159,7 @@ export class SqliteStore implements Store {
            disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
            publish_times = excluded.publish_times, last_new_item_at = excluded.last_new_item_at,
            silence_reported_at = excluded.silence_reported_at, moved_to = excluded.moved_to`,
-      )
-      .run({ ...state, publishTimes: JSON.stringify(state.publishTimes) });
+    ).run({ ...state, publishTimes: JSON.stringify(state.publishTimes) });
   }
 
   async unseenKeys(keys: readonly string[]): Promise<Set<string>> {
@@ -280,9 +279,9 @@ export class SqliteStore implements Store {
 
   async storyMessageId(storyId: number, destination: string): Promise<string | null> {
     const id = this.#prepare(
-        `SELECT discord_message_id FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
+      `SELECT discord_message_id FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
            AND status = 'sent' ORDER BY id LIMIT 1`,
-      )
+    )
       .pluck()
       .get(storyId, destination) as string | null | undefined;
     return id ?? null;
@@ -319,7 +318,9 @@ export class SqliteStore implements Store {
 
   async nextOutboxAttempt(options: Pick<OutboxFilter, 'destinations'> = {}): Promise<string | null> {
     const { destinations } = options;
-    const filter = destinations ? ` AND o.destination IN (${destinations.map(() => '?').join(',') || 'NULL'})` : '';
+    const filter = destinations
+      ? ` AND o.destination IN (${destinations.map(() => '?').join(',') || 'NULL'})`
+      : '';
     const value = this.#prepare(
       `SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.status = 'pending'${filter}
          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.status = 'pending' AND p.id < o.id)`,
@@ -335,20 +336,21 @@ export class SqliteStore implements Store {
 
   async markSent(id: number, at: string, discordMessageId: string | null): Promise<void> {
     this.#prepare(
-        `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
+      `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
            last_error = NULL WHERE id = ?`,
-      )
-      .run(at, discordMessageId, id);
+    ).run(at, discordMessageId, id);
   }
 
   async markRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
-    this.#prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
-      .run(error, nextAttemptAt, id);
+    this.#prepare(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+    ).run(error, nextAttemptAt, id);
   }
 
   async markRejected(id: number, error: string): Promise<void> {
-    this.#prepare(`UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`)
-      .run(error, id);
+    this.#prepare(
+      `UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`,
+    ).run(error, id);
   }
 
   async outboxCounts(): Promise<Record<OutboxStatus, number>> {
@@ -367,21 +369,23 @@ export class SqliteStore implements Store {
 
   async countSent(destination: string, since: string): Promise<number> {
     return this.#prepare(
-        `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update', 'edit')
+      `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update', 'edit')
            AND sent_at >= ?`,
-      )
+    )
       .pluck()
       .get(destination, since) as number;
   }
 
   async heldOutbox(): Promise<OutboxRow[]> {
-    return (this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]).map(
-      toOutboxRow,
-    );
+    return (
+      this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]
+    ).map(toOutboxRow);
   }
 
   async releaseHeld(ids: readonly number[], at: string): Promise<void> {
-    const release = this.#prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'held'`);
+    const release = this.#prepare(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'held'`,
+    );
     this.#db.transaction(() => {
       for (const id of ids) release.run(at, id);
     })();
@@ -400,15 +404,16 @@ export class SqliteStore implements Store {
 
   async storyAlertHeld(storyId: number, destination: string): Promise<boolean> {
     const row = this.#prepare(
-        `SELECT 1 FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
+      `SELECT 1 FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'alert'
            AND status IN ('held', 'digested') LIMIT 1`,
-      )
-      .get(storyId, destination);
+    ).get(storyId, destination);
     return row !== undefined;
   }
 
   async probe(): Promise<void> {
-    const write = this.#prepare('INSERT INTO feed_state (feed_url) VALUES (?) ON CONFLICT (feed_url) DO NOTHING');
+    const write = this.#prepare(
+      'INSERT INTO feed_state (feed_url) VALUES (?) ON CONFLICT (feed_url) DO NOTHING',
+    );
     const rollback = new Error('probe rolled back');
     try {
       // A real write, rolled back: a database opened read-only, remounted read-only or cut short fails here.

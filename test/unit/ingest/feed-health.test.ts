@@ -5,10 +5,10 @@ import {
   isSilent,
   looksLikeChallengePage,
   medianGapMs,
+  type PollPolicy,
   rememberPublishTimes,
   successInterval,
   withJitter,
-  type PollPolicy,
 } from '../../../src/ingest/feed-health.js';
 
 const HOUR = 3_600_000;
@@ -35,10 +35,11 @@ describe('rhythm', () => {
   });
 
   it('keeps the newest 20 valid times, oldest first', () => {
-    const times = rememberPublishTimes(hourly(15, 1), [
-      ...hourly(10, 1, '2026-11-21T00:00:00Z'),
-      'not a date',
-    ], new Date('2026-11-22T00:00:00Z'));
+    const times = rememberPublishTimes(
+      hourly(15, 1),
+      [...hourly(10, 1, '2026-11-21T00:00:00Z'), 'not a date'],
+      new Date('2026-11-22T00:00:00Z'),
+    );
     expect(times).toHaveLength(20);
     expect(times.at(-1)).toBe('2026-11-21T09:00:00.000Z');
   });
@@ -104,11 +105,16 @@ describe('failureVerdict', () => {
       retryInMs: policy.maxBackoffMs,
       cappedRetryAfterMs: asked,
     });
-    const absurd = failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: 99999999999999 * 1000 });
+    const absurd = failureVerdict(policy, 1, {
+      kind: 'http',
+      status: 429,
+      retryAfterMs: 99999999999999 * 1000,
+    });
     expect(absurd.retryInMs).toBe(policy.maxBackoffMs);
-    expect(failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: Number.POSITIVE_INFINITY }).retryInMs).toBe(
-      policy.maxBackoffMs,
-    );
+    expect(
+      failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: Number.POSITIVE_INFINITY })
+        .retryInMs,
+    ).toBe(policy.maxBackoffMs);
   });
 });
 
