@@ -351,6 +351,7 @@ export class App {
     this.#effective = next;
     this.#routing = applyOverrides(next.config, this.#lastOverrides, this.#clock.now());
     this.#deps.fetcher = this.#fetcher(next);
+    this.#documents.budgetMs = next.config.settings.documentBudget;
     this.#deps.pageFetcher = pageFetcherFor(next, this.#documents);
     this.#useDestinations(next);
     if (scheduleChanged && this.#scheduler) {

@@ -47,8 +47,10 @@ const WORKER_YOUNG_MB = 8;
 
 export class DocumentWorkers implements DocumentParser {
   readonly #pool: WorkerPool;
+  #budgetMs: number;
 
   constructor(options: DocumentWorkersOptions) {
+    this.#budgetMs = options.budgetMs;
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     this.#pool = new WorkerPool({
       module: new URL(`./document-worker.${extension}`, import.meta.url),
@@ -58,9 +60,14 @@ export class DocumentWorkers implements DocumentParser {
     });
   }
 
+  /** A config reload may change the budget; documents started from now on get the new one. */
+  set budgetMs(value: number) {
+    this.#budgetMs = value;
+  }
+
   async parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
     try {
-      const parsed = await this.#pool.run<FeedDocument>('parseFeed', { document, feedUrl });
+      const parsed = await this.#pool.run<FeedDocument>('parseFeed', { document, feedUrl }, this.#budgetMs);
       // Item bodies become text on the main thread, on demand, with the linear converter.
       const { htmlToText } = await import('./html-text.js');
       return withItemText(parsed, htmlToText);
@@ -75,7 +82,7 @@ export class DocumentWorkers implements DocumentParser {
 
   async mainText(html: string, url: string): Promise<MainText> {
     try {
-      return await this.#pool.run<MainText>('mainText', { html, url });
+      return await this.#pool.run<MainText>('mainText', { html, url }, this.#budgetMs);
     } catch (error) {
       throw budgetError(error, 'Extracting the article text');
     }
