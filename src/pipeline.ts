@@ -233,9 +233,15 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       const { key, alternates } = keys[index] as ItemKeys;
       return { item, key, alternates, scoped: item.link ? feedLinkKey(feed.url, item.link) : null };
     });
-    seen = await store.seenItems(
-      keyed.flatMap((entry) => [entry.key, ...entry.alternates, ...(entry.scoped ? [entry.scoped] : [])]),
-    );
+    // Primary keys first; the other keys only where they can matter (an unseen primary key may be
+    // an item recorded under its alternate; a link another feed recorded may have this feed's own key).
+    seen = await store.seenItems(keyed.map((entry) => entry.key));
+    const secondary = keyed.flatMap((entry) => {
+      const known = seen.get(entry.key);
+      if (!known) return entry.alternates;
+      return known.feedUrl !== feed.url && entry.scoped ? [entry.scoped] : [];
+    });
+    if (secondary.length > 0) for (const [key, item] of await store.seenItems(secondary)) seen.set(key, item);
     const firstSight = previous.initializedAt === null;
     const now = clock.now();
     const unseenCount = new Set(

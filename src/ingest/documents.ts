@@ -42,7 +42,7 @@ export interface DocumentWorkersOptions {
 
 /** Heap cap per worker thread: a feed is at most maxFeedBytes, a page 3 MB; this leaves room for their trees. */
 const WORKER_HEAP_MB = 128;
-/** A small young generation: garbage of one document is collected before the next one piles on it. */
+/** Young generation of a worker: large enough that parsing is not mostly scavenging, small enough to stay bounded. */
 const WORKER_YOUNG_MB = 8;
 
 export class DocumentWorkers implements DocumentParser {
