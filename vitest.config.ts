@@ -6,6 +6,5 @@ export default defineConfig({
     benchmark: { include: ['test/bench/**/*.bench.ts'] },
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    env: { TZ: 'UTC' },
   },
 });

@@ -3,14 +3,15 @@
  * measured in one run against a naive peer.
  *
  *   (a) peer:   fetch every feed, 32 at a time, then rss-parser parseString; nothing else
- *   (b) first:  attribot's first full cycle (App.cycle) on a fresh SQLite store
- *   (c) second: the next cycle, where every feed answers 304 to its stored validators
+ *   (b) first:  `attribot once` (the compiled CLI, a process of its own) on a fresh SQLite store
+ *   (c) second: `attribot once` again, where every feed answers 304 to its stored validators
  *
- * Each side runs in its own child process, so its peak RSS (sampled every 50 ms, and the kernel's
- * maxRSS) is its own; the server runs in this process for both. A single long measurement, which is
- * why this is a script rather than a vitest bench (vitest repeats and averages short functions).
+ * attribot's runs are timed as whole processes, start-up included, and their peak RSS is the
+ * kernel's high-water mark of the process (every thread, worker threads included), run without
+ * any heap flag. The peer's time is its fetch-and-parse loop alone. A single long measurement,
+ * which is why this is a script rather than a vitest bench (vitest repeats short functions).
  *
- *   npx tsx scripts/bench-polling.ts [--feeds 2000] [--hosts 50] [--window 24h] [--json]
+ *   npm run build && npx tsx scripts/bench-polling.ts [--feeds 2000] [--hosts 50] [--window 24h] [--json]
  *
  * Feeds are spread over --hosts loopback addresses (127.0.0.1, 127.0.0.2, ...) because attribot,
  * like any polite poller, limits requests per host:port; real feed lists span many hosts.
@@ -24,7 +25,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const FEED_DIR = fileURLToPath(new URL('../test/fixtures/feeds/', import.meta.url));
@@ -33,8 +33,8 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 const MIN_BYTES = 14_000;
 const MAX_BYTES = 320_000;
 const PEER_CONCURRENCY = 32;
-/** Keep in step with package.json `start` and the Dockerfile's ENTRYPOINT. */
-const WORKER_HEAP_FLAG = '--max-old-space-size=192';
+/** The CLI measured; BENCH_CLI=<path to bin/attribot.js> measures another checkout. */
+const CLI = fileURLToPath(new URL('../bin/attribot.js', import.meta.url));
 const TARGETS = { firstRatio: 2, secondRatio: 0.3, peakRssMb: 300 } as const;
 
 interface PhaseResult {
@@ -139,16 +139,14 @@ async function listen(server: Server, host: string): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function runChild(phase: 'peer' | 'attribot', urlsFile: string, window: string): Promise<ChildReport> {
+function runChild(phase: 'peer', urlsFile: string, window: string): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each side there; BENCH_NODE_FLAGS adds flags (--trace-gc).
     const profile = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
     profile.push(...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''));
-    // attribot runs with the heap limit `npm start` and the Docker image give it.
-    const heap = phase === 'attribot' ? [WORKER_HEAP_FLAG] : [];
-    const args = [...heap, ...profile, '--import', 'tsx', THIS_FILE, '--child', phase, urlsFile, window];
+    const args = [...profile, '--import', 'tsx', THIS_FILE, '--child', phase, urlsFile, window];
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, TZ: 'UTC' },
@@ -195,7 +193,38 @@ async function parent(options: Options): Promise<void> {
     // from other work on the machine weighs on both sides alike.
     const peerBefore = await runChild('peer', urlsFile, options.window);
     const bytesPerPass = stats.bytes;
-    const attribot = await runChild('attribot', urlsFile, options.window);
+    const configFile = join(dir, 'bench.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'settings:',
+        `  concurrency: ${PEER_CONCURRENCY}`,
+        `  firstSightWindow: ${options.window}`,
+        'feeds:',
+        ...urls.map((url) => `  - url: ${url}`),
+      ].join('\n'),
+    );
+    const env = {
+      ATTRIBOT_CONFIG: configFile,
+      ATTRIBOT_DB: join(dir, 'bench.db'),
+      ATTRIBOT_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+    };
+    const before = { requests: stats.requests, notModified: stats.notModified };
+    const first = await runOnce(env);
+    const second = await runOnce(env);
+    const attribot: ChildReport = {
+      phases: {
+        first: { ...first, requests: options.feeds, ok: options.feeds, failed: 0, notModified: 0 },
+        second: {
+          ...second,
+          requests: options.feeds,
+          ok: 0,
+          failed: 0,
+          notModified: stats.notModified - before.notModified,
+        },
+      },
+      maxRssMb: Math.max(first.peakRssMb, second.peakRssMb),
+    };
     const peerAfter = await runChild('peer', urlsFile, options.window);
     const report = summarize([peerBefore, peerAfter], attribot, options, fixtures, bytesPerPass);
     if (options.json) console.log(JSON.stringify(report, null, 2));
@@ -205,6 +234,50 @@ async function parent(options: Options): Promise<void> {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `attribot once` as a process of its own: wall time from spawn to exit, and the kernel's
+ * high-water mark of its resident memory (VmHWM, all threads), sampled until it exits.
+ */
+function runOnce(
+  env: Record<string, string>,
+): Promise<Pick<PhaseResult, 'wallMs' | 'peakRssMb' | 'peakHeapMb'>> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const profile = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, process.env.BENCH_CLI ?? CLI, 'once'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, TZ: 'UTC', ...env },
+    });
+    let peakKb = 0;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    });
+    const sample = (): void => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        peakKb = Math.max(peakKb, hwm);
+      } catch {
+        // Gone already: the last sample stands.
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wallMs = performance.now() - started;
+      if (code !== 0) {
+        reject(new Error(`attribot once exited with ${code}: ${stderr}`));
+        return;
+      }
+      resolve({ wallMs, peakRssMb: round(peakKb / 1024, 1), peakHeapMb: Number.NaN });
+    });
+  });
 }
 
 interface Report {
@@ -223,8 +296,8 @@ function summarize(
 ): Report {
   const peerPhases = peers.map((peer) => peer.phases.peer as PhaseResult);
   const peerMs = peerPhases.reduce((sum, phase) => sum + phase.wallMs, 0) / peerPhases.length;
-  const first = { name: 'attribot first cycle', ...(attribot.phases.first as PhaseResult) };
-  const second = { name: 'attribot second cycle (304)', ...(attribot.phases.second as PhaseResult) };
+  const first = { name: 'attribot once, first (process)', ...(attribot.phases.first as PhaseResult) };
+  const second = { name: 'attribot once, all 304 (process)', ...(attribot.phases.second as PhaseResult) };
   const rows = [
     ...peerPhases.map((phase, index) => ({
       name: `peer ${index === 0 ? 'before' : 'after'} (fetch+parse)`,
@@ -264,11 +337,11 @@ function printReport(report: Report): void {
   );
   console.log('phase (×peer: to the mean of both peer runs)');
   console.log(
-    'phase                          wall ms   ×peer   req/s   ok  failed  304  peak RSS MB  peak heap MB',
+    'phase                              wall ms   ×peer   req/s   ok  failed  304  peak RSS MB  peak heap MB',
   );
   for (const row of report.phases) {
     console.log(
-      `${row.name.padEnd(30)} ${String(Math.round(row.wallMs)).padStart(7)} ${row.ratioToPeer.toFixed(2).padStart(7)} ` +
+      `${row.name.padEnd(34)} ${String(Math.round(row.wallMs)).padStart(7)} ${row.ratioToPeer.toFixed(2).padStart(7)} ` +
         `${String(row.requestsPerSecond).padStart(7)} ${String(row.ok).padStart(5)} ${String(row.failed).padStart(7)} ` +
         `${String(row.notModified).padStart(4)} ${row.peakRssMb.toFixed(0).padStart(12)} ${row.peakHeapMb.toFixed(0).padStart(13)}`,
     );
@@ -356,56 +429,9 @@ async function peerChild(urls: string[]): Promise<ChildReport> {
   return { phases: { peer: phase }, maxRssMb: round(process.resourceUsage().maxRSS / 1024, 1) };
 }
 
-async function attribotChild(urls: string[], window: string): Promise<ChildReport> {
-  const [{ App }, { applyEnvironment }, { Config }, { silentLogger }] = await Promise.all([
-    import('../src/app.js'),
-    import('../src/config/env.js'),
-    import('../src/config/schema.js'),
-    import('../src/shared/logger.js'),
-  ]);
-  const dir = mkdtempSync(join(tmpdir(), 'attribot-bench-db-'));
-  const config = Config.parse({
-    feeds: urls.map((url) => ({ url })),
-    settings: { concurrency: PEER_CONCURRENCY, firstSightWindow: window },
-  });
-  const { effective, errors } = applyEnvironment(config, { ATTRIBOT_DB: join(dir, 'bench.db') });
-  if (!effective) throw new Error(`config: ${JSON.stringify(errors)}`);
-  const devnull = new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
-  const app = new App(effective, { log: silentLogger(), stdout: devnull });
-  const rss = rssSampler();
-  const phases: Record<string, PhaseResult> = {};
-  try {
-    for (const name of ['first', 'second']) {
-      rss.reset();
-      const started = performance.now();
-      const summary = await app.cycle();
-      const wallMs = performance.now() - started;
-      const outcomes = summary.feeds;
-      phases[name] = {
-        wallMs,
-        requests: outcomes.length,
-        ok: outcomes.filter((outcome) => outcome.status === 'ok').length,
-        failed: outcomes.filter((outcome) => outcome.status === 'failed').length,
-        notModified: outcomes.filter((outcome) => outcome.status === 'not-modified').length,
-        peakRssMb: rss.peakMb(),
-        peakHeapMb: rss.peakHeapMb(),
-      };
-    }
-  } finally {
-    rss.stop();
-    await app.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return { phases, maxRssMb: round(process.resourceUsage().maxRSS / 1024, 1) };
-}
-
-async function child(phase: string, urlsFile: string, window: string): Promise<void> {
+async function child(_phase: string, urlsFile: string, _window: string): Promise<void> {
   const urls = JSON.parse(readFileSync(urlsFile, 'utf8')) as string[];
-  const report = phase === 'peer' ? await peerChild(urls) : await attribotChild(urls, window);
+  const report = await peerChild(urls);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 

@@ -1,24 +1,30 @@
 /** Composition root: config → Store, FeedFetcher, Senders, Clock, logger. The only place adapters are built. */
 import type { Writable } from 'node:stream';
 import { routeAlert } from './alerts/route.js';
-import { analyzeArticle } from './attribution/analyze.js';
-import { renderExplanation } from './attribution/explain.js';
-import { type SlashCommands, slashCommandBots, startSlashCommands } from './commands/gateway.js';
+import type { Attribution } from './attribution/attribution.js';
+import type { SlashCommands } from './commands/gateway.js';
 import type { RecentAlert } from './commands/handle.js';
+import { ExplainLimiter } from './commands/limits.js';
+import {
+  applyEnvironment,
+  type EffectiveConfig,
+  type Environment,
+  type ResolvedDestination,
+} from './config/env.js';
 import { loadEffectiveConfig } from './config/effective.js';
-import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
 import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
-import { DiscordBotSender, DiscordWebhookSender } from './deliver/discord-sender.js';
+import type { OutgoingMessage } from './deliver/message.js';
 import { type DrainSummary, drainOutbox } from './deliver/outbox-worker.js';
-import type { Sender } from './deliver/sender.js';
+import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
-import { loadKnowledge } from './extract/knowledge.js';
+import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
+import { createUrlGuard } from './ingest/url-guard.js';
 import { type FeedOutcome, type PipelineDeps, pollFeeds } from './pipeline.js';
 import { Metrics } from './server/metrics.js';
 import type { Health } from './server/server.js';
@@ -33,15 +39,65 @@ import type { FeedState, Store } from './store/store.js';
 // In config/ so that `check-config` and `explain` can use it without loading the worker's adapters.
 export { type LoadResult, loadEffectiveConfig } from './config/effective.js';
 
-/** The article-page fetcher of a config: SSRF-guarded unless the admin allowed private networks. */
-export function pageFetcherFor(effective: EffectiveConfig): HttpPageFetcher {
+/**
+ * The article-page fetcher of a config: SSRF-guarded unless the admin allowed private networks;
+ * with `documents`, main-text extraction runs there (worker threads under the document budget).
+ */
+export function pageFetcherFor(effective: EffectiveConfig, documents?: DocumentParser): HttpPageFetcher {
   const { settings } = effective.config;
   return new HttpPageFetcher({
     userAgent: settings.userAgent,
     allowPrivateNetwork: effective.allowPrivateNetwork,
     timeoutMs: settings.requestTimeout,
     perHostConcurrency: settings.perHostConcurrency,
+    ...(documents ? { extract: (html: string, url: string) => documents.mainText(html, url) } : {}),
   });
+}
+
+/** The analysis engine (compromise, the dictionaries), loaded on the first article rather than at start-up. */
+type Analysis = {
+  analyze(article: Article): Attribution;
+  explain(article: Article): string;
+};
+
+async function loadAnalysis(): Promise<Analysis> {
+  const [{ analyzeArticle }, { loadKnowledge }, { renderExplanation }] = await Promise.all([
+    import('./attribution/analyze.js'),
+    import('./extract/knowledge.js'),
+    import('./attribution/explain.js'),
+  ]);
+  const knowledge = loadKnowledge();
+  return {
+    analyze: (article) => analyzeArticle(article, knowledge).attribution,
+    explain: (article) => renderExplanation(analyzeArticle(article, knowledge)),
+  };
+}
+
+/**
+ * A Discord destination whose discord.js client is built on its first message: a run with nothing
+ * to deliver (an all-304 `once`) never loads discord.js.
+ */
+function lazyDiscordSender(
+  name: string,
+  create: () => Promise<Sender & Required<Pick<Sender, 'edit'>>>,
+): Sender & Required<Pick<Sender, 'edit'>> {
+  let sender: Promise<Sender & Required<Pick<Sender, 'edit'>>> | null = null;
+  let closed = false;
+  const get = (): Promise<Sender & Required<Pick<Sender, 'edit'>>> => {
+    sender ??= create();
+    return sender;
+  };
+  return {
+    name,
+    send: async (message: OutgoingMessage): Promise<SendResult> => (await get()).send(message),
+    edit: async (messageId: string, message: OutgoingMessage): Promise<SendResult> =>
+      (await get()).edit(messageId, message),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      void sender?.then((built) => built.close?.());
+    },
+  };
 }
 
 /** One article page as an Article for the extractor. */
@@ -75,7 +131,11 @@ export class App {
   #routing: Config;
   #slashCommands: SlashCommands[] = [];
   #senders = new Map<string, Sender>();
-  readonly #knowledge: ReturnType<typeof loadKnowledge>;
+  #analysis: Promise<Analysis> | null = null;
+  readonly #documents: DocumentWorkers;
+  /** Aborted by stop(): no feed starts after it, and a document in progress stops between batches. */
+  readonly #stopping = new AbortController();
+  readonly #explainLimiter = new ExplainLimiter();
   readonly #deps: PipelineDeps;
   readonly #log: Logger;
   readonly #clock: Clock;
@@ -102,15 +162,16 @@ export class App {
     this.#store = store;
     this.#overrides = new SqliteOverrideStore(store.database);
     this.#routing = effective.config;
-    const knowledge = loadKnowledge();
-    this.#knowledge = knowledge;
+    this.#documents = new DocumentWorkers({ budgetMs: effective.config.settings.documentBudget });
     this.#deps = {
       store: this.#store,
       fetcher: this.#fetcher(effective),
-      pageFetcher: pageFetcherFor(effective),
+      pageFetcher: pageFetcherFor(effective, this.#documents),
+      documents: this.#documents,
+      signal: this.#stopping.signal,
       clock: this.#clock,
       log: this.#log,
-      analyze: (article) => analyzeArticle(article, knowledge).attribution,
+      analyze: async (article) => (await this.#loadAnalysis()).analyze(article),
       route: (input) => routeAlert(input, this.#routing.routes, this.#routing.watchlists),
       noticeDestinations: [],
       commitLock: new Mutex(),
@@ -120,6 +181,11 @@ export class App {
 
   get effective(): EffectiveConfig {
     return this.#effective;
+  }
+
+  #loadAnalysis(): Promise<Analysis> {
+    this.#analysis ??= loadAnalysis();
+    return this.#analysis;
   }
 
   /** The running config with the slash-command layer applied: what routing uses. */
@@ -133,6 +199,7 @@ export class App {
       userAgent: settings.userAgent,
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
+      redirectGuard: createUrlGuard({ allowPrivateNetwork: effective.allowPrivateNetwork }),
     });
   }
 
@@ -153,10 +220,20 @@ export class App {
       timeoutMs: effective.config.settings.requestTimeout,
       logger: this.#log,
     };
-    if (target.type === 'webhook')
-      return new DiscordWebhookSender({ ...common, webhookUrl: target.webhookUrl });
-    if (target.type === 'bot')
-      return new DiscordBotSender({ ...common, token: target.token, channelId: target.channelId });
+    if (target.type === 'webhook') {
+      const { webhookUrl } = target;
+      return lazyDiscordSender(target.name, async () => {
+        const { DiscordWebhookSender } = await import('./deliver/discord-sender.js');
+        return new DiscordWebhookSender({ ...common, webhookUrl });
+      });
+    }
+    if (target.type === 'bot') {
+      const { token, channelId } = target;
+      return lazyDiscordSender(target.name, async () => {
+        const { DiscordBotSender } = await import('./deliver/discord-sender.js');
+        return new DiscordBotSender({ ...common, token, channelId });
+      });
+    }
     return new ConsoleSender({ name: target.name, out: this.#stdout });
   }
 
@@ -192,7 +269,7 @@ export class App {
    * SSRF guard on (whatever the admin allowed for feeds), and a failure is answered without details.
    */
   async explainUrl(url: string): Promise<string> {
-    const fetcher = pageFetcherFor({ ...this.#effective, allowPrivateNetwork: false });
+    const fetcher = pageFetcherFor({ ...this.#effective, allowPrivateNetwork: false }, this.#documents);
     let article: Article;
     try {
       article = await readArticleFromUrl(url, fetcher);
@@ -200,10 +277,13 @@ export class App {
       this.#log.info({ url, err: errorMessage(error) }, 'Slash explain could not read the page');
       return 'That page could not be read (it must be a public http(s) article page).';
     }
-    return renderExplanation(analyzeArticle(article, this.#knowledge));
+    return (await this.#loadAnalysis()).explain(article);
   }
 
   async #startSlashCommands(): Promise<void> {
+    if (!this.#effective.destinations.some((target) => target.type === 'bot' && target.guildId !== undefined))
+      return;
+    const { slashCommandBots, startSlashCommands } = await import('./commands/gateway.js');
     for (const bot of slashCommandBots(this.#effective.destinations)) {
       if (this.#stopped) return;
       try {
@@ -217,6 +297,7 @@ export class App {
             clock: this.#clock,
             recentAlerts: (limit) => this.recentAlerts(limit),
             explainUrl: (url) => this.explainUrl(url),
+            explainLimiter: this.#explainLimiter,
             describeOverrides: (overrides) =>
               describeOverrides(this.#effective.config, overrides, this.#clock.now()),
             onOverridesChanged: () => {
@@ -259,7 +340,8 @@ export class App {
     this.#effective = next;
     this.#routing = applyOverrides(next.config, this.#lastOverrides, this.#clock.now());
     this.#deps.fetcher = this.#fetcher(next);
-    this.#deps.pageFetcher = pageFetcherFor(next);
+    this.#documents.budgetMs = next.config.settings.documentBudget;
+    this.#deps.pageFetcher = pageFetcherFor(next, this.#documents);
     this.#useDestinations(next);
     if (scheduleChanged && this.#scheduler) {
       this.#restarting = this.#restarting.then(async () => {
@@ -288,9 +370,15 @@ export class App {
 
   /** Polls the given feeds (all by default), then delivers what is due. */
   async cycle(feeds = this.effective.config.feeds): Promise<CycleSummary> {
-    await this.refreshRouting();
-    const outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
-    const delivery = await this.deliver();
+    let outcomes: FeedOutcome[] = [];
+    let delivery: DrainSummary;
+    try {
+      await this.refreshRouting();
+      outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
+    } finally {
+      // Whatever the polls did, what is already in the outbox goes out.
+      delivery = this.#stopped ? { sent: 0, retried: 0, rejected: 0, held: 0 } : await this.deliver();
+    }
     const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'revised' | 'alerts'): number =>
       outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
     this.#log.info(
@@ -342,12 +430,24 @@ export class App {
     );
   }
 
-  /** Healthy while cycles keep finishing: the last one (or the start) is within three ticks (at least 15 minutes). */
+  /**
+   * Healthy while cycles keep finishing (the last one, or the start, is within three ticks, at
+   * least 15 minutes) and the database can be written (a read-only or cut-short file is not healthy).
+   */
   async health(): Promise<Health> {
     const staleAfterMs = Math.max(15 * 60_000, 3 * (this.#scheduler?.periodMs() ?? 60_000));
     const reference = this.#lastCycleAt ?? this.#startedAt;
     const age = this.#clock.now().getTime() - reference.getTime();
-    const outbox = await this.#store.outboxCounts();
+    let outbox: Awaited<ReturnType<Store['outboxCounts']>>;
+    try {
+      await this.#store.probe();
+      outbox = await this.#store.outboxCounts();
+    } catch (error) {
+      return {
+        healthy: false,
+        detail: { database: errorMessage(error), lastCycleAt: this.#lastCycleAt?.toISOString() ?? null },
+      };
+    }
     return {
       healthy: age <= staleAfterMs,
       detail: {
@@ -371,6 +471,7 @@ export class App {
         windowMs: settings.floodWindow,
         digestIntervalMs: settings.digestInterval,
       },
+      maxDelayMs: settings.maxBackoff,
       ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
   }
@@ -434,6 +535,7 @@ export class App {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#stopWatching?.();
     await this.#restarting;
     await this.#slashStarting;
@@ -442,6 +544,7 @@ export class App {
     await this.#scheduler?.stop();
     this.#scheduler = null;
     for (const sender of this.#senders.values()) sender.close?.();
+    await this.#documents.close();
     await this.#store.close();
   }
 }

@@ -17,6 +17,7 @@ import { storyMessages } from './alerts/story-messages.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
+import { type DocumentParser, InlineDocuments } from './ingest/documents.js';
 import {
   type FailureInfo,
   failureVerdict,
@@ -30,26 +31,30 @@ import {
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
 import type { PageFetcher } from './ingest/fetch-page.js';
-import { hashContent, itemKey } from './ingest/item-key.js';
+import { documentItemKeys, feedLinkKey, hashContent, type ItemKeys } from './ingest/item-key.js';
 import { isBacklog, oldestFirst } from './ingest/item-order.js';
-import { parseFeed } from './ingest/parse-feed.js';
+import type { ParsedFeed } from './ingest/parse-feed.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
 import type { Logger } from './shared/logger.js';
 import { Mutex } from './shared/mutex.js';
-import { emptyFeedState, type FeedState, type ItemRecord, type Store } from './store/store.js';
+import { emptyFeedState, type FeedState, type ItemRecord, type SeenItem, type Store } from './store/store.js';
 
 export interface PipelineDeps {
   store: Store;
   fetcher: FeedFetcher;
   clock: Clock;
   log: Logger;
-  analyze: (article: Article) => Attribution;
+  analyze: (article: Article) => Attribution | Promise<Attribution>;
   /** Which destinations a story goes to, and how (the routes of the running config). */
   route: (input: RouteInput) => RouteDecision[];
   /** Reads the article page when a feed item carries only a summary. */
   pageFetcher?: PageFetcher;
+  /** Parses feed documents (in worker threads under a time budget, in the app); inline by default. */
+  documents?: Pick<DocumentParser, 'parseFeed'>;
+  /** Aborted at shutdown: no new feed starts, and a document in progress stops between batches. */
+  signal?: AbortSignal;
   /** Destinations admin notices go to (the one named `admin`, when configured). */
   noticeDestinations: readonly string[];
   random?: () => number;
@@ -62,7 +67,8 @@ export interface PipelineDeps {
 
 export interface FeedOutcome {
   feedUrl: string;
-  status: 'ok' | 'not-modified' | 'failed';
+  /** skipped: not polled because the worker is stopping. */
+  status: 'ok' | 'not-modified' | 'failed' | 'skipped';
   items: number;
   newItems: number;
   seeded: number;
@@ -71,6 +77,8 @@ export interface FeedOutcome {
   revised: number;
   /** Summary-only items whose article page was read. */
   pagesFetched: number;
+  /** Summary-only items analysed from the feed text because the poll's page cap was reached. */
+  pagesSkipped: number;
   alerts: number;
   notices: Notice[];
   error?: string;
@@ -86,7 +94,8 @@ export function feedName(feed: Feed): string {
 }
 
 export function toArticle(key: string, item: FeedItem): Article {
-  const article: Article = { id: key, title: item.title, text: item.text };
+  const text = item.text.length > MAX_ANALYZED_CHARS ? item.text.slice(0, MAX_ANALYZED_CHARS) : item.text;
+  const article: Article = { id: key, title: item.title, text };
   if (item.link) article.url = item.link;
   if (item.published) article.published = item.published;
   return article;
@@ -121,9 +130,22 @@ function failureInfo(error: unknown): FailureInfo {
   };
 }
 
-function later(now: Date, ms: number): string {
-  return new Date(now.getTime() + ms).toISOString();
+/** Latest instant a Date can hold, minus a margin: nothing we schedule may overflow it. */
+const LATEST_MS = 8.64e15 - 86_400_000;
+
+/** `now + ms` as ISO; an absurd or non-finite delay never throws (RangeError: Invalid time value). */
+export function later(now: Date, ms: number): string {
+  const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
+  return new Date(Math.min(now.getTime() + delay, LATEST_MS)).toISOString();
 }
+
+/** Items recorded per transaction: progress survives a kill, and each commit stays short. */
+export const COMMIT_BATCH = 25;
+/** Article text analysed at most; past it the rest is dropped (a page of megabytes is not an article). */
+export const MAX_ANALYZED_CHARS = 100_000;
+
+/** The worker is stopping: the document in progress is left for the next poll. */
+class PollAborted extends AppError {}
 
 export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Settings): Promise<FeedOutcome> {
   const { store, fetcher, clock } = deps;
@@ -131,21 +153,13 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
   const policy = pollPolicy(feed, settings);
   const random = deps.random ?? Math.random;
   const startedAt = clock.now();
-  const outcome: FeedOutcome = {
-    feedUrl: feed.url,
-    status: 'ok',
-    items: 0,
-    newItems: 0,
-    seeded: 0,
-    quarantined: 0,
-    revised: 0,
-    pagesFetched: 0,
-    alerts: 0,
-    notices: [],
-  };
+  const outcome = emptyOutcome(feed.url, 'ok');
   const notice = (kind: Notice['kind'], text: string): void => {
     outcome.notices.push({ kind, feedUrl: feed.url, feedName: feedName(feed), text });
   };
+  let pagesLeft = settings.maxPagesPerPoll;
+  /** What the store knew of this document's items when the poll began. */
+  let seen = new Map<string, SeenItem>();
 
   let fetched: FetchResult;
   let next: FeedState;
@@ -191,6 +205,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       withJitter(successInterval(policy, next.publishTimes, fetched.cacheFreshMs), policy.jitter, random),
     );
   } catch (error) {
+    // Stopping mid-document: what was committed stays, and the feed state is left as it was so
+    // the next poll fetches the document again (like a restart after a kill).
+    if (error instanceof PollAborted) return { ...outcome, status: 'skipped' };
     next = failedState(error);
   }
 
@@ -199,9 +216,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
   return outcome;
 
   async function ingestDocument(body: string, url: string): Promise<Partial<FeedState>> {
-    let parsed: Awaited<ReturnType<typeof parseFeed>>;
+    let parsed: ParsedFeed;
     try {
-      parsed = await parseFeed(body, url);
+      parsed = await (deps.documents ?? INLINE_DOCUMENTS).parseFeed(body, url);
     } catch (error) {
       if (looksLikeChallengePage(body)) {
         throw new ChallengePageError('the feed URL serves a challenge/block page instead of a feed', {
@@ -210,86 +227,50 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       }
       throw error;
     }
-    const keyed = oldestFirst(parsed.items).map((item) => ({ item, key: itemKey(feed.url, item) }));
-    const seen = await store.seenItems(keyed.map((entry) => entry.key));
-    const unseenCount = new Set(keyed.filter((entry) => !seen.has(entry.key)).map((entry) => entry.key)).size;
+    const items = oldestFirst(parsed.items);
+    const keys = documentItemKeys(feed.url, items);
+    const keyed = items.map((item, index) => {
+      const { key, alternates } = keys[index] as ItemKeys;
+      return { item, key, alternates, scoped: item.link ? feedLinkKey(feed.url, item.link) : null };
+    });
+    // Primary keys first; the other keys only where they can matter (an unseen primary key may be
+    // an item recorded under its alternate; a link another feed recorded may have this feed's own key).
+    seen = await store.seenItems(keyed.map((entry) => entry.key));
+    const secondary = keyed.flatMap((entry) => {
+      const known = seen.get(entry.key);
+      if (!known) return entry.alternates;
+      return known.feedUrl !== feed.url && entry.scoped ? [entry.scoped] : [];
+    });
+    if (secondary.length > 0) for (const [key, item] of await store.seenItems(secondary)) seen.set(key, item);
     const firstSight = previous.initializedAt === null;
-    const churn = !firstSight && isGuidChurn(keyed.length, unseenCount, settings.churnRatio);
     const now = clock.now();
-    const records: ItemRecord[] = [];
-    const reports = new Map<ItemRecord, StoryReport>();
-    const texts = new Map<ItemRecord, string>();
+    const unseenCount = new Set(
+      keyed.filter((entry) => resolveKnown(entry) === null).map((entry) => entry.key),
+    ).size;
+    const churn = !firstSight && isGuidChurn(keyed.length, unseenCount, settings.churnRatio);
+    const batch: PendingBatch = { records: [], reports: new Map(), texts: new Map() };
     const queued = new Set<string>();
 
-    for (const { item, key } of keyed) {
-      if (queued.has(key)) continue;
-      queued.add(key);
-      const base = {
-        key,
-        feedUrl: feed.url,
-        title: item.title,
-        link: item.link ?? null,
-        published: item.published ?? null,
-      };
-      const known = seen.get(key);
-      if (known) {
-        // An edited item is analysed again; it alerts only when what it attributes changed.
-        // (Only analysed items are compared: hashing reads the item's text, which costs.)
-        // Another feed's copy of the same article (same link, other text) is not an edit.
-        if (known.disposition !== 'processed' || known.contentHash === null || known.feedUrl !== feed.url)
-          continue;
-        const contentHash = hashContent(item);
-        if (known.contentHash === contentHash) continue;
-        const full = await withArticleText(item);
-        const attribution = analyzeItem(full, key);
-        if (attribution === null) continue;
-        const fingerprint = fingerprintOf(attribution);
-        const record: ItemRecord = {
-          ...base,
-          contentHash,
-          disposition: 'processed',
-          alerts: [],
-          fingerprint,
-          revision: true,
-        };
-        records.push(record);
-        outcome.revised++;
-        if (fingerprint !== known.fingerprint && worthRouting(attribution, settings)) {
-          reports.set(record, reportFor(feed, full, attribution));
-          texts.set(record, full.text);
-        }
-      } else if (churn) {
-        records.push({ ...base, disposition: 'quarantined', alerts: [] });
-      } else if (firstSight && isBacklog(item, now, settings.firstSightWindow)) {
-        records.push({ ...base, disposition: 'seeded', alerts: [] });
-      } else {
-        const full = await withArticleText(item);
-        const attribution = analyzeItem(full, key);
-        if (attribution === null) continue;
-        const record: ItemRecord = {
-          ...base,
-          contentHash: hashContent(item),
-          disposition: 'processed',
-          alerts: [],
-          fingerprint: fingerprintOf(attribution),
-        };
-        records.push(record);
-        if (worthRouting(attribution, settings)) {
-          reports.set(record, reportFor(feed, full, attribution));
-          texts.set(record, full.text);
-        }
+    for (const entry of keyed) {
+      if (deps.signal?.aborted) {
+        await commit(batch, now);
+        throw new PollAborted('stopping');
       }
+      try {
+        await handleItem(entry, batch, { churn, firstSight, now, queued });
+      } catch (error) {
+        // One item's failure (a hostile body, an analysis bug) is that item's alone; it is left
+        // unrecorded, so the next poll tries it again.
+        deps.log.error(
+          { feedUrl: feed.url, itemKey: entry.key, err: errorMessage(error) },
+          'Feed item failed',
+        );
+      }
+      if (batch.records.length >= COMMIT_BATCH) await commit(batch, now);
     }
-    await (deps.commitLock ?? LOCAL_LOCK).run(async () => {
-      await clusterReports(records, reports, texts, deps, settings, now);
-      await store.recordItems(records, now.toISOString());
-    });
+    await commit(batch, now);
 
     outcome.items = parsed.items.length;
-    outcome.seeded = records.filter((record) => record.disposition === 'seeded').length;
-    outcome.quarantined = records.filter((record) => record.disposition === 'quarantined').length;
-    outcome.newItems = records.length - outcome.seeded - outcome.quarantined - outcome.revised;
-    outcome.alerts = records.filter((record) => record.alerts.some((row) => row.kind !== 'edit')).length;
     if (firstSight && outcome.seeded > 0) {
       notice(
         'seeded',
@@ -305,6 +286,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const publishTimes = rememberPublishTimes(
       previous.publishTimes,
       parsed.items.flatMap((item) => (item.published ? [item.published] : [])),
+      now,
     );
     return {
       publishTimes,
@@ -314,18 +296,175 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
   }
 
   /**
-   * A summary-only item gets the main text of its article page; any failure keeps the feed's text
-   * (the item is still analysed, from what the feed gave).
+   * What the store knows of an entry: under its key, under an alternate key with the same title
+   * (an item re-keyed since), or under this feed's own key for a link another feed recorded.
    */
-  async function withArticleText(item: FeedItem): Promise<FeedItem> {
+  function resolveKnown(entry: KeyedItem): { key: string; seen: SeenItem } | null {
+    const direct = seen.get(entry.key);
+    if (direct) return { key: entry.key, seen: direct };
+    for (const key of entry.alternates) {
+      const other = seen.get(key);
+      if (other && other.feedUrl === feed.url && other.title === entry.item.title)
+        return { key, seen: other };
+    }
+    const scoped = entry.scoped ? seen.get(entry.scoped) : undefined;
+    return scoped && entry.scoped ? { key: entry.scoped, seen: scoped } : null;
+  }
+
+  async function handleItem(
+    entry: KeyedItem,
+    batch: PendingBatch,
+    context: { churn: boolean; firstSight: boolean; now: Date; queued: Set<string> },
+  ): Promise<void> {
+    const { item } = entry;
+    let known = resolveKnown(entry);
+    let key = known?.key ?? entry.key;
+    let disputed: SeenItem | null = null;
+    if (known && entry.scoped && known.key === entry.key && known.seen.feedUrl !== feed.url) {
+      // Another feed recorded this link first.
+      const own = seen.get(entry.scoped);
+      if (own) {
+        known = { key: entry.scoped, seen: own };
+      } else {
+        // Its old articles, or the same content, are that feed's item; other content is judged by
+        // the page itself (a feed cannot silence an outlet by publishing its link first).
+        if (context.churn || (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow)))
+          return;
+        if (known.seen.contentHash !== null && known.seen.contentHash === hashContent(item)) return;
+        disputed = known.seen;
+        known = null;
+      }
+      key = entry.scoped;
+    }
+    if (context.queued.has(key)) return;
+    context.queued.add(key);
+    const base = {
+      key,
+      feedUrl: feed.url,
+      title: item.title,
+      link: item.link ?? null,
+      published: item.published ?? null,
+    };
+    if (disputed) {
+      await handleDisputed(item, base, batch, disputed);
+    } else if (known) {
+      // An edited item is analysed again; it alerts only when what it attributes changed.
+      // (Only analysed items are compared: hashing reads the item's text, which costs.)
+      if (
+        known.seen.disposition !== 'processed' ||
+        known.seen.contentHash === null ||
+        known.seen.feedUrl !== feed.url
+      )
+        return;
+      const contentHash = hashContent(item);
+      if (known.seen.contentHash === contentHash) return;
+      const full = await withArticleText(item);
+      const attribution = await analyzeItem(full, key);
+      const fingerprint = fingerprintOf(attribution);
+      const record: ItemRecord = {
+        ...base,
+        contentHash,
+        disposition: 'processed',
+        alerts: [],
+        fingerprint,
+        revision: true,
+      };
+      batch.records.push(record);
+      outcome.revised++;
+      if (fingerprint !== known.seen.fingerprint && worthRouting(attribution, settings)) {
+        batch.reports.set(record, reportFor(feed, full, attribution));
+        batch.texts.set(record, full.text);
+      }
+    } else if (context.churn) {
+      batch.records.push({ ...base, disposition: 'quarantined', alerts: [] });
+      outcome.quarantined++;
+    } else if (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow)) {
+      batch.records.push({ ...base, disposition: 'seeded', alerts: [] });
+      outcome.seeded++;
+    } else {
+      await processNew(item, base, batch);
+    }
+  }
+
+  /**
+   * A link another feed recorded with different content: the article page decides. When this
+   * feed's copy, read from the page, says what the other feed's did, it is that article again
+   * (recorded, no alert); otherwise it is processed as this feed's own item.
+   */
+  async function handleDisputed(
+    item: FeedItem,
+    base: Pick<ItemRecord, 'key' | 'feedUrl' | 'title' | 'link' | 'published'>,
+    batch: PendingBatch,
+    other: SeenItem,
+  ): Promise<void> {
+    const full = await withArticleText(item, true);
+    const attribution = await analyzeItem(full, base.key);
+    const fingerprint = fingerprintOf(attribution);
+    if (other.disposition === 'processed' && other.fingerprint === fingerprint) {
+      batch.records.push({
+        ...base,
+        contentHash: hashContent(item),
+        disposition: 'processed',
+        alerts: [],
+        fingerprint,
+      });
+      return;
+    }
+    await processNew(item, base, batch, { full, attribution });
+  }
+
+  async function processNew(
+    item: FeedItem,
+    base: Pick<ItemRecord, 'key' | 'feedUrl' | 'title' | 'link' | 'published'>,
+    batch: PendingBatch,
+    analysed?: { full: FeedItem; attribution: Attribution },
+  ): Promise<void> {
+    const full = analysed?.full ?? (await withArticleText(item));
+    const attribution = analysed?.attribution ?? (await analyzeItem(full, base.key));
+    const record: ItemRecord = {
+      ...base,
+      contentHash: hashContent(item),
+      disposition: 'processed',
+      alerts: [],
+      fingerprint: fingerprintOf(attribution),
+    };
+    batch.records.push(record);
+    outcome.newItems++;
+    if (worthRouting(attribution, settings)) {
+      batch.reports.set(record, reportFor(feed, full, attribution));
+      batch.texts.set(record, full.text);
+    }
+  }
+
+  /** Clusters, routes and records a batch in one transaction, under the commit lock. */
+  async function commit(batch: PendingBatch, now: Date): Promise<void> {
+    if (batch.records.length === 0) return;
+    const records = batch.records.splice(0);
+    const reports = new Map(batch.reports);
+    const texts = new Map(batch.texts);
+    batch.reports.clear();
+    batch.texts.clear();
+    await (deps.commitLock ?? LOCAL_LOCK).run(async () => {
+      await clusterReports(records, reports, texts, deps, settings, now);
+      await store.recordItems(records, now.toISOString());
+    });
+    outcome.alerts += records.filter((record) => record.alerts.some((row) => row.kind !== 'edit')).length;
+  }
+
+  /**
+   * A summary-only item gets the main text of its article page (at most maxPagesPerPoll pages per
+   * poll); any failure keeps the feed's text (the item is still analysed, from what the feed gave).
+   * `always` reads the page whatever the feed text's length (a disputed link).
+   */
+  async function withArticleText(item: FeedItem, always = false): Promise<FeedItem> {
     const { pageFetcher } = deps;
-    if (
-      !pageFetcher ||
-      !settings.fetchArticlePages ||
-      !item.link ||
-      item.text.length >= settings.summaryChars
-    )
+    if (!pageFetcher || !settings.fetchArticlePages || !item.link) return item;
+    if (!always && item.text.length >= settings.summaryChars) return item;
+    if (pagesLeft <= 0) {
+      outcome.pagesSkipped++;
       return item;
+    }
+    pagesLeft--;
     try {
       const page = await pageFetcher.fetchPage(item.link);
       if (page.text.length <= item.text.length) return item;
@@ -340,16 +479,12 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     }
   }
 
-  /** The item's attribution, or null when its analysis failed (left unrecorded so the next poll retries it). */
-  function analyzeItem(item: FeedItem, key: string): Attribution | null {
+  /** The item's attribution; a failure propagates to the item's handler (the item stays unrecorded, retried next poll). */
+  async function analyzeItem(item: FeedItem, key: string): Promise<Attribution> {
     try {
-      return deps.analyze(toArticle(key, item));
+      return await deps.analyze(toArticle(key, item));
     } catch (error) {
-      deps.log.error(
-        { feedUrl: feed.url, itemKey: key, err: errorMessage(error) },
-        'Article analysis failed',
-      );
-      return null;
+      throw new AppError(`Article analysis failed: ${errorMessage(error)}`, { cause: error });
     }
   }
 
@@ -374,6 +509,12 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       'Feed poll failed',
     );
     if (info.kind === 'challenge' && previous.consecutiveFailures === 0) notice('challenge', message);
+    if (verdict.cappedRetryAfterMs !== undefined && previous.consecutiveFailures === 0) {
+      notice(
+        'throttled',
+        `asked attribot to wait ${formatDelay(verdict.cappedRetryAfterMs)} (Retry-After); it waits at most maxBackoff (${formatDelay(policy.maxBackoffMs)}) between polls.`,
+      );
+    }
     const state: FeedState = {
       ...previous,
       lastPolledAt: startedAt.toISOString(),
@@ -382,11 +523,34 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
       nextPollAt: later(startedAt, verdict.retryInMs),
     };
     if (verdict.disable && !previous.disabledAt) {
-      notice('disabled', `disabled: ${verdict.reason} (last error: ${message}). It is probed once a day.`);
-      return { ...state, disabledAt: startedAt.toISOString(), disabledReason: verdict.reason };
+      const reason = verdict.reason ?? 'failures';
+      notice('disabled', `disabled: ${reason} (last error: ${message}). It is probed once a day.`);
+      return { ...state, disabledAt: startedAt.toISOString(), disabledReason: reason };
     }
     return state;
   }
+}
+
+interface KeyedItem {
+  item: FeedItem;
+  key: string;
+  alternates: string[];
+  /** This feed's own key for the item's link (see feedLinkKey). */
+  scoped: string | null;
+}
+
+interface PendingBatch {
+  records: ItemRecord[];
+  reports: Map<ItemRecord, StoryReport>;
+  texts: Map<ItemRecord, string>;
+}
+
+/** "11.6 d", "6 h", "90 s". */
+function formatDelay(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.round((ms / 86_400_000) * 10) / 10} d`;
+  if (ms >= 3_600_000) return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
 function plural(count: number, noun: string): string {
@@ -413,6 +577,7 @@ async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date
 }
 
 const LOCAL_LOCK = new Mutex();
+const INLINE_DOCUMENTS = new InlineDocuments();
 
 function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryReport {
   return {
@@ -476,7 +641,8 @@ async function clusterReports(
 
 /**
  * Polls feeds with at most `concurrency` in flight and at most `perHostConcurrency` per host:port;
- * one feed's failure never stops the others.
+ * one feed's failure never stops the others (anything a poll throws is that feed's failed outcome),
+ * and once `deps.signal` aborts no further feed starts.
  */
 export function pollFeeds(
   feeds: readonly Feed[],
@@ -487,6 +653,31 @@ export function pollFeeds(
     feeds,
     (feed) => hostKey(feed.url),
     { concurrency: settings.concurrency, perKey: settings.perHostConcurrency },
-    (feed) => pollFeed(feed, deps, settings),
+    async (feed) => {
+      if (deps.signal?.aborted) return emptyOutcome(feed.url, 'skipped');
+      try {
+        return await pollFeed(feed, deps, settings);
+      } catch (error) {
+        // The store failed under this feed (or a bug): its state could not be saved, so it is retried next tick.
+        deps.log.error({ feedUrl: feed.url, err: errorMessage(error) }, 'Feed poll crashed');
+        return { ...emptyOutcome(feed.url, 'failed'), error: errorMessage(error) };
+      }
+    },
   );
+}
+
+function emptyOutcome(feedUrl: string, status: FeedOutcome['status']): FeedOutcome {
+  return {
+    feedUrl,
+    status,
+    items: 0,
+    newItems: 0,
+    seeded: 0,
+    quarantined: 0,
+    revised: 0,
+    pagesFetched: 0,
+    pagesSkipped: 0,
+    alerts: 0,
+    notices: [],
+  };
 }

@@ -72,18 +72,32 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
   return shared / (new Set([...a, ...b]).size || 1);
 }
 
-/** How alike a report is to a story, 0..1+. A shared CVE is decisive; otherwise entities and headline add up. */
+/**
+ * How alike a report is to a story, 0..1+. Shared CVEs are decisive when they are what both are
+ * about (at least half of the longer CVE list); a roundup that lists dozens of CVEs shares one with
+ * many unrelated incidents, so there a shared CVE only adds to the entities and the headline.
+ */
 export function similarity(story: Story, report: StoryReport): number {
   const a = story.attribution;
   const b = report.attribution;
-  if (overlaps(lowerSet(a.cves), lowerSet(b.cves))) return 1;
+  const cvesA = lowerSet(a.cves);
+  const cvesB = lowerSet(b.cves);
+  let sharedCves = 0;
+  for (const cve of cvesA) if (cvesB.has(cve)) sharedCves++;
+  if (sharedCves > 0 && sharedCves / Math.max(cvesA.size, cvesB.size) >= 0.5) return 1;
   const sharedActor = overlaps(actorNames(a.actors), actorNames(b.actors));
   const sharedProduct = overlaps(lowerSet(a.products), lowerSet(b.products));
   const sharedCountry = overlaps(lowerSet(a.attributed_countries), lowerSet(b.attributed_countries));
   const headline = jaccard(titleTokens(story.first.title), titleTokens(report.title));
   // A shared country alone is a different incident far more often than the same one.
-  if (!sharedActor && !sharedProduct && headline < 0.35) return 0;
-  return (sharedActor ? 0.5 : 0) + (sharedProduct ? 0.3 : 0) + (sharedCountry ? 0.25 : 0) + 0.6 * headline;
+  if (!sharedActor && !sharedProduct && sharedCves === 0 && headline < 0.35) return 0;
+  return (
+    (sharedActor ? 0.5 : 0) +
+    (sharedProduct ? 0.3 : 0) +
+    (sharedCountry ? 0.25 : 0) +
+    (sharedCves > 0 ? 0.2 : 0) +
+    0.6 * headline
+  );
 }
 
 /** The best-matching recent story, or null. */

@@ -1,6 +1,6 @@
 import type { Embed, OutgoingMessage } from '../deliver/message.js';
 import { DISCORD_LIMITS } from './format.js';
-import { safeUrl } from './text-safety.js';
+import { linkTarget } from './text-safety.js';
 
 /** One alert folded into a digest; `title` is already rendered Discord-safe text (from the alert's embed). */
 export interface DigestEntry {
@@ -13,7 +13,7 @@ const LINE_MAX = 300;
 
 function line(entry: DigestEntry): string {
   const title = entry.title.length > LINE_MAX ? `${entry.title.slice(0, LINE_MAX - 1)}…` : entry.title;
-  const url = safeUrl(entry.url);
+  const url = linkTarget(entry.url);
   return url ? `• [${title}](<${url}>)` : `• ${title}`;
 }
 

@@ -9,7 +9,16 @@ import type { AttributedActor, Attribution } from '../attribution/attribution.js
 import type { Embed, EmbedField, OutgoingMessage } from '../deliver/message.js';
 import type { Alert } from './alert.js';
 import type { Story, StoryReport } from './cluster.js';
-import { cleanText, ELLIPSIS, fitItems, fitText, markdownSafe, type Render, safeUrl } from './text-safety.js';
+import {
+  cleanText,
+  ELLIPSIS,
+  fitItems,
+  fitText,
+  linkTarget,
+  markdownSafe,
+  type Render,
+  safeUrl,
+} from './text-safety.js';
 
 export const DISCORD_LIMITS = {
   title: 256,
@@ -61,7 +70,7 @@ interface Style {
 const DISCORD_STYLE: Style = {
   text: markdownSafe,
   bold: (rendered) => `**${rendered}**`,
-  link: (rendered, href) => `[${rendered}](${href})`,
+  link: (rendered, href) => `[${rendered}](${linkTarget(href) ?? href})`,
 };
 
 type Item = (style: Style) => string;
@@ -388,7 +397,7 @@ export function formatUpdate(story: Story, report: StoryReport): OutgoingMessage
   const source = fitText(cleanText(report.sourceName), 100, markdownSafe);
   const firstTitle = fitText(cleanText(story.first.title) || 'the earlier alert', 200, markdownSafe);
   // A very long URL would crowd out the line (and a cut link is worse than none).
-  const firstUrl = (story.first.url?.length ?? 0) <= 500 ? safeUrl(story.first.url) : undefined;
+  const firstUrl = (story.first.url?.length ?? 0) <= 500 ? linkTarget(story.first.url) : undefined;
   const first = firstUrl ? `[${firstTitle}](<${firstUrl}>)` : firstTitle;
   return {
     ...message,

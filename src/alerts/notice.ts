@@ -1,9 +1,19 @@
 import type { OutgoingMessage } from '../deliver/message.js';
+import { redactUrl } from '../shared/redact.js';
 import { cleanText, fitText, markdownSafe } from './text-safety.js';
 
 /** Something the admins should know about a feed (or, for `suspended`, a destination). */
 export interface Notice {
-  kind: 'seeded' | 'disabled' | 'recovered' | 'churn' | 'silence' | 'challenge' | 'suspended' | 'moved';
+  kind:
+    | 'seeded'
+    | 'disabled'
+    | 'recovered'
+    | 'churn'
+    | 'silence'
+    | 'challenge'
+    | 'suspended'
+    | 'moved'
+    | 'throttled';
   /** The feed's URL; for `suspended`, empty. */
   feedUrl: string;
   /** The feed's or destination's name. */
@@ -20,6 +30,7 @@ const COLOURS: Record<Notice['kind'], number> = {
   disabled: 0xe74c3c,
   suspended: 0xe74c3c,
   moved: 0x3498db,
+  throttled: 0xe67e22,
 };
 
 const TITLES: Record<Notice['kind'], string> = {
@@ -31,6 +42,7 @@ const TITLES: Record<Notice['kind'], string> = {
   disabled: 'Feed disabled',
   suspended: 'Destination suspended',
   moved: 'Feed moved',
+  throttled: 'Feed asks for a long pause',
 };
 
 /** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */
@@ -40,7 +52,7 @@ export function formatNotice(notice: Notice): OutgoingMessage {
     embeds: [
       {
         title: fitText(cleanText(`${TITLES[notice.kind]}: ${name}`), 256, markdownSafe),
-        description: fitText(cleanText(`${notice.feedUrl} ${notice.text}`), 1024, markdownSafe),
+        description: fitText(cleanText(`${redactUrl(notice.feedUrl)} ${notice.text}`), 1024, markdownSafe),
         color: COLOURS[notice.kind],
         footer: { text: 'attribot admin notice' },
       },

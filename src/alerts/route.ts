@@ -17,7 +17,7 @@
  * `excludes` does.
  */
 import type { Attribution } from '../attribution/attribution.js';
-import { compileKeyword } from '../config/keyword.js';
+import { compileKeyword, type KeywordMatcher } from '../config/keyword.js';
 import { MATCH_KINDS, type Match, type MatchKind, type Route, type Watchlist } from '../config/schema.js';
 import type { AllowedMentions, OutgoingMessage } from '../deliver/message.js';
 import { SNOWFLAKE } from '../shared/discord-ids.js';
@@ -67,7 +67,7 @@ interface CompiledMatch {
   products: string[];
   cves: string[];
   /** Aligned with `raw.keywords`; null where a keyword does not compile. */
-  keywords: Array<RegExp | null>;
+  keywords: Array<KeywordMatcher | null>;
   raw: Match;
 }
 

@@ -88,3 +88,22 @@ export function safeUrl(value: string | undefined): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   return url.href;
 }
+
+/** Characters that could end or restyle a markdown link target; URL serialisation leaves these as they are. */
+const LINK_BREAKERS = /[()[\]<>`\\\s]/g;
+
+/**
+ * A URL as the target of a markdown link (`[title](<target>)`): http(s) only, credentials dropped,
+ * and every character that could close the link or open another percent-encoded, so no article
+ * URL can inject a link of its own. The host is left alone (an IPv6 host keeps its brackets).
+ */
+export function linkTarget(value: string | undefined): string | undefined {
+  const safe = safeUrl(value);
+  if (!safe) return undefined;
+  const url = new URL(safe);
+  const rest = `${url.pathname}${url.search}${url.hash}`.replace(
+    LINK_BREAKERS,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return `${url.protocol}//${url.host}${rest}`;
+}

@@ -4,13 +4,14 @@
  * (gateway.ts) only translates. Replies are plain content sent with `allowed_mentions: { parse: [] }`;
  * every value a person typed or a feed wrote is escaped before it is shown.
  */
-import { cleanText, fitText, markdownSafe, safeUrl } from '../alerts/text-safety.js';
+import { cleanText, fitText, linkTarget, markdownSafe, safeUrl } from '../alerts/text-safety.js';
 import { kindLabel, muteUntil, normalizeWatchValue, type Overrides, parseKind } from '../config/overrides.js';
 import type { MatchKind } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { OverrideStore } from '../store/overrides.js';
 import { ADMINISTRATOR, MANAGE_GUILD, RECENT_MAX } from './definitions.js';
+import type { ExplainLimiter } from './limits.js';
 
 export interface CommandInvocation {
   /** `watch` for `/attribot watch add`; null for `/attribot recent`. */
@@ -40,6 +41,8 @@ export interface CommandContext {
   recentAlerts(limit: number): Promise<RecentAlert[]>;
   /** A text explanation of one article (may take seconds: the reply is deferred). */
   explainUrl(url: string): Promise<string>;
+  /** Rate limit of explain (the bot fetches what members name); none when absent. */
+  explainLimiter?: ExplainLimiter;
   /** The override layer in words (describeOverrides over the running config). */
   describeOverrides(overrides: Overrides): string;
   /** Told after a watch or mute changed, e.g. to rebuild the effective config at once. */
@@ -90,7 +93,7 @@ export async function handleCommand(
     case 'recent':
       return recent(invocation, context);
     case 'explain':
-      return explain(stringOption(invocation, 'url'), context);
+      return explain(stringOption(invocation, 'url'), invocation.userId, context);
     case 'watch list':
       return reply(context.describeOverrides(await context.overrides.loadOverrides()));
     case 'watch add':
@@ -111,7 +114,7 @@ async function recent(invocation: CommandInvocation, context: CommandContext): P
   if (alerts.length === 0) return reply('No alerts yet.');
   const lines = alerts.slice(0, count).map((alert) => {
     const title = fitText(cleanText(alert.title) || 'Untitled', 150, markdownSafe);
-    const url = safeUrl(alert.url ?? undefined);
+    const url = linkTarget(alert.url ?? undefined);
     const link = url ? `[${title}](<${url}>)` : title;
     const where = alert.destinations?.length
       ? ` → ${alert.destinations.map((d) => markdownSafe(cleanText(d))).join(', ')}`
@@ -128,9 +131,13 @@ function discordTime(iso: string): string {
   return Number.isNaN(ms) ? markdownSafe(cleanText(iso)) : `<t:${Math.floor(ms / 1000)}:R>`;
 }
 
-function explain(raw: string, context: CommandContext): CommandResponse {
+function explain(raw: string, userId: string, context: CommandContext): CommandResponse {
   const url = safeUrl(raw);
   if (!url) return reply('Give an http(s) article URL.');
+  const slot = context.explainLimiter?.take(userId, context.clock.now().getTime()) ?? {
+    release: () => undefined,
+  };
+  if ('refusal' in slot) return reply(slot.refusal);
   return {
     type: 'deferred',
     ephemeral: true,
@@ -140,6 +147,8 @@ function explain(raw: string, context: CommandContext): CommandResponse {
         text = await context.explainUrl(url);
       } catch (error) {
         return fitContent(`Could not explain that article: ${markdownSafe(cleanText(errorMessage(error)))}`);
+      } finally {
+        slot.release();
       }
       // A code block shows the explanation verbatim: no markdown, links or mentions inside it.
       const body = text.replace(/```/g, '`\u200b`\u200b`');

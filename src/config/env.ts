@@ -179,7 +179,7 @@ export function applyEnvironment(
       destinations,
       dbPath: env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
       allowPrivateNetwork: config.settings.allowPrivateNetwork || allowPrivate === true,
-      http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '0.0.0.0', port },
+      http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '127.0.0.1', port },
       discordApiBase,
     },
     errors,

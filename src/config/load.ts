@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { checkRules } from './rules.js';
 import { Config } from './schema.js';
 
@@ -40,6 +40,20 @@ function lineOf(doc: Document, counter: LineCounter, path: ReadonlyArray<Propert
   return null;
 }
 
+/** Aliases expanded at most (yaml's default): past it the document is refused, not expanded. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasLine(doc: Document, counter: LineCounter): number | null {
+  let line: number | null = null;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.range) line = counter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
 /** Parses and validates YAML text. Pure: `file` only labels the problems. */
 export function parseConfigText(text: string, file: string): LoadedConfig {
   const counter = new LineCounter();
@@ -52,7 +66,18 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   }));
   if (errors.length > 0) return { config: null, errors, warnings: [] };
 
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // A "billion laughs" alias bomb, or another document yaml refuses to expand: a config error, not a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      config: null,
+      errors: [{ file, line: firstAliasLine(doc, counter), path: '', message }],
+      warnings: [],
+    };
+  }
   const parsed = Config.safeParse(raw);
   if (!parsed.success) {
     return {

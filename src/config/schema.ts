@@ -98,7 +98,7 @@ export const Settings = z
       .max(2)
       .default(0.6)
       .describe(
-        'Similarity (shared actors 0.5, products 0.3, countries 0.25, headline up to 0.6; a shared CVE 1) that joins a story.',
+        'Similarity (shared actors 0.5, products 0.3, countries 0.25, a CVE 0.2, headline up to 0.6; CVEs that are at least half of the longer CVE list 1) that joins a story.',
       ),
     silenceFactor: z
       .number()
@@ -125,6 +125,17 @@ export const Settings = z
       .boolean()
       .default(true)
       .describe('When a feed item carries only a summary, fetch the article page and read its main text.'),
+    maxPagesPerPoll: z
+      .number()
+      .int()
+      .min(0)
+      .default(30)
+      .describe(
+        'Article pages one poll of one feed may fetch; further summary-only items are analysed from the feed text.',
+      ),
+    documentBudget: Duration.prefault('10s').describe(
+      'Time a worker thread may spend parsing one feed document or extracting one article page; past it the work is abandoned and that feed or item fails.',
+    ),
     summaryChars: z
       .number()
       .int()

@@ -28,6 +28,8 @@ export interface OutboxDeps {
   flood?: FloodControl;
   /** Where a suspended destination is reported (the `admin` destination), besides the log. */
   adminDestination?: string;
+  /** Longest wait a destination's retry_after can impose (settings.maxBackoff); default 6 h. */
+  maxDelayMs?: number;
 }
 
 export interface DrainSummary {
@@ -41,12 +43,22 @@ export const DEFAULT_FLOOD: FloodControl = { cap: 20, windowMs: 60 * 60_000, dig
 
 const BASE_BACKOFF_MS = 5_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
+const DEFAULT_MAX_DELAY_MS = 6 * 60 * 60_000;
 /** A destination that refuses our credentials is parked this long before it is tried again. */
 export const SUSPEND_MS = 60 * 60_000;
 
-export function backoffMs(attempts: number, retryAfterMs?: number): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts));
-  return Math.max(exponential, retryAfterMs ?? 0);
+/**
+ * Exponential backoff, at least the destination's retry_after, which is itself capped at
+ * `maxDelayMs`: a peer's number (even "Infinity" or 10^14 s) never becomes an invalid date.
+ */
+export function backoffMs(
+  attempts: number,
+  retryAfterMs?: number,
+  maxDelayMs = DEFAULT_MAX_DELAY_MS,
+): number {
+  const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(30, Math.max(0, attempts)));
+  const asked = retryAfterMs === undefined || Number.isNaN(retryAfterMs) ? 0 : Math.max(0, retryAfterMs);
+  return Math.max(exponential, Math.min(asked, maxDelayMs));
 }
 
 /** Discord's "Unknown Message": the alert an edit targets was deleted in the channel. */
@@ -55,7 +67,11 @@ const UNKNOWN_MESSAGE = 10008;
 type Verdict = { action: 'retry'; delayMs: number } | { action: 'suspend' } | { action: 'reject' };
 
 /** The one place a delivery failure is classified. */
-export function classifyFailure(error: unknown, attempts: number): Verdict {
+export function classifyFailure(
+  error: unknown,
+  attempts: number,
+  maxDelayMs = DEFAULT_MAX_DELAY_MS,
+): Verdict {
   if (error instanceof DeliveryError && error.kind === 'permanent') {
     // The message itself is bad, or the message to edit is gone: retrying cannot help.
     // Anything else permanent is about the destination.
@@ -64,7 +80,7 @@ export function classifyFailure(error: unknown, attempts: number): Verdict {
     return { action: 'suspend' };
   }
   const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-  return { action: 'retry', delayMs: backoffMs(attempts, retryAfterMs) };
+  return { action: 'retry', delayMs: backoffMs(attempts, retryAfterMs, maxDelayMs) };
 }
 
 export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<DrainSummary> {
@@ -87,7 +103,8 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
     // Rows are fetched for configured destinations only; a removed one's rows wait in the outbox.
     const sender = senders.get(row.destination);
     if (!sender) continue;
-    if (row.kind === 'alert' || row.kind === 'update') {
+    // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
+    if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
       const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
       const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
       if (count >= flood.cap) {
@@ -116,7 +133,7 @@ async function deliverRow(
     summary.sent++;
   } catch (error) {
     const message = redactSecrets(errorMessage(error));
-    const verdict = classifyFailure(error, row.attempts);
+    const verdict = classifyFailure(error, row.attempts, deps.maxDelayMs);
     if (verdict.action === 'reject') {
       await store.markRejected(row.id, message);
       summary.rejected++;
@@ -192,7 +209,11 @@ async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logge
   return { messageId: original };
 }
 
-/** Folds each destination's held alerts into a digest once the oldest has waited a digest interval. */
+/**
+ * Folds each destination's held alerts into a digest once the oldest has waited a digest interval.
+ * Held edits are not listed (their alert is already in the channel): they are released to be sent,
+ * the newest per story only, since each carries the whole story.
+ */
 async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<void> {
   const held = await deps.store.heldOutbox();
   if (held.length === 0) return;
@@ -203,16 +224,24 @@ async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<v
   for (const [destination, rows] of byDestination) {
     const oldest = rows[0];
     if (!oldest || now.getTime() - Date.parse(oldest.createdAt) < flood.digestIntervalMs) continue;
-    const entries = rows.map((row) => {
+    const edits = rows.filter((row) => row.kind === 'edit');
+    const listed = rows.filter((row) => row.kind !== 'edit');
+    if (edits.length > 0)
+      await deps.store.releaseHeld(
+        edits.map((row) => row.id),
+        now.toISOString(),
+      );
+    if (listed.length === 0) continue;
+    const entries = listed.map((row) => {
       const embed = row.message.embeds[0];
       return { title: embed?.title ?? 'Untitled alert', ...(embed?.url ? { url: embed.url } : {}) };
     });
     const message = formatDigest(entries, 'flood control and digest routes');
     await deps.store.foldIntoDigest(
-      rows.map((row) => row.id),
+      listed.map((row) => row.id),
       { destination, kind: 'digest', message },
       now.toISOString(),
     );
-    deps.log.info({ destination, alerts: rows.length }, 'Digest queued');
+    deps.log.info({ destination, alerts: listed.length }, 'Digest queued');
   }
 }

@@ -53,9 +53,20 @@ export function medianGapMs(publishTimes: readonly string[]): number | null {
   return gaps[Math.floor(gaps.length / 2)] ?? null;
 }
 
-/** Keeps the newest `RHYTHM_SAMPLES` publication times, newest last. */
-export function rememberPublishTimes(previous: readonly string[], added: readonly string[]): string[] {
-  const all = [...new Set([...previous, ...added])].filter((time) => Number.isFinite(Date.parse(time)));
+/** A publication time further ahead than this is a wrong date, not a rhythm (it would hide a silence for good). */
+const FUTURE_SLACK_MS = 86_400_000;
+
+/** Keeps the newest `RHYTHM_SAMPLES` publication times, newest last; times in the future are dropped. */
+export function rememberPublishTimes(
+  previous: readonly string[],
+  added: readonly string[],
+  now: Date,
+): string[] {
+  const latest = now.getTime() + FUTURE_SLACK_MS;
+  const all = [...new Set([...previous, ...added])].filter((time) => {
+    const at = Date.parse(time);
+    return Number.isFinite(at) && at <= latest;
+  });
   all.sort((a, b) => Date.parse(a) - Date.parse(b));
   return all.slice(-RHYTHM_SAMPLES);
 }
@@ -87,11 +98,19 @@ export function withJitter(intervalMs: number, jitter: number, random: () => num
   return Math.round(intervalMs * (1 + jitter * (2 * random() - 1)));
 }
 
-export type FailureVerdict =
-  | { disable: false; retryInMs: number }
-  | { disable: true; reason: string; retryInMs: number };
+export type FailureVerdict = {
+  disable: boolean;
+  reason?: string;
+  retryInMs: number;
+  /** The publisher's Retry-After, when it asked for longer than maxBackoff (which was used instead). */
+  cappedRetryAfterMs?: number;
+};
 
-/** Exponential backoff from the feed's interval, capped, at least the publisher's Retry-After; 410 or too many failures disable. */
+/**
+ * Exponential backoff from the feed's interval, capped at maxBackoff, at least the publisher's
+ * Retry-After (itself capped at maxBackoff: a publisher cannot park a feed for days); 410 or too
+ * many failures disable.
+ */
 export function failureVerdict(
   policy: PollPolicy,
   consecutiveFailures: number,
@@ -110,7 +129,14 @@ export function failureVerdict(
     policy.maxBackoffMs,
     policy.baseIntervalMs * 2 ** Math.max(0, consecutiveFailures - 1),
   );
-  return { disable: false, retryInMs: Math.max(exponential, failure.retryAfterMs ?? 0) };
+  const requested = failure.retryAfterMs ?? 0;
+  const asked = Number.isNaN(requested) ? 0 : Math.max(0, requested);
+  const retryAfter = Math.min(asked, policy.maxBackoffMs);
+  return {
+    disable: false,
+    retryInMs: Math.max(exponential, retryAfter),
+    ...(asked > policy.maxBackoffMs ? { cappedRetryAfterMs: asked } : {}),
+  };
 }
 
 /**

@@ -2,8 +2,9 @@ import type { HttpErrorKind, HttpResponse, HttpResponseHead } from '../shared/ht
 import { HttpError, HttpFailure, httpGet, isRetryableHttpFailure } from '../shared/http.js';
 import { decodeBody } from './decode.js';
 import type { FeedFetcher, FetchResult, FetchValidators } from './feed-item.js';
+import { UrlBlockedError, type UrlGuard } from './url-guard.js';
 
-export type FeedFetchErrorKind = HttpErrorKind | 'not-a-feed';
+export type FeedFetchErrorKind = HttpErrorKind | 'not-a-feed' | 'blocked';
 
 /** Why one feed could not be fetched; the scheduler decides on retries from `kind` and `status`. */
 export class FeedFetchError extends HttpFailure<FeedFetchErrorKind> {}
@@ -19,6 +20,11 @@ export interface HttpFeedFetcherOptions {
   fetch?: typeof fetch;
   /** Time source for Retry-After dates. */
   now?: () => Date;
+  /**
+   * Checks a redirect to another host than the configured one (the SSRF guard): the admin trusts
+   * the feed's URL, not wherever its server sends us. Without it redirects are not checked.
+   */
+  redirectGuard?: UrlGuard;
 }
 
 export const FEED_FETCH_DEFAULTS = {
@@ -68,6 +74,7 @@ export class HttpFeedFetcher implements FeedFetcher {
         maxBytes: options.maxBytes,
         maxRedirects: options.maxRedirects,
         inspect: rejectNonFeedType,
+        ...(options.redirectGuard ? { beforeRequest: offHostGuard(url, options.redirectGuard) } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.now ? { now: options.now } : {}),
       });
@@ -101,6 +108,12 @@ export class HttpFeedFetcher implements FeedFetcher {
       ...freshness,
     };
   }
+}
+
+/** The guard, for hops that leave the configured URL's host. */
+function offHostGuard(configured: string, guard: UrlGuard): (hop: URL) => Promise<void> | undefined {
+  const host = URL.canParse(configured) ? new URL(configured).host : null;
+  return (hop) => (hop.host === host ? undefined : guard(hop));
 }
 
 function requestHeaders(userAgent: string, validators: FetchValidators): Record<string, string> {
@@ -170,6 +183,12 @@ function rejectNonFeedType(head: HttpResponseHead): void {
 
 /** HttpError → FeedFetchError; anything else (a caller's abort, a bug) passes through unchanged. */
 function toFeedFetchError(error: unknown): unknown {
+  if (error instanceof UrlBlockedError) {
+    return new FeedFetchError('blocked', `Redirect refused: ${error.message}`, {
+      url: error.url,
+      cause: error,
+    });
+  }
   if (error instanceof HttpError) {
     return new FeedFetchError(error.kind, error.message, {
       url: error.url,

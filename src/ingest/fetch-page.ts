@@ -14,7 +14,7 @@ import {
   httpGet,
 } from '../shared/http.js';
 import { decodeBody } from './decode.js';
-import { extractMainText } from './main-text.js';
+import type { MainText } from './main-text.js';
 import {
   createGuardedLookup,
   createUrlGuard,
@@ -59,6 +59,8 @@ export interface HttpPageFetcherOptions {
   lookup?: ResolveHost;
   /** Injected fetch (tests); replaces the pinned-connection fetch, so only the per-hop check remains. */
   fetch?: typeof fetch;
+  /** Main-text extraction (the app runs it in a worker under a time budget); inline by default. */
+  extract?: (html: string, url: string) => Promise<MainText>;
 }
 
 export const PAGE_FETCH_DEFAULTS = {
@@ -96,6 +98,18 @@ export class HttpPageFetcher implements PageFetcher {
 
   async fetchPage(url: string): Promise<ArticlePage> {
     const options = this.#options;
+    // The guard runs before a host slot is taken: a link it refuses must not wait for (and
+    // hold up) the per-host gap of the publishers that are fetched.
+    let checked: string;
+    try {
+      const parsed = new URL(url);
+      await this.#guard(parsed);
+      checked = parsed.href;
+    } catch (error) {
+      if (error instanceof TypeError)
+        throw new PageFetchError('invalid-url', `Invalid URL: ${url}`, { url, cause: error });
+      throw toPageFetchError(error, url);
+    }
     const release = await this.#hosts.acquire(hostKey(url));
     let body: Uint8Array;
     let head: { url: string; contentType: string | undefined };
@@ -106,7 +120,8 @@ export class HttpPageFetcher implements PageFetcher {
         maxBytes: options.maxBytes,
         maxRedirects: options.maxRedirects,
         fetch: this.#fetch,
-        beforeRequest: this.#guard,
+        // Every redirect hop is checked; the first was checked above (the socket's lookup re-checks it).
+        beforeRequest: (hop) => (hop.href === checked ? undefined : this.#guard(hop)),
         inspect: rejectNonHtml,
       });
       if (response.status === 304) {
@@ -122,9 +137,16 @@ export class HttpPageFetcher implements PageFetcher {
     } finally {
       release();
     }
-    const page = extractMainText(decodeBody(body, head.contentType), head.url);
+    const html = decodeBody(body, head.contentType);
+    const extract = options.extract ?? inlineExtract;
+    const page = await extract(html, head.url);
     return { url: head.url, ...page };
   }
+}
+
+async function inlineExtract(html: string, url: string): Promise<MainText> {
+  const { extractMainText } = await import('./main-text.js');
+  return extractMainText(html, url);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -69,18 +69,65 @@ function compare(a: string, b: string): number {
 
 /**
  * Stable dedupe key of an item: its canonical link when it has one (so one article reached
- * through two feeds is one item), else its guid scoped to the feed, else a hash of what is left.
+ * through two feeds is one item), else its guid scoped to the feed, else a hash of what is left
+ * (an undated item's text included, so two undated items that share a title stay two).
  */
 export function itemKey(
   feedUrl: string,
-  item: Pick<FeedItem, 'link' | 'guid' | 'title' | 'published'>,
+  item: Pick<FeedItem, 'link' | 'guid' | 'title' | 'published'> & { text?: string },
 ): string {
-  if (item.link) return `link:${canonicalLink(item.link)}`;
-  if (item.guid) return `guid:${feedUrl}#${item.guid}`;
-  const digest = createHash('sha256')
-    .update(JSON.stringify([feedUrl, item.title ?? '', item.published ?? '']))
-    .digest('hex');
+  if (item.link) return linkKey(item.link);
+  if (item.guid) return guidKey(feedUrl, item.guid);
+  const parts = [feedUrl, item.title ?? '', item.published ?? ''];
+  if (!item.published && item.text) parts.push(item.text);
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   return `hash:${digest}`;
+}
+
+export function linkKey(link: string): string {
+  return `link:${canonicalLink(link)}`;
+}
+
+export function guidKey(feedUrl: string, guid: string): string {
+  return `guid:${feedUrl}#${guid}`;
+}
+
+/** A link as one feed's own item: used when another feed already recorded the same link with other content. */
+export function feedLinkKey(feedUrl: string, link: string): string {
+  return `feedlink:${feedUrl}#${canonicalLink(link)}`;
+}
+
+export interface ItemKeys {
+  /** The key a new item is recorded under. */
+  key: string;
+  /** Keys the same item may have been recorded under before (honoured when the titles agree). */
+  alternates: string[];
+}
+
+/**
+ * Keys of a document's items. A link that several items with different guids share (feeds that
+ * link every item to one landing page) identifies none of them: those items are keyed by guid.
+ */
+export function documentItemKeys(
+  feedUrl: string,
+  items: ReadonlyArray<Pick<FeedItem, 'link' | 'guid' | 'title' | 'published'> & { text?: string }>,
+): ItemKeys[] {
+  const guidsPerLink = new Map<string, Set<string>>();
+  for (const item of items) {
+    if (!item.link || !item.guid) continue;
+    const key = linkKey(item.link);
+    const guids = guidsPerLink.get(key) ?? new Set<string>();
+    guids.add(item.guid);
+    guidsPerLink.set(key, guids);
+  }
+  return items.map((item) => {
+    if (!item.link || !item.guid) return { key: itemKey(feedUrl, item), alternates: [] };
+    const byLink = linkKey(item.link);
+    const byGuid = guidKey(feedUrl, item.guid);
+    return (guidsPerLink.get(byLink)?.size ?? 0) > 1
+      ? { key: byGuid, alternates: [byLink] }
+      : { key: byLink, alternates: [byGuid] };
+  });
 }
 
 /** Hash of what an item says (title and text), to notice an edit. */

@@ -5,8 +5,9 @@
  * scoring text blocks by length, commas and link density and keeping the best container.
  */
 import { type CheerioAPI, load } from 'cheerio';
-import { htmlToText, inlineText } from './html-text.js';
+import { htmlToText, inlineText, nodesToText } from './html-text.js';
 import { jsonLdArticle, pageTitle, publishedDate } from './page-metadata.js';
+import { capDepth, Pruner, removeComments, TextStats, textOf } from './text-stats.js';
 
 export interface MainText {
   title: string | null;
@@ -55,21 +56,29 @@ const TEXT_BLOCKS = 'p, pre, blockquote, td, li, h2, h3, div, section';
 /** Extracts the main text, title and publication date of an article page. */
 export function extractMainText(html: string, _url?: string): MainText {
   const $ = load(html);
+  const root = $.root().get(0) as DomNode;
+  // Browsers re-parent elements nested deeper than this; so do we, which bounds every walk up the tree.
+  capDepth(root);
   const ld = jsonLdArticle($);
   const title = pageTitle($, ld);
   const published = publishedDate($, ld);
 
-  unwrapNoscriptArticles($);
-  $(JUNK).remove();
-  removeComments($);
-  const body = $('body').get(0) ?? $.root().get(0);
-  const total = body ? paragraphText($, body) : 0;
-  removeChrome($, total);
+  if (unwrapNoscriptArticles($)) capDepth(root);
+  const junk = new Pruner(null);
+  for (const element of $(JUNK).toArray()) junk.remove(element);
+  junk.flush();
+  removeComments(root);
+  // Text measures of every element, computed once and kept up to date as blocks are removed:
+  // measuring each candidate afresh would re-walk nested subtrees (quadratic on hostile pages).
+  const stats = new TextStats(root);
+  const body = $('body').get(0) ?? root;
+  const total = stats.paragraphText(body);
+  removeChrome($, new Pruner(stats), total);
 
-  const nodes = mainNodes($);
-  for (const node of nodes) cleanInside($, node);
+  const nodes = mainNodes($, stats);
+  for (const node of nodes) cleanInside($, stats, node);
   let text = nodes
-    .map((node) => htmlToText($.html(node)))
+    .map((node) => nodesToText([node]))
     .filter((part) => part !== '')
     .join('\n');
   text = dropBoilerplateLines(text);
@@ -90,25 +99,25 @@ export function extractMainText(html: string, _url?: string): MainText {
 
 /**
  * Blogger (and other templates that render the post with JavaScript) ships the article only in
- * <noscript>, which the parser keeps as raw text: put real prose back into the tree.
+ * <noscript>, which the parser keeps as raw text: put real prose back into the tree. True when
+ * something was put back.
  */
-function unwrapNoscriptArticles($: CheerioAPI): void {
+function unwrapNoscriptArticles($: CheerioAPI): boolean {
+  let unwrapped = false;
   $('noscript').each((_, element) => {
-    const markup = $(element).text();
+    const markup = textOf(element);
     if (markup.length < 200 || !/<p[\s>]/i.test(markup)) return;
     const fragment = load(markup, null, false);
+    capDepth(fragment.root().get(0) as DomNode);
     const prose = fragment('p')
       .toArray()
-      .reduce((sum, block) => sum + fragment(block).text().trim().length, 0);
-    if (prose >= 200) $(element).replaceWith(markup);
+      .reduce((sum, block) => sum + textOf(block).trim().length, 0);
+    if (prose >= 200) {
+      $(element).replaceWith(markup);
+      unwrapped = true;
+    }
   });
-}
-
-function removeComments($: CheerioAPI): void {
-  $('*')
-    .contents()
-    .filter((_, node) => node.type === 'comment')
-    .remove();
+  return unwrapped;
 }
 
 /**
@@ -116,10 +125,11 @@ function removeComments($: CheerioAPI): void {
  * except a block that holds most of the page's paragraph text (a layout wrapper with an unlucky
  * class name, or an ASP.NET page inside one <form>).
  */
-function removeChrome($: CheerioAPI, total: number): void {
-  const keeps = (element: DomNode): boolean => total > 0 && paragraphText($, element) >= total * 0.5;
+function removeChrome($: CheerioAPI, pruner: Pruner, total: number): void {
+  const stats = pruner.stats;
+  const keeps = (element: DomNode): boolean => total > 0 && stats.paragraphText(element) >= total * 0.5;
   $(CHROME).each((_, element) => {
-    if (!keeps(element)) $(element).remove();
+    if (pruner.attached(element) && !keeps(element)) pruner.remove(element);
   });
   $('[class], [id]').each((_, element) => {
     const name = element.tagName.toLowerCase();
@@ -127,48 +137,18 @@ function removeChrome($: CheerioAPI, total: number): void {
     const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''}`;
     if (!NEGATIVE.test(hints)) return;
     if (POSITIVE.test(hints) && !/comment|share|social|related|relacionad/i.test(hints)) return;
-    if (!keeps(element)) $(element).remove();
+    if (pruner.attached(element) && !keeps(element)) pruner.remove(element);
   });
-}
-
-/** Length of the text inside <p>-like blocks, links excluded: a measure of prose, not of chrome. */
-function paragraphText($: CheerioAPI, element: DomElement | DomNode): number {
-  let length = 0;
-  $(element)
-    .find('p, pre, blockquote')
-    .each((_, block) => {
-      const all = $(block).text().trim().length;
-      length += all - linkTextLength($, block);
-    });
-  return length;
-}
-
-function linkTextLength($: CheerioAPI, element: DomElement | DomNode): number {
-  let length = 0;
-  $(element)
-    .find('a')
-    .each((_, link) => {
-      length += $(link).text().trim().length;
-    });
-  return length;
-}
-
-function linkDensity($: CheerioAPI, element: DomElement | DomNode): number {
-  const length = $(element).text().trim().length;
-  return length === 0 ? 0 : Math.min(1, linkTextLength($, element) / length);
-}
-
-function normalizedLength($: CheerioAPI, element: DomElement | DomNode): number {
-  return $(element).text().replace(/\s+/g, ' ').trim().length;
+  pruner.flush();
 }
 
 /** The node(s) holding the article, in document order. */
-function mainNodes($: CheerioAPI): DomElement[] {
-  const scored = bestScored($);
-  const semantic = bestSemantic($);
+function mainNodes($: CheerioAPI, stats: TextStats): DomElement[] {
+  const scored = bestScored($, stats);
+  const semantic = bestSemantic($, stats);
   if (semantic && (scored.length === 0 || scored.every((node) => contains(semantic.node, node)))) {
-    const scoredLength = scored.reduce((sum, node) => sum + normalizedLength($, node), 0);
-    const semanticLength = normalizedLength($, semantic.node);
+    const scoredLength = scored.reduce((sum, node) => sum + stats.length(node), 0);
+    const semanticLength = stats.length(semantic.node);
     // <main> often wraps more than the article; take it only when it adds little to the scored body.
     if (semantic.kind !== 'main' || scoredLength === 0 || semanticLength <= scoredLength * 1.6) {
       return [semantic.node];
@@ -197,7 +177,10 @@ function parentElement(node: DomNode): DomElement | null {
 }
 
 /** The page's own article container, when it holds real prose. */
-function bestSemantic($: CheerioAPI): { node: DomElement; kind: 'body' | 'article' | 'main' } | undefined {
+function bestSemantic(
+  $: CheerioAPI,
+  stats: TextStats,
+): { node: DomElement; kind: 'body' | 'article' | 'main' } | undefined {
   const groups: Array<{ selector: string; kind: 'body' | 'article' | 'main' }> = [
     { selector: '[itemprop="articleBody"]', kind: 'body' },
     { selector: 'article', kind: 'article' },
@@ -208,13 +191,13 @@ function bestSemantic($: CheerioAPI): { node: DomElement; kind: 'body' | 'articl
     let bestLength = 0;
     $(selector).each((_, element) => {
       if (!isElement(element)) return;
-      const length = paragraphText($, element);
+      const length = stats.paragraphText(element);
       if (length > bestLength) {
         best = element;
         bestLength = length;
       }
     });
-    if (best && bestLength >= 200 && linkDensity($, best) < 0.5) return { node: best, kind };
+    if (best && bestLength >= 200 && stats.linkDensity(best) < 0.5) return { node: best, kind };
   }
   return undefined;
 }
@@ -225,7 +208,7 @@ function bestSemantic($: CheerioAPI): { node: DomElement; kind: 'body' | 'articl
  * shifts its score, and link-heavy containers lose in proportion. The best container wins,
  * joined by siblings that score well or read like paragraphs.
  */
-function bestScored($: CheerioAPI): DomElement[] {
+function bestScored($: CheerioAPI, stats: TextStats): DomElement[] {
   const scores = new Map<DomElement, number>();
   const initial = (element: DomElement): number => {
     const hints = `${element.attribs.class ?? ''} ${element.attribs.id ?? ''}`;
@@ -240,13 +223,10 @@ function bestScored($: CheerioAPI): DomElement[] {
   $(TEXT_BLOCKS).each((_, block) => {
     const name = block.tagName.toLowerCase();
     // A div or section counts as a text block only for text that sits directly inside it.
-    const text =
-      name === 'div' || name === 'section' || name === 'li'
-        ? ownText($, block)
-        : $(block).text().replace(/\s+/g, ' ').trim();
-    if (text.length < 25) return;
-    const commas = (text.match(/[,，、،]/g) ?? []).length;
-    const points = 1 + commas + Math.min(Math.floor(text.length / 100), 3);
+    const measure =
+      name === 'div' || name === 'section' || name === 'li' ? stats.ownText(block) : stats.measure(block);
+    if (measure.length < 25) return;
+    const points = 1 + measure.commas + Math.min(Math.floor(measure.length / 100), 3);
     let ancestor = parentElement(block);
     for (let level = 0; ancestor && level < 3; level++) {
       const name2 = ancestor.tagName.toLowerCase();
@@ -262,7 +242,7 @@ function bestScored($: CheerioAPI): DomElement[] {
   let topScore = Number.NEGATIVE_INFINITY;
   const final = new Map<DomElement, number>();
   for (const [element, score] of scores) {
-    const value = score * (1 - linkDensity($, element));
+    const value = score * (1 - stats.linkDensity(element));
     final.set(element, value);
     if (value > topScore) {
       top = element;
@@ -287,11 +267,11 @@ function bestScored($: CheerioAPI): DomElement[] {
       continue;
     }
     if (element.tagName.toLowerCase() === 'p') {
-      const length = normalizedLength($, element);
-      const density = linkDensity($, element);
+      const length = stats.length(element);
+      const density = stats.linkDensity(element);
       if (
         (length > 80 && density < 0.25) ||
-        (length > 0 && length <= 80 && density === 0 && /[.!?。]$/.test($(element).text().trim()))
+        (length > 0 && length <= 80 && density === 0 && /[.!?。]$/.test(textOf(element).trim()))
       ) {
         picked.push(element);
       }
@@ -300,50 +280,42 @@ function bestScored($: CheerioAPI): DomElement[] {
   return picked;
 }
 
-function ownText($: CheerioAPI, element: DomElement): string {
-  return $(element)
-    .contents()
-    .filter(
-      (_, node) =>
-        node.type === 'text' ||
-        (node.type === 'tag' &&
-          /^(a|b|i|em|strong|span|code|abbr|small|sup|sub|mark|q|cite|time|u|s)$/i.test(
-            (node as DomElement).tagName,
-          )),
-    )
-    .text()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /** Inside the chosen body: link lists, read-more teasers and empty shells go. */
-function cleanInside($: CheerioAPI, root: DomElement): void {
+function cleanInside($: CheerioAPI, stats: TextStats, root: DomElement): void {
+  const pruner = new Pruner(stats);
   $(root)
     .find('a, p, li, div, span, strong, b')
     .each((_, element) => {
-      const text = $(element).text();
-      if (READ_MORE.test(text) && text.length < 300) $(element).remove();
+      // Only short blocks can be a teaser; their text is read, never a long one's.
+      const length = stats.length(element);
+      if (length === 0 || length >= 300 || !pruner.attached(element)) return;
+      const text = textOf(element);
+      if (READ_MORE.test(text) && text.length < 300) pruner.remove(element);
     });
+  pruner.flush();
   $(root)
     .find('figcaption')
     .each((_, element) => {
-      if (CREDIT.test($(element).text())) $(element).remove();
+      if (pruner.attached(element) && CREDIT.test(textOf(element, 2_000))) pruner.remove(element);
     });
+  pruner.flush();
   $(root)
     .find('ul, ol, dl, div, section, table, p')
     .each((_, element) => {
-      const length = normalizedLength($, element);
-      if (length === 0) return;
-      if (length < 400 && linkDensity($, element) > 0.6) $(element).remove();
+      const length = stats.length(element);
+      if (length === 0 || !pruner.attached(element)) return;
+      if (length < 400 && stats.linkDensity(element) > 0.6) pruner.remove(element);
     });
+  pruner.flush();
   // Headings left with nothing after them (the title of a removed related-news block).
   $(root)
     .find('h2, h3, h4')
     .each((_, element) => {
       let next = element.next;
       while (next && next.type === 'text' && next.data.trim() === '') next = next.next;
-      if (next === null && parentElement(element) !== root) $(element).remove();
+      if (next === null && parentElement(element) !== root) pruner.remove(element);
     });
+  pruner.flush();
 }
 
 /** Lines that are widget labels rather than prose. */

@@ -1,5 +1,6 @@
 /** Page metadata: title and publication date from the head, JSON-LD and <time>. Pure. */
 import type { CheerioAPI } from 'cheerio';
+import { parseDateUtc } from './dates.js';
 import { inlineText } from './html-text.js';
 
 const ARTICLE_TYPES =
@@ -62,7 +63,7 @@ export function normalizeDate(value: string | undefined): string | undefined {
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
-  const time = Date.parse(text);
+  const time = parseDateUtc(text);
   if (Number.isNaN(time)) return undefined;
   const year = new Date(time).getUTCFullYear();
   if (year < 1990 || year > 2100) return undefined;
@@ -83,12 +84,14 @@ export function jsonLdArticle($: CheerioAPI): JsonLdArticle {
     for (let steps = 0; queue.length > 0 && steps < 200; steps++) {
       const item = queue.shift();
       if (Array.isArray(item)) {
-        queue.push(...item);
+        // Never spread a huge array into push (its arguments would overflow the stack).
+        for (const entry of item.slice(0, 200)) queue.push(entry);
         continue;
       }
       if (typeof item !== 'object' || item === null) continue;
       const record = item as Record<string, unknown>;
-      if (Array.isArray(record['@graph'])) queue.push(...record['@graph']);
+      if (Array.isArray(record['@graph']))
+        for (const entry of record['@graph'].slice(0, 200)) queue.push(entry);
       const types = ([] as unknown[]).concat(record['@type']);
       if (!types.some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type))) continue;
       const take = (key: keyof JsonLdArticle): void => {

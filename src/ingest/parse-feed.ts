@@ -5,30 +5,24 @@
 
 import { load } from 'cheerio';
 import Parser from 'rss-parser';
-import { AppError } from '../shared/errors.js';
+import { parseDateUtc } from './dates.js';
+import {
+  type FeedDocument,
+  FeedParseError,
+  type ParsedFeed,
+  type RawFeedItem,
+  withItemText,
+} from './feed-document.js';
 import type { FeedItem } from './feed-item.js';
 import { htmlToText, inlineText } from './html-text.js';
 
-export interface ParsedFeed {
-  title: string | null;
-  /** The site the feed belongs to, absolute. */
-  link?: string;
-  items: FeedItem[];
-}
-
-export type FeedParseErrorKind = 'not-a-feed' | 'malformed';
-
-/** The document is not a feed (an HTML page, an error page) or is broken beyond repair. */
-export class FeedParseError extends AppError {
-  readonly kind: FeedParseErrorKind;
-  readonly feedUrl: string;
-
-  constructor(kind: FeedParseErrorKind, message: string, feedUrl: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.kind = kind;
-    this.feedUrl = feedUrl;
-  }
-}
+export {
+  type FeedDocument,
+  FeedParseError,
+  type FeedParseErrorKind,
+  type ParsedFeed,
+  type RawFeedItem,
+} from './feed-document.js';
 
 /** Raw item fields as rss-parser hands them over; any of them may be a non-string for odd XML. */
 interface RawItem {
@@ -61,6 +55,11 @@ const NEEDS_ENTITY_REPAIR = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 const ATOM_DATE_ELEMENTS = new Set(['published', 'updated', 'atom:published', 'atom:updated']);
 
 export async function parseFeed(document: string, feedUrl: string): Promise<ParsedFeed> {
+  return withItemText(await parseFeedDocument(document, feedUrl), htmlToText);
+}
+
+/** The parse proper: document → plain data. What a worker thread runs. */
+export async function parseFeedDocument(document: string, feedUrl: string): Promise<FeedDocument> {
   const trimmed = document.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{')) return parseJsonFeed(trimmed, feedUrl);
 
@@ -93,21 +92,74 @@ export function sanitizeXml(xml: string): string {
   // `<?phpxml ...?>` and friends; the encoding is moot once the text is decoded.
   text = text.trimStart().replace(/^<\?\w*xml(?:\s[^>]*)?\?>/i, '<?xml version="1.0" encoding="UTF-8"?>');
   if (!NEEDS_ENTITY_REPAIR.test(text)) return text;
-  return text.replace(
-    /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:(#\d+|#x[\da-fA-F]+|[A-Za-z][\w.-]*);)?/g,
-    (match: string, reference: string | undefined) => {
-      if (match.startsWith('<')) return match;
-      if (reference === undefined) return '&amp;';
-      if (reference.startsWith('#') || XML_ENTITIES.has(reference)) return match;
-      return htmlEntityAsNumeric(reference);
-    },
-  );
+  return repairEntities(text);
+}
+
+/** `&name;` (or a character reference) right after an `&`; sticky, so it only looks there. */
+const ENTITY_AT = /(#\d+|#x[\da-fA-F]+|[A-Za-z][\w.-]*);/y;
+
+/**
+ * One left-to-right pass: CDATA sections and comments are copied as they are, XML's own entities
+ * and character references kept, HTML entities turned numeric, bare `&` escaped. An unclosed
+ * `<![CDATA[` or `<!--` is plain text (as a regex would treat it), and once one search for a
+ * terminator fails no later search is made, so the pass stays linear on any input.
+ */
+function repairEntities(text: string): string {
+  const out: string[] = [];
+  let copied = 0;
+  let cdataCloses = true;
+  let commentCloses = true;
+  let index = 0;
+  // The next `&` is remembered, not searched again after every `<` (that would be quadratic).
+  let amp = -1;
+  while (index < text.length) {
+    if (amp < index) amp = text.indexOf('&', index);
+    if (amp === -1) break;
+    const lt = cdataCloses || commentCloses ? text.indexOf('<', index) : -1;
+    if (lt !== -1 && lt < amp) {
+      index = skipMarkedSection(lt);
+      continue;
+    }
+    ENTITY_AT.lastIndex = amp + 1;
+    const match = ENTITY_AT.exec(text);
+    const reference = match?.[1];
+    let replacement: string | null;
+    if (reference === undefined) replacement = '&amp;';
+    else if (reference.startsWith('#') || XML_ENTITIES.has(reference)) replacement = null;
+    else replacement = htmlEntityAsNumeric(reference);
+    const end = match ? ENTITY_AT.lastIndex : amp + 1;
+    if (replacement !== null) {
+      out.push(text.slice(copied, amp), replacement);
+      copied = end;
+    }
+    index = end;
+  }
+  out.push(text.slice(copied));
+  return out.join('');
+
+  /** Past a CDATA section or comment starting at `lt`, else just past the `<`. */
+  function skipMarkedSection(lt: number): number {
+    if (cdataCloses && text.startsWith('<![CDATA[', lt)) {
+      const close = text.indexOf(']]>', lt + 9);
+      if (close !== -1) return close + 3;
+      cdataCloses = false;
+    } else if (commentCloses && text.startsWith('<!--', lt)) {
+      const close = text.indexOf('-->', lt + 4);
+      if (close !== -1) return close + 3;
+      commentCloses = false;
+    }
+    return lt + 1;
+  }
 }
 
 const entityCache = new Map<string, string>();
+/** HTML has about 2,200 named entities; longer or further names are not worth remembering. */
+const ENTITY_CACHE_MAX = 4096;
+const ENTITY_NAME_MAX = 40;
 
 /** `&nbsp;` → `&#160;`; unknown names become literal text (`&amp;name;`). */
 function htmlEntityAsNumeric(name: string): string {
+  if (name.length > ENTITY_NAME_MAX) return `&amp;${name};`;
   const cached = entityCache.get(name);
   if (cached !== undefined) return cached;
   const decoded = load(`&${name};`, null, false).text();
@@ -115,31 +167,69 @@ function htmlEntityAsNumeric(name: string): string {
     decoded === `&${name};`
       ? `&amp;${name};`
       : [...decoded].map((char) => `&#${char.codePointAt(0) ?? 0};`).join('');
-  entityCache.set(name, result);
+  if (entityCache.size < ENTITY_CACHE_MAX) entityCache.set(name, result);
   return result;
 }
 
-/** Name of the document's root element, skipping prolog, PIs, comments and doctype. */
-function rootElementName(xml: string): string | undefined {
-  const match =
-    /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w:.-]*)/i.exec(
-      xml,
-    );
-  return match?.[1];
+/**
+ * The document's root element (name and offset of its `<`), skipping the prolog, processing
+ * instructions, comments and the doctype. A scanner, not a regex: each step moves forward, so a
+ * document of spaces and junk costs one pass.
+ */
+function rootElement(xml: string): { name: string; start: number } | undefined {
+  let index = 0;
+  for (;;) {
+    while (index < xml.length && /\s/.test(xml.charAt(index))) index++;
+    if (xml.charAt(index) !== '<') return undefined;
+    let end: number;
+    if (xml.startsWith('<?', index)) end = closeOf(xml.indexOf('?>', index + 2), 2);
+    else if (xml.startsWith('<!--', index)) end = closeOf(xml.indexOf('-->', index + 4), 3);
+    else if (xml.slice(index, index + 9).toUpperCase() === '<!DOCTYPE') end = doctypeEnd(xml, index + 9);
+    else {
+      ELEMENT_NAME.lastIndex = index + 1;
+      const name = ELEMENT_NAME.exec(xml)?.[0];
+      return name === undefined ? undefined : { name, start: index };
+    }
+    if (end === -1) return undefined;
+    index = end;
+  }
+}
+
+const ELEMENT_NAME = /[A-Za-z_][\w:.-]*/y;
+
+function closeOf(found: number, length: number): number {
+  return found === -1 ? -1 : found + length;
+}
+
+/** Past `<!DOCTYPE name [internal subset]>`; -1 when it never closes. */
+function doctypeEnd(xml: string, from: number): number {
+  const bracket = xml.indexOf('[', from);
+  const gt = xml.indexOf('>', from);
+  if (gt === -1) return -1;
+  if (bracket === -1 || gt < bracket) return gt + 1;
+  const subsetEnd = xml.indexOf(']', bracket);
+  return subsetEnd === -1 ? -1 : closeOf(xml.indexOf('>', subsetEnd), 1);
 }
 
 /**
  * Returns the XML to hand to rss-parser, or throws not-a-feed for an HTML page. An Atom or RSS
- * document wrapped in an XHTML page (it happens) is cut out and used.
+ * document wrapped in an XHTML page (it happens) is cut out and used: from its first start tag to
+ * the last matching end tag, found with indexOf searches rather than a backtracking regex.
  */
 function locateFeedXml(xml: string, feedUrl: string): string {
-  const root = rootElementName(xml);
+  const root = rootElement(xml);
   if (root === undefined) {
     throw new FeedParseError('not-a-feed', 'Document has no XML root element', feedUrl);
   }
-  if (root.toLowerCase() !== 'html') return xml;
-  const embedded = /<(feed|rss)[\s>][\s\S]*<\/\1\s*>/.exec(xml);
-  if (embedded) return embedded[0];
+  if (root.name.toLowerCase() !== 'html') return xml;
+  const start = /<(feed|rss)[\s>]/.exec(xml);
+  if (start?.[1]) {
+    const closing = `</${start[1]}`;
+    for (let end = xml.lastIndexOf(closing); end > start.index; end = xml.lastIndexOf(closing, end - 1)) {
+      const gt = /^\s*>/.exec(xml.slice(end + closing.length, end + closing.length + 64));
+      if (gt) return xml.slice(start.index, end + closing.length + gt[0].length);
+    }
+  }
   throw new FeedParseError('not-a-feed', 'Document is an HTML page, not a feed', feedUrl);
 }
 
@@ -166,11 +256,16 @@ function createParser(): Parser<Record<string, unknown>, RawItem> {
 
 /** `xml:base` on the root element, resolved against the feed URL. */
 function documentBase(xml: string, feedUrl: string): string {
-  const root = /<(?:rss|feed|[\w-]+:RDF)\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/.exec(xml);
-  return (root?.[1] && absoluteUrl(root[1], feedUrl)) || feedUrl;
+  const root = rootElement(xml);
+  if (root === undefined) return feedUrl;
+  const gt = xml.indexOf('>', root.start);
+  // Only the root's own start tag is read, so the attribute search is bounded by one tag.
+  const tag = xml.slice(root.start, gt === -1 ? root.start + 4096 : Math.min(gt, root.start + 65_536));
+  const base = /\sxml:base\s*=\s*["']([^"']+)["']/.exec(tag);
+  return (base?.[1] && absoluteUrl(base[1], feedUrl)) || feedUrl;
 }
 
-function toFeedItem(raw: RawItem, base: string): FeedItem {
+function toFeedItem(raw: RawItem, base: string): RawFeedItem {
   const guidElement = firstGuidElement(raw.guidElements);
   const guid =
     textOrUndefined(guidElement?.value) ??
@@ -183,36 +278,16 @@ function toFeedItem(raw: RawItem, base: string): FeedItem {
     link = absoluteUrl(guid, base);
   }
   const title = stringValue(raw.title);
-  const published = firstDate([raw.isoDate, raw.pubDate, raw.date]);
-  const item = {
+  // The raw strings first: rss-parser's isoDate reads a zone-less date in the host's time zone.
+  const published = firstDate([raw.pubDate, raw.date, raw.isoDate]);
+  return {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
     title: title === undefined ? null : textOrNull(title),
-    text: '',
     ...(published ? { published } : {}),
+    body: longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]),
+    bodyIsHtml: true,
   };
-  return withLazyText(item, longest([raw['content:encoded'], raw.content, raw.summary, raw.contentSnippet]));
-}
-
-/**
- * Makes `text` an ordinary-looking enumerable property whose HTML → text conversion runs on first
- * read. A first poll seeds most items without ever reading their text, and the conversion (an HTML
- * parse per item) is the largest cost of parsing a feed.
- */
-function withLazyText<T extends { text: string }>(item: T, html: string): T {
-  let text: string | undefined;
-  Object.defineProperty(item, 'text', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      text ??= htmlToText(html);
-      return text;
-    },
-    set: (value: string) => {
-      text = value;
-    },
-  });
-  return item;
 }
 
 /** The first `<guid>` element (some feeds repeat it) with its isPermaLink flag. */
@@ -226,7 +301,7 @@ function firstGuidElement(
   return { value, isPermaLink: attributes.isPermaLink !== 'false' };
 }
 
-function dedupe(items: FeedItem[]): FeedItem[] {
+function dedupe<T extends Pick<FeedItem, 'guid' | 'link'>>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((item) => {
     const id = item.guid ?? item.link;
@@ -278,7 +353,7 @@ function absoluteUrl(value: string | undefined, base: string): string | undefine
   }
 }
 
-/** First value that parses as a date, as ISO 8601 (V8 reads RFC 822 with 2-digit years, ISO, "2020/1/10"). */
+/** First value that parses as a date, as ISO 8601 (V8 reads RFC 822 with 2-digit years, ISO, "2020/1/10"); no zone means UTC. */
 function firstDate(values: unknown[]): string | undefined {
   for (const value of values) {
     if (typeof value !== 'string' || value.trim() === '') continue;
@@ -328,7 +403,8 @@ const DATE_FILLER = new Set(['de', 'del', 'um', 'uhr', 'a', 'à', 'le', 'el', 'o
  */
 export function parseFeedDate(value: string): number {
   const text = value.trim();
-  const direct = Date.parse(text);
+  if (text.length > 200) return Number.NaN;
+  const direct = parseDateUtc(text);
   if (!Number.isNaN(direct)) return direct;
   const words = text.match(/[\p{L}]+\.?|\d+(?:er|\.)?|[^\p{L}\d\s]+|\s+/gu) ?? [];
   let seenNumber = false;
@@ -369,7 +445,7 @@ export function parseFeedDate(value: string): number {
     .join('')
     .replace(/^[\s,]+/, '')
     .replace(/\s+/g, ' ');
-  return Date.parse(english);
+  return parseDateUtc(english);
 }
 
 function firstLine(message: string): string {
@@ -377,7 +453,7 @@ function firstLine(message: string): string {
 }
 
 /** JSON Feed 1.x (https://jsonfeed.org/version/1.1), mapped by hand: rss-parser does not read it. */
-function parseJsonFeed(document: string, feedUrl: string): ParsedFeed {
+function parseJsonFeed(document: string, feedUrl: string): FeedDocument {
   let data: unknown;
   try {
     data = JSON.parse(document);
@@ -394,19 +470,20 @@ function parseJsonFeed(document: string, feedUrl: string): ParsedFeed {
   return { title: textOrNull(title), ...(link ? { link } : {}), items };
 }
 
-function jsonFeedItem(raw: Record<string, unknown>, feedUrl: string): FeedItem {
+function jsonFeedItem(raw: Record<string, unknown>, feedUrl: string): RawFeedItem {
   const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   const guid = textOrUndefined(asString(raw.id) ?? (typeof raw.id === 'number' ? String(raw.id) : undefined));
   const link = absoluteUrl(asString(raw.url) ?? asString(raw.external_url), feedUrl);
   const html = asString(raw.content_html);
   const plain = asString(raw.content_text) ?? asString(raw.summary) ?? '';
-  const text = html !== undefined && html.length >= plain.length ? htmlToText(html) : plain.trim();
+  const useHtml = html !== undefined && html.length >= plain.length;
   const published = firstDate([raw.date_published, raw.date_modified]);
   return {
     ...(guid ? { guid } : {}),
     ...(link ? { link } : {}),
     title: textOrNull(asString(raw.title)),
-    text,
     ...(published ? { published } : {}),
+    body: useHtml ? html : plain.trim(),
+    bodyIsHtml: useHtml,
   };
 }

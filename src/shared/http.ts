@@ -235,16 +235,22 @@ function statusError(response: Response, url: string, now: Date): HttpError {
   });
 }
 
+/**
+ * Longest Retry-After taken from a header at all (a year); callers cap it further (maxBackoff).
+ * Without a ceiling "99999999999999" seconds overflows every date computed from it.
+ */
+export const RETRY_AFTER_CEILING_MS = 365 * 86_400_000;
+
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined if unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, RETRY_AFTER_CEILING_MS);
   // An HTTP date names its day and month; V8 would read "-5" as a year.
   if (!/[a-z]/i.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now.getTime());
+  return Math.min(RETRY_AFTER_CEILING_MS, Math.max(0, at - now.getTime()));
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);

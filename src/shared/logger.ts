@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { redactSecrets, redactUrl } from './redact.js';
 
 export type { Logger };
 
@@ -13,12 +14,10 @@ const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-const WEBHOOK_TOKEN = /(\/webhooks\/\d+\/)[\w-]+/g;
+/** Log fields that hold a URL: their credentials and API keys are redacted. */
+const URL_FIELDS = ['feedUrl', 'url', 'link', 'from', 'to', 'movedTo', 'nextUrl'];
 
-/** Strips webhook tokens from free text (error messages quote URLs). */
-export function redactSecrets(text: string): string {
-  return text.replace(WEBHOOK_TOKEN, '$1[redacted]');
-}
+export { redactSecrets };
 
 /** An unknown level falls back to info (check-config reports it); the logger must never fail to start. */
 function validLevel(level: string | undefined): string {
@@ -32,7 +31,18 @@ export function createLogger(options: { level?: string } = {}): Logger {
     {
       level: validLevel(options.level ?? process.env.ATTRIBOT_LOG_LEVEL),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => {
+          const redacted: Record<string, unknown> = { ...object };
+          for (const key of URL_FIELDS) {
+            const value = redacted[key];
+            if (typeof value === 'string') redacted[key] = redactUrl(value);
+          }
+          if (typeof redacted.err === 'string') redacted.err = redactSecrets(redacted.err);
+          return redacted;
+        },
+      },
       hooks: {
         logMethod(args, method) {
           const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));

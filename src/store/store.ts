@@ -62,6 +62,7 @@ export interface OutboxRow extends OutboxInsert {
 export interface SeenItem {
   /** The feed that recorded it first (the same link in another feed is the same item). */
   feedUrl: string;
+  title: string | null;
   disposition: ItemRecord['disposition'];
   contentHash: string | null;
   fingerprint: string | null;
@@ -100,7 +101,8 @@ export interface ItemRecord {
 
 /**
  * The ledger. `recordItems` is atomic: every item of the batch is marked seen and its outbox rows
- * are written in one transaction, or nothing is.
+ * are written in one transaction, or nothing is. An edit of a story replaces that story's edit
+ * still waiting for the same destination (edits are coalesced: each carries the whole story).
  */
 export interface Store {
   getFeedState(feedUrl: string): Promise<FeedState | null>;
@@ -136,10 +138,14 @@ export interface Store {
   countSent(destination: string, since: string): Promise<number>;
   /** Held rows, oldest first. */
   heldOutbox(): Promise<OutboxRow[]>;
+  /** Held rows back to pending, due at `at` (held edits, once the digest goes out). */
+  releaseHeld(ids: readonly number[], at: string): Promise<void>;
   /** Atomically marks `heldIds` digested and queues the digest message that lists them. */
   foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void>;
   /** Whether a story's alert on a destination went to a digest rather than a message of its own. */
   storyAlertHeld(storyId: number, destination: string): Promise<boolean>;
+  /** Throws unless the store can be read and written (a read-only or corrupt database), changing nothing. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 

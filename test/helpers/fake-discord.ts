@@ -477,7 +477,9 @@ export class FakeDiscord {
   #applicationRoute(
     route: Extract<
       Route,
-      { kind: 'gateway-bot' | 'users-me' | 'guild-commands' | 'interaction-callback' | 'interaction-original' }
+      {
+        kind: 'gateway-bot' | 'users-me' | 'guild-commands' | 'interaction-callback' | 'interaction-original';
+      }
     >,
     headers: IncomingHttpHeaders,
     request: RecordedRequest,
@@ -488,7 +490,9 @@ export class FakeDiscord {
       const interaction =
         route.kind === 'interaction-callback'
           ? this.#interactions.get(route.interactionId)
-          : [...this.#interactions.values()].find((i) => i.token === route.token && i.applicationId === route.applicationId);
+          : [...this.#interactions.values()].find(
+              (i) => i.token === route.token && i.applicationId === route.applicationId,
+            );
       if (!interaction || interaction.token !== route.token) {
         return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       }
@@ -496,13 +500,21 @@ export class FakeDiscord {
       const data = isObject(payload.data) ? payload.data : undefined;
       if (route.kind === 'interaction-callback') {
         if (interaction.callbacks.length > 0) {
-          return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+          return {
+            status: 400,
+            body: { message: 'Interaction has already been acknowledged.', code: 40060 },
+          };
         }
         const type = typeof payload.type === 'number' ? payload.type : 0;
-        if (type !== 4 && type !== 5) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+        if (type !== 4 && type !== 5)
+          return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
         if (data) {
           const errors = validateMessage(data);
-          if (errors) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { data: errors } } };
+          if (errors)
+            return {
+              status: 400,
+              body: { code: 50035, message: 'Invalid Form Body', errors: { data: errors } },
+            };
         }
         interaction.callbacks.push(data ? { type, data } : { type });
         interaction.original = {
@@ -519,7 +531,8 @@ export class FakeDiscord {
       const errors = validateMessage(payload);
       if (errors) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors } };
       if (typeof payload.content === 'string') interaction.original.content = payload.content;
-      if (payload.allowed_mentions !== undefined) interaction.original.allowed_mentions = payload.allowed_mentions;
+      if (payload.allowed_mentions !== undefined)
+        interaction.original.allowed_mentions = payload.allowed_mentions;
       interaction.original.edited = true;
       return {
         status: 200,
@@ -529,7 +542,14 @@ export class FakeDiscord {
           channel_id: '0',
           content: interaction.original.content,
           embeds: [],
-          author: { id: interaction.applicationId, username: 'attribot', bot: true, avatar: null, discriminator: '0000', global_name: null },
+          author: {
+            id: interaction.applicationId,
+            username: 'attribot',
+            bot: true,
+            avatar: null,
+            discriminator: '0000',
+            global_name: null,
+          },
           attachments: [],
           components: [],
           mentions: [],
@@ -560,10 +580,19 @@ export class FakeDiscord {
       case 'users-me':
         return {
           status: 200,
-          body: { id: botId, username: 'attribot', discriminator: '0000', global_name: null, avatar: null, bot: true, flags: 0 },
+          body: {
+            id: botId,
+            username: 'attribot',
+            discriminator: '0000',
+            global_name: null,
+            avatar: null,
+            bot: true,
+            flags: 0,
+          },
         };
       case 'guild-commands': {
-        if (route.applicationId !== botId) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+        if (route.applicationId !== botId)
+          return { status: 403, body: { message: 'Missing Access', code: 50001 } };
         if (!Array.isArray(body)) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
         const commands = body.filter(isObject).map((command) => ({
           ...command,

@@ -1,5 +1,5 @@
-import { startFakeDiscord, type FakeDiscord } from './fake-discord.js';
-import { startFeedServer, type FeedServer } from './feed-server.js';
+import { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
+import { type FeedServer, startFeedServer } from './feed-server.js';
 import { makeTempDir } from './temp-dir.js';
 
 /** The local peers an end-to-end test needs: a feed server, a fake Discord and a scratch folder. */

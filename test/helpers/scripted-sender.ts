@@ -38,7 +38,11 @@ export class ScriptedSender implements Sender {
 }
 
 export function retryable(status = 503, retryAfterMs?: number): DeliveryError {
-  return new DeliveryError(`HTTP ${status}`, { kind: 'retryable', status, ...(retryAfterMs ? { retryAfterMs } : {}) });
+  return new DeliveryError(`HTTP ${status}`, {
+    kind: 'retryable',
+    status,
+    ...(retryAfterMs ? { retryAfterMs } : {}),
+  });
 }
 
 export function permanent(status: number): DeliveryError {

@@ -18,7 +18,11 @@ describe('attribot extract (the extraction contract)', () => {
       published: '2021-07',
       source: 'ignored extra field',
     },
-    { id: 'earnings', title: null, text: 'Shares of Apple rose 3% after strong iPhone sales in China and Japan.' },
+    {
+      id: 'earnings',
+      title: null,
+      text: 'Shares of Apple rose 3% after strong iPhone sales in China and Japan.',
+    },
   ];
 
   let input: string;
@@ -38,7 +42,9 @@ describe('attribot extract (the extraction contract)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    const [exchange, broken, earnings, noText] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [exchange, broken, earnings, noText] = lines.map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
 
     expect(exchange).toMatchObject({
       id: 'exchange',
@@ -50,7 +56,12 @@ describe('attribot extract (the extraction contract)', () => {
     expect(JSON.stringify(exchange?.actors)).toContain('Ministry of State Security');
 
     expect(broken).toEqual({ id: 'broken', error: expect.any(String) });
-    expect(earnings).toMatchObject({ id: 'earnings', is_attribution: false, attributed_countries: [], actors: [] });
+    expect(earnings).toMatchObject({
+      id: 'earnings',
+      is_attribution: false,
+      attributed_countries: [],
+      actors: [],
+    });
     expect(noText).toEqual({ id: 'no-text', error: expect.any(String) });
     expect(result.stderr).toMatch(/line 2/);
   });

@@ -8,7 +8,7 @@ import { DiscordWebhookSender } from '../../src/deliver/discord-sender.js';
 import { drainOutbox } from '../../src/deliver/outbox-worker.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { type FakeDiscord, startFakeDiscord } from '../helpers/fake-discord.js';
 import { alertItems } from '../helpers/messages.js';
 import { TestClock } from '../helpers/test-clock.js';
 
@@ -23,7 +23,13 @@ describe('delivery through discord.js to the fake Discord', () => {
     discord = await startFakeDiscord({ rateLimit: { limit: 3, windowMs: 400 } });
     const webhook = discord.createWebhook();
     webhookId = webhook.id;
-    sender = new DiscordWebhookSender({ name: 'main', id: webhook.id, token: webhook.token, apiBase: discord.apiBase, timeoutMs: 2_000 });
+    sender = new DiscordWebhookSender({
+      name: 'main',
+      id: webhook.id,
+      token: webhook.token,
+      apiBase: discord.apiBase,
+      timeoutMs: 2_000,
+    });
     store = new SqliteStore(':memory:');
   });
   afterEach(async () => {
@@ -59,7 +65,9 @@ describe('delivery through discord.js to the fake Discord', () => {
     const delivered = discord.messages(webhookId).map((message) => message.embeds[0]?.title);
     expect(delivered).toEqual(titles);
     expect(discord.violations).toEqual([]);
-    expect((await store.outbox()).every((row) => row.status === 'sent' && row.discordMessageId !== null)).toBe(true);
+    expect(
+      (await store.outbox()).every((row) => row.status === 'sent' && row.discordMessageId !== null),
+    ).toBe(true);
   });
 
   it('keeps everything through an outage and sends it when Discord is back', async () => {

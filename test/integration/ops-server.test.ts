@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { applyEnvironment } from '../../src/config/env.js';
 import { Config } from '../../src/config/schema.js';
-import { startOpsServer, type OpsServer } from '../../src/server/server.js';
+import { type OpsServer, startOpsServer } from '../../src/server/server.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { etagOf, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { etagOf, type FeedServer, startFeedServer } from '../helpers/feed-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { TestClock } from '../helpers/test-clock.js';
 
@@ -20,12 +20,20 @@ describe('/healthz and /metrics', () => {
 
   beforeAll(async () => {
     feeds = await startFeedServer();
-    const body = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link></channel></rss>';
+    const body =
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link></channel></rss>';
     feeds.serve('/empty.xml', { body, contentType: 'application/rss+xml', etag: etagOf(body) });
-    const config = Config.parse({ feeds: [{ url: feeds.url('/empty.xml') }, { url: feeds.url('/missing.xml') }] });
+    const config = Config.parse({
+      feeds: [{ url: feeds.url('/empty.xml') }, { url: feeds.url('/missing.xml') }],
+    });
     const { effective } = applyEnvironment(config, { ATTRIBOT_DB: join(temp.dir, 'a.db') });
     app = new App(effective!, { log: silentLogger(), stdout: new PassThrough(), clock });
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, metrics: app.metrics, health: () => app.health() });
+    ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      metrics: app.metrics,
+      health: () => app.health(),
+    });
     base = `http://127.0.0.1:${ops.port}`;
   });
   afterAll(async () => {

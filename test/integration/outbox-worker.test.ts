@@ -24,7 +24,12 @@ describe('drainOutbox against SQLite', () => {
   }
 
   function drain(...senders: Sender[]) {
-    return drainOutbox({ store, clock, log: silentLogger(), senders: new Map(senders.map((s) => [s.name, s])) });
+    return drainOutbox({
+      store,
+      clock,
+      log: silentLogger(),
+      senders: new Map(senders.map((s) => [s.name, s])),
+    });
   }
 
   it('sends in order and marks rows sent with the Discord message id', async () => {
@@ -174,7 +179,9 @@ describe('drainOutbox story edits', () => {
       ['update', 'new claim'],
     ]);
     const sender = new ScriptedSender('main');
-    expect(await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) })).toEqual({
+    expect(
+      await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) }),
+    ).toEqual({
       sent: 3,
       retried: 0,
       rejected: 0,
@@ -195,7 +202,12 @@ describe('drainOutbox story edits', () => {
     ]);
     const gone = Object.assign(permanent(404), { code: 10008 });
     const sender = new ScriptedSender('main', ['ok', gone]);
-    const summary = await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]) });
+    const summary = await drainOutbox({
+      store,
+      clock,
+      log: silentLogger(),
+      senders: new Map([['main', sender]]),
+    });
     expect(summary).toEqual({ sent: 2, retried: 0, rejected: 1, held: 0 });
   });
 });
@@ -212,14 +224,18 @@ describe('flood control and digests', () => {
   const flood = { cap: 2, windowMs: 3_600_000, digestIntervalMs: 1_800_000 };
 
   async function queue(titles: string[], hold = false): Promise<void> {
-    const message = (title: string) => ({ ...plainMessage(title), embeds: [{ title, url: `https://news.example/${title}` }] });
+    const message = (title: string) => ({
+      ...plainMessage(title),
+      embeds: [{ title, url: `https://news.example/${title}` }],
+    });
     await store.recordItems(alertItems('main', titles, { hold, message }), clock.now().toISOString());
   }
 
   it('holds alerts over the cap and sends them as one digest after the interval', async () => {
     await queue(['a', 'b', 'c', 'd']);
     const sender = new ScriptedSender('main');
-    const drain = () => drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
+    const drain = () =>
+      drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
     expect(await drain()).toEqual({ sent: 2, retried: 0, rejected: 0, held: 2 });
     expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['a', 'b']);
 
@@ -230,14 +246,23 @@ describe('flood control and digests', () => {
     expect(await drain()).toMatchObject({ sent: 1 });
     const digest = sender.sent[2]!;
     expect(digest.embeds[0]?.title).toBe('Digest: 2 alerts (flood control and digest routes)');
-    expect(digest.embeds[0]?.description).toBe('• [c](<https://news.example/c>)\n• [d](<https://news.example/d>)');
-    expect((await store.outbox()).map((row) => row.status)).toEqual(['sent', 'sent', 'digested', 'digested', 'sent']);
+    expect(digest.embeds[0]?.description).toBe(
+      '• [c](<https://news.example/c>)\n• [d](<https://news.example/d>)',
+    );
+    expect((await store.outbox()).map((row) => row.status)).toEqual([
+      'sent',
+      'sent',
+      'digested',
+      'digested',
+      'sent',
+    ]);
   });
 
   it('sends alerts again once the window has passed', async () => {
     await queue(['a', 'b']);
     const sender = new ScriptedSender('main');
-    const drain = () => drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
+    const drain = () =>
+      drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
     await drain();
     clock.advance(3_700_000);
     await queue(['c']);
@@ -247,10 +272,14 @@ describe('flood control and digests', () => {
   it('routes marked for the digest skip the individual message', async () => {
     await queue(['low-confidence'], true);
     const sender = new ScriptedSender('main');
-    expect(await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood })).toMatchObject({ sent: 0 });
+    expect(
+      await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood }),
+    ).toMatchObject({ sent: 0 });
     clock.advance(1_800_000);
     await drainOutbox({ store, clock, log: silentLogger(), senders: new Map([['main', sender]]), flood });
-    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['Digest: 1 alert (flood control and digest routes)']);
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual([
+      'Digest: 1 alert (flood control and digest routes)',
+    ]);
   });
 });
 

@@ -90,6 +90,8 @@ describe('routing through the CLI', () => {
     expect(botMessages[0]!.nonce).toBeTruthy();
 
     const adminMessages = discord.messages(admin.id);
-    expect(adminMessages.every((message) => JSON.stringify(message.embeds).includes('admin notice'))).toBe(true);
+    expect(adminMessages.every((message) => JSON.stringify(message.embeds).includes('admin notice'))).toBe(
+      true,
+    );
   });
 });

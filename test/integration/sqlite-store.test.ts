@@ -34,17 +34,27 @@ describe('SqliteStore', () => {
 
   it('round-trips feed state', async () => {
     expect(await store.getFeedState('https://a.example/')).toBeNull();
-    const state = { ...emptyFeedState('https://a.example/'), etag: '"v1"', consecutiveFailures: 2, lastError: 'HTTP 503' };
+    const state = {
+      ...emptyFeedState('https://a.example/'),
+      etag: '"v1"',
+      consecutiveFailures: 2,
+      lastError: 'HTTP 503',
+    };
     await store.putFeedState(state);
     await store.putFeedState({ ...state, etag: '"v2"' });
     expect(await store.getFeedState('https://a.example/')).toEqual({ ...state, etag: '"v2"' });
   });
 
   it('marks items seen together with their outbox rows, in order', async () => {
-    await store.recordItems([item('a', ['alert a']), item('b'), item('c', ['alert c'])], '2026-11-28T11:00:00.000Z');
+    await store.recordItems(
+      [item('a', ['alert a']), item('b'), item('c', ['alert c'])],
+      '2026-11-28T11:00:00.000Z',
+    );
     expect(await store.unseenKeys(['a', 'b', 'c', 'd'])).toEqual(new Set(['d']));
     const pending = await store.pendingOutbox(10);
-    expect(pending.map((row) => [row.itemKey, row.message.embeds[0]?.title, row.status, row.attempts])).toEqual([
+    expect(
+      pending.map((row) => [row.itemKey, row.message.embeds[0]?.title, row.status, row.attempts]),
+    ).toEqual([
       ['a', 'alert a', 'pending', 0],
       ['c', 'alert c', 'pending', 0],
     ]);
@@ -53,13 +63,16 @@ describe('SqliteStore', () => {
   it('looks up many seen keys at once, across chunks', async () => {
     const keys = Array.from({ length: 450 }, (_, n) => `k${n}`);
     await store.recordItems(
-      keys.filter((_, n) => n % 3 === 0).map((key) => ({ ...item(key), contentHash: `h-${key}`, fingerprint: 'f' })),
+      keys
+        .filter((_, n) => n % 3 === 0)
+        .map((key) => ({ ...item(key), contentHash: `h-${key}`, fingerprint: 'f' })),
       '2026-11-28T11:00:00.000Z',
     );
     const seen = await store.seenItems([...keys, 'k0']);
     expect(seen.size).toBe(150);
     expect(seen.get('k3')).toEqual({
       feedUrl: 'https://news.example/feed',
+      title: 'k3',
       disposition: 'processed',
       contentHash: 'h-k3',
       fingerprint: 'f',
@@ -77,7 +90,9 @@ describe('SqliteStore', () => {
     const broken = item('broken', ['x']);
     // A destination the schema rejects makes the second insert fail inside the transaction.
     (broken.alerts[0] as { destination: unknown }).destination = null;
-    await expect(store.recordItems([item('ok', ['fine']), broken], '2026-11-28T11:00:00.000Z')).rejects.toThrow();
+    await expect(
+      store.recordItems([item('ok', ['fine']), broken], '2026-11-28T11:00:00.000Z'),
+    ).rejects.toThrow();
     expect(await store.unseenKeys(['ok', 'broken'])).toEqual(new Set(['ok', 'broken']));
     expect(await store.pendingOutbox(10)).toEqual([]);
   });

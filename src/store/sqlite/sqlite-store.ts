@@ -176,11 +176,12 @@ export class SqliteStore implements Store {
     for (let start = 0; start < unique.length; start += SEEN_CHUNK) {
       const chunk = unique.slice(start, start + SEEN_CHUNK);
       const rows = this.#prepare(
-        `SELECT item_key, feed_url, disposition, content_hash, fingerprint FROM seen_items
+        `SELECT item_key, feed_url, title, disposition, content_hash, fingerprint FROM seen_items
          WHERE item_key IN (${chunk.map(() => '?').join(',')})`,
       ).all(...chunk) as Array<{
         item_key: string;
         feed_url: string;
+        title: string | null;
         disposition: SeenItem['disposition'];
         content_hash: string | null;
         fingerprint: string | null;
@@ -188,6 +189,7 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         seen.set(row.item_key, {
           feedUrl: row.feed_url,
+          title: row.title,
           disposition: row.disposition,
           contentHash: row.content_hash,
           fingerprint: row.fingerprint,
@@ -208,6 +210,9 @@ export class SqliteStore implements Store {
     const insertAlert = this.#prepare(
       `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const supersedeEdit = this.#prepare(
+      `DELETE FROM outbox WHERE story_id = ? AND destination = ? AND kind = 'edit' AND status IN ('pending', 'held')`,
     );
     const insertStory = this.#prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
     const updateStory = this.#prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
@@ -242,6 +247,7 @@ export class SqliteStore implements Store {
           updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
         }
         for (const alert of item.alerts) {
+          if (alert.kind === 'edit' && storyId !== null) supersedeEdit.run(storyId, alert.destination);
           insertAlert.run(
             alert.kind ?? 'alert',
             alert.hold ? 'held' : 'pending',
@@ -363,7 +369,7 @@ export class SqliteStore implements Store {
 
   async countSent(destination: string, since: string): Promise<number> {
     return this.#prepare(
-      `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update')
+      `SELECT COUNT(*) FROM outbox WHERE destination = ? AND status = 'sent' AND kind IN ('alert', 'update', 'edit')
            AND sent_at >= ?`,
     )
       .pluck()
@@ -374,6 +380,15 @@ export class SqliteStore implements Store {
     return (
       this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]
     ).map(toOutboxRow);
+  }
+
+  async releaseHeld(ids: readonly number[], at: string): Promise<void> {
+    const release = this.#prepare(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'held'`,
+    );
+    this.#db.transaction(() => {
+      for (const id of ids) release.run(at, id);
+    })();
   }
 
   async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void> {
@@ -393,6 +408,22 @@ export class SqliteStore implements Store {
            AND status IN ('held', 'digested') LIMIT 1`,
     ).get(storyId, destination);
     return row !== undefined;
+  }
+
+  async probe(): Promise<void> {
+    const write = this.#prepare(
+      'INSERT INTO feed_state (feed_url) VALUES (?) ON CONFLICT (feed_url) DO NOTHING',
+    );
+    const rollback = new Error('probe rolled back');
+    try {
+      // A real write, rolled back: a database opened read-only, remounted read-only or cut short fails here.
+      this.#db.transaction(() => {
+        write.run('attribot:health-probe');
+        throw rollback;
+      })();
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
   }
 
   async close(): Promise<void> {

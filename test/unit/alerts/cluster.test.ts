@@ -5,9 +5,9 @@ import {
   isNewClaim,
   mergeAttributions,
   newStory,
+  type StoryReport,
   similarity,
   titleTokens,
-  type StoryReport,
 } from '../../../src/alerts/cluster.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 

@@ -174,7 +174,11 @@ describe('applyEnvironment', () => {
     expect(applyEnvironment(base, {}).effective?.config.routes.map((route) => route.destinations)).toEqual([
       ['default'],
     ]);
-    const routed = Config.parse({ ...config, settings: {}, routes: [{ name: 'only', destinations: ['admin'] }] });
+    const routed = Config.parse({
+      ...config,
+      settings: {},
+      routes: [{ name: 'only', destinations: ['admin'] }],
+    });
     expect(applyEnvironment(routed, {}).effective?.config.routes.map((route) => route.name)).toEqual([
       'only',
     ]);
@@ -199,7 +203,10 @@ describe('feed list', () => {
     const { effective } = applyEnvironment(Config.parse({}), {
       ATTRIBOT_FEEDS: 'https://a.example/feed,https://A.example/feed,https://b.example/feed',
     });
-    expect(effective?.config.feeds.map((feed) => feed.url)).toEqual(['https://a.example/feed', 'https://b.example/feed']);
+    expect(effective?.config.feeds.map((feed) => feed.url)).toEqual([
+      'https://a.example/feed',
+      'https://b.example/feed',
+    ]);
   });
 });
 
@@ -217,8 +224,11 @@ describe('operational environment variables', () => {
       'ATTRIBOT_HTTP_PORT',
       'ATTRIBOT_LOG_LEVEL',
     ]);
-    const good = applyEnvironment(config, { ATTRIBOT_HTTP_PORT: '9090', ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'yes' }).effective;
-    expect(good?.http).toEqual({ host: '0.0.0.0', port: 9090 });
+    const good = applyEnvironment(config, {
+      ATTRIBOT_HTTP_PORT: '9090',
+      ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'yes',
+    }).effective;
+    expect(good?.http).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(good?.allowPrivateNetwork).toBe(true);
     expect(applyEnvironment(config, {}).effective?.http).toBeNull();
   });

@@ -14,6 +14,9 @@ describe('the README configuration examples', () => {
     expect(loaded.errors.map(formatProblem)).toEqual([]);
     const applied = applyEnvironment(loaded.config!, { INTEL_WEBHOOK_URL: HOOK, ADMIN_WEBHOOK_URL: HOOK });
     expect(applied.errors.map(formatProblem)).toEqual([]);
-    expect(applied.effective?.config.routes.map((route) => route.name)).toEqual(['china-desk', 'everything-else']);
+    expect(applied.effective?.config.routes.map((route) => route.name)).toEqual([
+      'china-desk',
+      'everything-else',
+    ]);
   });
 });

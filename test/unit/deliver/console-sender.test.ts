@@ -90,7 +90,10 @@ describe('ConsoleSender edits', () => {
       printed += chunk.toString('utf8');
     });
     const sender = new ConsoleSender({ out });
-    await sender.edit('1', { embeds: [{ title: 'China blamed for Exchange hack', description: '+2 more outlets' }], allowed_mentions: { parse: [] } });
+    await sender.edit('1', {
+      embeds: [{ title: 'China blamed for Exchange hack', description: '+2 more outlets' }],
+      allowed_mentions: { parse: [] },
+    });
     expect(printed.startsWith('(updated) ')).toBe(true);
     expect(printed).toContain('China blamed for Exchange hack');
   });

@@ -5,10 +5,10 @@ import {
   isSilent,
   looksLikeChallengePage,
   medianGapMs,
+  type PollPolicy,
   rememberPublishTimes,
   successInterval,
   withJitter,
-  type PollPolicy,
 } from '../../../src/ingest/feed-health.js';
 
 const HOUR = 3_600_000;
@@ -35,12 +35,20 @@ describe('rhythm', () => {
   });
 
   it('keeps the newest 20 valid times, oldest first', () => {
-    const times = rememberPublishTimes(hourly(15, 1), [
-      ...hourly(10, 1, '2026-11-21T00:00:00Z'),
-      'not a date',
-    ]);
+    const times = rememberPublishTimes(
+      hourly(15, 1),
+      [...hourly(10, 1, '2026-11-21T00:00:00Z'), 'not a date'],
+      new Date('2026-11-22T00:00:00Z'),
+    );
     expect(times).toHaveLength(20);
     expect(times.at(-1)).toBe('2026-11-21T09:00:00.000Z');
+  });
+
+  it('drops a far-future date, which would otherwise hide a silence for good', () => {
+    const now = new Date('2026-11-22T00:00:00Z');
+    const times = rememberPublishTimes(hourly(5, 24), ['9999-01-01T00:00:00.000Z'], now);
+    expect(times).not.toContain('9999-01-01T00:00:00.000Z');
+    expect(isSilent(times, null, new Date('2026-12-30T00:00:00Z'), 5)).toBe(true);
   });
 });
 
@@ -88,6 +96,25 @@ describe('failureVerdict', () => {
       reason: '10 consecutive failures',
     });
     expect(failureVerdict(policy, 9, { kind: 'dns' }).disable).toBe(false);
+  });
+
+  it('caps a Retry-After beyond maxBackoff (and says so); an absurd one never overflows a date', () => {
+    const asked = 1000 * HOUR;
+    expect(failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: asked })).toEqual({
+      disable: false,
+      retryInMs: policy.maxBackoffMs,
+      cappedRetryAfterMs: asked,
+    });
+    const absurd = failureVerdict(policy, 1, {
+      kind: 'http',
+      status: 429,
+      retryAfterMs: 99999999999999 * 1000,
+    });
+    expect(absurd.retryInMs).toBe(policy.maxBackoffMs);
+    expect(
+      failureVerdict(policy, 1, { kind: 'http', status: 429, retryAfterMs: Number.POSITIVE_INFINITY })
+        .retryInMs,
+    ).toBe(policy.maxBackoffMs);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import type { FeedItem } from '../../../src/ingest/feed-item.js';
 import { isBacklog, oldestFirst } from '../../../src/ingest/item-order.js';
-import { feedName, worthRouting, toArticle } from '../../../src/pipeline.js';
+import { feedName, toArticle, worthRouting } from '../../../src/pipeline.js';
 
 function item(title: string, published?: string): FeedItem {
   return { title, text: `${title} body`, ...(published ? { published } : {}) };

@@ -19,13 +19,18 @@ describe('runPerKey', () => {
     let peakA = 0;
     let activeA = 0;
     const items = ['a1', 'a2', 'a3', 'b1', 'c1'];
-    const results = await runPerKey(items, (item) => item[0] as string, { concurrency: 3, perKey: 1 }, async (item) => {
-      started.push(item);
-      if (item.startsWith('a')) peakA = Math.max(peakA, ++activeA);
-      await tick(item.startsWith('a') ? 15 : 1);
-      if (item.startsWith('a')) activeA--;
-      return item.toUpperCase();
-    });
+    const results = await runPerKey(
+      items,
+      (item) => item[0] as string,
+      { concurrency: 3, perKey: 1 },
+      async (item) => {
+        started.push(item);
+        if (item.startsWith('a')) peakA = Math.max(peakA, ++activeA);
+        await tick(item.startsWith('a') ? 15 : 1);
+        if (item.startsWith('a')) activeA--;
+        return item.toUpperCase();
+      },
+    );
     expect(results).toEqual(['A1', 'A2', 'A3', 'B1', 'C1']);
     expect(peakA).toBe(1);
     // b1 and c1 start before a2: the busy host does not block the queue.
