@@ -1,7 +1,7 @@
 /** Runs the extractor over a gold JSONL (default ../shared/eval/dev.jsonl) and writes predictions. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadKnowledge } from '../src/extract/knowledge.js';
 import { extractLine } from '../src/attribution/contract.js';
+import { loadKnowledge } from '../src/extract/knowledge.js';
 
 const gold = process.argv[2] ?? '../shared/eval/dev.jsonl';
 const out = process.argv[3] ?? '/tmp/pred.jsonl';

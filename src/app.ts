@@ -5,18 +5,12 @@ import type { Attribution } from './attribution/attribution.js';
 import type { SlashCommands } from './commands/gateway.js';
 import type { RecentAlert } from './commands/handle.js';
 import { ExplainLimiter } from './commands/limits.js';
-import {
-  applyEnvironment,
-  type EffectiveConfig,
-  type Environment,
-  type ResolvedDestination,
-} from './config/env.js';
 import { loadEffectiveConfig } from './config/effective.js';
+import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
 import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
-import type { OutgoingMessage } from './deliver/message.js';
 import { type DrainSummary, drainOutbox } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
@@ -31,6 +25,7 @@ import type { Health } from './server/server.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
+import type { OutgoingMessage } from './shared/message.js';
 import { Mutex } from './shared/mutex.js';
 import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';

@@ -1,4 +1,4 @@
-import type { Embed, OutgoingMessage } from '../deliver/message.js';
+import type { Embed, OutgoingMessage } from '../shared/message.js';
 import { DISCORD_LIMITS } from './format.js';
 import { linkTarget } from './text-safety.js';
 

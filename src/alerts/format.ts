@@ -6,7 +6,7 @@
  * measured in UTF-16 units, which is never less than Discord's own count, so the limits hold.
  */
 import type { AttributedActor, Attribution } from '../attribution/attribution.js';
-import type { Embed, EmbedField, OutgoingMessage } from '../deliver/message.js';
+import type { Embed, EmbedField, OutgoingMessage } from '../shared/message.js';
 import type { Alert } from './alert.js';
 import type { Story, StoryReport } from './cluster.js';
 import {

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../deliver/message.js';
+import type { OutgoingMessage } from '../shared/message.js';
 import { redactUrl } from '../shared/redact.js';
 import { cleanText, fitText, markdownSafe } from './text-safety.js';
 

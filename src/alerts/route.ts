@@ -19,8 +19,8 @@
 import type { Attribution } from '../attribution/attribution.js';
 import { compileKeyword, type KeywordMatcher } from '../config/keyword.js';
 import { MATCH_KINDS, type Match, type MatchKind, type Route, type Watchlist } from '../config/schema.js';
-import type { AllowedMentions, OutgoingMessage } from '../deliver/message.js';
 import { SNOWFLAKE } from '../shared/discord-ids.js';
+import type { AllowedMentions, OutgoingMessage } from '../shared/message.js';
 
 export interface RouteInput {
   attribution: Attribution;

@@ -1,5 +1,5 @@
 /** A story as the messages it becomes on each routed destination. Pure. */
-import type { OutboxInsert } from '../store/store.js';
+import type { OutboxInsert } from '../shared/message.js';
 import type { Alert } from './alert.js';
 import type { Story, StoryChange, StoryReport } from './cluster.js';
 import { formatAlert, formatUpdate } from './format.js';

@@ -368,7 +368,7 @@ function officerSpeaker(s: SentenceInfo, v: number, ctx: PartyContext): Attribut
   const body = m[0].trim();
   const owner = m[2];
   if (owner) {
-    const at = m.index + (m[0].indexOf(owner) >= 0 ? m[0].indexOf(owner) : 0) + s.start;
+    const at = m.index + Math.max(0, m[0].indexOf(owner)) + s.start;
     const mention = s.mentions.find((x) => x.start >= at && x.end <= at + owner.length);
     if (mention) return partyFromMention(mention, s, ctx, 'speaker');
     if (!NOT_NAMES_SET.has(owner)) return { name: owner, body, kind: 'organization', role: 'speaker' };

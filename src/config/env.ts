@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseWebhookUrl } from '../deliver/webhook-url.js';
+import { parseWebhookUrl } from '../shared/webhook-url.js';
 import type { ConfigProblem } from './load.js';
 import { ADMIN_DESTINATION, type Config, type DeliveryTarget, type Feed, Route } from './schema.js';
 

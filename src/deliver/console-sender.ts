@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { OutgoingMessage } from './message.js';
+import type { OutgoingMessage } from '../shared/message.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
 export interface ConsoleSenderOptions {

@@ -22,9 +22,9 @@ import { DiscordAPIError, HTTPError, type RateLimitData, RateLimitError, REST, R
 import { SNOWFLAKE } from '../shared/discord-ids.js';
 import { ConfigError } from '../shared/errors.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
-import type { OutgoingMessage } from './message.js';
+import type { OutgoingMessage } from '../shared/message.js';
+import { parseWebhookUrl, type WebhookRef } from '../shared/webhook-url.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
-import { parseWebhookUrl, type WebhookRef } from './webhook-url.js';
 
 export const DISCORD_SENDER_DEFAULTS = {
   apiBase: 'https://discord.com/api',

@@ -1,5 +1,5 @@
 import { AppError } from '../shared/errors.js';
-import type { OutgoingMessage } from './message.js';
+import type { OutgoingMessage } from '../shared/message.js';
 
 export interface SendResult {
   /** Discord's message id (absent for the console). */

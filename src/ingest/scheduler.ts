@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Feed } from '../config/schema.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { FeedState } from '../store/store.js';
+import type { FeedState } from './feed-state.js';
 
 /** A feed due a few seconds after a tick is polled in that tick rather than a whole tick later. */
 const SLACK_MS = 5_000;

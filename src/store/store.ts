@@ -1,47 +1,12 @@
 import type { Story } from '../alerts/cluster.js';
-import type { OutgoingMessage } from '../deliver/message.js';
+import type { FeedState } from '../ingest/feed-state.js';
+import type { OutboxInsert, OutboxKind } from '../shared/message.js';
 
-/** What the store remembers about one feed between polls. */
-export interface FeedState {
-  feedUrl: string;
-  etag: string | null;
-  lastModified: string | null;
-  /** ISO time of the last poll attempt, successful or not. */
-  lastPolledAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  /** ISO time the feed's backlog was first recorded; null until the first successful poll. */
-  initializedAt: string | null;
-  /** When the feed is due again (interval, backoff or Retry-After); null means now. */
-  nextPollAt: string | null;
-  disabledAt: string | null;
-  disabledReason: string | null;
-  /** Newest publication times seen, oldest first: the feed's rhythm. */
-  publishTimes: string[];
-  lastNewItemAt: string | null;
-  /** Set while a silence notice stands, so admins hear it once. */
-  silenceReportedAt: string | null;
-  /** The URL the feed moved to permanently (301/308); polled instead of the configured one. */
-  movedTo: string | null;
-}
+export type { FeedState } from '../ingest/feed-state.js';
 
 /** held: over a destination's flood cap or routed to the digest; digested: folded into a digest message. */
 export type OutboxStatus = 'pending' | 'sent' | 'rejected' | 'held' | 'digested';
-/**
- * alert: a story's first message on a destination; edit: that message rewritten (PATCH) as more
- * outlets report; update: a new message announcing a new claim in a known story; notice: for admins.
- */
-export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice' | 'digest';
-
-export interface OutboxInsert {
-  destination: string;
-  message: OutgoingMessage;
-  /** Default 'alert'. */
-  kind?: OutboxKind;
-  /** Straight into the destination's next digest instead of a message of its own. */
-  hold?: boolean;
-}
+export type { OutboxInsert, OutboxKind } from '../shared/message.js';
 
 export interface OutboxRow extends OutboxInsert {
   id: number;

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../../src/deliver/message.js';
+import type { OutgoingMessage } from '../../src/shared/message.js';
 import type { ItemRecord, OutboxInsert } from '../../src/store/store.js';
 
 export function plainMessage(title: string): OutgoingMessage {

@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from '../../src/deliver/message.js';
 import { DeliveryError, type Sender, type SendResult } from '../../src/deliver/sender.js';
+import type { OutgoingMessage } from '../../src/shared/message.js';
 
 type Step = 'ok' | DeliveryError | Error;
 

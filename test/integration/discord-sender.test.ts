@@ -6,8 +6,8 @@ import {
   type DiscordSenderOptions,
   DiscordWebhookSender,
 } from '../../src/deliver/discord-sender.js';
-import type { OutgoingMessage } from '../../src/deliver/message.js';
 import { DeliveryError } from '../../src/deliver/sender.js';
+import type { OutgoingMessage } from '../../src/shared/message.js';
 import { type FakeDiscord, type FakeWebhook, startFakeDiscord } from '../helpers/fake-discord.js';
 
 const seed: Alert = {

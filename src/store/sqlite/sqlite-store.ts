@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Story } from '../../alerts/cluster.js';
-import type { OutgoingMessage } from '../../deliver/message.js';
 import { AppError } from '../../shared/errors.js';
+import type { OutgoingMessage } from '../../shared/message.js';
 import type {
   FeedState,
   ItemRecord,

@@ -3,7 +3,7 @@ import type { Alert } from '../../../src/alerts/alert.js';
 import { DISCORD_LIMITS, embedLength, formatAlert } from '../../../src/alerts/format.js';
 import { cleanText, fitItems, fitText } from '../../../src/alerts/text-safety.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
-import type { Embed, OutgoingMessage } from '../../../src/deliver/message.js';
+import type { Embed, OutgoingMessage } from '../../../src/shared/message.js';
 
 function makeAttribution(overrides: Partial<Attribution> = {}): Attribution {
   return {

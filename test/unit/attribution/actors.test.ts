@@ -54,7 +54,9 @@ describe('state-qualified names', () => {
     expect(isQualifiedForm('china s ministry of state security', 'ministry of state security')).toBe(true);
     expect(isQualifiedForm('chinese ministry of state security', 'ministry of state security')).toBe(true);
     expect(isQualifiedForm('ministry of state security', 'ministry of state security')).toBe(false);
-    expect(isQualifiedForm('the former ministry of state security', 'ministry of state security')).toBe(false);
+    expect(isQualifiedForm('the former ministry of state security', 'ministry of state security')).toBe(
+      false,
+    );
     expect(isQualifiedForm('russian sandworm', 'sandworm')).toBe(false);
   });
 

@@ -14,7 +14,10 @@ describe('the lead of an article page', () => {
   it('skips the repeated headline and the byline line before the first prose sentences', () => {
     const page = [TITLE, 'By Jane Smith | November 28, 2026', ...BODY].join('\n');
     const fromPage = analyzeArticle({ id: 'page', title: TITLE, text: page }, knowledge).attribution;
-    const fromSummary = analyzeArticle({ id: 'summary', title: TITLE, text: BODY.join('\n') }, knowledge).attribution;
+    const fromSummary = analyzeArticle(
+      { id: 'summary', title: TITLE, text: BODY.join('\n') },
+      knowledge,
+    ).attribution;
     expect(fromSummary.is_attribution).toBe(true);
     expect(fromPage.is_attribution).toBe(true);
     expect(fromPage.confidence).toBe(fromSummary.confidence);

@@ -2,8 +2,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatAlert } from '../../../src/alerts/format.js';
 import { ConsoleSender, markdownToText, renderMessageText } from '../../../src/deliver/console-sender.js';
-import type { OutgoingMessage } from '../../../src/deliver/message.js';
 import { DeliveryError } from '../../../src/deliver/sender.js';
+import type { OutgoingMessage } from '../../../src/shared/message.js';
 
 function capture(): { out: PassThrough; text: () => string } {
   const out = new PassThrough();

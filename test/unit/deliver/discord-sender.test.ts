@@ -6,9 +6,9 @@ import {
   nonceFor,
   toDeliveryError,
 } from '../../../src/deliver/discord-sender.js';
-import type { OutgoingMessage } from '../../../src/deliver/message.js';
 import { DeliveryError } from '../../../src/deliver/sender.js';
 import { ConfigError } from '../../../src/shared/errors.js';
+import type { OutgoingMessage } from '../../../src/shared/message.js';
 
 const ID = '1234567890123456789';
 const TOKEN = 'sEcReT-token_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS';

@@ -35,3 +35,20 @@ export interface OutgoingMessage {
    */
   nonce?: string;
 }
+
+/**
+ * Why a row is in the outbox. alert: a story's first message on a destination; edit: that message
+ * rewritten (PATCH) as more outlets report; update: a new message announcing a new claim in a known
+ * story; notice: for admins; digest: held alerts sent as one message.
+ */
+export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice' | 'digest';
+
+/** One message for one destination, as the pipeline queues it. */
+export interface OutboxInsert {
+  destination: string;
+  message: OutgoingMessage;
+  /** Default 'alert'. */
+  kind?: OutboxKind;
+  /** Straight into the destination's next digest instead of a message of its own. */
+  hold?: boolean;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebhookUrl } from '../../../src/deliver/webhook-url.js';
 import { ConfigError } from '../../../src/shared/errors.js';
+import { parseWebhookUrl } from '../../../src/shared/webhook-url.js';
 
 const ID = '1234567890123456789';
 const TOKEN = 'Zx9-_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdefghijklmnopqrstuvwxy';

@@ -1,5 +1,5 @@
-import { SNOWFLAKE } from '../shared/discord-ids.js';
-import { ConfigError } from '../shared/errors.js';
+import { SNOWFLAKE } from './discord-ids.js';
+import { ConfigError } from './errors.js';
 
 export interface WebhookRef {
   id: string;
