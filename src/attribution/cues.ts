@@ -32,7 +32,7 @@ export const LIST_BLAME_VERBS = L.set('listBlameVerbs');
 
 /** Words that make a sentence about responsibility for an incident (for criminal groups too). */
 export const RESPONSIBILITY_RE = new RegExp(
-  `\\b(?:${L.alt('responsibilityWords')}|${L.alt('incidentNounsBy')}\\s+(?:\\w+\\s+){0,2}by)(?!\\w)`,
+  `\\b(?:${L.alt('responsibilityWords')}|${L.alt('enforcementVerbs')}|${L.alt('incidentNounsBy')}\\s+(?:\\w+\\s+){0,2}by)(?!\\w)`,
   'i',
 );
 

@@ -86,6 +86,13 @@ function speakerAt(
       break;
     }
   }
+  // "police officials said", "ministry officials told": the body named before the officials speaks.
+  if (
+    genericIdx > 0 &&
+    UNNAMED_WORDS.has(s.tokens[genericIdx]?.norm ?? '') &&
+    GOV_GENERIC.has(s.tokens[genericIdx - 1]?.norm ?? '')
+  )
+    genericIdx -= 1;
   // A capitalised name right before the verb is closer than any dictionary party further left.
   let k = v - 1;
   while (
