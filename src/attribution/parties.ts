@@ -66,6 +66,8 @@ const CORP_TITLE = L.alt('corporateTitles');
 const TITLE_MODIFIER = L.alt('titleModifiers');
 /** A title written before a name: "Foreign Minister", "Deputy Attorney General", "CEO". */
 const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*(?:${GOV_TITLE}|${CORP_TITLE})`;
+/** The same, case-sensitive apart from a capital or capitals on each word (so `\p{Lu}` keeps its meaning nearby). */
+const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*(?:${L.altCased('governmentTitles')}|${L.altCased('corporateTitles')})`;
 
 export function partyFromMention(
   m: Mention,
@@ -526,8 +528,8 @@ function affiliationOfPerson(full: string, ctx: PartyContext, role: string): Att
       }
       // "The chief executive of Acme, Jane Roe, said": the title and its owner before the name.
       const om = new RegExp(
-        `(${ANY_TITLE})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
-        'iud',
+        `(${ANY_TITLE_CASED})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
+        'ud',
       ).exec(before);
       const omSpan = om?.indices?.[2];
       if (om?.[1] && omSpan) {
@@ -538,8 +540,8 @@ function affiliationOfPerson(full: string, ctx: PartyContext, role: string): Att
       // Apposition after the name: ", the chief executive of Acme," / ", Acme's CEO," / ", a spokesperson for the ministry".
       const after = s.text.slice(t.end - s.start, t.end - s.start + 120);
       const am = new RegExp(
-        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE})(?:\\s+(?:of|for|at)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
-        'iu',
+        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+        'u',
       ).exec(after);
       if (am?.[2]) {
         const ownerWords = am[1] ?? am[3];
@@ -568,7 +570,8 @@ function trailingName(phrase: string): string {
     else break;
   }
   while (kept.length > 0 && NAME_JOINERS.has((kept[0] ?? '').toLowerCase())) kept.shift();
-  return kept.join(' ');
+  // A sentence's full stop is not part of the name ("at Acme Security."), an abbreviation's is ("Acme Inc.").
+  return kept.join(' ').replace(/(?<!\b(?:Inc|Ltd|Corp|Co|Bros|Jr|Sr))\.$/, '');
 }
 
 /** "HSE" → "Health Service Executive" when the text spells it out ("the Health Service Executive (HSE)"). */

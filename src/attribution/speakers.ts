@@ -46,7 +46,7 @@ function speakerAt(
   const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
   // "..., said the Dutch defence ministry late on Monday": the speaker follows the verb.
   const vt0 = s.tokens[v];
-  if (vt0 && SAY_VERBS.has(vt0.norm) && /,\s*$/.test(s.text.slice(0, vt0.start - s.start))) {
+  if (vt0 && SAY_VERBS.has(vt0.norm) && /,["”’']?\s*$/.test(s.text.slice(0, vt0.start - s.start))) {
     const right = candidates.find((m) => m.from > v && m.from - v <= 2);
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
     const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
@@ -66,11 +66,16 @@ function speakerAt(
       const end = s.start + ap.index;
       // "Rhysida, a ransomware group based in Russia, has claimed": the group speaks for itself.
       if (actorMentions.some((m) => m.end === end)) return { v, party: null, self: true, closing };
+      // "Security firm Acme, which tracks the group as Storm-1111, said": a name outside the dictionaries.
+      const before = s.tokens.findIndex((t) => t.start >= end);
+      const named = before > 0 ? capitalisedRun(s, before, ctx, 'speaker') : null;
       const subject = candidates.find(
         (m) =>
           m.end === end || (m.end < end && /^['’]s?$/.test(s.text.slice(m.end - s.start, end - s.start))),
       );
       if (subject) return { v, party: partyFromMention(subject, s, ctx, 'speaker'), self: false, closing };
+      if (named && !actorMentions.some((m) => named.name.includes(m.surface)))
+        return { v, party: named, self: false, closing };
     }
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);

@@ -116,6 +116,11 @@ export interface Lexicon {
   exact(name: SectionName): ReadonlySet<string>;
   /** A regex alternation of the section (non-capturing, longest first), to embed in a rule's grammar. */
   alt(name: SectionName): string;
+  /**
+   * An alternation that matches each word as written, Capitalised, or in CAPITALS, for patterns that
+   * must stay case-sensitive elsewhere (a capital that starts a name).
+   */
+  altCased(name: SectionName): string;
   /** `\b(?:words)\b`, case-insensitive unless flags say otherwise; compiled once per flags. */
   re(name: SectionName, flags?: string): RegExp;
   /** The whole text is one of the words (case-insensitive). */
@@ -159,8 +164,29 @@ export function compileLexicon(json: unknown): Lexicon {
     }
     return a;
   };
+  const cased = new Map<SectionName, string>();
+  const altCased = (name: SectionName): string => {
+    let a = cased.get(name);
+    if (a === undefined) {
+      const variants = new Set<string>();
+      for (const w of words(name)) {
+        variants.add(w);
+        variants.add(
+          w.replace(/(^|[\s-])(\p{Ll})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase()),
+        );
+        variants.add(w.toUpperCase());
+      }
+      a = `(?:${[...variants]
+        .sort((x, y) => y.length - x.length)
+        .map(wordPattern)
+        .join('|')})`;
+      cased.set(name, a);
+    }
+    return a;
+  };
   return {
     words,
+    altCased,
     set(name) {
       let s = sets.get(name);
       if (!s) {
