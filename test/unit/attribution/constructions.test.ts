@@ -1,6 +1,8 @@
 // The extraction rules of issue 8 as a specification: each rule group in constructions.json is one general
 // construction of news prose, written fresh about invented events, in several phrasings and variants. The
 // expected labels follow the annotation rules (shared/eval/README.md, section 5), not the current code.
+// constructions-2.json is the next set of rule groups, written before the rules that make them pass: its
+// fixtures are checked for shape on every run, and the extractor against them only with ATTRIBOT_SPEC=1.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeArticle } from '../../../src/attribution/analyze.js';
@@ -28,6 +30,11 @@ interface ConstructionCase {
   title: string | null;
   text: string;
   expected: Expected;
+  /**
+   * Names no reported product may contain (as whole words): what the fuzzy product match would let through,
+   * such as an advisory title left uncut ('X Cross-Site Scripting Vulnerability') or a protocol ('SSL-VPN').
+   */
+  not_products?: string[];
 }
 interface RuleGroup {
   rule: string;
@@ -35,13 +42,22 @@ interface RuleGroup {
   cases: ConstructionCase[];
 }
 
-const groups = JSON.parse(
-  readFileSync(new URL('../../fixtures/articles/constructions.json', import.meta.url), 'utf8'),
-) as RuleGroup[];
+function readGroups(file: string): RuleGroup[] {
+  return JSON.parse(
+    readFileSync(new URL(`../../fixtures/articles/${file}`, import.meta.url), 'utf8'),
+  ) as RuleGroup[];
+}
 
-const cases = groups.flatMap((group) =>
-  group.cases.map((c) => [`${group.rule} › ${c.id} (${c.variant})`, c] as const),
-);
+/** The rule groups the extractor meets today, and the next set, which runs with ATTRIBOT_SPEC=1. */
+const settledGroups = readGroups('constructions.json');
+const nextGroups = readGroups('constructions-2.json');
+const groups = [...settledGroups, ...nextGroups];
+
+const casesOf = (ruleGroups: readonly RuleGroup[]) =>
+  ruleGroups.flatMap((group) =>
+    group.cases.map((c) => [`${group.rule} › ${c.id} (${c.variant})`, c] as const),
+  );
+const cases = casesOf(groups);
 
 function baseOf(group: RuleGroup): ConstructionCase {
   const base = group.cases.find((c) => c.variant === 'base');
@@ -49,16 +65,20 @@ function baseOf(group: RuleGroup): ConstructionCase {
   return base;
 }
 
-const paraphrases = groups.flatMap((group) =>
-  group.cases
-    .filter((c) => c.variant === 'paraphrase')
-    .map((c) => [`${group.rule} › ${c.id}`, { paraphrase: c, base: baseOf(group) }] as const),
-);
-const swaps = groups.flatMap((group) =>
-  group.cases
-    .filter((c) => c.variant === 'swapped')
-    .map((c) => [`${group.rule} › ${c.id}`, { swapped: c, base: baseOf(group) }] as const),
-);
+const paraphrasesOf = (ruleGroups: readonly RuleGroup[]) =>
+  ruleGroups.flatMap((group) =>
+    group.cases
+      .filter((c) => c.variant === 'paraphrase')
+      .map((c) => [`${group.rule} › ${c.id}`, { paraphrase: c, base: baseOf(group) }] as const),
+  );
+const swapsOf = (ruleGroups: readonly RuleGroup[]) =>
+  ruleGroups.flatMap((group) =>
+    group.cases
+      .filter((c) => c.variant === 'swapped')
+      .map((c) => [`${group.rule} › ${c.id}`, { swapped: c, base: baseOf(group) }] as const),
+  );
+const paraphrases = paraphrasesOf(groups);
+const swaps = swapsOf(groups);
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();
 
@@ -82,6 +102,15 @@ describe('the construction fixtures', () => {
   it('use each id once', () => {
     const ids = cases.map(([, c]) => c.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  it('never rule out a product they expect', () => {
+    const contradictions = cases.flatMap(([name, c]) =>
+      c.expected.products
+        .filter((product) => (c.not_products ?? []).some((banned) => containsWords(product, banned)))
+        .map((product) => `${name}: ${product}`),
+    );
+    expect(contradictions).toEqual([]);
   });
 
   it.each(paraphrases)('%s expects what the base expects', (_name, { paraphrase, base }) => {
@@ -146,14 +175,18 @@ function words(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** Whole-word containment either way, so a vendor prefix ("Fortinet FortiOS" / "FortiOS") is optional. */
-function productMatches(want: string, got: string): boolean {
-  const [a, b] = [words(want), words(got)];
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+/** Whether the words of `part` stand next to each other, in order, among the words of `whole`. */
+function containsWords(whole: string, part: string): boolean {
+  const [long, short] = [words(whole), words(part)];
   if (short.length === 0) return false;
   for (let start = 0; start + short.length <= long.length; start++)
     if (short.every((w, i) => long[start + i] === w)) return true;
   return false;
+}
+
+/** Whole-word containment either way, so a vendor prefix ("Fortinet FortiOS" / "FortiOS") is optional. */
+function productMatches(want: string, got: string): boolean {
+  return words(want).length <= words(got).length ? containsWords(got, want) : containsWords(want, got);
 }
 
 /** The output in the vocabulary of the expected labels, so one toEqual shows every field that differs. */
@@ -191,23 +224,49 @@ function signature(attribution: Attribution) {
   };
 }
 
-describe('extraction rules written as constructions (issue 8)', () => {
-  it.each(cases)('%s', (_name, c) => {
-    expect(asExpected(analyze(c), c.expected)).toEqual(normalised(c.expected));
-  });
-
-  it.each(paraphrases)('metamorphic: %s gives the output of the base', (_name, { paraphrase, base }) => {
-    expect(signature(analyze(paraphrase))).toEqual(signature(analyze(base)));
-  });
-
-  it.each(swaps)('metamorphic: %s swaps the base parties and countries', (_name, { swapped, base }) => {
-    const [got, before] = [analyze(swapped), analyze(base)];
-    expect({
-      attributing_parties: sorted(got.attributing_parties),
-      attributed_countries: sorted(got.attributed_countries),
-    }).toEqual({
-      attributing_parties: sorted(before.attributed_countries),
-      attributed_countries: sorted(before.attributing_parties),
+/** The extractor against one set of rule groups: every case, and the metamorphic relations between them. */
+function specifyExtraction(ruleGroups: readonly RuleGroup[]): void {
+  it.each(casesOf(ruleGroups))('%s', (_name, c) => {
+    const attribution = analyze(c);
+    const forbidden = attribution.products.filter((p) =>
+      (c.not_products ?? []).some((name) => containsWords(p, name)),
+    );
+    expect({ ...asExpected(attribution, c.expected), not_products_reported: forbidden }).toEqual({
+      ...normalised(c.expected),
+      not_products_reported: [],
     });
   });
+
+  it.each(paraphrasesOf(ruleGroups))(
+    'metamorphic: %s gives the output of the base',
+    (_name, { paraphrase, base }) => {
+      expect(signature(analyze(paraphrase))).toEqual(signature(analyze(base)));
+    },
+  );
+
+  it.each(swapsOf(ruleGroups))(
+    'metamorphic: %s swaps the base parties and countries',
+    (_name, { swapped, base }) => {
+      const [got, before] = [analyze(swapped), analyze(base)];
+      expect({
+        attributing_parties: sorted(got.attributing_parties),
+        attributed_countries: sorted(got.attributed_countries),
+      }).toEqual({
+        attributing_parties: sorted(before.attributed_countries),
+        attributed_countries: sorted(before.attributing_parties),
+      });
+    },
+  );
+}
+
+describe('extraction rules written as constructions (issue 8)', () => {
+  specifyExtraction(settledGroups);
 });
+
+// The next set fails on today's extractor by design; it runs when asked, so CI stays green meanwhile.
+describe.runIf(process.env.ATTRIBOT_SPEC === '1')(
+  'extraction rules written as constructions, next set (constructions-2.json)',
+  () => {
+    specifyExtraction(nextGroups);
+  },
+);
