@@ -80,6 +80,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     mainOrg: mainOrganization(extraction, knowledge),
     text: fullText,
   };
+  const recentBySentence: AttributingParty[][] = [];
   const sentenceSignals = extraction.sentences.map((s) => stateSignals(s, knowledge, articleCyber));
   ctx.accused = new Set(
     sentenceSignals
@@ -250,10 +251,13 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       const iso = m.ref.type === 'country' ? m.ref.iso2 : '??';
       if (iso !== '??' && !sig.some((x) => x.iso2 === iso)) ctx.lastCountry = iso;
     }
-    // Remember parties for "the company said", "the ministry said", "it said".
+    // Remember parties for "the company said", "the ministry said", "it said", "the two firms said".
+    const sentenceParties: AttributingParty[] = [];
     for (const m of s.mentions) {
       const p = partyFromMention(m, s, ctx, 'context');
       if (!p) continue;
+      if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused?.has(countryIso(p.name, knowledge)))
+        sentenceParties.push(p);
       if (p.kind === 'vendor') ctx.lastVendor = p;
       if (
         p.kind === 'government' &&
@@ -263,6 +267,8 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
         ctx.lastGovAt = s.index;
       }
     }
+    recentBySentence.push(sentenceParties);
+    ctx.recent = recentBySentence.slice(-2).flat();
   }
   // "..., the paper reported, quoting people briefed on the case": anonymous sourcing in a sentence
   // that continues a claim made just before is the claim's sourcing too.
@@ -349,4 +355,10 @@ function mainOrganization(extraction: Extraction, knowledge: Knowledge): string 
   const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
   if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
   return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
+}
+
+/** The ISO2 of a country named by its display name, or '' ("United States" → US). */
+function countryIso(name: string, knowledge: Knowledge): string {
+  for (const c of knowledge.countries.values()) if (c.name === name) return c.iso2;
+  return '';
 }

@@ -39,6 +39,8 @@ export interface PartyContext {
   lastCountry?: string;
   /** States accused anywhere in the article: an office holder is never resolved to one of them by guess. */
   accused?: Set<string>;
+  /** Parties named in the last two sentences, for "the two firms said". */
+  recent?: AttributingParty[];
   text: string;
 }
 

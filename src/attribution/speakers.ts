@@ -82,6 +82,8 @@ function speakerAt(
   const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
   let genericIdx = -1;
   for (let j = v - 1; j >= Math.max(0, v - 4); j--) {
+    // A comma ends the subject: "..., a hacking group, the companies said" is not the group speaking.
+    if (j < v - 1 && gapBreaks(s, j)) break;
     const prevNorm = s.tokens[j - 1]?.norm ?? '';
     if (
       GENERIC_WORDS.has(s.tokens[j]?.norm ?? '') &&
@@ -149,10 +151,12 @@ function speakerAt(
   if (adj && genericIdx < 0 && det >= 0 && /^\p{Ll}/u.test(adj.raw) && (!left || left.to <= det)) {
     // "... by Mandiant and by Microsoft, the companies said": a plural noun for the parties just named.
     if (PLURAL_BODIES.has(adj.norm)) {
-      const named = candidates
-        .filter((m) => m.to <= det)
+      const here = candidates
+        .filter((m) => m.to <= det && !governedBy(s, m))
         .map((m) => partyFromMention(m, s, ctx, 'speaker'))
         .filter((p): p is AttributingParty => p !== null);
+      // "Mandiant and Microsoft investigated. ... the two firms said": the parties of the sentence before.
+      const named = here.length > 0 ? here : recentOfKind(ctx, adj.norm);
       const [first, ...rest] = named;
       if (first) return { v, party: first, also: rest, self: false, closing };
     }
@@ -201,8 +205,9 @@ const APPOSITIVE_RE = new RegExp(
   'u',
 );
 const ENFORCEMENT = lexicon.set('enforcementVerbs');
+/** "a report from Acme", "new findings from Acme", "Researchers from Acme": not "stole research from a lab". */
 const DOCUMENT_FROM_RE = new RegExp(
-  `\\b(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
+  `(?:^\\s*|\\b(?:a|an|the|new|recent|latest|its|their|published|joint|separate|fresh)\\s+(?:[\\w-]+\\s+)?)(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
   'i',
 );
 const SAY_VERBS = new Set([
@@ -421,10 +426,29 @@ const PLURAL_BODIES = new Set([
 function determinerBefore(s: SentenceInfo, k: number): number {
   for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
     const t = s.tokens[j];
-    if (!t || /^\p{Lu}/u.test(t.raw) || gapBreaks(s, j)) return -1;
-    if (/^(the|a|an|its|their|this|that|these|those)$/.test(t.norm)) return j;
+    if (!t || gapBreaks(s, j)) return -1;
+    const det = /^(the|a|an|its|their|this|that|these|those|both)$/.test(t.norm);
+    // A capital ends the noun phrase, unless it is a determiner opening the sentence ("Both companies ...").
+    if (/^\p{Lu}/u.test(t.raw) && !(det && j === 0)) return -1;
+    if (det) return j;
   }
   return -1;
+}
+
+/** A mention governed by a verb or preposition of the sentence ("breached Acme", "against the EU"). */
+function governedBy(s: SentenceInfo, m: Mention): boolean {
+  const before = s.tokens[m.from - 1];
+  return before !== undefined && (GOVERNING_WORDS.has(before.norm) || /ed$/.test(before.norm));
+}
+
+/** The parties named in the last sentences that a plural noun can refer to ("the companies", "the governments"). */
+function recentOfKind(ctx: PartyContext, noun: string): AttributingParty[] {
+  const governments = /^(governments|countries|allies|agencies)$/.test(noun);
+  return (ctx.recent ?? []).filter((p) =>
+    governments
+      ? p.kind === 'government' || p.kind === 'bloc'
+      : p.kind === 'vendor' || p.kind === 'organization',
+  );
 }
 
 /** Who makes the claims of sentence `s`; `triggers` are the token positions of the claims. */
