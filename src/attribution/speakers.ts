@@ -204,7 +204,8 @@ const APPOSITIVE_RE = new RegExp(
   `,\\s+(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90},\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
   'u',
 );
-const ENFORCEMENT = lexicon.set('enforcementVerbs');
+/** "seized", "took down", "shut down": police or courts acting against what follows. */
+const ENFORCEMENT_RE = new RegExp(`^${lexicon.alt('enforcementVerbs')}\\b`, 'i');
 /** "a report from Acme", "new findings from Acme", "Researchers from Acme": not "stole research from a lab". */
 const DOCUMENT_FROM_RE = new RegExp(
   `(?:^\\s*|\\b(?:a|an|the|new|recent|latest|its|their|published|joint|separate|fresh)\\s+(?:[\\w-]+\\s+)?)(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
@@ -257,6 +258,14 @@ function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): Attribu
   }
   const before = s.mentions.find((x) => x.to === j && x.ref.type === 'party');
   if (before) return partyFromMention(before, s, ctx, 'speaker');
+  // "Sygnia researchers found": a name outside the dictionaries before the noun.
+  const prev = s.tokens[j - 1];
+  if (prev && /^\p{Lu}/u.test(prev.raw) && !s.mentions.some((x) => x.to === j)) {
+    const run = capitalisedRun(s, j, ctx, 'speaker');
+    if (run) return run;
+    if (!NOT_NAMES_SET.has(prev.raw) && !gapBreaks(s, j - 1))
+      return { name: prev.raw, body: `${prev.raw} researchers`, kind: 'organization', role: 'speaker' };
+  }
   return null;
 }
 
@@ -518,7 +527,7 @@ export function attributorsOf(
     if (denial) continue;
     const isList =
       LIST_BLAME_VERBS.has(norm) ||
-      (ENFORCEMENT.has(norm) && actorMentions.some((m) => m.from > v)) ||
+      (ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start)) && actorMentions.some((m) => m.from > v)) ||
       (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
     if (isList && !triggers.some((t) => t > v)) {
       const rel = [...s.tokens.slice(Math.max(0, v - 7), v)]
@@ -668,7 +677,7 @@ export const UNNAMED_RE = new RegExp(
 );
 /** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
 export const MEDIA_RE =
-  /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b/i;
+  /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b|\b(?:\p{L}+\s+)?(?:media|newspapers?|press|news\s+outlets?|broadcasters?)\s+(?:have\s+|has\s+|had\s+)?(?:reported|report|reports|said|say|cited)\b/iu;
 export const CONTINUATION_RE = new RegExp(`\\b(?:the|these|those) ${L.alt('continuationNouns')}\\b`, 'i');
 export const SUPPORT_RE = L.re('supportNouns');
 export const JOINT_RE = L.re('jointPhrases');
