@@ -50,14 +50,16 @@ const RE_BLAME_BEFORE = new RegExp(
 );
 /** "an espionage crew operating from Iran": the base of the perpetrators, not of anyone else. */
 const RE_BASED_BEFORE = new RegExp(
-  `\\b${HACKER_NOUN}(?:\\s+[\\w-]+){0,2}?\\s+(?:based|headquartered|located|operating)\\s+(?:out\\s+of|in|from)\\s+(?:the\\s+)?$`,
+  `\\b${HACKER_NOUN}(?:\\s+[\\w-]+){0,3}?\\s+(?:based|headquartered|located|operating|operates|operate|operated|working|works|run)\\s+(?:out\\s+of|in|from)\\s+(?:the\\s+)?$`,
   'i',
 );
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind|responsible for|responsible|to blame)\b/i;
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
-  /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:\w+\s+){0,2}?(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+  /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+/** Police actions: an organ that does them is the authority, not the attacker. */
+const POLICE_ACTION_RE = /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b/i;
 /** An organ named as a source or investigator ("according to a statement from the FSB"). */
 const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
@@ -270,10 +272,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     if (m.ref.type === 'actor') {
       const actor = knowledge.actors[m.ref.id];
       // An organ that speaks or acts as police ("the FSB said", "FSB officers detained") is no perpetrator.
-      const after = text.slice(m.end - s.start, m.end - s.start + 60);
-      const speaks =
-        ORGAN_SPEAKS_RE.test(after) ||
-        ORGAN_SOURCE_BEFORE_RE.test(text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start));
+      const speaks = organActsAsAuthority(m, s);
       if (actor?.organ && actor.country && !speaks && (sentenceCyber || hasActor || articleCyber)) {
         const iso2 = organCountry(actor.country, actor.name, s, knowledge);
         out.push(signal(s, iso2, 'organ', m, m.surface, retract));
@@ -301,7 +300,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const nextEntry = nextActor?.ref.type === 'actor' ? knowledge.actors[nextActor.ref.id] : undefined;
     const ctxRule: RuleContext = {
       m,
-      stateActorAfter: nextActor && nextEntry && nextEntry.kind !== 'criminal' ? nextActor.surface : null,
+      stateActorAfter:
+        nextActor && nextEntry && nextEntry.kind !== 'criminal' && !organActsAsAuthority(nextActor, s)
+          ? nextActor.surface
+          : null,
       form,
       isGov,
       after,
@@ -341,6 +343,19 @@ const LIST_JOINT_RE = /^\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?$/i;
 function withListedStates(signals: StateSignal[], s: SentenceInfo): StateSignal[] {
   const out = [...signals];
   for (const sig of signals) {
+    // "the United States, Britain and Israel were behind": the list ends at the state with the claim.
+    if (sig.family === 'behind' || sig.family === 'subject-hacked') {
+      let start = sig.start;
+      for (const m of [...s.mentions].reverse()) {
+        const ref = m.ref;
+        if (m.end > start || ref.type !== 'country' || ref.form !== 'name' || ref.iso2 === '??') continue;
+        if (!LIST_JOINT_RE.test(s.text.slice(m.end - s.start, start - s.start))) break;
+        if (!out.some((x) => x.iso2 === ref.iso2 && x.sentence === sig.sentence))
+          out.push({ ...sig, iso2: ref.iso2, start: m.start, end: m.end });
+        start = m.start;
+      }
+      continue;
+    }
     if (sig.family !== 'link' && sig.family !== 'origin' && sig.family !== 'blame') continue;
     let end = sig.end;
     for (const m of s.mentions) {
@@ -353,6 +368,21 @@ function withListedStates(signals: StateSignal[], s: SentenceInfo): StateSignal[
     }
   }
   return out;
+}
+
+/**
+ * A state organ named as the one that speaks, investigates or acts as police ("the FSB said its
+ * officers detained", "according to a statement from the MSS", "detained ... by Russia's FSB"): not a perpetrator.
+ */
+function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
+  const after = s.text.slice(m.end - s.start, m.end - s.start + 60);
+  const before = s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start);
+  return (
+    ORGAN_SPEAKS_RE.test(after) ||
+    ORGAN_SOURCE_BEFORE_RE.test(before) ||
+    // "detained in raids ... by Russia's Federal Security Service": the agent of a police action.
+    (POLICE_ACTION_RE.test(s.text) && /\bby\s+(?:[\w'’]+\s+){0,2}$/i.test(before))
+  );
 }
 
 function signal(
