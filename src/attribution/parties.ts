@@ -97,6 +97,13 @@ export function partyFromMention(
     const name = p.formerNames?.has(nameKey(written)) ? written : p.name;
     return { name, body: p.name, kind: p.kind === 'bloc' ? 'bloc' : p.kind, role };
   }
+  // A state organ in the actor dictionary that speaks ("the FSB said", "according to the MSS") speaks for its state.
+  if (m.ref.type === 'actor') {
+    const a = k.actors[m.ref.id];
+    if (!a?.organ || !a.country) return null;
+    const iso = ownerCountry(m, s) ?? a.country;
+    return countryParty(iso, a.name, ctx, role);
+  }
   if (m.ref.type === 'country') {
     if (m.ref.iso2 === '??') return null;
     const after = s.text.slice(m.end - s.start, m.end - s.start + 60);

@@ -132,8 +132,11 @@ function speakerAt(
       closing,
     };
   }
-  if (nearestActor && (!left || nearestActor.to > left.to) && nearestActor.to > genericIdx)
-    return { v, party: null, self: true, closing };
+  if (nearestActor && (!left || nearestActor.to > left.to) && nearestActor.to > genericIdx) {
+    // "Russia's FSB said its officers detained ...": a state organ speaking is its state, not a self-claim.
+    const organ = partyFromMention(nearestActor, s, ctx, 'speaker');
+    return organ ? { v, party: organ, self: false, closing } : { v, party: null, self: true, closing };
+  }
   // "The country's computer emergency response team said": the state of the story so far.
   const vt = s.tokens[v];
   if (!left && vt && ctx.lastCountry && COUNTRYS_BODY_RE.test(s.text.slice(0, vt.start - s.start))) {
@@ -349,8 +352,8 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
     return items;
   }
   const before = s.tokens[i];
-  const after = s.tokens[i + 1];
-  const gapBefore = before && after ? s.text.slice(before.end - s.start, after.start - s.start) : '';
+  const firstItem = items[0];
+  const gapBefore = before && firstItem ? s.text.slice(before.end - s.start, firstItem.start - s.start) : '';
   // The list is the subject unless an earlier verb or preposition governs it ("attacked Ukraine, the EU").
   // "the governments of Japan, Italy and Norway said": an owner phrase opens the list.
   const ownerPhrase = LIST_OWNER_RE.test(s.text.slice(0, (items[0]?.start ?? s.start) - s.start));
@@ -447,7 +450,11 @@ function determinerBefore(s: SentenceInfo, k: number): number {
 /** A mention governed by a verb or preposition of the sentence ("breached Acme", "against the EU"). */
 function governedBy(s: SentenceInfo, m: Mention): boolean {
   const before = s.tokens[m.from - 1];
-  return before !== undefined && (GOVERNING_WORDS.has(before.norm) || /ed$/.test(before.norm));
+  return (
+    before !== undefined &&
+    before.norm !== 'by' &&
+    (GOVERNING_WORDS.has(before.norm) || /ed$/.test(before.norm))
+  );
 }
 
 /** The parties named in the last sentences that a plural noun can refer to ("the companies", "the governments"). */
@@ -543,7 +550,7 @@ export function attributorsOf(
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
       (norm.endsWith('ed') &&
-        /^(to|by|as|with)$/.test(s.tokens[v + 1]?.norm ?? '') &&
+        /^(to|by|as|with|of)$/.test(s.tokens[v + 1]?.norm ?? '') &&
         // "assessed with high confidence" is a finding, not a participle.
         !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start))) ||
       // "a company said by the government to work for the group": passive, the agent speaks.

@@ -59,7 +59,8 @@ const RE_BEHIND_AFTER =
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
 /** Police actions: an organ that does them is the authority, not the attacker. */
-const POLICE_ACTION_RE = /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b/i;
+const POLICE_AGENT_BEFORE_RE =
+  /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b[^.;]{0,80}?\bby\s+(?:[\w'’]+\s+){0,2}$/i;
 /** An organ named as a source or investigator ("according to a statement from the FSB"). */
 const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
@@ -381,7 +382,7 @@ function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
     ORGAN_SPEAKS_RE.test(after) ||
     ORGAN_SOURCE_BEFORE_RE.test(before) ||
     // "detained in raids ... by Russia's Federal Security Service": the agent of a police action.
-    (POLICE_ACTION_RE.test(s.text) && /\bby\s+(?:[\w'’]+\s+){0,2}$/i.test(before))
+    POLICE_AGENT_BEFORE_RE.test(before)
   );
 }
 
