@@ -76,8 +76,13 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   const leadRetraction = claimSet.retractions.some((r) => r.sentence <= firstBody + 4 && r.aboutAttribution);
   if (leadRetraction && distinct < 3) return false;
   if (extraction.cves.length >= 2 && distinct < 2 && !inTitle) return false;
-  return inTitle || inLead || distinct >= 2;
+  // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
+  const prose = extraction.sentences.filter((x) => !x.isTitle).length;
+  return inTitle || inLead || distinct >= 2 || (prose <= SHORT_REPORT && distinct >= 1);
 }
+
+/** Sentences of prose up to which a report counts as short. */
+const SHORT_REPORT = 4;
 
 export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis {
   const extraction = extract(article, knowledge);

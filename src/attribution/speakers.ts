@@ -68,10 +68,20 @@ function speakerAt(
       if (actorMentions.some((m) => m.end === end)) return { v, party: null, self: true, closing };
       // "Security firm Acme, which tracks the group as Storm-1111, said": a name outside the dictionaries.
       const before = s.tokens.findIndex((t) => t.start >= end);
-      const named = before > 0 ? capitalisedRun(s, before, ctx, 'speaker') : null;
+      // "Researchers at Sygnia, which the company hired, said": the researchers' organisation.
+      const researcher = s.tokens.findIndex(
+        (t, i) => i < before && i >= before - 4 && RESEARCHERS.has(t.norm),
+      );
+      const named =
+        researcher >= 0
+          ? researcherOwner(s, researcher, ctx)
+          : before > 0
+            ? capitalisedRun(s, before, ctx, 'speaker')
+            : null;
       const subject = candidates.find(
         (m) =>
-          m.end === end || (m.end < end && /^['’]s?$/.test(s.text.slice(m.end - s.start, end - s.start))),
+          m.end === end ||
+          (m.end < end && /^(?:['’]s?|\))$/.test(s.text.slice(m.end - s.start, end - s.start))),
       );
       if (subject) return { v, party: partyFromMention(subject, s, ctx, 'speaker'), self: false, closing };
       if (named && !actorMentions.some((m) => named.name.includes(m.surface)))
@@ -117,6 +127,13 @@ function speakerAt(
     !s.mentions.some((m) => m.from <= k && m.to > k)
   ) {
     const run = capitalisedRun(s, v, ctx, 'speaker');
+    // "Zscaler and Arctic Wolf both concluded": two organisations, not one name.
+    if (run?.kind === 'organization' && / and /.test(run.name)) {
+      const [first, ...rest] = run.name
+        .split(/ and /)
+        .map((name): AttributingParty => ({ ...run, name, body: name }));
+      if (first) return { v, party: first, also: rest, self: false, closing };
+    }
     if (run) return { v, party: run, self: false, closing };
   }
   // "TeamViewer said", "Okta confirmed": a company named like its product speaks as the company.
@@ -186,7 +203,14 @@ function speakerAt(
   if (genericIdx >= 0) {
     // "researchers at Acme said", "Acme researchers said": the researchers' organisation.
     const owner = RESEARCHERS.has(genericWord) ? researcherOwner(s, genericIdx, ctx) : null;
-    if (owner) return { v, party: owner, self: false, closing };
+    if (owner)
+      return {
+        v,
+        party: owner,
+        also: researcherListTail(s, genericIdx, candidates, ctx),
+        self: false,
+        closing,
+      };
     const g = generic(s.tokens[genericIdx]?.norm ?? '', ctx, 'speaker');
     return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
   }
@@ -270,6 +294,20 @@ function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): Attribu
       return { name: prev.raw, body: `${prev.raw} researchers`, kind: 'organization', role: 'speaker' };
   }
   return null;
+}
+
+/** "researchers at Mandiant and CrowdStrike": the further organisations listed after the first. */
+function researcherListTail(
+  s: SentenceInfo,
+  j: number,
+  candidates: Mention[],
+  ctx: PartyContext,
+): AttributingParty[] {
+  const first = candidates.find((m) => m.from >= j + 2 && m.from <= j + 3);
+  if (!first) return [];
+  return listAfter(first, candidates, s)
+    .map((m) => partyFromMention(m, s, ctx, 'speaker'))
+    .filter((p): p is AttributingParty => p !== null);
 }
 
 /** Words inside a list of subjects besides the parties: "Britain and its allies", "the US as well as". */
@@ -509,14 +547,18 @@ export function attributorsOf(
       const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       if (actorFirst && (!m || actorFirst.from < m.from)) continue;
-      if (m) {
-        add(partyFromMention(m, s, ctx, by ? 'agent' : 'according to'));
+      // The nearest name after the preposition is the source; a dictionary mention further on may be
+      // something else ("findings from Forescout show that an Iranian group ...").
+      const first = m ? partyFromMention(m, s, ctx, by ? 'agent' : 'according to') : null;
+      const nameFirst = !m || m.from > from + 3 || !first;
+      const named = nameFirst ? nameAfter(s, from, ctx, by ? 'agent' : 'according to', 3) : null;
+      if (m && !named) {
+        add(first);
         // "by CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI and Japan's police"
         for (const c of listAfter(m, candidates, s))
           add(partyFromMention(c, s, ctx, by ? 'agent' : 'according to'));
       } else {
         // "according to cyber security firm FireEye": a name outside the dictionaries.
-        const named = nameAfter(s, from, ctx, by ? 'agent' : 'according to');
         if (named && !actorMentions.some((x) => named.name.includes(x.surface))) add(named);
         else
           for (let j = from; j < Math.min(s.tokens.length, from + 5); j++) {

@@ -66,7 +66,7 @@ const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
 /** An organ followed by speech or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
-  /^\)?(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:said|says|say|told|announced|stated|reported|detained|arrested|raided|charged|confirmed|warned|published|released)\b/i;
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:said|says|say|told|announced|stated|reported|detained|arrested|raided|charged|confirmed|warned|published|released)\b/i;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
