@@ -78,11 +78,12 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   if (extraction.cves.length >= 2 && distinct < 2 && !inTitle) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
-  return inTitle || inLead || distinct >= 2 || (prose <= SHORT_REPORT && distinct >= 1);
+  const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;
+  return inTitle || inLead || distinct >= 2 || shortReport;
 }
 
 /** Sentences of prose up to which a report counts as short. */
-const SHORT_REPORT = 4;
+const SHORT_REPORT = 3;
 
 export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis {
   const extraction = extract(article, knowledge);

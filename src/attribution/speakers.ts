@@ -257,6 +257,7 @@ function parenthetical(s: SentenceInfo, v: number): boolean {
 }
 
 const RESEARCHERS = lexicon.set('researcherNouns');
+const RESEARCHER_QUALIFIERS = lexicon.exact('researcherQualifiers');
 /** The organisation of "researchers at Acme" or "Acme researchers" (token `j` is the noun). */
 function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): AttributingParty | null {
   const next = s.tokens[j + 1];
@@ -287,7 +288,12 @@ function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): Attribu
   if (before) return partyFromMention(before, s, ctx, 'speaker');
   // "Sygnia researchers found": a name outside the dictionaries before the noun.
   const prev = s.tokens[j - 1];
-  if (prev && /^\p{Lu}/u.test(prev.raw) && !s.mentions.some((x) => x.to === j)) {
+  if (
+    prev &&
+    /^\p{Lu}/u.test(prev.raw) &&
+    !RESEARCHER_QUALIFIERS.has(prev.raw) &&
+    !s.mentions.some((x) => x.to === j)
+  ) {
     const run = capitalisedRun(s, j, ctx, 'speaker');
     if (run) return run;
     if (!NOT_NAMES_SET.has(prev.raw) && !gapBreaks(s, j - 1))

@@ -93,6 +93,7 @@ export const SECTION_NAMES = [
   'vulnerabilityNicknames',
   'enforcementVerbs',
   'genericProductWords',
+  'researcherQualifiers',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
