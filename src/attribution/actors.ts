@@ -82,8 +82,12 @@ const NOT_PERSONA = new Set([
 ]);
 
 /** Personas of a sentence: names the text says a group used as cover. */
+/** Words without which no persona construction can match: a cheap test before the patterns. */
+const PERSONA_HINT_RE = /\b(?:posing|persona|front|cover|guise|banner|self-|so-called|purported)/i;
+
 function personas(s: SentenceInfo): { name: string; start: number; end: number }[] {
   const out: { name: string; start: number; end: number }[] = [];
+  if (!PERSONA_HINT_RE.test(s.text)) return out;
   for (const re of PERSONA_RES)
     for (const m of s.text.matchAll(re)) {
       const name = m[1]?.replace(/['’]s$/, '');

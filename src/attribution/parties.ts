@@ -41,6 +41,8 @@ export interface PartyContext {
   accused?: Set<string>;
   /** Parties named in the last two sentences, for "the two firms said". */
   recent?: AttributingParty[];
+  /** Answers about names already worked out for this article (people's affiliations, organisations). */
+  memo?: Map<string, unknown>;
   text: string;
 }
 
@@ -300,7 +302,7 @@ export function capitalisedRun(
   if (
     end - start + 1 >= 2 ||
     /^\p{Lu}\p{Ll}+\p{Lu}/u.test(raw) ||
-    introducedAsOrg(raw, ctx.text) ||
+    orgIntroduced(raw, ctx) ||
     GOV_BODY_IN_NAME_RE.test(raw) ||
     ORG_IN_NAME_RE.test(raw)
   )
@@ -394,8 +396,21 @@ function bareGovernmentBody(name: string): boolean {
   return words.length > 0 && words.every((w) => generic.test(w));
 }
 
+/** The answer of `compute` for `key` in this article, worked out once. */
+function remembered<T>(ctx: PartyContext, key: string, compute: () => T): T {
+  ctx.memo ??= new Map();
+  if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
+  const value = compute();
+  ctx.memo.set(key, value);
+  return value;
+}
+
 function isPersonName(name: string, last: string, s: SentenceInfo, ctx: PartyContext): boolean {
-  if (introducedAsOrg(name, ctx.text)) return false;
+  return remembered(ctx, `person:${name}`, () => isPersonNameUncached(name, last, s, ctx));
+}
+
+function isPersonNameUncached(name: string, last: string, s: SentenceInfo, ctx: PartyContext): boolean {
+  if (orgIntroduced(name, ctx)) return false;
   if (GOV_BODY_IN_NAME_RE.test(name) || ORG_IN_NAME_RE.test(name)) return false;
   if (/^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name)) return true;
   if (fullName(name, ctx.text) !== name) return true;
@@ -513,6 +528,11 @@ export function appositionSpeaker(
  * "Roe said" now), or in apposition ("Jane Roe, the chief executive of Acme,"): the party they speak for.
  */
 function affiliationOfPerson(full: string, ctx: PartyContext, role: string): AttributingParty | null {
+  const found = remembered(ctx, `affiliation:${full}`, () => affiliationOfPersonUncached(full, ctx, role));
+  return found ? { ...found, role } : null;
+}
+
+function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: string): AttributingParty | null {
   const last = full.split(' ').pop() ?? full;
   for (const s of ctx.extraction.sentences) {
     for (let i = 0; i < s.tokens.length; i++) {
@@ -602,6 +622,10 @@ function expandAcronym(name: string, text: string): string {
 /** Nouns that introduce a company by its trade: "chip equipment maker Nexperia", "the utility Eversource". */
 const ORG_DESCRIPTOR = L.alt('organizationDescriptors');
 /** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
+function orgIntroduced(name: string, ctx: PartyContext): boolean {
+  return remembered(ctx, `org:${name}`, () => introducedAsOrg(name, ctx.text));
+}
+
 export function introducedAsOrg(name: string, text: string): boolean {
   if (name.includes(' ') || !text.includes(name)) return false;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -42,6 +42,7 @@ const PRODUCT_NOUN_RE = new RegExp(
 /** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
 const COMPONENT_NOUN_RE =
   /^\s+(?:component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|gateway|gateways|portal|portals|console|agent|agents|client|clients|kernel|firmware|appliance|appliances|vpn|browser|router|routers|firewall|firewalls|device|devices|products|framework)\b/i;
+const COMPONENT_ANYWHERE_RE = new RegExp(COMPONENT_NOUN_RE.source.replace('^\\s+', '\\s'), 'i');
 /** A vendor's devices or core software, written in lower case after its name: "Zyxel firewalls", "the Linux kernel". */
 const VENDOR_DEVICE_RE =
   /^\s+((?:VPN\s+)?(?:firewalls?|routers?|appliances?|devices?|switches|cameras?|NAS(?:\s+devices)?|gateways?|kernel|servers?|phones?|controllers?|PLCs?|modems?|printers?))\b/u;
@@ -131,6 +132,8 @@ function candidates(s: SentenceInfo, vulnStory: boolean): Candidate[] {
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
   const cued = vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text);
+  // Both anchors need a flaw noun or a component noun somewhere in the sentence.
+  if (!FLAW_WORD_RE.test(s.text) && !(cued && COMPONENT_ANYWHERE_RE.test(s.text))) return out;
   for (const at of nameStarts(s)) {
     const n = nameAt(s, at);
     if (!n) continue;
