@@ -31,6 +31,10 @@ const RESIDES_IN_RE = new RegExp(
 const FLAW_WORD_RE = new RegExp(`\\b${FLAW_NOUN}\\b`, 'i');
 /** A flaw noun right after a name: "Backup Exec bugs", "Chrome zero-day". */
 const FLAW_AFTER_RE = new RegExp(`^\\s+(?:security\\s+)?${FLAW_NOUN}\\b`, 'i');
+const FLAW_IN_AFTER_RE = new RegExp(
+  `^\\s+(?:security\\s+)?${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|found in)\\b`,
+  'i',
+);
 /** What vulnerable or infected machines run. */
 const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
@@ -139,6 +143,8 @@ function candidates(s: SentenceInfo, vulnStory: boolean): Candidate[] {
     if (!n) continue;
     const after = s.text.slice(n.end - s.start);
     // "Backup Exec bugs", "Chrome zero-day": a name before a flaw noun.
+    // "the MailMirage flaw in Roundcube": a flaw's own name, the product follows.
+    if (FLAW_IN_AFTER_RE.test(after)) continue;
     if (FLAW_AFTER_RE.test(after) && (n.name.includes(' ') || LOOKS_LIKE_PRODUCT.test(n.name)))
       out.push({ sentence: s, ...n, strong: true });
     // "the GlobalProtect gateway", "FortiWifi devices": a product-shaped name before a component noun.
@@ -166,8 +172,18 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
   if (!STRONG_PRODUCT_CUE_RE.test(s.text)) return out;
   for (let i = 0; i < s.tokens.length; i++) {
     const t = s.tokens[i];
-    if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw) || !vendors.has(t.norm)) continue;
-    for (let j = i + 2; j <= Math.min(s.tokens.length - 1, i + 5); j++) {
+    if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw)) continue;
+    // The vendor may be several tokens ("N-able", "Palo Alto Networks").
+    let vendorEnd = -1;
+    for (let k = i; k < Math.min(s.tokens.length, i + 3); k++) {
+      const key = s.tokens
+        .slice(i, k + 1)
+        .map((x) => x.norm)
+        .join(' ');
+      if (vendors.has(key)) vendorEnd = k;
+    }
+    if (vendorEnd < 0) continue;
+    for (let j = vendorEnd + 2; j <= Math.min(s.tokens.length - 1, vendorEnd + 5); j++) {
       const head = s.tokens[j];
       if (!head) break;
       if (!OFFERING_NOUN_RE.test(head.raw)) continue;
@@ -176,7 +192,7 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
       const span = s.text.slice(t.start - s.start, last.end - s.start);
       if (/[,;:()"“”'’]/.test(span)) break;
       // The words between are a name ("remote support SaaS"), not a clause ("released patches for").
-      const inner = s.tokens.slice(i + 1, j);
+      const inner = s.tokens.slice(vendorEnd + 1, j);
       if (inner.some((w) => /(?:ed|ing|ly)$/.test(w.norm) || FUNCTION_WORDS.has(w.norm))) break;
       out.push({ sentence: s, name: span, start: t.start, end: last.end, strong: true });
       break;

@@ -281,13 +281,15 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
     );
     const text = withVendor(longest, vendor);
     const canonicalWords = new Set(bareWords(name, vendor));
-    const renamed =
-      canonicalWords.size > 0 &&
-      !bareWords(text, vendor).some((w) => canonicalWords.has(w)) &&
-      bareWords(text, vendor).length > 0;
+    // The text's name has a word of its own that the current name lacks ("Pulse Connect Secure" for
+    // what is now "Ivanti Connect Secure", "Office 365" for "Microsoft 365"): a former name, shown as written.
+    const distinct = bareWords(longest, vendor).filter(
+      (w) => !canonicalWords.has(w) && !GENERIC_WORDS.has(w),
+    );
+    const renamed = canonicalWords.size > 0 && distinct.length > 0;
     // A product named after its maker ("Unitronics") is better shown as the text writes it ("Unitronics PLCs").
     const fuller = canonicalWords.size === 0 && bareWords(text, vendor).length > 0;
-    return { name: renamed || fuller ? text : name, vendor, text };
+    return { name: renamed ? longest : fuller ? text : name, vendor, text };
   });
   for (let i = 0; i < shown.length; i++)
     for (let j = i + 1; j < shown.length; j++) {
@@ -327,6 +329,8 @@ function bareWords(name: string, vendor: string): string[] {
     .split(' ')
     .filter((w) => w && !v.has(w) && !/^\d+$/.test(w));
 }
+
+const GENERIC_WORDS = lexicon.set('genericProductWords');
 
 /** Two names that share most of their words read as one product (two words or more, half of the longer). */
 function readAsOne(a: string, b: string): boolean {

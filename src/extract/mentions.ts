@@ -267,7 +267,16 @@ function contextOk(
 const TYPE_PRIORITY: Record<PatternRef['type'], number> = { actor: 0, product: 1, party: 2, country: 3 };
 
 function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): TrieMatch<PatternRef>[] {
-  const ok = found.filter((f) => f.ok).map((f) => f.m);
+  const all = found.filter((f) => f.ok).map((f) => f.m);
+  // "Microsoft's Office 365": of two product names that overlap in part, the one that runs on to the
+  // later word names the product ("Office 365"); the earlier is its vendor's possessive.
+  const ok = all.filter(
+    (a) =>
+      a.value.type !== 'product' ||
+      !all.some(
+        (b) => b !== a && b.value.type === 'product' && b.from > a.from && b.from < a.to && b.to > a.to,
+      ),
+  );
   // Longest first; at equal length a name that opens with an article ("the North") yields to one that
   // does not ("North Korean"), then dictionary priority, then the earlier one.
   const article = (m: TrieMatch<PatternRef>): number => (/^(?:the|a|an)\s/i.test(m.value.surface) ? 1 : 0);
