@@ -55,6 +55,12 @@ const PERSONA_RES = [
     String.raw`\b(?:self-described|self-styled|self-proclaimed|so-called|purported)\s+(?:[\w-]+\s+){0,2}?${PERSONA_NOUN}\s+["“]?${PERSONA_NAME}`,
     'gu',
   ),
+  // "Kalevan Kosto, an online persona that ...", "X, a self-styled hacktivist group that ..."
+  new RegExp(
+    String.raw`(?:^|[^\p{L}])${PERSONA_NAME},\s+(?:an?|the)\s+(?:(?:self-styled|self-described|self-proclaimed|so-called|purported|online|hacktivist|fake|bogus)\s+){1,3}(?:[\w-]+\s+)?${PERSONA_NOUN}\b`,
+    'gu',
+  ),
+  new RegExp(String.raw`(?:^|[^\p{L}])${PERSONA_NAME},\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?persona\b`, 'gu'),
   // "the Guccifer 2.0 online persona", "a persona called X"
   new RegExp(
     String.raw`(?:^|[^\p{L}])${PERSONA_NAME}\s+(?:online\s+|hacker\s+|hacktivist\s+)?persona\b`,
@@ -83,7 +89,7 @@ const NOT_PERSONA = new Set([
 
 /** Personas of a sentence: names the text says a group used as cover. */
 /** Words without which no persona construction can match: a cheap test before the patterns. */
-const PERSONA_HINT_RE = /\b(?:posing|persona|front|cover|guise|banner|self-|so-called|purported)/i;
+const PERSONA_HINT_RE = /\b(?:posing|persona|front|cover|guise|banner|self-|so-called|purported|hacktivist)/i;
 
 function personas(s: SentenceInfo): { name: string; start: number; end: number }[] {
   const out: { name: string; start: number; end: number }[] = [];

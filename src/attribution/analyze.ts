@@ -132,6 +132,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
       s.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
     ),
   );
+  for (const a of actors) for (const n of [a.name, ...a.aliases]) actorNames.add(nameKey(n));
   for (let i = parties.length - 1; i >= 0; i--)
     if (actorNames.has(nameKey(parties[i] ?? ''))) parties.splice(i, 1);
   const mergedParties = mergePartyNames(

@@ -261,7 +261,9 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       if (p.kind === 'vendor') ctx.lastVendor = p;
       if (
         p.kind === 'government' &&
-        (m.ref.type === 'party' || GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))
+        (m.ref.type === 'party' ||
+          m.ref.type === 'actor' ||
+          GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))
       ) {
         ctx.lastGov = p;
         ctx.lastGovAt = s.index;

@@ -211,6 +211,11 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
     return ctx.lastSpeaker && (ctx.lastSpeaker.kind === 'vendor' || ctx.lastSpeaker.kind === 'organization')
       ? { ...ctx.lastSpeaker, role }
       : null;
+  if (word === 'team')
+    // "the team said": the team that published last, a company's or a government's.
+    return ctx.lastSpeaker && ctx.lastSpeaker.kind !== 'unnamed' && ctx.lastSpeaker.kind !== 'person'
+      ? { ...ctx.lastSpeaker, role }
+      : null;
   if (L.set('selfNouns').has(word)) return 'self';
   return null;
 }
@@ -225,6 +230,7 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'researchers',
   'analysts',
   'experts',
+  'team',
   ...L.set('selfNouns'),
 ]);
 export const UNNAMED_WORDS = L.set('anonymousSourceNouns');

@@ -22,6 +22,7 @@ import {
   SKIP_LEFT,
   UNNAMED_WORDS,
 } from './parties.js';
+import { organActsAsAuthority } from './state-signals.js';
 
 /** Generic nouns that name a government speaker ("U.S. officials said", "the Dutch ministry said"). */
 const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police', 'officials']);
@@ -189,8 +190,9 @@ function speakerAt(
     return {
       v,
       party: partyFromMention(left, s, ctx, 'speaker'),
-      // "Acme Labs and Northwind Security both concluded": every party of the subject speaks.
-      also: listSubjects(s, v, candidates)
+      // "Acme Labs and Northwind Security both concluded", "researchers at Mandiant and CrowdStrike,
+      // working separately, have tied": every party of the subject speaks.
+      also: [...listSubjects(s, v, candidates), ...listSubjects(s, left.to, candidates)]
         .filter((m) => m !== left)
         .map((m) => partyFromMention(m, s, ctx, 'speaker'))
         .filter((p): p is AttributingParty => p !== null),
@@ -524,7 +526,14 @@ export function attributorsOf(
   let speaker: AttributingParty | null = null;
   const skipTo = s.isTitle ? -1 : ctx.extraction.datelineEnd;
   const candidates = s.mentions.filter(
-    (m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.start >= skipTo,
+    (m) =>
+      (m.ref.type === 'party' ||
+        m.ref.type === 'country' ||
+        // A state organ acting as the authority ("Officers of the FSB ... detained") can speak too.
+        (m.ref.type === 'actor' &&
+          ctx.knowledge.actors[m.ref.id]?.organ === true &&
+          organActsAsAuthority(m, s))) &&
+      m.start >= skipTo,
   );
   const actorMentions = s.mentions.filter((m) => m.ref.type === 'actor');
   const add = (p: AttributingParty | null): void => {
@@ -708,7 +717,10 @@ const COUNTRYS_BODY_RE = new RegExp(
   'i',
 );
 /** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
-const LIST_OWNER_RE = new RegExp(`\\b${L.alt('listOwnerNouns')}\\s+(?:from|of|in)\\s+(?:the\\s+)?$`, 'i');
+const LIST_OWNER_RE = new RegExp(
+  `\\b(?:${L.alt('listOwnerNouns')}\\s+(?:from|of|in)|${L.alt('researcherNouns')}\\s+(?:at|with|from))\\s+(?:the\\s+)?$`,
+  'i',
+);
 /** The parties listed right after `first`: "CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI". */
 function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Mention[] {
   const out: Mention[] = [];

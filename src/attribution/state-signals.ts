@@ -149,7 +149,9 @@ const STATE_RULES: StateRule[] = [
     side: 'after',
     match: (c) => {
       // Names only when written as an acronym adjective ("PRC hackers", "DPRK actors").
-      const acronym = c.form === 'name' && /^\p{Lu}{3,4}$/u.test(c.m.surface) && c.m.surface !== 'USA';
+      // "US hackers", "PRC actors", "DPRK hackers": a state written as its acronym, used as an adjective.
+      const acronym =
+        c.form === 'name' && /^\p{Lu}{2,4}$/u.test(c.m.surface.replace(/\./g, '')) && c.m.surface !== 'USA';
       if (c.form !== 'demonym' && c.form !== 'organ' && c.form !== 'metonym' && !acronym) return null;
       const h = hitOf(RE_NOUN_AFTER, c.after);
       return h && !criminalPhrase(h) && genericNounOk(h, c.text) ? h : null;
@@ -375,7 +377,7 @@ function withListedStates(signals: StateSignal[], s: SentenceInfo): StateSignal[
  * A state organ named as the one that speaks, investigates or acts as police ("the FSB said its
  * officers detained", "according to a statement from the MSS", "detained ... by Russia's FSB"): not a perpetrator.
  */
-function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
+export function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
   const after = s.text.slice(m.end - s.start, m.end - s.start + 60);
   const before = s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start);
   return (
