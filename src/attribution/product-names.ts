@@ -193,7 +193,7 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
       if (/[,;:()"“”'’]/.test(span)) break;
       // The words between are a name ("remote support SaaS"), not a clause ("released patches for").
       const inner = s.tokens.slice(vendorEnd + 1, j);
-      if (inner.some((w) => /(?:ed|ing|ly)$/.test(w.norm) || FUNCTION_WORDS.has(w.norm))) break;
+      if (inner.some((w) => /(?:ed|ly)$/.test(w.norm) || FUNCTION_WORDS.has(w.norm))) break;
       out.push({ sentence: s, name: span, start: t.start, end: last.end, strong: true });
       break;
     }
@@ -219,6 +219,11 @@ function isNickname(name: string, text: string): boolean {
   );
 }
 
+const GENERIC_PRODUCT_WORDS = lexicon.set('genericProductWords');
+/** Words that describe a product rather than name a component of it ("Struts Web Framework"). */
+const DESCRIPTOR_WORDS = new Set(
+  'web framework software platform application app suite edition version system systems solution'.split(' '),
+);
 const NICKNAMES = new Set(lexicon.words('vulnerabilityNicknames').map(nameKey));
 
 /** A candidate judged: its output name and vendor, or null when it is not a product. */
@@ -280,9 +285,18 @@ function judge(
       .slice(base.end - s.start, c.end - s.start)
       .trim()
       .split(/\s+/);
-    if (!c.strong || added.every((w) => GENERIC_TECH.has(w) || VENDOR_DEVICE_RE.test(` ${w}`))) return null;
+    if (
+      !c.strong ||
+      added.every(
+        (w) => GENERIC_TECH.has(w) || DESCRIPTOR_WORDS.has(nameKey(w)) || VENDOR_DEVICE_RE.test(` ${w}`),
+      )
+    )
+      return null;
     const entry = knowledge.products[base.ref.id];
-    return entry ? { name: c.name, vendor: entry.vendor, baseId: entry.id } : null;
+    if (!entry) return null;
+    // One name however the text writes it: a component is named after its product family, without the
+    // vendor ("Windows Installer" for "Microsoft Windows Installer" too).
+    return { name: withoutVendor(c.name, entry.vendor), vendor: entry.vendor, baseId: entry.id };
   }
   if (overlapsMention(s, c.start, c.end, ['product']) && !(vendors.has(firstKey) && c.name.includes(' ')))
     return null;
@@ -292,8 +306,25 @@ function judge(
     PRODUCT_NOUN_RE.test(after) ||
     (c.strong && (c.name.includes(' ') || VERSION_AFTER_RE.test(after)));
   if (!shaped) return null;
-  const vendor = vendors.get(firstKey) ?? ownerVendor(s, c.start, vendors) ?? '';
-  return { name: vendor && !vendors.has(firstKey) ? `${vendor} ${c.name}` : c.name, vendor, baseId: -1 };
+  // "Windows Installer": a component named after a known product family takes that product's vendor.
+  const family =
+    c.name.includes(' ') && !GENERIC_PRODUCT_WORDS.has(firstKey)
+      ? knowledge.productIndex.get(firstKey)
+      : undefined;
+  const familyVendor = family !== undefined ? knowledge.products[family]?.vendor : undefined;
+  const vendor = vendors.get(firstKey) ?? familyVendor ?? ownerVendor(s, c.start, vendors) ?? '';
+  if (family !== undefined) return { name: c.name, vendor, baseId: family };
+  const oneWord = !nameKey(vendor).includes(' ');
+  const prefixed =
+    vendor && oneWord && !vendors.has(firstKey) && !` ${nameKey(c.name)} `.includes(` ${nameKey(vendor)} `);
+  return { name: prefixed ? `${vendor} ${c.name}` : c.name, vendor, baseId: -1 };
+}
+
+/** "Microsoft Windows Installer" → "Windows Installer". */
+function withoutVendor(name: string, vendor: string): string {
+  const v = nameKey(vendor);
+  const k = nameKey(name);
+  return v && k.startsWith(`${v} `) ? name.split(/\s+/).slice(v.split(' ').length).join(' ') : name;
 }
 
 /**

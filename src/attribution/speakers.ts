@@ -66,13 +66,25 @@ function speakerAt(
     if (ap && !listTail) {
       const end = s.start + ap.index;
       // "Rhysida, a ransomware group based in Russia, has claimed": the group speaks for itself.
-      if (actorMentions.some((m) => m.end === end)) return { v, party: null, self: true, closing };
+      const groupBefore = actorMentions.find((m) => m.end === end);
+      if (groupBefore) {
+        // A state organ is its state speaking ("the FSB, Russia's security service, said").
+        const organ = partyFromMention(groupBefore, s, ctx, 'speaker');
+        return organ ? { v, party: organ, self: false, closing } : { v, party: null, self: true, closing };
+      }
       // "Security firm Acme, which tracks the group as Storm-1111, said": a name outside the dictionaries.
       const before = s.tokens.findIndex((t) => t.start >= end);
-      // "Researchers at Sygnia, which the company hired, said": the researchers' organisation.
-      const researcher = s.tokens.findIndex(
-        (t, i) => i < before && i >= before - 4 && RESEARCHERS.has(t.norm),
-      );
+      // "Researchers at Sygnia, which the company hired, said": the researchers' organisation; and
+      // "A team of Sygnia researchers that investigated the breach at Acme, a retailer, linked it to ...":
+      // the researchers open the sentence, and the apposition belongs to their relative clause.
+      const near = s.tokens.findIndex((t, i) => i < before && i >= before - 4 && RESEARCHERS.has(t.norm));
+      const opening = s.tokens.findIndex((t, i) => i < 6 && RESEARCHERS.has(t.norm));
+      const relative =
+        opening >= 0 &&
+        /\b(?:that|who|which)\b/i.test(
+          s.text.slice((s.tokens[opening]?.end ?? s.start) - s.start, end - s.start),
+        );
+      const researcher = near >= 0 ? near : relative ? opening : -1;
       const named =
         researcher >= 0
           ? researcherOwner(s, researcher, ctx)

@@ -258,7 +258,7 @@ function contextOk(
       /^\p{Lu}/u.test(owner.raw) &&
       owner.norm !== nameKey(vendor).split(' ').pop()
     )
-      return s.security && vendorsInText.has(nameKey(vendor));
+      return false;
     return true;
   }
   return true;
