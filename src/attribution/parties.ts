@@ -392,14 +392,14 @@ export function nameAfter(
   return known !== undefined ? known : { name, body: name, kind: 'organization', role };
 }
 
+const BODY_WORD_RE = new RegExp(
+  `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
+  'i',
+);
 /** "Foreign Ministry", "Cabinet Office", "Justice Dept": only generic words, no proper name in it. */
 function bareGovernmentBody(name: string): boolean {
   const words = name.split(/\s+/).filter((w) => !NAME_JOINERS.has(w.toLowerCase()));
-  const generic = new RegExp(
-    `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
-    'i',
-  );
-  return words.length > 0 && words.every((w) => generic.test(w));
+  return words.length > 0 && words.every((w) => BODY_WORD_RE.test(w));
 }
 
 /** The answer of `compute` for `key` in this article, worked out once. */
@@ -411,6 +411,12 @@ function remembered<T>(ctx: PartyContext, key: string, compute: () => T): T {
   return value;
 }
 
+/** An honorific or a title, perhaps with a first name, right before a surname. */
+const HONORIFIC_BEFORE_RE = new RegExp(
+  `\\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|Col|Adm|Prof)\\.?|${ANY_TITLE})\\s+(?:\\p{Lu}[\\p{L}.'’-]*\\s+)?$`,
+  'iu',
+);
+
 function isPersonName(name: string, last: string, s: SentenceInfo, ctx: PartyContext): boolean {
   return remembered(ctx, `person:${name}`, () => isPersonNameUncached(name, last, s, ctx));
 }
@@ -421,13 +427,34 @@ function isPersonNameUncached(name: string, last: string, s: SentenceInfo, ctx: 
   if (/^[A-Z][a-z]+(?: [A-Z]\.?)*(?: [A-Z][a-z]+)+$/.test(name)) return true;
   if (fullName(name, ctx.text) !== name) return true;
   // A surname on its own is a person when the text gives it an honorific or a title somewhere.
-  const n = last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   void s;
-  return new RegExp(
-    `\\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|Col|Adm|Prof)\\.?|${ANY_TITLE})\\s+(?:\\p{Lu}[\\p{L}.'’-]*\\s+)?${n}\\b`,
-    'iu',
-  ).test(ctx.text);
+  // Each place the surname stands, the words right before it: one bounded test per occurrence.
+  for (let at = ctx.text.indexOf(last); at >= 0; at = ctx.text.indexOf(last, at + 1)) {
+    const next = ctx.text[at + last.length] ?? '';
+    if (/[\p{L}\d]/u.test(next) || /[\p{L}\d]/u.test(ctx.text[at - 1] ?? '')) continue;
+    if (HONORIFIC_BEFORE_RE.test(ctx.text.slice(Math.max(0, at - 80), at))) return true;
+  }
+  return false;
 }
+
+const TITLED_NAME_RE = new RegExp(
+  `^(.*?)\\b(${ANY_TITLE})\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){0,3})$`,
+  'iu',
+);
+const GOV_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i');
+const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
+/** A title before a name, perhaps after its owner: "Foreign Minister ", "Estonia's foreign minister, ". */
+const TITLE_BEFORE_NAME_RE = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE}),?\\s+$`, 'iud');
+/** "The chief executive of Acme, " before a name. */
+const TITLE_OF_OWNER_BEFORE_RE = new RegExp(
+  `(${ANY_TITLE_CASED})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
+  'ud',
+);
+/** ", the chief executive of Acme", ", Acme's CEO", ", head of research at Acme" after a name. */
+const TITLE_AFTER_NAME_RE = new RegExp(
+  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+  'u',
+);
 
 /**
  * An office holder in the span [from, to) of sentence `s` ("FBI Director Christopher Wray",
@@ -442,10 +469,7 @@ function personParty(
   role: string,
 ): AttributingParty | null {
   const span = s.text.slice(from - s.start, to - s.start);
-  const m = new RegExp(
-    `^(.*?)\\b(${ANY_TITLE})\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){0,3})$`,
-    'iu',
-  ).exec(span);
+  const m = TITLED_NAME_RE.exec(span);
   if (!m) return null;
   const title = m[2] ?? '';
   const person = m[3] ?? '';
@@ -491,7 +515,7 @@ function affiliation(
     if (g && g !== 'self') return { ...g, body };
   }
   const ownerText = trailingName(s.text.slice(from - s.start, to - s.start).replace(/['’]s\s*$/, ''));
-  const govTitle = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i').test(title.trim());
+  const govTitle = GOV_TITLE_RE.test(title.trim());
   if (ownerText && /^\p{Lu}/u.test(ownerText) && !NOT_NAMES.has(ownerText)) {
     // "HSE Chief Executive Paul Reid": an organisation's officer speaks for it.
     if (GOV_BODY_IN_NAME_RE.test(ownerText) && bareGovernmentBody(ownerText))
@@ -518,7 +542,10 @@ export function appositionSpeaker(
   ctx: PartyContext,
   role: string,
 ): AttributingParty | null {
-  const m = APPOSITION_RE.exec(s.text.slice(0, verbStart - s.start));
+  // Only the words before the verb matter; a bounded window keeps the pattern linear in the sentence.
+  const offset = Math.max(0, verbStart - s.start - 200);
+  const found = APPOSITION_RE.exec(s.text.slice(offset, verbStart - s.start));
+  const m = found ? Object.assign(found, { index: found.index + offset }) : null;
   const person = m?.[1];
   const apposition = m?.[2];
   if (!m || !person || !apposition || !TITLE_INSIDE_RE.test(apposition)) return null;
@@ -553,7 +580,7 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
       const before = s.text.slice(Math.max(0, nameStart - s.start - 80), nameStart - s.start);
       // "Foreign Minister Jane Roe", "Estonia's foreign minister, Jane Roe": a capitalised title, or one
       // owned by a possessive.
-      const tm = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE}),?\\s+$`, 'iud').exec(before);
+      const tm = TITLE_BEFORE_NAME_RE.exec(before);
       const ownerSpan = tm?.indices?.[1];
       const owned = /['’]s\s*$/.test(tm?.[1] ?? '');
       if (tm?.[2] && ownerSpan && (/^\p{Lu}/u.test(tm[2].trim()) || owned)) {
@@ -562,10 +589,7 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
         if (p) return p;
       }
       // "The chief executive of Acme, Jane Roe, said": the title and its owner before the name.
-      const om = new RegExp(
-        `(${ANY_TITLE_CASED})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
-        'ud',
-      ).exec(before);
+      const om = TITLE_OF_OWNER_BEFORE_RE.exec(before);
       const omSpan = om?.indices?.[2];
       if (om?.[1] && omSpan) {
         const base = nameStart - before.length;
@@ -574,17 +598,14 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
       }
       // Apposition after the name: ", the chief executive of Acme," / ", Acme's CEO," / ", a spokesperson for the ministry".
       const after = s.text.slice(t.end - s.start, t.end - s.start + 120);
-      const am = new RegExp(
-        `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
-        'u',
-      ).exec(after);
+      const am = TITLE_AFTER_NAME_RE.exec(after);
       if (am?.[2]) {
         const ownerWords = am[1] ?? am[3];
         if (ownerWords) {
           const at = s.text.indexOf(ownerWords, t.end - s.start) + s.start;
           const p = affiliation(s, at, at + ownerWords.length, am[2], ctx, role, full);
           if (p) return p;
-        } else if (new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i').test(am[2])) {
+        } else if (GOV_TITLE_RE.test(am[2])) {
           const p = countryParty(homeState(ctx, s), `${full}, ${am[2]}`, ctx, role);
           if (p) return p;
         }
@@ -682,7 +703,7 @@ function fullName(name: string, text: string): string {
   ).exec(text);
   const first = m?.[1] ?? '';
   if (!m || NOT_NAMES.has(first)) return name;
-  if (new RegExp(`^${ANY_TITLE}$`, 'i').test(first)) return name;
+  if (TITLE_ONLY_RE.test(first)) return name;
   return `${first} ${name}`;
 }
 

@@ -47,7 +47,7 @@ function speakerAt(
   const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
   // "..., said the Dutch defence ministry late on Monday": the speaker follows the verb.
   const vt0 = s.tokens[v];
-  if (vt0 && SAY_VERBS.has(vt0.norm) && /,["”’']?\s*$/.test(s.text.slice(0, vt0.start - s.start))) {
+  if (vt0 && SAY_VERBS.has(vt0.norm) && /,["”’']?\s*$/.test(textBefore(s, vt0.start, 8).text)) {
     const right = candidates.find((m) => m.from > v && m.from - v <= 2);
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
     const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
@@ -57,7 +57,9 @@ function speakerAt(
     const person = appositionSpeaker(s, vt0.start, ctx, 'speaker');
     if (person) return { v, party: person, self: false, closing };
     // "The BSI, Germany's federal cyber security agency, said": the subject before the apposition.
-    const ap = APPOSITIVE_RE.exec(s.text.slice(0, vt0.start - s.start));
+    const window = textBefore(s, vt0.start, 200);
+    const apMatch = APPOSITIVE_RE.exec(window.text);
+    const ap = apMatch ? { index: apMatch.index + window.offset, 0: apMatch[0] } : null;
     // An "apposition" that names further parties is the rest of a list of speakers, not an apposition.
     const listTail =
       ap !== null &&
@@ -169,7 +171,7 @@ function speakerAt(
   }
   // "The country's computer emergency response team said": the state of the story so far.
   const vt = s.tokens[v];
-  if (!left && vt && ctx.lastCountry && COUNTRYS_BODY_RE.test(s.text.slice(0, vt.start - s.start))) {
+  if (!left && vt && ctx.lastCountry && COUNTRYS_BODY_RE.test(textBefore(s, vt.start, 160).text)) {
     const c = ctx.knowledge.countries.get(ctx.lastCountry);
     if (c)
       return {
@@ -267,7 +269,7 @@ const SAY_VERBS = new Set([
 function parenthetical(s: SentenceInfo, v: number): boolean {
   const t = s.tokens[v];
   if (!t || !(SAY_VERBS.has(t.norm) || REPORT_VERBS.has(t.norm))) return false;
-  return /,\s*[^,;:"“”()]{1,60}$/.test(s.text.slice(0, t.start - s.start));
+  return /,\s*[^,;:"“”()]{1,60}$/.test(textBefore(s, t.start, 80).text);
 }
 
 const RESEARCHERS = lexicon.set('researcherNouns');
@@ -414,7 +416,7 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
   const gapBefore = before && firstItem ? s.text.slice(before.end - s.start, firstItem.start - s.start) : '';
   // The list is the subject unless an earlier verb or preposition governs it ("attacked Ukraine, the EU").
   // "the governments of Japan, Italy and Norway said": an owner phrase opens the list.
-  const ownerPhrase = LIST_OWNER_RE.test(s.text.slice(0, (items[0]?.start ?? s.start) - s.start));
+  const ownerPhrase = LIST_OWNER_RE.test(textBefore(s, items[0]?.start ?? s.start, 60).text);
   const governed =
     !ownerPhrase &&
     before !== undefined &&
@@ -448,14 +450,15 @@ const OFFICER_RE = new RegExp(
 function officerSpeaker(s: SentenceInfo, v: number, ctx: PartyContext): AttributingParty | null {
   const t = s.tokens[v];
   if (!t) return null;
-  const before = s.text.slice(0, t.start - s.start);
+  const window = textBefore(s, t.start, 160);
+  const before = window.text;
   const m = OFFICER_RE.exec(before);
   if (!m) return null;
   const title = m[3] ?? '';
   const body = m[0].trim();
   const owner = m[2];
   if (owner) {
-    const at = m.index + Math.max(0, m[0].indexOf(owner)) + s.start;
+    const at = window.offset + m.index + Math.max(0, m[0].indexOf(owner)) + s.start;
     const mention = s.mentions.find((x) => x.start >= at && x.end <= at + owner.length);
     if (mention) return partyFromMention(mention, s, ctx, 'speaker');
     if (!NOT_NAMES_SET.has(owner)) return { name: owner, body, kind: 'organization', role: 'speaker' };
@@ -523,6 +526,17 @@ function recentOfKind(ctx: PartyContext, noun: string): AttributingParty[] {
       ? p.kind === 'government' || p.kind === 'bloc'
       : p.kind === 'vendor' || p.kind === 'organization',
   );
+}
+
+/**
+ * The text of `s` before `pos`, at most `max` characters, and where it starts in the sentence: patterns
+ * anchored at a verb need only the words before it, and scanning a long sentence's whole prefix for each
+ * verb would cost the square of its length.
+ */
+function textBefore(s: SentenceInfo, pos: number, max: number): { text: string; offset: number } {
+  const end = pos - s.start;
+  const offset = Math.max(0, end - max);
+  return { text: s.text.slice(offset, end), offset };
 }
 
 /** Who makes the claims of sentence `s`; `triggers` are the token positions of the claims. */
@@ -631,7 +645,7 @@ export function attributorsOf(
         s.tokens[v + 1]?.norm !== 'that' &&
         DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
     // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
-    if (norm === 'told' && UNNAMED_RE.test(s.text.slice(0, tok.start - s.start))) {
+    if (norm === 'told' && UNNAMED_RE.test(textBefore(s, tok.start, 200).text)) {
       const outlet = candidates.find(
         (m) =>
           m.from === v + 1 && m.ref.type === 'party' && ctx.knowledge.parties[m.ref.id]?.kind === 'media',
