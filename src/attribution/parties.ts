@@ -48,14 +48,7 @@ export interface PartyContext {
 
 const L = lexicon;
 /** Agency names that several states use: the dateline or the state written before decides. */
-const AMBIGUOUS_AGENCIES = new Set([
-  'ncsc',
-  'npa',
-  'national police agency',
-  'national cyber security centre',
-  'nis',
-  'national intelligence service',
-]);
+const AMBIGUOUS_AGENCIES = new Set(L.words('ambiguousAgencies'));
 export const SKIP_LEFT = L.set('speakerSkipWords');
 const NAME_JOINERS = L.set('nameParticles');
 export const NOT_NAMES = L.exact('notNames');

@@ -14,8 +14,7 @@ import { PRODUCT_CUE_RE, PRODUCT_NEGATIVE_RE, STRONG_PRODUCT_CUE_RE } from './cu
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
-const FLAW_NOUN =
-  '(?:flaws?|vulnerabilit(?:y|ies)|bugs?|zero-days?|0-days?|weakness(?:es)?|security (?:holes?|issues?)|exploits?|defects?|bypass(?:es)?|(?:code|command|sql) injection|buffer overflows?|use-after-free)';
+const FLAW_NOUN = lexicon.alt('flawNouns');
 const DETERMINERS =
   '(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?';
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
@@ -40,24 +39,19 @@ const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
 /** Product nouns written after a product name: "the GlobalProtect gateway", "Acme Edge appliances". */
 const PRODUCT_NOUN_RE = new RegExp(
-  `^\\s+(?:${lexicon.alt('deploymentNouns')}|component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|app|apps|application|applications|software|firmware|portal|portals|console|agent|agents|client|clients|kernel|browser|suite|service|services|vpn|solution|product|products|tool|tools|framework)\\b`,
+  `^\\s+(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')})\\b`,
   'i',
 );
 /** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
-const COMPONENT_NOUN_RE =
-  /^\s+(?:component|components|feature|features|module|modules|plugin|plug-in|plugins|extension|extensions|library|libraries|driver|drivers|protocol|engine|interface|api|gateway|gateways|portal|portals|console|agent|agents|client|clients|kernel|firmware|appliance|appliances|vpn|browser|router|routers|firewall|firewalls|device|devices|products|framework)\b/i;
-const COMPONENT_ANYWHERE_RE = new RegExp(COMPONENT_NOUN_RE.source.replace('^\\s+', '\\s'), 'i');
+const COMPONENT_NOUN_RE = new RegExp(`^\\s+${lexicon.alt('componentNouns')}\\b`, 'i');
+const COMPONENT_ANYWHERE_RE = new RegExp(`\\s${lexicon.alt('componentNouns')}\\b`, 'i');
 /** A vendor's devices or core software, written in lower case after its name: "Zyxel firewalls", "the Linux kernel". */
-const VENDOR_DEVICE_RE =
-  /^\s+((?:VPN\s+)?(?:firewalls?|routers?|appliances?|devices?|switches|cameras?|NAS(?:\s+devices)?|gateways?|kernel|servers?|phones?|controllers?|PLCs?|modems?|printers?))\b/u;
+const VENDOR_DEVICE_RE = new RegExp(`^\\s+((?:VPN\\s+)?${lexicon.alt('vendorDeviceNouns')})\\b`, 'u');
 /** A version right after a name: "Drupal 8", "Exim versions before 4.92". */
 const VERSION_AFTER_RE = /^\s+(?:v?\d|versions?\b|before\b|prior\b|through\b|up to\b)/i;
 /** Generic technology words shaped like names. */
-const GENERIC_TECH = new Set(
-  'SaaS PaaS IaaS IoT IT AI API REST VPN SSL-VPN SSLVPN RDP SMB HTTP HTTPS DNS SSH TLS SSL SAML OAuth LDAP UEFI BIOS NTLM DevOps'.split(
-    ' ',
-  ),
-);
+const GENERIC_TECH = lexicon.exact('genericTechAbbreviations');
+
 /** Calendar words: "Patch Tuesday bugs" is not a product. */
 const CALENDAR_RE =
   /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
@@ -221,9 +215,7 @@ function isNickname(name: string, text: string): boolean {
 
 const GENERIC_PRODUCT_WORDS = lexicon.set('genericProductWords');
 /** Words that describe a product rather than name a component of it ("Struts Web Framework"). */
-const DESCRIPTOR_WORDS = new Set(
-  'web framework software platform application app suite edition version system systems solution'.split(' '),
-);
+const DESCRIPTOR_WORDS = lexicon.set('productDescriptorWords');
 const NICKNAMES = new Set(lexicon.words('vulnerabilityNicknames').map(nameKey));
 
 /** A candidate judged: its output name and vendor, or null when it is not a product. */

@@ -254,17 +254,7 @@ const DOCUMENT_FROM_RE = new RegExp(
   `(?:^\\s*|\\b(?:a|an|the|new|recent|latest|its|their|published|joint|separate|fresh)\\s+(?:[\\w-]+\\s+)?)(?:${lexicon.alt('documentNouns')}|${lexicon.alt('researcherNouns')})\\s+$`,
   'i',
 );
-const SAY_VERBS = new Set([
-  'said',
-  'says',
-  'told',
-  'added',
-  'noted',
-  'wrote',
-  'stated',
-  'explained',
-  'warned',
-]);
+const SAY_VERBS = lexicon.set('sayVerbs');
 /** ", the agency said in a statement, adding ...": a say-verb whose subject follows a comma closes the clause before it. */
 function parenthetical(s: SentenceInfo, v: number): boolean {
   const t = s.tokens[v];
@@ -485,15 +475,7 @@ function leadingName(s: SentenceInfo): string | null {
   return name && !NOT_NAMES_SET.has(name.split(' ')[0] ?? '') ? name : null;
 }
 
-const PLURAL_BODIES = new Set([
-  'companies',
-  'firms',
-  'vendors',
-  'agencies',
-  'governments',
-  'countries',
-  'allies',
-]);
+const PLURAL_BODIES = lexicon.set('pluralBodies');
 
 /** The index of "the", "a", "its" ... opening the common noun phrase that ends at token `k`, or -1. */
 function determinerBefore(s: SentenceInfo, k: number): number {

@@ -94,6 +94,15 @@ export const SECTION_NAMES = [
   'enforcementVerbs',
   'genericProductWords',
   'researcherQualifiers',
+  'flawNouns',
+  'softwarePartNouns',
+  'componentNouns',
+  'vendorDeviceNouns',
+  'genericTechAbbreviations',
+  'productDescriptorWords',
+  'sayVerbs',
+  'ambiguousAgencies',
+  'pluralBodies',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
