@@ -18,7 +18,6 @@ import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
-import { createUrlGuard } from './ingest/url-guard.js';
 import { type FeedOutcome, type PipelineDeps, pollFeeds } from './pipeline.js';
 import { Metrics } from './server/metrics.js';
 import type { Health } from './server/server.js';
@@ -194,7 +193,7 @@ export class App {
       userAgent: settings.userAgent,
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
-      redirectGuard: createUrlGuard({ allowPrivateNetwork: effective.allowPrivateNetwork }),
+      redirectGuard: { allowPrivateNetwork: effective.allowPrivateNetwork },
     });
   }
 

@@ -4,7 +4,8 @@
  * `createUrlGuard` checks a URL before each hop (scheme, credentials, IP literals, every resolved
  * address), and `createGuardedLookup` is handed to the socket so the connection goes to an address
  * that passed the same check in the same resolution, which closes the DNS-rebinding gap between
- * "checked" and "connected". Feed URLs are trusted as the admin configured them and skip this.
+ * "checked" and "connected". Feed URLs are trusted as the admin configured them; a feed's redirect
+ * to another host gets both halves, like an article link.
  */
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
@@ -133,7 +134,7 @@ function lookupError(host: string): NodeJS.ErrnoException {
 }
 
 /** URL.hostname keeps IPv6 brackets and may end with the root dot. */
-function bareHost(hostname: string): string {
+export function bareHost(hostname: string): string {
   const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
   return host.toLowerCase().replace(/\.$/, '');
 }

@@ -14,7 +14,6 @@ import type { Article } from '../../src/extract/article.js';
 import type { FeedFetcher } from '../../src/ingest/feed-item.js';
 import { FeedFetchError, HttpFeedFetcher } from '../../src/ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from '../../src/ingest/fetch-page.js';
-import { createUrlGuard } from '../../src/ingest/url-guard.js';
 import { type PipelineDeps, pollFeed } from '../../src/pipeline.js';
 import { Metrics } from '../../src/server/metrics.js';
 import { startOpsServer } from '../../src/server/server.js';
@@ -214,13 +213,41 @@ describe('feed redirects', () => {
       server.serve('/new.xml', { body: rss([]), contentType: 'application/rss+xml' });
       const fetcher = new HttpFeedFetcher({
         userAgent: 'test',
-        redirectGuard: createUrlGuard({ allowPrivateNetwork: false }),
+        redirectGuard: { allowPrivateNetwork: false },
       });
       const error = await fetcher.fetchFeed(server.url('/away.xml'), {}).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(FeedFetchError);
       expect(error).toMatchObject({ kind: 'blocked' });
       const moved = await fetcher.fetchFeed(server.url('/moved.xml'), {});
       expect(moved).toMatchObject({ status: 'ok', movedTo: server.url('/new.xml') });
+    } finally {
+      await server.close();
+    }
+  });
+  it('a redirect target that rebinds to loopback after the check is refused at connect time', async () => {
+    const server = await startFeedServer();
+    try {
+      const port = new URL(server.url('/')).port;
+      server.route('/away.xml', {
+        kind: 'redirect',
+        status: 302,
+        location: `http://rebind.example:${port}/internal`,
+      });
+      server.serve('/internal', { body: rss([]), contentType: 'application/rss+xml' });
+      // The first resolution (the per-hop check) is public; every later one is loopback.
+      let resolutions = 0;
+      const fetcher = new HttpFeedFetcher({
+        userAgent: 'test',
+        redirectGuard: {
+          allowPrivateNetwork: false,
+          lookup: async () => [{ address: resolutions++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 }],
+        },
+      });
+      const error = await fetcher.fetchFeed(server.url('/away.xml'), {}).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(FeedFetchError);
+      expect(error).toMatchObject({ kind: 'blocked' });
+      expect(resolutions).toBe(2);
+      expect(server.requestsTo('/internal')).toHaveLength(0);
     } finally {
       await server.close();
     }
