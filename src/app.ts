@@ -11,7 +11,7 @@ import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from 
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
-import { type DrainSummary, drainOutbox } from './deliver/outbox-worker.js';
+import { type DrainSummary, drainOutbox, UnrecordedSends } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
 import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
@@ -25,10 +25,10 @@ import { type Clock, systemClock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import type { OutgoingMessage } from './shared/message.js';
-import { Mutex } from './shared/mutex.js';
 import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { FeedState, Store } from './store/store.js';
+import { freeDeadLocalLeases, workerId } from './store/worker-leases.js';
 
 // In config/ so that `check-config` and `explain` can use it without loading the worker's adapters.
 export { type LoadResult, loadEffectiveConfig } from './config/effective.js';
@@ -131,6 +131,10 @@ export class App {
   readonly #stopping = new AbortController();
   readonly #explainLimiter = new ExplainLimiter();
   readonly #deps: PipelineDeps;
+  /** This process's name in the leases and claims it shares with other workers on the database. */
+  readonly #worker = workerId();
+  /** Sends Discord took that the store could not record yet (see UnrecordedSends). */
+  readonly #unrecorded = new UnrecordedSends();
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #stdout: Writable;
@@ -168,7 +172,7 @@ export class App {
       analyze: async (article) => (await this.#loadAnalysis()).analyze(article),
       route: (input) => routeAlert(input, this.#routing.routes, this.#routing.watchlists),
       noticeDestinations: [],
-      commitLock: new Mutex(),
+      worker: this.#worker,
     };
     this.#useDestinations(effective);
   }
@@ -368,6 +372,7 @@ export class App {
     let delivery: DrainSummary;
     try {
       await this.refreshRouting();
+      await this.#freeDeadLeases();
       outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
     } finally {
       // Whatever the polls did, what is already in the outbox goes out.
@@ -394,6 +399,13 @@ export class App {
     );
     await this.#record(outcomes, delivery);
     return { feeds: outcomes, delivery };
+  }
+
+  /** A crashed worker of this host (a restart, `once` after a kill) leaves leases that need not expire. */
+  async #freeDeadLeases(): Promise<void> {
+    const freed = await freeDeadLocalLeases(this.#store, this.#worker);
+    if (freed.length > 0)
+      this.#log.info({ workers: freed }, 'Freed the leases of stopped workers on this host');
   }
 
   async #record(outcomes: readonly FeedOutcome[], delivery: DrainSummary): Promise<void> {
@@ -466,6 +478,8 @@ export class App {
         digestIntervalMs: settings.digestInterval,
       },
       maxDelayMs: settings.maxBackoff,
+      worker: this.#worker,
+      unrecorded: this.#unrecorded,
       ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
   }

@@ -38,8 +38,15 @@ import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
 import type { Logger } from './shared/logger.js';
-import { Mutex } from './shared/mutex.js';
-import { emptyFeedState, type FeedState, type ItemRecord, type SeenItem, type Store } from './store/store.js';
+import {
+  emptyFeedState,
+  type FeedState,
+  feedLease,
+  type ItemRecord,
+  type SeenItem,
+  type Store,
+  type StoryPlan,
+} from './store/store.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -59,16 +66,18 @@ export interface PipelineDeps {
   noticeDestinations: readonly string[];
   random?: () => number;
   /**
-   * Serialises the cluster-and-record step of concurrent polls, so two outlets' reports of one
-   * incident can never both open a story.
+   * This worker's name: with it, a feed is polled only under its lease (`feed:<url>`), so workers
+   * sharing a database do not poll one feed twice; without it (one process), no lease is taken.
    */
-  commitLock?: Mutex;
+  worker?: string;
+  /** How long a feed lease lasts; renewed at every commit of the poll. Default 5 min. */
+  leaseMs?: number;
 }
 
 export interface FeedOutcome {
   feedUrl: string;
-  /** skipped: not polled because the worker is stopping. */
-  status: 'ok' | 'not-modified' | 'failed' | 'skipped';
+  /** skipped: not polled because the worker is stopping; elsewhere: another worker holds or just did it. */
+  status: 'ok' | 'not-modified' | 'failed' | 'skipped' | 'elsewhere';
   items: number;
   newItems: number;
   seeded: number;
@@ -147,9 +156,21 @@ export const MAX_ANALYZED_CHARS = 100_000;
 /** The worker is stopping: the document in progress is left for the next poll. */
 class PollAborted extends AppError {}
 
-export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Settings): Promise<FeedOutcome> {
+/**
+ * `cycleStart`: when the caller decided to poll this feed; a poll another worker finished since
+ * then makes this one redundant ('elsewhere').
+ */
+export async function pollFeed(
+  feed: Feed,
+  deps: PipelineDeps,
+  settings: Settings,
+  cycleStart?: string,
+): Promise<FeedOutcome> {
   const { store, fetcher, clock } = deps;
-  const previous = (await store.getFeedState(feed.url)) ?? emptyFeedState(feed.url);
+  const stored = await store.getFeedState(feed.url);
+  if (cycleStart !== undefined && stored?.lastPolledAt && stored.lastPolledAt >= cycleStart)
+    return emptyOutcome(feed.url, 'elsewhere');
+  const previous = stored ?? emptyFeedState(feed.url);
   const policy = pollPolicy(feed, settings);
   const random = deps.random ?? Math.random;
   const startedAt = clock.now();
@@ -244,6 +265,8 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     if (secondary.length > 0) for (const [key, item] of await store.seenItems(secondary)) seen.set(key, item);
     const firstSight = previous.initializedAt === null;
     const now = clock.now();
+    const listed = keyed.flatMap((entry) => resolveKnown(entry)?.key ?? []);
+    if (listed.length > 0) await store.markListed(listed, now.toISOString());
     const unseenCount = new Set(
       keyed.filter((entry) => resolveKnown(entry) === null).map((entry) => entry.key),
     ).size;
@@ -436,7 +459,7 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     }
   }
 
-  /** Clusters, routes and records a batch in one transaction, under the commit lock. */
+  /** Clusters, routes and records a batch in one transaction, under the store's story lock. */
   async function commit(batch: PendingBatch, now: Date): Promise<void> {
     if (batch.records.length === 0) return;
     const records = batch.records.splice(0);
@@ -444,10 +467,9 @@ export async function pollFeed(feed: Feed, deps: PipelineDeps, settings: Setting
     const texts = new Map(batch.texts);
     batch.reports.clear();
     batch.texts.clear();
-    await (deps.commitLock ?? LOCAL_LOCK).run(async () => {
-      await clusterReports(records, reports, texts, deps, settings, now);
-      await store.recordItems(records, now.toISOString());
-    });
+    await renewLease(feed, deps);
+    const plan = reports.size > 0 ? storyPlan(reports, texts, deps, settings, now) : undefined;
+    await store.recordItems(records, now.toISOString(), plan);
     outcome.alerts += records.filter((record) => record.alerts.some((row) => row.kind !== 'edit')).length;
   }
 
@@ -576,7 +598,6 @@ async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date
   );
 }
 
-const LOCAL_LOCK = new Mutex();
 const INLINE_DOCUMENTS = new InlineDocuments();
 
 function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryReport {
@@ -589,54 +610,78 @@ function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryR
   };
 }
 
-/** Joins each report to a recent story or opens one, routes the story, and fills the records' outbox rows. */
-async function clusterReports(
-  records: readonly ItemRecord[],
+/**
+ * Joins each report to a recent story or opens one, routes the story, and fills the records' outbox
+ * rows. Run by the store inside its transaction, with the stories as they stand under its lock.
+ */
+function storyPlan(
   reports: ReadonlyMap<ItemRecord, StoryReport>,
   texts: ReadonlyMap<ItemRecord, string>,
   deps: PipelineDeps,
   settings: Settings,
   now: Date,
-): Promise<void> {
-  if (reports.size === 0) return;
-  const since = new Date(now.getTime() - settings.storyWindow).toISOString();
-  const entries = (await deps.store.recentStories(since)).map((story) => ({ key: `id:${story.id}`, story }));
-  const cluster = { windowMs: settings.storyWindow, threshold: settings.storyThreshold };
-  for (const record of records) {
-    const report = reports.get(record);
-    if (!report) continue;
-    const match = findStory(
-      entries.map((entry) => entry.story),
-      report,
-      now,
-      cluster,
-    );
-    const entry = match ? entries.find((candidate) => candidate.story === match) : undefined;
-    const { story, change } = entry
-      ? addReport(entry.story, report, now)
-      : { story: newStory(report, now), change: 'new-story' as const };
-    const text = texts.get(record);
-    const decisions = deps.route({
-      attribution: story.attribution,
-      title: report.title,
-      ...(text !== undefined ? { text } : {}),
-    });
-    // Nobody wants it: no story is opened (a known story still takes the report, silently).
-    if (decisions.length === 0 && !entry) continue;
-    record.alerts = storyMessages(story, change, report, decisions);
-    const routed: Story = {
-      ...story,
-      destinations: [
-        ...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)]),
-      ],
-    };
-    if (entry) {
-      entry.story = routed;
-    } else {
-      entries.push({ key: `new:${record.key}`, story: routed });
-    }
-    record.story = { key: entry?.key ?? `new:${record.key}`, data: routed };
-  }
+): StoryPlan {
+  return {
+    since: new Date(now.getTime() - settings.storyWindow).toISOString(),
+    assign(stories, records) {
+      const entries = stories.map((story) => ({ key: `id:${story.id}`, story }));
+      const cluster = { windowMs: settings.storyWindow, threshold: settings.storyThreshold };
+      for (const record of records) {
+        const report = reports.get(record);
+        if (!report) continue;
+        const match = findStory(
+          entries.map((entry) => entry.story),
+          report,
+          now,
+          cluster,
+        );
+        const entry = match ? entries.find((candidate) => candidate.story === match) : undefined;
+        const { story, change } = entry
+          ? addReport(entry.story, report, now)
+          : { story: newStory(report, now), change: 'new-story' as const };
+        const text = texts.get(record);
+        const decisions = deps.route({
+          attribution: story.attribution,
+          title: report.title,
+          ...(text !== undefined ? { text } : {}),
+        });
+        // Nobody wants it: no story is opened (a known story still takes the report, silently).
+        if (decisions.length === 0 && !entry) continue;
+        record.alerts = storyMessages(story, change, report, decisions);
+        const routed: Story = {
+          ...story,
+          destinations: [
+            ...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)]),
+          ],
+        };
+        if (entry) {
+          entry.story = routed;
+        } else {
+          entries.push({ key: `new:${record.key}`, story: routed });
+        }
+        record.story = { key: entry?.key ?? `new:${record.key}`, data: routed };
+      }
+    },
+  };
+}
+
+/** Default life of a feed lease; renewed at every commit, so only a stuck or dead poll outlives it. */
+export const FEED_LEASE_MS = 5 * 60_000;
+
+function leaseRequest(deps: PipelineDeps & { worker: string }) {
+  const now = deps.clock.now();
+  return {
+    worker: deps.worker,
+    now: now.toISOString(),
+    until: new Date(now.getTime() + (deps.leaseMs ?? FEED_LEASE_MS)).toISOString(),
+  };
+}
+
+async function renewLease(feed: Feed, deps: PipelineDeps): Promise<void> {
+  const { worker } = deps;
+  if (worker === undefined) return;
+  // Lost (expired and taken): the other worker's poll and this one record each item once anyway.
+  await deps.store.acquireLeases([feedLease(feed.url)], leaseRequest({ ...deps, worker }));
 }
 
 /**
@@ -644,26 +689,80 @@ async function clusterReports(
  * one feed's failure never stops the others (anything a poll throws is that feed's failed outcome),
  * and once `deps.signal` aborts no further feed starts.
  */
-export function pollFeeds(
+export async function pollFeeds(
   feeds: readonly Feed[],
   deps: PipelineDeps,
   settings: Settings,
 ): Promise<FeedOutcome[]> {
-  return runPerKey(
-    feeds,
-    (feed) => hostKey(feed.url),
-    { concurrency: settings.concurrency, perKey: settings.perHostConcurrency },
-    async (feed) => {
-      if (deps.signal?.aborted) return emptyOutcome(feed.url, 'skipped');
-      try {
-        return await pollFeed(feed, deps, settings);
-      } catch (error) {
-        // The store failed under this feed (or a bug): its state could not be saved, so it is retried next tick.
-        deps.log.error({ feedUrl: feed.url, err: errorMessage(error) }, 'Feed poll crashed');
-        return { ...emptyOutcome(feed.url, 'failed'), error: errorMessage(error) };
-      }
-    },
-  );
+  const cycleStart = deps.clock.now().toISOString();
+  const { worker } = deps;
+  const leases = worker === undefined ? null : new FeedLeases(feeds, deps, worker);
+  try {
+    return await runPerKey(
+      feeds,
+      (feed) => hostKey(feed.url),
+      { concurrency: settings.concurrency, perKey: settings.perHostConcurrency },
+      async (feed) => {
+        if (deps.signal?.aborted) return emptyOutcome(feed.url, 'skipped');
+        try {
+          if (leases && !(await leases.held(feed))) return emptyOutcome(feed.url, 'elsewhere');
+          return await pollFeed(feed, deps, settings, leases ? cycleStart : undefined);
+        } catch (error) {
+          // The store failed under this feed (or a bug): its state could not be saved, so it is retried next tick.
+          deps.log.error({ feedUrl: feed.url, err: errorMessage(error) }, 'Feed poll crashed');
+          return { ...emptyOutcome(feed.url, 'failed'), error: errorMessage(error) };
+        }
+      },
+    );
+  } finally {
+    await leases?.releaseAll().catch((error: unknown) => {
+      deps.log.warn({ err: errorMessage(error) }, 'Feed leases not released; they expire by themselves');
+    });
+  }
+}
+
+/** Feed leases taken this many feeds ahead in one transaction: a write per feed would cost more than a 304 poll. */
+const LEASE_BATCH = 32;
+
+/**
+ * The feed leases of one cycle: taken in batches a little ahead of the polls (in the order the
+ * feeds are listed), given back together at the end of the cycle.
+ */
+class FeedLeases {
+  readonly #feeds: readonly Feed[];
+  readonly #deps: PipelineDeps & { worker: string };
+  readonly #requested = new Map<string, Promise<boolean>>();
+  #next = 0;
+
+  constructor(feeds: readonly Feed[], deps: PipelineDeps, worker: string) {
+    this.#feeds = feeds;
+    this.#deps = { ...deps, worker };
+  }
+
+  held(feed: Feed): Promise<boolean> {
+    const known = this.#requested.get(feed.url);
+    if (known) return known;
+    const batch = [feed.url];
+    while (batch.length < LEASE_BATCH && this.#next < this.#feeds.length) {
+      const url = (this.#feeds[this.#next++] as Feed).url;
+      if (!this.#requested.has(url) && url !== feed.url) batch.push(url);
+    }
+    const taken = this.#deps.store
+      .acquireLeases(batch.map(feedLease), leaseRequest(this.#deps))
+      .then((names) => new Set(names));
+    for (const url of batch)
+      this.#requested.set(
+        url,
+        taken.then((names) => names.has(feedLease(url))),
+      );
+    return this.#requested.get(feed.url) as Promise<boolean>;
+  }
+
+  async releaseAll(): Promise<void> {
+    if (this.#requested.size === 0) return;
+    await Promise.allSettled(this.#requested.values());
+    await this.#deps.store.releaseLeases(this.#deps.worker, [...this.#requested.keys()].map(feedLease));
+  }
 }
 
 function emptyOutcome(feedUrl: string, status: FeedOutcome['status']): FeedOutcome {

@@ -1,7 +1,10 @@
 /**
- * Drains the outbox: send, then mark sent. This layer owns retries (Senders never retry), so a
- * failure is retried here with backoff, in order per destination, and a row is marked sent only
- * after the destination acknowledged it.
+ * Drains the outbox: lease a destination, claim its due rows, send, then mark sent. This layer owns
+ * retries (Senders never retry), so a failure is retried here with backoff, in order per
+ * destination, and a row is marked sent only after the destination acknowledged it. Workers that
+ * share a database each lease the destinations they send to, so one destination has one sender at
+ * a time; a send that went out but could not be recorded is retried as bookkeeping, never re-sent
+ * by this worker.
  */
 
 import { formatDigest } from '../alerts/digest.js';
@@ -9,7 +12,8 @@ import { formatNotice, type Notice } from '../alerts/notice.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
-import type { OutboxRow, Store } from '../store/store.js';
+import { destinationLease, type OutboxRow, type Store } from '../store/store.js';
+import { workerId } from '../store/worker-leases.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
 export interface FloodControl {
@@ -30,6 +34,51 @@ export interface OutboxDeps {
   adminDestination?: string;
   /** Longest wait a destination's retry_after can impose (settings.maxBackoff); default 6 h. */
   maxDelayMs?: number;
+  /** This worker's name in leases and claims (unique per process); default: host and pid. */
+  worker?: string;
+  /** How long a destination lease lasts unless renewed (renewed before each send); default 2 min. */
+  leaseMs?: number;
+  /** Sends whose recording failed, kept across drains (one per worker); default: this drain only. */
+  unrecorded?: UnrecordedSends;
+}
+
+/**
+ * Sends the destination acknowledged but the store could not record (the database was down).
+ * Their destinations take nothing more (and keep their lease) until the record is written, so a
+ * failure after Discord accepted a message is bookkeeping to retry, not a message to send again.
+ */
+export class UnrecordedSends {
+  readonly #sends = new Map<number, { destination: string; at: string; messageId: string | null }>();
+
+  add(row: OutboxRow, at: string, messageId: string | null): void {
+    this.#sends.set(row.id, { destination: row.destination, at, messageId });
+  }
+
+  destinations(): Set<string> {
+    return new Set([...this.#sends.values()].map((send) => send.destination));
+  }
+
+  get size(): number {
+    return this.#sends.size;
+  }
+
+  /** Records what it can; what still fails stays for the next drain. */
+  async settle(store: Store, worker: string, log: Logger): Promise<void> {
+    for (const [id, send] of this.#sends) {
+      try {
+        const recorded = await store.markSent(id, worker, send.at, send.messageId);
+        if (!recorded)
+          log.error(
+            { outboxId: id, destination: send.destination },
+            'A sent row was claimed by another worker before it could be recorded; it may be posted twice',
+          );
+        this.#sends.delete(id);
+      } catch (error) {
+        log.warn({ outboxId: id, err: errorMessage(error) }, 'Recording a sent row failed again; will retry');
+        return;
+      }
+    }
+  }
 }
 
 export interface DrainSummary {
@@ -40,6 +89,9 @@ export interface DrainSummary {
 }
 
 export const DEFAULT_FLOOD: FloodControl = { cap: 20, windowMs: 60 * 60_000, digestIntervalMs: 60 * 60_000 };
+export const DEFAULT_LEASE_MS = 2 * 60_000;
+/** Waits between immediate attempts to record a send (then it is kept for later drains). */
+const RECORD_RETRY_MS = [0, 100, 500, 2_000] as const;
 
 const BASE_BACKOFF_MS = 5_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -84,37 +136,63 @@ export function classifyFailure(
 }
 
 export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<DrainSummary> {
-  const { store, senders, clock } = deps;
+  const { store, senders, clock, log } = deps;
+  const worker = deps.worker ?? workerId();
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const unrecorded = deps.unrecorded ?? new UnrecordedSends();
   const summary: DrainSummary = { sent: 0, retried: 0, rejected: 0, held: 0 };
   const flood = deps.flood ?? DEFAULT_FLOOD;
-  await queueDueDigests(deps, flood);
-  const sentInWindow = new Map<string, number>();
-  // A destination whose oldest pending row is waiting or failed takes nothing more: order per destination holds.
-  const blocked = new Set<string>();
-  const now = clock.now().toISOString();
-
-  const rows = await store.pendingOutbox(batchSize, { now, destinations: [...senders.keys()] });
-  for (const row of rows) {
-    if (blocked.has(row.destination)) continue;
-    if (row.nextAttemptAt > now) {
-      blocked.add(row.destination);
-      continue;
-    }
-    // Rows are fetched for configured destinations only; a removed one's rows wait in the outbox.
-    const sender = senders.get(row.destination);
-    if (!sender) continue;
-    // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
-    if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
-      const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
-      const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
-      if (count >= flood.cap) {
-        await store.markHeld(row.id);
-        summary.held++;
-        continue;
+  const lease = () => {
+    const now = clock.now();
+    return { worker, now: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() };
+  };
+  await unrecorded.settle(store, worker, log);
+  const owing = unrecorded.destinations();
+  const leased = (await store.acquireLeases([...senders.keys()].map(destinationLease), lease())).map((name) =>
+    name.slice(destinationLease('').length),
+  );
+  // A destination owing a record keeps its lease (renewed above) and sends nothing until it is written.
+  const mine = leased.filter((destination) => !owing.has(destination));
+  try {
+    await queueDueDigests(deps, flood, mine, worker);
+    const sentInWindow = new Map<string, number>();
+    // A destination whose oldest pending row is waiting or failed takes nothing more: order per destination holds.
+    const blocked = new Set<string>();
+    const renewedUntil = new Map<string, number>();
+    const rows = await store.claimOutbox(batchSize, mine, lease());
+    for (const row of rows) {
+      if (blocked.has(row.destination)) continue;
+      const sender = senders.get(row.destination);
+      if (!sender) continue;
+      // Renewed before a send once half the lease is gone: a slow destination never outlives its lease.
+      const now = clock.now().getTime();
+      if ((renewedUntil.get(row.destination) ?? 0) - now < leaseMs / 2) {
+        const held = await store.acquireLeases([destinationLease(row.destination)], lease());
+        if (held.length === 0) {
+          log.warn({ destination: row.destination }, 'Destination lease taken over; leaving its rows');
+          blocked.add(row.destination);
+          continue;
+        }
+        renewedUntil.set(row.destination, now + leaseMs);
       }
-      sentInWindow.set(row.destination, count + 1);
+      // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
+      if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
+        const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
+        const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
+        if (count >= flood.cap) {
+          if (await store.markHeld(row.id, worker)) summary.held++;
+          continue;
+        }
+        sentInWindow.set(row.destination, count + 1);
+      }
+      await deliverRow(row, sender, { ...deps, worker, unrecorded }, summary, blocked);
     }
-    await deliverRow(row, sender, deps, summary, blocked);
+  } finally {
+    const keep = unrecorded.destinations();
+    await store.releaseLeases(
+      worker,
+      leased.filter((destination) => !keep.has(destination)).map(destinationLease),
+    );
   }
   return summary;
 }
@@ -122,56 +200,90 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
 async function deliverRow(
   row: OutboxRow,
   sender: Sender,
-  deps: OutboxDeps,
+  deps: OutboxDeps & { worker: string; unrecorded: UnrecordedSends },
   summary: DrainSummary,
   blocked: Set<string>,
 ): Promise<void> {
-  const { store, clock, log } = deps;
+  const { store, clock, log, worker } = deps;
+  let result: SendResult;
   try {
-    const result = await transmit(row, sender, store, log);
-    await store.markSent(row.id, clock.now().toISOString(), result.messageId ?? null);
-    summary.sent++;
+    result = await transmit(row, sender, store, log);
   } catch (error) {
-    const message = redactSecrets(errorMessage(error));
-    const verdict = classifyFailure(error, row.attempts, deps.maxDelayMs);
-    if (verdict.action === 'reject') {
-      await store.markRejected(row.id, message);
-      summary.rejected++;
-      log.error(
-        { destination: row.destination, outboxId: row.id, err: message },
-        'Destination rejected the message',
-      );
-      return;
-    }
-    blocked.add(row.destination);
-    const delayMs = verdict.action === 'retry' ? verdict.delayMs : SUSPEND_MS;
-    const nextAttemptAt = new Date(clock.now().getTime() + delayMs).toISOString();
-    await store.markRetry(row.id, message, nextAttemptAt);
-    summary.retried++;
-    if (verdict.action === 'suspend') {
-      log.error(
-        { destination: row.destination, outboxId: row.id, err: message, until: nextAttemptAt },
-        'Destination refused delivery; suspended, alerts kept in the outbox',
-      );
-      // Once per row, not on every hourly retry of it.
-      if (row.attempts === 0 && deps.adminDestination && deps.adminDestination !== row.destination) {
-        const notice: Notice = {
-          kind: 'suspended',
-          feedUrl: '',
-          feedName: row.destination,
-          text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
-        };
-        await store.enqueueNotices(
-          [{ destination: deps.adminDestination, message: formatNotice(notice) }],
-          clock.now().toISOString(),
+    await recordFailure(row, error, deps, summary, blocked);
+    return;
+  }
+  // The destination has the message: from here on a failure is bookkeeping, never a resend.
+  summary.sent++;
+  const at = clock.now().toISOString();
+  const messageId = result.messageId ?? null;
+  for (const waitMs of RECORD_RETRY_MS) {
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    try {
+      if (!(await store.markSent(row.id, worker, at, messageId)))
+        log.error(
+          { destination: row.destination, outboxId: row.id },
+          'A sent row was claimed by another worker before it could be recorded; it may be posted twice',
         );
-      }
-    } else {
-      log.warn(
-        { destination: row.destination, outboxId: row.id, err: message, nextAttemptAt },
-        'Delivery failed; will retry',
+      return;
+    } catch (error) {
+      log.warn({ outboxId: row.id, err: errorMessage(error) }, 'Recording a sent row failed; retrying');
+    }
+  }
+  deps.unrecorded.add(row, at, messageId);
+  blocked.add(row.destination);
+  log.error(
+    { destination: row.destination, outboxId: row.id },
+    'Sent, but the store cannot record it; the destination waits until it can',
+  );
+}
+
+async function recordFailure(
+  row: OutboxRow,
+  error: unknown,
+  deps: OutboxDeps & { worker: string },
+  summary: DrainSummary,
+  blocked: Set<string>,
+): Promise<void> {
+  const { store, clock, log, worker } = deps;
+  const message = redactSecrets(errorMessage(error));
+  const verdict = classifyFailure(error, row.attempts, deps.maxDelayMs);
+  if (verdict.action === 'reject') {
+    await store.markRejected(row.id, worker, message);
+    summary.rejected++;
+    log.error(
+      { destination: row.destination, outboxId: row.id, err: message },
+      'Destination rejected the message',
+    );
+    return;
+  }
+  blocked.add(row.destination);
+  const delayMs = verdict.action === 'retry' ? verdict.delayMs : SUSPEND_MS;
+  const nextAttemptAt = new Date(clock.now().getTime() + delayMs).toISOString();
+  await store.markRetry(row.id, worker, message, nextAttemptAt);
+  summary.retried++;
+  if (verdict.action === 'suspend') {
+    log.error(
+      { destination: row.destination, outboxId: row.id, err: message, until: nextAttemptAt },
+      'Destination refused delivery; suspended, alerts kept in the outbox',
+    );
+    // Once per row, not on every hourly retry of it.
+    if (row.attempts === 0 && deps.adminDestination && deps.adminDestination !== row.destination) {
+      const notice: Notice = {
+        kind: 'suspended',
+        feedUrl: '',
+        feedName: row.destination,
+        text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
+      };
+      await store.enqueueNotices(
+        [{ destination: deps.adminDestination, message: formatNotice(notice) }],
+        clock.now().toISOString(),
       );
     }
+  } else {
+    log.warn(
+      { destination: row.destination, outboxId: row.id, err: message, nextAttemptAt },
+      'Delivery failed; will retry',
+    );
   }
 }
 
@@ -214,8 +326,14 @@ async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logge
  * Held edits are not listed (their alert is already in the channel): they are released to be sent,
  * the newest per story only, since each carries the whole story.
  */
-async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<void> {
-  const held = await deps.store.heldOutbox();
+async function queueDueDigests(
+  deps: OutboxDeps,
+  flood: FloodControl,
+  destinations: readonly string[],
+  worker: string,
+): Promise<void> {
+  if (destinations.length === 0) return;
+  const held = await deps.store.heldOutbox(destinations);
   if (held.length === 0) return;
   const now = deps.clock.now();
   const byDestination = new Map<string, OutboxRow[]>();
@@ -237,11 +355,11 @@ async function queueDueDigests(deps: OutboxDeps, flood: FloodControl): Promise<v
       return { title: embed?.title ?? 'Untitled alert', ...(embed?.url ? { url: embed.url } : {}) };
     });
     const message = formatDigest(entries, 'flood control and digest routes');
-    await deps.store.foldIntoDigest(
+    const queued = await deps.store.foldIntoDigest(
       listed.map((row) => row.id),
       { destination, kind: 'digest', message },
       now.toISOString(),
     );
-    deps.log.info({ destination, alerts: listed.length }, 'Digest queued');
+    if (queued) deps.log.info({ destination, alerts: listed.length, worker }, 'Digest queued');
   }
 }

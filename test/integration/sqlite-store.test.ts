@@ -99,10 +99,15 @@ describe('SqliteStore', () => {
 
   it('moves outbox rows through retry, sent and rejected', async () => {
     await store.recordItems([item('a', ['one', 'two', 'three'])], '2026-11-28T11:00:00.000Z');
-    const [one, two, three] = await store.pendingOutbox(10);
-    await store.markRetry(one!.id, 'HTTP 503', '2026-11-28T11:10:00.000Z');
-    await store.markSent(two!.id, '2026-11-28T11:01:00.000Z', '9001');
-    await store.markRejected(three!.id, 'Invalid Form Body');
+    const lease = { worker: 'w1', now: '2026-11-28T11:00:00.000Z', until: '2026-11-28T11:02:00.000Z' };
+    expect(await store.acquireLeases(['destination:default'], lease)).toEqual(['destination:default']);
+    const [one, two, three] = await store.claimOutbox(10, ['default'], lease);
+    expect(await store.markRetry(one!.id, 'w1', 'HTTP 503', '2026-11-28T11:10:00.000Z')).toBe(true);
+    expect(await store.markSent(two!.id, 'w1', '2026-11-28T11:01:00.000Z', '9001')).toBe(true);
+    expect(await store.markRejected(three!.id, 'w1', 'Invalid Form Body')).toBe(true);
+    // A transition applies once, and only under the claim.
+    expect(await store.markSent(two!.id, 'w1', '2026-11-28T11:01:00.000Z', '9001')).toBe(false);
+    expect(await store.markRetry(one!.id, 'w1', 'again', '2026-11-28T11:20:00.000Z')).toBe(false);
     expect(await store.nextOutboxAttempt()).toBe('2026-11-28T11:10:00.000Z');
     const rows = await store.outbox();
     expect(rows.map((row) => [row.status, row.attempts, row.lastError, row.discordMessageId])).toEqual([

@@ -75,4 +75,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, value_key)
   );
   `,
+  // Several workers on one database: leases, claimed outbox rows, and when a feed last listed an item.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until TEXT NOT NULL
+  );
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN claim_until TEXT;
+  ALTER TABLE seen_items ADD COLUMN listed_at TEXT;
+  UPDATE seen_items SET listed_at = seen_at;
+  CREATE INDEX seen_items_listed ON seen_items (listed_at);
+  CREATE INDEX outbox_item ON outbox (item_key);
+  CREATE INDEX outbox_story ON outbox (story_id);
+  CREATE INDEX outbox_done ON outbox (status, sent_at);
+  CREATE INDEX stories_updated ON stories (updated_at);
+  `,
 ];

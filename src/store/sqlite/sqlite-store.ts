@@ -7,13 +7,17 @@ import type { OutgoingMessage } from '../../shared/message.js';
 import type {
   FeedState,
   ItemRecord,
+  LeaseRequest,
   OutboxFilter,
   OutboxInsert,
   OutboxKind,
   OutboxRow,
   OutboxStatus,
+  PruneBefore,
+  PruneCounts,
   SeenItem,
   Store,
+  StoryPlan,
 } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -199,13 +203,14 @@ export class SqliteStore implements Store {
     return seen;
   }
 
-  async recordItems(items: readonly ItemRecord[], at: string): Promise<void> {
+  async recordItems(items: readonly ItemRecord[], at: string, plan?: StoryPlan): Promise<void> {
     const insertItem = this.#prepare(
-      `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, content_hash, fingerprint, seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
+      `INSERT INTO seen_items (item_key, feed_url, title, link, published, disposition, content_hash, fingerprint, seen_at, listed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_key) DO NOTHING`,
     );
+    const isSeen = this.#prepare('SELECT 1 FROM seen_items WHERE item_key = ?').pluck();
     const reviseItem = this.#prepare(
-      'UPDATE seen_items SET title = ?, content_hash = ?, fingerprint = COALESCE(?, fingerprint) WHERE item_key = ?',
+      'UPDATE seen_items SET title = ?, content_hash = ?, fingerprint = COALESCE(?, fingerprint), listed_at = ? WHERE item_key = ?',
     );
     const insertAlert = this.#prepare(
       `INSERT INTO outbox (kind, status, item_key, story_id, destination, message, next_attempt_at, created_at)
@@ -216,58 +221,83 @@ export class SqliteStore implements Store {
     );
     const insertStory = this.#prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
     const updateStory = this.#prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
-    this.#db.transaction(() => {
-      const storyIds = new Map<string, number>();
-      for (const item of items) {
-        if (item.revision) {
-          reviseItem.run(item.title, item.contentHash ?? null, item.fingerprint ?? null, item.key);
-        } else {
-          const inserted = insertItem.run(
-            item.key,
-            item.feedUrl,
-            item.title,
-            item.link,
-            item.published,
-            item.disposition,
-            item.contentHash ?? null,
-            item.fingerprint ?? null,
-            at,
-          );
-          // An item another feed recorded first already produced its alerts.
-          if (inserted.changes === 0) continue;
-        }
-        let storyId: number | null = null;
-        if (item.story) {
-          const { key, data } = item.story;
-          storyId = data.id ?? storyIds.get(key) ?? null;
-          if (storyId === null) {
-            storyId = Number(insertStory.run(data.createdAt, data.updatedAt, '{}').lastInsertRowid);
-            storyIds.set(key, storyId);
+    // IMMEDIATE takes the database's write lock before the first read: the story lock across
+    // processes, so reading the recent stories, clustering and writing are one step.
+    this.#db
+      .transaction(() => {
+        // An item another worker (or another feed) recorded first already produced its alerts.
+        const fresh = items.filter((item) => item.revision || isSeen.get(item.key) === undefined);
+        if (plan) plan.assign(this.#recentStories(plan.since), fresh);
+        const storyIds = new Map<string, number>();
+        for (const item of fresh) {
+          if (item.revision) {
+            reviseItem.run(item.title, item.contentHash ?? null, item.fingerprint ?? null, at, item.key);
+          } else {
+            const inserted = insertItem.run(
+              item.key,
+              item.feedUrl,
+              item.title,
+              item.link,
+              item.published,
+              item.disposition,
+              item.contentHash ?? null,
+              item.fingerprint ?? null,
+              at,
+              at,
+            );
+            // The same key twice in one batch: the first one stands.
+            if (inserted.changes === 0) continue;
           }
-          updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
+          let storyId: number | null = null;
+          if (item.story) {
+            const { key, data } = item.story;
+            storyId = data.id ?? storyIds.get(key) ?? null;
+            if (storyId === null) {
+              storyId = Number(insertStory.run(data.createdAt, data.updatedAt, '{}').lastInsertRowid);
+              storyIds.set(key, storyId);
+            }
+            updateStory.run(data.updatedAt, JSON.stringify({ ...data, id: storyId }), storyId);
+          }
+          for (const alert of item.alerts) {
+            if (alert.kind === 'edit' && storyId !== null) supersedeEdit.run(storyId, alert.destination);
+            insertAlert.run(
+              alert.kind ?? 'alert',
+              alert.hold ? 'held' : 'pending',
+              item.key,
+              storyId,
+              alert.destination,
+              JSON.stringify(alert.message),
+              at,
+              at,
+            );
+          }
         }
-        for (const alert of item.alerts) {
-          if (alert.kind === 'edit' && storyId !== null) supersedeEdit.run(storyId, alert.destination);
-          insertAlert.run(
-            alert.kind ?? 'alert',
-            alert.hold ? 'held' : 'pending',
-            item.key,
-            storyId,
-            alert.destination,
-            JSON.stringify(alert.message),
-            at,
-            at,
-          );
-        }
+      })
+      .immediate();
+  }
+
+  async markListed(keys: readonly string[], at: string): Promise<void> {
+    const unique = [...new Set(keys)];
+    this.#db.transaction(() => {
+      for (let start = 0; start < unique.length; start += SEEN_CHUNK) {
+        const chunk = unique.slice(start, start + SEEN_CHUNK);
+        this.#prepare(
+          `UPDATE seen_items SET listed_at = ? WHERE item_key IN (${chunk.map(() => '?').join(',')})
+             AND (listed_at IS NULL OR listed_at < ?)`,
+        ).run(at, ...chunk, at);
       }
     })();
   }
 
-  async recentStories(since: string): Promise<Story[]> {
+  #recentStories(since: string): Story[] {
     const rows = this.#prepare('SELECT data FROM stories WHERE created_at >= ? ORDER BY id')
       .pluck()
       .all(since) as string[];
     return rows.map((data) => JSON.parse(data) as Story);
+  }
+
+  async recentStories(since: string): Promise<Story[]> {
+    return this.#recentStories(since);
   }
 
   async latestStories(limit: number): Promise<Story[]> {
@@ -334,23 +364,108 @@ export class SqliteStore implements Store {
     return (this.#prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxDbRow[]).map(toOutboxRow);
   }
 
-  async markSent(id: number, at: string, discordMessageId: string | null): Promise<void> {
-    this.#prepare(
-      `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
-           last_error = NULL WHERE id = ?`,
-    ).run(at, discordMessageId, id);
+  async markSent(id: number, worker: string, at: string, discordMessageId: string | null): Promise<boolean> {
+    return (
+      this.#prepare(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, discord_message_id = ?, attempts = attempts + 1,
+             last_error = NULL, claimed_by = NULL, claim_until = NULL
+           WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+      ).run(at, discordMessageId, id, worker).changes === 1
+    );
   }
 
-  async markRetry(id: number, error: string, nextAttemptAt: string): Promise<void> {
-    this.#prepare(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
-    ).run(error, nextAttemptAt, id);
+  async markRetry(id: number, worker: string, error: string, nextAttemptAt: string): Promise<boolean> {
+    return (
+      this.#prepare(
+        `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL,
+             claim_until = NULL
+           WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+      ).run(error, nextAttemptAt, id, worker).changes === 1
+    );
   }
 
-  async markRejected(id: number, error: string): Promise<void> {
-    this.#prepare(
-      `UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?`,
-    ).run(error, id);
+  async markRejected(id: number, worker: string, error: string): Promise<boolean> {
+    return (
+      this.#prepare(
+        `UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ?, claimed_by = NULL,
+             claim_until = NULL
+           WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+      ).run(error, id, worker).changes === 1
+    );
+  }
+
+  async acquireLeases(names: readonly string[], request: LeaseRequest): Promise<string[]> {
+    const take = this.#prepare(
+      `INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+         WHERE leases.owner = excluded.owner OR leases.until <= ?`,
+    );
+    return this.#db
+      .transaction(() =>
+        [...new Set(names)].filter(
+          (name) => take.run(name, request.worker, request.until, request.now).changes === 1,
+        ),
+      )
+      .immediate();
+  }
+
+  async releaseLeases(worker: string, names?: readonly string[]): Promise<void> {
+    if (names === undefined) {
+      this.#prepare('DELETE FROM leases WHERE owner = ?').run(worker);
+      return;
+    }
+    const release = this.#prepare('DELETE FROM leases WHERE name = ? AND owner = ?');
+    this.#db.transaction(() => {
+      for (const name of names) release.run(name, worker);
+    })();
+  }
+
+  async listLeases(): Promise<Array<{ name: string; owner: string; until: string }>> {
+    return this.#prepare('SELECT name, owner, until FROM leases ORDER BY name').all() as Array<{
+      name: string;
+      owner: string;
+      until: string;
+    }>;
+  }
+
+  async claimOutbox(
+    limit: number,
+    destinations: readonly string[],
+    request: LeaseRequest,
+  ): Promise<OutboxRow[]> {
+    if (destinations.length === 0 || limit <= 0) return [];
+    const names = destinations.map((destination) => `destination:${destination}`);
+    const marks = destinations.map(() => '?').join(',');
+    // Due rows of the destinations this worker leases, numbered per destination; a destination's
+    // rows stop at its first row not yet due. Ordered by that number first: round-robin.
+    const select = this.#prepare(
+      `WITH held AS (
+         SELECT substr(name, 13) AS destination FROM leases
+         WHERE name IN (${marks}) AND owner = ? AND until > ?
+       ), due AS (
+         SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.destination ORDER BY o.id) AS turn
+         FROM outbox o JOIN held h ON h.destination = o.destination
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.status = 'pending'
+             AND p.id < o.id AND p.next_attempt_at > ?)
+       )
+       SELECT * FROM due ORDER BY turn, id LIMIT ?`,
+    );
+    const claim = this.#prepare(`UPDATE outbox SET claimed_by = ?, claim_until = ? WHERE id = ?`);
+    return this.#db
+      .transaction(() => {
+        const rows = select.all(
+          ...names,
+          request.worker,
+          request.now,
+          request.now,
+          request.now,
+          limit,
+        ) as OutboxDbRow[];
+        for (const row of rows) claim.run(request.worker, request.until, row.id);
+        return rows.map(toOutboxRow);
+      })
+      .immediate();
   }
 
   async outboxCounts(): Promise<Record<OutboxStatus, number>> {
@@ -363,8 +478,13 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  async markHeld(id: number): Promise<void> {
-    this.#prepare(`UPDATE outbox SET status = 'held' WHERE id = ?`).run(id);
+  async markHeld(id: number, worker: string): Promise<boolean> {
+    return (
+      this.#prepare(
+        `UPDATE outbox SET status = 'held', claimed_by = NULL, claim_until = NULL
+           WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+      ).run(id, worker).changes === 1
+    );
   }
 
   async countSent(destination: string, since: string): Promise<number> {
@@ -376,9 +496,14 @@ export class SqliteStore implements Store {
       .get(destination, since) as number;
   }
 
-  async heldOutbox(): Promise<OutboxRow[]> {
+  async heldOutbox(destinations?: readonly string[]): Promise<OutboxRow[]> {
+    const filter = destinations
+      ? ` AND destination IN (${destinations.map(() => '?').join(',') || 'NULL'})`
+      : '';
     return (
-      this.#prepare(`SELECT * FROM outbox WHERE status = 'held' ORDER BY id`).all() as OutboxDbRow[]
+      this.#prepare(`SELECT * FROM outbox WHERE status = 'held'${filter} ORDER BY id`).all(
+        ...(destinations ?? []),
+      ) as OutboxDbRow[]
     ).map(toOutboxRow);
   }
 
@@ -391,15 +516,46 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void> {
-    const fold = this.#prepare(`UPDATE outbox SET status = 'digested' WHERE id = ? AND status = 'held'`);
+  async foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<boolean> {
+    const fold = this.#prepare(
+      `UPDATE outbox SET status = 'digested', sent_at = ? WHERE id = ? AND status = 'held'`,
+    );
     const insert = this.#prepare(
       `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('digest', ?, ?, ?, ?)`,
     );
-    this.#db.transaction(() => {
-      for (const id of heldIds) fold.run(id);
-      insert.run(digest.destination, JSON.stringify(digest.message), at, at);
-    })();
+    const folded = new Error('folded by another worker');
+    try {
+      this.#db
+        .transaction(() => {
+          for (const id of heldIds) if (fold.run(at, id).changes !== 1) throw folded;
+          insert.run(digest.destination, JSON.stringify(digest.message), at, at);
+        })
+        .immediate();
+      return true;
+    } catch (error) {
+      if (error === folded) return false;
+      throw error;
+    }
+  }
+
+  async prune(before: PruneBefore): Promise<PruneCounts> {
+    return this.#db
+      .transaction(() => {
+        // Rows that are done (sent, rejected, digested) and old; sent_at is when they became done.
+        const outbox = this.#prepare(
+          `DELETE FROM outbox WHERE status IN ('sent', 'rejected', 'digested') AND COALESCE(sent_at, created_at) < ?`,
+        ).run(before.outbox).changes;
+        const items = this.#prepare(
+          `DELETE FROM seen_items WHERE COALESCE(listed_at, seen_at) < ?
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_key = seen_items.item_key)`,
+        ).run(before.items).changes;
+        const stories = this.#prepare(
+          `DELETE FROM stories WHERE updated_at < ?
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.story_id = stories.id)`,
+        ).run(before.stories).changes;
+        return { items, stories, outbox };
+      })
+      .immediate();
   }
 
   async storyAlertHeld(storyId: number, destination: string): Promise<boolean> {
