@@ -117,6 +117,9 @@ export interface CycleSummary {
 /** How long `once` waits for retries that are due soon (429 retry_after, short backoff). */
 const ONCE_RETRY_BUDGET_MS = 30_000;
 
+const PRUNE_TASK = 'task:prune';
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 export class App {
   #effective: EffectiveConfig;
   readonly #store: Store;
@@ -378,6 +381,7 @@ export class App {
       // Whatever the polls did, what is already in the outbox goes out.
       delivery = this.#stopped ? { sent: 0, retried: 0, rejected: 0, held: 0 } : await this.deliver();
     }
+    await this.#pruneIfDue();
     const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'revised' | 'alerts'): number =>
       outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
     this.#log.info(
@@ -399,6 +403,32 @@ export class App {
     );
     await this.#record(outcomes, delivery);
     return { feeds: outcomes, delivery };
+  }
+
+  /**
+   * Retention, at most hourly across every worker on the database: the `task:prune` lease is taken
+   * under a name used once, so it frees only by expiring an hour later, whoever took it.
+   */
+  async #pruneIfDue(): Promise<void> {
+    const now = this.#clock.now();
+    try {
+      const taken = await this.#store.acquireLeases([PRUNE_TASK], {
+        worker: `${this.#worker}:${now.getTime()}`,
+        now: now.toISOString(),
+        until: new Date(now.getTime() + PRUNE_EVERY_MS).toISOString(),
+      });
+      if (taken.length === 0) return;
+      const { retention } = this.effective.config.settings;
+      const before = (ms: number): string => new Date(now.getTime() - ms).toISOString();
+      const pruned = await this.#store.prune({
+        items: before(retention.items),
+        stories: before(retention.stories),
+        outbox: before(retention.outbox),
+      });
+      this.#log.info({ pruned }, 'Retention applied');
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'Retention failed; tried again next hour');
+    }
   }
 
   /** A crashed worker of this host (a restart, `once` after a kill) leaves leases that need not expire. */

@@ -158,8 +158,32 @@ export const Settings = z
     digestInterval: Duration.prefault('1h').describe(
       'How long held alerts wait before they go out as one digest message.',
     ),
+    retention: z
+      .object({
+        items: Duration.prefault('180d').describe(
+          'A recorded item is forgotten once no feed has listed it for this long (a feed that keeps old items forever keeps them known).',
+        ),
+        stories: Duration.prefault('30d').describe('A story is forgotten this long after its last report.'),
+        outbox: Duration.prefault('30d').describe(
+          'Delivered, rejected and digested outbox rows are deleted this long after; pending and held rows never are.',
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe('How long the database keeps what it has dealt with (pruned hourly, by one worker).'),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, ctx) => {
+    // A story still open to new reports needs itself and its sent alerts (the message ids edits target).
+    for (const key of ['stories', 'outbox'] as const) {
+      if (settings.retention[key] < settings.storyWindow)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retention', key],
+          message: `must be at least storyWindow (${settings.storyWindow / 3_600_000} h): stories in the window are still edited`,
+        });
+    }
+  });
 export type Settings = z.infer<typeof Settings>;
 
 /** The destination that receives admin notices (feed disabled, churn, …) instead of alerts. */
