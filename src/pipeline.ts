@@ -20,20 +20,29 @@ import type { Article } from './extract/article.js';
 import { type DocumentParser, InlineDocuments } from './ingest/documents.js';
 import {
   type FailureInfo,
-  failureVerdict,
-  isGuidChurn,
-  isSilent,
   looksLikeChallengePage,
   pollPolicy,
-  rememberPublishTimes,
   successInterval,
   withJitter,
 } from './ingest/feed-health.js';
 import type { FeedFetcher, FeedItem, FetchResult } from './ingest/feed-item.js';
 import type { PageFetcher } from './ingest/fetch-page.js';
-import { documentItemKeys, feedLinkKey, hashContent, type ItemKeys } from './ingest/item-key.js';
-import { isBacklog, oldestFirst } from './ingest/item-order.js';
+import { hashContent } from './ingest/item-key.js';
 import type { ParsedFeed } from './ingest/parse-feed.js';
+import {
+  answeredState,
+  decideItems,
+  documentState,
+  type FeedEvent,
+  failedState,
+  feedName,
+  type ItemBase,
+  type ItemDecision,
+  keyDocument,
+  later,
+  secondaryKeys,
+  silenceEvent,
+} from './ingest/poll-decisions.js';
 import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
@@ -43,10 +52,11 @@ import {
   type FeedState,
   feedLease,
   type ItemRecord,
-  type SeenItem,
   type Store,
   type StoryPlan,
 } from './store/store.js';
+
+export { feedName, later } from './ingest/poll-decisions.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -98,10 +108,6 @@ class ChallengePageError extends AppError {
   readonly kind = 'challenge';
 }
 
-export function feedName(feed: Feed): string {
-  return feed.name ?? new URL(feed.url).host;
-}
-
 export function toArticle(key: string, item: FeedItem): Article {
   const text = item.text.length > MAX_ANALYZED_CHARS ? item.text.slice(0, MAX_ANALYZED_CHARS) : item.text;
   const article: Article = { id: key, title: item.title, text };
@@ -139,15 +145,6 @@ function failureInfo(error: unknown): FailureInfo {
   };
 }
 
-/** Latest instant a Date can hold, minus a margin: nothing we schedule may overflow it. */
-const LATEST_MS = 8.64e15 - 86_400_000;
-
-/** `now + ms` as ISO; an absurd or non-finite delay never throws (RangeError: Invalid time value). */
-export function later(now: Date, ms: number): string {
-  const delay = Number.isFinite(ms) ? Math.max(0, ms) : 0;
-  return new Date(Math.min(now.getTime() + delay, LATEST_MS)).toISOString();
-}
-
 /** Items recorded per transaction: progress survives a kill, and each commit stays short. */
 export const COMMIT_BATCH = 25;
 /** Article text analysed at most; past it the rest is dropped (a page of megabytes is not an article). */
@@ -157,6 +154,7 @@ export const MAX_ANALYZED_CHARS = 100_000;
 class PollAborted extends AppError {}
 
 /**
+ * One poll of one feed: fetch, decide (poll-decisions), then do what the decisions call for.
  * `cycleStart`: when the caller decided to poll this feed; a poll another worker finished since
  * then makes this one redundant ('elsewhere').
  */
@@ -172,64 +170,61 @@ export async function pollFeed(
     return emptyOutcome(feed.url, 'elsewhere');
   const previous = stored ?? emptyFeedState(feed.url);
   const policy = pollPolicy(feed, settings);
-  const random = deps.random ?? Math.random;
   const startedAt = clock.now();
   const outcome = emptyOutcome(feed.url, 'ok');
-  const notice = (kind: Notice['kind'], text: string): void => {
-    outcome.notices.push({ kind, feedUrl: feed.url, feedName: feedName(feed), text });
+  const report = (events: readonly FeedEvent[]): void => {
+    for (const event of events)
+      outcome.notices.push({ ...event, feedUrl: feed.url, feedName: feedName(feed) });
   };
-  let pagesLeft = settings.maxPagesPerPoll;
-  /** What the store knew of this document's items when the poll began. */
-  let seen = new Map<string, SeenItem>();
+  const items = new ItemWork(feed, deps, settings, outcome);
 
-  let fetched: FetchResult;
   let next: FeedState;
   try {
-    const validators = {
+    const fetched = await fetcher.fetchFeed(previous.movedTo ?? feed.url, {
       ...(previous.etag ? { etag: previous.etag } : {}),
       ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
-    };
-    fetched = await fetcher.fetchFeed(previous.movedTo ?? feed.url, validators);
-    const success: FeedState = {
-      ...previous,
-      lastPolledAt: startedAt.toISOString(),
-      lastSuccessAt: startedAt.toISOString(),
-      lastError: null,
-      consecutiveFailures: 0,
-      disabledAt: null,
-      disabledReason: null,
-    };
-    if (fetched.movedTo && fetched.movedTo !== previous.movedTo) {
-      success.movedTo = fetched.movedTo;
-      notice(
-        'moved',
-        `moved permanently to ${fetched.movedTo}; attribot polls the new address now. Update the config to match.`,
-      );
-    }
-
-    if (fetched.status === 'not-modified') {
-      outcome.status = 'not-modified';
-      next = { ...success, ...validatorsOf(fetched, previous) };
-    } else {
-      next = {
-        ...success,
-        ...validatorsOf(fetched, previous),
-        ...(await ingestDocument(fetched.body, fetched.url)),
-      };
-    }
+    });
+    const answered = answeredState(previous, startedAt, fetched);
+    report(answered.events);
+    next = { ...answered.state, ...validatorsOf(fetched, previous) };
+    if (fetched.status === 'not-modified') outcome.status = 'not-modified';
+    else next = { ...next, ...(await ingestDocument(fetched.body, fetched.url)) };
     // Only now: a disabled feed that answers with a challenge page or broken XML has not recovered.
     if (previous.disabledAt)
-      notice('recovered', `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`);
-    checkSilence();
-    next.nextPollAt = later(
-      startedAt,
-      withJitter(successInterval(policy, next.publishTimes, fetched.cacheFreshMs), policy.jitter, random),
-    );
+      report([
+        {
+          kind: 'recovered',
+          text: `answers again after being disabled (${previous.disabledReason ?? 'failures'}).`,
+        },
+      ]);
+    const silence = silenceEvent(previous, next, outcome.newItems, startedAt, settings.silenceFactor);
+    if (silence) {
+      report([silence]);
+      next.silenceReportedAt = startedAt.toISOString();
+    }
+    const interval = successInterval(policy, next.publishTimes, fetched.cacheFreshMs);
+    next.nextPollAt = later(startedAt, withJitter(interval, policy.jitter, deps.random ?? Math.random));
   } catch (error) {
     // Stopping mid-document: what was committed stays, and the feed state is left as it was so
     // the next poll fetches the document again (like a restart after a kill).
     if (error instanceof PollAborted) return { ...outcome, status: 'skipped' };
-    next = failedState(error);
+    const message = errorMessage(error);
+    const info = failureInfo(error);
+    const failed = failedState(previous, policy, { ...info, message }, startedAt);
+    outcome.status = 'failed';
+    outcome.error = message;
+    deps.log.warn(
+      {
+        feedUrl: feed.url,
+        err: message,
+        kind: info.kind,
+        status: info.status,
+        failures: failed.state.consecutiveFailures,
+      },
+      'Feed poll failed',
+    );
+    report(failed.events);
+    next = failed.state;
   }
 
   await store.putFeedState(next);
@@ -248,202 +243,141 @@ export async function pollFeed(
       }
       throw error;
     }
-    const items = oldestFirst(parsed.items);
-    const keys = documentItemKeys(feed.url, items);
-    const keyed = items.map((item, index) => {
-      const { key, alternates } = keys[index] as ItemKeys;
-      return { item, key, alternates, scoped: item.link ? feedLinkKey(feed.url, item.link) : null };
-    });
-    // Primary keys first; the other keys only where they can matter (an unseen primary key may be
-    // an item recorded under its alternate; a link another feed recorded may have this feed's own key).
-    seen = await store.seenItems(keyed.map((entry) => entry.key));
-    const secondary = keyed.flatMap((entry) => {
-      const known = seen.get(entry.key);
-      if (!known) return entry.alternates;
-      return known.feedUrl !== feed.url && entry.scoped ? [entry.scoped] : [];
-    });
+    const keyed = keyDocument(feed.url, parsed.items);
+    // Primary keys first; the other keys only where they can matter.
+    const seen = await store.seenItems(keyed.map((entry) => entry.key));
+    const secondary = secondaryKeys(feed.url, keyed, seen);
     if (secondary.length > 0) for (const [key, item] of await store.seenItems(secondary)) seen.set(key, item);
-    const firstSight = previous.initializedAt === null;
     const now = clock.now();
-    const listed = keyed.flatMap((entry) => resolveKnown(entry)?.key ?? []);
-    if (listed.length > 0) await store.markListed(listed, now.toISOString());
-    const unseenCount = new Set(
-      keyed.filter((entry) => resolveKnown(entry) === null).map((entry) => entry.key),
-    ).size;
-    const churn = !firstSight && isGuidChurn(keyed.length, unseenCount, settings.churnRatio);
-    const batch: PendingBatch = { records: [], reports: new Map(), texts: new Map() };
-    const queued = new Set<string>();
+    const decided = decideItems(feed.url, keyed, seen, { previous, now, settings });
+    if (decided.listed.length > 0) await store.markListed(decided.listed, now.toISOString());
+    await items.run(decided.items, now);
 
-    for (const entry of keyed) {
-      if (deps.signal?.aborted) {
-        await commit(batch, now);
+    outcome.items = parsed.items.length;
+    if (decided.firstSight && outcome.seeded > 0) {
+      report([
+        {
+          kind: 'seeded',
+          text: `first poll: ${plural(outcome.seeded, 'older item')} recorded as seen without alerts; ${plural(outcome.newItems, 'recent item')} processed.`,
+        },
+      ]);
+    }
+    if (decided.churn) {
+      report([
+        {
+          kind: 'churn',
+          text: `${outcome.quarantined} of ${keyed.length} items suddenly look new (changed ids or links?); quarantined without alerts.`,
+        },
+      ]);
+    }
+    return documentState(previous, parsed.items, startedAt, now, outcome.newItems);
+  }
+}
+
+/**
+ * Carries out a document's item decisions: reads article pages, analyses, and commits the records
+ * in batches (each batch clustered into stories by the store, under its lock).
+ */
+class ItemWork {
+  readonly #feed: Feed;
+  readonly #deps: PipelineDeps;
+  readonly #settings: Settings;
+  readonly #outcome: FeedOutcome;
+  #pagesLeft: number;
+
+  constructor(feed: Feed, deps: PipelineDeps, settings: Settings, outcome: FeedOutcome) {
+    this.#feed = feed;
+    this.#deps = deps;
+    this.#settings = settings;
+    this.#outcome = outcome;
+    this.#pagesLeft = settings.maxPagesPerPoll;
+  }
+
+  async run(decisions: readonly ItemDecision[], now: Date): Promise<void> {
+    const batch: PendingBatch = { records: [], reports: new Map(), texts: new Map() };
+    for (const decision of decisions) {
+      if (this.#deps.signal?.aborted) {
+        await this.#commit(batch, now);
         throw new PollAborted('stopping');
       }
       try {
-        await handleItem(entry, batch, { churn, firstSight, now, queued });
+        await this.#carryOut(decision, batch);
       } catch (error) {
         // One item's failure (a hostile body, an analysis bug) is that item's alone; it is left
         // unrecorded, so the next poll tries it again.
-        deps.log.error(
-          { feedUrl: feed.url, itemKey: entry.key, err: errorMessage(error) },
+        this.#deps.log.error(
+          { feedUrl: this.#feed.url, itemKey: decision.base.key, err: errorMessage(error) },
           'Feed item failed',
         );
       }
-      if (batch.records.length >= COMMIT_BATCH) await commit(batch, now);
+      if (batch.records.length >= COMMIT_BATCH) await this.#commit(batch, now);
     }
-    await commit(batch, now);
-
-    outcome.items = parsed.items.length;
-    if (firstSight && outcome.seeded > 0) {
-      notice(
-        'seeded',
-        `first poll: ${plural(outcome.seeded, 'older item')} recorded as seen without alerts; ${plural(outcome.newItems, 'recent item')} processed.`,
-      );
-    }
-    if (churn) {
-      notice(
-        'churn',
-        `${outcome.quarantined} of ${keyed.length} items suddenly look new (changed ids or links?); quarantined without alerts.`,
-      );
-    }
-    const publishTimes = rememberPublishTimes(
-      previous.publishTimes,
-      parsed.items.flatMap((item) => (item.published ? [item.published] : [])),
-      now,
-    );
-    return {
-      publishTimes,
-      initializedAt: previous.initializedAt ?? startedAt.toISOString(),
-      ...(outcome.newItems > 0 ? { lastNewItemAt: now.toISOString(), silenceReportedAt: null } : {}),
-    };
+    await this.#commit(batch, now);
   }
 
-  /**
-   * What the store knows of an entry: under its key, under an alternate key with the same title
-   * (an item re-keyed since), or under this feed's own key for a link another feed recorded.
-   */
-  function resolveKnown(entry: KeyedItem): { key: string; seen: SeenItem } | null {
-    const direct = seen.get(entry.key);
-    if (direct) return { key: entry.key, seen: direct };
-    for (const key of entry.alternates) {
-      const other = seen.get(key);
-      if (other && other.feedUrl === feed.url && other.title === entry.item.title)
-        return { key, seen: other };
-    }
-    const scoped = entry.scoped ? seen.get(entry.scoped) : undefined;
-    return scoped && entry.scoped ? { key: entry.scoped, seen: scoped } : null;
-  }
-
-  async function handleItem(
-    entry: KeyedItem,
-    batch: PendingBatch,
-    context: { churn: boolean; firstSight: boolean; now: Date; queued: Set<string> },
-  ): Promise<void> {
-    const { item } = entry;
-    let known = resolveKnown(entry);
-    let key = known?.key ?? entry.key;
-    let disputed: SeenItem | null = null;
-    if (known && entry.scoped && known.key === entry.key && known.seen.feedUrl !== feed.url) {
-      // Another feed recorded this link first.
-      const own = seen.get(entry.scoped);
-      if (own) {
-        known = { key: entry.scoped, seen: own };
-      } else {
-        // Its old articles, or the same content, are that feed's item; other content is judged by
-        // the page itself (a feed cannot silence an outlet by publishing its link first).
-        if (context.churn || (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow)))
-          return;
-        if (known.seen.contentHash !== null && known.seen.contentHash === hashContent(item)) return;
-        disputed = known.seen;
-        known = null;
-      }
-      key = entry.scoped;
-    }
-    if (context.queued.has(key)) return;
-    context.queued.add(key);
-    const base = {
-      key,
-      feedUrl: feed.url,
-      title: item.title,
-      link: item.link ?? null,
-      published: item.published ?? null,
-    };
-    if (disputed) {
-      await handleDisputed(item, base, batch, disputed);
-    } else if (known) {
-      // An edited item is analysed again; it alerts only when what it attributes changed.
-      // (Only analysed items are compared: hashing reads the item's text, which costs.)
-      if (
-        known.seen.disposition !== 'processed' ||
-        known.seen.contentHash === null ||
-        known.seen.feedUrl !== feed.url
-      )
+  async #carryOut(decision: ItemDecision, batch: PendingBatch): Promise<void> {
+    const { item, base } = decision;
+    const outcome = this.#outcome;
+    switch (decision.kind) {
+      case 'seeded':
+      case 'quarantined':
+        batch.records.push({ ...base, disposition: decision.kind, alerts: [] });
+        outcome[decision.kind]++;
         return;
-      const contentHash = hashContent(item);
-      if (known.seen.contentHash === contentHash) return;
-      const full = await withArticleText(item);
-      const attribution = await analyzeItem(full, key);
-      const fingerprint = fingerprintOf(attribution);
-      const record: ItemRecord = {
-        ...base,
-        contentHash,
-        disposition: 'processed',
-        alerts: [],
-        fingerprint,
-        revision: true,
-      };
-      batch.records.push(record);
-      outcome.revised++;
-      if (fingerprint !== known.seen.fingerprint && worthRouting(attribution, settings)) {
-        batch.reports.set(record, reportFor(feed, full, attribution));
-        batch.texts.set(record, full.text);
+      case 'new':
+        await this.#processNew(item, base, batch);
+        return;
+      case 'revised': {
+        // An edited item is analysed again; it alerts only when what it attributes changed.
+        const full = await this.#withArticleText(item);
+        const attribution = await this.#analyze(full, base.key);
+        const fingerprint = fingerprintOf(attribution);
+        const record: ItemRecord = {
+          ...base,
+          contentHash: decision.contentHash,
+          disposition: 'processed',
+          alerts: [],
+          fingerprint,
+          revision: true,
+        };
+        batch.records.push(record);
+        outcome.revised++;
+        if (fingerprint !== decision.previousFingerprint && worthRouting(attribution, this.#settings)) {
+          batch.reports.set(record, reportFor(this.#feed, full, attribution));
+          batch.texts.set(record, full.text);
+        }
+        return;
       }
-    } else if (context.churn) {
-      batch.records.push({ ...base, disposition: 'quarantined', alerts: [] });
-      outcome.quarantined++;
-    } else if (context.firstSight && isBacklog(item, context.now, settings.firstSightWindow)) {
-      batch.records.push({ ...base, disposition: 'seeded', alerts: [] });
-      outcome.seeded++;
-    } else {
-      await processNew(item, base, batch);
+      case 'disputed': {
+        // When this feed's copy, read from the page, says what the other feed's did, it is that
+        // article again (recorded, no alert); otherwise it is this feed's own item.
+        const full = await this.#withArticleText(item, true);
+        const attribution = await this.#analyze(full, base.key);
+        const fingerprint = fingerprintOf(attribution);
+        if (decision.other.disposition === 'processed' && decision.other.fingerprint === fingerprint) {
+          batch.records.push({
+            ...base,
+            contentHash: hashContent(item),
+            disposition: 'processed',
+            alerts: [],
+            fingerprint,
+          });
+          return;
+        }
+        await this.#processNew(item, base, batch, { full, attribution });
+        return;
+      }
     }
   }
 
-  /**
-   * A link another feed recorded with different content: the article page decides. When this
-   * feed's copy, read from the page, says what the other feed's did, it is that article again
-   * (recorded, no alert); otherwise it is processed as this feed's own item.
-   */
-  async function handleDisputed(
+  async #processNew(
     item: FeedItem,
-    base: Pick<ItemRecord, 'key' | 'feedUrl' | 'title' | 'link' | 'published'>,
-    batch: PendingBatch,
-    other: SeenItem,
-  ): Promise<void> {
-    const full = await withArticleText(item, true);
-    const attribution = await analyzeItem(full, base.key);
-    const fingerprint = fingerprintOf(attribution);
-    if (other.disposition === 'processed' && other.fingerprint === fingerprint) {
-      batch.records.push({
-        ...base,
-        contentHash: hashContent(item),
-        disposition: 'processed',
-        alerts: [],
-        fingerprint,
-      });
-      return;
-    }
-    await processNew(item, base, batch, { full, attribution });
-  }
-
-  async function processNew(
-    item: FeedItem,
-    base: Pick<ItemRecord, 'key' | 'feedUrl' | 'title' | 'link' | 'published'>,
+    base: ItemBase,
     batch: PendingBatch,
     analysed?: { full: FeedItem; attribution: Attribution },
   ): Promise<void> {
-    const full = analysed?.full ?? (await withArticleText(item));
-    const attribution = analysed?.attribution ?? (await analyzeItem(full, base.key));
+    const full = analysed?.full ?? (await this.#withArticleText(item));
+    const attribution = analysed?.attribution ?? (await this.#analyze(full, base.key));
     const record: ItemRecord = {
       ...base,
       contentHash: hashContent(item),
@@ -452,25 +386,27 @@ export async function pollFeed(
       fingerprint: fingerprintOf(attribution),
     };
     batch.records.push(record);
-    outcome.newItems++;
-    if (worthRouting(attribution, settings)) {
-      batch.reports.set(record, reportFor(feed, full, attribution));
+    this.#outcome.newItems++;
+    if (worthRouting(attribution, this.#settings)) {
+      batch.reports.set(record, reportFor(this.#feed, full, attribution));
       batch.texts.set(record, full.text);
     }
   }
 
   /** Clusters, routes and records a batch in one transaction, under the store's story lock. */
-  async function commit(batch: PendingBatch, now: Date): Promise<void> {
+  async #commit(batch: PendingBatch, now: Date): Promise<void> {
     if (batch.records.length === 0) return;
     const records = batch.records.splice(0);
     const reports = new Map(batch.reports);
     const texts = new Map(batch.texts);
     batch.reports.clear();
     batch.texts.clear();
-    await renewLease(feed, deps);
-    const plan = reports.size > 0 ? storyPlan(reports, texts, deps, settings, now) : undefined;
-    await store.recordItems(records, now.toISOString(), plan);
-    outcome.alerts += records.filter((record) => record.alerts.some((row) => row.kind !== 'edit')).length;
+    await renewLease(this.#feed, this.#deps);
+    const plan = reports.size > 0 ? storyPlan(reports, texts, this.#deps, this.#settings, now) : undefined;
+    await this.#deps.store.recordItems(records, now.toISOString(), plan);
+    this.#outcome.alerts += records.filter((record) =>
+      record.alerts.some((row) => row.kind !== 'edit'),
+    ).length;
   }
 
   /**
@@ -478,23 +414,24 @@ export async function pollFeed(
    * poll); any failure keeps the feed's text (the item is still analysed, from what the feed gave).
    * `always` reads the page whatever the feed text's length (a disputed link).
    */
-  async function withArticleText(item: FeedItem, always = false): Promise<FeedItem> {
-    const { pageFetcher } = deps;
+  async #withArticleText(item: FeedItem, always = false): Promise<FeedItem> {
+    const { pageFetcher } = this.#deps;
+    const settings = this.#settings;
     if (!pageFetcher || !settings.fetchArticlePages || !item.link) return item;
     if (!always && item.text.length >= settings.summaryChars) return item;
-    if (pagesLeft <= 0) {
-      outcome.pagesSkipped++;
+    if (this.#pagesLeft <= 0) {
+      this.#outcome.pagesSkipped++;
       return item;
     }
-    pagesLeft--;
+    this.#pagesLeft--;
     try {
       const page = await pageFetcher.fetchPage(item.link);
       if (page.text.length <= item.text.length) return item;
-      outcome.pagesFetched++;
+      this.#outcome.pagesFetched++;
       return { ...item, title: item.title ?? page.title, text: page.text };
     } catch (error) {
-      deps.log.info(
-        { feedUrl: feed.url, link: item.link, err: errorMessage(error) },
+      this.#deps.log.info(
+        { feedUrl: this.#feed.url, link: item.link, err: errorMessage(error) },
         'Article page not read; using the feed text',
       );
       return item;
@@ -502,77 +439,19 @@ export async function pollFeed(
   }
 
   /** The item's attribution; a failure propagates to the item's handler (the item stays unrecorded, retried next poll). */
-  async function analyzeItem(item: FeedItem, key: string): Promise<Attribution> {
+  async #analyze(item: FeedItem, key: string): Promise<Attribution> {
     try {
-      return await deps.analyze(toArticle(key, item));
+      return await this.#deps.analyze(toArticle(key, item));
     } catch (error) {
       throw new AppError(`Article analysis failed: ${errorMessage(error)}`, { cause: error });
     }
   }
-
-  function checkSilence(): void {
-    // Not on first sight: a feed's own old items say nothing about a silence we have witnessed.
-    if (outcome.newItems > 0 || next.silenceReportedAt || previous.initializedAt === null) return;
-    if (isSilent(next.publishTimes, next.lastNewItemAt, startedAt, settings.silenceFactor)) {
-      notice('silence', 'has published nothing new for several times its usual gap between items.');
-      next.silenceReportedAt = startedAt.toISOString();
-    }
-  }
-
-  function failedState(error: unknown): FeedState {
-    const message = errorMessage(error);
-    const info = failureInfo(error);
-    const failures = previous.consecutiveFailures + 1;
-    const verdict = failureVerdict(policy, failures, info);
-    outcome.status = 'failed';
-    outcome.error = message;
-    deps.log.warn(
-      { feedUrl: feed.url, err: message, kind: info.kind, status: info.status, failures },
-      'Feed poll failed',
-    );
-    if (info.kind === 'challenge' && previous.consecutiveFailures === 0) notice('challenge', message);
-    if (verdict.cappedRetryAfterMs !== undefined && previous.consecutiveFailures === 0) {
-      notice(
-        'throttled',
-        `asked attribot to wait ${formatDelay(verdict.cappedRetryAfterMs)} (Retry-After); it waits at most maxBackoff (${formatDelay(policy.maxBackoffMs)}) between polls.`,
-      );
-    }
-    const state: FeedState = {
-      ...previous,
-      lastPolledAt: startedAt.toISOString(),
-      lastError: message,
-      consecutiveFailures: failures,
-      nextPollAt: later(startedAt, verdict.retryInMs),
-    };
-    if (verdict.disable && !previous.disabledAt) {
-      const reason = verdict.reason ?? 'failures';
-      notice('disabled', `disabled: ${reason} (last error: ${message}). It is probed once a day.`);
-      return { ...state, disabledAt: startedAt.toISOString(), disabledReason: reason };
-    }
-    return state;
-  }
-}
-
-interface KeyedItem {
-  item: FeedItem;
-  key: string;
-  alternates: string[];
-  /** This feed's own key for the item's link (see feedLinkKey). */
-  scoped: string | null;
 }
 
 interface PendingBatch {
   records: ItemRecord[];
   reports: Map<ItemRecord, StoryReport>;
   texts: Map<ItemRecord, string>;
-}
-
-/** "11.6 d", "6 h", "90 s". */
-function formatDelay(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.round((ms / 86_400_000) * 10) / 10} d`;
-  if (ms >= 3_600_000) return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
-  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
-  return `${Math.round(ms / 1000)} s`;
 }
 
 function plural(count: number, noun: string): string {

@@ -22,3 +22,19 @@ export interface FeedState {
   /** The URL the feed moved to permanently (301/308); polled instead of the configured one. */
   movedTo: string | null;
 }
+
+/**
+ * 'processed' was analysed; 'seeded' was recorded without analysis (backlog on first sight);
+ * 'quarantined' was recorded without analysis because the feed's ids churned.
+ */
+export type ItemDisposition = 'processed' | 'seeded' | 'quarantined';
+
+/** What the store recorded of an item, as a poll needs it to judge the item again. */
+export interface SeenItem {
+  /** The feed that recorded it first (the same link in another feed is the same item). */
+  feedUrl: string;
+  title: string | null;
+  disposition: ItemDisposition;
+  contentHash: string | null;
+  fingerprint: string | null;
+}

@@ -1,8 +1,8 @@
 import type { Story } from '../alerts/cluster.js';
-import type { FeedState } from '../ingest/feed-state.js';
+import type { FeedState, ItemDisposition, SeenItem } from '../ingest/feed-state.js';
 import type { OutboxInsert, OutboxKind } from '../shared/message.js';
 
-export type { FeedState } from '../ingest/feed-state.js';
+export type { FeedState, ItemDisposition, SeenItem } from '../ingest/feed-state.js';
 
 /** held: over a destination's flood cap or routed to the digest; digested: folded into a digest message. */
 export type OutboxStatus = 'pending' | 'sent' | 'rejected' | 'held' | 'digested';
@@ -24,15 +24,6 @@ export interface OutboxRow extends OutboxInsert {
   sentAt: string | null;
 }
 
-export interface SeenItem {
-  /** The feed that recorded it first (the same link in another feed is the same item). */
-  feedUrl: string;
-  title: string | null;
-  disposition: ItemRecord['disposition'];
-  contentHash: string | null;
-  fingerprint: string | null;
-}
-
 export interface OutboxFilter {
   now?: string;
   destinations?: readonly string[];
@@ -49,7 +40,7 @@ export interface ItemRecord {
    * 'processed' was analysed; 'seeded' was recorded without analysis (backlog on first sight);
    * 'quarantined' was recorded without analysis because the feed's ids churned.
    */
-  disposition: 'processed' | 'seeded' | 'quarantined';
+  disposition: ItemDisposition;
   alerts: OutboxInsert[];
   /** Hash of the item's title and text, to notice an edited item. */
   contentHash?: string;
