@@ -11,6 +11,7 @@ import { formatDigest } from '../alerts/digest.js';
 import { formatNotice, type Notice } from '../alerts/notice.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
+import { runPerKey } from '../shared/host-limits.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
 import { destinationLease, type OutboxRow, type Store } from '../store/store.js';
 import { workerId } from '../store/worker-leases.js';
@@ -38,6 +39,8 @@ export interface OutboxDeps {
   worker?: string;
   /** How long a destination lease lasts unless renewed (renewed before each send); default 2 min. */
   leaseMs?: number;
+  /** Destinations sent to at once; default 4. */
+  concurrency?: number;
   /** Sends whose recording failed, kept across drains (one per worker); default: this drain only. */
   unrecorded?: UnrecordedSends;
 }
@@ -90,6 +93,8 @@ export interface DrainSummary {
 
 export const DEFAULT_FLOOD: FloodControl = { cap: 20, windowMs: 60 * 60_000, digestIntervalMs: 60 * 60_000 };
 export const DEFAULT_LEASE_MS = 2 * 60_000;
+/** Destinations sent to at once by one worker (each destination's rows stay one at a time, in order). */
+const DEFAULT_CONCURRENCY = 4;
 /** Waits between immediate attempts to record a send (then it is kept for later drains). */
 const RECORD_RETRY_MS = [0, 100, 500, 2_000] as const;
 
@@ -160,33 +165,39 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
     const blocked = new Set<string>();
     const renewedUntil = new Map<string, number>();
     const rows = await store.claimOutbox(batchSize, mine, lease());
-    for (const row of rows) {
-      if (blocked.has(row.destination)) continue;
-      const sender = senders.get(row.destination);
-      if (!sender) continue;
-      // Renewed before a send once half the lease is gone: a slow destination never outlives its lease.
-      const now = clock.now().getTime();
-      if ((renewedUntil.get(row.destination) ?? 0) - now < leaseMs / 2) {
-        const held = await store.acquireLeases([destinationLease(row.destination)], lease());
-        if (held.length === 0) {
-          log.warn({ destination: row.destination }, 'Destination lease taken over; leaving its rows');
-          blocked.add(row.destination);
-          continue;
+    // Destinations in parallel, each one's rows in order (one at a time per destination).
+    await runPerKey(
+      rows,
+      (row) => row.destination,
+      { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY, perKey: 1 },
+      async (row) => {
+        if (blocked.has(row.destination)) return;
+        const sender = senders.get(row.destination);
+        if (!sender) return;
+        // Renewed before a send once half the lease is gone: a slow destination never outlives its lease.
+        const now = clock.now().getTime();
+        if ((renewedUntil.get(row.destination) ?? 0) - now < leaseMs / 2) {
+          const held = await store.acquireLeases([destinationLease(row.destination)], lease());
+          if (held.length === 0) {
+            log.warn({ destination: row.destination }, 'Destination lease taken over; leaving its rows');
+            blocked.add(row.destination);
+            return;
+          }
+          renewedUntil.set(row.destination, now + leaseMs);
         }
-        renewedUntil.set(row.destination, now + leaseMs);
-      }
-      // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
-      if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
-        const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
-        const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
-        if (count >= flood.cap) {
-          if (await store.markHeld(row.id, worker)) summary.held++;
-          continue;
+        // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
+        if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
+          const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
+          const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
+          if (count >= flood.cap) {
+            if (await store.markHeld(row.id, worker)) summary.held++;
+            return;
+          }
+          sentInWindow.set(row.destination, count + 1);
         }
-        sentInWindow.set(row.destination, count + 1);
-      }
-      await deliverRow(row, sender, { ...deps, worker, unrecorded }, summary, blocked);
-    }
+        await deliverRow(row, sender, { ...deps, worker, unrecorded }, summary, blocked);
+      },
+    );
   } finally {
     const keep = unrecorded.destinations();
     await store.releaseLeases(

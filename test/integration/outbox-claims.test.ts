@@ -115,6 +115,24 @@ describe('outbox claims', () => {
     expect(loud.sent).toHaveLength(99);
   });
 
+  it('sends to destinations in parallel: a slow one holds up only itself', async () => {
+    await first.recordItems(alertItems('slow', ['s1', 's2'], { keyPrefix: 's:' }), START);
+    await first.recordItems(alertItems('fast', ['f1', 'f2', 'f3'], { keyPrefix: 'f:' }), START);
+    const delivered: string[] = [];
+    const sender = (name: string, delayMs: number): Sender => ({
+      name,
+      async send(message) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delivered.push(message.embeds[0]?.title ?? '?');
+        return {};
+      },
+    });
+    const summary = await drain(first, 'w1', [sender('slow', 150), sender('fast', 1)]);
+    expect(summary.sent).toBe(5);
+    // Each destination in its own order; the fast one done before the slow one's first answer.
+    expect(delivered).toEqual(['f1', 'f2', 'f3', 's1', 's2']);
+  });
+
   it('a destination leased by a worker that stopped answering waits for the lease, then moves on', async () => {
     await first.recordItems(alertItems('main', ['one', 'two'], { keyPrefix: 'm:' }), START);
     // w1 leased and claimed, then died without a word.
