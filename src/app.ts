@@ -117,6 +117,8 @@ export interface CycleSummary {
 /** How long `once` waits for retries that are due soon (429 retry_after, short backoff). */
 const ONCE_RETRY_BUDGET_MS = 30_000;
 
+/** How long one tick's delivery keeps draining a backlog before the tick moves on. */
+const DELIVERY_BUDGET_MS = 30_000;
 const PRUNE_TASK = 'task:prune';
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -510,6 +512,7 @@ export class App {
       maxDelayMs: settings.maxBackoff,
       worker: this.#worker,
       unrecorded: this.#unrecorded,
+      budgetMs: DELIVERY_BUDGET_MS,
       ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
   }

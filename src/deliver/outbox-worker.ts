@@ -39,6 +39,8 @@ export interface OutboxDeps {
   worker?: string;
   /** How long a destination lease lasts unless renewed (renewed before each send); default 2 min. */
   leaseMs?: number;
+  /** Keeps claiming full batches for this long (ms); default 0: one batch per drain. */
+  budgetMs?: number;
   /** Destinations sent to at once; default 4. */
   concurrency?: number;
   /** Sends whose recording failed, kept across drains (one per worker); default: this drain only. */
@@ -164,40 +166,51 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
     // A destination whose oldest pending row is waiting or failed takes nothing more: order per destination holds.
     const blocked = new Set<string>();
     const renewedUntil = new Map<string, number>();
-    const rows = await store.claimOutbox(batchSize, mine, lease());
-    // Destinations in parallel, each one's rows in order (one at a time per destination).
-    await runPerKey(
-      rows,
-      (row) => row.destination,
-      { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY, perKey: 1 },
-      async (row) => {
-        if (blocked.has(row.destination)) return;
-        const sender = senders.get(row.destination);
-        if (!sender) return;
-        // Renewed before a send once half the lease is gone: a slow destination never outlives its lease.
-        const now = clock.now().getTime();
-        if ((renewedUntil.get(row.destination) ?? 0) - now < leaseMs / 2) {
-          const held = await store.acquireLeases([destinationLease(row.destination)], lease());
-          if (held.length === 0) {
-            log.warn({ destination: row.destination }, 'Destination lease taken over; leaving its rows');
-            blocked.add(row.destination);
-            return;
+    const started = performance.now();
+    for (;;) {
+      const rows = await store.claimOutbox(
+        batchSize,
+        mine.filter((destination) => !blocked.has(destination)),
+        lease(),
+      );
+      // Destinations in parallel, each one's rows in order (one at a time per destination).
+      await runPerKey(
+        rows,
+        (row) => row.destination,
+        { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY, perKey: 1 },
+        async (row) => {
+          if (blocked.has(row.destination)) return;
+          const sender = senders.get(row.destination);
+          if (!sender) return;
+          // Renewed before a send once half the lease is gone: a slow destination never outlives its lease.
+          const now = clock.now().getTime();
+          if ((renewedUntil.get(row.destination) ?? 0) - now < leaseMs / 2) {
+            const held = await store.acquireLeases([destinationLease(row.destination)], lease());
+            if (held.length === 0) {
+              log.warn({ destination: row.destination }, 'Destination lease taken over; leaving its rows');
+              blocked.add(row.destination);
+              return;
+            }
+            renewedUntil.set(row.destination, now + leaseMs);
           }
-          renewedUntil.set(row.destination, now + leaseMs);
-        }
-        // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
-        if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
-          const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
-          const count = sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
-          if (count >= flood.cap) {
-            if (await store.markHeld(row.id, worker)) summary.held++;
-            return;
+          // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
+          if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
+            const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
+            const count =
+              sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
+            if (count >= flood.cap) {
+              if (await store.markHeld(row.id, worker)) summary.held++;
+              return;
+            }
+            sentInWindow.set(row.destination, count + 1);
           }
-          sentInWindow.set(row.destination, count + 1);
-        }
-        await deliverRow(row, sender, { ...deps, worker, unrecorded }, summary, blocked);
-      },
-    );
+          await deliverRow(row, sender, { ...deps, worker, unrecorded }, summary, blocked);
+        },
+      );
+      // A full batch means more may be due: keep going while the budget lasts (a backlog after an
+      // outage drains in one tick, not 100 rows per tick).
+      if (rows.length < batchSize || performance.now() - started >= (deps.budgetMs ?? 0)) break;
+    }
   } finally {
     const keep = unrecorded.destinations();
     await store.releaseLeases(

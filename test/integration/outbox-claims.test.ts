@@ -133,6 +133,26 @@ describe('outbox claims', () => {
     expect(delivered).toEqual(['f1', 'f2', 'f3', 's1', 's2']);
   });
 
+  it('drains a backlog in one go while its time budget lasts', async () => {
+    const backlog = Array.from({ length: 250 }, (_, n) => `row-${n}`);
+    await first.recordItems(alertItems('main', backlog, { keyPrefix: 'b:' }), START);
+    const sender = new ScriptedSender('main');
+    const summary = await drainOutbox(
+      {
+        store: first,
+        clock,
+        log: silentLogger(),
+        worker: 'w1',
+        senders: new Map([['main', sender]]),
+        flood: { cap: 1000, windowMs: 3_600_000, digestIntervalMs: 3_600_000 },
+        budgetMs: 60_000,
+      },
+      100,
+    );
+    expect(summary.sent).toBe(250);
+    expect(sender.sent.map((message) => message.embeds[0]?.title)).toEqual(backlog);
+  });
+
   it('a destination leased by a worker that stopped answering waits for the lease, then moves on', async () => {
     await first.recordItems(alertItems('main', ['one', 'two'], { keyPrefix: 'm:' }), START);
     // w1 leased and claimed, then died without a word.
