@@ -59,17 +59,21 @@ describe('outbox claims', () => {
     store: Store,
     worker: string,
     senders: Sender[],
-    extra: { unrecorded?: UnrecordedSends } = {},
+    extra: { unrecorded?: UnrecordedSends; budgetMs?: number } = {},
+    batchSize = 100,
   ) {
-    return drainOutbox({
-      store,
-      clock,
-      log: silentLogger(),
-      worker,
-      senders: new Map(senders.map((sender) => [sender.name, sender])),
-      flood: { cap: 1000, windowMs: 3_600_000, digestIntervalMs: 3_600_000 },
-      ...extra,
-    });
+    return drainOutbox(
+      {
+        store,
+        clock,
+        log: silentLogger(),
+        worker,
+        senders: new Map(senders.map((sender) => [sender.name, sender])),
+        flood: { cap: 1000, windowMs: 3_600_000, digestIntervalMs: 3_600_000 },
+        ...extra,
+      },
+      batchSize,
+    );
   }
 
   it('two workers draining at once post every alert once, in order per destination', async () => {
@@ -96,20 +100,7 @@ describe('outbox claims', () => {
     await first.recordItems(alertItems('quiet', ['quiet-0'], { keyPrefix: 'quiet:' }), START);
     const loud = new ScriptedSender('busy');
     const quiet = new ScriptedSender('quiet');
-    const summary = await drainOutbox(
-      {
-        store: first,
-        clock,
-        log: silentLogger(),
-        worker: 'w1',
-        senders: new Map([
-          ['busy', loud],
-          ['quiet', quiet],
-        ]),
-        flood: { cap: 1000, windowMs: 3_600_000, digestIntervalMs: 3_600_000 },
-      },
-      100,
-    );
+    const summary = await drain(first, 'w1', [loud, quiet]);
     expect(summary.sent).toBe(100);
     expect(quiet.sent).toHaveLength(1);
     expect(loud.sent).toHaveLength(99);
@@ -137,18 +128,7 @@ describe('outbox claims', () => {
     const backlog = Array.from({ length: 250 }, (_, n) => `row-${n}`);
     await first.recordItems(alertItems('main', backlog, { keyPrefix: 'b:' }), START);
     const sender = new ScriptedSender('main');
-    const summary = await drainOutbox(
-      {
-        store: first,
-        clock,
-        log: silentLogger(),
-        worker: 'w1',
-        senders: new Map([['main', sender]]),
-        flood: { cap: 1000, windowMs: 3_600_000, digestIntervalMs: 3_600_000 },
-        budgetMs: 60_000,
-      },
-      100,
-    );
+    const summary = await drain(first, 'w1', [sender], { budgetMs: 60_000 });
     expect(summary.sent).toBe(250);
     expect(sender.sent.map((message) => message.embeds[0]?.title)).toEqual(backlog);
   });
