@@ -65,9 +65,39 @@ export interface ItemRecord {
 }
 
 /**
- * The ledger. `recordItems` is atomic: every item of the batch is marked seen and its outbox rows
- * are written in one transaction, or nothing is. An edit of a story replaces that story's edit
- * still waiting for the same destination (edits are coalesced: each carries the whole story).
+ * Clusters a batch into stories inside `recordItems`'s transaction, under the store's story lock,
+ * so that workers sharing a database never open two stories for one incident or lose a report
+ * (last writer wins). Pure and synchronous: it reads the stories and fills each record's `alerts`
+ * and `story`.
+ */
+export interface StoryPlan {
+  /** Stories created at or after this time are candidates. */
+  since: string;
+  /** `records` are the batch's items that will be recorded (those no other worker recorded first). */
+  assign(stories: Story[], records: ItemRecord[]): void;
+}
+
+/**
+ * A worker's hold on a shared resource (a feed, a destination), until `until` unless renewed.
+ * Taken when free, expired, or already the worker's own.
+ */
+export interface LeaseRequest {
+  worker: string;
+  now: string;
+  until: string;
+}
+
+/**
+ * The ledger, shared by every worker that points at the same database. `recordItems` is atomic:
+ * every item of the batch is marked seen and its outbox rows are written in one transaction, or
+ * nothing is; an item another worker recorded first is skipped (its alerts were queued by that
+ * worker). An edit of a story replaces that story's edit still waiting for the same destination
+ * (edits are coalesced: each carries the whole story).
+ *
+ * Delivery is claimed, not read: a worker leases a destination (one sender per destination at a
+ * time, so order per destination holds across workers), claims that destination's due rows, and
+ * each row's transition (sent, retry, rejected, held) applies only while the row's claim is still
+ * that worker's; a transition that returns false was taken over by another worker.
  */
 export interface Store {
   getFeedState(feedUrl: string): Promise<FeedState | null>;
@@ -76,7 +106,12 @@ export interface Store {
   unseenKeys(keys: readonly string[]): Promise<Set<string>>;
   /** What was recorded for those of `keys` that were seen. */
   seenItems(keys: readonly string[]): Promise<Map<string, SeenItem>>;
-  recordItems(items: readonly ItemRecord[], at: string): Promise<void>;
+  recordItems(items: readonly ItemRecord[], at: string, plan?: StoryPlan): Promise<void>;
+  /**
+   * Notes that a feed document still lists these (recorded) items, so retention forgets only items
+   * that no feed has listed for a while: a feed that keeps old items forever never makes them new.
+   */
+  markListed(keys: readonly string[], at: string): Promise<void>;
   /** Stories created at or after `since`, oldest first. */
   recentStories(since: string): Promise<Story[]>;
   /** The `limit` most recently updated stories, newest first. */
@@ -88,31 +123,67 @@ export interface Store {
   /** Queues admin notices (no feed item behind them). */
   enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void>;
   /**
-   * Pending rows oldest first (order per destination is the delivery order). With `now`, a
-   * destination's rows stop at its first row not yet due; with `destinations`, only theirs — so a
-   * waiting or removed destination never fills the batch and starves the others.
+   * Takes or renews the leases named (`feed:<url>`, `destination:<name>`) for `request.worker`;
+   * returns the names it now holds. Atomic per name: two workers never both get one.
    */
+  acquireLeases(names: readonly string[], request: LeaseRequest): Promise<string[]>;
+  /** Gives up the worker's leases among `names` (all of them when omitted). */
+  releaseLeases(worker: string, names?: readonly string[]): Promise<void>;
+  /**
+   * Claims due pending rows of the destinations whose lease `request.worker` holds: oldest first
+   * per destination, stopping at a destination's first row not yet due, at most `limit` rows
+   * shared fairly across the destinations (interleaved round-robin), each marked claimed by the
+   * worker until `request.until`.
+   */
+  claimOutbox(limit: number, destinations: readonly string[], request: LeaseRequest): Promise<OutboxRow[]>;
+  /** Pending rows oldest first, claimed or not (inspection and tests; delivery claims). */
   pendingOutbox(limit: number, options?: OutboxFilter): Promise<OutboxRow[]>;
   /** Earliest `nextAttemptAt` among the first pending row of each destination, or null when none is pending. */
   nextOutboxAttempt(options?: Pick<OutboxFilter, 'destinations'>): Promise<string | null>;
-  markSent(id: number, at: string, discordMessageId: string | null): Promise<void>;
-  markRetry(id: number, error: string, nextAttemptAt: string): Promise<void>;
-  markRejected(id: number, error: string): Promise<void>;
-  markHeld(id: number): Promise<void>;
+  /** The row went out: true unless another worker's claim replaced this one's. */
+  markSent(id: number, worker: string, at: string, discordMessageId: string | null): Promise<boolean>;
+  markRetry(id: number, worker: string, error: string, nextAttemptAt: string): Promise<boolean>;
+  markRejected(id: number, worker: string, error: string): Promise<boolean>;
+  markHeld(id: number, worker: string): Promise<boolean>;
   /** Alerts and updates a destination was sent since `since` (the flood cap's count). */
   countSent(destination: string, since: string): Promise<number>;
-  /** Held rows, oldest first. */
-  heldOutbox(): Promise<OutboxRow[]>;
+  /** Held rows, oldest first; only those of `destinations` when given. */
+  heldOutbox(destinations?: readonly string[]): Promise<OutboxRow[]>;
   /** Held rows back to pending, due at `at` (held edits, once the digest goes out). */
   releaseHeld(ids: readonly number[], at: string): Promise<void>;
-  /** Atomically marks `heldIds` digested and queues the digest message that lists them. */
-  foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<void>;
+  /**
+   * Atomically marks `heldIds` digested and queues the digest message that lists them; queues
+   * nothing (and returns false) when another worker folded any of them first.
+   */
+  foldIntoDigest(heldIds: readonly number[], digest: OutboxInsert, at: string): Promise<boolean>;
   /** Whether a story's alert on a destination went to a digest rather than a message of its own. */
   storyAlertHeld(storyId: number, destination: string): Promise<boolean>;
+  /** Deletes what is older than the limits; returns how many rows of each kind went. */
+  prune(before: PruneBefore): Promise<PruneCounts>;
   /** Throws unless the store can be read and written (a read-only or corrupt database), changing nothing. */
   probe(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Retention cut-offs (ISO times). Items go once no feed has listed them since `items` and no
+ * outbox row refers to them; stories once not updated since `stories` and no outbox row refers to
+ * them; outbox rows once sent, rejected or digested before `outbox`. Pending and held rows stay.
+ */
+export interface PruneBefore {
+  items: string;
+  stories: string;
+  outbox: string;
+}
+
+export interface PruneCounts {
+  items: number;
+  stories: number;
+  outbox: number;
+}
+
+export const feedLease = (feedUrl: string): string => `feed:${feedUrl}`;
+export const destinationLease = (destination: string): string => `destination:${destination}`;
 
 export function emptyFeedState(feedUrl: string): FeedState {
   return {
