@@ -25,8 +25,10 @@ declare module 'vitest' {
   }
 }
 
-/** The newest installed server's bin directory, or null. */
+/** The newest installed server's bin directory (or ATTRIBOT_POSTGRES_BIN's, for other layouts), or null. */
 export function postgresBinDir(): string | null {
+  const given = process.env.ATTRIBOT_POSTGRES_BIN;
+  if (given) return existsSync(join(given, 'initdb')) ? given : null;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const majors = readdirSync(root)
@@ -127,7 +129,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   }
   const bin = postgresBinDir();
   if (!bin) {
-    const reason = 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)';
+    const reason = `no PostgreSQL server binaries in ${process.env.ATTRIBOT_POSTGRES_BIN ?? '/usr/lib/postgresql/*/bin'} (apt-get install postgresql)`;
     if (required) throw new Error(`ATTRIBOT_REQUIRE_POSTGRES=1 but ${reason}`);
     process.stderr.write(`\nNOTE: PostgreSQL suites are skipped: ${reason}\n\n`);
     provide(null, reason);

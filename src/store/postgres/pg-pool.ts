@@ -46,12 +46,11 @@ export function createPool(url: string, options: PgPoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** `postgres://user@host:port/db`: the URL without its password or secret query values. */
+/** `postgres://user@host:port/db`: the URL without its password or secret query values (the user stays). */
 export function describePgUrl(url: string): string {
   if (!URL.canParse(url)) return 'PostgreSQL (unparseable URL)';
-  const parsed = new URL(url);
-  parsed.password = '';
-  return redactSecrets(parsed.href);
+  const { protocol, username, host, pathname, search } = new URL(url);
+  return `${protocol}//${username ? `${username}@` : ''}${host}${pathname}${redactSecrets(search)}`;
 }
 
 /** SQLSTATEs that say who may connect rather than that the server is down. */
