@@ -275,6 +275,7 @@ export class PgStore implements Store {
        )
        UPDATE outbox o SET claimed_by = $3, claimed_at = $4, claim_until = $5
        FROM chosen c WHERE o.id = c.id AND o.status = 'pending'
+         AND (o.claimed_by IS NULL OR o.claimed_by = $3 OR o.claim_until <= $4)
        RETURNING ${OUTBOX_COLUMNS.replace(/\w+/g, 'o.$&')}, c.pos`,
       [wanted, wanted.map(destinationLease), request.worker, request.now, request.until, limit],
     );
