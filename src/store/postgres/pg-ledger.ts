@@ -4,7 +4,8 @@
  */
 import type pg from 'pg';
 import type { Story } from '../../alerts/cluster.js';
-import type { ItemRecord } from '../store.js';
+import type { ItemRecord, PruneBefore, PruneCounts } from '../store.js';
+import { advisoryXactLock, inTransaction, LOCKS } from './pg-pool.js';
 import { pgText } from './pg-text.js';
 
 /**
@@ -127,4 +128,31 @@ export async function writeStoriesAndAlerts(
       );
     }
   }
+}
+
+/** Store#prune: settled outbox rows first, so stories and items only they referred to go in the same call. */
+export function pruneLedger(pool: pg.Pool, before: PruneBefore): Promise<PruneCounts> {
+  return inTransaction(pool, async (client) => {
+    // Under the story lock: a batch clustering now never loses the story it joined.
+    await advisoryXactLock(client, LOCKS.stories);
+    const outbox = await client.query(
+      `DELETE FROM outbox WHERE status IN ('sent', 'rejected', 'digested') AND settled_at < $1`,
+      [before.outbox],
+    );
+    const stories = await client.query(
+      `DELETE FROM stories s WHERE s.updated_at < $1
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.story_id = s.id)`,
+      [before.stories],
+    );
+    // An item a worker is revising or listing right now is locked: skipped, not waited for.
+    const items = await client.query(
+      `DELETE FROM seen_items WHERE item_key IN (
+         SELECT s.item_key FROM seen_items s
+         WHERE s.listed_at < $1 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_key = s.item_key)
+         FOR UPDATE SKIP LOCKED
+       )`,
+      [before.items],
+    );
+    return { items: items.rowCount ?? 0, stories: stories.rowCount ?? 0, outbox: outbox.rowCount ?? 0 };
+  });
 }
