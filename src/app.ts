@@ -25,8 +25,8 @@ import { type Clock, systemClock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import type { OutgoingMessage } from './shared/message.js';
-import { SqliteOverrideStore } from './store/sqlite/sqlite-overrides.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { type OpenedStore, openStore } from './store/open-store.js';
+import type { OverrideStore } from './store/overrides.js';
 import type { FeedState, Store } from './store/store.js';
 import { freeDeadLocalLeases, workerId } from './store/worker-leases.js';
 
@@ -125,7 +125,7 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 export class App {
   #effective: EffectiveConfig;
   readonly #store: Store;
-  readonly #overrides: SqliteOverrideStore;
+  readonly #overrides: OverrideStore;
   /** The running config with the slash-command layer (watches, mutes) applied: what routing uses. */
   #routing: Config;
   #slashCommands: SlashCommands[] = [];
@@ -155,15 +155,23 @@ export class App {
   readonly #startedAt: Date;
   #lastCycleAt: Date | null = null;
 
-  constructor(effective: EffectiveConfig, options: AppOptions) {
+  /** Opens the database (DATABASE_URL's PostgreSQL, else the SQLite file), migrated, and builds the worker on it. */
+  static async create(effective: EffectiveConfig, options: AppOptions): Promise<App> {
+    return new App(effective, options, await openStore(effective.database));
+  }
+
+  constructor(
+    effective: EffectiveConfig,
+    options: AppOptions,
+    opened: Pick<OpenedStore, 'store' | 'overrides'>,
+  ) {
     this.#effective = effective;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
     this.#stdout = options.stdout;
     this.#startedAt = this.#clock.now();
-    const store = new SqliteStore(effective.dbPath);
-    this.#store = store;
-    this.#overrides = new SqliteOverrideStore(store.database);
+    this.#store = opened.store;
+    this.#overrides = opened.overrides;
     this.#routing = effective.config;
     this.#documents = new DocumentWorkers({ budgetMs: effective.config.settings.documentBudget });
     this.#deps = {
@@ -332,12 +340,12 @@ export class App {
    */
   reconfigure(next: EffectiveConfig): string[] {
     const changes = describeChanges(this.#effective, next);
-    if (next.dbPath !== this.#effective.dbPath) {
+    if (next.database !== this.#effective.database) {
       this.#log.warn(
-        { from: this.#effective.dbPath, to: next.dbPath },
+        { from: this.#effective.database, to: next.database },
         'Database path changes need a restart; kept',
       );
-      next = { ...next, dbPath: this.#effective.dbPath };
+      next = { ...next, database: this.#effective.database };
     }
     const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
     this.#effective = next;

@@ -105,25 +105,32 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
     io.stdout.write(`${file}: ${result.errors.length} error(s)\n`);
     return EXIT.failure;
   }
-  const { config, destinations, dbPath } = result.effective;
+  const { config, destinations, database } = result.effective;
+  const { describeDatabase } = await import('./store/database-location.js');
   io.stdout.write(
     `${file}: OK — ${config.feeds.length} feed(s), destinations: ${destinations
       .map((target) => `${target.name} (${target.type})`)
-      .join(', ')}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${dbPath}\n`,
+      .join(
+        ', ',
+      )}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${describeDatabase(database)}\n`,
   );
-  const overrides = await storedOverrides(dbPath);
+  const overrides = await storedOverrides(database);
   if (overrides) io.stdout.write(`${describeOverrides(config, overrides, new Date())}\n`);
   return EXIT.ok;
 }
 
-/** The slash-command layer stored in the database, when the database exists (never creates one). */
-async function storedOverrides(dbPath: string): Promise<Overrides | null> {
-  if (!existsSync(dbPath)) return null;
+/**
+ * The slash-command layer stored in a SQLite database, when the file exists (never creates one).
+ * PostgreSQL is not contacted: opening it migrates its schema, which a check must never do.
+ */
+async function storedOverrides(database: string): Promise<Overrides | null> {
+  const { isPostgresUrl } = await import('./store/database-location.js');
+  if (isPostgresUrl(database) || !existsSync(database)) return null;
   const [{ SqliteStore }, { SqliteOverrideStore }] = await Promise.all([
     import('./store/sqlite/sqlite-store.js'),
     import('./store/sqlite/sqlite-overrides.js'),
   ]);
-  const store = new SqliteStore(dbPath);
+  const store = new SqliteStore(database);
   try {
     return await new SqliteOverrideStore(store.database).loadOverrides();
   } finally {
@@ -151,7 +158,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   }
   let app: App;
   try {
-    app = new App(result.effective, { log, stdout: io.stdout });
+    app = await App.create(result.effective, { log, stdout: io.stdout });
   } catch (error) {
     io.stderr.write(`attribot: cannot start: ${errorMessage(error)}\n`);
     return EXIT.failure;
@@ -161,7 +168,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
       config: file,
       feeds: result.effective.config.feeds.length,
       destinations: result.effective.destinations.map((target) => `${target.name}:${target.type}`),
-      db: result.effective.dbPath,
+      db: (await import('./store/database-location.js')).describeDatabase(result.effective.database),
     },
     command === 'run' ? 'attribot starting' : 'attribot polling once',
   );
@@ -288,7 +295,7 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     return EXIT.failure;
   }
   const analysis = analyzeArticle(article, loadKnowledge());
-  const overrides = await storedOverrides(effective.dbPath);
+  const overrides = await storedOverrides(effective.database);
   const config = overrides ? applyOverrides(effective.config, overrides, new Date()) : effective.config;
   const verdicts = explainRouting(
     { attribution: analysis.attribution, title: article.title, text: article.text },

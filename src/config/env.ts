@@ -17,7 +17,11 @@ export interface EffectiveConfig {
   /** `routes` is never empty here: with none configured it holds the default route. */
   config: Config;
   destinations: ResolvedDestination[];
-  dbPath: string;
+  /**
+   * Where the ledger lives: DATABASE_URL (a postgres:// URL: several workers may share it), else
+   * the SQLite file of ATTRIBOT_DB (default data/attribot.db; one host).
+   */
+  database: string;
   discordApiBase: string;
   /** settings.allowPrivateNetwork or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1. */
   allowPrivateNetwork: boolean;
@@ -75,8 +79,8 @@ function feedsFromEnv(value: string): Feed[] {
 }
 
 /**
- * Applies ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL (or DISCORD_WEBHOOK_URL_FILE), DISCORD_API_BASE and
- * ATTRIBOT_DB, reads each destination's secret from its variable or file, and fills in the default
+ * Applies ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL (or DISCORD_WEBHOOK_URL_FILE), DISCORD_API_BASE,
+ * DATABASE_URL and ATTRIBOT_DB, reads each destination's secret from its variable or file, and fills in the default
  * route. Pure apart from reading secret files through `secrets`. Errors name variables and files,
  * never their contents.
  */
@@ -172,12 +176,19 @@ export function applyEnvironment(
     if (resolved) destinations.push(resolved);
   }
 
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (databaseUrl && !/^postgres(?:ql)?:\/\/./i.test(databaseUrl))
+    problem(
+      'DATABASE_URL',
+      'must be a postgres:// or postgresql:// URL (for SQLite, set ATTRIBOT_DB to a file path)',
+    );
+
   if (errors.length > 0) return { effective: null, errors };
   return {
     effective: {
       config: { ...config, feeds, routes: effectiveRoutes(config, destinations) },
       destinations,
-      dbPath: env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
+      database: databaseUrl || env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
       allowPrivateNetwork: config.settings.allowPrivateNetwork || allowPrivate === true,
       http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '127.0.0.1', port },
       discordApiBase,

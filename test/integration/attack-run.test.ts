@@ -80,7 +80,7 @@ describe('attack run: hostile feeds next to an honest one', () => {
       ATTRIBOT_DB: join(temp.dir, 'attack.db'),
       ATTRIBOT_ALLOW_PRIVATE_NETWORK: '1',
     });
-    app = new App(effective!, { log: silentLogger(), stdout: out });
+    app = await App.create(effective!, { log: silentLogger(), stdout: out });
     ops = await startOpsServer({
       host: '127.0.0.1',
       port: 0,

@@ -20,7 +20,7 @@ describe('config hot reload', () => {
     file = join(temp.dir, 'attribot.yaml');
     writeFileSync(file, 'feeds:\n  - url: https://one.example/feed\n');
     const loaded = await loadEffectiveConfig(file, env());
-    app = new App(loaded.effective!, { log: silentLogger(), stdout: new PassThrough() });
+    app = await App.create(loaded.effective!, { log: silentLogger(), stdout: new PassThrough() });
     app.watchConfig(file, env());
   });
   afterEach(async () => {

@@ -27,7 +27,7 @@ describe('/healthz and /metrics', () => {
       feeds: [{ url: feeds.url('/empty.xml') }, { url: feeds.url('/missing.xml') }],
     });
     const { effective } = applyEnvironment(config, { ATTRIBOT_DB: join(temp.dir, 'a.db') });
-    app = new App(effective!, { log: silentLogger(), stdout: new PassThrough(), clock });
+    app = await App.create(effective!, { log: silentLogger(), stdout: new PassThrough(), clock });
     ops = await startOpsServer({
       host: '127.0.0.1',
       port: 0,

@@ -21,7 +21,7 @@ let gateway: FakeGateway;
 let commands: SlashCommands;
 let store: SqliteStore;
 let temp: { dir: string; cleanup: () => void };
-let dbPath: string;
+let database: string;
 let token: string;
 let guildId: string;
 let channelId: string;
@@ -68,8 +68,8 @@ beforeAll(async () => {
     { id: guildId, roleIds: [adminRole, otherRole], channelIds: [channelId] },
   ]);
   temp = makeTempDir();
-  dbPath = join(temp.dir, 'attribot.db');
-  store = new SqliteStore(dbPath);
+  database = join(temp.dir, 'attribot.db');
+  store = new SqliteStore(database);
   const overrides = new SqliteOverrideStore(store.database);
   commands = await startSlashCommands({
     token,
@@ -155,7 +155,7 @@ describe('slash commands over the gateway', () => {
       flags: 0,
       allowed_mentions: { parse: [] },
     });
-    const reopened = new SqliteStore(dbPath);
+    const reopened = new SqliteStore(database);
     try {
       const loaded = await new SqliteOverrideStore(reopened.database).loadOverrides();
       expect(loaded.watches).toEqual([

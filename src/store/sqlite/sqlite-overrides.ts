@@ -2,17 +2,7 @@ import type Database from 'better-sqlite3';
 import { entryKey, type MuteEntry, type Overrides, type WatchEntry } from '../../config/overrides.js';
 import type { MatchKind } from '../../config/schema.js';
 import type { OverrideStore } from '../overrides.js';
-
-interface WatchRow {
-  kind: MatchKind;
-  value: string;
-  added_by: string | null;
-  added_at: string;
-}
-
-interface MuteRow extends WatchRow {
-  until: string;
-}
+import { type MuteRow, toMuteEntry, toWatchEntry, type WatchRow } from '../rows.js';
 
 /**
  * The override layer in the SQLite file of SqliteStore (tables from the second migration). Takes
@@ -32,21 +22,7 @@ export class SqliteOverrideStore implements OverrideStore {
     const mutes = this.#db
       .prepare('SELECT kind, value, until, added_by, added_at FROM override_mutes ORDER BY until, rowid')
       .all() as MuteRow[];
-    return {
-      watches: watches.map((row) => ({
-        kind: row.kind,
-        value: row.value,
-        addedBy: row.added_by,
-        addedAt: row.added_at,
-      })),
-      mutes: mutes.map((row) => ({
-        kind: row.kind,
-        value: row.value,
-        until: row.until,
-        addedBy: row.added_by,
-        addedAt: row.added_at,
-      })),
-    };
+    return { watches: watches.map(toWatchEntry), mutes: mutes.map(toMuteEntry) };
   }
 
   async addWatch(entry: WatchEntry): Promise<boolean> {

@@ -3,14 +3,21 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Story } from '../../alerts/cluster.js';
 import { AppError } from '../../shared/errors.js';
-import type { OutgoingMessage } from '../../shared/message.js';
+import { migrateSync } from '../migrate.js';
+import {
+  type FeedStateRow,
+  type OutboxDbRow,
+  type SeenItemRow,
+  toFeedState,
+  toOutboxRow,
+  toSeenItem,
+} from '../rows.js';
 import type {
   FeedState,
   ItemRecord,
   LeaseRequest,
   OutboxFilter,
   OutboxInsert,
-  OutboxKind,
   OutboxRow,
   OutboxStatus,
   PruneBefore,
@@ -19,77 +26,14 @@ import type {
   Store,
   StoryPlan,
 } from '../store.js';
+import { destinationLease } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import { sqliteSyncMigrationTarget } from './sqlite-migration-target.js';
 
-interface FeedStateRow {
-  feed_url: string;
-  etag: string | null;
-  last_modified: string | null;
-  last_polled_at: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  consecutive_failures: number;
-  initialized_at: string | null;
-  next_poll_at: string | null;
-  disabled_at: string | null;
-  disabled_reason: string | null;
-  publish_times: string;
-  last_new_item_at: string | null;
-  silence_reported_at: string | null;
-  moved_to: string | null;
-}
-
-interface OutboxDbRow {
-  id: number;
-  kind: OutboxKind;
-  item_key: string | null;
-  story_id: number | null;
-  destination: string;
-  message: string;
-  status: OutboxStatus;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  discord_message_id: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
-
-function toOutboxRow(row: OutboxDbRow): OutboxRow {
-  return {
-    id: row.id,
-    kind: row.kind,
-    itemKey: row.item_key,
-    storyId: row.story_id,
-    destination: row.destination,
-    message: JSON.parse(row.message) as OutgoingMessage,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    discordMessageId: row.discord_message_id,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
-  };
-}
+const DESTINATION_PREFIX = destinationLease('');
 
 /** Keys per `IN (...)` lookup (SQLite allows 32766 parameters; statements are cached per size). */
 const SEEN_CHUNK = 200;
-
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new AppError(
-      `database schema version ${current} is newer than this attribot (${MIGRATIONS.length}); upgrade attribot`,
-    );
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
-}
 
 /** The embedded default store. better-sqlite3 is synchronous; the async signatures serve the Store contract. */
 export class SqliteStore implements Store {
@@ -108,7 +52,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
-    migrate(this.#db);
+    migrateSync(sqliteSyncMigrationTarget(this.#db), MIGRATIONS);
   }
 
   /** The open database, for adapters that keep their own tables in the same file (SqliteOverrideStore). */
@@ -129,24 +73,7 @@ export class SqliteStore implements Store {
     const row = this.#prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as
       | FeedStateRow
       | undefined;
-    if (!row) return null;
-    return {
-      feedUrl: row.feed_url,
-      etag: row.etag,
-      lastModified: row.last_modified,
-      lastPolledAt: row.last_polled_at,
-      lastSuccessAt: row.last_success_at,
-      lastError: row.last_error,
-      consecutiveFailures: row.consecutive_failures,
-      initializedAt: row.initialized_at,
-      nextPollAt: row.next_poll_at,
-      disabledAt: row.disabled_at,
-      disabledReason: row.disabled_reason,
-      publishTimes: JSON.parse(row.publish_times) as string[],
-      lastNewItemAt: row.last_new_item_at,
-      silenceReportedAt: row.silence_reported_at,
-      movedTo: row.moved_to,
-    };
+    return row ? toFeedState(row) : null;
   }
 
   async putFeedState(state: FeedState): Promise<void> {
@@ -182,23 +109,8 @@ export class SqliteStore implements Store {
       const rows = this.#prepare(
         `SELECT item_key, feed_url, title, disposition, content_hash, fingerprint FROM seen_items
          WHERE item_key IN (${chunk.map(() => '?').join(',')})`,
-      ).all(...chunk) as Array<{
-        item_key: string;
-        feed_url: string;
-        title: string | null;
-        disposition: SeenItem['disposition'];
-        content_hash: string | null;
-        fingerprint: string | null;
-      }>;
-      for (const row of rows) {
-        seen.set(row.item_key, {
-          feedUrl: row.feed_url,
-          title: row.title,
-          disposition: row.disposition,
-          contentHash: row.content_hash,
-          fingerprint: row.fingerprint,
-        });
-      }
+      ).all(...chunk) as SeenItemRow[];
+      for (const row of rows) seen.set(row.item_key, toSeenItem(row));
     }
     return seen;
   }
@@ -410,14 +322,22 @@ export class SqliteStore implements Store {
   }
 
   async releaseLeases(worker: string, names?: readonly string[]): Promise<void> {
-    if (names === undefined) {
-      this.#prepare('DELETE FROM leases WHERE owner = ?').run(worker);
-      return;
-    }
+    // A released destination's rows this worker claimed and did not send are free again at once.
+    const unclaim = this.#prepare(
+      `UPDATE outbox SET claimed_by = NULL, claim_until = NULL
+         WHERE status = 'pending' AND claimed_by = ? AND destination = ?`,
+    );
     const release = this.#prepare('DELETE FROM leases WHERE name = ? AND owner = ?');
-    this.#db.transaction(() => {
-      for (const name of names) release.run(name, worker);
-    })();
+    this.#db
+      .transaction(() => {
+        const released =
+          names ?? (this.#prepare('SELECT name FROM leases WHERE owner = ?').pluck().all(worker) as string[]);
+        for (const name of released) {
+          if (release.run(name, worker).changes === 0) continue;
+          if (name.startsWith(DESTINATION_PREFIX)) unclaim.run(worker, name.slice(DESTINATION_PREFIX.length));
+        }
+      })
+      .immediate();
   }
 
   async listLeases(): Promise<Array<{ name: string; owner: string; until: string }>> {
@@ -437,7 +357,8 @@ export class SqliteStore implements Store {
     const names = destinations.map((destination) => `destination:${destination}`);
     const marks = destinations.map(() => '?').join(',');
     // Due rows of the destinations this worker leases, numbered per destination; a destination's
-    // rows stop at its first row not yet due. Ordered by that number first: round-robin.
+    // rows stop at its first row not yet due or still claimed by another worker (in flight there).
+    // Ordered by that number first: round-robin.
     const select = this.#prepare(
       `WITH held AS (
          SELECT substr(name, 13) AS destination FROM leases
@@ -445,9 +366,10 @@ export class SqliteStore implements Store {
        ), due AS (
          SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.destination ORDER BY o.id) AS turn
          FROM outbox o JOIN held h ON h.destination = o.destination
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+         WHERE o.status = 'pending'
            AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.status = 'pending'
-             AND p.id < o.id AND p.next_attempt_at > ?)
+             AND p.id <= o.id
+             AND (p.next_attempt_at > ? OR (p.claimed_by <> ? AND p.claim_until > ?)))
        )
        SELECT * FROM due ORDER BY turn, id LIMIT ?`,
     );
@@ -459,6 +381,7 @@ export class SqliteStore implements Store {
           request.worker,
           request.now,
           request.now,
+          request.worker,
           request.now,
           limit,
         ) as OutboxDbRow[];

@@ -12,7 +12,7 @@ describe('applyEnvironment', () => {
   it('falls back to the console with no Discord configured', () => {
     const { effective } = applyEnvironment(base, {});
     expect(effective?.destinations).toEqual([{ name: 'default', type: 'console' }]);
-    expect(effective?.dbPath).toBe('data/attribot.db');
+    expect(effective?.database).toBe('data/attribot.db');
     expect(effective?.discordApiBase).toBe('https://discord.com/api');
     expect(effective?.config.feeds).toEqual([{ url: 'https://configured.example/feed' }]);
   });
@@ -26,7 +26,7 @@ describe('applyEnvironment', () => {
     });
     expect(effective?.destinations).toEqual([{ name: 'default', type: 'webhook', webhookUrl: HOOK }]);
     expect(effective?.discordApiBase).toBe('http://127.0.0.1:9999/api');
-    expect(effective?.dbPath).toBe('/tmp/x.db');
+    expect(effective?.database).toBe('/tmp/x.db');
     expect(effective?.config.feeds).toEqual([
       { url: 'https://a.example/rss' },
       { url: 'https://b.example/atom' },
