@@ -44,10 +44,9 @@ export class Scheduler {
   }
 
   start(): void {
-    this.#task = cron.schedule(this.#expression, () => this.runTick(), {
-      noOverlap: true,
-      name: 'attribot-tick',
-    });
+    // Overlap is prevented by runTick itself: node-cron's own guard prints a warning to the
+    // console on every tick that arrives during a long one (a backlog draining, a slow feed).
+    this.#task = cron.schedule(this.#expression, () => this.runTick(), { name: 'attribot-tick' });
     void this.runTick();
   }
 
