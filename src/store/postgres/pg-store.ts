@@ -242,6 +242,12 @@ export class PgStore implements Store {
     );
   }
 
+  /** Every outbox row in id order (inspection and tests, as SqliteStore#outbox). */
+  async outbox(): Promise<OutboxRow[]> {
+    const { rows } = await this.#pool.query<OutboxDbRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox ORDER BY id`);
+    return rows.map(toOutboxRow);
+  }
+
   async listLeases(): Promise<Array<{ name: string; owner: string; until: string }>> {
     const result = await this.#pool.query<{ name: string; owner: string; until: string }>(
       'SELECT name, owner, until FROM leases ORDER BY name',
