@@ -27,7 +27,7 @@ import type { Logger } from './shared/logger.js';
 import type { OutgoingMessage } from './shared/message.js';
 import { type OpenedStore, openStore } from './store/open-store.js';
 import type { OverrideStore } from './store/overrides.js';
-import type { FeedState, Store } from './store/store.js';
+import { destinationLease, type FeedState, type Store } from './store/store.js';
 import { freeDeadLocalLeases, workerId } from './store/worker-leases.js';
 
 // In config/ so that `check-config` and `explain` can use it without loading the worker's adapters.
@@ -594,6 +594,21 @@ export class App {
     this.#scheduler = null;
     for (const sender of this.#senders.values()) sender.close?.();
     await this.#documents.close();
+    // Other workers take over this one's feeds and destinations at once, not when the leases expire
+    // (a destination still owing a record keeps its lease: its message may not be sent again).
+    const owing = this.#unrecorded.destinations();
+    try {
+      const held = (await this.#store.listLeases()).filter(
+        (lease) =>
+          lease.owner === this.#worker && ![...owing].some((d) => lease.name === destinationLease(d)),
+      );
+      await this.#store.releaseLeases(
+        this.#worker,
+        held.map((lease) => lease.name),
+      );
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'Leases not released; they expire by themselves');
+    }
     await this.#store.close();
   }
 }
