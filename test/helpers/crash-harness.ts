@@ -195,7 +195,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashRepor
       graceMs: options.graceMs,
     });
     const details = await explainFailures(verdict, items, store.ledger, startedAt);
-    if (!verdict.ok) for (const slot of slots) details.push(`--- ${slot.logPath} (tail)`, slot.logTail(15));
+    if (!verdict.ok)
+      for (const slot of slots) details.push(`--- worker ${slot.slot} log, last lines`, slot.logTail(15));
     const nonceAbsorbed = discord.requests.filter(
       (request) =>
         destinationOf(request.path) === BOT_DESTINATION &&
@@ -205,7 +206,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashRepor
     return { verdict, kills, durationMs: Date.now() - startedAt, details, nonceAbsorbed };
   } catch (error) {
     if (!(error instanceof Abort)) throw error;
-    const details = slots.flatMap((slot) => [`--- ${slot.logPath} (tail)`, slot.logTail(30)]);
+    const details = slots.flatMap((slot) => [`--- worker ${slot.slot} log, last lines`, slot.logTail(30)]);
     return {
       verdict: emptyVerdict(),
       kills: 0,

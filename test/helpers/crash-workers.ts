@@ -46,6 +46,7 @@ export interface SlotOptions {
 export class WorkerSlot {
   readonly #options: SlotOptions;
   readonly logPath: string;
+  readonly slot: number;
   #incarnation = 0;
   #child: ChildProcess | null = null;
   #client = '';
@@ -54,6 +55,7 @@ export class WorkerSlot {
 
   constructor(options: SlotOptions) {
     this.#options = options;
+    this.slot = options.slot;
     this.logPath = join(options.logDir, `worker-${options.slot}.log`);
   }
 

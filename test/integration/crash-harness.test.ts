@@ -20,7 +20,7 @@ describe('crash harness', () => {
       drainTimeoutMs: 25_000,
       seed: 20_261_206,
       flavour: 'src',
-      graceMs: 2_000,
+      graceMs: 5_000,
       answerDelayMs: 60,
       bot: true,
       keep: false,
