@@ -101,7 +101,7 @@ if (report.aborted) {
 }
 if (report.nonceAbsorbed > 0)
   console.log(
-    `bot destination: ${report.nonceAbsorbed} resend(s) after a kill absorbed by the message nonce`,
+    `bot destination: ${report.nonceAbsorbed} resend(s) absorbed by the message nonce (Discord answered with the first copy)`,
   );
 console.log(
   `${store}: ${report.kills} kills, seed ${seed}, ${(report.durationMs / 1000).toFixed(0)} s` +
