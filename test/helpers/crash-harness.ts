@@ -270,12 +270,14 @@ async function prepareStore(
     ledger,
     async check() {
       const deadline = Date.now() + 20_000;
+      let sqliteSince: number | null = null;
       while (Date.now() < deadline) {
-        if (existsSync(fallback))
+        if ((await ledger.undelivered()) !== null) return;
+        sqliteSince ??= existsSync(fallback) ? Date.now() : null;
+        if (sqliteSince !== null && Date.now() - sqliteSince > 2_000)
           throw new Abort(
             'the workers ignored DATABASE_URL and opened a SQLite file instead: this build has no PostgreSQL adapter yet, so mode (b) cannot run',
           );
-        if ((await ledger.undelivered()) !== null) return;
         await sleep(200);
       }
       throw new Abort('the workers did not create their schema in PostgreSQL within 20 s');
