@@ -22,6 +22,12 @@ export interface RecordedRequest {
   at: number;
   /** Status answered; 0 while (or because) the request hangs. */
   status: number;
+  /** Date.now() when the answer was written; 0 until then. */
+  answeredAt: number;
+  /** The client's name when it came through `apiBaseFor(client)`. */
+  client?: string;
+  /** The message this request created (a create that a nonce deduplicated creates none). */
+  createdMessageId?: string;
 }
 
 export interface RateLimitViolation {
@@ -78,6 +84,12 @@ export interface FakeMessage {
 export interface FakeDiscordOptions {
   /** Per-bucket limit; Discord's webhook default is 5 requests per 2 s. */
   rateLimit?: { limit: number; windowMs: number };
+  /**
+   * How long a request that creates or edits a message waits for its answer once Discord has
+   * acted on it (real Discord takes tens to hundreds of ms): a client that dies meanwhile leaves a
+   * message it never heard of. Default 0.
+   */
+  answerDelayMs?: number;
 }
 
 interface Bucket {
@@ -119,6 +131,8 @@ type ErrorTree = { [key: string]: ErrorTree | Array<{ code: string; message: str
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const PREFIX = '/api';
+/** `/_client/<name>/api/...`: the same API, with requests recorded under the client's name. */
+const CLIENT_PREFIX = /^\/_client\/([\w.-]+)(\/.*)$/;
 
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const fake = new FakeDiscord(options);
@@ -135,6 +149,7 @@ export class FakeDiscord {
   });
   readonly #limit: number;
   readonly #windowMs: number;
+  readonly #answerDelayMs: number;
   readonly #requests: RecordedRequest[] = [];
   readonly #violations: RateLimitViolation[] = [];
   readonly #webhooks = new Map<string, FakeWebhook>();
@@ -154,6 +169,7 @@ export class FakeDiscord {
   constructor(options: FakeDiscordOptions = {}) {
     this.#limit = options.rateLimit?.limit ?? 5;
     this.#windowMs = options.rateLimit?.windowMs ?? 2_000;
+    this.#answerDelayMs = options.answerDelayMs ?? 0;
   }
 
   async listen(): Promise<void> {
@@ -166,6 +182,11 @@ export class FakeDiscord {
     for (const res of this.#hanging) res.destroy();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** An API base whose requests are recorded as coming from `client` (one per process, say). */
+  apiBaseFor(client: string): string {
+    return this.apiBase.replace(/\/api$/, `/_client/${client}/api`);
   }
 
   get requests(): readonly RecordedRequest[] {
@@ -250,6 +271,8 @@ export class FakeDiscord {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const client = CLIENT_PREFIX.exec(url.pathname);
+    if (client?.[2]) url.pathname = client[2];
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
     const record: RecordedRequest = {
@@ -260,10 +283,13 @@ export class FakeDiscord {
       body: parseBody(raw),
       at: Date.now(),
       status: 0,
+      answeredAt: 0,
+      ...(client?.[1] ? { client: client[1] } : {}),
     };
     this.#requests.push(record);
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       record.status = status;
+      record.answeredAt = Date.now();
       respond(res, status, body, headers);
     };
 
@@ -310,7 +336,14 @@ export class FakeDiscord {
 
     bucket.count++;
     const answer = this.#route(matched.route, req.headers, record, raw);
-    reply(answer.status, answer.body, this.#rateHeaders(bucket, arrived));
+    const headers = this.#rateHeaders(bucket, arrived);
+    if (this.#answerDelayMs > 0 && answer.status < 300 && method !== 'GET') {
+      this.#hanging.add(res);
+      await new Promise((resolve) => setTimeout(resolve, this.#answerDelayMs));
+      this.#hanging.delete(res);
+      if (res.destroyed) return;
+    }
+    reply(answer.status, answer.body, headers);
   }
 
   #answerFault(
@@ -468,6 +501,7 @@ export class FakeDiscord {
     if (nonce !== undefined) message.nonce = nonce;
     if (payload.allowed_mentions !== undefined) message.allowed_mentions = payload.allowed_mentions;
     this.#messages.push(message);
+    request.createdMessageId = message.id;
     if (route.kind === 'webhook-create' && !/^(true|1)$/i.test(request.query.wait ?? '')) {
       return { status: 204, body: undefined };
     }
