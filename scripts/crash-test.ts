@@ -24,8 +24,9 @@
  *   --store sqlite     (a) one worker on a SQLite file, killed --kills times (default 20)
  *   --store postgres   (b) three workers on one PostgreSQL, one of them killed at random each time;
  *                      --database-url postgres://... or ATTRIBOT_TEST_DATABASE_URL names a server
- *                      the run may create (and then drops) a database on; needs psql. The workers
- *                      get DATABASE_URL; a build without the PostgreSQL adapter fails clearly.
+ *                      the run may create (and then drops) a database on (needs psql); without
+ *                      either, it starts a throwaway cluster of its own (PostgreSQL's binaries
+ *                      installed). The workers get DATABASE_URL.
  *
  * Options: --feeds 200 --items 320 --publish 60 (seconds) --kills 20 --workers N --seed N
  *          --uptime 500-4500 (ms a worker lives before a kill) --drain 120 (seconds) --grace 2000
@@ -36,6 +37,7 @@
 import { parseArgs } from 'node:util';
 import { runCrashHarness } from '../test/helpers/crash-harness.js';
 import { describeVerdict } from '../test/helpers/crash-verdict.js';
+import { type Cluster, postgresBinDir, startCluster } from '../test/helpers/postgres-cluster.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,7 +74,21 @@ if (store !== 'sqlite' && store !== 'postgres') {
   process.exit(2);
 }
 const [minUp, maxUp] = (values.uptime ?? '').split('-').map((part) => number('uptime', part));
-const databaseUrl = values['database-url'] ?? process.env.ATTRIBOT_TEST_DATABASE_URL;
+let databaseUrl = values['database-url'] ?? process.env.ATTRIBOT_TEST_DATABASE_URL;
+// Mode (b) without a server: a throwaway cluster of its own (PostgreSQL's binaries installed).
+let cluster: Cluster | null = null;
+if (store === 'postgres' && !databaseUrl) {
+  const bin = postgresBinDir();
+  if (!bin) {
+    console.error(
+      'crash-test: --store postgres needs --database-url, or PostgreSQL installed for a throwaway cluster',
+    );
+    process.exit(2);
+  }
+  cluster = await startCluster(bin);
+  databaseUrl = cluster.url;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cluster?.stop());
+}
 const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : number('seed', values.seed);
 
 const report = await runCrashHarness({
@@ -92,7 +108,7 @@ const report = await runCrashHarness({
   bot: !values['no-bot'],
   keep: values.keep ?? false,
   log: (line) => console.log(line),
-});
+}).finally(() => cluster?.stop());
 
 for (const line of report.details) console.log(line);
 if (report.aborted) {

@@ -48,12 +48,13 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Cluster {
+export interface Cluster {
   url: string;
   stop(): void;
 }
 
-async function startCluster(bin: string): Promise<Cluster> {
+/** A throwaway cluster on loopback in a temp dir (as the `postgres` user when run as root); `stop` removes it. */
+export async function startCluster(bin: string): Promise<Cluster> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'attribot-pg-'));
   const data = join(dir, 'data');
