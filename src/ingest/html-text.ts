@@ -90,9 +90,66 @@ export function htmlToText(html: string): string {
   // Plain text (many descriptions): no parse needed.
   if (!/[<&]/.test(html)) return tidy(html.replace(/\s+/g, ' '));
   // htmlparser2 rather than parse5: several times faster on the thousands of fragments a poll
-  // parses, and a fragment needs no HTML5 tree repair to yield its text.
-  const $ = load(html, HTML_FRAGMENT, false);
+  // parses, and a fragment needs no HTML5 tree repair to yield its text. Its tag stack costs time
+  // in proportion to the depth at every tag, so a hostile fragment is flattened first.
+  const fragment = html.length > MAX_FRAGMENT_CHARS ? cutAtTag(html, MAX_FRAGMENT_CHARS) : html;
+  const $ = load(capNesting(fragment, MAX_DEPTH), HTML_FRAGMENT, false);
   return nodesToText($.root().contents().toArray(), TRACKING_HINT.test(html));
+}
+
+/** An item body's HTML read at most (its text is cut to far less before analysis anyway). */
+const MAX_FRAGMENT_CHARS = 1_000_000;
+
+/** The first `length` characters, without a tag cut in half at the end. */
+function cutAtTag(html: string, length: number): string {
+  const cut = html.slice(0, length);
+  const open = cut.lastIndexOf('<');
+  return open > cut.lastIndexOf('>') ? cut.slice(0, open) : cut;
+}
+
+/** Nesting deeper than any prose (browsers stop nesting at 512): tags below it are dropped, their text kept. */
+const MAX_DEPTH = 256;
+
+const VOID_TAGS = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
+const TAG_NAME = /\/?([A-Za-z][^\s/>]*)/y;
+
+/**
+ * The fragment with every tag nested deeper than `maxDepth` removed (their text stays), in one
+ * linear pass. Depth is counted from open and close tags as written, so a fragment full of
+ * unclosed `<p>`s may lose some markup past the cap: only its line breaks, never its words.
+ */
+export function capNesting(html: string, maxDepth: number): string {
+  let depth = 0;
+  const kept: string[] = [];
+  let copiedTo = 0;
+  for (let at = html.indexOf('<'); at !== -1 && at < html.length; at = html.indexOf('<', at)) {
+    if (html.startsWith('<!--', at)) {
+      const end = html.indexOf('-->', at + 4);
+      at = end === -1 ? html.length : end + 3;
+      continue;
+    }
+    TAG_NAME.lastIndex = at + 1;
+    const match = TAG_NAME.exec(html);
+    const close = html.indexOf('>', at + 1);
+    if (!match || close === -1) {
+      at++;
+      continue;
+    }
+    const closing = html[at + 1] === '/';
+    const name = (match[1] as string).toLowerCase();
+    const selfClosing = VOID_TAGS.has(name) || html[close - 1] === '/';
+    const level = closing ? depth : depth + 1;
+    if (closing) depth = Math.max(0, depth - 1);
+    else if (!selfClosing) depth++;
+    if (level > maxDepth && !selfClosing) {
+      kept.push(html.slice(copiedTo, at));
+      copiedTo = close + 1;
+    }
+    at = close + 1;
+  }
+  if (copiedTo === 0) return html;
+  kept.push(html.slice(copiedTo));
+  return kept.join('');
 }
 
 /**

@@ -15,7 +15,7 @@ import { compileKeyword } from '../../src/config/keyword.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { normalizeWatchValue } from '../../src/config/overrides.js';
 import { backoffMs } from '../../src/deliver/outbox-worker.js';
-import { htmlToText } from '../../src/ingest/html-text.js';
+import { capNesting, htmlToText } from '../../src/ingest/html-text.js';
 import { documentItemKeys, itemKey } from '../../src/ingest/item-key.js';
 import { oldestFirst } from '../../src/ingest/item-order.js';
 import { extractMainText } from '../../src/ingest/main-text.js';
@@ -74,6 +74,19 @@ describe('feed documents that pinned the CPU', () => {
     const feed = await parseFeed(document, 'https://hostile.example/feed');
     expect(await within(5_000, () => feed.items[0]?.text)).toBe('deep words');
     expect(htmlToText(`${'<b>'.repeat(100_000)}x`)).toBe('x');
+  });
+
+  it('an item body nested 40,000 deep is flattened before parsing, its words kept', async () => {
+    const body = `<p>lead</p>${'<div><span>'.repeat(20_000)}deep words${'</span></div>'.repeat(20_000)}<p>tail</p>`;
+    const flattened = capNesting(body, 256);
+    // The parser's work grows with depth at every tag: nothing deeper than the cap reaches it.
+    expect(flattened.split('<div>').length - 1).toBe(128);
+    expect(flattened.split('</div>').length - 1).toBe(128);
+    const text = await within(5_000, () => htmlToText(body));
+    expect(text.split('\n').map((line) => line.trim()).filter(Boolean)).toEqual(['lead', 'deep words', 'tail']);
+    // A body of megabytes is read up to its first million characters, in time.
+    const huge = `<p>lead</p>${'<div><span>'.repeat(400_000)}x`;
+    expect(await within(5_000, () => htmlToText(huge))).toBe('lead');
   });
 });
 
