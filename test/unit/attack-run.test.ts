@@ -83,7 +83,12 @@ describe('feed documents that pinned the CPU', () => {
     expect(flattened.split('<div>').length - 1).toBe(128);
     expect(flattened.split('</div>').length - 1).toBe(128);
     const text = await within(5_000, () => htmlToText(body));
-    expect(text.split('\n').map((line) => line.trim()).filter(Boolean)).toEqual(['lead', 'deep words', 'tail']);
+    expect(
+      text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ).toEqual(['lead', 'deep words', 'tail']);
     // A body of megabytes is read up to its first million characters, in time.
     const huge = `<p>lead</p>${'<div><span>'.repeat(400_000)}x`;
     expect(await within(5_000, () => htmlToText(huge))).toBe('lead');
