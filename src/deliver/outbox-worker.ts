@@ -283,7 +283,8 @@ async function recordFailure(
   blocked.add(row.destination);
   const delayMs = verdict.action === 'retry' ? verdict.delayMs : SUSPEND_MS;
   const nextAttemptAt = new Date(clock.now().getTime() + delayMs).toISOString();
-  await store.markRetry(row.id, worker, message, nextAttemptAt);
+  if (verdict.action === 'suspend') await store.markSuspended(row.id, worker, message, nextAttemptAt);
+  else await store.markRetry(row.id, worker, message, nextAttemptAt);
   summary.retried++;
   if (verdict.action === 'suspend') {
     log.error(

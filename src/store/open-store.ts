@@ -4,6 +4,7 @@
  * adapter migrates its database before this returns, so the caller gets a ready store or an
  * AppError that says what to fix.
  */
+import { existsSync } from 'node:fs';
 import { AppError } from '../shared/errors.js';
 import { isPostgresUrl } from './database-location.js';
 import type { OverrideStore } from './overrides.js';
@@ -16,7 +17,15 @@ export interface StoreSpec {
   poolSize?: number;
   /** How long a PostgreSQL connection may take to open (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Open only a database attribot has already created (admin commands): a missing SQLite file, or a
+   * database without attribot's schema, is a DatabaseMissingError rather than a new empty ledger.
+   */
+  mustExist?: boolean;
 }
+
+/** `StoreSpec.mustExist` and nothing there: the worker has not run against this database yet. */
+export class DatabaseMissingError extends AppError {}
 
 export interface OpenedStore {
   store: Store;
@@ -44,7 +53,8 @@ export async function openStore(spec: string | StoreSpec): Promise<OpenedStore> 
       import('./postgres/pg-overrides.js'),
       import('./postgres/pg-pool.js'),
     ]);
-    const store = await PgStore.open(url, options);
+    const { mustExist, ...poolOptions } = options;
+    const store = await PgStore.open(url, poolOptions, mustExist ? pgMissing(url, describePgUrl) : undefined);
     return {
       store,
       overrides: new PgOverrideStore(store.pool),
@@ -56,6 +66,7 @@ export async function openStore(spec: string | StoreSpec): Promise<OpenedStore> 
     import('./sqlite/sqlite-store.js'),
     import('./sqlite/sqlite-overrides.js'),
   ]);
+  if (options.mustExist) await assertSqliteLedger(location);
   const store = new SqliteStore(location);
   return {
     store,
@@ -63,4 +74,34 @@ export async function openStore(spec: string | StoreSpec): Promise<OpenedStore> 
     kind: 'sqlite',
     describe: location,
   };
+}
+
+const NOT_YET = 'the worker creates it on its first run (attribot once or attribot run)';
+
+function pgMissing(url: string, describe: (url: string) => string): () => AppError {
+  return () =>
+    new DatabaseMissingError(
+      `no attribot database in PostgreSQL at ${describe(url)}: ${NOT_YET}; check DATABASE_URL`,
+    );
+}
+
+/** A SQLite file that exists and holds attribot's schema, checked read-only (nothing is created). */
+async function assertSqliteLedger(path: string): Promise<void> {
+  const missing = new DatabaseMissingError(
+    `no attribot database at ${path}: ${NOT_YET}; set ATTRIBOT_DB (or DATABASE_URL) if it lives elsewhere`,
+  );
+  if (path === ':memory:' || !existsSync(path)) throw missing;
+  const { default: Database } = await import('better-sqlite3');
+  let version: number;
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      version = db.pragma('user_version', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw new AppError(`cannot read the SQLite database at ${path}`, { cause: error });
+  }
+  if (version === 0) throw missing;
 }

@@ -2,10 +2,22 @@
  * Row shapes of the ledger's tables, which both adapters' schemas share column for column, and
  * their mapping to the contract's types: one place to change when a column is added.
  */
+
+import type { Story } from '../alerts/cluster.js';
 import type { MuteEntry, WatchEntry } from '../config/overrides.js';
 import type { MatchKind } from '../config/schema.js';
 import type { OutgoingMessage } from '../shared/message.js';
-import type { FeedState, OutboxKind, OutboxRow, OutboxStatus, SeenItem } from './store.js';
+import type {
+  DestinationStatus,
+  FeedState,
+  FeedTotals,
+  OutboxKind,
+  OutboxRow,
+  OutboxStatus,
+  SeenItem,
+  StoryDeliveries,
+  StoryDelivery,
+} from './store.js';
 
 export interface FeedStateRow {
   feed_url: string;
@@ -119,4 +131,108 @@ export function toWatchEntry(row: WatchRow): WatchEntry {
 
 export function toMuteEntry(row: MuteRow): MuteEntry {
   return { ...toWatchEntry(row), until: row.until };
+}
+
+/** The per-destination counts both adapters select for `destinationStatus`. */
+export interface DestinationCountsRow {
+  destination: string;
+  pending: number | null;
+  held: number | null;
+  rejected: number | null;
+  last_sent_at: string | null;
+}
+
+/** A destination's oldest pending row, as `destinationStatus` selects it. */
+export interface DestinationHeadRow {
+  next_attempt_at: string;
+  attempts: number;
+  last_error: string | null;
+  suspended: number | boolean;
+}
+
+export function toDestinationStatus(
+  destination: string,
+  counts: DestinationCountsRow | undefined,
+  head: DestinationHeadRow | undefined,
+  lastRejectedError: string | null,
+): DestinationStatus {
+  return {
+    destination,
+    pending: Number(counts?.pending ?? 0),
+    held: Number(counts?.held ?? 0),
+    rejected: Number(counts?.rejected ?? 0),
+    lastSentAt: counts?.last_sent_at ?? null,
+    head: head
+      ? {
+          nextAttemptAt: head.next_attempt_at,
+          attempts: head.attempts,
+          lastError: head.last_error,
+          suspended: Boolean(head.suspended),
+        }
+      : null,
+    lastError: head?.last_error ?? lastRejectedError,
+  };
+}
+
+/** One feed's recorded items by disposition and its alerts sent, as both adapters select them. */
+export interface FeedTotalsRow {
+  feed_url: string;
+  processed: number | null;
+  seeded: number | null;
+  quarantined: number | null;
+}
+
+export function toFeedTotals(
+  items: readonly FeedTotalsRow[],
+  alerts: ReadonlyArray<{ feed_url: string; sent: number }>,
+): Map<string, FeedTotals> {
+  const totals = new Map<string, FeedTotals>();
+  const entry = (feedUrl: string): FeedTotals => {
+    let found = totals.get(feedUrl);
+    if (!found) {
+      found = { processed: 0, seeded: 0, quarantined: 0, alertsSent: 0 };
+      totals.set(feedUrl, found);
+    }
+    return found;
+  };
+  for (const row of items) {
+    const totalsOf = entry(row.feed_url);
+    totalsOf.processed = Number(row.processed ?? 0);
+    totalsOf.seeded = Number(row.seeded ?? 0);
+    totalsOf.quarantined = Number(row.quarantined ?? 0);
+  }
+  for (const row of alerts) entry(row.feed_url).alertsSent = Number(row.sent);
+  return totals;
+}
+
+/** An outbox row of a story, as `storyDeliveries` selects it. */
+export interface StoryDeliveryRow {
+  story_id: number;
+  destination: string;
+  kind: OutboxKind;
+  status: OutboxStatus;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export function toStoryDeliveries(
+  stories: ReadonlyArray<{ data: string }>,
+  rows: readonly StoryDeliveryRow[],
+): StoryDeliveries[] {
+  const byStory = new Map<number, StoryDelivery[]>();
+  for (const row of rows) {
+    const list = byStory.get(row.story_id) ?? [];
+    list.push({
+      destination: row.destination,
+      kind: row.kind,
+      status: row.status,
+      createdAt: row.created_at,
+      sentAt: row.sent_at,
+    });
+    byStory.set(row.story_id, list);
+  }
+  return stories.map((row) => {
+    const story = JSON.parse(row.data) as Story;
+    return { story, deliveries: story.id === null ? [] : (byStory.get(story.id) ?? []) };
+  });
 }

@@ -153,9 +153,86 @@ export interface Store {
   storyAlertHeld(storyId: number, destination: string): Promise<boolean>;
   /** Deletes what is older than the limits; returns how many rows of each kind went. */
   prune(before: PruneBefore): Promise<PruneCounts>;
+  /**
+   * The row waited on was refused by its destination (bad credentials, a deleted webhook): like
+   * `markRetry`, and the row is marked suspended until `until` (what `destinationStatus` reports).
+   */
+  markSuspended(id: number, worker: string, error: string, until: string): Promise<boolean>;
+  /**
+   * The destination works again: its pending rows not yet due become due at `at` and are no longer
+   * suspended. Returns how many rows changed.
+   */
+  liftSuspension(destination: string, at: string): Promise<number>;
+  /**
+   * Remembers each destination's credential fingerprint (a hash, never the credential). A
+   * destination whose remembered fingerprint differs (its webhook URL or token was changed) gets its
+   * suspension lifted (`liftSuspension`); returns those destinations. A first fingerprint lifts nothing.
+   */
+  noteCredentials(credentials: readonly DestinationCredential[], at: string): Promise<string[]>;
+  /** Queue and health of each of `destinations`, in that order (a destination without rows has zeros). */
+  destinationStatus(destinations: readonly string[]): Promise<DestinationStatus[]>;
+  /** Items recorded and alerts sent per feed URL (within retention), for the feeds that have any. */
+  feedTotals(): Promise<Map<string, FeedTotals>>;
+  /**
+   * Makes each of `feedUrls` due at `at` and forgets its backoff: failures back to 0, no longer
+   * disabled (the last error stays for the record). Feeds never polled have nothing to clear;
+   * returns the URLs changed.
+   */
+  retryFeeds(feedUrls: readonly string[], at: string): Promise<string[]>;
+  /**
+   * Stories updated at or after `since`, newest first, at most `limit`, each with what its outbox
+   * rows (alerts, updates, edits) became per destination, oldest row first.
+   */
+  storyDeliveries(since: string, limit: number): Promise<StoryDeliveries[]>;
   /** Throws unless the store can be read and written (a read-only or corrupt database), changing nothing. */
   probe(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface DestinationCredential {
+  destination: string;
+  /** A one-way hash of the destination's webhook URL or token and channel. */
+  fingerprint: string;
+}
+
+export interface DestinationStatus {
+  destination: string;
+  pending: number;
+  held: number;
+  rejected: number;
+  /** When the destination last acknowledged a message (rows are kept for the outbox retention). */
+  lastSentAt: string | null;
+  /** The oldest pending row, which the destination's delivery waits on. */
+  head: {
+    nextAttemptAt: string;
+    attempts: number;
+    lastError: string | null;
+    /** It waits because the destination refused delivery (401, 403, 404...), not for a retry. */
+    suspended: boolean;
+  } | null;
+  /** The head's error, else the newest rejected row's. */
+  lastError: string | null;
+}
+
+export interface FeedTotals {
+  processed: number;
+  seeded: number;
+  quarantined: number;
+  /** Alerts (not updates or edits) of the feed's items that the destinations acknowledged. */
+  alertsSent: number;
+}
+
+export interface StoryDelivery {
+  destination: string;
+  kind: OutboxKind;
+  status: OutboxStatus;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface StoryDeliveries {
+  story: Story;
+  deliveries: StoryDelivery[];
 }
 
 /**

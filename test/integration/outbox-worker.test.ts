@@ -87,6 +87,10 @@ describe('drainOutbox against SQLite', () => {
     ]);
     expect(Date.parse(rows[0]!.nextAttemptAt) - Date.parse(START)).toBe(SUSPEND_MS);
     expect(dead.attempts).toHaveLength(1);
+    // Marked as a suspension (what `attribot destinations` shows), not an ordinary retry.
+    const [deadStatus, liveStatus] = await store.destinationStatus(['dead', 'live']);
+    expect(deadStatus?.head).toMatchObject({ suspended: true, nextAttemptAt: rows[0]!.nextAttemptAt });
+    expect(liveStatus).toMatchObject({ pending: 0, head: null, lastSentAt: START });
   });
 
   it('tells the admin destination once when a destination is suspended', async () => {

@@ -117,4 +117,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX seen_items_listed ON seen_items (listed_at);
   CREATE INDEX stories_updated ON stories (updated_at, id);
   `,
+  // Admin tools: which pending row waits because its destination refused delivery, and a fingerprint
+  // of each destination's credential (never the credential), so a changed one lifts a suspension.
+  `
+  ALTER TABLE outbox ADD COLUMN suspended BOOLEAN NOT NULL DEFAULT false;
+  CREATE TABLE destination_credentials (
+    destination TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    noted_at iso_time NOT NULL
+  );
+  CREATE INDEX seen_items_feed ON seen_items (feed_url);
+  `,
 ];

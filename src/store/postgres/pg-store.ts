@@ -18,7 +18,10 @@ import {
   toSeenItem,
 } from '../rows.js';
 import type {
+  DestinationCredential,
+  DestinationStatus,
   FeedState,
+  FeedTotals,
   ItemRecord,
   LeaseRequest,
   OutboxFilter,
@@ -29,10 +32,12 @@ import type {
   PruneCounts,
   SeenItem,
   Store,
+  StoryDeliveries,
   StoryPlan,
 } from '../store.js';
 import { destinationLease } from '../store.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import * as admin from './pg-admin.js';
 import { insertItems, pruneLedger, storiesSince, writeStoriesAndAlerts } from './pg-ledger.js';
 import { claimRows, foldHeld } from './pg-outbox.js';
 import {
@@ -48,6 +53,13 @@ import { pgText } from './pg-text.js';
 
 const DESTINATION_PREFIX = destinationLease('');
 
+async function hasSchema(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ present: boolean }>(
+    `SELECT to_regclass('attribot_schema') IS NOT NULL AS present`,
+  );
+  return rows[0]?.present === true;
+}
+
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
   #closed = false;
@@ -57,10 +69,14 @@ export class PgStore implements Store {
     this.#pool = pool;
   }
 
-  /** Connects, migrates (serialized with other starting workers) and returns the store. */
-  static async open(url: string, options: PgPoolOptions = {}): Promise<PgStore> {
+  /**
+   * Connects, migrates (serialized with other starting workers) and returns the store. With
+   * `missing`, a database without attribot's schema is refused with its error instead of created.
+   */
+  static async open(url: string, options: PgPoolOptions = {}, missing?: () => Error): Promise<PgStore> {
     const pool = createPool(url, options);
     try {
+      if (missing && !(await hasSchema(pool))) throw missing();
       await migrate(pgMigrationTarget(pool), PG_MIGRATIONS);
     } catch (error) {
       await pool.end().catch(() => {});
@@ -301,12 +317,44 @@ export class PgStore implements Store {
   }
 
   async markRetry(id: number, worker: string, error: string, nextAttemptAt: string): Promise<boolean> {
-    // Back in the queue, unclaimed: whoever holds the destination when it is due sends it.
+    return this.#wait(id, worker, error, nextAttemptAt, false);
+  }
+
+  async markSuspended(id: number, worker: string, error: string, until: string): Promise<boolean> {
+    return this.#wait(id, worker, error, until, true);
+  }
+
+  /** Back in the queue, unclaimed: whoever holds the destination when it is due sends it. */
+  #wait(id: number, worker: string, error: string, until: string, suspended: boolean): Promise<boolean> {
     return this.#transition(
-      `attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
+      `attempts = attempts + 1, last_error = $3, next_attempt_at = $4, suspended = $5,
        claimed_by = NULL, claimed_at = NULL, claim_until = NULL`,
-      [id, worker, pgText(error), nextAttemptAt],
+      [id, worker, pgText(error), until, suspended],
     );
+  }
+
+  liftSuspension(destination: string, at: string): Promise<number> {
+    return admin.liftSuspension(this.#pool, destination, at);
+  }
+
+  noteCredentials(credentials: readonly DestinationCredential[], at: string): Promise<string[]> {
+    return admin.noteCredentials(this.#pool, credentials, at);
+  }
+
+  destinationStatus(destinations: readonly string[]): Promise<DestinationStatus[]> {
+    return admin.destinationStatus(this.#pool, destinations);
+  }
+
+  feedTotals(): Promise<Map<string, FeedTotals>> {
+    return admin.feedTotals(this.#pool);
+  }
+
+  retryFeeds(feedUrls: readonly string[], at: string): Promise<string[]> {
+    return admin.retryFeeds(this.#pool, feedUrls, at);
+  }
+
+  storyDeliveries(since: string, limit: number): Promise<StoryDeliveries[]> {
+    return admin.storyDeliveries(this.#pool, since, limit);
   }
 
   async markRejected(id: number, worker: string, error: string): Promise<boolean> {

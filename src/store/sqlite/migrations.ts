@@ -92,4 +92,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_done ON outbox (status, sent_at);
   CREATE INDEX stories_updated ON stories (updated_at);
   `,
+  // Admin tools: which pending row waits because its destination refused delivery, and a fingerprint
+  // of each destination's credential (never the credential), so a changed one lifts a suspension.
+  `
+  ALTER TABLE outbox ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE destination_credentials (
+    destination TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    noted_at TEXT NOT NULL
+  );
+  CREATE INDEX seen_items_feed ON seen_items (feed_url);
+  `,
 ];

@@ -13,7 +13,10 @@ import {
   toSeenItem,
 } from '../rows.js';
 import type {
+  DestinationCredential,
+  DestinationStatus,
   FeedState,
+  FeedTotals,
   ItemRecord,
   LeaseRequest,
   OutboxFilter,
@@ -24,10 +27,12 @@ import type {
   PruneCounts,
   SeenItem,
   Store,
+  StoryDeliveries,
   StoryPlan,
 } from '../store.js';
 import { destinationLease } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import * as admin from './sqlite-admin.js';
 import { sqliteSyncMigrationTarget } from './sqlite-migration-target.js';
 
 const DESTINATION_PREFIX = destinationLease('');
@@ -287,13 +292,46 @@ export class SqliteStore implements Store {
   }
 
   async markRetry(id: number, worker: string, error: string, nextAttemptAt: string): Promise<boolean> {
+    return this.#wait(id, worker, error, nextAttemptAt, false);
+  }
+
+  async markSuspended(id: number, worker: string, error: string, until: string): Promise<boolean> {
+    return this.#wait(id, worker, error, until, true);
+  }
+
+  /** Back in the queue, unclaimed, until `until`: for a retry, or suspended (the destination refused). */
+  #wait(id: number, worker: string, error: string, until: string, suspended: boolean): boolean {
     return (
       this.#prepare(
-        `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL,
-             claim_until = NULL
+        `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, suspended = ?,
+             claimed_by = NULL, claim_until = NULL
            WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
-      ).run(error, nextAttemptAt, id, worker).changes === 1
+      ).run(error, until, suspended ? 1 : 0, id, worker).changes === 1
     );
+  }
+
+  async liftSuspension(destination: string, at: string): Promise<number> {
+    return this.#db.transaction(() => admin.liftSuspension(this.#db, destination, at)).immediate();
+  }
+
+  async noteCredentials(credentials: readonly DestinationCredential[], at: string): Promise<string[]> {
+    return admin.noteCredentials(this.#db, credentials, at);
+  }
+
+  async destinationStatus(destinations: readonly string[]): Promise<DestinationStatus[]> {
+    return admin.destinationStatus(this.#db, destinations);
+  }
+
+  async feedTotals(): Promise<Map<string, FeedTotals>> {
+    return admin.feedTotals(this.#db);
+  }
+
+  async retryFeeds(feedUrls: readonly string[], at: string): Promise<string[]> {
+    return admin.retryFeeds(this.#db, feedUrls, at);
+  }
+
+  async storyDeliveries(since: string, limit: number): Promise<StoryDeliveries[]> {
+    return admin.storyDeliveries(this.#db, since, limit);
   }
 
   async markRejected(id: number, worker: string, error: string): Promise<boolean> {
