@@ -11,6 +11,7 @@ import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from 
 import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
+import { destinationCredentials } from './deliver/credentials.js';
 import { type DrainSummary, drainOutbox, UnrecordedSends } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
 import type { Article } from './extract/article.js';
@@ -94,6 +95,38 @@ function lazyDiscordSender(
   };
 }
 
+/**
+ * The sender of one destination, as the worker delivers through it (`attribot destinations test`
+ * posts through the same one).
+ */
+export function senderFor(
+  target: ResolvedDestination,
+  effective: EffectiveConfig,
+  options: Pick<AppOptions, 'log' | 'stdout'>,
+): Sender {
+  const common = {
+    name: target.name,
+    apiBase: effective.discordApiBase,
+    timeoutMs: effective.config.settings.requestTimeout,
+    logger: options.log,
+  };
+  if (target.type === 'webhook') {
+    const { webhookUrl } = target;
+    return lazyDiscordSender(target.name, async () => {
+      const { DiscordWebhookSender } = await import('./deliver/discord-sender.js');
+      return new DiscordWebhookSender({ ...common, webhookUrl });
+    });
+  }
+  if (target.type === 'bot') {
+    const { token, channelId } = target;
+    return lazyDiscordSender(target.name, async () => {
+      const { DiscordBotSender } = await import('./deliver/discord-sender.js');
+      return new DiscordBotSender({ ...common, token, channelId });
+    });
+  }
+  return new ConsoleSender({ name: target.name, out: options.stdout });
+}
+
 /** One article page as an Article for the extractor. */
 export async function readArticleFromUrl(url: string, fetcher: PageFetcher): Promise<Article> {
   const page = await fetcher.fetchPage(url);
@@ -151,6 +184,8 @@ export class App {
   /** The slash-command layer as last read, re-applied at once when the YAML reloads. */
   #lastOverrides: Overrides = NO_OVERRIDES;
   #stopWatching: (() => void) | null = null;
+  /** Whether the store has the running destinations' credential fingerprints (see deliver/credentials.ts). */
+  #credentialsNoted = false;
   readonly metrics = new Metrics();
   readonly #startedAt: Date;
   #lastCycleAt: Date | null = null;
@@ -215,6 +250,7 @@ export class App {
   }
 
   #useDestinations(effective: EffectiveConfig): void {
+    this.#credentialsNoted = false;
     for (const sender of this.#senders.values()) sender.close?.();
     this.#senders = new Map(
       effective.destinations.map((target) => [target.name, this.#senderFor(target, effective)]),
@@ -225,27 +261,7 @@ export class App {
   }
 
   #senderFor(target: ResolvedDestination, effective: EffectiveConfig): Sender {
-    const common = {
-      name: target.name,
-      apiBase: effective.discordApiBase,
-      timeoutMs: effective.config.settings.requestTimeout,
-      logger: this.#log,
-    };
-    if (target.type === 'webhook') {
-      const { webhookUrl } = target;
-      return lazyDiscordSender(target.name, async () => {
-        const { DiscordWebhookSender } = await import('./deliver/discord-sender.js');
-        return new DiscordWebhookSender({ ...common, webhookUrl });
-      });
-    }
-    if (target.type === 'bot') {
-      const { token, channelId } = target;
-      return lazyDiscordSender(target.name, async () => {
-        const { DiscordBotSender } = await import('./deliver/discord-sender.js');
-        return new DiscordBotSender({ ...common, token, channelId });
-      });
-    }
-    return new ConsoleSender({ name: target.name, out: this.#stdout });
+    return senderFor(target, effective, { log: this.#log, stdout: this.#stdout });
   }
 
   /** Re-applies the slash-command layer (watches, mutes) to the running config; mutes expire here. */
@@ -385,6 +401,7 @@ export class App {
     let delivery: DrainSummary;
     try {
       await this.refreshRouting();
+      await this.#noteCredentials();
       await this.#freeDeadLeases();
       outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
     } finally {
@@ -438,6 +455,25 @@ export class App {
       this.#log.info({ pruned }, 'Retention applied');
     } catch (error) {
       this.#log.warn({ err: errorMessage(error) }, 'Retention failed; tried again next hour');
+    }
+  }
+
+  /**
+   * Once after start and after each reload: a destination whose webhook URL or token changed since
+   * the store last saw it is no longer suspended (its waiting alerts are due now).
+   */
+  async #noteCredentials(): Promise<void> {
+    if (this.#credentialsNoted) return;
+    try {
+      const changed = await this.#store.noteCredentials(
+        destinationCredentials(this.#effective.destinations),
+        this.#clock.now().toISOString(),
+      );
+      for (const destination of changed)
+        this.#log.info({ destination }, 'Destination credential changed; its waiting alerts are due now');
+      this.#credentialsNoted = true;
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'Destination credentials not checked; tried next cycle');
     }
   }
 
