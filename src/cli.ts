@@ -23,12 +23,14 @@ Commands:
   once                     poll every feed once, deliver alerts, exit
   check-config             validate the configuration and print what is wrong (file:line key: message)
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
+                           (standard input with --input - or when it is piped)
   explain FILE|URL         show entities, claims, evidence and confidence for one article
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --input FILE             input of extract
   -h, --help               this text
+  -V, --version            the version
 `;
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -37,6 +39,8 @@ interface Io {
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
+  /** What `extract` reads without a file; its `isTTY` says whether a person is typing into it. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -49,6 +53,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (values.version) {
+    io.stdout.write(`attribot ${await packageVersion()}\n`);
+    return EXIT.ok;
+  }
   if (values.help || !command) {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
@@ -60,11 +68,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'check-config':
       return checkConfig(values.config, io);
     case 'extract':
-      if (!values.input) {
-        io.stderr.write('attribot extract: --input FILE is required\n');
+      if (!values.input && (!io.stdin || io.stdin.isTTY)) {
+        io.stderr.write('attribot extract: --input FILE is required (or pipe the JSON lines in)\n');
         return EXIT.usage;
       }
-      return extract(values.input, io);
+      return extract(values.input ?? '-', io);
     case 'explain':
       if (rest.length !== 1) {
         io.stderr.write('attribot explain: give one FILE or URL\n');
@@ -85,6 +93,7 @@ function parseCliArgs(argv: readonly string[]) {
       config: { type: 'string' },
       input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
     },
   });
 }
@@ -213,16 +222,35 @@ async function startOps(app: App, log: Logger): Promise<OpsServer | null> {
   }
 }
 
-async function extract(input: string, io: Io): Promise<number> {
-  let stream: NodeJS.ReadableStream;
+/** `version` of package.json, read as a file: nothing of the worker is loaded. */
+async function packageVersion(): Promise<string> {
+  // src/cli.ts and dist/cli.js both sit one level below package.json.
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** The input of `extract`: standard input for `-`, else the file (null after saying why it cannot be read). */
+async function extractInput(input: string, io: Io): Promise<NodeJS.ReadableStream | null> {
+  if (input === '-') {
+    if (!io.stdin) {
+      io.stderr.write('attribot extract: there is no standard input to read\n');
+      return null;
+    }
+    return io.stdin.setEncoding('utf8');
+  }
   try {
     // Opened first so an unreadable file is reported before any output.
     const handle = await open(input, 'r');
-    stream = handle.createReadStream({ encoding: 'utf8' });
+    return handle.createReadStream({ encoding: 'utf8' });
   } catch (error) {
     io.stderr.write(`attribot extract: cannot read ${input}: ${errorMessage(error)}\n`);
-    return EXIT.failure;
+    return null;
   }
+}
+
+async function extract(input: string, io: Io): Promise<number> {
+  const stream = await extractInput(input, io);
+  if (!stream) return EXIT.failure;
   const [{ extractLine }, { loadKnowledge }] = await Promise.all([
     import('./attribution/contract.js'),
     import('./extract/knowledge.js'),
@@ -314,7 +342,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+}).then(
   (code) => {
     process.exitCode = code;
   },

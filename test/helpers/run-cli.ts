@@ -24,15 +24,16 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Chil
   });
 }
 
-/** Runs the CLI to its end and collects its output. */
+/** Runs the CLI to its end and collects its output; `stdin` is piped in (nothing by default). */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  stdin = '',
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, env);
-    child.stdin.end();
+    child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -66,6 +66,21 @@ describe('attribot extract (the extraction contract)', () => {
     expect(result.stderr).toMatch(/line 2/);
   });
 
+  it('reads standard input with --input -, or without --input when it is piped in', async () => {
+    const piped = `${JSON.stringify(articles[1])}\n${JSON.stringify(articles[0])}\n`;
+    for (const args of [['extract', '--input', '-'], ['extract']]) {
+      const result = await runCli(args, {}, 60_000, piped);
+      expect(result.code).toBe(0);
+      const ids = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+      expect(ids).toEqual(['earnings', 'exchange']);
+    }
+    const empty = await runCli(['extract', '--input', '-']);
+    expect(empty).toMatchObject({ code: 0, stdout: '' });
+  });
+
   it('exits non-zero with a message and no output when the input cannot be read', async () => {
     const result = await runCli(['extract', '--input', join(temp.dir, 'missing.jsonl')]);
     expect(result.code).not.toBe(0);

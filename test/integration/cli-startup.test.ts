@@ -50,6 +50,18 @@ describe('each command loads only what it needs', () => {
     ).toEqual([]);
   });
 
+  it('--version: the version from package.json, without loading the worker', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const result = await runCli(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `attribot ${pkg.version}\n` });
+    const { packages, sources } = await loadedBy(['--version']);
+    // tsx runs src/ in the test; nothing else is loaded.
+    expect([...packages].filter((name) => name !== 'tsx' && name !== 'esbuild')).toEqual([]);
+    expect(sources.filter((source) => source !== 'cli' && source !== 'shared/errors')).toEqual([]);
+  });
+
   it('check-config: the config modules, without Discord, HTML, SQLite (no database yet) or the extractor', async () => {
     const { packages, sources } = await loadedBy(['check-config']);
     expect(sources).toEqual(expect.arrayContaining(['config/load', 'config/effective']));
