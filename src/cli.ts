@@ -25,10 +25,16 @@ Commands:
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
                            (standard input with --input - or when it is piped)
   explain FILE|URL         show entities, claims, evidence and confidence for one article
+  feeds [--json]           every configured feed: state, last success, last error, items seen, alerts sent
+  feeds retry URL|--all    poll a feed (--all: every failing or disabled one) at the next tick, backoff cleared
+  destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
+  destinations test NAME   post a test message to it now; on success its waiting alerts are due at once
+  recent [--since 24h] [--json]  the stories of the period and what each destination got
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --input FILE             input of extract
+  --json                   feeds, destinations, recent: JSON instead of text
   -h, --help               this text
   -V, --version            the version
 `;
@@ -79,6 +85,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return EXIT.usage;
       }
       return explain(rest[0] as string, values.config, io);
+    case 'feeds':
+    case 'destinations':
+    case 'recent':
+      return adminCommand(command, rest, values, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
@@ -94,6 +104,9 @@ function parseCliArgs(argv: readonly string[]) {
       input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      since: { type: 'string' },
     },
   });
 }
@@ -227,6 +240,23 @@ async function packageVersion(): Promise<string> {
   // src/cli.ts and dist/cli.js both sit one level below package.json.
   const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
+}
+
+/** feeds, destinations, recent (src/admin-cli.ts). */
+async function adminCommand(
+  command: 'feeds' | 'destinations' | 'recent',
+  args: readonly string[],
+  values: ReturnType<typeof parseCliArgs>['values'],
+  io: Io,
+): Promise<number> {
+  const { runAdminCommand } = await import('./admin-cli.js');
+  const options = {
+    config: values.config,
+    json: values.json ?? false,
+    all: values.all ?? false,
+    since: values.since,
+  };
+  return EXIT[await runAdminCommand(command, args, options, io)];
 }
 
 /** The input of `extract`: standard input for `-`, else the file (null after saying why it cannot be read). */

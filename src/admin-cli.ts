@@ -1,0 +1,319 @@
+/**
+ * The admin commands (`feeds`, `destinations`, `recent`): the effective config and the ledger in,
+ * a report out (src/admin/ renders it). They read what a running worker wrote and change only
+ * stored state (`feeds retry`, a successful `destinations test`), so they work beside a worker.
+ * Read-only commands never create a database: a missing one is reported as such.
+ */
+import type { Writable } from 'node:stream';
+import {
+  type DestinationReport,
+  destinationReport,
+  formatDestinationReports,
+  testMessage,
+} from './admin/destination-report.js';
+import { describeHealth, type FeedReport, feedReport, formatFeedReports } from './admin/feed-report.js';
+import { formatRecentStories, recentStory } from './admin/recent-report.js';
+import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
+import type { Feed } from './config/schema.js';
+import { errorMessage } from './shared/errors.js';
+import type { OpenedStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+export type Outcome = 'ok' | 'failure' | 'usage';
+
+export interface AdminIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: Environment;
+  /** Defaults to the system clock (tests of the reports pass their own). */
+  now?: () => Date;
+}
+
+export interface AdminOptions {
+  config: string | undefined;
+  json: boolean;
+  all: boolean;
+  since: string | undefined;
+}
+
+export const ADMIN_COMMANDS = ['feeds', 'destinations', 'recent'] as const;
+export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
+
+/** Stories `recent` lists at most. */
+const RECENT_LIMIT = 200;
+
+export async function runAdminCommand(
+  command: AdminCommand,
+  args: readonly string[],
+  options: AdminOptions,
+  io: AdminIo,
+): Promise<Outcome> {
+  const [sub, ...rest] = args;
+  const usage = (text: string): Outcome => {
+    io.stderr.write(`attribot ${command}: ${text}\n`);
+    return 'usage';
+  };
+  if (command === 'feeds') {
+    if (sub === undefined) return feeds(options, io);
+    if (sub !== 'retry') return usage(`unknown subcommand "${sub}" (feeds, feeds retry URL|--all)`);
+    if (options.all === rest.length > 0 || rest.length > 1) return usage('give one feed URL, or --all');
+    return retryFeeds(rest[0], options, io);
+  }
+  if (command === 'destinations') {
+    if (sub === undefined) return destinations(options, io);
+    if (sub !== 'test') return usage(`unknown subcommand "${sub}" (destinations, destinations test NAME)`);
+    if (rest.length !== 1) return usage('give the name of one destination to test');
+    return testDestination(rest[0] as string, options, io);
+  }
+  if (sub !== undefined) return usage(`unexpected argument "${sub}" (recent [--since 24h] [--json])`);
+  return recent(options, io);
+}
+
+/** The running config, or the reasons it cannot be used (on stderr). */
+async function effectiveConfig(
+  command: string,
+  options: AdminOptions,
+  io: AdminIo,
+): Promise<EffectiveConfig | null> {
+  const [{ loadEffectiveConfig }, { configPath }, { formatProblem }] = await Promise.all([
+    import('./config/effective.js'),
+    import('./config/env.js'),
+    import('./config/load.js'),
+  ]);
+  const file = configPath(options.config, io.env);
+  const loaded = await loadEffectiveConfig(file, io.env);
+  if (loaded.effective) return loaded.effective;
+  for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
+  io.stderr.write(
+    `attribot ${command}: the configuration ${file} is invalid (attribot check-config says more)\n`,
+  );
+  return null;
+}
+
+/** The ledger the worker writes, or null after saying why there is none (never an empty new one). */
+async function openLedger(
+  command: string,
+  effective: EffectiveConfig,
+  io: AdminIo,
+): Promise<OpenedStore | null> {
+  const { openStore } = await import('./store/open-store.js');
+  try {
+    return await openStore({ location: effective.database, mustExist: true, poolSize: 2 });
+  } catch (error) {
+    io.stderr.write(`attribot ${command}: ${errorMessage(error)}\n`);
+    return null;
+  }
+}
+
+/** Runs `work` on the config and the ledger; 'failure' when either is unusable. */
+async function withLedger(
+  command: string,
+  options: AdminOptions,
+  io: AdminIo,
+  work: (store: Store, effective: EffectiveConfig) => Promise<Outcome>,
+): Promise<Outcome> {
+  const effective = await effectiveConfig(command, options, io);
+  if (!effective) return 'failure';
+  const opened = await openLedger(command, effective, io);
+  if (!opened) return 'failure';
+  try {
+    return await work(opened.store, effective);
+  } finally {
+    await opened.store.close();
+  }
+}
+
+function json(io: AdminIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+const nowOf = (io: AdminIo): Date => io.now?.() ?? new Date();
+
+async function feedReports(store: Store, feeds: readonly Feed[], now: Date): Promise<FeedReport[]> {
+  const totals = await store.feedTotals();
+  const reports: FeedReport[] = [];
+  for (const feed of feeds)
+    reports.push(feedReport(feed, await store.getFeedState(feed.url), totals.get(feed.url), now));
+  return reports;
+}
+
+function feeds(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  return withLedger('feeds', options, io, async (store, effective) => {
+    const now = nowOf(io);
+    const reports = await feedReports(store, effective.config.feeds, now);
+    if (options.json) json(io, reports);
+    else io.stdout.write(formatFeedReports(reports, now));
+    return 'ok';
+  });
+}
+
+/** A configured feed by URL (as configured, or where it moved), or by name. */
+function findFeed(wanted: string, reports: readonly FeedReport[]): FeedReport | undefined {
+  const normal = (url: string): string => (URL.canParse(url) ? new URL(url).href : url);
+  return (
+    reports.find((report) => normal(report.url) === normal(wanted)) ??
+    reports.find((report) => report.movedTo !== null && normal(report.movedTo) === normal(wanted)) ??
+    reports.find((report) => report.name === wanted)
+  );
+}
+
+function retryFeeds(wanted: string | undefined, options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  return withLedger('feeds retry', options, io, async (store, effective) => {
+    const now = nowOf(io);
+    const reports = await feedReports(store, effective.config.feeds, now);
+    let chosen: FeedReport[];
+    if (wanted === undefined) {
+      chosen = reports.filter((report) => report.health !== 'ok' && report.health !== 'never-polled');
+    } else {
+      const found = findFeed(wanted, reports);
+      if (!found) {
+        io.stderr.write(
+          `attribot feeds retry: no configured feed has the URL "${wanted}"; attribot feeds lists them\n`,
+        );
+        return 'failure';
+      }
+      chosen = [found];
+    }
+    const retried = new Set(
+      await store.retryFeeds(
+        chosen.map((report) => report.url),
+        now.toISOString(),
+      ),
+    );
+    for (const report of chosen) {
+      const was = describeHealth(report, now);
+      io.stdout.write(
+        retried.has(report.url)
+          ? `${report.url}: polled at the next tick of a running worker (was: ${was})\n`
+          : `${report.url}: never polled yet; it is polled at the next tick anyway\n`,
+      );
+    }
+    if (wanted === undefined)
+      io.stdout.write(
+        `${retried.size} of ${reports.length} feed(s) retried; the others were ok or never polled and were left alone\n`,
+      );
+    return 'ok';
+  });
+}
+
+async function destinationReports(
+  store: Store,
+  effective: EffectiveConfig,
+  now: Date,
+): Promise<DestinationReport[]> {
+  const { destinations } = effective;
+  const statuses = await store.destinationStatus(destinations.map((target) => target.name));
+  return destinations.map((target, index) => destinationReport(target, statuses[index]!, now));
+}
+
+function destinations(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  return withLedger('destinations', options, io, async (store, effective) => {
+    const now = nowOf(io);
+    const reports = await destinationReports(store, effective, now);
+    if (options.json) json(io, reports);
+    else io.stdout.write(formatDestinationReports(reports, now));
+    return 'ok';
+  });
+}
+
+/** Why Discord refused, and what the admin can do about it. */
+function refusalHint(status: number | undefined, target: ResolvedDestination): string {
+  const secret = target.type === 'bot' ? 'bot token' : 'webhook URL';
+  switch (status) {
+    case 401:
+      return `Discord does not accept the ${secret}: replace it with a valid one.`;
+    case 403:
+      return 'The bot may not post there: give it View Channel, Send Messages and Embed Links in that channel.';
+    case 404:
+      return target.type === 'bot'
+        ? 'The channel does not exist or the bot cannot see it: check channelId.'
+        : 'The webhook was deleted or its URL is wrong: create a new webhook and set its URL.';
+    case 429:
+      return 'Discord is rate limiting; try again in a minute.';
+    default:
+      return status !== undefined && status >= 500
+        ? 'Discord failed; try again later.'
+        : 'Check the network and DISCORD_API_BASE.';
+  }
+}
+
+async function testDestination(name: string, options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  const effective = await effectiveConfig('destinations test', options, io);
+  if (!effective) return 'failure';
+  const target = effective.destinations.find((candidate) => candidate.name === name);
+  if (!target) {
+    const known = effective.destinations.map((candidate) => candidate.name).join(', ');
+    io.stderr.write(
+      `attribot destinations test: no destination is named "${name}" (configured: ${known || 'none'})\n`,
+    );
+    return 'failure';
+  }
+  if (target.type === 'console') {
+    io.stdout.write(`"${name}" is the console: alerts are printed by the worker, there is nothing to test\n`);
+    return 'ok';
+  }
+  const [{ senderFor }, { createLogger }, { DeliveryError }] = await Promise.all([
+    import('./app.js'),
+    import('./shared/logger.js'),
+    import('./deliver/sender.js'),
+  ]);
+  const sender = senderFor(target, effective, { log: createLogger(), stdout: io.stdout });
+  const now = nowOf(io);
+  const started = performance.now();
+  try {
+    const result = await sender.send(testMessage(name, now));
+    const ms = Math.round(performance.now() - started);
+    io.stdout.write(
+      `${name}: Discord accepted the test message${result.messageId ? ` (message ${result.messageId})` : ''} in ${ms} ms\n`,
+    );
+  } catch (error) {
+    const status = error instanceof DeliveryError ? error.status : undefined;
+    io.stdout.write(`${name}: the test message was not delivered: ${errorMessage(error)}\n`);
+    io.stdout.write(`${refusalHint(status, target)} Alerts waiting for it stay suspended.\n`);
+    return 'failure';
+  } finally {
+    sender.close?.();
+  }
+  const { openStore, DatabaseMissingError } = await import('./store/open-store.js');
+  let opened: OpenedStore;
+  try {
+    opened = await openStore({ location: effective.database, mustExist: true, poolSize: 1 });
+  } catch (error) {
+    if (!(error instanceof DatabaseMissingError)) throw error;
+    io.stdout.write('No database yet, so no alerts are waiting for it.\n');
+    return 'ok';
+  }
+  try {
+    const lifted = await opened.store.liftSuspension(name, nowOf(io).toISOString());
+    const [status] = await opened.store.destinationStatus([name]);
+    const pending = status?.pending ?? 0;
+    io.stdout.write(
+      lifted > 0
+        ? `Suspension lifted: ${pending} pending alert(s) go out at the next tick of a running worker.\n`
+        : pending > 0
+          ? `It was not suspended; its ${pending} pending alert(s) go out as usual.\n`
+          : 'No alerts were waiting for it.\n',
+    );
+  } finally {
+    await opened.store.close();
+  }
+  return 'ok';
+}
+
+async function recent(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  const { parseDuration } = await import('./config/schema.js');
+  const period = options.since ?? '24h';
+  const ms = parseDuration(period);
+  if (ms === null || ms <= 0) {
+    io.stderr.write(`attribot recent: --since needs a duration such as 24h, 7d or 90m, not "${period}"\n`);
+    return 'usage';
+  }
+  return withLedger('recent', options, io, async (store) => {
+    const now = nowOf(io);
+    const since = new Date(now.getTime() - ms).toISOString();
+    const stories = (await store.storyDeliveries(since, RECENT_LIMIT)).map(recentStory);
+    if (options.json) json(io, stories);
+    else io.stdout.write(formatRecentStories(stories, period, now));
+    return 'ok';
+  });
+}
