@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import type { AdminCommand } from './admin-cli.js';
 import type { App } from './app.js';
 import type { EffectiveConfig } from './config/env.js';
 import type { Overrides } from './config/overrides.js';
@@ -244,7 +245,7 @@ async function packageVersion(): Promise<string> {
 
 /** feeds, destinations, recent (src/admin-cli.ts). */
 async function adminCommand(
-  command: 'feeds' | 'destinations' | 'recent',
+  command: AdminCommand,
   args: readonly string[],
   values: ReturnType<typeof parseCliArgs>['values'],
   io: Io,

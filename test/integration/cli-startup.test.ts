@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -12,12 +13,16 @@ describe('each command loads only what it needs', () => {
   afterAll(() => temp.cleanup());
 
   /** The packages and src/ files a CLI run resolved, recorded by a module-resolution hook. */
-  async function loadedBy(args: string[]): Promise<{ packages: Set<string>; sources: string[] }> {
+  async function loadedBy(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ packages: Set<string>; sources: string[] }> {
     const recorded = join(temp.dir, `imports-${args[0]}.txt`);
     const result = await runCli(args, {
       NODE_OPTIONS: `--import=${RECORDER}`,
       ATTRIBOT_RECORD_IMPORTS: recorded,
       ATTRIBOT_DB: join(temp.dir, 'absent.db'),
+      ...env,
     });
     expect(result.code).toBe(0);
     const urls = readFileSync(recorded, 'utf8').split('\n');
@@ -68,5 +73,21 @@ describe('each command loads only what it needs', () => {
     for (const heavy of ['discord.js', '@discordjs/rest', 'cheerio', 'better-sqlite3', 'compromise', 'pino'])
       expect(packages).not.toContain(heavy);
     expect(sources).not.toContain('app');
+  });
+
+  it('feeds: the config and the store, without Discord, HTML, the extractor or the worker', async () => {
+    const database = join(temp.dir, 'ledger.db');
+    const { store } = await openStore(database);
+    await store.close();
+    const { packages, sources } = await loadedBy(['feeds'], { ATTRIBOT_DB: database });
+    expect(sources).toEqual(
+      expect.arrayContaining(['admin-cli', 'admin/feed-report', 'store/sqlite/sqlite-store']),
+    );
+    expect(packages).toContain('better-sqlite3');
+    for (const heavy of ['discord.js', '@discordjs/rest', 'cheerio', 'compromise', 'rss-parser'])
+      expect(packages).not.toContain(heavy);
+    expect(
+      sources.filter((s) => /^(app|pipeline)$|^(deliver|server|commands|extract|attribution)\//.test(s)),
+    ).toEqual([]);
   });
 });
