@@ -3,7 +3,7 @@
  * API, and the listings on PostgreSQL through DATABASE_URL); `destinations test` against the fake
  * Discord that DISCORD_API_BASE points at.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
@@ -178,6 +178,25 @@ describe('admin commands on a SQLite ledger', () => {
     const lifted = await withStore(database, (store) => store.destinationStatus(['intel']));
     expect(lifted[0]?.head).toMatchObject({ suspended: false });
     expect(Date.parse(lifted[0]!.head!.nextAttemptAt)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('destinations test: a bot destination posts with its token to its channel', async () => {
+    const channelId = discord.createChannel();
+    const token = discord.createBot();
+    writeFileSync(
+      config,
+      `feeds: []\ndestinations:\n  - { name: desk, type: bot, tokenEnv: DESK_TOKEN, channelId: "${channelId}" }\n`,
+    );
+    const result = await cli(['destinations', 'test', 'desk'], { DESK_TOKEN: token });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^desk: Discord accepted the test message \(message \d+\)/);
+    expect(discord.messages(channelId).map((message) => message.embeds[0]?.title)).toEqual([
+      'attribot test message',
+    ]);
+    const refused = await cli(['destinations', 'test', 'desk'], { DESK_TOKEN: 'not-a-valid-token' });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/failed with 401/);
+    expect(refused.stdout).toMatch(/Discord does not accept the bot token/);
   });
 
   it('destinations test: an unknown name, and the console, say so', async () => {
