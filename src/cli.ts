@@ -21,12 +21,13 @@ const USAGE = `Usage: attribot <command> [options]
 Commands:
   run                      poll every feed now, then on schedule, until SIGINT/SIGTERM
   once                     poll every feed once, deliver alerts, exit
-  check-config             validate the configuration and print what is wrong (file:line key: message)
+  check-config             validate the configuration and print everything wrong at once (file:line key: message)
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
   explain FILE|URL         show entities, claims, evidence and confidence for one article
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
+  --offline                check-config: destination secrets that are not set are warnings
   --input FILE             input of extract
   -h, --help               this text
 `;
@@ -58,7 +59,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'once':
       return runWorker(command, values.config, io);
     case 'check-config':
-      return checkConfig(values.config, io);
+      return checkConfig(values.config, values.offline === true, io);
     case 'extract':
       if (!values.input) {
         io.stderr.write('attribot extract: --input FILE is required\n');
@@ -83,14 +84,15 @@ function parseCliArgs(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       config: { type: 'string' },
+      offline: { type: 'boolean' },
       input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
 }
 
-async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
-  const [{ loadEffectiveConfig }, { configPath }, { formatProblem }, { describeOverrides }] =
+async function checkConfig(flag: string | undefined, offline: boolean, io: Io): Promise<number> {
+  const [{ loadEffectiveConfig }, { configPath }, { problemLines }, { describeOverrides }] =
     await Promise.all([
       import('./config/effective.js'),
       import('./config/env.js'),
@@ -98,18 +100,26 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
       import('./config/overrides.js'),
     ]);
   const file = configPath(flag, io.env);
-  const result = await loadEffectiveConfig(file, io.env);
-  for (const warning of result.warnings) io.stdout.write(`warning: ${formatProblem(warning)}\n`);
-  for (const error of result.errors) io.stdout.write(`error: ${formatProblem(error)}\n`);
+  const result = await loadEffectiveConfig(file, io.env, { offline });
+  for (const line of problemLines(result.errors, result.warnings)) io.stdout.write(`${line}\n`);
   if (!result.effective) {
-    io.stdout.write(`${file}: ${result.errors.length} error(s)\n`);
+    const warnings = result.warnings.length > 0 ? `, ${result.warnings.length} warning(s)` : '';
+    io.stdout.write(`${file}: ${result.errors.length} error(s)${warnings}\n`);
+    if (!offline && result.withoutSecret.length > 0)
+      io.stdout.write(
+        `${withoutSecretHint(result.withoutSecret)}; check-config --offline checks the file without them\n`,
+      );
     return EXIT.failure;
   }
   const { config, destinations, database } = result.effective;
+  const placeholder = new Set(result.withoutSecret);
   const { describeDatabase } = await import('./store/database-location.js');
   io.stdout.write(
-    `${file}: OK — ${config.feeds.length} feed(s), destinations: ${destinations
-      .map((target) => `${target.name} (${target.type})`)
+    `${file}: OK${placeholder.size > 0 ? ' offline' : ''} — ${config.feeds.length} feed(s), destinations: ${destinations
+      .map(
+        (target) =>
+          `${target.name} (${target.type}${placeholder.has(target.name) ? ', secret not checked' : ''})`,
+      )
       .join(
         ', ',
       )}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${describeDatabase(database)}\n`,
@@ -117,6 +127,11 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
   const overrides = await storedOverrides(database);
   if (overrides) io.stdout.write(`${describeOverrides(config, overrides, new Date())}\n`);
   return EXIT.ok;
+}
+
+/** The destinations whose secrets are not set here, said once after their errors. */
+function withoutSecretHint(names: readonly string[]): string {
+  return `the secrets of ${names.map((name) => `"${name}"`).join(', ')} are not set here`;
 }
 
 /**

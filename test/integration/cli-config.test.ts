@@ -1,0 +1,104 @@
+/**
+ * Config tooling through the real CLI: check-config with and without secrets, every mistake of a file
+ * in one run.
+ */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const MULTI = 'config/examples/multi-channel.yaml';
+const HOOK = 'https://discord.com/api/webhooks/123456789012345678/cli-config-token';
+
+/** A file with five mistakes of five kinds, one a line: YAML, schema value, unknown key, rule, environment. */
+const FIVE_MISTAKES = [
+  'settings:', // 1
+  '  interval: 10m', // 2
+  '  storyWindow: 3 days', // 3  a duration without a unit the schema knows
+  '  interval: 15m', // 4  a key given twice
+  'feeds:', // 5
+  '  - { name: The Record, url: "https://therecord.media/feed" }', // 6
+  'destinations:', // 7
+  '  - { name: intel, type: webhook, webhookUrlEnv: INTEL_WEBHOOK_URL }', // 8  its variable is not set
+  'watchlists:', // 9
+  '  - name: china', // 10
+  '    countries: [China]', // 11
+  '    keywords: ["/(unclosed/"]', // 12 a regex that does not compile
+  'routes:', // 13
+  '  - name: china-desk', // 14
+  '    destinations: [intel]', // 15
+  '    watchlists: [china]', // 16
+  '    mentionRole: ["112233445566778899"]', // 17 a misspelt key
+  '',
+].join('\n');
+
+describe('check-config', () => {
+  const temp = makeTempDir();
+  const env = { ATTRIBOT_DB: join(temp.dir, 'absent.db') };
+  afterAll(() => temp.cleanup());
+
+  it('fails on the README example without its secrets, and says --offline checks the rest', async () => {
+    const result = await runCli(['check-config', '--config', MULTI], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `error: ${MULTI}:15: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL to be set`,
+    );
+    expect(result.stdout).toContain('check-config --offline checks the file without them');
+  });
+
+  it('--offline: missing secrets are warnings, and the file passes', async () => {
+    const result = await runCli(['check-config', '--offline', '--config', MULTI], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
+      `warning: ${MULTI}:15: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL at run time`,
+      `warning: ${MULTI}:16: destinations[1].webhookUrlEnv: destination "ics" needs ICS_WEBHOOK_URL at run time`,
+      `warning: ${MULTI}:17: destinations[2].webhookUrlEnv: destination "admin" needs ADMIN_WEBHOOK_URL at run time`,
+    ]);
+    expect(result.stdout).toContain(
+      `${MULTI}: OK offline — 3 feed(s), destinations: intel (webhook, secret not checked)`,
+    );
+    expect(result.stdout).not.toContain('error:');
+  });
+
+  it('--offline still reports what is wrong with the file and with secrets that are set', async () => {
+    const result = await runCli(['check-config', '--offline', '--config', MULTI], {
+      ...env,
+      INTEL_WEBHOOK_URL: 'https://evil.example/hook',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^error: .*:15: destinations\[0\]\.webhookUrlEnv: destination "intel": /m);
+  });
+
+  it('reports five mistakes of five kinds in one run, by line, with "did you mean"', async () => {
+    const file = join(temp.dir, 'five.yaml');
+    writeFileSync(file, FIVE_MISTAKES);
+    const result = await runCli(['check-config', '--config', file], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('error:'))).toEqual([
+      `error: ${file}:3: settings.storyWindow: not a duration: "3 days" (give a unit: e.g. 90s, 10m, 2h, 1d; a bare number must be 0)`,
+      `error: ${file}:4: key "interval" appears twice in one mapping (each key may appear once)`,
+      `error: ${file}:8: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL to be set`,
+      `error: ${file}:12: watchlists[0].keywords[0]: regex does not compile: /(unclosed/: Unterminated group`,
+      `error: ${file}:17: routes[0].mentionRole: Unrecognized key: "mentionRole" (did you mean "mentionRoles"?)`,
+    ]);
+    expect(result.stdout).toContain(`${file}: 5 error(s)`);
+  });
+
+  it('says DISCORD_WEBHOOK_URL is ignored when the config has destinations, and so does the worker', async () => {
+    const file = join(temp.dir, 'own.yaml');
+    writeFileSync(file, 'destinations:\n  - { name: log, type: console }\n');
+    const ignored = 'DISCORD_WEBHOOK_URL: ignored: the config has its own destinations';
+    const check = await runCli(['check-config', '--config', file], { ...env, DISCORD_WEBHOOK_URL: HOOK });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(`warning: environment: ${ignored}`);
+    const once = await runCli(['once', '--config', file], {
+      ATTRIBOT_DB: join(temp.dir, 'once.db'),
+      DISCORD_WEBHOOK_URL: HOOK,
+    });
+    expect(once.code).toBe(0);
+    expect(once.stderr).toContain(ignored);
+    expect(once.stderr).not.toContain('cli-config-token');
+  });
+});
