@@ -23,11 +23,11 @@ Commands:
   once                     poll every feed once, deliver alerts, exit
   check-config             validate the configuration and print everything wrong at once (file:line key: message)
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
-  explain FILE|URL         show entities, claims, evidence and confidence for one article
+  explain FILE|URL         show entities, claims, evidence and confidence for one article, and its routing
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
-  --offline                check-config: destination secrets that are not set are warnings
+  --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
   -h, --help               this text
 `;
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write('attribot explain: give one FILE or URL\n');
         return EXIT.usage;
       }
-      return explain(rest[0] as string, values.config, io);
+      return explain(rest[0] as string, values.config, values.offline === true, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
@@ -276,11 +276,11 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
   return { id: source, title: null, text: body };
 }
 
-async function explain(source: string, flag: string | undefined, io: Io): Promise<number> {
+async function explain(source: string, flag: string | undefined, offline: boolean, io: Io): Promise<number> {
   const [
     { loadEffectiveConfig },
-    { applyEnvironment, configPath },
-    { Config },
+    { configPath },
+    { problemLines },
     { analyzeArticle },
     { renderExplanation },
     { loadKnowledge },
@@ -289,7 +289,7 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
   ] = await Promise.all([
     import('./config/effective.js'),
     import('./config/env.js'),
-    import('./config/schema.js'),
+    import('./config/load.js'),
     import('./attribution/analyze.js'),
     import('./attribution/explain.js'),
     import('./extract/knowledge.js'),
@@ -297,16 +297,27 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     import('./alerts/route.js'),
   ]);
   const file = configPath(flag, io.env);
-  const loaded = await loadEffectiveConfig(file, io.env);
-  const effective = loaded.effective ?? applyEnvironment(Config.parse({}), {}).effective;
-  if (!loaded.effective)
-    io.stderr.write(`attribot explain: config ${file} is invalid; routing shown for the defaults\n`);
-  if (!effective) return EXIT.failure;
+  const loaded = await loadEffectiveConfig(file, io.env, { offline });
+  for (const line of problemLines(loaded.errors, loaded.warnings)) io.stderr.write(`${line}\n`);
+  const { effective } = loaded;
+  if (!effective) {
+    // Routing for a config other than the one asked for would answer a question nobody asked.
+    io.stderr.write(
+      `attribot explain: config ${file} has ${loaded.errors.length} error(s); no routing can be shown for it\n`,
+    );
+    if (!offline && loaded.withoutSecret.length > 0)
+      io.stderr.write(
+        `attribot explain: ${withoutSecretHint(loaded.withoutSecret)}; --offline shows routing with placeholders for them\n`,
+      );
+    return EXIT.failure;
+  }
   let article: Article;
   try {
     article = await readArticle(source, effective);
   } catch (error) {
-    io.stderr.write(`attribot explain: cannot read ${source}: ${errorMessage(error)}\n`);
+    io.stderr.write(
+      `attribot explain: cannot read ${source}: ${errorMessage(error)}${privateNetworkHint(error)}\n`,
+    );
     return EXIT.failure;
   }
   const analysis = analyzeArticle(article, loadKnowledge());
@@ -317,10 +328,20 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     config.routes,
     config.watchlists,
   );
+  const placeholders = loaded.withoutSecret.map((name) => `"${name}"`).join(', ');
+  const offlineNote = placeholders ? `; offline: placeholders for the secrets of ${placeholders}` : '';
   io.stdout.write(
-    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`,
+    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}${offlineNote}):\n${formatRouteVerdicts(verdicts)}\n`,
   );
   return EXIT.ok;
+}
+
+/** The settings that let page fetches reach a private address, when that is why one was refused. */
+function privateNetworkHint(error: unknown): string {
+  if (!(error instanceof Error)) return '';
+  const cause = error.cause as { reason?: unknown } | undefined;
+  if ((error as Error & { kind?: unknown }).kind !== 'blocked' || cause?.reason !== 'address') return '';
+  return ' (article pages on private addresses are refused: settings.allowPrivateNetwork: true in the config, or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1, allows them)';
 }
 
 // A closed pipe (`attribot check-config | head -1`) ends the output, not the process with a stack trace.

@@ -1,11 +1,13 @@
 /**
  * Config tooling through the real CLI: check-config with and without secrets, every mistake of a file
- * in one run.
+ * in one run, and explain refusing to route on a config it could not load.
  */
 
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -100,5 +102,82 @@ describe('check-config', () => {
     expect(once.code).toBe(0);
     expect(once.stderr).toContain(ignored);
     expect(once.stderr).not.toContain('cli-config-token');
+  });
+});
+
+describe('explain', () => {
+  const temp = makeTempDir();
+  const env = { ATTRIBOT_DB: join(temp.dir, 'absent.db') };
+  const article = join(temp.dir, 'article.txt');
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    writeFileSync(
+      article,
+      "The United States and its allies on Monday accused China's Ministry of State Security of hiring hackers who broke into Microsoft Exchange Server mail systems around the world.\n",
+    );
+    server = createServer((_request, response) => response.end('<html><body>private</body></html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    temp.cleanup();
+  });
+
+  it('refuses to route on an invalid config, with its reasons, instead of showing the defaults', async () => {
+    const file = join(temp.dir, 'five.yaml');
+    writeFileSync(file, FIVE_MISTAKES);
+    const result = await runCli(['explain', '--config', file, article], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`error: ${file}:12: watchlists[0].keywords[0]: regex does not compile`);
+    expect(result.stderr).toContain(
+      `attribot explain: config ${file} has 5 error(s); no routing can be shown for it`,
+    );
+    expect(result.stderr).not.toContain('defaults');
+  });
+
+  it('refuses a missing config file', async () => {
+    const file = join(temp.dir, 'nowhere.yaml');
+    const result = await runCli(['explain', '--config', file, article], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: ${file}: config file not found`);
+  });
+
+  it('refuses a config whose secrets are not set, pointing at --offline', async () => {
+    const result = await runCli(['explain', '--config', MULTI, article], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('needs INTEL_WEBHOOK_URL to be set');
+    expect(result.stderr).toContain(
+      'attribot explain: the secrets of "intel", "ics", "admin" are not set here; --offline shows routing with placeholders for them',
+    );
+  });
+
+  it('--offline routes with placeholders for the missing secrets, and says so', async () => {
+    const result = await runCli(['explain', '--offline', '--config', MULTI, article], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Routing (effective configuration ${MULTI}; offline: placeholders for the secrets of "intel", "ics", "admin"):`,
+    );
+    for (const route of ['all-attributions', 'confident-attributions', 'state-actors', 'industrial'])
+      expect(result.stdout).toContain(route);
+    expect(result.stdout).not.toMatch(/\bdefault\b/);
+    expect(result.stderr).toContain('needs INTEL_WEBHOOK_URL at run time');
+  });
+
+  it('says which setting lets it read a page on a private address', async () => {
+    const result = await runCli(['explain', `http://127.0.0.1:${port}/article`], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is loopback, not public');
+    expect(result.stderr).toContain(
+      'settings.allowPrivateNetwork: true in the config, or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1',
+    );
+    const allowed = await runCli(['explain', `http://127.0.0.1:${port}/article`], {
+      ...env,
+      ATTRIBOT_ALLOW_PRIVATE_NETWORK: '1',
+    });
+    expect(allowed.stderr).not.toContain('settings.allowPrivateNetwork');
   });
 });
