@@ -45,7 +45,7 @@ describe('check-config', () => {
     const result = await runCli(['check-config', '--config', MULTI], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `error: ${MULTI}:15: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL to be set`,
+      `error: ${MULTI}:16: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL to be set`,
     );
     expect(result.stdout).toContain('check-config --offline checks the file without them');
   });
@@ -54,9 +54,9 @@ describe('check-config', () => {
     const result = await runCli(['check-config', '--offline', '--config', MULTI], env);
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
-      `warning: ${MULTI}:15: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL at run time`,
-      `warning: ${MULTI}:16: destinations[1].webhookUrlEnv: destination "ics" needs ICS_WEBHOOK_URL at run time`,
-      `warning: ${MULTI}:17: destinations[2].webhookUrlEnv: destination "admin" needs ADMIN_WEBHOOK_URL at run time`,
+      `warning: ${MULTI}:16: destinations[0].webhookUrlEnv: destination "intel" needs INTEL_WEBHOOK_URL at run time`,
+      `warning: ${MULTI}:17: destinations[1].webhookUrlEnv: destination "ics" needs ICS_WEBHOOK_URL at run time`,
+      `warning: ${MULTI}:18: destinations[2].webhookUrlEnv: destination "admin" needs ADMIN_WEBHOOK_URL at run time`,
     ]);
     expect(result.stdout).toContain(
       `${MULTI}: OK offline — 3 feed(s), destinations: intel (webhook, secret not checked)`,
@@ -70,7 +70,7 @@ describe('check-config', () => {
       INTEL_WEBHOOK_URL: 'https://evil.example/hook',
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^error: .*:15: destinations\[0\]\.webhookUrlEnv: destination "intel": /m);
+    expect(result.stdout).toMatch(/^error: .*:16: destinations\[0\]\.webhookUrlEnv: destination "intel": /m);
   });
 
   it('reports five mistakes of five kinds in one run, by line, with "did you mean"', async () => {
