@@ -172,28 +172,22 @@ export function applyEnvironment(
 
   /**
    * The secret behind a variable or a file, trimmed; null after reporting why there is none.
-   * `at` is the destination's place in the config, which problems are filed under.
+   * `keys` are the config keys naming the variable and the file, which problems are filed under.
    */
   const secret = (
     what: string,
-    source: {
-      destination: string;
-      env?: string | undefined;
-      file?: string | undefined;
-      envKey: string;
-      fileKey: string;
-    },
-    at?: Array<string | number>,
+    source: { destination: string; env?: string | undefined; file?: string | undefined },
+    keys?: { env: Array<string | number>; file: Array<string | number> },
   ): string | null | typeof OFFLINE => {
     if (source.env !== undefined) {
       const value = env[source.env]?.trim();
       if (value) return value;
       const runtime = `${what} needs ${source.env} at run time`;
-      const key = at && [...at, source.envKey];
+      const key = keys?.env;
       return absent(source.destination, source.env, `${what} needs ${source.env} to be set`, runtime, key);
     }
     if (source.file !== undefined) {
-      const key = at && [...at, source.fileKey];
+      const key = keys?.file;
       const runtime = `${what} needs its secret file ${source.file} at run time`;
       let value: string;
       try {
@@ -217,7 +211,7 @@ export function applyEnvironment(
         key,
       );
     }
-    problem('', `${what} names no secret`, at);
+    problem('', `${what} names no secret`, keys?.env.slice(0, -1));
     return null;
   };
 
@@ -251,7 +245,7 @@ export function applyEnvironment(
   if (config.destinations.length === 0) {
     const fromFile = env.DISCORD_WEBHOOK_URL?.trim() ? undefined : env.DISCORD_WEBHOOK_URL_FILE?.trim();
     const url = fromFile
-      ? secret('default destination', { destination: 'default', file: fromFile, envKey: '', fileKey: '' })
+      ? secret('default destination', { destination: 'default', file: fromFile })
       : env.DISCORD_WEBHOOK_URL?.trim();
     const resolved = url
       ? webhook('default', url, fromFile ? 'DISCORD_WEBHOOK_URL_FILE' : 'DISCORD_WEBHOOK_URL')
@@ -304,14 +298,14 @@ export function applyEnvironment(
         return { name: target.name, type: 'console' };
       case 'webhook': {
         const source = { destination: target.name, env: target.webhookUrlEnv, file: target.webhookUrlFile };
-        const url = secret(what, { ...source, envKey: 'webhookUrlEnv', fileKey: 'webhookUrlFile' }, at);
+        const url = secret(what, source, { env: [...at, 'webhookUrlEnv'], file: [...at, 'webhookUrlFile'] });
         if (url === null) return null;
         const key = [...at, target.webhookUrlEnv === undefined ? 'webhookUrlFile' : 'webhookUrlEnv'];
         return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name, key);
       }
       case 'bot': {
         const source = { destination: target.name, env: target.tokenEnv, file: target.tokenFile };
-        const found = secret(what, { ...source, envKey: 'tokenEnv', fileKey: 'tokenFile' }, at);
+        const found = secret(what, source, { env: [...at, 'tokenEnv'], file: [...at, 'tokenFile'] });
         if (found === null) return null;
         const token = found === OFFLINE ? OFFLINE_TOKEN : found.replace(/^Bot\s+/i, '');
         if (!/^[\x21-\x7e]+$/.test(token)) {
