@@ -22,10 +22,10 @@ const USAGE = `Usage: attribot <command> [options]
 Commands:
   run                      poll every feed now, then on schedule, until SIGINT/SIGTERM
   once                     poll every feed once, deliver alerts, exit
-  check-config             validate the configuration and print what is wrong (file:line key: message)
+  check-config             validate the configuration and print everything wrong at once (file:line key: message)
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
                            (standard input with --input - or when it is piped)
-  explain FILE|URL         show entities, claims, evidence and confidence for one article
+  explain FILE|URL         show entities, claims, evidence and confidence for one article, and its routing
   feeds [--json]           every configured feed: state, last success, last error, items seen, alerts sent
   feeds retry URL|--all    poll a feed (--all: every failing or disabled one) at the next tick, backoff cleared
   destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
@@ -34,6 +34,7 @@ Commands:
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
+  --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
   --json                   feeds, destinations, recent: JSON instead of text
   -h, --help               this text
@@ -73,7 +74,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'once':
       return runWorker(command, values.config, io);
     case 'check-config':
-      return checkConfig(values.config, io);
+      return checkConfig(values.config, values.offline === true, io);
     case 'extract':
       if (!values.input && (!io.stdin || io.stdin.isTTY)) {
         io.stderr.write('attribot extract: --input FILE is required (or pipe the JSON lines in)\n');
@@ -85,7 +86,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write('attribot explain: give one FILE or URL\n');
         return EXIT.usage;
       }
-      return explain(rest[0] as string, values.config, io);
+      return explain(rest[0] as string, values.config, values.offline === true, io);
     case 'feeds':
     case 'destinations':
     case 'recent':
@@ -102,6 +103,7 @@ function parseCliArgs(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       config: { type: 'string' },
+      offline: { type: 'boolean' },
       input: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
@@ -112,8 +114,8 @@ function parseCliArgs(argv: readonly string[]) {
   });
 }
 
-async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
-  const [{ loadEffectiveConfig }, { configPath }, { formatProblem }, { describeOverrides }] =
+async function checkConfig(flag: string | undefined, offline: boolean, io: Io): Promise<number> {
+  const [{ loadEffectiveConfig }, { configPath }, { problemLines }, { describeOverrides }] =
     await Promise.all([
       import('./config/effective.js'),
       import('./config/env.js'),
@@ -121,18 +123,26 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
       import('./config/overrides.js'),
     ]);
   const file = configPath(flag, io.env);
-  const result = await loadEffectiveConfig(file, io.env);
-  for (const warning of result.warnings) io.stdout.write(`warning: ${formatProblem(warning)}\n`);
-  for (const error of result.errors) io.stdout.write(`error: ${formatProblem(error)}\n`);
+  const result = await loadEffectiveConfig(file, io.env, { offline });
+  for (const line of problemLines(result.errors, result.warnings)) io.stdout.write(`${line}\n`);
   if (!result.effective) {
-    io.stdout.write(`${file}: ${result.errors.length} error(s)\n`);
+    const warnings = result.warnings.length > 0 ? `, ${result.warnings.length} warning(s)` : '';
+    io.stdout.write(`${file}: ${result.errors.length} error(s)${warnings}\n`);
+    if (!offline && result.withoutSecret.length > 0)
+      io.stdout.write(
+        `${withoutSecretHint(result.withoutSecret)}; check-config --offline checks the file without them\n`,
+      );
     return EXIT.failure;
   }
   const { config, destinations, database } = result.effective;
+  const placeholder = new Set(result.withoutSecret);
   const { describeDatabase } = await import('./store/database-location.js');
   io.stdout.write(
-    `${file}: OK — ${config.feeds.length} feed(s), destinations: ${destinations
-      .map((target) => `${target.name} (${target.type})`)
+    `${file}: OK${placeholder.size > 0 ? ' offline' : ''} — ${config.feeds.length} feed(s), destinations: ${destinations
+      .map(
+        (target) =>
+          `${target.name} (${target.type}${placeholder.has(target.name) ? ', secret not checked' : ''})`,
+      )
       .join(
         ', ',
       )}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${describeDatabase(database)}\n`,
@@ -140,6 +150,11 @@ async function checkConfig(flag: string | undefined, io: Io): Promise<number> {
   const overrides = await storedOverrides(database);
   if (overrides) io.stdout.write(`${describeOverrides(config, overrides, new Date())}\n`);
   return EXIT.ok;
+}
+
+/** The destinations whose secrets are not set here, said once after their errors. */
+function withoutSecretHint(names: readonly string[]): string {
+  return `the secrets of ${names.map((name) => `"${name}"`).join(', ')} are not set here`;
 }
 
 /**
@@ -320,11 +335,11 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
   return { id: source, title: null, text: body };
 }
 
-async function explain(source: string, flag: string | undefined, io: Io): Promise<number> {
+async function explain(source: string, flag: string | undefined, offline: boolean, io: Io): Promise<number> {
   const [
     { loadEffectiveConfig },
-    { applyEnvironment, configPath },
-    { Config },
+    { configPath },
+    { problemLines },
     { analyzeArticle },
     { renderExplanation },
     { loadKnowledge },
@@ -333,7 +348,7 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
   ] = await Promise.all([
     import('./config/effective.js'),
     import('./config/env.js'),
-    import('./config/schema.js'),
+    import('./config/load.js'),
     import('./attribution/analyze.js'),
     import('./attribution/explain.js'),
     import('./extract/knowledge.js'),
@@ -341,16 +356,27 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     import('./alerts/route.js'),
   ]);
   const file = configPath(flag, io.env);
-  const loaded = await loadEffectiveConfig(file, io.env);
-  const effective = loaded.effective ?? applyEnvironment(Config.parse({}), {}).effective;
-  if (!loaded.effective)
-    io.stderr.write(`attribot explain: config ${file} is invalid; routing shown for the defaults\n`);
-  if (!effective) return EXIT.failure;
+  const loaded = await loadEffectiveConfig(file, io.env, { offline });
+  for (const line of problemLines(loaded.errors, loaded.warnings)) io.stderr.write(`${line}\n`);
+  const { effective } = loaded;
+  if (!effective) {
+    // Routing for a config other than the one asked for would answer a question nobody asked.
+    io.stderr.write(
+      `attribot explain: config ${file} has ${loaded.errors.length} error(s); no routing can be shown for it\n`,
+    );
+    if (!offline && loaded.withoutSecret.length > 0)
+      io.stderr.write(
+        `attribot explain: ${withoutSecretHint(loaded.withoutSecret)}; --offline shows routing with placeholders for them\n`,
+      );
+    return EXIT.failure;
+  }
   let article: Article;
   try {
     article = await readArticle(source, effective);
   } catch (error) {
-    io.stderr.write(`attribot explain: cannot read ${source}: ${errorMessage(error)}\n`);
+    io.stderr.write(
+      `attribot explain: cannot read ${source}: ${errorMessage(error)}${privateNetworkHint(error)}\n`,
+    );
     return EXIT.failure;
   }
   const analysis = analyzeArticle(article, loadKnowledge());
@@ -361,10 +387,20 @@ async function explain(source: string, flag: string | undefined, io: Io): Promis
     config.routes,
     config.watchlists,
   );
+  const placeholders = loaded.withoutSecret.map((name) => `"${name}"`).join(', ');
+  const offlineNote = placeholders ? `; offline: placeholders for the secrets of ${placeholders}` : '';
   io.stdout.write(
-    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}):\n${formatRouteVerdicts(verdicts)}\n`,
+    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}${offlineNote}):\n${formatRouteVerdicts(verdicts)}\n`,
   );
   return EXIT.ok;
+}
+
+/** The settings that let page fetches reach a private address, when that is why one was refused. */
+function privateNetworkHint(error: unknown): string {
+  if (!(error instanceof Error)) return '';
+  const cause = error.cause as { reason?: unknown } | undefined;
+  if ((error as Error & { kind?: unknown }).kind !== 'blocked' || cause?.reason !== 'address') return '';
+  return ' (article pages on private addresses are refused: settings.allowPrivateNetwork: true in the config, or ATTRIBOT_ALLOW_PRIVATE_NETWORK=1, allows them)';
 }
 
 // A closed pipe (`attribot check-config | head -1`) ends the output, not the process with a stack trace.

@@ -78,6 +78,35 @@ function feedsFromEnv(value: string): Feed[] {
     .map((url) => ({ url }));
 }
 
+/** A problem of the environment; `key` is the config key it belongs to, when it belongs to one. */
+export interface EnvironmentProblem extends ConfigProblem {
+  key?: Array<string | number>;
+}
+
+export interface EnvironmentOptions {
+  /**
+   * Check without the secrets: a destination whose variable is unset or whose secret file cannot be
+   * read is a warning, and it is resolved with a placeholder (never to deliver with).
+   */
+  offline?: boolean;
+}
+
+export interface AppliedEnvironment {
+  effective: EffectiveConfig | null;
+  errors: EnvironmentProblem[];
+  warnings: EnvironmentProblem[];
+  /**
+   * Destinations whose secret is not available here: errors, or offline resolved with a
+   * placeholder for the secret they need at run time.
+   */
+  withoutSecret: string[];
+}
+
+/** The secret of an offline destination: `.invalid` never resolves, so it cannot reach anyone. */
+export const OFFLINE_WEBHOOK_URL = 'https://discord.invalid/api/webhooks/0/offline-placeholder';
+const OFFLINE_TOKEN = 'offline-placeholder';
+const OFFLINE = Symbol('offline');
+
 /**
  * Applies ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL (or DISCORD_WEBHOOK_URL_FILE), DISCORD_API_BASE,
  * DATABASE_URL and ATTRIBOT_DB, reads each destination's secret from its variable or file, and fills in the default
@@ -88,11 +117,16 @@ export function applyEnvironment(
   config: Config,
   env: Environment,
   secrets: SecretReader = fileSecrets,
-): { effective: EffectiveConfig | null; errors: ConfigProblem[] } {
-  const errors: ConfigProblem[] = [];
-  const problem = (path: string, message: string): void => {
-    errors.push({ file: 'environment', line: null, path, message });
+  options: EnvironmentOptions = {},
+): AppliedEnvironment {
+  const errors: EnvironmentProblem[] = [];
+  const warnings: EnvironmentProblem[] = [];
+  const withoutSecret = new Set<string>();
+  const note = (list: EnvironmentProblem[], path: string, message: string, key?: Array<string | number>) => {
+    list.push({ file: 'environment', line: null, path, message, ...(key ? { key } : {}) });
   };
+  const problem = (path: string, message: string, key?: Array<string | number>): void =>
+    note(errors, path, message, key);
 
   let feeds = config.feeds;
   if (env.ATTRIBOT_FEEDS !== undefined && env.ATTRIBOT_FEEDS.trim() !== '') {
@@ -119,39 +153,84 @@ export function applyEnvironment(
   if (level && !LOG_LEVELS.includes(level))
     problem('ATTRIBOT_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
-  /** The secret behind a variable or a file, trimmed; null after reporting why there is none. */
+  /** A secret that is not there: an error, or offline a warning and a placeholder. */
+  const absent = (
+    destination: string,
+    path: string,
+    message: string,
+    atRunTime: string,
+    key: Array<string | number> | undefined,
+  ): null | typeof OFFLINE => {
+    withoutSecret.add(destination);
+    if (!options.offline) {
+      problem(path, message, key);
+      return null;
+    }
+    note(warnings, path, atRunTime, key);
+    return OFFLINE;
+  };
+
+  /**
+   * The secret behind a variable or a file, trimmed; null after reporting why there is none.
+   * `keys` are the config keys naming the variable and the file, which problems are filed under.
+   */
   const secret = (
     what: string,
-    source: { env?: string | undefined; file?: string | undefined },
-  ): string | null => {
+    source: { destination: string; env?: string | undefined; file?: string | undefined },
+    keys?: { env: Array<string | number>; file: Array<string | number> },
+  ): string | null | typeof OFFLINE => {
     if (source.env !== undefined) {
       const value = env[source.env]?.trim();
-      if (!value) problem(source.env, `${what} needs ${source.env} to be set`);
-      return value || null;
+      if (value) return value;
+      const runtime = `${what} needs ${source.env} at run time`;
+      const key = keys?.env;
+      return absent(source.destination, source.env, `${what} needs ${source.env} to be set`, runtime, key);
     }
     if (source.file !== undefined) {
+      const key = keys?.file;
+      const runtime = `${what} needs its secret file ${source.file} at run time`;
       let value: string;
       try {
         value = secrets.readFile(source.file).trim();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        problem(source.file, `${what}: cannot read its secret file (${code})`);
-        return null;
+        return absent(
+          source.destination,
+          source.file,
+          `${what}: cannot read its secret file ${source.file} (${code})`,
+          runtime,
+          key,
+        );
       }
-      if (!value) problem(source.file, `${what}: its secret file is empty`);
-      return value || null;
+      if (value) return value;
+      return absent(
+        source.destination,
+        source.file,
+        `${what}: its secret file ${source.file} is empty`,
+        runtime,
+        key,
+      );
     }
-    problem('', `${what} names no secret`);
+    problem('', `${what} names no secret`, keys?.env.slice(0, -1));
     return null;
   };
 
-  const webhook = (name: string, url: string, path: string): ResolvedDestination | null => {
+  const webhook = (
+    name: string,
+    url: string | typeof OFFLINE,
+    path: string,
+    key?: Array<string | number>,
+  ): ResolvedDestination | null => {
+    if (url === OFFLINE) {
+      return { name, type: 'webhook', webhookUrl: OFFLINE_WEBHOOK_URL };
+    }
     try {
       parseWebhookUrl(url, { apiBase: discordApiBase });
     } catch (error) {
       problem(
         path,
         `destination "${name}": ${error instanceof Error ? error.message : 'invalid webhook URL'}`,
+        key,
       );
       return null;
     }
@@ -159,14 +238,14 @@ export function applyEnvironment(
   };
 
   const destinations: ResolvedDestination[] = [];
-  for (const target of config.destinations) {
-    const resolved = resolveTarget(target);
+  config.destinations.forEach((target, index) => {
+    const resolved = resolveTarget(target, ['destinations', index]);
     if (resolved) destinations.push(resolved);
-  }
+  });
   if (config.destinations.length === 0) {
     const fromFile = env.DISCORD_WEBHOOK_URL?.trim() ? undefined : env.DISCORD_WEBHOOK_URL_FILE?.trim();
     const url = fromFile
-      ? secret('default destination', { file: fromFile })
+      ? secret('default destination', { destination: 'default', file: fromFile })
       : env.DISCORD_WEBHOOK_URL?.trim();
     const resolved = url
       ? webhook('default', url, fromFile ? 'DISCORD_WEBHOOK_URL_FILE' : 'DISCORD_WEBHOOK_URL')
@@ -174,6 +253,20 @@ export function applyEnvironment(
         ? null
         : { name: 'default', type: 'console' as const };
     if (resolved) destinations.push(resolved);
+  } else {
+    for (const variable of ['DISCORD_WEBHOOK_URL', 'DISCORD_WEBHOOK_URL_FILE']) {
+      const named = config.destinations.some(
+        (target) =>
+          (target.type === 'webhook' && target.webhookUrlEnv === variable) ||
+          (target.type === 'bot' && target.tokenEnv === variable),
+      );
+      if (env[variable]?.trim() && !named)
+        note(
+          warnings,
+          variable,
+          'ignored: the config has its own destinations (it only applies to a config without any)',
+        );
+    }
   }
 
   const databaseUrl = env.DATABASE_URL?.trim();
@@ -183,7 +276,7 @@ export function applyEnvironment(
       'must be a postgres:// or postgresql:// URL (for SQLite, set ATTRIBOT_DB to a file path)',
     );
 
-  if (errors.length > 0) return { effective: null, errors };
+  if (errors.length > 0) return { effective: null, errors, warnings, withoutSecret: [...withoutSecret] };
   return {
     effective: {
       config: { ...config, feeds, routes: effectiveRoutes(config, destinations) },
@@ -194,25 +287,32 @@ export function applyEnvironment(
       discordApiBase,
     },
     errors,
+    warnings,
+    withoutSecret: [...withoutSecret],
   };
 
-  function resolveTarget(target: DeliveryTarget): ResolvedDestination | null {
+  function resolveTarget(target: DeliveryTarget, at: Array<string | number>): ResolvedDestination | null {
     const what = `destination "${target.name}"`;
     switch (target.type) {
       case 'console':
         return { name: target.name, type: 'console' };
       case 'webhook': {
-        const url = secret(what, { env: target.webhookUrlEnv, file: target.webhookUrlFile });
+        const source = { destination: target.name, env: target.webhookUrlEnv, file: target.webhookUrlFile };
+        const url = secret(what, source, { env: [...at, 'webhookUrlEnv'], file: [...at, 'webhookUrlFile'] });
         if (url === null) return null;
-        return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name);
+        const key = [...at, target.webhookUrlEnv === undefined ? 'webhookUrlFile' : 'webhookUrlEnv'];
+        return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name, key);
       }
       case 'bot': {
-        const token = secret(what, { env: target.tokenEnv, file: target.tokenFile })?.replace(/^Bot\s+/i, '');
-        if (token === undefined) return null;
+        const source = { destination: target.name, env: target.tokenEnv, file: target.tokenFile };
+        const found = secret(what, source, { env: [...at, 'tokenEnv'], file: [...at, 'tokenFile'] });
+        if (found === null) return null;
+        const token = found === OFFLINE ? OFFLINE_TOKEN : found.replace(/^Bot\s+/i, '');
         if (!/^[\x21-\x7e]+$/.test(token)) {
           problem(
             target.tokenEnv ?? target.tokenFile ?? target.name,
             `${what}: the bot token has spaces or unexpected characters`,
+            [...at, target.tokenEnv === undefined ? 'tokenFile' : 'tokenEnv'],
           );
           return null;
         }

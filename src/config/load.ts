@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isAlias, isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { formatPath } from './key-path.js';
 import { checkRules } from './rules.js';
+import { validateConfig } from './salvage.js';
 import { Config } from './schema.js';
+import { allowedKeys, didYouMean } from './suggest.js';
 
 export interface ConfigProblem {
   file: string;
@@ -12,9 +15,17 @@ export interface ConfigProblem {
 }
 
 export interface LoadedConfig {
+  /** The config, when there are no errors. */
   config: Config | null;
+  /**
+   * What passed the schema even when there are errors (entries it rejected taken out), so later
+   * checks (the environment's) can report their problems in the same run; never to run with.
+   */
+  partial: Config | null;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
+  /** The line and printed key path of a path into `partial` (or `config`), in the file's own indexes. */
+  locate(path: ReadonlyArray<string | number>): { line: number | null; path: string };
 }
 
 export function formatProblem(problem: ConfigProblem): string {
@@ -22,19 +33,24 @@ export function formatProblem(problem: ConfigProblem): string {
   return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
 }
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-/** The line of the deepest node of `path` that exists in the document. */
+/**
+ * The line of the deepest part of `path` that exists in the document: a mapping key's own line
+ * (a block value starts on the next one; an unknown key has only its key), else the node's.
+ */
 function lineOf(doc: Document, counter: LineCounter, path: ReadonlyArray<PropertyKey>): number | null {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+    const parent =
+      depth === 0
+        ? null
+        : depth === 1
+          ? doc.contents
+          : doc.getIn(path.slice(0, depth - 1) as unknown[], true);
+    const key = path[depth - 1];
+    const pair = isMap(parent)
+      ? parent.items.find((item) => isScalar(item.key) && item.key.value === key)
+      : undefined;
+    const node =
+      pair?.key ?? (depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true));
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return null;
@@ -54,17 +70,76 @@ function firstAliasLine(doc: Document, counter: LineCounter): number | null {
   return line;
 }
 
-/** Parses and validates YAML text. Pure: `file` only labels the problems. */
+/** The mapping key that starts at `offset`. */
+function keyAt(doc: Document, offset: number): string | null {
+  let key: string | null = null;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      key = String(pair.key.value);
+      return visit.BREAK;
+    },
+  });
+  return key;
+}
+
+/** A file that could not be read as a document: nothing to locate, nothing checked past these problems. */
+function unchecked(errors: ConfigProblem[], warnings: ConfigProblem[] = []): LoadedConfig {
+  return {
+    config: null,
+    partial: null,
+    errors,
+    warnings,
+    locate: (path) => ({ line: null, path: formatPath(path) }),
+  };
+}
+
+/** YAML errors after which the document still has its structure, so checking goes on. */
+const RECOVERABLE_YAML = new Set(['DUPLICATE_KEY']);
+
+/** Problems by line (those without one last), keeping the order of problems on the same line. */
+export function byLine<T extends { line: number | null }>(problems: readonly T[]): T[] {
+  const rank = (problem: T): number => problem.line ?? Number.POSITIVE_INFINITY;
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index)
+    .map((entry) => entry.problem);
+}
+
+/** `error: file:line: path: message` and `warning: …` lines, together in the order of the file. */
+export function problemLines(errors: readonly ConfigProblem[], warnings: readonly ConfigProblem[]): string[] {
+  return byLine([
+    ...errors.map((problem) => ({ ...problem, severity: 'error' })),
+    ...warnings.map((problem) => ({ ...problem, severity: 'warning' })),
+  ]).map((problem) => `${problem.severity}: ${formatProblem(problem)}`);
+}
+
+/**
+ * Parses and validates YAML text, reporting every problem at once: the schema's, the cross-key
+ * rules' on what passed the schema (see salvage.ts), each with its line. Pure: `file` only labels
+ * the problems.
+ */
 export function parseConfigText(text: string, file: string): LoadedConfig {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const errors: ConfigProblem[] = doc.errors.map((error) => ({
+  const syntax: ConfigProblem[] = doc.errors.map((error) => ({
     file,
     line: error.linePos?.[0]?.line ?? counter.linePos(error.pos[0]).line,
     path: '',
-    message: error.message.split('\n')[0] ?? error.message,
+    message:
+      error.code === 'DUPLICATE_KEY'
+        ? `key "${keyAt(doc, error.pos[0]) ?? '?'}" appears twice in one mapping (each key may appear once)`
+        : (error.message.split('\n')[0] ?? error.message),
   }));
-  if (errors.length > 0) return { config: null, errors, warnings: [] };
+  if (doc.errors.some((error) => !RECOVERABLE_YAML.has(error.code))) {
+    const stopped = {
+      file,
+      line: null,
+      path: '',
+      message: 'nothing else was checked: the file is read once its YAML syntax is fixed',
+    };
+    return unchecked(syntax, [stopped]);
+  }
 
   let raw: unknown;
   try {
@@ -72,36 +147,47 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   } catch (error) {
     // A "billion laughs" alias bomb, or another document yaml refuses to expand: a config error, not a crash.
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      config: null,
-      errors: [{ file, line: firstAliasLine(doc, counter), path: '', message }],
-      warnings: [],
-    };
+    return unchecked([...syntax, { file, line: firstAliasLine(doc, counter), path: '', message }]);
   }
-  const parsed = Config.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      config: null,
-      errors: parsed.error.issues.map((issue) => {
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const path = keys.length === 1 ? [...issue.path, keys[0] as string] : issue.path;
-        return { file, line: lineOf(doc, counter, path), path: formatPath(path), message: issue.message };
-      }),
-      warnings: [],
-    };
-  }
-  const rules = checkRules(parsed.data);
-  const locate = (problem: { path: ReadonlyArray<PropertyKey>; message: string }): ConfigProblem => ({
+  const validated = validateConfig(raw);
+  const at = (path: ReadonlyArray<string | number>, message: string): ConfigProblem => ({
     file,
-    line: lineOf(doc, counter, problem.path),
-    path: formatPath(problem.path),
+    line: lineOf(doc, counter, path),
+    path: formatPath(path),
+    message,
+  });
+  const schemaErrors = validated.issues.flatMap((issue) =>
+    issue.unknownKeys
+      ? issue.unknownKeys.map((key) =>
+          at(
+            [...issue.path, key],
+            `Unrecognized key: "${key}"${didYouMean(key, allowedKeys(Config, raw, issue.path))}`,
+          ),
+        )
+      : [at(issue.path, issue.message)],
+  );
+  const locate = (path: ReadonlyArray<string | number>): { line: number | null; path: string } => {
+    const inFile = validated.toFilePath(path);
+    return { line: lineOf(doc, counter, inFile), path: formatPath(inFile) };
+  };
+  const rules = validated.config
+    ? checkRules(validated.config, {
+        rejected: validated.rejected,
+        refer: (path) => formatPath(validated.toFilePath(path)),
+      })
+    : { errors: [], warnings: [] };
+  const fromRule = (problem: { path: ReadonlyArray<string | number>; message: string }): ConfigProblem => ({
+    file,
+    ...locate(problem.path),
     message: problem.message,
   });
-  const ruleErrors = rules.errors.map(locate);
+  const errors = byLine([...syntax, ...schemaErrors, ...rules.errors.map(fromRule)]);
   return {
-    config: ruleErrors.length > 0 ? null : parsed.data,
-    errors: ruleErrors,
-    warnings: rules.warnings.map(locate),
+    config: errors.length > 0 ? null : validated.config,
+    partial: validated.config,
+    errors,
+    warnings: byLine(rules.warnings.map(fromRule)),
+    locate,
   };
 }
 
@@ -113,7 +199,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
       code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? error})`;
-    return { config: null, errors: [{ file, line: null, path: '', message }], warnings: [] };
+    return unchecked([{ file, line: null, path: '', message }]);
   }
   return parseConfigText(text, file);
 }

@@ -1,14 +1,31 @@
 import cron from 'node-cron';
+import { formatPath } from './key-path.js';
 import { compileKeyword } from './keyword.js';
 import { type Config, DISCORD_WATCHLIST, type Match } from './schema.js';
+import { didYouMean } from './suggest.js';
 
 export interface RuleProblem {
   path: Array<string | number>;
   message: string;
 }
 
+export interface RuleOptions {
+  /**
+   * Destinations and watchlists the schema refused in whole or in part: a route naming one is
+   * neither "unknown" nor judged on what is left of it.
+   */
+  rejected?: { destinations: readonly string[]; watchlists: readonly string[] };
+  /** How a message names another place of the config (load.ts maps it back to the file's indexes). */
+  refer?: (path: Array<string | number>) => string;
+}
+
 /** Cross-key checks the schema cannot express. Pure. */
-export function checkRules(config: Config): { errors: RuleProblem[]; warnings: RuleProblem[] } {
+export function checkRules(
+  config: Config,
+  options: RuleOptions = {},
+): { errors: RuleProblem[]; warnings: RuleProblem[] } {
+  const rejected = options.rejected ?? { destinations: [], watchlists: [] };
+  const refer = options.refer ?? formatPath;
   const errors: RuleProblem[] = [];
   const warnings: RuleProblem[] = [];
 
@@ -24,7 +41,10 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
     const key = new URL(feed.url).href;
     const first = seenFeeds.get(key);
     if (first !== undefined) {
-      warnings.push({ path: ['feeds', index, 'url'], message: `duplicate of feeds[${first}]; polled once` });
+      warnings.push({
+        path: ['feeds', index, 'url'],
+        message: `duplicate of ${refer(['feeds', first])}; polled once`,
+      });
     } else {
       seenFeeds.set(key, index);
     }
@@ -36,7 +56,7 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
     if (first !== undefined) {
       errors.push({
         path: ['destinations', index, 'name'],
-        message: `name "${target.name}" already used by destinations[${first}]`,
+        message: `name "${target.name}" already used by ${refer(['destinations', first])}`,
       });
     } else {
       seenTargets.set(target.name, index);
@@ -62,8 +82,8 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
     }
   });
 
-  checkUniqueNames(config.watchlists, 'watchlists', errors);
-  checkUniqueNames(config.routes, 'routes', errors);
+  checkUniqueNames(config.watchlists, 'watchlists', errors, refer);
+  checkUniqueNames(config.routes, 'routes', errors, refer);
 
   config.watchlists.forEach((watchlist, index) => {
     checkKeywords(watchlist, ['watchlists', index], errors);
@@ -72,32 +92,37 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
 
   // With no destinations configured, the environment supplies one named "default".
   const destinations = new Set(
-    config.destinations.length > 0 ? config.destinations.map((d) => d.name) : ['default'],
+    config.destinations.length + rejected.destinations.length > 0
+      ? config.destinations.map((d) => d.name)
+      : ['default'],
   );
   const watchlists = new Map(config.watchlists.map((watchlist) => [watchlist.name, watchlist]));
   const used = new Set<string>();
   config.routes.forEach((route, index) => {
     route.destinations.forEach((name, position) => {
-      if (!destinations.has(name)) {
+      if (!destinations.has(name) && !rejected.destinations.includes(name)) {
         errors.push({
           path: ['routes', index, 'destinations', position],
-          message: `unknown destination "${name}" (known: ${[...destinations].join(', ')})`,
+          message: `unknown destination "${name}"${didYouMean(name, [...destinations]) || ` (known: ${[...destinations].join(', ')})`}`,
         });
       }
     });
     route.watchlists.forEach((name, position) => {
       used.add(name);
-      if (!watchlists.has(name) && name !== DISCORD_WATCHLIST) {
+      if (!watchlists.has(name) && name !== DISCORD_WATCHLIST && !rejected.watchlists.includes(name)) {
         errors.push({
           path: ['routes', index, 'watchlists', position],
-          message: `unknown watchlist "${name}" (known: ${[...watchlists.keys()].join(', ') || 'none'})`,
+          message: `unknown watchlist "${name}"${didYouMean(name, [...watchlists.keys()]) || ` (known: ${[...watchlists.keys()].join(', ') || 'none'})`}`,
         });
       }
     });
     checkKeywords(route.match, ['routes', index, 'match'], errors);
     checkKeywords(route.exclude, ['routes', index, 'exclude'], errors);
     const listed = route.watchlists.map((name) => watchlists.get(name));
-    const canFill = route.watchlists.includes(DISCORD_WATCHLIST);
+    // The watchlist slash commands fill, or one the schema refused: its entries are not known here.
+    const canFill = route.watchlists.some(
+      (name) => name === DISCORD_WATCHLIST || rejected.watchlists.includes(name),
+    );
     if (
       route.watchlists.length > 0 &&
       !canFill &&
@@ -122,14 +147,19 @@ export function checkRules(config: Config): { errors: RuleProblem[]; warnings: R
   return { errors, warnings };
 }
 
-function checkUniqueNames(items: ReadonlyArray<{ name: string }>, key: string, errors: RuleProblem[]): void {
+function checkUniqueNames(
+  items: ReadonlyArray<{ name: string }>,
+  key: string,
+  errors: RuleProblem[],
+  refer: (path: Array<string | number>) => string,
+): void {
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
     const first = seen.get(item.name);
     if (first !== undefined) {
       errors.push({
         path: [key, index, 'name'],
-        message: `name "${item.name}" already used by ${key}[${first}]`,
+        message: `name "${item.name}" already used by ${refer([key, first])}`,
       });
     } else {
       seen.set(item.name, index);

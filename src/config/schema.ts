@@ -15,7 +15,8 @@ export function parseDuration(value: string | number): number | null {
   return factor === undefined ? null : Math.round(amount * factor);
 }
 
-const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+/** A duration as the config writes it (see parseDuration), read as milliseconds. */
+export const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === null) {
     ctx.addIssue({

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnvironment, type SecretReader } from '../../../src/config/env.js';
+import { applyEnvironment, OFFLINE_WEBHOOK_URL, type SecretReader } from '../../../src/config/env.js';
 import { Config } from '../../../src/config/schema.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
@@ -132,10 +132,10 @@ describe('applyEnvironment', () => {
     expect(effective).toBeNull();
     expect(errors.map((error) => `${error.path}: ${error.message}`)).toEqual([
       'A_TOKEN: destination "a": the bot token has spaces or unexpected characters',
-      '/missing: destination "b": cannot read its secret file (ENOENT)',
+      '/missing: destination "b": cannot read its secret file /missing (ENOENT)',
       '/hook: destination "c": Discord webhook URL host "evil.example" is not discord.com; expected https://discord.com/api/webhooks/<id>/<token>',
       'D_HOOK: destination "d": Discord webhook URL must use https; expected https://discord.com/api/webhooks/<id>/<token>',
-      '/empty: destination "e": its secret file is empty',
+      '/empty: destination "e": its secret file /empty is empty',
     ]);
     expect(JSON.stringify(errors)).not.toContain('s3cret');
   });
@@ -231,5 +231,79 @@ describe('operational environment variables', () => {
     expect(good?.http).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(good?.allowPrivateNetwork).toBe(true);
     expect(applyEnvironment(config, {}).effective?.http).toBeNull();
+  });
+});
+
+describe('offline: checking a config without its secrets', () => {
+  const config = Config.parse({
+    destinations: [
+      { name: 'intel', type: 'webhook', webhookUrlEnv: 'INTEL_WEBHOOK_URL' },
+      { name: 'soc', type: 'bot', tokenFile: '/run/secrets/bot', channelId: CHANNEL },
+      { name: 'log', type: 'console' },
+    ],
+    routes: [{ name: 'r', destinations: ['intel', 'soc', 'log'] }],
+  });
+
+  it('turns a missing variable or secret file into a warning and a placeholder', () => {
+    const result = applyEnvironment(config, {}, fakeFiles({}), { offline: true });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((warning) => [warning.key, warning.message])).toEqual([
+      [['destinations', 0, 'webhookUrlEnv'], 'destination "intel" needs INTEL_WEBHOOK_URL at run time'],
+      [
+        ['destinations', 1, 'tokenFile'],
+        'destination "soc" needs its secret file /run/secrets/bot at run time',
+      ],
+    ]);
+    expect(result.withoutSecret).toEqual(['intel', 'soc']);
+    expect(result.effective?.destinations.map((target) => target.name)).toEqual(['intel', 'soc', 'log']);
+    expect(result.effective?.destinations[0]).toEqual({
+      name: 'intel',
+      type: 'webhook',
+      webhookUrl: OFFLINE_WEBHOOK_URL,
+    });
+    expect(result.effective?.config.routes[0]?.destinations).toEqual(['intel', 'soc', 'log']);
+  });
+
+  it('still refuses a secret that is set but wrong', () => {
+    const result = applyEnvironment(config, { INTEL_WEBHOOK_URL: 'https://evil.example/x' }, fakeFiles({}), {
+      offline: true,
+    });
+    expect(result.effective).toBeNull();
+    expect(result.errors.map((error) => error.key)).toEqual([['destinations', 0, 'webhookUrlEnv']]);
+  });
+
+  it('keeps missing secrets errors without --offline, naming the destinations', () => {
+    const result = applyEnvironment(config, {}, fakeFiles({}));
+    expect(result.effective).toBeNull();
+    expect(result.errors.map((error) => error.message)).toEqual([
+      'destination "intel" needs INTEL_WEBHOOK_URL to be set',
+      'destination "soc": cannot read its secret file /run/secrets/bot (ENOENT)',
+    ]);
+    expect(result.withoutSecret).toEqual(['intel', 'soc']);
+  });
+});
+
+describe('DISCORD_WEBHOOK_URL beside destinations of the config', () => {
+  const named = Config.parse({ destinations: [{ name: 'log', type: 'console' }] });
+
+  it('is said to be ignored', () => {
+    const result = applyEnvironment(named, { DISCORD_WEBHOOK_URL: HOOK });
+    expect(result.effective?.destinations).toEqual([{ name: 'log', type: 'console' }]);
+    expect(result.warnings).toEqual([
+      {
+        file: 'environment',
+        line: null,
+        path: 'DISCORD_WEBHOOK_URL',
+        message: 'ignored: the config has its own destinations (it only applies to a config without any)',
+      },
+    ]);
+  });
+
+  it('is not ignored when a destination names it, nor when the config has no destinations', () => {
+    const naming = Config.parse({
+      destinations: [{ name: 'default', type: 'webhook', webhookUrlEnv: 'DISCORD_WEBHOOK_URL' }],
+    });
+    expect(applyEnvironment(naming, { DISCORD_WEBHOOK_URL: HOOK }).warnings).toEqual([]);
+    expect(applyEnvironment(base, { DISCORD_WEBHOOK_URL: HOOK }).warnings).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parseConfigText } from '../../../src/config/load.js';
+import { formatProblem, parseConfigText, problemLines } from '../../../src/config/load.js';
 import { parseDuration } from '../../../src/config/schema.js';
 
 describe('parseConfigText', () => {
@@ -38,7 +38,12 @@ describe('parseConfigText', () => {
   it('names an unknown key at its own line', () => {
     const result = parseConfigText('feeds:\n  - url: https://a.example/\n    intervall: 5m\n', 'typo.yaml');
     expect(result.errors).toEqual([
-      { file: 'typo.yaml', line: 3, path: 'feeds[0].intervall', message: 'Unrecognized key: "intervall"' },
+      {
+        file: 'typo.yaml',
+        line: 3,
+        path: 'feeds[0].intervall',
+        message: 'Unrecognized key: "intervall" (did you mean "interval"?)',
+      },
     ]);
   });
 
@@ -76,6 +81,85 @@ describe('parseConfigText', () => {
     expect(result.config).not.toBeNull();
     expect(result.warnings.map(formatProblem)).toEqual([
       'twice.yaml:3: feeds[1].url: duplicate of feeds[0]; polled once',
+    ]);
+  });
+});
+
+describe('parseConfigText reports every problem in one pass', () => {
+  it('gives schema, rule and YAML problems together, by line, each at its own line', () => {
+    const text = [
+      'settings:', // 1
+      '  interval: soon', // 2
+      '  schedule: "every minute"', // 3
+      'destinations:', // 4
+      '  - { name: intel, type: webhook, webhookUrlEnv: INTEL_HOOK }', // 5
+      '  - { name: soc, type: bot, tokenEnv: BOT }', // 6: no channelId
+      'watchlists:', // 7
+      '  - name: china', // 8
+      '    countries: [China]', // 9
+      '    keywords: ["/(unclosed/"]', // 10
+      '    countries: [Russia]', // 11: duplicate key
+      'routes:', // 12
+      '  - name: desk', // 13
+      '    destinations: [intell, soc]', // 14
+      '    watchlists: [china]', // 15
+      '    mentionRole: ["112233445566778899"]', // 16
+      'destinatons: []', // 17
+    ].join('\n');
+    const result = parseConfigText(text, 'all.yaml');
+    expect(result.config).toBeNull();
+    expect(result.errors.map(formatProblem)).toEqual([
+      'all.yaml:2: settings.interval: not a duration: "soon" (give a unit: e.g. 90s, 10m, 2h, 1d; a bare number must be 0)',
+      'all.yaml:3: settings.schedule: not a valid cron expression: "every minute"',
+      'all.yaml:6: destinations[1].channelId: required key is missing',
+      'all.yaml:10: watchlists[0].keywords[0]: regex does not compile: /(unclosed/: Unterminated group',
+      'all.yaml:11: key "countries" appears twice in one mapping (each key may appear once)',
+      'all.yaml:14: routes[0].destinations[0]: unknown destination "intell" (did you mean "intel"?)',
+      'all.yaml:16: routes[0].mentionRole: Unrecognized key: "mentionRole" (did you mean "mentionRoles"?)',
+      'all.yaml:17: destinatons: Unrecognized key: "destinatons" (did you mean "destinations"?)',
+    ]);
+    // What passed the schema, for the environment's checks in the same run.
+    expect(result.partial?.destinations.map((target) => target.name)).toEqual(['intel']);
+    expect(result.locate(['destinations', 0, 'webhookUrlEnv'])).toEqual({
+      line: 5,
+      path: 'destinations[0].webhookUrlEnv',
+    });
+  });
+
+  it('stops at a YAML syntax error and says the rest was not checked', () => {
+    const result = parseConfigText('feeds: [\n  - url: x\nsettings: { interval: soon }\n', 'broken.yaml');
+    expect(result.errors.length).toBeGreaterThan(0);
+    expect(result.partial).toBeNull();
+    expect(result.warnings.map((warning) => warning.message)).toEqual([
+      'nothing else was checked: the file is read once its YAML syntax is fixed',
+    ]);
+  });
+
+  it('locates an entry of a list that lost entries before it at its line in the file', () => {
+    const text = [
+      'feeds:',
+      '  - url: nope',
+      '  - url: https://a.example/',
+      '  - url: https://A.example/',
+    ].join('\n');
+    const result = parseConfigText(text, 'f.yaml');
+    expect(result.errors.map(formatProblem)).toEqual([
+      'f.yaml:2: feeds[0].url: must be an absolute http(s) URL',
+    ]);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      'f.yaml:4: feeds[2].url: duplicate of feeds[1]; polled once',
+    ]);
+  });
+});
+
+describe('problemLines', () => {
+  it('puts errors and warnings together in the order of the file', () => {
+    const at = (line: number | null, message: string) => ({ file: 'c.yaml', line, path: '', message });
+    expect(problemLines([at(9, 'b'), at(null, 'd')], [at(3, 'a'), at(9, 'c')])).toEqual([
+      'warning: c.yaml:3: a',
+      'error: c.yaml:9: b',
+      'warning: c.yaml:9: c',
+      'error: c.yaml: d',
     ]);
   });
 });

@@ -83,13 +83,13 @@ describe('destinations, watchlists and routes in YAML', () => {
     expect(result.errors.map(formatProblem)).toEqual([
       'bad.yaml:2: destinations[0]: webhook destination "intel" needs exactly one of webhookUrlEnv, webhookUrlFile',
       'bad.yaml:3: destinations[1]: bot destination "soc" needs exactly one of tokenEnv, tokenFile',
-      'bad.yaml:6: watchlists[1].name: name "w" already used by watchlists[0]',
-      'bad.yaml:12: routes[1].name: name "r" already used by routes[0]',
       expect.stringMatching(/^bad\.yaml:5: watchlists\[0\]\.keywords\[0\]: regex does not compile: /),
       'bad.yaml:5: watchlists[0].keywords[1]: regex flag(s) "g" not allowed (use i, m, s, u)',
+      'bad.yaml:6: watchlists[1].name: name "w" already used by watchlists[0]',
       'bad.yaml:9: routes[0].destinations[1]: unknown destination "nowhere" (known: intel, soc)',
       'bad.yaml:10: routes[0].watchlists[0]: unknown watchlist "missing" (known: w)',
       expect.stringMatching(/^bad\.yaml:11: routes\[0\]\.exclude\.keywords\[0\]: regex does not compile: /),
+      'bad.yaml:12: routes[1].name: name "r" already used by routes[0]',
     ]);
   });
 
@@ -115,8 +115,8 @@ describe('destinations, watchlists and routes in YAML', () => {
       'kinds.yaml',
     );
     expect(result.errors.map(formatProblem)).toEqual([
-      'kinds.yaml:4: watchlists[0].cves[0]: must be a CVE id such as CVE-2021-26855',
       'kinds.yaml:3: watchlists[0].people: Unrecognized key: "people"',
+      'kinds.yaml:4: watchlists[0].cves[0]: must be a CVE id such as CVE-2021-26855',
     ]);
   });
 
@@ -142,8 +142,8 @@ describe('destinations, watchlists and routes in YAML', () => {
     );
     expect(result.config).not.toBeNull();
     expect(result.warnings.map(formatProblem)).toEqual([
-      'w.yaml:5: routes[0].watchlists: route "dead" can never match: its watchlists are empty and it has no match entries',
       'w.yaml:3: watchlists[1].name: watchlist "spare" is not used by any route',
+      'w.yaml:5: routes[0].watchlists: route "dead" can never match: its watchlists are empty and it has no match entries',
     ]);
   });
 });
