@@ -66,11 +66,15 @@ export async function runAdminCommand(
   return recent(options, io);
 }
 
-/** The running config, or the reasons it cannot be used (on stderr). */
+/**
+ * The running config, or the reasons it cannot be used (on stderr). `offline`: destination secrets
+ * need not be set (listings read only the database; a test message needs the real secret).
+ */
 async function effectiveConfig(
   command: string,
   options: AdminOptions,
   io: AdminIo,
+  offline = false,
 ): Promise<EffectiveConfig | null> {
   const [{ loadEffectiveConfig }, { configPath }, { formatProblem }] = await Promise.all([
     import('./config/effective.js'),
@@ -78,7 +82,7 @@ async function effectiveConfig(
     import('./config/load.js'),
   ]);
   const file = configPath(options.config, io.env);
-  const loaded = await loadEffectiveConfig(file, io.env);
+  const loaded = await loadEffectiveConfig(file, io.env, { offline });
   if (loaded.effective) return loaded.effective;
   for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
   io.stderr.write(
@@ -109,7 +113,8 @@ async function withLedger(
   io: AdminIo,
   work: (store: Store, effective: EffectiveConfig) => Promise<Outcome>,
 ): Promise<Outcome> {
-  const effective = await effectiveConfig(command, options, io);
+  // Listings read the database only: they work on an admin's laptop without the secrets.
+  const effective = await effectiveConfig(command, options, io, true);
   if (!effective) return 'failure';
   const opened = await openLedger(command, effective, io);
   if (!opened) return 'failure';

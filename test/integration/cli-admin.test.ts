@@ -258,10 +258,20 @@ describe('admin commands on a SQLite ledger', () => {
     expect(existsSync(absent)).toBe(false);
   });
 
+  it('listings need no secrets (an admin laptop); a test message does', async () => {
+    const listed = await cli(['feeds'], { SOC_WEBHOOK_URL: '', INTEL_WEBHOOK_URL: '' });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('therecord.media');
+    const tested = await cli(['destinations', 'test', 'soc'], { SOC_WEBHOOK_URL: '' });
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toMatch(/SOC_WEBHOOK_URL/);
+  });
+
   it('an invalid config is an error with its reasons', async () => {
-    const result = await cli(['feeds'], { SOC_WEBHOOK_URL: '' });
+    writeFileSync(config, 'feeds:\n  - url: not a url\n');
+    const result = await cli(['feeds']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/SOC_WEBHOOK_URL/);
+    expect(result.stderr).toMatch(/feeds\[0\]\.url/);
     expect(result.stderr).toMatch(/attribot feeds: the configuration .* is invalid/);
   });
 });
