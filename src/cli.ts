@@ -29,14 +29,20 @@ Commands:
   feeds [--json]           every configured feed: state, last success, last error, items seen, alerts sent
   feeds retry URL|--all    poll a feed (--all: every failing or disabled one) at the next tick, backoff cleared
   destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
-  destinations test NAME   post a test message to it now; on success its waiting alerts are due at once
+  destinations test NAME   post a test message to it now (TAXII, MISP: ask without posting); on success its
+                           waiting alerts are due at once
   recent [--since 24h] [--json]  the stories of the period and what each destination got
+  export [--since 24h] [--format stix|misp] [--out DIR] [--json]
+                           the stories of the period as one STIX 2.1 bundle (or MISP events) on stdout,
+                           or one file per story in DIR
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
-  --json                   feeds, destinations, recent: JSON instead of text
+  --json                   feeds, destinations, recent: JSON instead of text; export --out: the files written
+  --format stix|misp       export: STIX 2.1 (default) or MISP events
+  --out DIR                export: one file per story in DIR
   -h, --help               this text
   -V, --version            the version
 `;
@@ -90,6 +96,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'feeds':
     case 'destinations':
     case 'recent':
+    case 'export':
       return adminCommand(command, rest, values, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
@@ -110,6 +117,8 @@ function parseCliArgs(argv: readonly string[]) {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       since: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
     },
   });
 }
@@ -258,7 +267,7 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** feeds, destinations, recent (src/admin-cli.ts). */
+/** feeds, destinations, recent, export (src/admin-cli.ts). */
 async function adminCommand(
   command: AdminCommand,
   args: readonly string[],
@@ -271,6 +280,8 @@ async function adminCommand(
     json: values.json ?? false,
     all: values.all ?? false,
     since: values.since,
+    format: values.format,
+    out: values.out,
   };
   return EXIT[await runAdminCommand(command, args, options, io)];
 }

@@ -52,6 +52,7 @@ import {
   type FeedState,
   feedLease,
   type ItemRecord,
+  type OutboxInsert,
   type Store,
   type StoryPlan,
 } from './store/store.js';
@@ -82,6 +83,11 @@ export interface PipelineDeps {
   worker?: string;
   /** How long a feed lease lasts; renewed at every commit of the poll. Default 5 min. */
   leaseMs?: number;
+  /**
+   * Rewrites the rows of machine destinations (TAXII, MISP) as export documents of the story as it
+   * stands after the report; other rows pass unchanged. Without it every row is a Discord message.
+   */
+  exportRows?: (rows: OutboxInsert[], story: Story) => OutboxInsert[];
 }
 
 export interface FeedOutcome {
@@ -526,7 +532,8 @@ function storyPlan(
         });
         // Nobody wants it: no story is opened (a known story still takes the report, silently).
         if (decisions.length === 0 && !entry) continue;
-        record.alerts = storyMessages(story, change, report, decisions);
+        const rows = storyMessages(story, change, report, decisions);
+        record.alerts = deps.exportRows ? deps.exportRows(rows, story) : rows;
         const routed: Story = {
           ...story,
           destinations: [

@@ -146,7 +146,7 @@ function partyObject(name: string, reference: ExportReference): StixObject {
   };
   if (isState) {
     object.sectors = ['government-national'];
-    object.description = `The government of ${name}.`;
+    object.description = `The national government of ${name}, as the party making the claim.`;
   } else if (party?.kind === 'agency') {
     object.sectors = ['government-national'];
   } else if (party?.kind === 'vendor') {
