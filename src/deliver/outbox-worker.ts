@@ -306,7 +306,7 @@ async function recordFailure(
         kind: 'suspended',
         feedUrl: '',
         feedName: row.destination,
-        text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
+        text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token, key or channel.`,
       };
       await store.enqueueNotices(
         [{ destination: deps.adminDestination, message: formatNotice(notice) }],

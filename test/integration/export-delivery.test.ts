@@ -257,6 +257,34 @@ describe('machine destinations through the outbox', () => {
     expect(misp.events().some((event) => event.uuid === document.id)).toBe(false);
   });
 
+  it('rejects a Discord message queued before the destination became a TAXII collection', async () => {
+    await store.recordItems(
+      [
+        {
+          key: 'old-row',
+          feedUrl: 'https://feeds.example.org/rss',
+          title: 'queued for Discord',
+          link: null,
+          published: null,
+          disposition: 'processed',
+          alerts: [
+            {
+              destination: 'cti',
+              message: { embeds: [{ title: 'queued for Discord' }], allowed_mentions: { parse: [] } },
+            },
+          ],
+        },
+      ],
+      START,
+    );
+    const posts = taxii.requests.length;
+    expect(await drain(taxiiSender())).toMatchObject({ rejected: 1 });
+    expect((await store.outbox())[0]?.lastError).toBe(
+      '"cti" takes STIX objects; this row holds no STIX document',
+    );
+    expect(taxii.requests).toHaveLength(posts);
+  });
+
   it('treats an unreachable server as retryable', async () => {
     await record(roundcubeStory(), 'new-story', 'item-1');
     const nowhere = taxiiSender({ url: 'http://127.0.0.1:9/api1/' });
