@@ -35,12 +35,17 @@ Commands:
   export [--since 24h] [--format stix|misp] [--out DIR] [--json]
                            the stories of the period as one STIX 2.1 bundle (or MISP events) on stdout,
                            or one file per story in DIR
+  replay [--since 7d] [--config CANDIDATE] [--json]
+                           the stored articles of the period analysed again: per destination the alerts
+                           the running config (--running FILE) and the candidate would have sent, and
+                           what the candidate adds, removes and changes; sends and writes nothing
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
-  --json                   feeds, destinations, recent: JSON instead of text; export --out: the files written
+  --json                   feeds, destinations, recent, replay: JSON instead of text; export --out: the files written
+  --running FILE           replay: the running config (default: $ATTRIBOT_CONFIG, else the bundled one)
   --format stix|misp       export: STIX 2.1 (default) or MISP events
   --out DIR                export: one file per story in DIR
   -h, --help               this text
@@ -98,6 +103,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'recent':
     case 'export':
       return adminCommand(command, rest, values, io);
+    case 'replay':
+      return replay(rest, values, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
@@ -117,6 +124,7 @@ function parseCliArgs(argv: readonly string[]) {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       since: { type: 'string' },
+      running: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
     },
@@ -284,6 +292,28 @@ async function adminCommand(
     out: values.out,
   };
   return EXIT[await runAdminCommand(command, args, options, io)];
+}
+
+/** replay (src/replay-cli.ts): `--config` is the candidate there, `--running` the running config. */
+async function replay(
+  args: readonly string[],
+  values: ReturnType<typeof parseCliArgs>['values'],
+  io: Io,
+): Promise<number> {
+  if (args.length > 0) {
+    io.stderr.write(
+      `attribot replay: unexpected argument "${args[0]}" (replay [--since 7d] [--config CANDIDATE])\n`,
+    );
+    return EXIT.usage;
+  }
+  const { runReplay } = await import('./replay-cli.js');
+  const options = {
+    since: values.since,
+    candidate: values.config,
+    running: values.running,
+    json: values.json ?? false,
+  };
+  return EXIT[await runReplay(options, io)];
 }
 
 /** The input of `extract`: standard input for `-`, else the file (null after saying why it cannot be read). */
