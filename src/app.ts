@@ -16,6 +16,7 @@ import { MispSender } from './deliver/misp-sender.js';
 import { type DrainSummary, drainOutbox, UnrecordedSends } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
 import { TaxiiSender } from './deliver/taxii-sender.js';
+import { MISP_DISTRIBUTIONS } from './export/misp.js';
 import { type ExportTarget, exportRows } from './export/outbox.js';
 import { type ExportReference, exportReference } from './export/reference.js';
 import type { Article } from './extract/article.js';
@@ -294,7 +295,7 @@ export class App {
           target.type === 'taxii'
             ? [[target.name, { format: 'stix' }]]
             : target.type === 'misp'
-              ? [[target.name, { format: 'misp', distribution: String(target.distribution) as '0' }]]
+              ? [[target.name, { format: 'misp', distribution: MISP_DISTRIBUTIONS[target.distribution] }]]
               : [],
       ),
     );

@@ -32,6 +32,26 @@ export interface PushAnswer {
 
 /** Longest part of a peer's error body quoted in an error (it may be an HTML page). */
 const QUOTED_CHARS = 200;
+/** Most of an answer read: a status resource or an error is small; a peer that streams more is cut off. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
+}
 
 export async function pushJson(request: PushRequest): Promise<PushAnswer> {
   const doFetch = request.fetch ?? fetch;
@@ -45,7 +65,7 @@ export async function pushJson(request: PushRequest): Promise<PushAnswer> {
       redirect: 'manual',
       signal: AbortSignal.timeout(request.timeoutMs),
     });
-    text = await response.text();
+    text = await readCapped(response);
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     throw new DeliveryError(

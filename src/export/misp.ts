@@ -34,7 +34,7 @@ export interface MispEvent {
   /** 0 initial, 1 ongoing, 2 completed. */
   analysis: '0' | '1' | '2';
   /** 0 your organisation only, 1 this community, 2 connected communities, 3 all communities. */
-  distribution: '0' | '1' | '2' | '3';
+  distribution: MispDistribution;
   published: false;
   /** Unix seconds of the last change: MISP keeps an existing event whose timestamp is not older. */
   timestamp: string;
@@ -46,7 +46,9 @@ export interface MispDocument {
   Event: MispEvent;
 }
 
-export type MispDistribution = MispEvent['distribution'];
+/** MISP's distribution levels, indexed by the config's number. */
+export const MISP_DISTRIBUTIONS = ['0', '1', '2', '3'] as const;
+export type MispDistribution = (typeof MISP_DISTRIBUTIONS)[number];
 
 export interface MispOptions {
   distribution?: MispDistribution;

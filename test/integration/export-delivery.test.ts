@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addReport, type Story, type StoryChange } from '../../src/alerts/cluster.js';
 import { storyMessages } from '../../src/alerts/story-messages.js';
+import { failureOf, pushJson } from '../../src/deliver/http-push.js';
 import { MispSender } from '../../src/deliver/misp-sender.js';
 import { drainOutbox, SUSPEND_MS } from '../../src/deliver/outbox-worker.js';
 import type { Sender } from '../../src/deliver/sender.js';
@@ -17,6 +18,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { ItemRecord } from '../../src/store/store.js';
 import { type FakeMisp, startFakeMisp } from '../helpers/fake-misp.js';
 import { type FakeTaxii, startFakeTaxii } from '../helpers/fake-taxii.js';
+import { startJsonPeer } from '../helpers/json-peer.js';
 import { bundleIntegrityErrors, stixObjectErrors } from '../helpers/stix-schemas.js';
 import { TestClock } from '../helpers/test-clock.js';
 import { ROUNDCUBE_ATTRIBUTION, roundcubeStory } from '../unit/export/story-fixtures.js';
@@ -302,5 +304,37 @@ describe('machine destinations through the outbox', () => {
     });
     await expect(mispSender().check()).resolves.toBe('MISP 2.5.2 accepts the key');
     await expect(mispSender('wrong').check()).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe('pushJson', () => {
+  it('reads at most 1 MiB of an answer that never ends, and quotes 200 characters of it', async () => {
+    // A broken peer streaming an error page forever: without the cap the read lasts until the deadline.
+    const peer = await startJsonPeer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '30' });
+      const chunk = 'overloaded '.repeat(6_000);
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    });
+    try {
+      const answer = await pushJson({
+        peer: 'test peer',
+        url: `${peer.base}/x`,
+        headers: {},
+        body: '{}',
+        timeoutMs: 5_000,
+      });
+      expect(answer).toMatchObject({ status: 503, json: null, retryAfter: '30' });
+      expect(answer.quoted).toHaveLength(201);
+      const error = failureOf('test peer', answer, new Date());
+      expect(error).toMatchObject({ kind: 'retryable', status: 503, retryAfterMs: 30_000 });
+      expect(error.message).toMatch(/^test peer answered HTTP 503: overloaded overloaded/);
+    } finally {
+      await peer.close();
+    }
   });
 });
