@@ -72,16 +72,10 @@ export interface ReplayResult {
 }
 
 /** An alert as it accumulates; the story's own fields are read from its entry at the end. */
-interface Pending {
-  entry: StoryEntry;
-  destination: string;
-  at: string;
-  route: string;
-  mentionRoleIds: string[];
-  digest: boolean;
-  updates: number;
-  edits: number;
-}
+type Pending = Pick<
+  ReplayedAlert,
+  'destination' | 'at' | 'route' | 'mentionRoleIds' | 'digest' | 'updates' | 'edits'
+> & { entry: StoryEntry };
 
 /**
  * One config's replay. Articles come in oldest first through `add`; those analysed before `from`
