@@ -111,10 +111,16 @@ export function senderFor(
     logger: options.log,
   };
   if (target.type === 'webhook') {
-    const { webhookUrl } = target;
+    const { webhookUrl, threadId, username, avatarUrl } = target;
     return lazyDiscordSender(target.name, async () => {
       const { DiscordWebhookSender } = await import('./deliver/discord-sender.js');
-      return new DiscordWebhookSender({ ...common, webhookUrl });
+      return new DiscordWebhookSender({
+        ...common,
+        webhookUrl,
+        ...(threadId === undefined ? {} : { threadId }),
+        ...(username === undefined ? {} : { username }),
+        ...(avatarUrl === undefined ? {} : { avatarUrl }),
+      });
     });
   }
   if (target.type === 'bot') {

@@ -8,9 +8,22 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A destination with its secret resolved. Holds a token: never log it whole. */
 export type ResolvedDestination =
-  | { name: string; type: 'webhook'; webhookUrl: string }
+  | {
+      name: string;
+      type: 'webhook';
+      webhookUrl: string;
+      /** threadId of the config, or the URL's ?thread_id= (they may not differ). */
+      threadId?: string;
+      username?: string;
+      avatarUrl?: string;
+    }
   | { name: string; type: 'bot'; token: string; channelId: string; guildId?: string; adminRoleIds: string[] }
   | { name: string; type: 'console' };
+
+type WebhookOptions = Pick<
+  Extract<ResolvedDestination, { type: 'webhook' }>,
+  'threadId' | 'username' | 'avatarUrl'
+>;
 
 /** The configuration the worker actually runs with: YAML plus environment overrides and secrets. */
 export interface EffectiveConfig {
@@ -220,12 +233,14 @@ export function applyEnvironment(
     url: string | typeof OFFLINE,
     path: string,
     key?: Array<string | number>,
+    options: WebhookOptions = {},
   ): ResolvedDestination | null => {
     if (url === OFFLINE) {
-      return { name, type: 'webhook', webhookUrl: OFFLINE_WEBHOOK_URL };
+      return { name, type: 'webhook', webhookUrl: OFFLINE_WEBHOOK_URL, ...options };
     }
+    let urlThread: string | undefined;
     try {
-      parseWebhookUrl(url, { apiBase: discordApiBase });
+      urlThread = parseWebhookUrl(url, { apiBase: discordApiBase }).threadId;
     } catch (error) {
       problem(
         path,
@@ -234,7 +249,23 @@ export function applyEnvironment(
       );
       return null;
     }
-    return { name, type: 'webhook', webhookUrl: url };
+    if (urlThread !== undefined && options.threadId !== undefined && urlThread !== options.threadId) {
+      // Thread ids are not secret; the URL still is, so only its thread is quoted.
+      problem(
+        path,
+        `destination "${name}": threadId ${options.threadId} differs from the webhook URL's ?thread_id=${urlThread}; give one of them`,
+        key,
+      );
+      return null;
+    }
+    const threadId = options.threadId ?? urlThread;
+    return {
+      name,
+      type: 'webhook',
+      webhookUrl: url,
+      ...options,
+      ...(threadId === undefined ? {} : { threadId }),
+    };
   };
 
   const destinations: ResolvedDestination[] = [];
@@ -301,7 +332,18 @@ export function applyEnvironment(
         const url = secret(what, source, { env: [...at, 'webhookUrlEnv'], file: [...at, 'webhookUrlFile'] });
         if (url === null) return null;
         const key = [...at, target.webhookUrlEnv === undefined ? 'webhookUrlFile' : 'webhookUrlEnv'];
-        return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name, key);
+        const options: WebhookOptions = {
+          ...(target.threadId === undefined ? {} : { threadId: target.threadId }),
+          ...(target.username === undefined ? {} : { username: target.username }),
+          ...(target.avatarUrl === undefined ? {} : { avatarUrl: target.avatarUrl }),
+        };
+        return webhook(
+          target.name,
+          url,
+          target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name,
+          key,
+          options,
+        );
       }
       case 'bot': {
         const source = { destination: target.name, env: target.tokenEnv, file: target.tokenFile };

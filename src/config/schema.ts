@@ -201,6 +201,23 @@ export const Snowflake = z
   .string({ error: 'must be a quoted Discord id (YAML reads long unquoted numbers imprecisely)' })
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
+/** Discord refuses a webhook name outside 1..80 characters or containing "discord" or "clyde". */
+const WebhookUsername = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((value) => !/discord|clyde/i.test(value), {
+    message: 'Discord refuses webhook names containing "discord" or "clyde"',
+  });
+
+const HttpsUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https:\/\//i.test(value) && URL.canParse(value), {
+    message: 'must be an absolute https URL',
+  });
+
 const Name = z
   .string()
   .trim()
@@ -217,6 +234,15 @@ const WebhookTarget = z
     ),
     webhookUrlFile: SecretFile.optional().describe(
       'File holding the webhook URL (e.g. a Docker secret under /run/secrets); trimmed. Relative paths start at the working directory.',
+    ),
+    threadId: Snowflake.optional().describe(
+      "Post into this thread or forum post of the webhook's channel (Discord's thread_id); edits of a story's alert go there too. A webhook URL ending in ?thread_id=<id> does the same.",
+    ),
+    username: WebhookUsername.optional().describe(
+      'Name the messages show instead of the webhook\'s own (1 to 80 characters; Discord refuses names containing "discord" or "clyde").',
+    ),
+    avatarUrl: HttpsUrl.optional().describe(
+      "Avatar image (an https URL) the messages show instead of the webhook's own.",
     ),
   })
   .strict();
