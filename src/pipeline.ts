@@ -10,6 +10,7 @@ import {
   newStory,
   type Story,
   type StoryReport,
+  storyOrigins,
 } from './alerts/cluster.js';
 import { formatNotice, type Notice } from './alerts/notice.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
@@ -484,6 +485,7 @@ function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryR
     attribution,
     title: item.title,
     sourceName: feedName(feed),
+    feedUrl: feed.url,
     ...(item.link ? { url: item.link } : {}),
     ...(item.published ? { published: item.published } : {}),
   };
@@ -522,6 +524,7 @@ function storyPlan(
         const decisions = deps.route({
           attribution: story.attribution,
           title: report.title,
+          origins: storyOrigins(story, report),
           ...(text !== undefined ? { text } : {}),
         });
         // Nobody wants it: no story is opened (a known story still takes the report, silently).

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseWebhookUrl } from '../shared/webhook-url.js';
 import type { ConfigProblem } from './load.js';
-import { ADMIN_DESTINATION, type Config, type DeliveryTarget, type Feed, Route } from './schema.js';
+import {
+  ADMIN_DESTINATION,
+  type Config,
+  type DeliveryTarget,
+  type Feed,
+  feedName,
+  normalizeFeedName,
+  Route,
+} from './schema.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -142,8 +150,9 @@ export function applyEnvironment(
     note(errors, path, message, key);
 
   let feeds = config.feeds;
-  if (env.ATTRIBOT_FEEDS !== undefined && env.ATTRIBOT_FEEDS.trim() !== '') {
-    feeds = feedsFromEnv(env.ATTRIBOT_FEEDS);
+  const feedsFromEnvironment = env.ATTRIBOT_FEEDS !== undefined && env.ATTRIBOT_FEEDS.trim() !== '';
+  if (feedsFromEnvironment) {
+    feeds = feedsFromEnv(env.ATTRIBOT_FEEDS ?? '');
     for (const feed of feeds) {
       if (!/^https?:\/\//i.test(feed.url) || !URL.canParse(feed.url)) {
         problem('ATTRIBOT_FEEDS', `not an absolute http(s) URL: "${feed.url}"`);
@@ -151,6 +160,19 @@ export function applyEnvironment(
     }
   }
   feeds = uniqueFeeds(feeds);
+  if (feedsFromEnvironment) {
+    const names = new Set(
+      feeds.filter((feed) => URL.canParse(feed.url)).map((feed) => normalizeFeedName(feedName(feed))),
+    );
+    for (const route of config.routes) {
+      for (const name of route.feeds.filter((listed) => !names.has(normalizeFeedName(listed))))
+        note(
+          warnings,
+          'ATTRIBOT_FEEDS',
+          `route "${route.name}" names feed "${name}", which ATTRIBOT_FEEDS does not list (feeds from it are named by host)`,
+        );
+    }
+  }
 
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!URL.canParse(discordApiBase)) problem('DISCORD_API_BASE', `not a URL: "${discordApiBase}"`);
