@@ -45,6 +45,7 @@ export function pageFetcherFor(effective: EffectiveConfig, documents?: DocumentP
     allowPrivateNetwork: effective.allowPrivateNetwork,
     timeoutMs: settings.requestTimeout,
     perHostConcurrency: settings.perHostConcurrency,
+    proxy: effective.proxy,
     ...(documents ? { extract: (html: string, url: string) => documents.mainText(html, url) } : {}),
   });
 }
@@ -252,6 +253,7 @@ export class App {
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
       redirectGuard: { allowPrivateNetwork: effective.allowPrivateNetwork },
+      proxy: effective.proxy,
     });
   }
 

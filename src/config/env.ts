@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type ProxySettings, proxySettingsFromEnv } from '../shared/proxy.js';
 import { parseWebhookUrl } from '../shared/webhook-url.js';
 import type { ConfigProblem } from './load.js';
 import {
@@ -48,6 +49,8 @@ export interface EffectiveConfig {
   allowPrivateNetwork: boolean;
   /** Where `run` serves /healthz and /metrics (ATTRIBOT_HTTP_PORT, ATTRIBOT_HTTP_HOST); null: off. */
   http: { host: string; port: number } | null;
+  /** Proxies for feed and page fetches (http_proxy, https_proxy, all_proxy, no_proxy); null: direct. */
+  proxy: ProxySettings | null;
 }
 
 /** How secret files are read; tests pass a fake. Returns the file's text or throws. */
@@ -322,6 +325,10 @@ export function applyEnvironment(
     }
   }
 
+  const proxies = proxySettingsFromEnv(env);
+  // The message never quotes the variable: a proxy URL may carry a password.
+  for (const { variable, message } of proxies.problems) problem(variable, message);
+
   const databaseUrl = env.DATABASE_URL?.trim();
   if (databaseUrl && !/^postgres(?:ql)?:\/\/./i.test(databaseUrl))
     problem(
@@ -337,6 +344,7 @@ export function applyEnvironment(
       database: databaseUrl || env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
       allowPrivateNetwork: config.settings.allowPrivateNetwork || allowPrivate === true,
       http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '127.0.0.1', port },
+      proxy: proxies.settings,
       discordApiBase,
     },
     errors,
