@@ -472,6 +472,8 @@ class ProxyAgents {
 
 /** Longest CONNECT answer head read from a proxy. */
 const CONNECT_HEAD_MAX = 16 * 1024;
+/** How long a proxy may take to answer CONNECT (the request's own deadline applies once it has). */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 /** An https Agent whose sockets are TLS over a CONNECT tunnel through `proxy`. */
 class TunnelAgent extends HttpsAgent {
@@ -494,11 +496,30 @@ class TunnelAgent extends HttpsAgent {
     const url = `https://${target}/`;
     const socket = netConnect({ host: proxy.host, port: proxy.port });
     let head = Buffer.alloc(0);
+    let settled = false;
     const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
       socket.destroy();
       done(error, socket);
     };
     const onError = (error: Error): void => fail(proxyUnreachable(proxy, new URL(url), error));
+    const onClose = (): void =>
+      fail(
+        new HttpError('proxy', `Proxy ${proxy.display} closed the connection before answering CONNECT`, {
+          url,
+        }),
+      );
+    // The request's deadline cannot reach a socket the agent has not handed over yet.
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      fail(
+        new HttpError(
+          'proxy',
+          `Proxy ${proxy.display} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`,
+          { url },
+        ),
+      ),
+    );
     const onData = (chunk: Buffer): void => {
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
@@ -509,6 +530,8 @@ class TunnelAgent extends HttpsAgent {
       }
       socket.off('data', onData);
       socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.setTimeout(0);
       const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
       if (status !== 200) {
@@ -524,13 +547,13 @@ class TunnelAgent extends HttpsAgent {
         );
         return;
       }
-      // Bytes after the head already belong to the tunnel (a server speaking first).
-      const rest = head.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      // Nothing follows a 200 before the client speaks: TLS starts with our ClientHello.
+      settled = true;
       const servername = options.servername || (isIP(host) === 0 ? host : undefined);
       done(null, tlsConnect({ ...options, socket, ...(servername ? { servername } : {}) }));
     };
     socket.on('error', onError);
+    socket.on('close', onClose);
     socket.on('data', onData);
     socket.once('connect', () => {
       const auth = proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : '';

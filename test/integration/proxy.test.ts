@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FeedFetchError, HttpFeedFetcher, isRetryable } from '../../src/ingest/fetch-feed.js';
@@ -265,6 +265,23 @@ describe('https:// through CONNECT', () => {
       status: 407,
       message: `Proxy ${proxy.url} refused CONNECT ${new URL(origin).host}: 407 Proxy Authentication Required`,
     });
+  });
+
+  it('a proxy that hangs up on CONNECT is a proxy error, not a hang until the deadline', async () => {
+    const hangUp = createNetServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+    const port = (hangUp.address() as AddressInfo).port;
+    try {
+      const fetch = createLookupFetch(lookup, { proxy: settings({ https_proxy: `127.0.0.1:${port}` }), ca });
+      await expect(
+        httpGet(`${origin}/feed.xml`, { timeoutMs: 10_000, maxBytes: 100_000, maxRedirects: 0, fetch }),
+      ).rejects.toMatchObject({
+        kind: 'proxy',
+        message: `Proxy http://127.0.0.1:${port} closed the connection before answering CONNECT`,
+      });
+    } finally {
+      await new Promise((resolve) => hangUp.close(resolve));
+    }
   });
 
   it('the http proxy setting does not apply to https:// URLs', async () => {

@@ -171,6 +171,31 @@ describe('routes by feed and source, into a webhook thread', () => {
     expect(posted?.body).toMatchObject({ username: 'Gov desk' });
     // The vendor desk's alert is edited (+1 outlet), not posted again.
     expect(discord.messages(vendorHook.id)).toHaveLength(1);
+
+    // A later report edits the story's alert in the thread: the edit names the thread too.
+    const followUp = rss(
+      [
+        { slug: 'sandworm-heating', host: 'blog.vendor.example', ...story },
+        { slug: 'sandworm-heating-update', host: 'blog.vendor.example', ...story },
+      ],
+      now,
+    );
+    feeds.serve('/vendor.xml', {
+      body: followUp,
+      contentType: 'application/rss+xml',
+      etag: etagOf(followUp),
+    });
+    expect((await runCli(['once', '--config', config], env)).code).toBe(0);
+    const threadEdits = discord.requests.filter(
+      (request) => request.method === 'PATCH' && request.path.includes(`/webhooks/${govHook.id}/`),
+    );
+    expect(threadEdits.length).toBeGreaterThan(0);
+    for (const edit of threadEdits) {
+      expect(edit.query).toEqual({ thread_id: thread });
+      expect(edit.status).toBe(200);
+    }
+    expect(discord.messages(thread)).toHaveLength(1);
+    expect(discord.messages(thread)[0]?.edited_timestamp).not.toBeNull();
   });
 
   it('explain routes an article as a feed’s report with --feed, and refuses an unknown feed with a "did you mean"', async () => {
