@@ -327,7 +327,10 @@ export function applyEnvironment(
 
   const proxies = proxySettingsFromEnv(env);
   // The message never quotes the variable: a proxy URL may carry a password.
-  for (const { variable, message } of proxies.problems) problem(variable, message);
+  for (const { variable, message, severity } of proxies.problems) {
+    if (severity === 'error') problem(variable, message);
+    else note(warnings, variable, message);
+  }
 
   const databaseUrl = env.DATABASE_URL?.trim();
   if (databaseUrl && !/^postgres(?:ql)?:\/\/./i.test(databaseUrl))

@@ -31,6 +31,11 @@ export type NoProxyEntry =
 export interface ProxyProblem {
   variable: string;
   message: string;
+  /**
+   * A warning for all_proxy, which many tools share (a socks5:// one set for a shell is common): it
+   * is ignored rather than stopping the worker. An unusable http_proxy or https_proxy is an error.
+   */
+  severity: 'error' | 'warning';
 }
 
 /** curl's port for a proxy URL that names none. */
@@ -61,7 +66,12 @@ export function proxySettingsFromEnv(env: Environment): {
     if (!found) return null;
     const parsed = parseProxyUrl(found.value);
     if ('error' in parsed) {
-      problems.push({ variable: found.name, message: parsed.error });
+      const shared = name === 'all_proxy';
+      problems.push({
+        variable: found.name,
+        message: shared ? `ignored: ${parsed.error}` : parsed.error,
+        severity: shared ? 'warning' : 'error',
+      });
       return null;
     }
     return parsed;

@@ -56,8 +56,22 @@ describe('proxy variables, as curl reads them', () => {
   ])('refuses %s', (value, message) => {
     const { problems } = proxySettingsFromEnv({ HTTPS_PROXY: value });
     expect(problems).toHaveLength(1);
-    expect(problems[0]?.variable).toBe('HTTPS_PROXY');
+    expect(problems[0]).toMatchObject({ variable: 'HTTPS_PROXY', severity: 'error' });
     expect(problems[0]?.message).toContain(message);
+  });
+
+  it('ignores an all_proxy it cannot use with a warning (shells often set a socks one)', () => {
+    expect(proxySettingsFromEnv({ all_proxy: 'socks5h://127.0.0.1:9050' })).toEqual({
+      settings: null,
+      problems: [
+        {
+          variable: 'all_proxy',
+          message:
+            'ignored: socks5h:// proxies are not supported (only http:// proxies, which tunnel https:// with CONNECT)',
+          severity: 'warning',
+        },
+      ],
+    });
   });
 });
 
