@@ -245,9 +245,18 @@ function machineRefusalHint(status: number | undefined, target: ResolvedDestinat
 }
 
 /** Why Discord refused, and what the admin can do about it. */
-function refusalHint(status: number | undefined, target: ResolvedDestination): string {
+export function refusalHint(
+  status: number | undefined,
+  target: ResolvedDestination,
+  code?: number | undefined,
+): string {
   if (target.type === 'taxii' || target.type === 'misp') return machineRefusalHint(status, target);
   const secret = target.type === 'bot' ? 'bot token' : 'webhook URL';
+  // Discord's codes for a webhook's thread: 10003 Unknown Channel, 220001 a forum needs a post.
+  if (target.type === 'webhook' && code === 10003)
+    return "The thread does not exist or is not in the webhook's channel: check threadId (or the URL's ?thread_id=).";
+  if (target.type === 'webhook' && code === 220001)
+    return "The webhook belongs to a forum channel: set threadId to one of the forum's posts.";
   switch (status) {
     case 401:
       return `Discord does not accept the ${secret}: replace it with a valid one.`;
@@ -303,8 +312,9 @@ async function testDestination(name: string, options: AdminOptions, io: AdminIo)
     }
   } catch (error) {
     const status = error instanceof DeliveryError ? error.status : undefined;
+    const code = error instanceof DeliveryError ? error.code : undefined;
     io.stdout.write(`${name}: the test message was not delivered: ${errorMessage(error)}\n`);
-    io.stdout.write(`${refusalHint(status, target)} Alerts waiting for it stay suspended.\n`);
+    io.stdout.write(`${refusalHint(status, target, code)} Alerts waiting for it stay suspended.\n`);
     return 'failure';
   } finally {
     sender.close?.();

@@ -50,6 +50,7 @@ export function pageFetcherFor(effective: EffectiveConfig, documents?: DocumentP
     allowPrivateNetwork: effective.allowPrivateNetwork,
     timeoutMs: settings.requestTimeout,
     perHostConcurrency: settings.perHostConcurrency,
+    proxy: effective.proxy,
     ...(documents ? { extract: (html: string, url: string) => documents.mainText(html, url) } : {}),
   });
 }
@@ -119,10 +120,16 @@ export function senderFor(
     logger: options.log,
   };
   if (target.type === 'webhook') {
-    const { webhookUrl } = target;
+    const { webhookUrl, threadId, username, avatarUrl } = target;
     return lazyDiscordSender(target.name, async () => {
       const { DiscordWebhookSender } = await import('./deliver/discord-sender.js');
-      return new DiscordWebhookSender({ ...common, webhookUrl });
+      return new DiscordWebhookSender({
+        ...common,
+        webhookUrl,
+        ...(threadId === undefined ? {} : { threadId }),
+        ...(username === undefined ? {} : { username }),
+        ...(avatarUrl === undefined ? {} : { avatarUrl }),
+      });
     });
   }
   if (target.type === 'bot') {
@@ -280,6 +287,7 @@ export class App {
       timeoutMs: settings.requestTimeout,
       maxBytes: settings.maxFeedBytes,
       redirectGuard: { allowPrivateNetwork: effective.allowPrivateNetwork },
+      proxy: effective.proxy,
     });
   }
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { AdminCommand } from './admin-cli.js';
+import type { ReportOrigin } from './alerts/alert.js';
 import type { App } from './app.js';
 import type { EffectiveConfig } from './config/env.js';
 import type { Overrides } from './config/overrides.js';
@@ -25,7 +26,8 @@ Commands:
   check-config             validate the configuration and print everything wrong at once (file:line key: message)
   extract --input FILE     read JSON lines ({"id","title","text",...}), write one extraction JSON line each
                            (standard input with --input - or when it is piped)
-  explain FILE|URL         show entities, claims, evidence and confidence for one article, and its routing
+  explain FILE|URL [--feed NAME]  show entities, claims, evidence and confidence for one article, and its
+                           routing (as a report of feed NAME, for routes that take only some feeds)
   feeds [--json]           every configured feed: state, last success, last error, items seen, alerts sent
   feeds retry URL|--all    poll a feed (--all: every failing or disabled one) at the next tick, backoff cleared
   destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
@@ -44,6 +46,7 @@ Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
+  --feed NAME              explain: route the article as coming from this configured feed
   --json                   feeds, destinations, recent, replay: JSON instead of text; export --out: the files written
   --running FILE           replay: the running config (default: $ATTRIBOT_CONFIG, else the bundled one)
   --format stix|misp       export: STIX 2.1 (default) or MISP events
@@ -97,7 +100,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write('attribot explain: give one FILE or URL\n');
         return EXIT.usage;
       }
-      return explain(rest[0] as string, values.config, values.offline === true, io);
+      return explain(rest[0] as string, { ...values, offline: values.offline === true }, io);
     case 'feeds':
     case 'destinations':
     case 'recent':
@@ -124,6 +127,7 @@ function parseCliArgs(argv: readonly string[]) {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       since: { type: 'string' },
+      feed: { type: 'string' },
       running: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
@@ -376,7 +380,12 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
   return { id: source, title: null, text: body };
 }
 
-async function explain(source: string, flag: string | undefined, offline: boolean, io: Io): Promise<number> {
+async function explain(
+  source: string,
+  options: { config?: string | undefined; offline: boolean; feed?: string | undefined },
+  io: Io,
+): Promise<number> {
+  const { config: flag, offline } = options;
   const [
     { loadEffectiveConfig },
     { configPath },
@@ -411,6 +420,16 @@ async function explain(source: string, flag: string | undefined, offline: boolea
       );
     return EXIT.failure;
   }
+  let origin: ReportOrigin = { feed: '' };
+  if (options.feed !== undefined) {
+    const { findFeed } = await import('./config/rules.js');
+    const found = findFeed(options.feed, effective.config.feeds);
+    if ('error' in found) {
+      io.stderr.write(`attribot explain: --feed: ${found.error}\n`);
+      return EXIT.usage;
+    }
+    origin = { feed: found.name, feedUrl: found.feed.url };
+  }
   let article: Article;
   try {
     article = await readArticle(source, effective);
@@ -423,15 +442,26 @@ async function explain(source: string, flag: string | undefined, offline: boolea
   const analysis = analyzeArticle(article, loadKnowledge());
   const overrides = await storedOverrides(effective.database);
   const config = overrides ? applyOverrides(effective.config, overrides, new Date()) : effective.config;
+  const articleUrl = article.url ?? (/^https?:\/\//i.test(source) ? source : undefined);
   const verdicts = explainRouting(
-    { attribution: analysis.attribution, title: article.title, text: article.text },
+    {
+      attribution: analysis.attribution,
+      title: article.title,
+      text: article.text,
+      origins: [{ ...origin, ...(articleUrl ? { url: articleUrl } : {}) }],
+    },
     config.routes,
     config.watchlists,
   );
   const placeholders = loaded.withoutSecret.map((name) => `"${name}"`).join(', ');
   const offlineNote = placeholders ? `; offline: placeholders for the secrets of ${placeholders}` : '';
+  const asFeed = options.feed === undefined ? '' : `, as a report of feed "${origin.feed}"`;
+  const feedHint =
+    options.feed === undefined && config.routes.some((route) => route.feeds.length > 0)
+      ? '\n(routes that take only some feeds: --feed NAME routes the article as a report of that feed)'
+      : '';
   io.stdout.write(
-    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}${offlineNote}):\n${formatRouteVerdicts(verdicts)}\n`,
+    `${renderExplanation(analysis)}\n\nRouting (effective configuration ${file}${offlineNote}${asFeed}):\n${formatRouteVerdicts(verdicts)}${feedHint}\n`,
   );
   return EXIT.ok;
 }

@@ -482,6 +482,7 @@ function reportFor(feed: Feed, item: FeedItem, attribution: Attribution): StoryR
     attribution,
     title: item.title,
     sourceName: feedName(feed),
+    feedUrl: feed.url,
     ...(item.link ? { url: item.link } : {}),
     ...(item.published ? { published: item.published } : {}),
   };

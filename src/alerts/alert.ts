@@ -4,6 +4,17 @@ import type { Attribution } from '../attribution/attribution.js';
 export interface AlertSource {
   name: string;
   url?: string;
+  /** The URL of the feed the report came from (absent on stories stored before it was kept). */
+  feedUrl?: string;
+}
+
+/** Where one report of a story came from, as routes' `feeds` and `sources` see it. */
+export interface ReportOrigin {
+  /** The feed's display name. */
+  feed: string;
+  /** The article link. */
+  url?: string;
+  feedUrl?: string;
 }
 
 /**

@@ -3,13 +3,15 @@
  * (same actors, products, CVEs, a similar headline, within a window) and merges it. Pure.
  */
 import type { AttributedActor, Attribution } from '../attribution/attribution.js';
-import type { AlertSource } from './alert.js';
+import type { AlertSource, ReportOrigin } from './alert.js';
 
 export interface StoryReport {
   attribution: Attribution;
   title: string | null;
   url?: string;
   sourceName: string;
+  /** The URL of the feed it came from. */
+  feedUrl?: string;
   published?: string;
 }
 
@@ -195,7 +197,11 @@ export function addReport(
   now: Date,
 ): { story: Story; change: StoryChange } {
   const change: StoryChange = isNewClaim(story.attribution, report.attribution) ? 'new-claim' : 'new-source';
-  const source: AlertSource = { name: report.sourceName, ...(report.url ? { url: report.url } : {}) };
+  const source: AlertSource = {
+    name: report.sourceName,
+    ...(report.url ? { url: report.url } : {}),
+    ...(report.feedUrl ? { feedUrl: report.feedUrl } : {}),
+  };
   const alreadyListed =
     story.first.sourceName === report.sourceName ||
     story.sources.some((known) => known.name === report.sourceName);
@@ -219,4 +225,21 @@ export function fingerprintOf(attribution: Attribution): string {
     lower(attribution.actors.map((actor) => actor.name)),
     lower(attribution.attributed_countries),
   ]);
+}
+
+/**
+ * Where the story's reports came from, the report being routed included (a later report from a feed
+ * already listed is not kept in `sources`, so its own link would otherwise be missed).
+ */
+export function storyOrigins(story: Story, report: StoryReport): ReportOrigin[] {
+  const origin = (name: string, url?: string, feedUrl?: string): ReportOrigin => ({
+    feed: name,
+    ...(url ? { url } : {}),
+    ...(feedUrl ? { feedUrl } : {}),
+  });
+  return [
+    origin(story.first.sourceName, story.first.url, story.first.feedUrl),
+    ...story.sources.map((source) => origin(source.name, source.url, source.feedUrl)),
+    origin(report.sourceName, report.url, report.feedUrl),
+  ];
 }

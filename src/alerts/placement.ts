@@ -14,6 +14,7 @@ import {
   type Story,
   type StoryChange,
   type StoryReport,
+  storyOrigins,
 } from './cluster.js';
 import type { RouteDecision, RouteInput } from './route.js';
 import { storyMessages } from './story-messages.js';
@@ -81,6 +82,7 @@ export function placeReport(
   const decisions = rules.route({
     attribution: story.attribution,
     title: report.title,
+    origins: storyOrigins(story, report),
     ...(text !== undefined ? { text } : {}),
   });
   if (decisions.length === 0 && !known) return null;

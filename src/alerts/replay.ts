@@ -106,6 +106,7 @@ export class Replay {
       attribution,
       title: article.title,
       sourceName: this.#config.sourceName(article.feedUrl),
+      feedUrl: article.feedUrl,
       ...(article.link !== null ? { url: article.link } : {}),
       ...(article.published !== null ? { published: article.published } : {}),
     };

@@ -11,22 +11,37 @@
  * - cves: the same CVE id, case-insensitive;
  * - keywords: whole words or phrases, or `/regex/flags`, in the title, the evidence sentences and
  *   the article text when the caller passes it.
- * A route matches when it is not restricted away (attributionOnly, minConfidence), nothing in its
- * `exclude` matches (excludes win), and one of its watchlists or its inline `match` matches, or it
- * names neither (a catch-all route). A watchlist matches when an entry matches and none of its
- * `excludes` does.
+ * A route matches when it is not restricted away (attributionOnly, minConfidence, feeds/sources),
+ * nothing in its `exclude` matches (excludes win), and one of its watchlists or its inline `match`
+ * matches, or it names neither (a catch-all route). A watchlist matches when an entry matches and
+ * none of its `excludes` does.
+ *
+ * Origins: a route with `feeds` and/or `sources` takes a story when any of its reports (the one
+ * being routed included) came from a listed feed (by display name, any case) or has its article
+ * link or its feed URL on a listed host or a subdomain of one. A story first reported elsewhere thus
+ * reaches the route when a listed feed reports it too.
  */
 import type { Attribution } from '../attribution/attribution.js';
 import { compileKeyword, type KeywordMatcher } from '../config/keyword.js';
-import { MATCH_KINDS, type Match, type MatchKind, type Route, type Watchlist } from '../config/schema.js';
+import {
+  MATCH_KINDS,
+  type Match,
+  type MatchKind,
+  normalizeFeedName,
+  type Route,
+  type Watchlist,
+} from '../config/schema.js';
 import { SNOWFLAKE } from '../shared/discord-ids.js';
 import type { AllowedMentions, OutgoingMessage } from '../shared/message.js';
+import type { ReportOrigin } from './alert.js';
 
 export interface RouteInput {
   attribution: Attribution;
   title: string | null;
   /** Article text; keywords also search it when given. */
   text?: string;
+  /** Where the story's reports came from; routes with `feeds` or `sources` take nothing without it. */
+  origins?: readonly ReportOrigin[];
 }
 
 export interface RouteDecision {
@@ -53,6 +68,7 @@ export type RouteVerdict =
 const MAX_ROLES = 20;
 
 interface Facts {
+  origins: readonly ReportOrigin[];
   actors: Set<string>;
   countries: Set<string>;
   /** Normalised product names padded with spaces, for whole-word containment. */
@@ -126,7 +142,38 @@ function factsOf(input: RouteInput): Facts {
   ].map((value) => ` ${productWords(value)} `);
   const cves = new Set(attribution.cves.map((value) => value.trim().toUpperCase()));
   const text = [input.title ?? '', ...attribution.evidence, input.text ?? ''].join('\n');
-  return { actors, countries, products, cves, text };
+  return { origins: input.origins ?? [], actors, countries, products, cves, text };
+}
+
+/**
+ * The first listed feed or host one of the origins matches (`feed "CISA"`, `source cisa.gov`),
+ * '' for a route without feeds or sources (nothing to satisfy), or null when none matches.
+ */
+function originHit(route: Route, origins: readonly ReportOrigin[]): string | null {
+  if (route.feeds.length === 0 && route.sources.length === 0) return '';
+  const feeds = new Set(origins.map((origin) => normalizeFeedName(origin.feed)));
+  const feed = route.feeds.find((name) => feeds.has(normalizeFeedName(name)));
+  if (feed !== undefined) return `feed "${feed}"`;
+  const hosts = origins.flatMap((origin) => [hostOf(origin.url), hostOf(origin.feedUrl)]);
+  const source = route.sources.find((listed) => hosts.some((host) => host !== null && onHost(host, listed)));
+  return source === undefined ? null : `source ${source}`;
+}
+
+function listedOrigins(route: Route): string {
+  return [
+    ...route.feeds.map((name) => `feed "${name}"`),
+    ...route.sources.map((host) => `source ${host}`),
+  ].join(' or ');
+}
+
+function hostOf(url: string | undefined): string | null {
+  if (url === undefined || !URL.canParse(url)) return null;
+  return new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+}
+
+/** `www.cisa.gov` is on `cisa.gov`; `notcisa.gov` is not. */
+function onHost(host: string, listed: string): boolean {
+  return host === listed || host.endsWith(`.${listed}`);
 }
 
 /** The first entry of `match` the story hits, or null. */
@@ -178,10 +225,17 @@ function verdict(
   if (attribution.confidence < route.minConfidence) {
     return no(`confidence ${attribution.confidence} below ${route.minConfidence}`);
   }
+  const origin = originHit(route, facts.origins);
+  if (origin === null) return no(`no report from ${listedOrigins(route)}`);
   const excluded = firstHit(compile(route.exclude), facts);
   if (excluded) return no(`excluded by ${excluded.kind}: ${excluded.value}`);
   if (route.watchlists.length === 0 && isEmpty(route.match)) {
-    return { route: route.name, matched: true, via: 'every story', hit: null };
+    return {
+      route: route.name,
+      matched: true,
+      via: origin ? `every story from ${origin}` : 'every story',
+      hit: null,
+    };
   }
   for (const name of route.watchlists) {
     const watchlist = watchlists.get(name);

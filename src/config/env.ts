@@ -1,18 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type ProxySettings, proxySettingsFromEnv } from '../shared/proxy.js';
 import { parseWebhookUrl } from '../shared/webhook-url.js';
 import type { ConfigProblem } from './load.js';
-import { ADMIN_DESTINATION, type Config, type DeliveryTarget, type Feed, Route } from './schema.js';
+import {
+  ADMIN_DESTINATION,
+  type Config,
+  type DeliveryTarget,
+  type Feed,
+  feedName,
+  normalizeFeedName,
+  Route,
+} from './schema.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A destination with its secret resolved. Holds a token: never log it whole. */
 export type ResolvedDestination =
-  | { name: string; type: 'webhook'; webhookUrl: string }
+  | {
+      name: string;
+      type: 'webhook';
+      webhookUrl: string;
+      /** threadId of the config, or the URL's ?thread_id= (they may not differ). */
+      threadId?: string;
+      username?: string;
+      avatarUrl?: string;
+    }
   | { name: string; type: 'bot'; token: string; channelId: string; guildId?: string; adminRoleIds: string[] }
   | { name: string; type: 'console' }
   | { name: string; type: 'taxii'; url: string; collection: string; auth: 'basic' | 'bearer'; secret: string }
   | { name: string; type: 'misp'; url: string; key: string; distribution: 0 | 1 | 2 | 3 };
+
+type WebhookOptions = Pick<
+  Extract<ResolvedDestination, { type: 'webhook' }>,
+  'threadId' | 'username' | 'avatarUrl'
+>;
 
 /** The configuration the worker actually runs with: YAML plus environment overrides and secrets. */
 export interface EffectiveConfig {
@@ -29,6 +51,8 @@ export interface EffectiveConfig {
   allowPrivateNetwork: boolean;
   /** Where `run` serves /healthz and /metrics (ATTRIBOT_HTTP_PORT, ATTRIBOT_HTTP_HOST); null: off. */
   http: { host: string; port: number } | null;
+  /** Proxies for feed and page fetches (http_proxy, https_proxy, all_proxy, no_proxy); null: direct. */
+  proxy: ProxySettings | null;
 }
 
 /** How secret files are read; tests pass a fake. Returns the file's text or throws. */
@@ -132,8 +156,9 @@ export function applyEnvironment(
     note(errors, path, message, key);
 
   let feeds = config.feeds;
-  if (env.ATTRIBOT_FEEDS !== undefined && env.ATTRIBOT_FEEDS.trim() !== '') {
-    feeds = feedsFromEnv(env.ATTRIBOT_FEEDS);
+  const feedsFromEnvironment = env.ATTRIBOT_FEEDS !== undefined && env.ATTRIBOT_FEEDS.trim() !== '';
+  if (feedsFromEnvironment) {
+    feeds = feedsFromEnv(env.ATTRIBOT_FEEDS ?? '');
     for (const feed of feeds) {
       if (!/^https?:\/\//i.test(feed.url) || !URL.canParse(feed.url)) {
         problem('ATTRIBOT_FEEDS', `not an absolute http(s) URL: "${feed.url}"`);
@@ -141,6 +166,19 @@ export function applyEnvironment(
     }
   }
   feeds = uniqueFeeds(feeds);
+  if (feedsFromEnvironment) {
+    const names = new Set(
+      feeds.filter((feed) => URL.canParse(feed.url)).map((feed) => normalizeFeedName(feedName(feed))),
+    );
+    for (const route of config.routes) {
+      for (const name of route.feeds.filter((listed) => !names.has(normalizeFeedName(listed))))
+        note(
+          warnings,
+          'ATTRIBOT_FEEDS',
+          `route "${route.name}" names feed "${name}", which ATTRIBOT_FEEDS does not list (feeds from it are named by host)`,
+        );
+    }
+  }
 
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API).replace(/\/+$/, '');
   if (!URL.canParse(discordApiBase)) problem('DISCORD_API_BASE', `not a URL: "${discordApiBase}"`);
@@ -223,12 +261,14 @@ export function applyEnvironment(
     url: string | typeof OFFLINE,
     path: string,
     key?: Array<string | number>,
+    options: WebhookOptions = {},
   ): ResolvedDestination | null => {
     if (url === OFFLINE) {
-      return { name, type: 'webhook', webhookUrl: OFFLINE_WEBHOOK_URL };
+      return { name, type: 'webhook', webhookUrl: OFFLINE_WEBHOOK_URL, ...options };
     }
+    let urlThread: string | undefined;
     try {
-      parseWebhookUrl(url, { apiBase: discordApiBase });
+      urlThread = parseWebhookUrl(url, { apiBase: discordApiBase }).threadId;
     } catch (error) {
       problem(
         path,
@@ -237,7 +277,23 @@ export function applyEnvironment(
       );
       return null;
     }
-    return { name, type: 'webhook', webhookUrl: url };
+    if (urlThread !== undefined && options.threadId !== undefined && urlThread !== options.threadId) {
+      // Thread ids are not secret; the URL still is, so only its thread is quoted.
+      problem(
+        path,
+        `destination "${name}": threadId ${options.threadId} differs from the webhook URL's ?thread_id=${urlThread}; give one of them`,
+        key,
+      );
+      return null;
+    }
+    const threadId = options.threadId ?? urlThread;
+    return {
+      name,
+      type: 'webhook',
+      webhookUrl: url,
+      ...options,
+      ...(threadId === undefined ? {} : { threadId }),
+    };
   };
 
   const destinations: ResolvedDestination[] = [];
@@ -272,6 +328,13 @@ export function applyEnvironment(
     }
   }
 
+  const proxies = proxySettingsFromEnv(env);
+  // The message never quotes the variable: a proxy URL may carry a password.
+  for (const { variable, message, severity } of proxies.problems) {
+    if (severity === 'error') problem(variable, message);
+    else note(warnings, variable, message);
+  }
+
   const databaseUrl = env.DATABASE_URL?.trim();
   if (databaseUrl && !/^postgres(?:ql)?:\/\/./i.test(databaseUrl))
     problem(
@@ -287,6 +350,7 @@ export function applyEnvironment(
       database: databaseUrl || env.ATTRIBOT_DB?.trim() || 'data/attribot.db',
       allowPrivateNetwork: config.settings.allowPrivateNetwork || allowPrivate === true,
       http: port === null ? null : { host: env.ATTRIBOT_HTTP_HOST?.trim() || '127.0.0.1', port },
+      proxy: proxies.settings,
       discordApiBase,
     },
     errors,
@@ -304,7 +368,18 @@ export function applyEnvironment(
         const url = secret(what, source, { env: [...at, 'webhookUrlEnv'], file: [...at, 'webhookUrlFile'] });
         if (url === null) return null;
         const key = [...at, target.webhookUrlEnv === undefined ? 'webhookUrlFile' : 'webhookUrlEnv'];
-        return webhook(target.name, url, target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name, key);
+        const options: WebhookOptions = {
+          ...(target.threadId === undefined ? {} : { threadId: target.threadId }),
+          ...(target.username === undefined ? {} : { username: target.username }),
+          ...(target.avatarUrl === undefined ? {} : { avatarUrl: target.avatarUrl }),
+        };
+        return webhook(
+          target.name,
+          url,
+          target.webhookUrlEnv ?? target.webhookUrlFile ?? target.name,
+          key,
+          options,
+        );
       }
       case 'bot': {
         const source = { destination: target.name, env: target.tokenEnv, file: target.tokenFile };

@@ -161,7 +161,7 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
       ? issue.unknownKeys.map((key) =>
           at(
             [...issue.path, key],
-            `Unrecognized key: "${key}"${didYouMean(key, allowedKeys(Config, raw, issue.path))}`,
+            `Unrecognized key: "${key}"${misplacedKeyHint(raw, issue.path, key) ?? didYouMean(key, allowedKeys(Config, raw, issue.path))}`,
           ),
         )
       : [at(issue.path, issue.message)],
@@ -202,4 +202,23 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     return unchecked([{ file, line: null, path: '', message }]);
   }
   return parseConfigText(text, file);
+}
+
+/** Webhook options a bot destination does not take, and what to do instead. */
+const WEBHOOK_ONLY_KEYS: Readonly<Record<string, string>> = {
+  threadId:
+    "a bot destination posts to channelId, and a thread or forum post is a channel: set channelId to the thread's id",
+  username: 'webhooks only: a bot posts under its own name',
+  avatarUrl: 'webhooks only: a bot posts with its own avatar',
+};
+
+/** ` (webhooks only: …)` for a webhook option on a bot destination; undefined otherwise. */
+function misplacedKeyHint(raw: unknown, path: ReadonlyArray<PropertyKey>, key: string): string | undefined {
+  const hint = WEBHOOK_ONLY_KEYS[key];
+  if (hint === undefined || path.length !== 2 || path[0] !== 'destinations') return undefined;
+  const destinations = (raw as { destinations?: unknown }).destinations;
+  const target = Array.isArray(destinations) ? (destinations[Number(path[1])] as unknown) : undefined;
+  const type =
+    typeof target === 'object' && target !== null ? (target as { type?: unknown }).type : undefined;
+  return type === 'bot' ? ` (${hint})` : undefined;
 }

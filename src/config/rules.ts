@@ -1,7 +1,14 @@
 import cron from 'node-cron';
 import { formatPath } from './key-path.js';
 import { compileKeyword } from './keyword.js';
-import { type Config, DISCORD_WATCHLIST, type Match } from './schema.js';
+import {
+  type Config,
+  DISCORD_WATCHLIST,
+  type Feed,
+  feedName,
+  type Match,
+  normalizeFeedName,
+} from './schema.js';
 import { didYouMean } from './suggest.js';
 
 export interface RuleProblem {
@@ -14,7 +21,7 @@ export interface RuleOptions {
    * Destinations and watchlists the schema refused in whole or in part: a route naming one is
    * neither "unknown" nor judged on what is left of it.
    */
-  rejected?: { destinations: readonly string[]; watchlists: readonly string[] };
+  rejected?: { destinations: readonly string[]; watchlists: readonly string[]; feeds?: readonly string[] };
   /** How a message names another place of the config (load.ts maps it back to the file's indexes). */
   refer?: (path: Array<string | number>) => string;
 }
@@ -102,6 +109,8 @@ export function checkRules(
   );
   const watchlists = new Map(config.watchlists.map((watchlist) => [watchlist.name, watchlist]));
   const used = new Set<string>();
+  // A route's feeds name configured feeds, by the name they show (their host without one).
+  const feedNames = new Map(config.feeds.map((feed) => [normalizeFeedName(feedName(feed)), feedName(feed)]));
   config.routes.forEach((route, index) => {
     route.destinations.forEach((name, position) => {
       if (!destinations.has(name) && !rejected.destinations.includes(name)) {
@@ -117,6 +126,19 @@ export function checkRules(
         errors.push({
           path: ['routes', index, 'watchlists', position],
           message: `unknown watchlist "${name}"${didYouMean(name, [...watchlists.keys()]) || ` (known: ${[...watchlists.keys()].join(', ') || 'none'})`}`,
+        });
+      }
+    });
+    route.feeds.forEach((name, position) => {
+      const refused = rejected.feeds ?? [];
+      if (
+        !feedNames.has(normalizeFeedName(name)) &&
+        !refused.includes('*') &&
+        !refused.some((known) => normalizeFeedName(known) === normalizeFeedName(name))
+      ) {
+        errors.push({
+          path: ['routes', index, 'feeds', position],
+          message: `unknown feed "${name}"${unknownFeedHint(name, [...feedNames.values()])}`,
         });
       }
     });
@@ -187,5 +209,23 @@ export function isEmptyMatch(match: Match): boolean {
       match.cves.length +
       match.keywords.length ===
     0
+  );
+}
+
+/** The configured feed a name refers to (name or host, any case), or why none does, with a "did you mean". */
+export function findFeed(
+  name: string,
+  feeds: readonly Feed[],
+): { feed: Feed; name: string } | { error: string } {
+  const feed = feeds.find((candidate) => normalizeFeedName(feedName(candidate)) === normalizeFeedName(name));
+  if (feed) return { feed, name: feedName(feed) };
+  return { error: `unknown feed "${name}"${unknownFeedHint(name, feeds.map(feedName))}` };
+}
+
+function unknownFeedHint(name: string, known: readonly string[]): string {
+  const listed = known.slice(0, 10).join(', ') || 'none configured';
+  return (
+    didYouMean(name, known) ||
+    ` (feeds are named by their name, or their host without one: ${listed}${known.length > 10 ? ', …' : ''})`
   );
 }

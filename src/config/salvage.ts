@@ -16,10 +16,12 @@ export interface SchemaIssue {
   unknownKeys?: string[];
 }
 
-/** Destinations and watchlists the schema rejected, in whole or in part (a route naming one is not "unknown"). */
+/** Destinations, watchlists and feeds the schema rejected, in whole or in part (a route naming one is not "unknown"). */
 export interface Rejected {
   destinations: string[];
   watchlists: string[];
+  /** Display names (name, else host); `*` when a rejected feed's name cannot be told. */
+  feeds: string[];
 }
 
 export interface Validated {
@@ -56,7 +58,7 @@ export function validateConfig(document: unknown): Validated {
     }
     return out;
   };
-  const rejected: Rejected = { destinations: [], watchlists: [] };
+  const rejected: Rejected = { destinations: [], watchlists: [], feeds: [] };
   const issues: SchemaIssue[] = [];
   const removed: Array<Array<string | number>> = [];
   let working: unknown = structuredClone(document);
@@ -129,11 +131,13 @@ function take(root: unknown, path: KeyPath, rejected: Rejected): boolean {
  */
 function noteNames(root: unknown, path: KeyPath, rejected: Rejected): void {
   const section = path[0];
-  if ((section !== 'destinations' && section !== 'watchlists') || !isContainer(root)) return;
+  if ((section !== 'destinations' && section !== 'watchlists' && section !== 'feeds') || !isContainer(root))
+    return;
   const list = root[section];
   const entries = !Array.isArray(list) ? [] : path.length === 1 ? list : [list[path[1] as number]];
   for (const entry of entries) {
-    const name = isContainer(entry) ? entry.name : undefined;
+    let name = isContainer(entry) ? entry.name : undefined;
+    if (section === 'feeds') name = rejectedFeedName(entry);
     const names = rejected[section];
     if (typeof name === 'string' && name.trim() && !names.includes(name.trim())) names.push(name.trim());
   }
@@ -159,4 +163,13 @@ function compact(node: unknown, filePath: Array<string | number>, indexes: Map<s
     for (const key of Object.keys(node)) node[key] = compact(node[key], [...filePath, key], indexes);
   }
   return node;
+}
+
+/** The name a rejected feed would show (its name, else its URL's host), or `*` when neither can be read. */
+function rejectedFeedName(entry: unknown): string {
+  if (!isContainer(entry)) return '*';
+  const { name, url } = entry as { name?: unknown; url?: unknown };
+  if (typeof name === 'string' && name.trim()) return name.trim();
+  if (typeof url === 'string' && URL.canParse(url.trim())) return new URL(url.trim()).host || '*';
+  return '*';
 }

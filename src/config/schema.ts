@@ -46,6 +46,16 @@ export const Feed = z
   .strict();
 export type Feed = z.infer<typeof Feed>;
 
+/** A feed's display name: its configured name, else its host. Routes' `feeds` name feeds by it. */
+export function feedName(feed: Feed): string {
+  return feed.name ?? new URL(feed.url).host;
+}
+
+/** Feed names compare in any case and with runs of spaces as one. */
+export function normalizeFeedName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 export const Settings = z
   .object({
     schedule: z
@@ -204,6 +214,23 @@ export const Snowflake = z
   .string({ error: 'must be a quoted Discord id (YAML reads long unquoted numbers imprecisely)' })
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
+/** Discord refuses a webhook name outside 1..80 characters or containing "discord" or "clyde". */
+const WebhookUsername = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((value) => !/discord|clyde/i.test(value), {
+    message: 'Discord refuses webhook names containing "discord" or "clyde"',
+  });
+
+const HttpsUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https:\/\//i.test(value) && URL.canParse(value), {
+    message: 'must be an absolute https URL',
+  });
+
 const Name = z
   .string()
   .trim()
@@ -220,6 +247,15 @@ const WebhookTarget = z
     ),
     webhookUrlFile: SecretFile.optional().describe(
       'File holding the webhook URL (e.g. a Docker secret under /run/secrets); trimmed. Relative paths start at the working directory.',
+    ),
+    threadId: Snowflake.optional().describe(
+      "Post into this thread or forum post of the webhook's channel (Discord's thread_id); edits of a story's alert go there too. A webhook URL ending in ?thread_id=<id> does the same.",
+    ),
+    username: WebhookUsername.optional().describe(
+      'Name the messages show instead of the webhook\'s own (1 to 80 characters; Discord refuses names containing "discord" or "clyde").',
+    ),
+    avatarUrl: HttpsUrl.optional().describe(
+      "Avatar image (an https URL) the messages show instead of the webhook's own.",
     ),
   })
   .strict();
@@ -358,6 +394,29 @@ export const Watchlist = Match.extend({
 }).strict();
 export type Watchlist = z.infer<typeof Watchlist>;
 
+/**
+ * A host name as `sources` lists it: `cisa.gov` (its subdomains included), any case, no scheme,
+ * port or path. Read as the URL parser reads a host (lower case, IDN as punycode), so it compares
+ * with article and feed URLs as they are parsed.
+ */
+const SourceHost = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const host =
+      /^[^\s/:@?#[\]]+$/.test(value) && URL.canParse(`http://${value}/`)
+        ? new URL(`http://${value}/`).hostname
+        : null;
+    if (host === null || host === '' || host.startsWith('.') || host.endsWith('.')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a host name: ${JSON.stringify(value)} (write it as cisa.gov, or gov for every .gov site: no scheme, port or path; subdomains match too)`,
+      });
+      return z.NEVER;
+    }
+    return host;
+  });
+
 export const Route = z
   .object({
     name: Name.describe('Name shown in explain output and logs.'),
@@ -369,6 +428,18 @@ export const Route = z
         'Watchlists whose matches this route sends. With no watchlists and no match, every story matches.',
       ),
     match: Match.prefault({}).describe('Inline watch entries, in addition to the watchlists.'),
+    feeds: z
+      .array(z.string().trim().min(1))
+      .default([])
+      .describe(
+        "Only stories one of whose reports came from one of these feeds, by the feed's name (its host when it has none; any case). With sources too, either one is enough.",
+      ),
+    sources: z
+      .array(SourceHost)
+      .default([])
+      .describe(
+        'Only stories one of whose reports links to, or came from a feed on, one of these hosts or their subdomains (cisa.gov takes www.cisa.gov; any case). With feeds too, either one is enough.',
+      ),
     exclude: Match.prefault({}).describe(
       'Stories matching any of these are not sent by this route (excludes win).',
     ),

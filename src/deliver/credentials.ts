@@ -12,7 +12,8 @@ import type { DestinationCredential } from '../store/store.js';
 export function credentialFingerprint(target: ResolvedDestination): string | null {
   const material =
     target.type === 'webhook'
-      ? ['webhook', target.webhookUrl.trim()]
+      ? // The thread is where it posts, as a bot's channel is; absent, the material is as before threads.
+        ['webhook', target.webhookUrl.trim(), ...(target.threadId ? [target.threadId] : [])]
       : target.type === 'bot'
         ? ['bot', target.token, target.channelId]
         : target.type === 'taxii'

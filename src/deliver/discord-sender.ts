@@ -43,7 +43,19 @@ export interface DiscordSenderOptions {
   logger?: Logger;
 }
 
-export type DiscordWebhookSenderOptions = DiscordSenderOptions & ({ webhookUrl: string } | WebhookRef);
+/** How a webhook's messages look and where they land: Execute Webhook's per-message options. */
+export interface WebhookIdentity {
+  /** A thread or forum post of the webhook's channel (`?thread_id=` on send and on edit). */
+  threadId?: string;
+  /** Shown instead of the webhook's name. */
+  username?: string;
+  /** An https image URL shown instead of the webhook's avatar. */
+  avatarUrl?: string;
+}
+
+export type DiscordWebhookSenderOptions = DiscordSenderOptions &
+  WebhookIdentity &
+  ({ webhookUrl: string } | WebhookRef);
 
 export interface DiscordBotSenderOptions extends DiscordSenderOptions {
   token: string;
@@ -63,14 +75,17 @@ const NONCE_MAX = 25;
 export class DiscordWebhookSender implements Sender {
   readonly name: string;
   readonly #webhook: WebhookRef;
+  readonly #identity: Record<string, string>;
   readonly #client: Client;
 
   constructor(options: DiscordWebhookSenderOptions) {
     this.name = options.name ?? 'discord-webhook';
-    this.#webhook =
+    const parsed =
       'webhookUrl' in options
         ? parseWebhookUrl(options.webhookUrl, options.apiBase ? { apiBase: options.apiBase } : {})
         : checkedWebhook(options);
+    this.#webhook = { id: parsed.id, token: parsed.token, ...threadOf(parsed, options) };
+    this.#identity = identityBody(options);
     this.#client = createClient(this.name, options);
   }
 
@@ -78,19 +93,30 @@ export class DiscordWebhookSender implements Sender {
     const { id, token } = this.#webhook;
     return perform(this.#client, 'send', (rest) =>
       rest.post(Routes.webhook(id, token), {
-        body: wireBody(message),
-        query: new URLSearchParams({ wait: 'true' }),
+        body: { ...wireBody(message), ...this.#identity },
+        query: this.#query({ wait: 'true' }),
         auth: false,
       }),
     );
   }
 
+  /** An edit names the thread too: Discord finds a thread's message only under its thread_id. */
   async edit(messageId: string, message: OutgoingMessage): Promise<SendResult> {
     const { id, token } = this.#webhook;
     assertMessageId(messageId);
     return perform(this.#client, 'edit', (rest) =>
-      rest.patch(Routes.webhookMessage(id, token, messageId), { body: wireBody(message), auth: false }),
+      rest.patch(Routes.webhookMessage(id, token, messageId), {
+        body: wireBody(message),
+        query: this.#query({}),
+        auth: false,
+      }),
     );
+  }
+
+  #query(base: Record<string, string>): URLSearchParams {
+    const query = new URLSearchParams(base);
+    if (this.#webhook.threadId !== undefined) query.set('thread_id', this.#webhook.threadId);
+    return query;
   }
 
   /** Stops discord.js's sweeper timers. */
@@ -149,6 +175,31 @@ function checkedWebhook(ref: WebhookRef): WebhookRef {
   if (!SNOWFLAKE.test(ref.id)) throw new ConfigError('Discord webhook id must be a numeric snowflake');
   if (!/^[\w-]+$/.test(ref.token)) throw new ConfigError('Discord webhook token has unexpected characters');
   return { id: ref.id, token: ref.token };
+}
+
+/** The thread to post into: the option, or the URL's ?thread_id=; both must agree. */
+function threadOf(parsed: WebhookRef, options: WebhookIdentity): { threadId?: string } {
+  const threadId = options.threadId ?? parsed.threadId;
+  if (threadId === undefined) return {};
+  if (!SNOWFLAKE.test(threadId)) throw new ConfigError('Discord thread id must be a numeric snowflake');
+  if (parsed.threadId !== undefined && parsed.threadId !== threadId) {
+    throw new ConfigError(
+      `Discord thread id ${threadId} differs from the webhook URL's ?thread_id=${parsed.threadId}`,
+    );
+  }
+  return { threadId };
+}
+
+/** Execute Webhook's `username` and `avatar_url`; Discord takes them on create only, not on edit. */
+function identityBody(options: WebhookIdentity): Record<string, string> {
+  const body: Record<string, string> = {};
+  if (options.username !== undefined) body.username = options.username;
+  if (options.avatarUrl !== undefined) {
+    if (!/^https:\/\//i.test(options.avatarUrl) || !URL.canParse(options.avatarUrl))
+      throw new ConfigError('Discord webhook avatar URL must be an absolute https URL');
+    body.avatar_url = options.avatarUrl;
+  }
+  return body;
 }
 
 function assertMessageId(messageId: string): void {

@@ -122,6 +122,11 @@ export function backoffMs(
 
 /** Discord's "Unknown Message": the alert an edit targets was deleted in the channel. */
 const UNKNOWN_MESSAGE = 10008;
+/**
+ * A 400 that is about where the destination posts, not about the message: a forum channel's webhook
+ * without a threadId. Every message would be refused alike, so the destination waits, suspended.
+ */
+const FORUM_NEEDS_THREAD = 220001;
 
 type Verdict = { action: 'retry'; delayMs: number } | { action: 'suspend' } | { action: 'reject' };
 
@@ -134,6 +139,7 @@ export function classifyFailure(
   if (error instanceof DeliveryError && error.kind === 'permanent') {
     // The message itself is bad, or the message to edit is gone: retrying cannot help.
     // Anything else permanent is about the destination.
+    if (error.code === FORUM_NEEDS_THREAD) return { action: 'suspend' };
     if (
       error.status === 400 ||
       error.status === 413 ||

@@ -7,11 +7,13 @@ import {
   httpGet,
   isRetryableHttpFailure,
 } from '../shared/http.js';
+import type { ProxySettings } from '../shared/proxy.js';
 import { decodeBody } from './decode.js';
 import type { FeedFetcher, FetchResult, FetchValidators } from './feed-item.js';
 import {
   bareHost,
   createGuardedLookup,
+  createTargetCheck,
   createUrlGuard,
   UrlBlockedError,
   type UrlGuard,
@@ -40,6 +42,8 @@ export interface HttpFeedFetcherOptions {
    * address that passed the check in the same resolution. Without it redirects are not checked.
    */
   redirectGuard?: UrlGuardOptions;
+  /** Proxies from the environment; a redirect to another host gets redirectGuard's check before the proxy is asked. */
+  proxy?: ProxySettings | null;
 }
 
 export const FEED_FETCH_DEFAULTS = {
@@ -85,7 +89,20 @@ export class HttpFeedFetcher implements FeedFetcher {
     this.#guard = guardOptions ? createUrlGuard(guardOptions) : undefined;
     // node:http rather than the global fetch: its lookup pins redirect targets, and it does the
     // same conditional GET in about half the CPU, which is most of an all-304 poll.
-    this.#fetch = options.fetch ?? createLookupFetch(this.#lookup(guardOptions));
+    this.#fetch =
+      options.fetch ??
+      createLookupFetch(this.#lookup(guardOptions), {
+        proxy: options.proxy ?? null,
+        checkProxiedTarget: this.#targetCheck(guardOptions),
+      });
+  }
+
+  /** Configured feed hosts are trusted (and need no local DNS behind a proxy); other hosts get the guard's check. */
+  #targetCheck(guardOptions: UrlGuardOptions | undefined): (hostname: string) => Promise<void> {
+    const check = guardOptions ? createTargetCheck(guardOptions) : null;
+    return async (hostname) => {
+      if (check && !this.#feedHosts.has(bareHost(hostname))) await check(hostname);
+    };
   }
 
   #lookup(guardOptions: UrlGuardOptions | undefined): LookupFunction {

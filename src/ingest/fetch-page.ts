@@ -13,10 +13,12 @@ import {
   type HttpResponseHead,
   httpGet,
 } from '../shared/http.js';
+import type { ProxySettings } from '../shared/proxy.js';
 import { decodeBody } from './decode.js';
 import type { MainText } from './main-text.js';
 import {
   createGuardedLookup,
+  createTargetCheck,
   createUrlGuard,
   type ResolveHost,
   UrlBlockedError,
@@ -59,6 +61,8 @@ export interface HttpPageFetcherOptions {
   lookup?: ResolveHost;
   /** Injected fetch (tests); replaces the pinned-connection fetch, so only the per-hop check remains. */
   fetch?: typeof fetch;
+  /** Proxies from the environment; the target is checked before the proxy is asked. */
+  proxy?: ProxySettings | null;
   /** Main-text extraction (the app runs it in a worker under a time budget); inline by default. */
   extract?: (html: string, url: string) => Promise<MainText>;
 }
@@ -92,7 +96,12 @@ export class HttpPageFetcher implements PageFetcher {
     };
     this.#guard = createUrlGuard(guardOptions);
     const lookup: LookupFunction = createGuardedLookup(guardOptions);
-    this.#fetch = options.fetch ?? createLookupFetch(lookup);
+    this.#fetch =
+      options.fetch ??
+      createLookupFetch(lookup, {
+        proxy: options.proxy ?? null,
+        checkProxiedTarget: createTargetCheck(guardOptions),
+      });
     this.#hosts = new HostLimiter(this.#options.perHostConcurrency, this.#options.perHostGapMs);
   }
 

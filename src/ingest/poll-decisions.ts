@@ -4,7 +4,7 @@
  * Pure: the store's answers, the clock and the error come in as arguments; the pipeline does the
  * I/O (article pages, analysis, the store) that the decisions call for.
  */
-import type { Feed, Settings } from '../config/schema.js';
+import type { Settings } from '../config/schema.js';
 import {
   type FailureInfo,
   failureVerdict,
@@ -301,7 +301,4 @@ export function formatDelay(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-/** A feed's display name: its configured name, else its host. */
-export function feedName(feed: Feed): string {
-  return feed.name ?? new URL(feed.url).host;
-}
+export { feedName } from '../config/schema.js';

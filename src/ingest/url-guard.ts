@@ -108,6 +108,22 @@ export function createGuardedLookup(options: UrlGuardOptions): LookupFunction {
   };
 }
 
+/**
+ * The check a proxied request's target gets before the proxy is asked (the proxy resolves the name
+ * itself, so no socket lookup can pin it): refused unless every address is public, as the guard
+ * does. Skipped, with no local resolution needed, where the guard would not check.
+ */
+export function createTargetCheck(options: UrlGuardOptions): (hostname: string) => Promise<void> {
+  const resolve = options.lookup ?? systemResolve;
+  const allowed = hostMatcher(options.allowHosts ?? []);
+  return async (hostname) => {
+    const host = bareHost(hostname);
+    if (options.allowPrivateNetwork || allowed(host)) return;
+    if (isIP(host) !== 0) assertPublic(host, `//${hostname}`);
+    else await resolveChecked(host, resolve, `//${host}`);
+  };
+}
+
 async function resolveChecked(host: string, resolve: ResolveHost, url: string): Promise<ResolvedAddress[]> {
   let addresses: ResolvedAddress[];
   try {

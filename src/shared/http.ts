@@ -4,22 +4,27 @@
  * kinds callers can act on. Feed and page fetchers add their own headers and meaning on top.
  */
 import {
+  type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
+import { isIP, type LookupFunction, connect as netConnect } from 'node:net';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
+import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate, constants as zlibConstants } from 'node:zlib';
 import { AppError } from './errors.js';
+import { type ProxyEndpoint, type ProxySettings, proxyFor } from './proxy.js';
 
 export type HttpErrorKind =
   | 'invalid-url'
   | 'dns'
   | 'connect'
+  /** The proxy could not be reached, or refused the tunnel (CONNECT answered other than 200). */
+  | 'proxy'
   | 'timeout'
   | 'tls'
   | 'http'
@@ -301,6 +306,7 @@ export function isRetryableHttpFailure(kind: string, status?: number): boolean {
   switch (kind) {
     case 'dns':
     case 'connect':
+    case 'proxy':
     case 'timeout':
       return true;
     case 'http':
@@ -313,20 +319,44 @@ export function isRetryableHttpFailure(kind: string, status?: number): boolean {
 /** Statuses whose Response must have a null body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+export interface LookupFetchOptions {
+  /** Proxies from the environment (shared/proxy.ts); null or absent: every request goes direct. */
+  proxy?: ProxySettings | null;
+  /**
+   * Run on a target's host name before a request goes through a proxy, which resolves the name
+   * itself: the guard's check (throw to refuse) stands in for the pinned lookup there. Default:
+   * the `lookup` itself, its answer discarded.
+   */
+  checkProxiedTarget?: (hostname: string) => Promise<void>;
+  /** Certificates (PEM) trusted for https targets instead of Node's roots; tests with a local TLS server. */
+  ca?: string;
+}
+
 /**
  * A `fetch` (GET only, as httpGet uses it) over node:http/https whose sockets connect through
  * `lookup`. Node's built-in fetch cannot take a lookup without importing undici by name, which
  * Node 20 does not allow; node:http can, so the address a guard checked is the address connected
  * to. Never follows redirects; decompresses gzip, deflate and br; the body stream is pull-based,
  * so a byte cap stops a decompression bomb after the cap, not after the whole bomb.
+ *
+ * Through a proxy (options.proxy, unless no_proxy exempts the host) an http:// request is sent to
+ * the proxy in absolute form and an https:// one tunnels through CONNECT, with Proxy-Authorization
+ * from the proxy URL. The proxy is reached without the guard (corporate proxies live on private
+ * addresses); the target is checked with `checkProxiedTarget` first.
  */
-export function createLookupFetch(lookup: LookupFunction): typeof fetch {
+export function createLookupFetch(lookup: LookupFunction, options: LookupFetchOptions = {}): typeof fetch {
   // Own keep-alive pools: a socket another client connected (without this lookup) is never reused.
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  return (input, init) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = new URL(input instanceof Request ? input.url : input.toString());
-      const signal = init?.signal ?? undefined;
+  const proxied = new ProxyAgents();
+  const checkTarget = options.checkProxiedTarget ?? lookupCheck(lookup);
+  const tls = options.ca === undefined ? {} : { ca: options.ca };
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const signal = init?.signal ?? undefined;
+    if (signal?.aborted) throw signal.reason;
+    const proxy = options.proxy ? proxyFor(url, options.proxy) : null;
+    if (proxy) await checkTarget(url.hostname);
+    return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
@@ -335,11 +365,29 @@ export function createLookupFetch(lookup: LookupFunction): typeof fetch {
       new Headers(init?.headers).forEach((value, name) => {
         headers[name] = value;
       });
+      const method = init?.method ?? 'GET';
       const secure = url.protocol === 'https:';
-      const send = secure ? httpsRequest : httpRequest;
-      const agent = secure ? agents.https : agents.http;
-      const req = send(url, { method: init?.method ?? 'GET', headers, lookup, agent });
+      let req: ClientRequest;
+      if (proxy === null) {
+        const send = secure ? httpsRequest : httpRequest;
+        req = send(url, { method, headers, lookup, agent: secure ? agents.https : agents.http, ...tls });
+      } else if (secure) {
+        req = httpsRequest(url, { method, headers, agent: proxied.tunnel(proxy), ...tls });
+      } else {
+        // Absolute form to the proxy: it connects to the target named in the request line.
+        if (proxy.authorization) headers['proxy-authorization'] = proxy.authorization;
+        headers.host = url.host;
+        req = httpRequest({
+          host: proxy.host,
+          port: proxy.port,
+          method,
+          path: url.href,
+          headers,
+          agent: proxied.forward,
+        });
+      }
       let body: Readable | undefined;
+      let answered = false;
       const onAbort = (): void => {
         req.destroy(signal?.reason);
         body?.destroy(signal?.reason);
@@ -348,7 +396,15 @@ export function createLookupFetch(lookup: LookupFunction): typeof fetch {
       const settle = (): void => signal?.removeEventListener('abort', onAbort);
       req.on('error', (error) => {
         settle();
-        reject(error);
+        // Before any answer, a socket error of an absolute-form request is the proxy's (the target is
+        // the proxy's business); a tunnel's own failures come classified from TunnelAgent, and TLS
+        // errors inside a tunnel are the target's.
+        const viaProxy =
+          proxy !== null && !secure && !answered && !signal?.aborted && !(error instanceof AppError);
+        reject(viaProxy ? proxyUnreachable(proxy, url, error) : error);
+      });
+      req.on('response', () => {
+        answered = true;
       });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
@@ -378,6 +434,133 @@ export function createLookupFetch(lookup: LookupFunction): typeof fetch {
       });
       req.end();
     });
+  };
+}
+
+/** Resolves a host through `lookup` (which throws what the guard refuses), the address unused. */
+function lookupCheck(lookup: LookupFunction): (hostname: string) => Promise<void> {
+  return (hostname) =>
+    new Promise((resolve, reject) => {
+      const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+      lookup(host, { all: true }, (error) => (error ? reject(error) : resolve()));
+    });
+}
+
+function proxyUnreachable(proxy: ProxyEndpoint, target: URL, error: unknown): HttpError {
+  const code = errorCodes(error)[0] ?? (error instanceof Error ? error.message : String(error));
+  return new HttpError('proxy', `Proxy ${proxy.display} failed: ${code}`, { url: target.href, cause: error });
+}
+
+/**
+ * Keep-alive pools for proxied requests: one for absolute-form requests (sockets to the proxies),
+ * and per proxy one tunnelling agent whose connections are CONNECT tunnels wrapped in TLS.
+ */
+class ProxyAgents {
+  readonly forward = new HttpAgent({ keepAlive: true });
+  readonly #tunnels = new Map<string, HttpsAgent>();
+
+  tunnel(proxy: ProxyEndpoint): HttpsAgent {
+    const key = `${proxy.display}\0${proxy.authorization ?? ''}`;
+    let agent = this.#tunnels.get(key);
+    if (!agent) {
+      agent = new TunnelAgent(proxy);
+      this.#tunnels.set(key, agent);
+    }
+    return agent;
+  }
+}
+
+/** Longest CONNECT answer head read from a proxy. */
+const CONNECT_HEAD_MAX = 16 * 1024;
+/** How long a proxy may take to answer CONNECT (the request's own deadline applies once it has). */
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** An https Agent whose sockets are TLS over a CONNECT tunnel through `proxy`. */
+class TunnelAgent extends HttpsAgent {
+  readonly #proxy: ProxyEndpoint;
+
+  constructor(proxy: ProxyEndpoint) {
+    super({ keepAlive: true });
+    this.#proxy = proxy;
+  }
+
+  override createConnection(
+    options: TlsConnectionOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    const done = callback ?? (() => undefined);
+    const proxy = this.#proxy;
+    const host = String(options.host ?? 'localhost');
+    const port = Number(options.port ?? 443);
+    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const url = `https://${target}/`;
+    const socket = netConnect({ host: proxy.host, port: proxy.port });
+    let head = Buffer.alloc(0);
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      done(error, socket);
+    };
+    const onError = (error: Error): void => fail(proxyUnreachable(proxy, new URL(url), error));
+    const onClose = (): void =>
+      fail(
+        new HttpError('proxy', `Proxy ${proxy.display} closed the connection before answering CONNECT`, {
+          url,
+        }),
+      );
+    // The request's deadline cannot reach a socket the agent has not handed over yet.
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      fail(
+        new HttpError(
+          'proxy',
+          `Proxy ${proxy.display} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`,
+          { url },
+        ),
+      ),
+    );
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) {
+        if (head.length > CONNECT_HEAD_MAX)
+          fail(new HttpError('proxy', `Proxy ${proxy.display} sent an oversized answer to CONNECT`, { url }));
+        return;
+      }
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.setTimeout(0);
+      const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+      if (status !== 200) {
+        fail(
+          new HttpError(
+            'proxy',
+            `Proxy ${proxy.display} refused CONNECT ${target}: ${statusLine.replace(/^HTTP\/1\.[01] /, '') || 'no status'}`,
+            {
+              url,
+              ...(status > 0 ? { status } : {}),
+            },
+          ),
+        );
+        return;
+      }
+      // Nothing follows a 200 before the client speaks: TLS starts with our ClientHello.
+      settled = true;
+      const servername = options.servername || (isIP(host) === 0 ? host : undefined);
+      done(null, tlsConnect({ ...options, socket, ...(servername ? { servername } : {}) }));
+    };
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.on('data', onData);
+    socket.once('connect', () => {
+      const auth = proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : '';
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
+    });
+    return undefined;
+  }
 }
 
 function toHeaders(res: IncomingMessage): Headers {

@@ -4,6 +4,8 @@ import { ConfigError } from './errors.js';
 export interface WebhookRef {
   id: string;
   token: string;
+  /** The thread (or forum post) the URL's `?thread_id=` names, as Discord's UI and bots copy it. */
+  threadId?: string;
 }
 
 const DISCORD_HOSTS = new Set([
@@ -25,11 +27,8 @@ export function parseWebhookUrl(value: string, options: { apiBase?: string } = {
   const text = value.trim();
   if (!URL.canParse(text)) throw new ConfigError(`Discord webhook URL is not a URL; ${EXPECTED}`);
   const url = new URL(text);
-  if (url.search || url.hash) {
-    throw new ConfigError(
-      `Discord webhook URL must not carry a query or fragment (such as ?thread_id=); ${EXPECTED}`,
-    );
-  }
+  const threadId = threadOf(url);
+  if (url.hash) throw new ConfigError(`Discord webhook URL must not carry a fragment; ${EXPECTED}`);
   const rest = restOfPath(url, options.apiBase);
   const match = /^\/(?:v\d+\/)?webhooks\/([^/]+)\/([^/]+)\/?$/.exec(rest);
   if (!match)
@@ -39,7 +38,26 @@ export function parseWebhookUrl(value: string, options: { apiBase?: string } = {
     throw new ConfigError(`Discord webhook id must be a numeric snowflake; ${EXPECTED}`);
   if (!TOKEN.test(token))
     throw new ConfigError(`Discord webhook token has unexpected characters; ${EXPECTED}`);
-  return { id, token };
+  return threadId === undefined ? { id, token } : { id, token, threadId };
+}
+
+/**
+ * The URL's `?thread_id=`, the one query a webhook URL may carry (Discord's execute takes it for a
+ * thread or forum post). Other parameters (`wait`, say) are attribot's to set, so they are refused.
+ */
+function threadOf(url: URL): string | undefined {
+  const names = [...url.searchParams.keys()];
+  const other = names.find((name) => name !== 'thread_id');
+  if (other !== undefined || names.length > 1) {
+    throw new ConfigError(
+      `Discord webhook URL may carry only ?thread_id=<thread id> as its query (found ${other === undefined ? 'thread_id twice' : `"${other}"`}); ${EXPECTED}`,
+    );
+  }
+  const threadId = url.searchParams.get('thread_id');
+  if (threadId === null) return undefined;
+  if (!SNOWFLAKE.test(threadId))
+    throw new ConfigError(`Discord webhook URL's thread_id must be a numeric snowflake; ${EXPECTED}`);
+  return threadId;
 }
 
 /** The path after `/api` (or after `apiBase`), or a ConfigError naming the host. */

@@ -58,6 +58,12 @@ export interface FakeWebhook {
   name: string;
 }
 
+/** A thread (or a forum post, which is a thread of a forum channel) under a channel. */
+export interface FakeThread {
+  id: string;
+  parentId: string;
+}
+
 export interface FakeMessage {
   id: string;
   type: 0;
@@ -69,6 +75,10 @@ export interface FakeMessage {
   nonce?: string | number;
   /** As sent. Discord does not echo it; the fake keeps it for assertions and leaves it out of responses. */
   allowed_mentions?: unknown;
+  /** A webhook's `avatar_url` override as sent (Discord answers with an avatar hash; the fake keeps the URL, off the wire). */
+  avatar_url?: string;
+  /** Set when the message was posted into a thread: `channel_id` is then the thread's id, as on Discord. */
+  position?: number;
   mention_everyone: boolean;
   mention_roles: string[];
   mentions: Array<{ id: string }>;
@@ -154,6 +164,9 @@ export class FakeDiscord {
   readonly #violations: RateLimitViolation[] = [];
   readonly #webhooks = new Map<string, FakeWebhook>();
   readonly #channels = new Set<string>();
+  /** Forum channels: a webhook there must name a thread (thread_id) or open a post (thread_name). */
+  readonly #forums = new Set<string>();
+  readonly #threads = new Map<string, FakeThread>();
   readonly #bots = new Map<string, string>();
   readonly #messages: FakeMessage[] = [];
   readonly #faults: Array<Fault | 'hang'> = [];
@@ -201,6 +214,25 @@ export class FakeDiscord {
     const id = this.#snowflake();
     this.#channels.add(id);
     return id;
+  }
+
+  /** A forum channel: messages go only into its posts (threads). */
+  createForumChannel(): string {
+    const id = this.createChannel();
+    this.#forums.add(id);
+    return id;
+  }
+
+  /** A thread under `parentId` (a text channel's thread or a forum channel's post); returns its id. */
+  createThread(parentId: string): string {
+    const id = this.#snowflake();
+    this.#threads.set(id, { id, parentId });
+    return id;
+  }
+
+  /** Deletes a thread: later posts and edits naming it get 10003 Unknown Channel. */
+  deleteThread(id: string): void {
+    this.#threads.delete(id);
   }
 
   createWebhook(options: { name?: string; channelId?: string } = {}): FakeWebhook {
@@ -421,7 +453,9 @@ export class FakeDiscord {
       if (!webhook) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
       if (webhook.token !== route.token)
         return { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } };
-      channelId = webhook.channelId;
+      const target = this.#webhookTarget(webhook, route.kind, request.query.thread_id);
+      if ('error' in target) return target.error;
+      channelId = target.channelId;
       webhookId = webhook.id;
       author = {
         id: webhook.id,
@@ -452,7 +486,8 @@ export class FakeDiscord {
       return { status: 400, body: { message: 'The request body contains invalid JSON.', code: 50109 } };
     }
     const payload = isObject(body) ? body : {};
-    const errors = validateMessage(payload);
+    const errors =
+      validateMessage(payload) ?? (route.kind === 'webhook-create' ? validateWebhookIdentity(payload) : null);
     if (errors) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors } };
 
     if (route.kind === 'webhook-edit' || route.kind === 'channel-edit') {
@@ -498,6 +533,13 @@ export class FakeDiscord {
       edited_timestamp: null,
     };
     if (webhookId) message.webhook_id = webhookId;
+    if (route.kind === 'webhook-create') {
+      // Per-message identity: the name shows as the author; the avatar URL is fetched by Discord.
+      if (typeof payload.username === 'string') author.username = payload.username;
+      if (typeof payload.avatar_url === 'string') message.avatar_url = payload.avatar_url;
+      if (this.#threads.has(channelId))
+        message.position = this.#messages.filter((m) => m.channel_id === channelId).length;
+    }
     if (nonce !== undefined) message.nonce = nonce;
     if (payload.allowed_mentions !== undefined) message.allowed_mentions = payload.allowed_mentions;
     this.#messages.push(message);
@@ -506,6 +548,54 @@ export class FakeDiscord {
       return { status: 204, body: undefined };
     }
     return { status: 200, body: onWire(message) };
+  }
+
+  /**
+   * Where a webhook request lands: its channel, or with `?thread_id=` that thread, which must
+   * exist under the webhook's channel (else 10003 Unknown Channel, as Discord answers). A webhook
+   * of a forum channel must name a post (220001). Edits without the thread_id of a message posted
+   * in a thread do not find it (10008), which is why senders must repeat the thread_id on edits.
+   */
+  #webhookTarget(
+    webhook: FakeWebhook,
+    kind: 'webhook-create' | 'webhook-edit',
+    threadId: string | undefined,
+  ): { channelId: string } | { error: { status: number; body: unknown } } {
+    if (threadId === undefined) {
+      if (kind === 'webhook-create' && this.#forums.has(webhook.channelId)) {
+        return {
+          error: {
+            status: 400,
+            body: {
+              message: 'Webhooks posted to forum channels must have a thread_name or thread_id',
+              code: 220001,
+            },
+          },
+        };
+      }
+      return { channelId: webhook.channelId };
+    }
+    if (!/^\d{17,20}$/.test(threadId)) {
+      return {
+        error: {
+          status: 400,
+          body: {
+            code: 50035,
+            message: 'Invalid Form Body',
+            errors: {
+              thread_id: {
+                _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${threadId}" is not snowflake.` }],
+              },
+            },
+          },
+        },
+      };
+    }
+    const thread = this.#threads.get(threadId);
+    if (!thread || thread.parentId !== webhook.channelId) {
+      return { error: { status: 404, body: { message: 'Unknown Channel', code: 10003 } } };
+    }
+    return { channelId: thread.id };
   }
 
   #applicationRoute(
@@ -763,9 +853,40 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The message object as Discord returns it. */
-function onWire(message: FakeMessage): Omit<FakeMessage, 'allowed_mentions'> {
-  const { allowed_mentions: _kept, ...wire } = message;
+function onWire(message: FakeMessage): Omit<FakeMessage, 'allowed_mentions' | 'avatar_url'> {
+  const { allowed_mentions: _kept, avatar_url: _avatar, ...wire } = message;
   return wire;
+}
+
+/**
+ * Execute Webhook's `username` and `avatar_url`, as Discord checks them: a name of 1 to 80
+ * characters that does not contain "clyde" or "discord", and an http(s) URL.
+ */
+export function validateWebhookIdentity(body: Record<string, unknown>): ErrorTree | null {
+  const errors: ErrorTree = {};
+  const { username, avatar_url: avatarUrl } = body;
+  if (username !== undefined && username !== null) {
+    if (typeof username !== 'string' || username.length < 1 || username.length > 80) {
+      errors.username = {
+        _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 80 in length.' }],
+      };
+    } else if (/clyde|discord/i.test(username)) {
+      errors.username = {
+        _errors: [
+          {
+            code: 'USERNAME_INVALID_CONTAINS',
+            message: `Username cannot contain "${/clyde/i.test(username) ? 'clyde' : 'discord'}"`,
+          },
+        ],
+      };
+    }
+  }
+  if (avatarUrl !== undefined && avatarUrl !== null) {
+    if (typeof avatarUrl !== 'string' || !/^https?:\/\//i.test(avatarUrl) || !URL.canParse(avatarUrl)) {
+      errors.avatar_url = { _errors: [{ code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' }] };
+    }
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
 }
 
 function richEmbed(embed: Record<string, unknown>): Record<string, unknown> {

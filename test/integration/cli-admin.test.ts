@@ -331,3 +331,50 @@ describe.skipIf(!postgresUrl())(`admin listings on PostgreSQL (DATABASE_URL)${po
     expect(recent.stdout).toMatch(/^2 stories in the last 24h$/m);
   });
 });
+
+describe('destinations test on a webhook thread', () => {
+  it('posts into the thread, and says what to check when the thread is gone or the channel is a forum', async () => {
+    const temp = makeTempDir();
+    try {
+      const channel = discord.createChannel();
+      const thread = discord.createThread(channel);
+      const hook = discord.createWebhook({ channelId: channel });
+      const forumHook = discord.createWebhook({ channelId: discord.createForumChannel() });
+      const config = join(temp.dir, 'threads.yaml');
+      writeFileSync(
+        config,
+        [
+          'destinations:',
+          `  - { name: desk, type: webhook, webhookUrlEnv: DESK_URL, threadId: "${thread}", username: Desk }`,
+          '  - { name: forum, type: webhook, webhookUrlEnv: FORUM_URL }',
+          '',
+        ].join('\n'),
+      );
+      const env = {
+        DESK_URL: hook.url,
+        FORUM_URL: forumHook.url,
+        DISCORD_API_BASE: discord.apiBase,
+        ATTRIBOT_DB: join(temp.dir, 'none.db'),
+      };
+      const posted = await runCli(['destinations', 'test', 'desk', '--config', config], env);
+      expect(posted.code).toBe(0);
+      expect(discord.messages(thread)).toMatchObject([{ author: { username: 'Desk' } }]);
+
+      discord.deleteThread(thread);
+      const gone = await runCli(['destinations', 'test', 'desk', '--config', config], env);
+      expect(gone.code).toBe(1);
+      expect(gone.stdout).toMatch(/failed with 404 \(code 10003\)/);
+      expect(gone.stdout).toContain(
+        "The thread does not exist or is not in the webhook's channel: check threadId (or the URL's ?thread_id=).",
+      );
+
+      const forum = await runCli(['destinations', 'test', 'forum', '--config', config], env);
+      expect(forum.code).toBe(1);
+      expect(forum.stdout).toContain(
+        "The webhook belongs to a forum channel: set threadId to one of the forum's posts.",
+      );
+    } finally {
+      temp.cleanup();
+    }
+  });
+});

@@ -5,8 +5,10 @@ import {
   DiscordBotSender,
   type DiscordSenderOptions,
   DiscordWebhookSender,
+  type DiscordWebhookSenderOptions,
 } from '../../src/deliver/discord-sender.js';
 import { DeliveryError } from '../../src/deliver/sender.js';
+import { ConfigError } from '../../src/shared/errors.js';
 import type { OutgoingMessage } from '../../src/shared/message.js';
 import { type FakeDiscord, type FakeWebhook, startFakeDiscord } from '../helpers/fake-discord.js';
 
@@ -416,5 +418,167 @@ describe('fake Discord checks what it claims to check', () => {
       expect(response.headers.get('x-ratelimit-reset')).toMatch(/^\d+\.\d{3}$/);
       expect(response.headers.get('x-ratelimit-bucket')).toMatch(/^[0-9a-f]{32}$/);
     }
+  });
+});
+
+// A webhook's per-destination options: threads and forum posts (`?thread_id=` on execute and on
+// edit), and the per-message name and avatar.
+
+function alert(title: string): OutgoingMessage {
+  return {
+    embeds: [{ title, description: 'Sandworm blamed for a grid intrusion' }],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+function optionsSender(
+  webhook: FakeWebhook,
+  options: Omit<DiscordWebhookSenderOptions, 'webhookUrl' | 'id' | 'token'> & { webhookUrl?: string } = {},
+): DiscordWebhookSender {
+  const built = new DiscordWebhookSender({
+    webhookUrl: webhook.url,
+    apiBase: discord.apiBase,
+    name: 'intel',
+    timeoutMs: 2_000,
+    ...options,
+  });
+  opened.push(built);
+  return built;
+}
+
+describe('webhook destination in a thread', () => {
+  it('posts into the thread and edits the story message there, with thread_id on both requests', async () => {
+    const channel = discord.createChannel();
+    const thread = discord.createThread(channel);
+    const webhook = discord.createWebhook({ channelId: channel });
+    const intel = optionsSender(webhook, { threadId: thread });
+
+    const { messageId } = await intel.send(alert('Sandworm blamed'));
+    await intel.edit(messageId as string, alert('Sandworm blamed (+2 outlets)'));
+
+    const [posted, edited] = discord.requests;
+    expect(posted?.query).toEqual({ wait: 'true', thread_id: thread });
+    expect(edited?.method).toBe('PATCH');
+    expect(edited?.path).toBe(`/api/v10/webhooks/${webhook.id}/${webhook.token}/messages/${messageId}`);
+    expect(edited?.query).toEqual({ thread_id: thread });
+    expect(edited?.status).toBe(200);
+    expect(discord.messages(thread)).toMatchObject([
+      { id: messageId, channel_id: thread, embeds: [{ title: 'Sandworm blamed (+2 outlets)' }] },
+    ]);
+    expect(discord.messages(channel).filter((m) => m.channel_id === channel)).toEqual([]);
+  });
+
+  it('reads the thread from a webhook URL that carries ?thread_id=', async () => {
+    const channel = discord.createChannel();
+    const thread = discord.createThread(channel);
+    const webhook = discord.createWebhook({ channelId: channel });
+    await optionsSender(webhook, { webhookUrl: `${webhook.url}?thread_id=${thread}` }).send(
+      alert('In a thread'),
+    );
+    expect(discord.requests[0]?.query.thread_id).toBe(thread);
+    expect(discord.messages(thread)).toHaveLength(1);
+  });
+
+  it('posts into a forum post, which a forum webhook cannot do without one', async () => {
+    const forum = discord.createForumChannel();
+    const post = discord.createThread(forum);
+    const webhook = discord.createWebhook({ channelId: forum });
+
+    const refused = await failure(optionsSender(webhook).send(alert('No post named')));
+    expect(refused).toMatchObject({ kind: 'permanent', status: 400, code: 220001 });
+
+    await optionsSender(webhook, { threadId: post }).send(alert('Into the post'));
+    expect(discord.messages(post)).toMatchObject([{ embeds: [{ title: 'Into the post' }] }]);
+  });
+
+  it('an unknown or deleted thread is 404 Unknown Channel (10003): permanent, so the destination is suspended', async () => {
+    const channel = discord.createChannel();
+    const thread = discord.createThread(channel);
+    const webhook = discord.createWebhook({ channelId: channel });
+    const intel = optionsSender(webhook, { threadId: thread });
+    const { messageId } = await intel.send(alert('Before the thread went'));
+    discord.deleteThread(thread);
+
+    const onSend = await failure(intel.send(alert('After')));
+    expect(onSend).toMatchObject({ kind: 'permanent', status: 404, code: 10003 });
+    expect(onSend.message).not.toContain(webhook.token);
+    const onEdit = await failure(intel.edit(messageId as string, alert('After, edited')));
+    expect(onEdit).toMatchObject({ kind: 'permanent', status: 404, code: 10003 });
+  });
+
+  it('a thread of another channel is not the webhook’s to post in', async () => {
+    const webhook = discord.createWebhook();
+    const elsewhere = discord.createThread(discord.createChannel());
+    const error = await failure(optionsSender(webhook, { threadId: elsewhere }).send(alert('Wrong thread')));
+    expect(error).toMatchObject({ status: 404, code: 10003 });
+  });
+
+  it('the fake answers an edit without the thread_id of a thread message as Discord does: Unknown Message', async () => {
+    const channel = discord.createChannel();
+    const thread = discord.createThread(channel);
+    const webhook = discord.createWebhook({ channelId: channel });
+    const { messageId } = await optionsSender(webhook, { threadId: thread }).send(
+      alert('Posted in a thread'),
+    );
+    const error = await failure(
+      optionsSender(webhook).edit(messageId as string, alert('Edited without the thread')),
+    );
+    expect(error).toMatchObject({ status: 404, code: 10008 });
+  });
+
+  it('refuses a threadId that differs from the URL’s ?thread_id=', () => {
+    const channel = discord.createChannel();
+    const webhook = discord.createWebhook({ channelId: channel });
+    const [first, second] = [discord.createThread(channel), discord.createThread(channel)];
+    expect(() =>
+      optionsSender(webhook, { webhookUrl: `${webhook.url}?thread_id=${first}`, threadId: second }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      optionsSender(webhook, { webhookUrl: `${webhook.url}?thread_id=${first}`, threadId: first }),
+    ).not.toThrow();
+  });
+});
+
+describe('webhook destination with its own name and avatar', () => {
+  it('sends username and avatar_url when posting, not when editing', async () => {
+    const webhook = discord.createWebhook({ name: 'Captain Hook' });
+    const intel = optionsSender(webhook, {
+      username: 'attribot · intel desk',
+      avatarUrl: 'https://cdn.example.org/attribot.png',
+    });
+    const { messageId } = await intel.send(alert('With a name'));
+    await intel.edit(messageId as string, alert('With a name, edited'));
+
+    expect(discord.requests[0]?.body).toMatchObject({
+      username: 'attribot · intel desk',
+      avatar_url: 'https://cdn.example.org/attribot.png',
+    });
+    expect(discord.requests[1]?.body).not.toHaveProperty('username');
+    expect(discord.requests[1]?.body).not.toHaveProperty('avatar_url');
+    expect(discord.messages(webhook.id)).toMatchObject([
+      { author: { username: 'attribot · intel desk' }, avatar_url: 'https://cdn.example.org/attribot.png' },
+    ]);
+  });
+
+  it('without them the webhook’s own name shows', async () => {
+    const webhook = discord.createWebhook({ name: 'Captain Hook' });
+    await optionsSender(webhook).send(alert('Plain'));
+    expect(discord.requests[0]?.body).not.toHaveProperty('username');
+    expect(discord.messages(webhook.id)[0]?.author.username).toBe('Captain Hook');
+  });
+
+  it('a name Discord refuses comes back as 400 Invalid Form Body, permanent', async () => {
+    const webhook = discord.createWebhook();
+    const error = await failure(
+      optionsSender(webhook, { username: 'Discord Alerts' }).send(alert('Refused name')),
+    );
+    expect(error).toMatchObject({ kind: 'permanent', status: 400, code: 50035 });
+    expect(discord.messages(webhook.id)).toEqual([]);
+  });
+
+  it('refuses an avatar URL that is not https before any request', () => {
+    const webhook = discord.createWebhook();
+    expect(() => optionsSender(webhook, { avatarUrl: 'http://cdn.example.org/a.png' })).toThrow(/https/);
+    expect(discord.requests).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffMs, classifyFailure, drainOutbox, SUSPEND_MS } from '../../src/deliver/outbox-worker.js';
 import type { Sender } from '../../src/deliver/sender.js';
+import { DeliveryError } from '../../src/deliver/sender.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { alertItems, plainMessage } from '../helpers/messages.js';
@@ -293,6 +294,11 @@ describe('classifyFailure', () => {
     [permanent(401), 'suspend'],
     [permanent(403), 'suspend'],
     [permanent(404), 'suspend'],
+    [
+      new DeliveryError('forum webhook without a post', { kind: 'permanent', status: 400, code: 220001 }),
+      'suspend',
+    ],
+    [new DeliveryError('unknown message', { kind: 'permanent', status: 404, code: 10008 }), 'reject'],
     [retryable(500), 'retry'],
     [new Error('socket hang up'), 'retry'],
   ])('%s → %s', (error, action) => {

@@ -93,3 +93,148 @@ describe('routing through the CLI', () => {
     );
   });
 });
+
+function rss(items: Array<{ slug: string; host: string; title: string; body: string }>, now: number): string {
+  const entries = items.map(
+    (item) => `
+    <item><title>${item.title}</title><link>https://${item.host}/${item.slug}</link>
+      <pubDate>${new Date(now - 1_800_000).toUTCString()}</pubDate><description>${item.body}</description></item>`,
+  );
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>https://news.example/</link>${entries.join('')}</channel></rss>`;
+}
+
+describe('routes by feed and source, into a webhook thread', () => {
+  let peers: Peers;
+  beforeAll(async () => {
+    peers = await startPeers();
+  });
+  afterAll(() => peers?.close());
+
+  it('a story reaches the feed-restricted route once a listed feed reports it, in the thread, under the desk name', async () => {
+    const { feeds, discord } = peers;
+    const now = Date.now();
+    const story = {
+      title: 'Poland blames Sandworm for heating plant intrusions',
+      body: "Poland's digital affairs minister said Russian military intelligence hackers from the Sandworm group broke into the control systems of heating plants in December.",
+    };
+    const vendor = rss([{ slug: 'sandworm-heating', host: 'blog.vendor.example', ...story }], now);
+    feeds.serve('/vendor.xml', { body: vendor, contentType: 'application/rss+xml', etag: etagOf(vendor) });
+    const quiet = rss([], now);
+    feeds.serve('/gov.xml', { body: quiet, contentType: 'application/rss+xml', etag: etagOf(quiet) });
+
+    const channel = discord.createChannel();
+    const thread = discord.createThread(channel);
+    const govHook = discord.createWebhook({ channelId: channel, name: 'Hook' });
+    const vendorHook = discord.createWebhook();
+    const config = join(peers.dir, 'origins.yaml');
+    writeFileSync(
+      config,
+      [
+        'feeds:',
+        `  - { name: Vendor Blog, url: "${feeds.url('/vendor.xml')}" }`,
+        `  - { name: Gov Advisories, url: "${feeds.url('/gov.xml')}" }`,
+        'destinations:',
+        `  - { name: gov-desk, type: webhook, webhookUrlEnv: GOV_HOOK, threadId: "${thread}", username: Gov desk }`,
+        '  - { name: vendor-desk, type: webhook, webhookUrlEnv: VENDOR_HOOK }',
+        'routes:',
+        '  - { name: gov, destinations: [gov-desk], feeds: [gov advisories] }',
+        '  - { name: vendors, destinations: [vendor-desk], sources: [vendor.example] }',
+        '',
+      ].join('\n'),
+    );
+    const env = {
+      GOV_HOOK: `https://discord.com/api/webhooks/${govHook.id}/${govHook.token}`,
+      VENDOR_HOOK: `https://discord.com/api/webhooks/${vendorHook.id}/${vendorHook.token}`,
+      DISCORD_API_BASE: discord.apiBase,
+      ATTRIBOT_DB: join(peers.dir, 'origins.db'),
+    };
+    expect((await runCli(['check-config', '--config', config], env)).code).toBe(0);
+
+    // Only the vendor has it: the source route takes it, the feed route does not.
+    expect((await runCli(['once', '--config', config], env)).code).toBe(0);
+    expect(discord.messages(vendorHook.id)).toHaveLength(1);
+    expect(discord.messages(thread)).toEqual([]);
+
+    // The government feed reports the same incident: the story now has a report from it.
+    const gov = rss([{ slug: 'advisory-26-001', host: 'gov.example', ...story }], now);
+    feeds.serve('/gov.xml', { body: gov, contentType: 'application/rss+xml', etag: etagOf(gov) });
+    expect((await runCli(['once', '--config', config], env)).code).toBe(0);
+
+    const inThread = discord.messages(thread);
+    expect(inThread).toHaveLength(1);
+    expect(inThread[0]?.author.username).toBe('Gov desk');
+    expect(JSON.stringify(inThread[0]?.embeds)).toContain('Sandworm');
+    const posted = discord.requests.find((request) => request.createdMessageId === inThread[0]?.id);
+    expect(posted?.query).toEqual({ wait: 'true', thread_id: thread });
+    expect(posted?.body).toMatchObject({ username: 'Gov desk' });
+    // The vendor desk's alert is edited (+1 outlet), not posted again.
+    expect(discord.messages(vendorHook.id)).toHaveLength(1);
+
+    // A later report edits the story's alert in the thread: the edit names the thread too.
+    const followUp = rss(
+      [
+        { slug: 'sandworm-heating', host: 'blog.vendor.example', ...story },
+        { slug: 'sandworm-heating-update', host: 'blog.vendor.example', ...story },
+      ],
+      now,
+    );
+    feeds.serve('/vendor.xml', {
+      body: followUp,
+      contentType: 'application/rss+xml',
+      etag: etagOf(followUp),
+    });
+    expect((await runCli(['once', '--config', config], env)).code).toBe(0);
+    const threadEdits = discord.requests.filter(
+      (request) => request.method === 'PATCH' && request.path.includes(`/webhooks/${govHook.id}/`),
+    );
+    expect(threadEdits.length).toBeGreaterThan(0);
+    for (const edit of threadEdits) {
+      expect(edit.query).toEqual({ thread_id: thread });
+      expect(edit.status).toBe(200);
+    }
+    expect(discord.messages(thread)).toHaveLength(1);
+    expect(discord.messages(thread)[0]?.edited_timestamp).not.toBeNull();
+  });
+
+  it('explain routes an article as a feed’s report with --feed, and refuses an unknown feed with a "did you mean"', async () => {
+    const { dir } = peers;
+    const config = join(dir, 'explain.yaml');
+    writeFileSync(
+      config,
+      [
+        'feeds:',
+        '  - { name: Gov Advisories, url: "https://gov.example/feed.xml" }',
+        'destinations:',
+        '  - { name: log, type: console }',
+        'routes:',
+        '  - { name: gov, destinations: [log], feeds: [Gov Advisories] }',
+        '  - { name: poland, destinations: [log], sources: [gov.pl] }',
+        '',
+      ].join('\n'),
+    );
+    const article = join(dir, 'article.json');
+    writeFileSync(
+      article,
+      `${JSON.stringify({
+        id: 'a',
+        title: 'Poland blames Sandworm for heating plant intrusions',
+        text: "Poland's digital affairs minister said Russian military intelligence hackers from the Sandworm group broke into the control systems of heating plants.",
+        url: 'https://www.gov.pl/web/digitalization/sandworm',
+      })}\n`,
+    );
+    const plain = await runCli(['explain', '--config', config, article], {});
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('✗ gov (no report from feed "Gov Advisories")');
+    expect(plain.stdout).toContain('✓ poland (every story from source gov.pl)');
+    expect(plain.stdout).toContain('--feed NAME routes the article as a report of that feed');
+
+    const asFeed = await runCli(['explain', '--config', config, '--feed', 'gov advisories', article], {});
+    expect(asFeed.code).toBe(0);
+    expect(asFeed.stdout).toContain('as a report of feed "Gov Advisories"');
+    expect(asFeed.stdout).toContain('✓ gov (every story from feed "Gov Advisories")');
+
+    const typo = await runCli(['explain', '--config', config, '--feed', 'Gov Advisory', article], {});
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--feed: unknown feed "Gov Advisory" (did you mean "Gov Advisories"?)');
+  });
+});

@@ -118,6 +118,31 @@ describe('Replay', () => {
     });
   });
 
+  it('replays routes restricted to feeds and sources: a story qualifies when any of its reports does', () => {
+    const byOrigin = {
+      routes: [
+        { name: 'wire-desk', destinations: ['wire'], feeds: ['Wire'] },
+        { name: 'wire-host', destinations: ['host'], sources: ['wire.example'] },
+      ],
+    };
+    // No route wants Desk's Sandworm report, so it opens no story; Wire's report of it does.
+    const result = replay(byOrigin, week);
+    expect(titles(result.alerts.get('wire'))).toEqual(['Ukrainian grid wiper was Sandworm']);
+    expect(titles(result.alerts.get('host'))).toEqual(['Ukrainian grid wiper was Sandworm']);
+    // With a route that takes Desk's report too, the story opens on Desk and Wire's report joins it.
+    const both = replay(
+      {
+        routes: [
+          ...byOrigin.routes,
+          { name: 'russia', destinations: ['intel'], match: { countries: ['Russia'] } },
+        ],
+      },
+      week,
+    );
+    expect(titles(both.alerts.get('wire'))).toEqual(['Sandworm wiper hits Ukrainian grid']);
+    expect(both.alerts.get('wire')?.[0]?.articles).toEqual(['sandworm-1', 'sandworm-2']);
+  });
+
   it('counts a later report as an edit, and as an update when it names a new actor', () => {
     const apt28: AttributedActor = { name: 'APT28', aliases: [], country: 'Russia', stated: true };
     const result = replay(RUNNING, [

@@ -164,6 +164,8 @@ describe('applyEnvironment', () => {
         destinations: ['log'],
         watchlists: [],
         match: { actors: [], countries: [], products: [], cves: [], keywords: [] },
+        feeds: [],
+        sources: [],
         exclude: { actors: [], countries: [], products: [], cves: [], keywords: [] },
         attributionOnly: true,
         minConfidence: 0,

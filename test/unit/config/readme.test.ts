@@ -16,6 +16,7 @@ describe('the README configuration examples', () => {
     expect(applied.errors.map(formatProblem)).toEqual([]);
     expect(applied.effective?.config.routes.map((route) => route.name)).toEqual([
       'china-desk',
+      'government-advisories',
       'everything-else',
     ]);
   });

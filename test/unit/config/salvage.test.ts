@@ -55,7 +55,7 @@ describe('validateConfig keeps what passes the schema', () => {
       ],
       watchlists: [{ name: 'china', cves: ['nope'] }],
     });
-    expect(result.rejected).toEqual({ destinations: ['intel'], watchlists: ['china'] });
+    expect(result.rejected).toEqual({ destinations: ['intel'], watchlists: ['china'], feeds: [] });
     expect(result.config?.destinations.map((target) => target.name)).toEqual(['log']);
   });
 

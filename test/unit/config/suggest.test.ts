@@ -70,6 +70,9 @@ describe('allowedKeys, read from the zod schema', () => {
       'type',
       'webhookUrlEnv',
       'webhookUrlFile',
+      'threadId',
+      'username',
+      'avatarUrl',
     ]);
     expect(allowedKeys(Config, doc, ['destinations', 1])).toContain('channelId');
     expect(allowedKeys(Config, doc, ['destinations', 2])).toEqual(

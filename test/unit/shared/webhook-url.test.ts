@@ -3,6 +3,7 @@ import { ConfigError } from '../../../src/shared/errors.js';
 import { parseWebhookUrl } from '../../../src/shared/webhook-url.js';
 
 const ID = '1234567890123456789';
+const THREAD = '1198765432109876543';
 const TOKEN = 'Zx9-_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdefghijklmnopqrstuvwxy';
 
 describe('parseWebhookUrl', () => {
@@ -16,6 +17,13 @@ describe('parseWebhookUrl', () => {
     `  https://discord.com/api/webhooks/${ID}/${TOKEN}\n`,
   ])('reads %s', (url) => {
     expect(parseWebhookUrl(url)).toEqual({ id: ID, token: TOKEN });
+  });
+
+  it.each([
+    `https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=${THREAD}`,
+    `https://discord.com/api/webhooks/${ID}/${TOKEN}/?thread_id=${THREAD}`,
+  ])('reads the thread of %s', (url) => {
+    expect(parseWebhookUrl(url)).toEqual({ id: ID, token: TOKEN, threadId: THREAD });
   });
 
   it('accepts URLs under a configured API base (tests, proxies)', () => {
@@ -43,7 +51,13 @@ describe('parseWebhookUrl', () => {
     [`https://discord.com/api/channels/${ID}/${TOKEN}`, /path is not/],
     [`https://discord.com/api/webhooks/abc/${TOKEN}`, /id must be a numeric snowflake/],
     [`https://discord.com/api/webhooks/${ID}/${TOKEN}%20x`, /token has unexpected characters/],
-    [`https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=1`, /query or fragment/],
+    [`https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=1`, /thread_id must be a numeric snowflake/],
+    [`https://discord.com/api/webhooks/${ID}/${TOKEN}?wait=true`, /only \?thread_id=<thread id>.*"wait"/],
+    [
+      `https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=${THREAD}&thread_id=${ID}`,
+      /thread_id twice/,
+    ],
+    [`https://discord.com/api/webhooks/${ID}/${TOKEN}#top`, /fragment/],
   ])('refuses %s', (url, message) => {
     let caught: unknown;
     try {
