@@ -160,6 +160,7 @@ const ONCE_RETRY_BUDGET_MS = 30_000;
 /** How long one tick's delivery keeps draining a backlog before the tick moves on. */
 const DELIVERY_BUDGET_MS = 30_000;
 const PRUNE_TASK = 'task:prune';
+const PRUNE_EVERY_MS = 60 * 60_000;
 /** /readyz's database probe gives up after this long (a PostgreSQL that does not answer). */
 const PROBE_TIMEOUT_MS = 5_000;
 /** The status page lists the stories of the last day, at most this many. */
@@ -175,7 +176,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-const PRUNE_EVERY_MS = 60 * 60_000;
 
 export class App {
   #effective: EffectiveConfig;

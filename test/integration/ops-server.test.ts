@@ -196,6 +196,8 @@ describe('/readyz when feeds or the database fail', () => {
     expect(response.status).toBe(503);
     const body = (await response.json()) as Readiness;
     expect(body.checks).toEqual({ config: true, store: true, cycle: true, feeds: false });
+    // Failing feeds are not a reason to restart the worker: it stays alive.
+    expect((await fetch(`${worker.base}/healthz`)).status).toBe(200);
     expect(body.reasons).toEqual([
       expect.stringContaining('only 1 of 3 feeds answered their last poll (3 needed'),
     ]);
