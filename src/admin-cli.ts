@@ -63,11 +63,11 @@ export async function runAdminCommand(
 
 /**
  * The running config, or the reasons it cannot be used (on stderr). `offline`: destination secrets
- * need not be set (listings read only the database; a test message needs the real secret).
+ * need not be set (listings and replay read only the database; a test message needs the real secret).
  */
-async function effectiveConfig(
+export async function effectiveConfig(
   command: string,
-  options: AdminOptions,
+  options: Pick<AdminOptions, 'config'>,
   io: AdminIo,
   offline = false,
 ): Promise<EffectiveConfig | null> {
@@ -87,7 +87,7 @@ async function effectiveConfig(
 }
 
 /** The ledger the worker writes, or null after saying why there is none (never an empty new one). */
-async function openLedger(
+export async function openLedger(
   command: string,
   effective: EffectiveConfig,
   io: AdminIo,

@@ -477,6 +477,7 @@ export class App {
         items: before(retention.items),
         stories: before(retention.stories),
         outbox: before(retention.outbox),
+        articles: before(retention.articles),
       });
       this.#log.info({ pruned }, 'Retention applied');
     } catch (error) {

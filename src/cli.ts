@@ -31,12 +31,17 @@ Commands:
   destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
   destinations test NAME   post a test message to it now; on success its waiting alerts are due at once
   recent [--since 24h] [--json]  the stories of the period and what each destination got
+  replay [--since 7d] [--config CANDIDATE] [--json]
+                           the stored articles of the period analysed again: per destination the alerts
+                           the running config (--running FILE) and the candidate would have sent, and
+                           what the candidate adds, removes and changes; sends and writes nothing
 
 Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
-  --json                   feeds, destinations, recent: JSON instead of text
+  --json                   feeds, destinations, recent, replay: JSON instead of text
+  --running FILE           replay: the running config (default: $ATTRIBOT_CONFIG, else the bundled one)
   -h, --help               this text
   -V, --version            the version
 `;
@@ -91,6 +96,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'destinations':
     case 'recent':
       return adminCommand(command, rest, values, io);
+    case 'replay':
+      return replay(rest, values, io);
     default:
       io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
@@ -110,6 +117,7 @@ function parseCliArgs(argv: readonly string[]) {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       since: { type: 'string' },
+      running: { type: 'string' },
     },
   });
 }
@@ -285,6 +293,28 @@ async function adminCommand(
     since: values.since,
   };
   return EXIT[await runAdminCommand(command, args, options, io)];
+}
+
+/** replay (src/replay-cli.ts): `--config` is the candidate there, `--running` the running config. */
+async function replay(
+  args: readonly string[],
+  values: ReturnType<typeof parseCliArgs>['values'],
+  io: Io,
+): Promise<number> {
+  if (args.length > 0) {
+    io.stderr.write(
+      `attribot replay: unexpected argument "${args[0]}" (replay [--since 7d] [--config CANDIDATE])\n`,
+    );
+    return EXIT.usage;
+  }
+  const { runReplay } = await import('./replay-cli.js');
+  const options = {
+    since: values.since,
+    candidate: values.config,
+    running: values.running,
+    json: values.json ?? false,
+  };
+  return EXIT[await runReplay(options, io)];
 }
 
 /** The input of `extract`: standard input for `-`, else the file (null after saying why it cannot be read). */

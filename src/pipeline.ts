@@ -3,17 +3,10 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
-import {
-  addReport,
-  findStory,
-  fingerprintOf,
-  newStory,
-  type Story,
-  type StoryReport,
-} from './alerts/cluster.js';
+import { fingerprintOf, type StoryReport } from './alerts/cluster.js';
 import { formatNotice, NOTICE_LOG_LEVEL, type Notice } from './alerts/notice.js';
+import { placeReport, worthRouting } from './alerts/placement.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
-import { storyMessages } from './alerts/story-messages.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
@@ -50,6 +43,7 @@ import { hostKey, runPerKey } from './shared/host-limits.js';
 import type { Logger } from './shared/logger.js';
 import { type Metrics, secondsSince } from './shared/metrics.js';
 import {
+  type AnalysedArticle,
   emptyFeedState,
   type FeedState,
   feedLease,
@@ -58,6 +52,7 @@ import {
   type StoryPlan,
 } from './store/store.js';
 
+export { worthRouting } from './alerts/placement.js';
 export { feedName, later } from './ingest/poll-decisions.js';
 
 export interface PipelineDeps {
@@ -103,21 +98,6 @@ export function toArticle(key: string, item: FeedItem): Article {
   if (item.link) article.url = item.link;
   if (item.published) article.published = item.published;
   return article;
-}
-
-/**
- * Whether routing should see this analysis: an attribution at or above the global confidence floor,
- * or any story naming an entity (routes with `attributionOnly: false` may want those).
- */
-export function worthRouting(attribution: Attribution, settings: Pick<Settings, 'minConfidence'>): boolean {
-  if (attribution.is_attribution) return attribution.confidence >= settings.minConfidence;
-  return (
-    attribution.actors.length +
-      attribution.attributed_countries.length +
-      attribution.products.length +
-      attribution.cves.length >
-    0
-  );
 }
 
 function failureInfo(error: unknown): FailureInfo {
@@ -321,7 +301,7 @@ class ItemWork {
       case 'revised': {
         // An edited item is analysed again; it alerts only when what it attributes changed.
         const full = await this.#withArticleText(item);
-        const attribution = await this.#analyze(full, base.key);
+        const { attribution, article } = await this.#analyze(full, base.key);
         const fingerprint = fingerprintOf(attribution);
         const record: ItemRecord = {
           ...base,
@@ -330,6 +310,7 @@ class ItemWork {
           alerts: [],
           fingerprint,
           revision: true,
+          article,
         };
         batch.records.push(record);
         outcome.revised++;
@@ -343,8 +324,8 @@ class ItemWork {
         // When this feed's copy, read from the page, says what the other feed's did, it is that
         // article again (recorded, no alert); otherwise it is this feed's own item.
         const full = await this.#withArticleText(item, true);
-        const attribution = await this.#analyze(full, base.key);
-        const fingerprint = fingerprintOf(attribution);
+        const analysed = await this.#analyze(full, base.key);
+        const fingerprint = fingerprintOf(analysed.attribution);
         if (decision.other.disposition === 'processed' && decision.other.fingerprint === fingerprint) {
           batch.records.push({
             ...base,
@@ -355,7 +336,7 @@ class ItemWork {
           });
           return;
         }
-        await this.#processNew(item, base, batch, { full, attribution });
+        await this.#processNew(item, base, batch, { full, ...analysed });
         return;
       }
     }
@@ -365,16 +346,17 @@ class ItemWork {
     item: FeedItem,
     base: ItemBase,
     batch: PendingBatch,
-    analysed?: { full: FeedItem; attribution: Attribution },
+    analysed?: { full: FeedItem } & Analysed,
   ): Promise<void> {
     const full = analysed?.full ?? (await this.#withArticleText(item));
-    const attribution = analysed?.attribution ?? (await this.#analyze(full, base.key));
+    const { attribution, article } = analysed ?? (await this.#analyze(full, base.key));
     const record: ItemRecord = {
       ...base,
       contentHash: hashContent(item),
       disposition: 'processed',
       alerts: [],
       fingerprint: fingerprintOf(attribution),
+      article,
     };
     batch.records.push(record);
     this.#outcome.newItems++;
@@ -429,14 +411,24 @@ class ItemWork {
     }
   }
 
-  /** The item's attribution; a failure propagates to the item's handler (the item stays unrecorded, retried next poll). */
-  async #analyze(item: FeedItem, key: string): Promise<Attribution> {
+  /**
+   * The item's attribution, and what it was read from (kept for replay); a failure propagates to the
+   * item's handler (the item stays unrecorded, retried next poll).
+   */
+  async #analyze(item: FeedItem, key: string): Promise<Analysed> {
+    const article = toArticle(key, item);
     try {
-      return await this.#deps.analyze(toArticle(key, item));
+      const attribution = await this.#deps.analyze(article);
+      return { attribution, article: { title: article.title, text: article.text } };
     } catch (error) {
       throw new AppError(`Article analysis failed: ${errorMessage(error)}`, { cause: error });
     }
   }
+}
+
+interface Analysed {
+  attribution: Attribution;
+  article: AnalysedArticle;
 }
 
 interface PendingBatch {
@@ -498,41 +490,17 @@ function storyPlan(
     since: new Date(now.getTime() - settings.storyWindow).toISOString(),
     assign(stories, records) {
       const entries = stories.map((story) => ({ key: `id:${story.id}`, story }));
-      const cluster = { windowMs: settings.storyWindow, threshold: settings.storyThreshold };
+      const rules = {
+        cluster: { windowMs: settings.storyWindow, threshold: settings.storyThreshold },
+        route: deps.route,
+      };
       for (const record of records) {
         const report = reports.get(record);
         if (!report) continue;
-        const match = findStory(
-          entries.map((entry) => entry.story),
-          report,
-          now,
-          cluster,
-        );
-        const entry = match ? entries.find((candidate) => candidate.story === match) : undefined;
-        const { story, change } = entry
-          ? addReport(entry.story, report, now)
-          : { story: newStory(report, now), change: 'new-story' as const };
-        const text = texts.get(record);
-        const decisions = deps.route({
-          attribution: story.attribution,
-          title: report.title,
-          ...(text !== undefined ? { text } : {}),
-        });
-        // Nobody wants it: no story is opened (a known story still takes the report, silently).
-        if (decisions.length === 0 && !entry) continue;
-        record.alerts = storyMessages(story, change, report, decisions);
-        const routed: Story = {
-          ...story,
-          destinations: [
-            ...new Set([...story.destinations, ...decisions.map((decision) => decision.destination)]),
-          ],
-        };
-        if (entry) {
-          entry.story = routed;
-        } else {
-          entries.push({ key: `new:${record.key}`, story: routed });
-        }
-        record.story = { key: entry?.key ?? `new:${record.key}`, data: routed };
+        const placed = placeReport(entries, report, texts.get(record), now, `new:${record.key}`, rules);
+        if (!placed) continue;
+        record.alerts = placed.alerts;
+        record.story = { key: placed.entry.key, data: placed.entry.story };
       }
     },
   };

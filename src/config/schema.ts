@@ -168,6 +168,9 @@ export const Settings = z
         outbox: Duration.prefault('30d').describe(
           'Delivered, rejected and digested outbox rows are deleted this long after; pending and held rows never are.',
         ),
+        articles: Duration.prefault('30d').describe(
+          'How long the text of each analysed article is kept, for `attribot replay` (article text is most of the database).',
+        ),
       })
       .strict()
       .prefault({})

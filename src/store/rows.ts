@@ -3,6 +3,7 @@
  * their mapping to the contract's types: one place to change when a column is added.
  */
 
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Story } from '../alerts/cluster.js';
 import type { MuteEntry, WatchEntry } from '../config/overrides.js';
 import type { MatchKind } from '../config/schema.js';
@@ -15,6 +16,7 @@ import type {
   OutboxRow,
   OutboxStatus,
   SeenItem,
+  StoredArticle,
   StoryDeliveries,
   StoryDelivery,
 } from './store.js';
@@ -235,4 +237,68 @@ export function toStoryDeliveries(
     const story = JSON.parse(row.data) as Story;
     return { story, deliveries: story.id === null ? [] : (byStory.get(story.id) ?? []) };
   });
+}
+
+/**
+ * Article text is stored deflated: it is most of what the database holds, SQLite never compresses
+ * and PostgreSQL's TOAST only past 2 kB. News prose deflates to about half its UTF-8 size or less.
+ */
+export function packText(text: string): Buffer {
+  return deflateRawSync(Buffer.from(text, 'utf8'));
+}
+
+export function unpackText(packed: Uint8Array): string {
+  return inflateRawSync(packed).toString('utf8');
+}
+
+/** An `articles` row as both adapters select it (`text` packed). */
+export interface ArticleRow {
+  id: number;
+  item_key: string;
+  feed_url: string;
+  title: string | null;
+  link: string | null;
+  published: string | null;
+  text: Uint8Array;
+  analysed_at: string;
+}
+
+/** The `articles` columns `articlesSince` reads, in the order of `ArticleRow`. */
+export const ARTICLE_COLUMNS = 'id, item_key, feed_url, title, link, published, text, analysed_at';
+
+/** Articles read per query by `articlesSince`. */
+export const ARTICLE_PAGE = 200;
+
+/** Where a page of `articlesSince` starts: after this (analysed_at, id), in that order. */
+export interface ArticleCursor {
+  at: string;
+  id: number;
+}
+
+/**
+ * Every article analysed at or after `since`, oldest first (analysis time, then insertion order),
+ * a page at a time; `page` selects the rows after the cursor in that order.
+ */
+export async function* pagedArticles(
+  since: string,
+  page: (after: ArticleCursor, limit: number) => Promise<ArticleRow[]> | ArticleRow[],
+): AsyncGenerator<StoredArticle> {
+  let after: ArticleCursor = { at: since, id: 0 };
+  for (;;) {
+    const rows = await page(after, ARTICLE_PAGE);
+    for (const row of rows) {
+      yield {
+        key: row.item_key,
+        feedUrl: row.feed_url,
+        title: row.title,
+        link: row.link,
+        published: row.published,
+        text: unpackText(row.text),
+        analysedAt: row.analysed_at,
+      };
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < ARTICLE_PAGE) return;
+    after = { at: last.analysed_at, id: Number(last.id) };
+  }
 }

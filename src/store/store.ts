@@ -49,10 +49,33 @@ export interface ItemRecord {
   /** An already recorded item whose content changed: update it and queue its alerts. */
   revision?: boolean;
   /**
+   * The article as it was analysed (its title, and its text as capped for analysis), kept beside
+   * the item in the same transaction for `attribot replay` until `retention.articles`. Only items
+   * that were analysed carry one; a revision's replaces the stored one (its first analysis time stays).
+   */
+  article?: AnalysedArticle;
+  /**
    * The story this item created or joined, as it stands after this item. `key` identifies it within
    * one batch (`id:<n>` for stored stories, anything unique for new ones).
    */
   story?: { key: string; data: Story };
+}
+
+/** What was analysed of an item: the title the analysis saw and the text, at most the pipeline's cap. */
+export interface AnalysedArticle {
+  title: string | null;
+  text: string;
+}
+
+/** An analysed article as the store keeps it (see `ItemRecord.article`). */
+export interface StoredArticle extends AnalysedArticle {
+  /** The item's key. */
+  key: string;
+  feedUrl: string;
+  link: string | null;
+  published: string | null;
+  /** When the item was first analysed (the batch's time). */
+  analysedAt: string;
 }
 
 /**
@@ -105,6 +128,11 @@ export interface Store {
   markListed(keys: readonly string[], at: string): Promise<void>;
   /** Stories created at or after `since`, oldest first. */
   recentStories(since: string): Promise<Story[]>;
+  /**
+   * The articles analysed at or after `since`, in the order they were recorded (oldest first), read
+   * a page at a time: one page of text is in memory, not the period's.
+   */
+  articlesSince(since: string): AsyncIterable<StoredArticle>;
   /** The `limit` most recently updated stories, newest first. */
   latestStories(limit: number): Promise<Story[]>;
   /** Discord's id of the message a story's alert became on a destination, once sent. */
@@ -239,17 +267,20 @@ export interface StoryDeliveries {
  * Retention cut-offs (ISO times). Items go once no feed has listed them since `items` and no
  * outbox row refers to them; stories once not updated since `stories` and no outbox row refers to
  * them; outbox rows once sent, rejected or digested before `outbox`. Pending and held rows stay.
+ * Articles go once analysed before `articles`.
  */
 export interface PruneBefore {
   items: string;
   stories: string;
   outbox: string;
+  articles: string;
 }
 
 export interface PruneCounts {
   items: number;
   stories: number;
   outbox: number;
+  articles: number;
 }
 
 export const feedLease = (feedUrl: string): string => `feed:${feedUrl}`;

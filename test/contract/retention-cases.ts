@@ -38,8 +38,8 @@ export function retentionCases(ctx: ContractContext): void {
     expect(await store.markRetry(waiting!.id, 'w1', 'HTTP 503', day(40))).toBe(true);
     // A feed that keeps its old items listed keeps them remembered (and never new again).
     await store.markListed(['still-listed', 'never-recorded'], day(20));
-    const pruned = await store.prune({ items: day(10), stories: day(10), outbox: day(5) });
-    expect(pruned).toEqual({ items: 2, stories: 0, outbox: 1 });
+    const pruned = await store.prune({ items: day(10), stories: day(10), outbox: day(5), articles: day(5) });
+    expect(pruned).toEqual({ items: 2, stories: 0, outbox: 1, articles: 0 });
     expect(
       await store.unseenKeys(['still-listed', 'dropped-from-feed', 'alert-waiting', 'alert-sent']),
     ).toEqual(new Set(['dropped-from-feed', 'alert-sent']));
@@ -47,14 +47,19 @@ export function retentionCases(ctx: ContractContext): void {
     expect((await store.pendingOutbox(10)).map((row) => [row.itemKey, row.attempts])).toEqual([
       ['alert-waiting', 1],
     ]);
-    expect(await store.prune({ items: day(10), stories: day(10), outbox: day(5) })).toEqual({
-      items: 0,
-      stories: 0,
-      outbox: 0,
-    });
+    expect(await store.prune({ items: day(10), stories: day(10), outbox: day(5), articles: day(5) })).toEqual(
+      {
+        items: 0,
+        stories: 0,
+        outbox: 0,
+        articles: 0,
+      },
+    );
     // Listed again later than the next cut-off: kept again.
     await store.markListed(['still-listed'], day(30));
-    expect((await store.prune({ items: day(25), stories: day(25), outbox: day(25) })).items).toBe(0);
+    expect(
+      (await store.prune({ items: day(25), stories: day(25), outbox: day(25), articles: day(25) })).items,
+    ).toBe(0);
     expect(await store.unseenKeys(['still-listed'])).toEqual(new Set());
   });
 
@@ -83,14 +88,19 @@ export function retentionCases(ctx: ContractContext): void {
       (row) => row.itemKey === 'o-sent-late',
     )!;
     await store.markSent(late.id, 'w1', day(20), null);
-    expect(await store.prune({ items: day(0), stories: day(0), outbox: day(10) })).toEqual({
-      items: 0,
-      stories: 0,
-      outbox: 3,
-    });
+    expect(await store.prune({ items: day(0), stories: day(0), outbox: day(10), articles: day(10) })).toEqual(
+      {
+        items: 0,
+        stories: 0,
+        outbox: 3,
+        articles: 0,
+      },
+    );
     expect(await store.outboxCounts()).toEqual({ pending: 2, sent: 1, rejected: 0, held: 1, digested: 0 });
     // Their items go once retention reaches them too; the pending and held rows keep theirs.
-    expect((await store.prune({ items: day(11), stories: day(11), outbox: day(10) })).items).toBe(3);
+    expect(
+      (await store.prune({ items: day(11), stories: day(11), outbox: day(10), articles: day(10) })).items,
+    ).toBe(3);
     expect(await store.unseenKeys(['o-sent', 'o-rejected', 'o-digested', 'o-pending', 'o-held'])).toEqual(
       new Set(['o-sent', 'o-rejected', 'o-digested']),
     );
@@ -109,8 +119,8 @@ export function retentionCases(ctx: ContractContext): void {
       ],
       day(0),
     );
-    const pruned = await store.prune({ items: day(0), stories: day(10), outbox: day(0) });
-    expect(pruned).toEqual({ items: 0, stories: 1, outbox: 0 });
+    const pruned = await store.prune({ items: day(0), stories: day(10), outbox: day(0), articles: day(0) });
+    expect(pruned).toEqual({ items: 0, stories: 1, outbox: 0, articles: 0 });
     const left = await store.latestStories(10);
     expect(left.map((each) => [each.first.sourceName, each.updatedAt])).toEqual([
       ['ESET', day(20)],

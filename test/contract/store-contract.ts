@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { adminCases } from './admin-cases.js';
+import { articleCases } from './article-cases.js';
 import { deliveryCases } from './delivery-cases.js';
 import { ledgerCases } from './ledger-cases.js';
 import { retentionCases } from './retention-cases.js';
@@ -78,5 +79,6 @@ export function storeContract(name: string, target: ContractTarget | null): void
     describe('retention', () => retentionCases(context));
     describe('several workers', () => workerCases(context));
     describe('admin', () => adminCases(context));
+    describe('articles', () => articleCases(context));
   });
 }

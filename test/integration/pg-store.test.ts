@@ -46,7 +46,7 @@ describe.skipIf(!postgresUrl())(`PgStore${postgresSkipNote()}`, () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM seen_items WHERE item_key = 'busy' FOR UPDATE`);
-      const pruned = await store.prune({ items: at(60), stories: at(0), outbox: at(0) });
+      const pruned = await store.prune({ items: at(60), stories: at(0), outbox: at(0), articles: at(0) });
       expect(pruned.items).toBe(1);
       await holder.query('ROLLBACK');
     } finally {

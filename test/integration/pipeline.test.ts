@@ -7,7 +7,7 @@ import { type PipelineDeps, pollFeed, pollFeeds } from '../../src/pipeline.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { PgStore } from '../../src/store/postgres/pg-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { OutboxRow, Store } from '../../src/store/store.js';
+import type { OutboxRow, Store, StoredArticle } from '../../src/store/store.js';
 import { createTestDatabase, postgresUrl } from '../helpers/pg-database.js';
 import { TestClock } from '../helpers/test-clock.js';
 
@@ -146,6 +146,12 @@ describe.each(ADAPTERS.filter((adapter) => adapter.name === 'SQLite' || postgres
     }
     const settings = Settings.parse({ firstSightWindow: '24h', interval: '10m', adaptive: false });
 
+    async function articles(): Promise<StoredArticle[]> {
+      const out: StoredArticle[] = [];
+      for await (const article of store.articlesSince('2026-01-01T00:00:00.000Z')) out.push(article);
+      return out;
+    }
+
     it('seeds the backlog on first sight, analyses recent items, queues alerts oldest first', async () => {
       const body = rss([
         {
@@ -196,6 +202,24 @@ describe.each(ADAPTERS.filter((adapter) => adapter.name === 'SQLite' || postgres
         ['notice', 'admin', undefined],
       ]);
       expect(JSON.stringify(rows[4]?.message)).toContain('2 older items recorded as seen');
+      // What each analysis read is kept for replay; the seeded backlog was never read.
+      expect(
+        (await articles()).map((article) => [article.title, article.text, article.link, article.analysedAt]),
+      ).toEqual([
+        [
+          'UK blames Russia for first hack',
+          'UK blames Russia for first hack text',
+          'https://desk.example/a',
+          NOW,
+        ],
+        ['Quarterly earnings beat', 'Quarterly earnings beat text', 'https://desk.example/e', NOW],
+        [
+          'UK blames Russia for second hack',
+          'UK blames Russia for second hack text',
+          'https://desk.example/b',
+          NOW,
+        ],
+      ]);
       const state = await store.getFeedState(FEED.url);
       expect(state).toMatchObject({
         etag: '"v1"',
@@ -424,6 +448,9 @@ describe.each(ADAPTERS.filter((adapter) => adapter.name === 'SQLite' || postgres
         expect(unchanged).toMatchObject({ revised: 0, alerts: 0 });
         expect(analyzed).toHaveLength(2);
         expect((await store.outbox()).filter((row) => row.kind !== 'notice')).toHaveLength(2);
+        expect((await articles()).map((article) => [article.text, article.analysedAt])).toEqual([
+          ['UK blames Russia for hack text (updated with a quote)', NOW],
+        ]);
       });
 
       it('alerts when an edit turns an item into an attribution', async () => {
@@ -499,6 +526,10 @@ describe.each(ADAPTERS.filter((adapter) => adapter.name === 'SQLite' || postgres
         const outcome = await pollFeed(FEED, pageDeps, settings);
         expect(outcome).toMatchObject({ pagesFetched: 1, alerts: 1 });
         expect(routed[0]).toContain('GRU');
+        // The page's text is what was analysed, so it is what replay reads.
+        expect((await articles()).map((article) => [article.title, article.text])).toEqual([
+          ['Utility outage', "The UK said hackers from Russia's GRU caused the outage at the water utility."],
+        ]);
       });
     });
 

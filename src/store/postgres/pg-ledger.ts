@@ -69,6 +69,38 @@ function itemColumns(items: readonly ItemRecord[]): Array<Array<string | null>> 
   ];
 }
 
+/**
+ * Keeps the recorded items' articles (`packed`: each one's deflated text); a revision's replaces the
+ * stored one, which keeps its first analysis time.
+ */
+export async function putArticles(
+  client: pg.PoolClient,
+  records: readonly ItemRecord[],
+  packed: ReadonlyMap<ItemRecord, Buffer>,
+  at: string,
+): Promise<void> {
+  const kept = records.filter((record) => record.article && packed.has(record));
+  if (kept.length === 0) return;
+  await client.query(
+    `INSERT INTO articles (item_key, feed_url, title, link, published, text, analysed_at)
+       SELECT k, f, t, l, p, x, $7
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])
+         WITH ORDINALITY AS a(k, f, t, l, p, x, n)
+       ORDER BY n
+     ON CONFLICT (item_key) DO UPDATE SET title = excluded.title, link = excluded.link,
+       published = excluded.published, text = excluded.text`,
+    [
+      kept.map((record) => record.key),
+      kept.map((record) => pgText(record.feedUrl)),
+      kept.map((record) => pgText(record.article?.title ?? null)),
+      kept.map((record) => pgText(record.link)),
+      kept.map((record) => pgText(record.published)),
+      kept.map((record) => packed.get(record)),
+      at,
+    ],
+  );
+}
+
 /** Stories created at or after `since`, oldest first. */
 export async function storiesSince(client: pg.PoolClient | pg.Pool, since: string): Promise<Story[]> {
   const { rows } = await client.query<{ data: string }>(
@@ -153,6 +185,12 @@ export function pruneLedger(pool: pg.Pool, before: PruneBefore): Promise<PruneCo
        )`,
       [before.items],
     );
-    return { items: items.rowCount ?? 0, stories: stories.rowCount ?? 0, outbox: outbox.rowCount ?? 0 };
+    const articles = await client.query('DELETE FROM articles WHERE analysed_at < $1', [before.articles]);
+    return {
+      items: items.rowCount ?? 0,
+      stories: stories.rowCount ?? 0,
+      outbox: outbox.rowCount ?? 0,
+      articles: articles.rowCount ?? 0,
+    };
   });
 }

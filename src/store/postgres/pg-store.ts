@@ -9,9 +9,13 @@ import type pg from 'pg';
 import type { Story } from '../../alerts/cluster.js';
 import { migrate } from '../migrate.js';
 import {
+  ARTICLE_COLUMNS,
+  type ArticleRow,
   type FeedStateRow,
   OUTBOX_COLUMNS,
   type OutboxDbRow,
+  packText,
+  pagedArticles,
   type SeenItemRow,
   toFeedState,
   toOutboxRow,
@@ -32,13 +36,14 @@ import type {
   PruneCounts,
   SeenItem,
   Store,
+  StoredArticle,
   StoryDeliveries,
   StoryPlan,
 } from '../store.js';
 import { destinationLease } from '../store.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import * as admin from './pg-admin.js';
-import { insertItems, pruneLedger, storiesSince, writeStoriesAndAlerts } from './pg-ledger.js';
+import { insertItems, pruneLedger, putArticles, storiesSince, writeStoriesAndAlerts } from './pg-ledger.js';
 import { claimRows, foldHeld } from './pg-outbox.js';
 import {
   advisoryXactLock,
@@ -157,6 +162,9 @@ export class PgStore implements Store {
     if (items.length === 0) return;
     // What the plan fills in, as the caller gave it: a transaction run again starts from it.
     const given = items.map((item) => ({ alerts: item.alerts, story: item.story }));
+    const packed = new Map(
+      items.flatMap((item) => (item.article ? [[item, packText(item.article.text)]] : [])),
+    );
     await inTransaction(this.#pool, async (client) => {
       items.forEach((item, index) => {
         const original = given[index]!;
@@ -169,6 +177,7 @@ export class PgStore implements Store {
       // item a worker waiting here also holds is seen as recorded once it gets the lock.
       if (plan || items.some((item) => item.story)) await advisoryXactLock(client, LOCKS.stories);
       const records = await insertItems(client, items, at);
+      await putArticles(client, records, packed, at);
       if (plan) plan.assign(await storiesSince(client, plan.since), records);
       await writeStoriesAndAlerts(client, records, at);
     });
@@ -184,6 +193,17 @@ export class PgStore implements Store {
 
   recentStories(since: string): Promise<Story[]> {
     return storiesSince(this.#pool, since);
+  }
+
+  articlesSince(since: string): AsyncIterable<StoredArticle> {
+    return pagedArticles(since, async (after, limit) => {
+      const { rows } = await this.#pool.query<ArticleRow>(
+        `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE (analysed_at, id) > ($1, $2)
+         ORDER BY analysed_at, id LIMIT $3`,
+        [after.at, after.id, limit],
+      );
+      return rows;
+    });
   }
 
   async latestStories(limit: number): Promise<Story[]> {

@@ -103,4 +103,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX seen_items_feed ON seen_items (feed_url);
   `,
+  // What each item's analysis read, for `attribot replay`: the text deflated (store/rows.ts), kept
+  // for settings.retention.articles, read in (analysed_at, id) order.
+  `
+  CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    item_key TEXT NOT NULL UNIQUE,
+    feed_url TEXT NOT NULL,
+    title TEXT,
+    link TEXT,
+    published TEXT,
+    text BLOB NOT NULL,
+    analysed_at TEXT NOT NULL
+  );
+  CREATE INDEX articles_analysed ON articles (analysed_at);
+  `,
 ];

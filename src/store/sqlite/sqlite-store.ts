@@ -5,8 +5,12 @@ import type { Story } from '../../alerts/cluster.js';
 import { AppError } from '../../shared/errors.js';
 import { migrateSync } from '../migrate.js';
 import {
+  ARTICLE_COLUMNS,
+  type ArticleRow,
   type FeedStateRow,
   type OutboxDbRow,
+  packText,
+  pagedArticles,
   type SeenItemRow,
   toFeedState,
   toOutboxRow,
@@ -27,6 +31,7 @@ import type {
   PruneCounts,
   SeenItem,
   Store,
+  StoredArticle,
   StoryDeliveries,
   StoryPlan,
 } from '../store.js';
@@ -138,6 +143,17 @@ export class SqliteStore implements Store {
     );
     const insertStory = this.#prepare('INSERT INTO stories (created_at, updated_at, data) VALUES (?, ?, ?)');
     const updateStory = this.#prepare('UPDATE stories SET updated_at = ?, data = ? WHERE id = ?');
+    // A revision's article replaces the stored one, which keeps its first analysis time.
+    const putArticle = this.#prepare(
+      `INSERT INTO articles (item_key, feed_url, title, link, published, text, analysed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (item_key) DO UPDATE SET title = excluded.title, link = excluded.link,
+         published = excluded.published, text = excluded.text`,
+    );
+    // Deflated before the write lock is taken.
+    const packed = new Map(
+      items.flatMap((item) => (item.article ? [[item, packText(item.article.text)]] : [])),
+    );
     // IMMEDIATE takes the database's write lock before the first read: the story lock across
     // processes, so reading the recent stories, clustering and writing are one step.
     this.#db
@@ -165,6 +181,9 @@ export class SqliteStore implements Store {
             // The same key twice in one batch: the first one stands.
             if (inserted.changes === 0) continue;
           }
+          const text = packed.get(item);
+          if (item.article && text)
+            putArticle.run(item.key, item.feedUrl, item.article.title, item.link, item.published, text, at);
           let storyId: number | null = null;
           if (item.story) {
             const { key, data } = item.story;
@@ -215,6 +234,13 @@ export class SqliteStore implements Store {
 
   async recentStories(since: string): Promise<Story[]> {
     return this.#recentStories(since);
+  }
+
+  articlesSince(since: string): AsyncIterable<StoredArticle> {
+    const page = this.#prepare(
+      `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE (analysed_at, id) > (?, ?) ORDER BY analysed_at, id LIMIT ?`,
+    );
+    return pagedArticles(since, (after, limit) => page.all(after.at, after.id, limit) as ArticleRow[]);
   }
 
   async latestStories(limit: number): Promise<Story[]> {
@@ -514,7 +540,10 @@ export class SqliteStore implements Store {
           `DELETE FROM stories WHERE updated_at < ?
              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.story_id = stories.id)`,
         ).run(before.stories).changes;
-        return { items, stories, outbox };
+        const articles = this.#prepare('DELETE FROM articles WHERE analysed_at < ?').run(
+          before.articles,
+        ).changes;
+        return { items, stories, outbox, articles };
       })
       .immediate();
   }

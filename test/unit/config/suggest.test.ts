@@ -48,7 +48,12 @@ describe('allowedKeys, read from the zod schema', () => {
       'watchlists',
       'routes',
     ]);
-    expect(allowedKeys(Config, {}, ['settings', 'retention'])).toEqual(['items', 'stories', 'outbox']);
+    expect(allowedKeys(Config, {}, ['settings', 'retention'])).toEqual([
+      'items',
+      'stories',
+      'outbox',
+      'articles',
+    ]);
     expect(allowedKeys(Config, { routes: [{}] }, ['routes', 0, 'exclude'])).toEqual([
       'actors',
       'countries',
