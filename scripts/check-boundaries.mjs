@@ -17,6 +17,8 @@ const ALLOWED = {
   attribution: ['shared', 'extract'],
   ingest: ['shared', 'config'],
   alerts: ['shared', 'config', 'extract', 'attribution'],
+  // Stories as standard documents (STIX 2.1, MISP) for machine destinations and `attribot export`.
+  export: ['shared', 'extract', 'attribution', 'alerts'],
   // Adapters at the edges: they persist, deliver or serve what the stages produce.
   store: ['shared', 'config', 'ingest', 'extract', 'attribution', 'alerts'],
   deliver: ['shared', 'config', 'alerts', 'store'],

@@ -27,12 +27,18 @@ export interface AdminOptions {
   json: boolean;
   all: boolean;
   since: string | undefined;
+  /** export: stix (default) or misp. */
+  format?: string | undefined;
+  /** export: a folder for one file per story instead of one document on stdout. */
+  out?: string | undefined;
 }
 
-export type AdminCommand = 'feeds' | 'destinations' | 'recent';
+export type AdminCommand = 'feeds' | 'destinations' | 'recent' | 'export';
 
 /** Stories `recent` lists at most. */
 const RECENT_LIMIT = 200;
+/** Stories `export` writes at most (the newest); a longer period is exported in parts with --since. */
+const EXPORT_LIMIT = 10_000;
 
 export async function runAdminCommand(
   command: AdminCommand,
@@ -56,6 +62,13 @@ export async function runAdminCommand(
     if (sub !== 'test') return usage(`unknown subcommand "${sub}" (destinations, destinations test NAME)`);
     if (rest.length !== 1) return usage('give the name of one destination to test');
     return testDestination(rest[0] as string, options, io);
+  }
+  if (command === 'export') {
+    if (sub !== undefined)
+      return usage(
+        `unexpected argument "${sub}" (export [--since 24h] [--format stix|misp] [--out DIR] [--json])`,
+      );
+    return exportStories(options, io);
   }
   if (sub !== undefined) return usage(`unexpected argument "${sub}" (recent [--since 24h] [--json])`);
   return recent(options, io);
@@ -193,8 +206,24 @@ function destinations(options: AdminOptions, io: AdminIo): Promise<Outcome> {
   });
 }
 
+/** Why a TAXII server or MISP refused, and what the admin can do about it. */
+function machineRefusalHint(status: number | undefined, target: ResolvedDestination): string {
+  const peer = target.type === 'taxii' ? 'The TAXII server' : 'MISP';
+  const secret = target.type === 'taxii' ? `the ${target.auth} credential` : 'the key';
+  if (status === 401 || status === 403)
+    return `${peer} does not accept ${secret} (or it may not write there): check it and its permissions.`;
+  if (status === 404)
+    return target.type === 'taxii'
+      ? 'No such API root or collection: check url and collection.'
+      : 'Nothing answers there as MISP: check url.';
+  return status !== undefined && status >= 500
+    ? `${peer} failed; try again later.`
+    : 'Check the network and url.';
+}
+
 /** Why Discord refused, and what the admin can do about it. */
 function refusalHint(status: number | undefined, target: ResolvedDestination): string {
+  if (target.type === 'taxii' || target.type === 'misp') return machineRefusalHint(status, target);
   const secret = target.type === 'bot' ? 'bot token' : 'webhook URL';
   switch (status) {
     case 401:
@@ -238,11 +267,17 @@ async function testDestination(name: string, options: AdminOptions, io: AdminIo)
   const now = new Date();
   const started = performance.now();
   try {
-    const result = await sender.send(testMessage(name, now));
-    const ms = Math.round(performance.now() - started);
-    io.stdout.write(
-      `${name}: Discord accepted the test message${result.messageId ? ` (message ${result.messageId})` : ''} in ${ms} ms\n`,
-    );
+    if (sender.check) {
+      // A TAXII collection or MISP keeps what it is sent: it is asked, not posted to.
+      const answer = await sender.check();
+      io.stdout.write(`${name}: ${answer} (${Math.round(performance.now() - started)} ms)\n`);
+    } else {
+      const result = await sender.send(testMessage(name, now));
+      const ms = Math.round(performance.now() - started);
+      io.stdout.write(
+        `${name}: Discord accepted the test message${result.messageId ? ` (message ${result.messageId})` : ''} in ${ms} ms\n`,
+      );
+    }
   } catch (error) {
     const status = error instanceof DeliveryError ? error.status : undefined;
     io.stdout.write(`${name}: the test message was not delivered: ${errorMessage(error)}\n`);
@@ -277,19 +312,90 @@ async function testDestination(name: string, options: AdminOptions, io: AdminIo)
   return 'ok';
 }
 
-async function recent(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+/** --since as milliseconds, or null after saying why it is not a duration. */
+async function sincePeriod(command: string, options: AdminOptions, io: AdminIo): Promise<number | null> {
   const { parseDuration } = await import('./config/schema.js');
   const period = options.since ?? '24h';
   const ms = parseDuration(period);
   if (ms === null || ms <= 0) {
-    io.stderr.write(`attribot recent: --since needs a duration such as 24h, 7d or 90m, not "${period}"\n`);
-    return 'usage';
+    io.stderr.write(
+      `attribot ${command}: --since needs a duration such as 24h, 7d or 90m, not "${period}"\n`,
+    );
+    return null;
   }
+  return ms;
+}
+
+async function recent(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  const period = options.since ?? '24h';
+  const ms = await sincePeriod('recent', options, io);
+  if (ms === null) return 'usage';
   return withLedger('recent', options, io, async (store) => {
     const now = new Date();
     const stories = await recentStories(store, new Date(now.getTime() - ms), RECENT_LIMIT);
     if (options.json) json(io, stories);
     else io.stdout.write(formatRecentStories(stories, period, now));
+    return 'ok';
+  });
+}
+
+/**
+ * The stories of the period as STIX 2.1 or MISP: one document on stdout (a bundle of every story's
+ * objects; MISP's `{"response": [events]}`), or with --out one file per story named by its id.
+ */
+async function exportStories(options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  const format = options.format ?? 'stix';
+  if (format !== 'stix' && format !== 'misp') {
+    io.stderr.write(`attribot export: --format is stix or misp, not "${format}"\n`);
+    return 'usage';
+  }
+  const ms = await sincePeriod('export', options, io);
+  if (ms === null) return 'usage';
+  return withLedger('export', options, io, async (store) => {
+    const [{ loadKnowledge }, { exportReference }, { storyToStix, mergeBundles, reportOf }, { storyToMisp }] =
+      await Promise.all([
+        import('./extract/knowledge.js'),
+        import('./export/reference.js'),
+        import('./export/stix.js'),
+        import('./export/misp.js'),
+      ]);
+    const reference = exportReference(loadKnowledge());
+    const since = new Date(Date.now() - ms).toISOString();
+    // Oldest first, so a consumer that keeps the last version it reads keeps the newest.
+    const stories = (await store.storyDeliveries(since, EXPORT_LIMIT)).map((entry) => entry.story).reverse();
+    const bundles = format === 'stix' ? stories.map((story) => storyToStix(story, reference)) : [];
+    const events = format === 'misp' ? stories.map((story) => storyToMisp(story, reference)) : [];
+    const documents = [
+      ...bundles.map((bundle, index) => ({ story: stories[index], id: reportOf(bundle).id, body: bundle })),
+      ...events.map((event, index) => ({ story: stories[index], id: event.Event.uuid, body: event })),
+    ];
+    if (options.out === undefined) {
+      const body = format === 'stix' ? mergeBundles(bundles) : { response: events };
+      io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      io.stderr.write(`attribot export: ${stories.length} stor${stories.length === 1 ? 'y' : 'ies'}\n`);
+      return 'ok';
+    }
+    const { mkdir, writeFile, rename } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    try {
+      await mkdir(options.out, { recursive: true });
+      const written: Array<{ file: string; id: string; title: string | null }> = [];
+      for (const document of documents) {
+        const file = join(options.out, `${document.id}.json`);
+        // Written aside and renamed: an importer watching the folder never reads half a file.
+        await writeFile(`${file}.tmp`, `${JSON.stringify(document.body, null, 2)}\n`);
+        await rename(`${file}.tmp`, file);
+        written.push({ file, id: document.id, title: document.story?.first.title ?? null });
+      }
+      if (options.json) json(io, written);
+      else
+        io.stdout.write(
+          `${written.length} ${format === 'stix' ? 'STIX bundle' : 'MISP event'}(s) written to ${options.out}\n`,
+        );
+    } catch (error) {
+      io.stderr.write(`attribot export: cannot write to ${options.out}: ${errorMessage(error)}\n`);
+      return 'failure';
+    }
     return 'ok';
   });
 }

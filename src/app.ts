@@ -14,8 +14,13 @@ import { ADMIN_DESTINATION, type Config } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
 import { destinationCredentials } from './deliver/credentials.js';
+import { MispSender } from './deliver/misp-sender.js';
 import { type DrainSummary, drainOutbox, UnrecordedSends } from './deliver/outbox-worker.js';
 import type { Sender, SendResult } from './deliver/sender.js';
+import { TaxiiSender } from './deliver/taxii-sender.js';
+import { MISP_DISTRIBUTIONS } from './export/misp.js';
+import { type ExportTarget, exportRows } from './export/outbox.js';
+import { type ExportReference, exportReference } from './export/reference.js';
 import type { Article } from './extract/article.js';
 import { cycleCounts, cycleHint } from './ingest/cycle-report.js';
 import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
@@ -58,6 +63,8 @@ export function pageFetcherFor(effective: EffectiveConfig, documents?: DocumentP
 type Analysis = {
   analyze(article: Article): Attribution;
   explain(article: Article): string;
+  /** What the STIX and MISP export looks up in the same dictionaries. */
+  reference: ExportReference;
 };
 
 async function loadAnalysis(): Promise<Analysis> {
@@ -70,6 +77,7 @@ async function loadAnalysis(): Promise<Analysis> {
   return {
     analyze: (article) => analyzeArticle(article, knowledge).attribution,
     explain: (article) => renderExplanation(analyzeArticle(article, knowledge)),
+    reference: exportReference(knowledge),
   };
 }
 
@@ -129,6 +137,18 @@ export function senderFor(
       return new DiscordBotSender({ ...common, token, channelId });
     });
   }
+  if (target.type === 'taxii') {
+    const { url, collection, auth, secret } = target;
+    return new TaxiiSender({ name: target.name, url, collection, auth, secret, timeoutMs: common.timeoutMs });
+  }
+  if (target.type === 'misp') {
+    return new MispSender({
+      name: target.name,
+      url: target.url,
+      key: target.key,
+      timeoutMs: common.timeoutMs,
+    });
+  }
   return new ConsoleSender({ name: target.name, out: options.stdout });
 }
 
@@ -186,6 +206,10 @@ export class App {
   #slashCommands: SlashCommands[] = [];
   #senders = new Map<string, Sender>();
   #analysis: Promise<Analysis> | null = null;
+  /** Set once the analysis is loaded, which every report needs before it can reach a story. */
+  #reference: ExportReference | null = null;
+  /** The machine destinations (TAXII, MISP) and the format each takes. */
+  #exportTargets = new Map<string, ExportTarget>();
   readonly #documents: DocumentWorkers;
   /** Aborted by stop(): no feed starts after it, and a document in progress stops between batches. */
   readonly #stopping = new AbortController();
@@ -255,6 +279,13 @@ export class App {
       noticeDestinations: [],
       worker: this.#worker,
       metrics: this.#metrics,
+      exportRows: (rows, story) => {
+        if (this.#exportTargets.size === 0 || !rows.some((row) => this.#exportTargets.has(row.destination)))
+          return rows;
+        if (!this.#reference)
+          throw new Error('The dictionaries are not loaded: no story can be exported yet');
+        return exportRows(rows, story, this.#exportTargets, this.#reference);
+      },
     };
     this.#useDestinations(effective);
   }
@@ -264,7 +295,10 @@ export class App {
   }
 
   #loadAnalysis(): Promise<Analysis> {
-    this.#analysis ??= loadAnalysis();
+    this.#analysis ??= loadAnalysis().then((analysis) => {
+      this.#reference = analysis.reference;
+      return analysis;
+    });
     return this.#analysis;
   }
 
@@ -288,6 +322,16 @@ export class App {
     for (const sender of this.#senders.values()) sender.close?.();
     this.#senders = new Map(
       effective.destinations.map((target) => [target.name, this.#senderFor(target, effective)]),
+    );
+    this.#exportTargets = new Map(
+      effective.destinations.flatMap(
+        (target): Array<[string, ExportTarget]> =>
+          target.type === 'taxii'
+            ? [[target.name, { format: 'stix' }]]
+            : target.type === 'misp'
+              ? [[target.name, { format: 'misp', distribution: MISP_DISTRIBUTIONS[target.distribution] }]]
+              : [],
+      ),
     );
     this.#deps.noticeDestinations = effective.destinations
       .filter((target) => target.name === ADMIN_DESTINATION)

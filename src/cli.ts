@@ -29,8 +29,12 @@ Commands:
   feeds [--json]           every configured feed: state, last success, last error, items seen, alerts sent
   feeds retry URL|--all    poll a feed (--all: every failing or disabled one) at the next tick, backoff cleared
   destinations [--json]    every destination: queue (pending, held), last success, suspension, last error
-  destinations test NAME   post a test message to it now; on success its waiting alerts are due at once
+  destinations test NAME   post a test message to it now (TAXII, MISP: ask without posting); on success its
+                           waiting alerts are due at once
   recent [--since 24h] [--json]  the stories of the period and what each destination got
+  export [--since 24h] [--format stix|misp] [--out DIR] [--json]
+                           the stories of the period as one STIX 2.1 bundle (or MISP events) on stdout,
+                           or one file per story in DIR
   replay [--since 7d] [--config CANDIDATE] [--json]
                            the stored articles of the period analysed again: per destination the alerts
                            the running config (--running FILE) and the candidate would have sent, and
@@ -40,8 +44,10 @@ Options:
   --config FILE            config file (default: $ATTRIBOT_CONFIG, else the bundled config/attribot.yaml)
   --offline                check-config, explain: destination secrets that are not set are warnings (placeholders)
   --input FILE             input of extract
-  --json                   feeds, destinations, recent, replay: JSON instead of text
+  --json                   feeds, destinations, recent, replay: JSON instead of text; export --out: the files written
   --running FILE           replay: the running config (default: $ATTRIBOT_CONFIG, else the bundled one)
+  --format stix|misp       export: STIX 2.1 (default) or MISP events
+  --out DIR                export: one file per story in DIR
   -h, --help               this text
   -V, --version            the version
 `;
@@ -95,6 +101,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'feeds':
     case 'destinations':
     case 'recent':
+    case 'export':
       return adminCommand(command, rest, values, io);
     case 'replay':
       return replay(rest, values, io);
@@ -118,6 +125,8 @@ function parseCliArgs(argv: readonly string[]) {
       all: { type: 'boolean' },
       since: { type: 'string' },
       running: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
     },
   });
 }
@@ -278,7 +287,7 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** feeds, destinations, recent (src/admin-cli.ts). */
+/** feeds, destinations, recent, export (src/admin-cli.ts). */
 async function adminCommand(
   command: AdminCommand,
   args: readonly string[],
@@ -291,6 +300,8 @@ async function adminCommand(
     json: values.json ?? false,
     all: values.all ?? false,
     since: values.since,
+    format: values.format,
+    out: values.out,
   };
   return EXIT[await runAdminCommand(command, args, options, io)];
 }

@@ -3,7 +3,7 @@
  * alert → (one transaction) seen + outbox; then the feed's health (next poll, backoff, notices).
  * The only module that imports every stage.
  */
-import { fingerprintOf, type StoryReport } from './alerts/cluster.js';
+import { fingerprintOf, type Story, type StoryReport } from './alerts/cluster.js';
 import { formatNotice, NOTICE_LOG_LEVEL, type Notice } from './alerts/notice.js';
 import { placeReport, worthRouting } from './alerts/placement.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
@@ -48,6 +48,7 @@ import {
   type FeedState,
   feedLease,
   type ItemRecord,
+  type OutboxInsert,
   type Store,
   type StoryPlan,
 } from './store/store.js';
@@ -81,6 +82,11 @@ export interface PipelineDeps {
   leaseMs?: number;
   /** Each feed's outcome and poll time (/metrics). */
   metrics?: Pick<Metrics, 'feedPolled'>;
+  /**
+   * Rewrites the rows of machine destinations (TAXII, MISP) as export documents of the story as it
+   * stands after the report; other rows pass unchanged. Without it every row is a Discord message.
+   */
+  exportRows?: (rows: OutboxInsert[], story: Story) => OutboxInsert[];
 }
 
 export interface FeedOutcome extends PolledFeed {
@@ -499,7 +505,7 @@ function storyPlan(
         if (!report) continue;
         const placed = placeReport(entries, report, texts.get(record), now, `new:${record.key}`, rules);
         if (!placed) continue;
-        record.alerts = placed.alerts;
+        record.alerts = deps.exportRows ? deps.exportRows(placed.alerts, placed.entry.story) : placed.alerts;
         record.story = { key: placed.entry.key, data: placed.entry.story };
       }
     },

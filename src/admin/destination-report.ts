@@ -52,7 +52,7 @@ export function formatDestinationReports(reports: readonly DestinationReport[], 
     ];
     if (report.suspendedUntil)
       lines.push(
-        `  suspended     until ${when(report.suspendedUntil, now)}: it refused delivery; fix its webhook or token, then run attribot destinations test ${report.name}`,
+        `  suspended     until ${when(report.suspendedUntil, now)}: it refused delivery; fix its webhook, token or key, then run attribot destinations test ${report.name}`,
       );
     else if (report.retryAt) lines.push(`  retrying      ${when(report.retryAt, now)}`);
     lines.push(`  last error    ${report.lastError ? shown(report.lastError) : '-'}`);

@@ -10,7 +10,9 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export type ResolvedDestination =
   | { name: string; type: 'webhook'; webhookUrl: string }
   | { name: string; type: 'bot'; token: string; channelId: string; guildId?: string; adminRoleIds: string[] }
-  | { name: string; type: 'console' };
+  | { name: string; type: 'console' }
+  | { name: string; type: 'taxii'; url: string; collection: string; auth: 'basic' | 'bearer'; secret: string }
+  | { name: string; type: 'misp'; url: string; key: string; distribution: 0 | 1 | 2 | 3 };
 
 /** The configuration the worker actually runs with: YAML plus environment overrides and secrets. */
 export interface EffectiveConfig {
@@ -105,6 +107,7 @@ export interface AppliedEnvironment {
 /** The secret of an offline destination: `.invalid` never resolves, so it cannot reach anyone. */
 export const OFFLINE_WEBHOOK_URL = 'https://discord.invalid/api/webhooks/0/offline-placeholder';
 const OFFLINE_TOKEN = 'offline-placeholder';
+const OFFLINE_CREDENTIAL = 'offline:placeholder';
 const OFFLINE = Symbol('offline');
 
 /**
@@ -323,6 +326,40 @@ export function applyEnvironment(
           channelId: target.channelId,
           ...(target.guildId === undefined ? {} : { guildId: target.guildId }),
           adminRoleIds: target.adminRoleIds,
+        };
+      }
+      case 'taxii': {
+        const source = { destination: target.name, env: target.secretEnv, file: target.secretFile };
+        const found = secret(what, source, { env: [...at, 'secretEnv'], file: [...at, 'secretFile'] });
+        if (found === null) return null;
+        const credential = found === OFFLINE ? OFFLINE_CREDENTIAL : found;
+        if (target.auth === 'basic' && !credential.includes(':')) {
+          problem(
+            target.secretEnv ?? target.secretFile ?? target.name,
+            `${what}: basic auth needs the secret as "user:password"`,
+            [...at, target.secretEnv === undefined ? 'secretFile' : 'secretEnv'],
+          );
+          return null;
+        }
+        return {
+          name: target.name,
+          type: 'taxii',
+          url: target.url,
+          collection: target.collection,
+          auth: target.auth,
+          secret: credential,
+        };
+      }
+      case 'misp': {
+        const source = { destination: target.name, env: target.keyEnv, file: target.keyFile };
+        const found = secret(what, source, { env: [...at, 'keyEnv'], file: [...at, 'keyFile'] });
+        if (found === null) return null;
+        return {
+          name: target.name,
+          type: 'misp',
+          url: target.url,
+          key: found === OFFLINE ? OFFLINE_TOKEN : found,
+          distribution: target.distribution,
         };
       }
     }

@@ -69,7 +69,11 @@ export function checkRules(
         ? (['webhookUrlEnv', 'webhookUrlFile'] as const)
         : target.type === 'bot'
           ? (['tokenEnv', 'tokenFile'] as const)
-          : null;
+          : target.type === 'taxii'
+            ? (['secretEnv', 'secretFile'] as const)
+            : target.type === 'misp'
+              ? (['keyEnv', 'keyFile'] as const)
+              : null;
     if (!secret) return;
     const given = secret.filter(
       (key) => (target as Partial<Record<(typeof secret)[number], string>>)[key] !== undefined,

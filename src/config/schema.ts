@@ -273,7 +273,68 @@ const ConsoleTarget = z
   })
   .strict();
 
-export const DeliveryTarget = z.discriminatedUnion('type', [WebhookTarget, BotTarget, ConsoleTarget]);
+/** An http(s) URL in the config (not a secret: credentials go in the variable or file named beside it). */
+const ServiceUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL')
+  .refine((value) => {
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !url?.username && !url?.password;
+  }, 'must not contain credentials (name the variable or file that holds them)');
+
+const TaxiiTarget = z
+  .object({
+    name: Name.describe('Name routes refer to.'),
+    type: z.literal('taxii'),
+    url: ServiceUrl.describe(
+      'The TAXII 2.1 API root, e.g. https://taxii.example.org/api1/ (objects are POSTed to {url}collections/{collection}/objects/).',
+    ),
+    collection: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe('Id of the collection stories are added to (the server must let attribot write it).'),
+    auth: z
+      .enum(['basic', 'bearer'])
+      .default('basic')
+      .describe('basic: the secret is "user:password"; bearer: the secret is a token.'),
+    secretEnv: EnvName.optional().describe(
+      'Environment variable holding the credential ("user:password" or the token). One of secretEnv, secretFile.',
+    ),
+    secretFile: SecretFile.optional().describe('File holding the credential; trimmed.'),
+  })
+  .strict();
+
+const MispTarget = z
+  .object({
+    name: Name.describe('Name routes refer to.'),
+    type: z.literal('misp'),
+    url: ServiceUrl.describe('The MISP instance, e.g. https://misp.example.org/'),
+    keyEnv: EnvName.optional().describe(
+      "Environment variable holding a MISP automation key (the user's auth key). One of keyEnv, keyFile.",
+    ),
+    keyFile: SecretFile.optional().describe('File holding the MISP key; trimmed.'),
+    distribution: z
+      .union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)])
+      .default(0)
+      .describe(
+        'Who may see the events: 0 your organisation only, 1 this community, 2 connected communities, 3 all.',
+      ),
+  })
+  .strict();
+
+/** Destinations that take a story as a standard document (STIX, MISP) rather than a Discord message. */
+export const EXPORT_DESTINATION_TYPES = ['taxii', 'misp'] as const;
+
+export const DeliveryTarget = z.discriminatedUnion('type', [
+  WebhookTarget,
+  BotTarget,
+  ConsoleTarget,
+  TaxiiTarget,
+  MispTarget,
+]);
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
 
 const Values = z.array(z.string().trim().min(1).max(200));

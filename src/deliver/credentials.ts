@@ -8,14 +8,18 @@ import { createHash } from 'node:crypto';
 import type { ResolvedDestination } from '../config/env.js';
 import type { DestinationCredential } from '../store/store.js';
 
-/** The fingerprint of a Discord destination's credential; null for the console (nothing to refuse). */
+/** The fingerprint of a destination's credential (and where it is used); null for the console (nothing to refuse). */
 export function credentialFingerprint(target: ResolvedDestination): string | null {
   const material =
     target.type === 'webhook'
       ? ['webhook', target.webhookUrl.trim()]
       : target.type === 'bot'
         ? ['bot', target.token, target.channelId]
-        : null;
+        : target.type === 'taxii'
+          ? ['taxii', target.url, target.collection, target.auth, target.secret]
+          : target.type === 'misp'
+            ? ['misp', target.url, target.key]
+            : null;
   if (material === null) return null;
   return createHash('sha256')
     .update(['attribot destination credential v1', ...material].join('\0'))

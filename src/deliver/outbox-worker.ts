@@ -137,7 +137,12 @@ export function classifyFailure(
   if (error instanceof DeliveryError && error.kind === 'permanent') {
     // The message itself is bad, or the message to edit is gone: retrying cannot help.
     // Anything else permanent is about the destination.
-    if (error.status === 400 || error.status === 413 || error.code === UNKNOWN_MESSAGE)
+    if (
+      error.status === 400 ||
+      error.status === 413 ||
+      error.status === 422 ||
+      error.code === UNKNOWN_MESSAGE
+    )
       return { action: 'reject' };
     return { action: 'suspend' };
   }
@@ -197,7 +202,11 @@ export async function drainOutbox(deps: OutboxDeps, batchSize = 100): Promise<Dr
             renewedUntil.set(row.destination, now + leaseMs);
           }
           // Edits count too: a story reported 2,000 times must not PATCH ahead of everything else.
-          if (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit') {
+          // Flood control spares channels people read; a TAXII collection or MISP takes every story.
+          if (
+            row.message.document === undefined &&
+            (row.kind === 'alert' || row.kind === 'update' || row.kind === 'edit')
+          ) {
             const since = new Date(clock.now().getTime() - flood.windowMs).toISOString();
             const count =
               sentInWindow.get(row.destination) ?? (await store.countSent(row.destination, since));
@@ -304,7 +313,7 @@ async function recordFailure(
         kind: 'suspended',
         feedUrl: '',
         feedName: row.destination,
-        text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token or channel.`,
+        text: `refused delivery (${message}). Its alerts wait in the outbox and are retried hourly; check its webhook, token, key or channel.`,
       };
       await store.enqueueNotices(
         [{ destination: deps.adminDestination, message: formatNotice(notice) }],

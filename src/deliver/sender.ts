@@ -11,6 +11,12 @@ export interface Sender {
   readonly name: string;
   send(message: OutgoingMessage): Promise<SendResult>;
   edit?(messageId: string, message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Asks the destination whether it would take attribot's deliveries, posting nothing (machine
+   * destinations, for `attribot destinations test`); resolves to what it answered, throws a
+   * DeliveryError when it refuses.
+   */
+  check?(): Promise<string>;
   /** Releases timers and connections (on shutdown or when a config reload replaces the sender). */
   close?(): void;
 }

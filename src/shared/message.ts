@@ -34,7 +34,29 @@ export interface OutgoingMessage {
    * bot sender derives one from the content. Webhooks have no nonce and ignore it.
    */
   nonce?: string;
+  /**
+   * For a machine destination (TAXII, MISP) instead of the Discord body: the whole story in a
+   * standard format, which the destination stores under `id` (a repeat replaces, never adds).
+   */
+  document?: ExportDocument;
 }
+
+/** A story as a machine destination takes it; built by src/export, posted by its sender. */
+export type ExportDocument =
+  | {
+      format: 'stix';
+      /** The story's STIX report id. */
+      id: string;
+      /** The bundle's objects (TAXII takes them in an envelope, not a bundle). */
+      objects: ReadonlyArray<{ type: string; id: string }>;
+    }
+  | {
+      format: 'misp';
+      /** The MISP event's uuid. */
+      id: string;
+      /** `{ Event: {...} }` in MISP's core format. */
+      event: { Event: { uuid: string } };
+    };
 
 /**
  * Why a row is in the outbox. alert: a story's first message on a destination; edit: that message

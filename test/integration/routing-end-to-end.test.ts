@@ -7,26 +7,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etagOf } from '../helpers/feed-server.js';
 import { type Peers, startPeers } from '../helpers/peers.js';
+import { deskFeed } from '../helpers/rss.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const ROLE = '223344556677889900';
 
 function feed(now: number): string {
-  const item = (slug: string, title: string, body: string) => `
-    <item><title>${title}</title><link>https://desk.example/${slug}</link>
-      <pubDate>${new Date(now - 3_600_000).toUTCString()}</pubDate><description>${body}</description></item>`;
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title><link>https://desk.example/</link>
-  ${item(
-    'china',
-    'Australia accuses China over parliament email breach',
-    "The Australian government said on Tuesday that hackers working for China's Ministry of State Security breached parliament's email system. @everyone read this.",
-  )}
-  ${item(
-    'iran',
-    'Israel says Iranian state hackers hit water utilities',
-    "Israel's National Cyber Directorate said an Iranian state-sponsored group linked to the Islamic Revolutionary Guard Corps attacked water utility controllers.",
-  )}
-  </channel></rss>`;
+  return deskFeed(now, [
+    {
+      slug: 'china',
+      title: 'Australia accuses China over parliament email breach',
+      body: "The Australian government said on Tuesday that hackers working for China's Ministry of State Security breached parliament's email system. @everyone read this.",
+    },
+    {
+      slug: 'iran',
+      title: 'Israel says Iranian state hackers hit water utilities',
+      body: "Israel's National Cyber Directorate said an Iranian state-sponsored group linked to the Islamic Revolutionary Guard Corps attacked water utility controllers.",
+    },
+  ]);
 }
 
 describe('routing through the CLI', () => {

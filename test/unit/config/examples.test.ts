@@ -14,7 +14,12 @@ const files: SecretReader = { readFile: (path) => (/token/i.test(path) ? 'exampl
 describe('config/examples', () => {
   it('has the documented examples', () => {
     expect(examples).toEqual(
-      expect.arrayContaining(['bot-slash-commands.yaml', 'multi-channel.yaml', 'webhook-only.yaml']),
+      expect.arrayContaining([
+        'bot-slash-commands.yaml',
+        'multi-channel.yaml',
+        'threat-intel-platforms.yaml',
+        'webhook-only.yaml',
+      ]),
     );
   });
 
@@ -28,6 +33,8 @@ describe('config/examples', () => {
     for (const target of loaded.config.destinations) {
       if (target.type === 'webhook' && target.webhookUrlEnv) env[target.webhookUrlEnv] = HOOK;
       if (target.type === 'bot' && target.tokenEnv) env[target.tokenEnv] = 'example.bot.token';
+      if (target.type === 'taxii' && target.secretEnv) env[target.secretEnv] = 'attribot:example-password';
+      if (target.type === 'misp' && target.keyEnv) env[target.keyEnv] = 'example-misp-key';
     }
     const applied = applyEnvironment(loaded.config, env, files);
     expect(applied.errors).toEqual([]);
