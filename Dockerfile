@@ -15,7 +15,9 @@ RUN npm ci && npm prune --omit=dev
 FROM node:20-slim
 # In the container /healthz and /metrics listen on all interfaces (publishing the port is explicit,
 # with -p); outside it attribot binds them to loopback unless ATTRIBOT_HTTP_HOST says otherwise.
+# Logs stay JSON for collectors even when the container is started with a terminal (-t).
 ENV NODE_ENV=production \
+    ATTRIBOT_LOG_FORMAT=json \
     ATTRIBOT_HTTP_HOST=0.0.0.0 \
     ATTRIBOT_DB=/data/attribot.db \
     ATTRIBOT_HTTP_PORT=8080

@@ -5,16 +5,11 @@
  * Read-only commands never create a database: a missing one is reported as such.
  */
 import type { Writable } from 'node:stream';
-import {
-  type DestinationReport,
-  destinationReport,
-  formatDestinationReports,
-  testMessage,
-} from './admin/destination-report.js';
-import { describeHealth, type FeedReport, feedReport, formatFeedReports } from './admin/feed-report.js';
-import { formatRecentStories, recentStory } from './admin/recent-report.js';
+import { formatDestinationReports, testMessage } from './admin/destination-report.js';
+import { describeHealth, type FeedReport, formatFeedReports } from './admin/feed-report.js';
+import { formatRecentStories } from './admin/recent-report.js';
+import { destinationReports, feedReports, recentStories } from './admin/reports.js';
 import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
-import type { Feed } from './config/schema.js';
 import { errorMessage } from './shared/errors.js';
 import type { OpenedStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -142,14 +137,6 @@ function json(io: AdminIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function feedReports(store: Store, feeds: readonly Feed[], now: Date): Promise<FeedReport[]> {
-  const totals = await store.feedTotals();
-  const reports: FeedReport[] = [];
-  for (const feed of feeds)
-    reports.push(feedReport(feed, await store.getFeedState(feed.url), totals.get(feed.url), now));
-  return reports;
-}
-
 function feeds(options: AdminOptions, io: AdminIo): Promise<Outcome> {
   return withLedger('feeds', options, io, async (store, effective) => {
     const now = new Date();
@@ -209,20 +196,10 @@ function retryFeeds(wanted: string | undefined, options: AdminOptions, io: Admin
   });
 }
 
-async function destinationReports(
-  store: Store,
-  effective: EffectiveConfig,
-  now: Date,
-): Promise<DestinationReport[]> {
-  const { destinations } = effective;
-  const statuses = await store.destinationStatus(destinations.map((target) => target.name));
-  return destinations.map((target, index) => destinationReport(target, statuses[index]!, now));
-}
-
 function destinations(options: AdminOptions, io: AdminIo): Promise<Outcome> {
   return withLedger('destinations', options, io, async (store, effective) => {
     const now = new Date();
-    const reports = await destinationReports(store, effective, now);
+    const reports = await destinationReports(store, effective.destinations, now);
     if (options.json) json(io, reports);
     else io.stdout.write(formatDestinationReports(reports, now));
     return 'ok';
@@ -365,8 +342,7 @@ async function recent(options: AdminOptions, io: AdminIo): Promise<Outcome> {
   if (ms === null) return 'usage';
   return withLedger('recent', options, io, async (store) => {
     const now = new Date();
-    const since = new Date(now.getTime() - ms).toISOString();
-    const stories = (await store.storyDeliveries(since, RECENT_LIMIT)).map(recentStory);
+    const stories = await recentStories(store, new Date(now.getTime() - ms), RECENT_LIMIT);
     if (options.json) json(io, stories);
     else io.stdout.write(formatRecentStories(stories, period, now));
     return 'ok';

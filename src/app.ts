@@ -1,5 +1,7 @@
 /** Composition root: config → Store, FeedFetcher, Senders, Clock, logger. The only place adapters are built. */
 import type { Writable } from 'node:stream';
+import { destinationReports, feedReports, recentStories } from './admin/reports.js';
+import { type LastCycle, renderStatusPage } from './admin/status-page.js';
 import { routeAlert } from './alerts/route.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { SlashCommands } from './commands/gateway.js';
@@ -20,17 +22,20 @@ import { MISP_DISTRIBUTIONS } from './export/misp.js';
 import { type ExportTarget, exportRows } from './export/outbox.js';
 import { type ExportReference, exportReference } from './export/reference.js';
 import type { Article } from './extract/article.js';
+import { cycleCounts, cycleHint } from './ingest/cycle-report.js';
 import { type DocumentParser, DocumentWorkers } from './ingest/documents.js';
 import { HttpFeedFetcher } from './ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from './ingest/fetch-page.js';
+import { feedName } from './ingest/poll-decisions.js';
 import { dueFeeds, Scheduler } from './ingest/scheduler.js';
 import { type FeedOutcome, type PipelineDeps, pollFeeds } from './pipeline.js';
-import { Metrics } from './server/metrics.js';
+import { assessReadiness, type Readiness } from './server/readiness.js';
 import type { Health } from './server/server.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 import type { OutgoingMessage } from './shared/message.js';
+import { type Metrics, NO_METRICS, secondsSince } from './shared/metrics.js';
 import { type OpenedStore, openStore } from './store/open-store.js';
 import type { OverrideStore } from './store/overrides.js';
 import { destinationLease, type FeedState, type Store } from './store/store.js';
@@ -167,6 +172,8 @@ export interface AppOptions {
   /** Where the console destination writes. */
   stdout: Writable;
   clock?: Clock;
+  /** Where polls, analyses, deliveries and cycles are counted (the /metrics registry); none by default. */
+  metrics?: Metrics;
 }
 
 export interface CycleSummary {
@@ -181,6 +188,21 @@ const ONCE_RETRY_BUDGET_MS = 30_000;
 const DELIVERY_BUDGET_MS = 30_000;
 const PRUNE_TASK = 'task:prune';
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** /readyz's database probe gives up after this long (a PostgreSQL that does not answer). */
+const PROBE_TIMEOUT_MS = 5_000;
+/** The status page lists the stories of the last day, at most this many. */
+const STATUS_STORY_PERIOD_MS = 24 * 60 * 60_000;
+const STATUS_STORY_LIMIT = 50;
+
+/** `promise`, or an error with `message` once `ms` have passed. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export class App {
   #effective: EffectiveConfig;
@@ -217,9 +239,12 @@ export class App {
   #stopWatching: (() => void) | null = null;
   /** Whether the store has the running destinations' credential fingerprints (see deliver/credentials.ts). */
   #credentialsNoted = false;
-  readonly metrics = new Metrics();
+  readonly #metrics: Metrics;
   readonly #startedAt: Date;
   #lastCycleAt: Date | null = null;
+  #lastCycle: LastCycle | null = null;
+  /** Whether each feed (by URL) answered its last poll, as far as this worker knows (for /readyz). */
+  readonly #feedAnswered = new Map<string, boolean>();
 
   /** Opens the database (DATABASE_URL's PostgreSQL, else the SQLite file), migrated, and builds the worker on it. */
   static async create(effective: EffectiveConfig, options: AppOptions): Promise<App> {
@@ -235,6 +260,8 @@ export class App {
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
     this.#stdout = options.stdout;
+    this.#metrics = options.metrics ?? NO_METRICS;
+    this.#metrics.useFeeds(effective.config.feeds.map(feedName));
     this.#startedAt = this.#clock.now();
     this.#store = opened.store;
     this.#overrides = opened.overrides;
@@ -248,10 +275,17 @@ export class App {
       signal: this.#stopping.signal,
       clock: this.#clock,
       log: this.#log,
-      analyze: async (article) => (await this.#loadAnalysis()).analyze(article),
+      analyze: async (article) => {
+        const analysis = await this.#loadAnalysis();
+        const started = performance.now();
+        const attribution = analysis.analyze(article);
+        this.#metrics.articleAnalysed(secondsSince(started));
+        return attribution;
+      },
       route: (input) => routeAlert(input, this.#routing.routes, this.#routing.watchlists),
       noticeDestinations: [],
       worker: this.#worker,
+      metrics: this.#metrics,
       exportRows: (rows, story) => {
         if (this.#exportTargets.size === 0 || !rows.some((row) => this.#exportTargets.has(row.destination)))
           return rows;
@@ -417,6 +451,7 @@ export class App {
     }
     const scheduleChanged = next.config.settings.schedule !== this.#effective.config.settings.schedule;
     this.#effective = next;
+    this.#metrics.useFeeds(next.config.feeds.map(feedName));
     this.#routing = applyOverrides(next.config, this.#lastOverrides, this.#clock.now());
     this.#deps.fetcher = this.#fetcher(next);
     this.#documents.budgetMs = next.config.settings.documentBudget;
@@ -449,6 +484,7 @@ export class App {
 
   /** Polls the given feeds (all by default), then delivers what is due. */
   async cycle(feeds = this.effective.config.feeds): Promise<CycleSummary> {
+    const started = performance.now();
     let outcomes: FeedOutcome[] = [];
     let delivery: DrainSummary;
     try {
@@ -461,26 +497,16 @@ export class App {
       delivery = this.#stopped ? { sent: 0, retried: 0, rejected: 0, held: 0 } : await this.deliver();
     }
     await this.#pruneIfDue();
-    const total = (key: 'items' | 'newItems' | 'seeded' | 'quarantined' | 'revised' | 'alerts'): number =>
-      outcomes.reduce((sum, outcome) => sum + outcome[key], 0);
-    this.#log.info(
-      {
-        feeds: outcomes.length,
-        failed: outcomes.filter((outcome) => outcome.status === 'failed').length,
-        notModified: outcomes.filter((outcome) => outcome.status === 'not-modified').length,
-        items: total('items'),
-        newItems: total('newItems'),
-        seeded: total('seeded'),
-        quarantined: total('quarantined'),
-        revised: total('revised'),
-        notices: outcomes.reduce((sum, outcome) => sum + outcome.notices.length, 0),
-        pagesFetched: outcomes.reduce((sum, outcome) => sum + outcome.pagesFetched, 0),
-        alerts: total('alerts'),
-        ...delivery,
-      },
+    const counts = cycleCounts(outcomes);
+    const hint = cycleHint(outcomes);
+    const durationMs = Math.round(performance.now() - started);
+    // Recorded before it is logged: whoever reads the line finds /readyz and /metrics up to date.
+    await this.#record(outcomes, delivery, { counts, durationMs, hint: hint?.hint ?? null });
+    // Most feeds failing at once is a problem of this host more often than of the publishers: say what to check.
+    this.#log[hint ? 'warn' : 'info'](
+      { ...counts, ...delivery, durationMs, ...(hint ?? {}) },
       'Cycle finished',
     );
-    await this.#record(outcomes, delivery);
     return { feeds: outcomes, delivery };
   }
 
@@ -537,32 +563,91 @@ export class App {
       this.#log.info({ workers: freed }, 'Freed the leases of stopped workers on this host');
   }
 
-  async #record(outcomes: readonly FeedOutcome[], delivery: DrainSummary): Promise<void> {
-    const m = this.metrics;
+  async #record(
+    outcomes: readonly FeedOutcome[],
+    delivery: DrainSummary,
+    cycle: Pick<LastCycle, 'counts' | 'durationMs' | 'hint'>,
+  ): Promise<void> {
     for (const outcome of outcomes) {
-      m.inc('attribot_feed_polls_total', 'Feed polls by outcome.', 1, { status: outcome.status });
-      for (const kind of ['newItems', 'seeded', 'quarantined', 'revised'] as const) {
-        if (outcome[kind] > 0)
-          m.inc('attribot_items_total', 'Feed items recorded, by disposition.', outcome[kind], { kind });
-      }
-      if (outcome.alerts > 0)
-        m.inc('attribot_alerts_total', 'Attribution reports that produced alerts.', outcome.alerts);
-      for (const notice of outcome.notices)
-        m.inc('attribot_notices_total', 'Admin notices.', 1, { kind: notice.kind });
-    }
-    for (const result of ['sent', 'retried', 'rejected', 'held'] as const) {
-      if (delivery[result] > 0)
-        m.inc('attribot_deliveries_total', 'Outbox deliveries by result.', delivery[result], { result });
-    }
-    for (const [status, count] of Object.entries(await this.#store.outboxCounts())) {
-      m.set('attribot_outbox_rows', 'Outbox rows by status.', count, { status });
+      if (outcome.status === 'ok' || outcome.status === 'not-modified')
+        this.#feedAnswered.set(outcome.feedUrl, true);
+      else if (outcome.status === 'failed') this.#feedAnswered.set(outcome.feedUrl, false);
     }
     this.#lastCycleAt = this.#clock.now();
-    m.set(
-      'attribot_last_cycle_timestamp_seconds',
-      'When the last cycle finished.',
-      Math.round(this.#lastCycleAt.getTime() / 1000),
-    );
+    this.#lastCycle = { ...cycle, finishedAt: this.#lastCycleAt.toISOString(), delivery: { ...delivery } };
+    const { counts } = cycle;
+    let outbox: Record<string, number> = {};
+    try {
+      outbox = await this.#store.outboxCounts();
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'Outbox not counted for /metrics');
+    }
+    this.#metrics.cycleFinished({
+      seconds: cycle.durationMs / 1000,
+      finishedAt: this.#lastCycleAt,
+      items: {
+        newItems: counts.newItems,
+        seeded: counts.seeded,
+        quarantined: counts.quarantined,
+        revised: counts.revised,
+      },
+      alerts: counts.alerts,
+      notices: outcomes.flatMap((outcome) => outcome.notices.map((notice) => notice.kind)),
+      delivery: { ...delivery },
+      outbox,
+    });
+  }
+
+  /**
+   * Ready when the config is loaded, the database answers, a cycle finished within
+   * `readiness.staleFactor` poll intervals (at least three ticks), and at least
+   * `readiness.minFeedSuccessRatio` of the feeds whose last poll is known answered it.
+   */
+  async readiness(): Promise<Readiness> {
+    const { settings, feeds } = this.#effective.config;
+    let store: { ok: true } | { ok: false; error: string } = { ok: true };
+    try {
+      await withTimeout(this.#store.probe(), PROBE_TIMEOUT_MS, 'the database did not answer within 5 s');
+    } catch (error) {
+      store = { ok: false, error: errorMessage(error) };
+    }
+    const known = feeds.flatMap((feed) => {
+      const answered = this.#feedAnswered.get(feed.url);
+      return answered === undefined ? [] : [answered];
+    });
+    return assessReadiness({
+      now: this.#clock.now(),
+      config: { feeds: feeds.length },
+      store,
+      startedAt: this.#startedAt,
+      lastCycleAt: this.#lastCycleAt,
+      maxCycleAgeMs: Math.max(
+        settings.readiness.staleFactor * settings.interval,
+        3 * (this.#scheduler?.periodMs() ?? 60_000),
+      ),
+      feeds: { known: known.length, succeeding: known.filter(Boolean).length },
+      minFeedSuccessRatio: settings.readiness.minFeedSuccessRatio,
+    });
+  }
+
+  /** GET /: feeds, destinations, the stories of the last day and the last cycle, from the same reports as the admin commands. */
+  async statusPage(version: string): Promise<string> {
+    const now = this.#clock.now();
+    const readiness = await this.readiness();
+    return renderStatusPage({
+      now,
+      version,
+      readiness,
+      lastCycle: this.#lastCycle,
+      feeds: await feedReports(this.#store, this.#effective.config.feeds, now),
+      destinations: await destinationReports(this.#store, this.#effective.destinations, now),
+      stories: await recentStories(
+        this.#store,
+        new Date(now.getTime() - STATUS_STORY_PERIOD_MS),
+        STATUS_STORY_LIMIT,
+      ),
+      storyPeriod: '24 h',
+    });
   }
 
   /**
@@ -610,6 +695,7 @@ export class App {
       worker: this.#worker,
       unrecorded: this.#unrecorded,
       budgetMs: DELIVERY_BUDGET_MS,
+      metrics: this.#metrics,
       ...(this.#senders.has(ADMIN_DESTINATION) ? { adminDestination: ADMIN_DESTINATION } : {}),
     });
   }
@@ -664,7 +750,12 @@ export class App {
   async #dueFeeds(atStart: boolean): Promise<EffectiveConfig['config']['feeds']> {
     const { feeds, settings } = this.effective.config;
     const states = new Map<string, FeedState | null>();
-    for (const feed of feeds) states.set(feed.url, await this.#store.getFeedState(feed.url));
+    for (const feed of feeds) {
+      const state = await this.#store.getFeedState(feed.url);
+      states.set(feed.url, state);
+      // What the database knows of each feed (another worker's polls, a restart's backoff) counts for /readyz.
+      if (state?.lastPolledAt) this.#feedAnswered.set(feed.url, state.consecutiveFailures === 0);
+    }
     const due = new Set(dueFeeds(feeds, states, this.#clock.now(), settings.interval));
     return feeds.filter(
       (feed) => due.has(feed) || (atStart && (states.get(feed.url)?.consecutiveFailures ?? 0) === 0),

@@ -14,7 +14,7 @@ import type { App } from './app.js';
 import type { EffectiveConfig } from './config/env.js';
 import type { Overrides } from './config/overrides.js';
 import type { Article } from './extract/article.js';
-import type { OpsServer } from './server/server.js';
+import type { MetricsText, OpsServer } from './server/server.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 
@@ -215,9 +215,14 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
     io.stderr.write(`attribot: refusing to start with an invalid configuration (${file})\n`);
     return EXIT.failure;
   }
+  // The Prometheus registry only where /metrics is served: `once` and a worker without the port skip prom-client.
+  const metrics =
+    command === 'run' && result.effective.http
+      ? new (await import('./server/metrics.js')).PrometheusMetrics()
+      : undefined;
   let app: App;
   try {
-    app = await App.create(result.effective, { log, stdout: io.stdout });
+    app = await App.create(result.effective, { log, stdout: io.stdout, ...(metrics ? { metrics } : {}) });
   } catch (error) {
     io.stderr.write(`attribot: cannot start: ${errorMessage(error)}\n`);
     return EXIT.failure;
@@ -241,7 +246,7 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   }
   app.start();
   app.watchConfig(file, io.env);
-  const ops = await startOps(app, log);
+  const ops = metrics ? await startOps(app, metrics, log) : null;
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'Shutting down after the current tick');
@@ -256,18 +261,25 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   return EXIT.ok;
 }
 
-/** /healthz and /metrics when ATTRIBOT_HTTP_PORT is set (the Docker image sets it). */
-async function startOps(app: App, log: Logger): Promise<OpsServer | null> {
+/** The ops endpoints (/, /healthz, /readyz, /metrics) when ATTRIBOT_HTTP_PORT is set (the Docker image sets it). */
+async function startOps(app: App, metrics: MetricsText, log: Logger): Promise<OpsServer | null> {
   const { http } = app.effective;
   if (!http) return null;
   const { host, port } = http;
-  const { startOpsServer } = await import('./server/server.js');
+  const [{ startOpsServer }, version] = await Promise.all([import('./server/server.js'), packageVersion()]);
   try {
-    const server = await startOpsServer({ host, port, metrics: app.metrics, health: () => app.health() });
-    log.info({ host, port: server.port }, 'Serving /healthz and /metrics');
+    const server = await startOpsServer({
+      host,
+      port,
+      metrics,
+      health: () => app.health(),
+      readiness: () => app.readiness(),
+      statusPage: () => app.statusPage(version),
+    });
+    log.info({ host, port: server.port }, 'Serving the status page, /healthz, /readyz and /metrics');
     return server;
   } catch (error) {
-    log.error({ host, port, err: errorMessage(error) }, 'Cannot serve /healthz and /metrics');
+    log.error({ host, port, err: errorMessage(error) }, 'Cannot serve the ops endpoints');
     return null;
   }
 }

@@ -4,12 +4,13 @@
  * The only module that imports every stage.
  */
 import { fingerprintOf, type Story, type StoryReport } from './alerts/cluster.js';
-import { formatNotice, type Notice } from './alerts/notice.js';
+import { formatNotice, NOTICE_LOG_LEVEL, type Notice } from './alerts/notice.js';
 import { placeReport, worthRouting } from './alerts/placement.js';
 import type { RouteDecision, RouteInput } from './alerts/route.js';
 import type { Attribution } from './attribution/attribution.js';
 import type { Feed, Settings } from './config/schema.js';
 import type { Article } from './extract/article.js';
+import type { PolledFeed } from './ingest/cycle-report.js';
 import { type DocumentParser, InlineDocuments } from './ingest/documents.js';
 import {
   type FailureInfo,
@@ -40,6 +41,7 @@ import type { Clock } from './shared/clock.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import { hostKey, runPerKey } from './shared/host-limits.js';
 import type { Logger } from './shared/logger.js';
+import { type Metrics, secondsSince } from './shared/metrics.js';
 import {
   type AnalysedArticle,
   emptyFeedState,
@@ -78,6 +80,8 @@ export interface PipelineDeps {
   worker?: string;
   /** How long a feed lease lasts; renewed at every commit of the poll. Default 5 min. */
   leaseMs?: number;
+  /** Each feed's outcome and poll time (/metrics). */
+  metrics?: Pick<Metrics, 'feedPolled'>;
   /**
    * Rewrites the rows of machine destinations (TAXII, MISP) as export documents of the story as it
    * stands after the report; other rows pass unchanged. Without it every row is a Discord message.
@@ -85,23 +89,8 @@ export interface PipelineDeps {
   exportRows?: (rows: OutboxInsert[], story: Story) => OutboxInsert[];
 }
 
-export interface FeedOutcome {
-  feedUrl: string;
-  /** skipped: not polled because the worker is stopping; elsewhere: another worker holds or just did it. */
-  status: 'ok' | 'not-modified' | 'failed' | 'skipped' | 'elsewhere';
-  items: number;
-  newItems: number;
-  seeded: number;
-  quarantined: number;
-  /** Known items whose content changed and were analysed again. */
-  revised: number;
-  /** Summary-only items whose article page was read. */
-  pagesFetched: number;
-  /** Summary-only items analysed from the feed text because the poll's page cap was reached. */
-  pagesSkipped: number;
-  alerts: number;
+export interface FeedOutcome extends PolledFeed {
   notices: Notice[];
-  error?: string;
 }
 
 /** The document was fetched but is a challenge/block page rather than a feed. */
@@ -199,6 +188,8 @@ export async function pollFeed(
     const failed = failedState(previous, policy, { ...info, message }, startedAt);
     outcome.status = 'failed';
     outcome.error = message;
+    outcome.errorKind = info.kind;
+    if (info.status !== undefined) outcome.errorStatus = info.status;
     deps.log.warn(
       {
         feedUrl: feed.url,
@@ -464,7 +455,10 @@ function validatorsOf(fetched: FetchResult, previous: FeedState): Pick<FeedState
 
 async function publishNotices(outcome: FeedOutcome, deps: PipelineDeps, at: Date): Promise<void> {
   for (const notice of outcome.notices) {
-    deps.log.warn({ feedUrl: notice.feedUrl, notice: notice.kind, text: notice.text }, 'Admin notice');
+    deps.log[NOTICE_LOG_LEVEL[notice.kind]](
+      { feedUrl: notice.feedUrl, notice: notice.kind, text: notice.text },
+      'Admin notice',
+    );
   }
   if (outcome.notices.length === 0 || deps.noticeDestinations.length === 0) return;
   await deps.store.enqueueNotices(
@@ -551,21 +545,27 @@ export async function pollFeeds(
   const cycleStart = deps.clock.now().toISOString();
   const { worker } = deps;
   const leases = worker === undefined ? null : new FeedLeases(feeds, deps, worker);
+  const pollOne = async (feed: Feed): Promise<FeedOutcome> => {
+    if (deps.signal?.aborted) return emptyOutcome(feed.url, 'skipped');
+    try {
+      if (leases && !(await leases.held(feed))) return emptyOutcome(feed.url, 'elsewhere');
+      return await pollFeed(feed, deps, settings, leases ? cycleStart : undefined);
+    } catch (error) {
+      // The store failed under this feed (or a bug): its state could not be saved, so it is retried next tick.
+      deps.log.error({ feedUrl: feed.url, err: errorMessage(error) }, 'Feed poll crashed');
+      return { ...emptyOutcome(feed.url, 'failed'), error: errorMessage(error), errorKind: 'store' };
+    }
+  };
   try {
     return await runPerKey(
       feeds,
       (feed) => hostKey(feed.url),
       { concurrency: settings.concurrency, perKey: settings.perHostConcurrency },
       async (feed) => {
-        if (deps.signal?.aborted) return emptyOutcome(feed.url, 'skipped');
-        try {
-          if (leases && !(await leases.held(feed))) return emptyOutcome(feed.url, 'elsewhere');
-          return await pollFeed(feed, deps, settings, leases ? cycleStart : undefined);
-        } catch (error) {
-          // The store failed under this feed (or a bug): its state could not be saved, so it is retried next tick.
-          deps.log.error({ feedUrl: feed.url, err: errorMessage(error) }, 'Feed poll crashed');
-          return { ...emptyOutcome(feed.url, 'failed'), error: errorMessage(error) };
-        }
+        const started = performance.now();
+        const outcome = await pollOne(feed);
+        deps.metrics?.feedPolled(feedName(feed), outcome.status, secondsSince(started));
+        return outcome;
       },
     );
   } finally {
@@ -619,7 +619,8 @@ class FeedLeases {
   }
 }
 
-function emptyOutcome(feedUrl: string, status: FeedOutcome['status']): FeedOutcome {
+/** A feed's outcome before (or without) its poll. */
+export function emptyOutcome(feedUrl: string, status: FeedOutcome['status']): FeedOutcome {
   return {
     feedUrl,
     status,

@@ -66,7 +66,8 @@ const STATUS_WORDS: Record<OutboxStatus, string> = {
   rejected: 'rejected',
 };
 
-function outcome(entry: DestinationOutcome): string {
+/** "intel (sent, 1/2 updates sent)": what one destination got. */
+export function describeOutcome(entry: DestinationOutcome): string {
   const updates = entry.updates > 0 ? `, ${entry.updatesSent}/${count(entry.updates, 'update')} sent` : '';
   return `${shown(entry.destination)} (${STATUS_WORDS[entry.status]}${updates})`;
 }
@@ -77,7 +78,7 @@ export function formatRecentStories(stories: readonly RecentStory[], period: str
     const who = [...story.actors, ...story.countries.filter((country) => !story.actors.includes(country))];
     const where =
       story.destinations.length > 0
-        ? story.destinations.map(outcome).join(', ')
+        ? story.destinations.map(describeOutcome).join(', ')
         : 'no delivery recorded (past the outbox retention)';
     return [
       `• ${shown(story.title, 150) || 'Untitled'} · ${when(story.updatedAt, now)} → ${where}`,

@@ -45,6 +45,22 @@ const TITLES: Record<Notice['kind'], string> = {
   throttled: 'Feed asks for a long pause',
 };
 
+/**
+ * How loud a notice is in the log: a feed added (its backlog seeded) or back after being disabled is
+ * the normal course of things; the rest asks an admin to look (moved: the config needs an edit).
+ */
+export const NOTICE_LOG_LEVEL: Record<Notice['kind'], 'info' | 'warn'> = {
+  seeded: 'info',
+  recovered: 'info',
+  churn: 'warn',
+  silence: 'warn',
+  challenge: 'warn',
+  disabled: 'warn',
+  suspended: 'warn',
+  moved: 'warn',
+  throttled: 'warn',
+};
+
 /** An admin notice as a Discord message; feed names, URLs and error texts are untrusted, so escaped. */
 export function formatNotice(notice: Notice): OutgoingMessage {
   const name = cleanText(notice.feedName);

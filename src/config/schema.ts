@@ -185,6 +185,29 @@ export const Settings = z
       .strict()
       .prefault({})
       .describe('How long the database keeps what it has dealt with (pruned hourly, by one worker).'),
+    readiness: z
+      .object({
+        minFeedSuccessRatio: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe(
+            'Share of the polled feeds whose last poll answered (not failing, backing off or disabled) needed to be ready; 0 leaves the feeds out.',
+          ),
+        staleFactor: z
+          .number()
+          .min(1)
+          .default(2)
+          .describe(
+            'Not ready when no cycle has finished for this many times settings.interval (and at least three scheduler ticks).',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'When GET /readyz answers 200: config loaded, database reachable, a recent cycle, enough feeds answering. /healthz is liveness only.',
+      ),
   })
   .strict()
   .superRefine((settings, ctx) => {

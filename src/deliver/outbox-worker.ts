@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { runPerKey } from '../shared/host-limits.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { destinationLease, type OutboxRow, type Store } from '../store/store.js';
 import { workerId } from '../store/worker-leases.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
@@ -45,6 +46,8 @@ export interface OutboxDeps {
   concurrency?: number;
   /** Sends whose recording failed, kept across drains (one per worker); default: this drain only. */
   unrecorded?: UnrecordedSends;
+  /** Time from a feed item's first sight to its acknowledged alert (/metrics). */
+  metrics?: Pick<Metrics, 'itemDelivered'>;
 }
 
 /**
@@ -253,8 +256,12 @@ async function deliverRow(
   }
   // The destination has the message: from here on a failure is bookkeeping, never a resend.
   summary.sent++;
-  const at = clock.now().toISOString();
+  const acknowledged = clock.now();
+  const at = acknowledged.toISOString();
   const messageId = result.messageId ?? null;
+  // An alert's row is written in the transaction that first records its item: its age is the item's.
+  if (row.itemKey !== null && (row.kind === 'alert' || row.kind === 'update'))
+    deps.metrics?.itemDelivered((acknowledged.getTime() - Date.parse(row.createdAt)) / 1000);
   for (const waitMs of RECORD_RETRY_MS) {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     try {

@@ -1,11 +1,19 @@
 /**
- * Operations endpoints: GET /healthz (is the worker ticking?) and GET /metrics (Prometheus text).
- * Bound to loopback unless ATTRIBOT_HTTP_HOST says otherwise, with a connection cap and short
- * timeouts: whoever reaches the port cannot exhaust the worker's sockets.
+ * Operations endpoints: GET /healthz (is the worker alive and ticking?), GET /readyz (is it doing its
+ * job?), GET /metrics (Prometheus text) and GET / (the status page). Bound to loopback unless
+ * ATTRIBOT_HTTP_HOST says otherwise, with a connection cap and short timeouts: whoever reaches the
+ * port cannot exhaust the worker's sockets.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Metrics } from './metrics.js';
+import { errorMessage } from '../shared/errors.js';
+import type { Readiness } from './readiness.js';
+
+/** What /metrics serves (PrometheusMetrics). */
+export interface MetricsText {
+  readonly contentType: string;
+  render(): Promise<string>;
+}
 
 export interface Health {
   healthy: boolean;
@@ -23,11 +31,57 @@ export const OPS_MAX_CONNECTIONS = 32;
 const HEADERS_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
+const JSON_TYPE = 'application/json';
+const HTML_TYPE = 'text/html; charset=utf-8';
+/** The page loads nothing from anywhere and runs no script, whatever a feed managed to put in it. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+interface Answer {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** A probe's JSON answer: 200 when it holds, 503 otherwise. */
+function probeAnswer(ok: boolean, body: Record<string, unknown>): Answer {
+  return { status: ok ? 200 : 503, type: JSON_TYPE, body: JSON.stringify(body) };
+}
+
+/** Writes what `make` answers, or what `fail` makes of its error (a plain 500 by default). */
+function answer(
+  response: ServerResponse,
+  head: boolean,
+  make: () => Promise<Answer>,
+  fail: (error: unknown) => Answer = (error) => ({
+    status: 500,
+    type: 'text/plain; charset=utf-8',
+    body: `${errorMessage(error)}\n`,
+  }),
+): void {
+  make()
+    .catch(fail)
+    .then((result) => {
+      if (response.headersSent || response.destroyed) return;
+      response.writeHead(result.status, { 'content-type': result.type, ...result.headers });
+      response.end(head ? undefined : result.body);
+    });
+}
+
 export async function startOpsServer(options: {
   host: string;
   port: number;
-  metrics: Metrics;
+  metrics: MetricsText;
   health: () => Promise<Health> | Health;
+  readiness?: () => Promise<Readiness>;
+  /** The status page's HTML. */
+  statusPage?: () => Promise<string>;
   maxConnections?: number;
   /** Time to send a request head (tests shorten it). */
   headersTimeoutMs?: number;
@@ -45,18 +99,55 @@ export async function startOpsServer(options: {
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
+      const head = request.method === 'HEAD';
       if (path === '/metrics') {
-        response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        response.end(request.method === 'HEAD' ? undefined : options.metrics.render());
+        answer(response, head, async () => ({
+          status: 200,
+          type: options.metrics.contentType,
+          body: await options.metrics.render(),
+        }));
         return;
       }
       if (path === '/healthz') {
-        Promise.resolve(options.health()).then(
-          (health) => {
-            response.writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' });
-            response.end(JSON.stringify({ status: health.healthy ? 'ok' : 'unhealthy', ...health.detail }));
+        answer(
+          response,
+          head,
+          async () => {
+            const health = await options.health();
+            return probeAnswer(health.healthy, {
+              status: health.healthy ? 'ok' : 'unhealthy',
+              ...health.detail,
+            });
           },
-          () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unhealthy"}'),
+          () => probeAnswer(false, { status: 'unhealthy' }),
+        );
+        return;
+      }
+      if (path === '/readyz' && options.readiness) {
+        const readiness = options.readiness;
+        answer(
+          response,
+          head,
+          async () => {
+            const ready = await readiness();
+            return probeAnswer(ready.ready, { status: ready.ready ? 'ready' : 'not ready', ...ready });
+          },
+          (error) =>
+            probeAnswer(false, { status: 'not ready', ready: false, reasons: [errorMessage(error)] }),
+        );
+        return;
+      }
+      if (path === '/' && options.statusPage) {
+        const page = options.statusPage;
+        answer(
+          response,
+          head,
+          async () => ({ status: 200, type: HTML_TYPE, body: await page(), headers: PAGE_HEADERS }),
+          (error) => ({
+            status: 503,
+            type: 'text/plain; charset=utf-8',
+            body: `The status page cannot be shown: ${errorMessage(error)}\n`,
+          }),
         );
         return;
       }

@@ -15,7 +15,7 @@ import type { FeedFetcher } from '../../src/ingest/feed-item.js';
 import { FeedFetchError, HttpFeedFetcher } from '../../src/ingest/fetch-feed.js';
 import { HttpPageFetcher, type PageFetcher } from '../../src/ingest/fetch-page.js';
 import { type PipelineDeps, pollFeed } from '../../src/pipeline.js';
-import { Metrics } from '../../src/server/metrics.js';
+import { PrometheusMetrics } from '../../src/server/metrics.js';
 import { startOpsServer } from '../../src/server/server.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -349,7 +349,7 @@ describe('ops server under slow connections', () => {
     const ops = await startOpsServer({
       host: '127.0.0.1',
       port: 0,
-      metrics: new Metrics(),
+      metrics: new PrometheusMetrics(),
       health: () => ({ healthy: true, detail: {} }),
       maxConnections: 8,
       headersTimeoutMs: 500,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { applyEnvironment } from '../../src/config/env.js';
 import { Config } from '../../src/config/schema.js';
+import { PrometheusMetrics } from '../../src/server/metrics.js';
 import { type OpsServer, startOpsServer } from '../../src/server/server.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -38,6 +39,7 @@ describe('attack run: hostile feeds next to an honest one', () => {
   const temp = makeTempDir();
   let server: FeedServer;
   let app: App;
+  const metrics = new PrometheusMetrics();
   let ops: OpsServer;
   const out = new PassThrough();
   let printed = '';
@@ -80,11 +82,11 @@ describe('attack run: hostile feeds next to an honest one', () => {
       ATTRIBOT_DB: join(temp.dir, 'attack.db'),
       ATTRIBOT_ALLOW_PRIVATE_NETWORK: '1',
     });
-    app = await App.create(effective!, { log: silentLogger(), stdout: out });
+    app = await App.create(effective!, { log: silentLogger(), stdout: out, metrics });
     ops = await startOpsServer({
       host: '127.0.0.1',
       port: 0,
-      metrics: app.metrics,
+      metrics,
       health: () => app.health(),
     });
   });
@@ -166,7 +168,7 @@ describe('attack run: the worker process under hostile feeds', () => {
           string,
           unknown
         >;
-      const port = logLine('Serving /healthz and /metrics').port;
+      const port = logLine('Serving the status page, /healthz, /readyz and /metrics').port;
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(logLine('Cycle finished').failed).toBe(3);
       child.kill('SIGTERM');
