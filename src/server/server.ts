@@ -5,7 +5,7 @@
  * port cannot exhaust the worker's sockets.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { errorMessage } from '../shared/errors.js';
 import type { Readiness } from './readiness.js';
 
@@ -155,9 +155,29 @@ export async function startOpsServer(options: {
     },
   );
   server.maxConnections = options.maxConnections ?? OPS_MAX_CONNECTIONS;
-  // A connection that sends nothing at all is covered neither by headersTimeout nor by
-  // server.timeout (both start with the first byte): it is closed after this long without one.
-  server.on('connection', (socket) => socket.setTimeout(2 * headersTimeout, () => socket.destroy()));
+  // Node enforces headersTimeout only when its connection check runs (every 30 s), and an idle
+  // timer restarts with each byte: a client trickling a request head would hold a slot for half a
+  // minute, and 32 of them every slot. Each connection gets headersTimeout to complete each head.
+  const headDeadlines = new WeakMap<Socket, NodeJS.Timeout>();
+  const awaitHead = (socket: Socket): void => {
+    clearTimeout(headDeadlines.get(socket));
+    headDeadlines.set(
+      socket,
+      setTimeout(() => socket.destroy(), headersTimeout),
+    );
+  };
+  server.on('connection', (socket: Socket) => {
+    awaitHead(socket);
+    socket.on('close', () => clearTimeout(headDeadlines.get(socket)));
+  });
+  server.on('request', (request, response) => {
+    const socket = request.socket;
+    clearTimeout(headDeadlines.get(socket));
+    // A kept-alive connection gets the same time for its next request head.
+    response.on('finish', () => {
+      if (!socket.destroyed) awaitHead(socket);
+    });
+  });
   server.maxRequestsPerSocket = 100;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

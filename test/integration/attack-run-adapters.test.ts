@@ -375,6 +375,37 @@ describe('ops server under slow connections', () => {
       await ops.close();
     }
   });
+  it('cuts off a client that trickles its request head at the header timeout, not 30 s later', async () => {
+    const ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      metrics: new PrometheusMetrics(),
+      health: () => ({ healthy: true, detail: {} }),
+      headersTimeoutMs: 500,
+    });
+    const socket = connect(ops.port, '127.0.0.1');
+    // One header byte every 100 ms keeps the socket's idle timer from firing: only the header timeout can end it.
+    const trickle = setInterval(() => socket.write('X'), 100);
+    try {
+      socket.on('error', () => undefined);
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+      const answer = await new Promise<string>((resolve) => {
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on('close', () => resolve(received));
+        // Node's default check interval (30 s) would still hold the connection after 5 s.
+        setTimeout(() => resolve('still open'), 5_000);
+      });
+      expect(answer).not.toBe('still open');
+      expect(answer).not.toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+      await ops.close();
+    }
+  });
 });
 
 describe('a database cut short', () => {
