@@ -182,7 +182,12 @@ function summaryOf(parties: readonly string[], subject: string | null, target: s
     return `${what.charAt(0).toUpperCase()}${what.slice(1)} is attributed to ${subject}.`;
   const who =
     parties.length <= 2 ? joinAnd(parties) : `${parties.slice(0, 2).join(', ')} +${parties.length - 2}`;
-  return `${who} ${parties.length === 1 ? 'attributes' : 'attribute'} ${what} to ${subject}.`;
+  return `${who} ${parties.length === 1 && !pluralParty(parties[0] ?? '') ? 'attributes' : 'attribute'} ${what} to ${subject}.`;
+}
+
+/** "unnamed sources", "security researchers": a party named by a plural common noun takes a plural verb ("United States" does not). */
+function pluralParty(party: string): boolean {
+  return /^[a-z][\w\s-]*s$/.test(party);
 }
 
 function confidenceText(attribution: Attribution): string {

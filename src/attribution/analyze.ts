@@ -189,7 +189,9 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   const denialBy = new Map<string, string>();
   for (const d of claimSet.denials) {
     const cue = d.cue.toLowerCase();
-    const text = /^(groundless|baseless|unfounded|unsubstantiated)$/.test(cue) ? `called it ${cue}` : cue;
+    const text = /^(groundless|baseless|unfounded|unsubstantiated)$/.test(cue)
+      ? `called it ${cue}`
+      : closeQuotes(cue);
     if (!denialBy.has(d.by)) denialBy.set(d.by, `${d.by} ${text}`);
   }
   const denials = attributedIso.length > 0 ? [...denialBy.values()] : [];
@@ -276,4 +278,11 @@ function mentionViews(extraction: Extraction, knowledge: Knowledge): MentionView
       });
   }
   return out;
+}
+
+/** A denial cut after its last word may have opened a quotation it does not close: close it. */
+function closeQuotes(text: string): string {
+  const straight = (text.match(/"/g) ?? []).length % 2 === 1 ? '"' : '';
+  const curly = (text.match(/“/g) ?? []).length > (text.match(/”/g) ?? []).length ? '”' : '';
+  return `${text}${straight}${curly}`;
 }

@@ -229,6 +229,8 @@ describe('formatAlert: titles and summaries', () => {
   it.each([
     [['FBI'], 'FBI attributes the Microsoft Exchange Server compromise'],
     [['FBI', 'CISA'], 'FBI and CISA attribute the Microsoft Exchange Server compromise'],
+    [['unnamed sources'], 'unnamed sources attribute the Microsoft Exchange Server compromise'],
+    [['United States'], 'United States attributes the Microsoft Exchange Server compromise'],
     [[], 'The Microsoft Exchange Server compromise is attributed to'],
   ])('summary with parties %j', (parties, start) => {
     expect(onlyEmbed(formatAlert(makeAlert({}, { attributing_parties: parties }))).description).toContain(

@@ -227,6 +227,13 @@ describe('hedges, denials and confidence', () => {
     expect(a.denials).toEqual(['Russia denied']);
   });
 
+  it('closes a quotation the denial opens', () => {
+    const a = run(
+      'Canada blamed China for the intrusion at the research council. China called the accusation "a groundless smear" and said it opposes hacking.',
+    ).attribution;
+    expect(a.denials).toEqual(['China called the accusation "a groundless smear"']);
+  });
+
   it('gives several governments the highest confidence', () => {
     const a = run(
       'The US, Britain and Canada blamed China for the cyberattack on the email servers.',
