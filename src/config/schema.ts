@@ -440,6 +440,64 @@ const SourceHost = z
     return host;
   });
 
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A route's scheduled summary (not the flood-control digest: that one batches alerts held back
+ * from a busy channel; a summary reports a whole day or week of what the route matched, with a chart).
+ */
+export const Summary = z
+  .object({
+    every: z
+      .enum(['daily', 'weekly'])
+      .describe('Period the summary covers: the day or the week that ends at `at` (and `day`).'),
+    at: z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 09:00')
+      .default('09:00')
+      .describe('Local time (HH:MM, in `timezone`) at which a period ends and its summary is sent.'),
+    day: z.enum(WEEKDAYS).default('monday').describe('Weekly summaries: the day of the week they are sent.'),
+    timezone: z
+      .string()
+      .trim()
+      .default('UTC')
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
+      .describe('IANA time zone of `at` and `day` (e.g. Europe/Paris); also how the period is shown.'),
+    top: z.number().int().min(1).max(15).default(8).describe('Stories listed under "Top stories".'),
+    grace: Duration.prefault('12h').describe(
+      'A summary whose time passed while attribot was down is sent on start when at most this late; an older one is skipped (logged).',
+    ),
+  })
+  .strict()
+  .superRefine((summary, ctx) => {
+    const periodMs = (summary.every === 'daily' ? 1 : 7) * 86_400_000;
+    if (summary.grace >= periodMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grace'],
+        message: `must be shorter than the period (${summary.every === 'daily' ? '1d' : '7d'})`,
+      });
+  });
+export type Summary = z.infer<typeof Summary>;
+
 export const Route = z
   .object({
     name: Name.describe('Name shown in explain output and logs.'),
@@ -487,7 +545,12 @@ export const Route = z
     digest: z
       .boolean()
       .default(false)
-      .describe("Send this route's alerts in the periodic digest instead of one message each."),
+      .describe(
+        "Send this route's alerts in the flood-control digest (held alerts batched every settings.digestInterval) instead of one message each.",
+      ),
+    summary: Summary.optional().describe(
+      "A scheduled daily or weekly summary of the stories this route matched, with a chart, sent to the route's destinations (besides its alerts).",
+    ),
   })
   .strict();
 export type Route = z.infer<typeof Route>;

@@ -13,6 +13,18 @@ export interface Embed {
   timestamp?: string;
   fields?: EmbedField[];
   footer?: { text: string };
+  /** `attachment://<name>` shows a file of the message inside the embed. */
+  image?: { url: string };
+}
+
+/** A file sent with a message (multipart on the wire); kept base64 so the outbox row stays JSON. */
+export interface MessageFile {
+  name: string;
+  contentType: string;
+  /** The bytes, base64. */
+  data: string;
+  /** Alt text. */
+  description?: string;
 }
 
 export interface AllowedMentions {
@@ -39,6 +51,8 @@ export interface OutgoingMessage {
    * standard format, which the destination stores under `id` (a repeat replaces, never adds).
    */
   document?: ExportDocument;
+  /** Attachments (a summary's chart). Destinations that cannot show files say so instead. */
+  files?: MessageFile[];
 }
 
 /** A story as a machine destination takes it; built by src/export, posted by its sender. */
@@ -61,9 +75,10 @@ export type ExportDocument =
 /**
  * Why a row is in the outbox. alert: a story's first message on a destination; edit: that message
  * rewritten (PATCH) as more outlets report; update: a new message announcing a new claim in a known
- * story; notice: for admins; digest: held alerts sent as one message.
+ * story; notice: for admins; digest: held alerts sent as one message; summary: a route's scheduled
+ * daily or weekly summary.
  */
-export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice' | 'digest';
+export type OutboxKind = 'alert' | 'update' | 'edit' | 'notice' | 'digest' | 'summary';
 
 /** One message for one destination, as the pipeline queues it. */
 export interface OutboxInsert {
