@@ -212,9 +212,25 @@ export interface Store {
    * rows (alerts, updates, edits) became per destination, oldest row first.
    */
   storyDeliveries(since: string, limit: number): Promise<StoryDeliveries[]>;
+  /** Stories created at or after `from` and before `to`, oldest first: what a summary period covers. */
+  storiesCreatedBetween(from: string, to: string): Promise<Story[]>;
+  /** Whether the summary of `key` was queued (by any worker, at any time). */
+  summaryQueued(key: SummaryKey): Promise<boolean>;
+  /**
+   * Records `key` and queues `messages` as 'summary' rows in one transaction; queues nothing and
+   * returns false when `key` was recorded before (another worker, or this one before a restart).
+   */
+  queueSummary(key: SummaryKey, messages: readonly OutboxInsert[], at: string): Promise<boolean>;
   /** Throws unless the store can be read and written (a read-only or corrupt database), changing nothing. */
   probe(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One period of one route's scheduled summary: sent once, whichever worker gets there first. */
+export interface SummaryKey {
+  route: string;
+  /** ISO instant the period ends. */
+  periodEnd: string;
 }
 
 export interface DestinationCredential {

@@ -10,6 +10,7 @@ import { articleCases } from './article-cases.js';
 import { deliveryCases } from './delivery-cases.js';
 import { ledgerCases } from './ledger-cases.js';
 import { retentionCases } from './retention-cases.js';
+import { summaryCases } from './summary-cases.js';
 import { workerCases } from './worker-cases.js';
 
 export interface ContractDatabase {
@@ -80,5 +81,6 @@ export function storeContract(name: string, target: ContractTarget | null): void
     describe('several workers', () => workerCases(context));
     describe('admin', () => adminCases(context));
     describe('articles', () => articleCases(context));
+    describe('summaries', () => summaryCases(context));
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Ordered PostgreSQL migrations, run by store/migrate.ts; `attribot_schema` records the version.
  * Version n means the same logical schema as SQLite's version n (1: ledger, 2: slash-command
- * overrides, 3: several workers, 4: admin tools, 5: articles for replay). Never edit a shipped one.
+ * overrides, 3: several workers, 4: admin tools, 5: articles for replay, 6: route summaries). Never
+ * edit a shipped one.
  *
  * Times are the contract's ISO-8601 UTC strings (`Date#toISOString()`) in the domain `iso_time`:
  * TEXT in the "C" collation, so they round-trip unchanged and compare in time order whatever the
@@ -143,5 +144,18 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE articles ALTER COLUMN text SET STORAGE EXTERNAL;
   CREATE INDEX articles_analysed ON articles (analysed_at, id);
+  `,
+  // Scheduled summaries: a new outbox kind, and one row per route and period sent, so no second
+  // worker and no restart queues a period twice.
+  `
+  ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+  ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check
+    CHECK (kind IN ('alert', 'update', 'edit', 'notice', 'digest', 'summary'));
+  CREATE TABLE summaries (
+    route TEXT NOT NULL,
+    period_end iso_time NOT NULL,
+    queued_at iso_time NOT NULL,
+    PRIMARY KEY (route, period_end)
+  );
   `,
 ];

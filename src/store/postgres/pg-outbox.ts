@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { OUTBOX_COLUMNS, type OutboxDbRow, toOutboxRow } from '../rows.js';
 import { destinationLease, type LeaseRequest, type OutboxInsert, type OutboxRow } from '../store.js';
-import { inTransaction } from './pg-pool.js';
+import { inTransaction, type PgQueryable } from './pg-pool.js';
 
 /** Store#claimOutbox. */
 export async function claimRows(
@@ -84,4 +84,25 @@ export async function foldHeld(
     if (error === folded) return false;
     throw error;
   }
+}
+
+/** Queues messages with no feed item behind them (notices, summaries), in the order given. */
+export async function queueMessages(
+  db: PgQueryable,
+  kind: 'notice' | 'summary',
+  messages: readonly OutboxInsert[],
+  at: string,
+): Promise<void> {
+  if (messages.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at)
+       SELECT $4, d, m, $3, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n(d, m, i)
+       ORDER BY i`,
+    [
+      messages.map((message) => message.destination),
+      messages.map((message) => JSON.stringify(message.message)),
+      at,
+      kind,
+    ],
+  );
 }

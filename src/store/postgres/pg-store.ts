@@ -39,12 +39,13 @@ import type {
   StoredArticle,
   StoryDeliveries,
   StoryPlan,
+  SummaryKey,
 } from '../store.js';
 import { destinationLease } from '../store.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import * as admin from './pg-admin.js';
 import { insertItems, pruneLedger, putArticles, storiesSince, writeStoriesAndAlerts } from './pg-ledger.js';
-import { claimRows, foldHeld } from './pg-outbox.js';
+import { claimRows, foldHeld, queueMessages } from './pg-outbox.js';
 import {
   advisoryXactLock,
   connectionError,
@@ -54,6 +55,7 @@ import {
   type PgPoolOptions,
   pgMigrationTarget,
 } from './pg-pool.js';
+import * as summaries from './pg-summaries.js';
 import { pgText } from './pg-text.js';
 
 const DESTINATION_PREFIX = destinationLease('');
@@ -206,6 +208,18 @@ export class PgStore implements Store {
     });
   }
 
+  storiesCreatedBetween(from: string, to: string): Promise<Story[]> {
+    return summaries.storiesCreatedBetween(this.#pool, from, to);
+  }
+
+  summaryQueued(key: SummaryKey): Promise<boolean> {
+    return summaries.summaryQueued(this.#pool, key);
+  }
+
+  queueSummary(key: SummaryKey, messages: readonly OutboxInsert[], at: string): Promise<boolean> {
+    return summaries.queueSummary(this.#pool, key, messages, at);
+  }
+
   async latestStories(limit: number): Promise<Story[]> {
     const { rows } = await this.#pool.query<{ data: string }>(
       'SELECT data FROM stories ORDER BY updated_at DESC, id DESC LIMIT $1',
@@ -232,18 +246,8 @@ export class PgStore implements Store {
     return counts;
   }
 
-  async enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void> {
-    if (notices.length === 0) return;
-    await this.#pool.query(
-      `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at)
-         SELECT 'notice', d, m, $3, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n(d, m, i)
-         ORDER BY i`,
-      [
-        notices.map((notice) => notice.destination),
-        notices.map((notice) => JSON.stringify(notice.message)),
-        at,
-      ],
-    );
+  enqueueNotices(notices: readonly OutboxInsert[], at: string): Promise<void> {
+    return queueMessages(this.#pool, 'notice', notices, at);
   }
 
   async acquireLeases(names: readonly string[], request: LeaseRequest): Promise<string[]> {

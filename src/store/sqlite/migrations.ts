@@ -118,4 +118,47 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX articles_analysed ON articles (analysed_at);
   `,
+  // Scheduled summaries: a new outbox kind (SQLite changes a CHECK only by rebuilding the table; the
+  // id counter is carried over so ids are never reused) and one row per route and period sent, so
+  // no second worker and no restart queues a period twice.
+  `
+  CREATE TABLE outbox_v6 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL DEFAULT 'alert' CHECK (kind IN ('alert', 'update', 'edit', 'notice', 'digest', 'summary')),
+    item_key TEXT REFERENCES seen_items(item_key),
+    story_id INTEGER REFERENCES stories(id),
+    destination TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'rejected', 'held', 'digested')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    discord_message_id TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    claimed_by TEXT,
+    claim_until TEXT,
+    suspended INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO outbox_v6 (id, kind, item_key, story_id, destination, message, status, attempts, next_attempt_at,
+      last_error, discord_message_id, created_at, sent_at, claimed_by, claim_until, suspended)
+    SELECT id, kind, item_key, story_id, destination, message, status, attempts, next_attempt_at,
+      last_error, discord_message_id, created_at, sent_at, claimed_by, claim_until, suspended FROM outbox;
+  DELETE FROM sqlite_sequence WHERE name = 'outbox_v6';
+  UPDATE sqlite_sequence SET name = 'outbox_v6' WHERE name = 'outbox';
+  DROP TABLE outbox;
+  ALTER TABLE outbox_v6 RENAME TO outbox;
+  CREATE INDEX outbox_pending ON outbox (status, id);
+  CREATE INDEX outbox_sent ON outbox (destination, status, sent_at);
+  CREATE INDEX outbox_destination_pending ON outbox (destination, status, id);
+  CREATE INDEX outbox_item ON outbox (item_key);
+  CREATE INDEX outbox_story ON outbox (story_id);
+  CREATE INDEX outbox_done ON outbox (status, sent_at);
+  CREATE TABLE summaries (
+    route TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    PRIMARY KEY (route, period_end)
+  );
+  `,
 ];

@@ -34,6 +34,7 @@ import type {
   StoredArticle,
   StoryDeliveries,
   StoryPlan,
+  SummaryKey,
 } from '../store.js';
 import { destinationLease } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -241,6 +242,39 @@ export class SqliteStore implements Store {
       `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE (analysed_at, id) > (?, ?) ORDER BY analysed_at, id LIMIT ?`,
     );
     return pagedArticles(since, (after, limit) => page.all(after.at, after.id, limit) as ArticleRow[]);
+  }
+
+  async storiesCreatedBetween(from: string, to: string): Promise<Story[]> {
+    const rows = this.#prepare(
+      'SELECT data FROM stories WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id',
+    )
+      .pluck()
+      .all(from, to) as string[];
+    return rows.map((data) => JSON.parse(data) as Story);
+  }
+
+  async summaryQueued(key: SummaryKey): Promise<boolean> {
+    return (
+      this.#prepare('SELECT 1 FROM summaries WHERE route = ? AND period_end = ?').get(
+        key.route,
+        key.periodEnd,
+      ) !== undefined
+    );
+  }
+
+  async queueSummary(key: SummaryKey, messages: readonly OutboxInsert[], at: string): Promise<boolean> {
+    const record = this.#prepare(
+      'INSERT INTO summaries (route, period_end, queued_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const insert = this.#prepare(
+      `INSERT INTO outbox (kind, destination, message, next_attempt_at, created_at) VALUES ('summary', ?, ?, ?, ?)`,
+    );
+    return this.#db.transaction(() => {
+      if (record.run(key.route, key.periodEnd, at).changes === 0) return false;
+      for (const message of messages)
+        insert.run(message.destination, JSON.stringify(message.message), at, at);
+      return true;
+    })();
   }
 
   async latestStories(limit: number): Promise<Story[]> {
