@@ -22,6 +22,10 @@ ENV NODE_ENV=production \
     ATTRIBOT_DB=/data/attribot.db \
     ATTRIBOT_HTTP_PORT=8080
 WORKDIR /app
+# Summary charts are drawn by resvg with the system's fonts; the slim image has none.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

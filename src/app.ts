@@ -40,6 +40,7 @@ import { type OpenedStore, openStore } from './store/open-store.js';
 import type { OverrideStore } from './store/overrides.js';
 import { destinationLease, type FeedState, type Store } from './store/store.js';
 import { freeDeadLocalLeases, workerId } from './store/worker-leases.js';
+import { queueDueSummaries, type SummaryDeps } from './summaries.js';
 
 // In config/ so that `check-config` and `explain` can use it without loading the worker's adapters.
 export { type LoadResult, loadEffectiveConfig } from './config/effective.js';
@@ -174,6 +175,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where polls, analyses, deliveries and cycles are counted (the /metrics registry); none by default. */
   metrics?: Metrics;
+  /** SVG → PNG for summary charts (resvg when omitted). */
+  renderPng?: SummaryDeps['renderPng'];
 }
 
 export interface CycleSummary {
@@ -240,6 +243,10 @@ export class App {
   /** Whether the store has the running destinations' credential fingerprints (see deliver/credentials.ts). */
   #credentialsNoted = false;
   readonly #metrics: Metrics;
+  /** Summary periods this process has settled (see summaries.ts). */
+  readonly #settledSummaries = new Set<string>();
+  /** How PNG charts are rendered; tests may replace it. */
+  readonly #renderPng: SummaryDeps['renderPng'];
   readonly #startedAt: Date;
   #lastCycleAt: Date | null = null;
   #lastCycle: LastCycle | null = null;
@@ -262,6 +269,7 @@ export class App {
     this.#stdout = options.stdout;
     this.#metrics = options.metrics ?? NO_METRICS;
     this.#metrics.useFeeds(effective.config.feeds.map(feedName));
+    this.#renderPng = options.renderPng;
     this.#startedAt = this.#clock.now();
     this.#store = opened.store;
     this.#overrides = opened.overrides;
@@ -492,6 +500,7 @@ export class App {
       await this.#noteCredentials();
       await this.#freeDeadLeases();
       outcomes = await pollFeeds(feeds, this.#deps, this.effective.config.settings);
+      await this.queueSummaries();
     } finally {
       // Whatever the polls did, what is already in the outbox goes out.
       delivery = this.#stopped ? { sent: 0, retried: 0, rejected: 0, held: 0 } : await this.deliver();
@@ -508,6 +517,18 @@ export class App {
       'Cycle finished',
     );
     return { feeds: outcomes, delivery };
+  }
+
+  /** Queues the route summaries whose period has ended (once per route and period across workers). */
+  queueSummaries(): ReturnType<typeof queueDueSummaries> {
+    return queueDueSummaries(this.#routing, {
+      store: this.#store,
+      clock: this.#clock,
+      log: this.#log,
+      destinations: new Set(this.#senders.keys()),
+      settled: this.#settledSummaries,
+      ...(this.#renderPng ? { renderPng: this.#renderPng } : {}),
+    });
   }
 
   /**

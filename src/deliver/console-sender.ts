@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { OutgoingMessage } from '../shared/message.js';
+import type { MessageFile, OutgoingMessage } from '../shared/message.js';
 import { DeliveryError, type Sender, type SendResult } from './sender.js';
 
 export interface ConsoleSenderOptions {
@@ -19,7 +19,8 @@ export class ConsoleSender implements Sender {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
-    await this.#write(`${renderMessageText(message)}\n\n`);
+    const files = (message.files ?? []).map((file) => `${describeFile(file)}\n`).join('');
+    await this.#write(`${renderMessageText(message)}\n${files}\n`);
     return {};
   }
 
@@ -76,4 +77,15 @@ export function renderMessageText(message: OutgoingMessage): string {
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n\n');
+}
+
+/** A file a terminal cannot show, said in one line: name, kind, size (and a PNG's pixel size). */
+export function describeFile(file: MessageFile): string {
+  const bytes = Buffer.from(file.data, 'base64');
+  const png =
+    file.contentType === 'image/png' && bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR'
+      ? ` ${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)}`
+      : '';
+  const size = bytes.length >= 1024 ? `${(bytes.length / 1024).toFixed(1)} kB` : `${bytes.length} B`;
+  return `[attached: ${markdownToText(file.name)} (${file.contentType}${png}, ${size}); not shown here: a Discord destination receives it]`;
 }

@@ -18,7 +18,15 @@
  * are rebuilt from redacted text, and the original discord.js error is never kept as `cause`.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, type RateLimitData, RateLimitError, REST, Routes } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  type RateLimitData,
+  RateLimitError,
+  type RawFile,
+  REST,
+  Routes,
+} from 'discord.js';
 import { SNOWFLAKE } from '../shared/discord-ids.js';
 import { ConfigError } from '../shared/errors.js';
 import { type Logger, redactSecrets } from '../shared/logger.js';
@@ -94,6 +102,7 @@ export class DiscordWebhookSender implements Sender {
     return perform(this.#client, 'send', (rest) =>
       rest.post(Routes.webhook(id, token), {
         body: { ...wireBody(message), ...this.#identity },
+        ...wireFiles(message),
         query: this.#query({ wait: 'true' }),
         auth: false,
       }),
@@ -154,7 +163,7 @@ export class DiscordBotSender implements Sender {
     return perform(this.#client, 'send', (rest) => {
       // discord.js forgets the token after a 401; setting it each time keeps every call classified alike.
       rest.setToken(this.#token);
-      return rest.post(Routes.channelMessages(this.#channelId), { body });
+      return rest.post(Routes.channelMessages(this.#channelId), { body, ...wireFiles(message) });
     });
   }
 
@@ -258,7 +267,27 @@ function wireBody(message: OutgoingMessage): Record<string, unknown> {
     allowed_mentions: message.allowed_mentions,
   };
   if (message.content !== undefined) body.content = message.content;
+  // Each file is the form part `files[n]`; `attachments` names it and gives its alt text.
+  if (message.files && message.files.length > 0)
+    body.attachments = message.files.map((file, index) => ({
+      id: index,
+      filename: file.name,
+      ...(file.description ? { description: file.description } : {}),
+    }));
   return body;
+}
+
+/** A message's files as discord.js sends them: multipart/form-data, the body as `payload_json`. */
+function wireFiles(message: OutgoingMessage): { files?: RawFile[] } {
+  if (!message.files || message.files.length === 0) return {};
+  return {
+    files: message.files.map((file, index) => ({
+      key: `files[${index}]`,
+      name: file.name,
+      contentType: file.contentType,
+      data: Buffer.from(file.data, 'base64'),
+    })),
+  };
 }
 
 /** A stable key per message, so the outbox's repeat of a send is deduplicated by Discord. */

@@ -16,8 +16,13 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
+  /**
+   * Parsed JSON; the raw text when it is not JSON; undefined when empty. For a multipart body (a
+   * message with files), the JSON of its `payload_json` part.
+   */
   body: unknown;
+  /** The file parts of a multipart body, in order (`files[0]`, `files[1]`, ...). */
+  files?: RecordedFile[];
   /** Date.now() when the request arrived. */
   at: number;
   /** Status answered; 0 while (or because) the request hangs. */
@@ -28,6 +33,26 @@ export interface RecordedRequest {
   client?: string;
   /** The message this request created (a create that a nonce deduplicated creates none). */
   createdMessageId?: string;
+}
+
+/** One file part of a multipart/form-data request, as Discord receives attachments. */
+export interface RecordedFile {
+  /** The form field, e.g. `files[0]`. */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** An attachment of a created message, as Discord returns it. */
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
+  description?: string;
 }
 
 export interface RateLimitViolation {
@@ -82,7 +107,7 @@ export interface FakeMessage {
   mention_everyone: boolean;
   mention_roles: string[];
   mentions: Array<{ id: string }>;
-  attachments: [];
+  attachments: FakeAttachment[];
   components: [];
   pinned: false;
   tts: false;
@@ -307,12 +332,14 @@ export class FakeDiscord {
     if (client?.[2]) url.pathname = client[2];
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
+    const parsed = parseBody(raw, req.headers['content-type']);
     const record: RecordedRequest = {
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: parseBody(raw),
+      body: parsed.body,
+      ...(parsed.files ? { files: parsed.files } : {}),
       at: Date.now(),
       status: 0,
       answeredAt: 0,
@@ -433,7 +460,7 @@ export class FakeDiscord {
     route: Route,
     headers: IncomingHttpHeaders,
     request: RecordedRequest,
-    raw: string,
+    raw: Buffer,
   ): { status: number; body: unknown } {
     if (
       route.kind === 'gateway-bot' ||
@@ -482,7 +509,7 @@ export class FakeDiscord {
       };
     }
 
-    if (raw.length > 0 && !isObject(body)) {
+    if (raw.length > 0 && !isObject(body) && !request.files) {
       return { status: 400, body: { message: 'The request body contains invalid JSON.', code: 50109 } };
     }
     const payload = isObject(body) ? body : {};
@@ -503,9 +530,13 @@ export class FakeDiscord {
       return { status: 200, body: onWire(message) };
     }
 
+    const files = request.files ?? [];
+    if (files.reduce((sum, file) => sum + file.data.length, 0) > MAX_UPLOAD_BYTES) {
+      return { status: 413, body: { message: 'Request entity too large', code: 40005 } };
+    }
     const content = typeof payload.content === 'string' ? payload.content : '';
     const embeds = Array.isArray(payload.embeds) ? payload.embeds.filter(isObject) : [];
-    if (content.length === 0 && embeds.length === 0) {
+    if (content.length === 0 && embeds.length === 0 && files.length === 0) {
       return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
     }
     const nonce =
@@ -532,6 +563,7 @@ export class FakeDiscord {
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
     };
+    message.attachments = this.#attachments(files, payload.attachments, channelId);
     if (webhookId) message.webhook_id = webhookId;
     if (route.kind === 'webhook-create') {
       // Per-message identity: the name shows as the author; the avatar URL is fetched by Discord.
@@ -596,6 +628,29 @@ export class FakeDiscord {
       return { error: { status: 404, body: { message: 'Unknown Channel', code: 10003 } } };
     }
     return { channelId: thread.id };
+  }
+
+  /** Discord's attachment objects for the file parts; `files[n]` pairs with payload `attachments[].id` n. */
+  #attachments(files: readonly RecordedFile[], declared: unknown, channelId: string): FakeAttachment[] {
+    const described = new Map<string, Record<string, unknown>>();
+    if (Array.isArray(declared))
+      for (const entry of declared.filter(isObject)) described.set(String(entry.id), entry);
+    return files.map((file) => {
+      const index = /^files\[(\d+)\]$/.exec(file.field)?.[1] ?? '';
+      const meta = described.get(index);
+      const id = this.#snowflake();
+      const filename = typeof meta?.filename === 'string' ? meta.filename : file.filename;
+      const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${filename}`;
+      return {
+        id,
+        filename,
+        size: file.data.length,
+        url,
+        proxy_url: url.replace('cdn.discordapp.com', 'media.discordapp.net'),
+        content_type: file.contentType,
+        ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+      };
+    });
   }
 
   #applicationRoute(
@@ -807,22 +862,80 @@ function matchRoute(method: string, pathname: string): MatchedRoute | 'method' |
   return null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** Discord's limit on the files of one message (10 MiB for unboosted servers). */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function parseBody(raw: string): unknown {
-  if (raw.length === 0) return undefined;
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
   try {
-    return JSON.parse(raw) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    return raw;
+    return text;
   }
+}
+
+/** JSON, or multipart/form-data as Discord takes it: `payload_json` plus `files[n]` parts. */
+function parseBody(raw: Buffer, contentType: string | undefined): { body: unknown; files?: RecordedFile[] } {
+  const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
+  if (!boundary) return { body: parseJson(raw.toString('utf8')) };
+  let body: unknown;
+  const files: RecordedFile[] = [];
+  for (const part of multipartParts(raw, boundary[1] ?? boundary[2] ?? '')) {
+    if (part.name === 'payload_json') body = parseJson(part.data.toString('utf8'));
+    else if (part.filename !== undefined)
+      files.push({
+        field: part.name,
+        filename: part.filename,
+        contentType: part.contentType,
+        data: part.data,
+      });
+  }
+  return { body, files };
+}
+
+interface MultipartPart {
+  name: string;
+  filename?: string;
+  contentType: string;
+  data: Buffer;
+}
+
+function multipartParts(raw: Buffer, boundary: string): MultipartPart[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: MultipartPart[] = [];
+  let start = raw.indexOf(delimiter);
+  while (start !== -1) {
+    const headersStart = start + delimiter.length;
+    // "--" after the delimiter closes the body.
+    if (raw.subarray(headersStart, headersStart + 2).toString() === '--') break;
+    const headersEnd = raw.indexOf('\r\n\r\n', headersStart);
+    const next = raw.indexOf(delimiter, headersEnd);
+    if (headersEnd === -1 || next === -1) break;
+    const headers = raw.subarray(headersStart, headersEnd).toString('utf8');
+    const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+    const name = /\bname="([^"]*)"/.exec(disposition)?.[1] ?? '';
+    const filename = /\bfilename="([^"]*)"/.exec(disposition)?.[1];
+    const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
+    // The part's data ends with the CRLF that precedes the next delimiter.
+    const data = raw.subarray(headersEnd + 4, next - 2);
+    parts.push({
+      name,
+      ...(filename !== undefined ? { filename } : {}),
+      contentType: type,
+      data: Buffer.from(data),
+    });
+    start = next;
+  }
+  return parts;
 }
 
 function respond(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {

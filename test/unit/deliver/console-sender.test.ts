@@ -98,3 +98,38 @@ describe('ConsoleSender edits', () => {
     expect(printed).toContain('China blamed for Exchange hack');
   });
 });
+
+describe('ConsoleSender with files', () => {
+  it('prints the summary text and says what was attached instead of dumping bytes', async () => {
+    const { out, text } = capture();
+    // A PNG signature and IHDR for an 800×412 image, as the summary chart starts.
+    const header = Buffer.alloc(33);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
+    header.writeUInt32BE(13, 8);
+    header.write('IHDR', 12, 'latin1');
+    header.writeUInt32BE(800, 16);
+    header.writeUInt32BE(412, 20);
+    const summary: OutgoingMessage = {
+      embeds: [
+        {
+          title: 'Weekly summary: state\\-actors',
+          description: '**3 stories** from Mon, 30 Nov 2026, 09:00',
+          image: { url: 'attachment://summary-state-actors-2026-12-07.png' },
+        },
+      ],
+      allowed_mentions: { parse: [] },
+      files: [
+        {
+          name: 'summary-state-actors-2026-12-07.png',
+          contentType: 'image/png',
+          data: header.toString('base64'),
+        },
+      ],
+    };
+    await new ConsoleSender({ out }).send(summary);
+    expect(text()).toBe(
+      '== Weekly summary: state-actors ==\n3 stories from Mon, 30 Nov 2026, 09:00\n' +
+        '[attached: summary-state-actors-2026-12-07.png (image/png 800×412, 33 B); not shown here: a Discord destination receives it]\n\n',
+    );
+  });
+});
