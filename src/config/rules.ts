@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { formatPath } from './key-path.js';
 import { compileKeyword } from './keyword.js';
 import {
+  ADMIN_DESTINATION,
   type Config,
   DISCORD_WATCHLIST,
   type Feed,
@@ -160,6 +161,19 @@ export function checkRules(
         message: `route "${route.name}" can never match: its watchlists are empty and it has no match entries`,
       });
     }
+  });
+  config.routes.forEach((route, index) => {
+    const periodMs = route.summary ? (route.summary.every === 'daily' ? 1 : 7) * 86_400_000 : 0;
+    if (periodMs > config.settings.retention.stories)
+      warnings.push({
+        path: ['routes', index, 'summary', 'every'],
+        message: `a ${route.summary?.every} summary covers more than settings.retention.stories keeps (${config.settings.retention.stories / 86_400_000} days): it will miss the period's earliest stories`,
+      });
+    if (route.summary && route.destinations.every((name) => name === ADMIN_DESTINATION))
+      warnings.push({
+        path: ['routes', index, 'summary'],
+        message: `summaries are not sent to "${ADMIN_DESTINATION}"; this route has no other destination`,
+      });
   });
   config.watchlists.forEach((watchlist, index) => {
     if (!used.has(watchlist.name) && watchlist.name !== DISCORD_WATCHLIST) {

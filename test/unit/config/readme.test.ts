@@ -18,6 +18,15 @@ describe('the README configuration examples', () => {
       'china-desk',
       'government-advisories',
       'everything-else',
+      'state-actors',
     ]);
+    expect(applied.effective?.config.routes.at(-1)?.summary).toEqual({
+      every: 'weekly',
+      day: 'monday',
+      at: '09:00',
+      timezone: 'Europe/Paris',
+      top: 8,
+      grace: 12 * 3_600_000,
+    });
   });
 });

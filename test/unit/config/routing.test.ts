@@ -148,6 +148,54 @@ describe('destinations, watchlists and routes in YAML', () => {
   });
 });
 
+describe('route summaries in the config', () => {
+  it('reads the defaults and refuses a bad time, zone or grace', () => {
+    const good = parseConfigText(
+      lines('routes:', '  - { name: r, destinations: [default], summary: { every: daily } }'),
+      's.yaml',
+    );
+    expect(good.errors).toEqual([]);
+    expect(good.config?.routes[0]?.summary).toEqual({
+      every: 'daily',
+      at: '09:00',
+      day: 'monday',
+      timezone: 'UTC',
+      top: 8,
+      grace: 12 * 3_600_000,
+    });
+    const bad = parseConfigText(
+      lines(
+        'routes:',
+        '  - name: r',
+        '    destinations: [default]',
+        '    summary: { every: daily, at: "9am", timezone: Europe/Pariss, grace: 2d }',
+      ),
+      's.yaml',
+    );
+    expect(bad.errors.map(formatProblem)).toEqual([
+      's.yaml:4: routes[0].summary.at: must be a 24-hour time such as 09:00',
+      's.yaml:4: routes[0].summary.timezone: must be an IANA time zone such as Europe/Paris',
+      's.yaml:4: routes[0].summary.grace: must be shorter than the period (1d)',
+    ]);
+  });
+
+  it('warns when stories are not kept for a whole period, or only admin would get it', () => {
+    const result = parseConfigText(
+      lines(
+        'settings: { storyWindow: 24h, retention: { stories: 3d, outbox: 3d } }',
+        'destinations: [{ name: admin, type: console }]',
+        'routes:',
+        '  - { name: r, destinations: [admin], summary: { every: weekly } }',
+      ),
+      'w.yaml',
+    );
+    expect(result.warnings.map(formatProblem)).toEqual([
+      "w.yaml:4: routes[0].summary.every: a weekly summary covers more than settings.retention.stories keeps (3 days): it will miss the period's earliest stories",
+      'w.yaml:4: routes[0].summary: summaries are not sent to "admin"; this route has no other destination',
+    ]);
+  });
+});
+
 describe('compileKeyword', () => {
   it.each([
     ['zero day', 'A new zero-day in Chrome', true],
