@@ -1,5 +1,9 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateSync } from '../../src/store/migrate.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { sqliteSyncMigrationTarget } from '../../src/store/sqlite/sqlite-migration-target.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { emptyFeedState, type ItemRecord } from '../../src/store/store.js';
 import { plainMessage } from '../helpers/messages.js';
@@ -133,5 +137,50 @@ describe('SqliteStore', () => {
     db.close();
     expect(() => new SqliteStore(path)).toThrow(/newer than this attribot/);
     store = new SqliteStore(':memory:');
+  });
+});
+
+describe('SqliteStore upgrade to summaries (schema 5 rebuilds the outbox)', () => {
+  it('keeps every outbox row, claim and suspension, and never reuses an id', async () => {
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'attribot.db');
+      const old = new Database(path);
+      migrateSync(sqliteSyncMigrationTarget(old), MIGRATIONS.slice(0, 4));
+      old.exec(`
+        INSERT INTO seen_items (item_key, feed_url, disposition, seen_at, listed_at)
+          VALUES ('k1', 'https://news.example/feed', 'processed', '2026-11-28T10:00:00.000Z', '2026-11-28T10:00:00.000Z');
+        INSERT INTO outbox (id, kind, item_key, destination, message, status, next_attempt_at, created_at, claimed_by, claim_until, suspended, attempts, last_error)
+          VALUES (7, 'alert', 'k1', 'soc', '{"embeds":[{"title":"waiting"}],"allowed_mentions":{"parse":[]}}', 'pending',
+                  '2026-11-28T11:00:00.000Z', '2026-11-28T10:00:00.000Z', 'host:1:abc', '2026-11-28T10:05:00.000Z', 1, 3, 'HTTP 401');
+        INSERT INTO outbox (id, kind, destination, message, status, next_attempt_at, created_at)
+          VALUES (9, 'notice', 'admin', '{"embeds":[{"title":"pruned"}],"allowed_mentions":{"parse":[]}}', 'sent',
+                  '2026-11-28T10:00:00.000Z', '2026-11-28T10:00:00.000Z');
+        DELETE FROM outbox WHERE id = 9;
+      `);
+      old.close();
+
+      const upgraded = new SqliteStore(path);
+      const [row] = await upgraded.pendingOutbox(10);
+      expect(row).toMatchObject({ id: 7, kind: 'alert', itemKey: 'k1', attempts: 3, lastError: 'HTTP 401' });
+      expect((await upgraded.destinationStatus(['soc']))[0]?.head?.suspended).toBe(true);
+      const key = { route: 'r', periodEnd: '2026-11-29T09:00:00.000Z' };
+      expect(
+        await upgraded.queueSummary(
+          key,
+          [{ destination: 'soc', message: plainMessage('summary') }],
+          '2026-11-29T09:00:00.000Z',
+        ),
+      ).toBe(true);
+      const rows = await upgraded.pendingOutbox(10);
+      // Row 9 was deleted before the upgrade; its id is not handed out again.
+      expect(rows.map((entry) => [entry.id, entry.kind])).toEqual([
+        [7, 'alert'],
+        [10, 'summary'],
+      ]);
+      await upgraded.close();
+    } finally {
+      temp.cleanup();
+    }
   });
 });
