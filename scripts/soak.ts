@@ -64,33 +64,34 @@ function parseArgs(argv: string[]): Options {
 interface ActorEntry {
   name: string;
   country: string;
+  /** "Chinese", "Russian": how the articles name the state behind the actor. */
+  demonym: string;
 }
 
-/** State actors of the bundled dictionary with a country the text can name. */
+/** State actors of the bundled dictionary whose country the text can name. */
 function loadActors(): ActorEntry[] {
   const actors = JSON.parse(readFileSync(ACTORS_FILE, 'utf8')) as {
     actors: Array<{ name: string; country?: string; kind?: string }>;
   };
   const countries = JSON.parse(readFileSync(COUNTRIES_FILE, 'utf8')) as {
-    countries?: Array<{ iso2?: string; name: string }>;
+    countries?: Array<{ iso2?: string; name: string; demonyms?: string[] }>;
   };
-  const names = new Map<string, string>();
+  const byCode = new Map<string, { name: string; demonym: string }>();
   for (const country of countries.countries ?? []) {
-    if (country.iso2) names.set(country.iso2, country.name);
+    const demonym = country.demonyms?.[0];
+    if (country.iso2 && demonym) byCode.set(country.iso2, { name: country.name, demonym });
   }
-  const fallback: Record<string, string> = { CN: 'China', RU: 'Russia', IR: 'Iran', KP: 'North Korea' };
   return actors.actors
-    .filter((actor) => actor.kind === 'state' && actor.country && /^[A-Za-z][\w .-]{2,30}$/.test(actor.name))
-    .map((actor) => ({
-      name: actor.name,
-      country: names.get(actor.country as string) ?? fallback[actor.country as string] ?? '',
-    }))
-    .filter((actor) => actor.country !== '')
+    .filter((actor) => actor.kind === 'state' && /^[A-Za-z][\w .-]{2,30}$/.test(actor.name))
+    .flatMap((actor) => {
+      const country = byCode.get(actor.country ?? '');
+      return country ? [{ name: actor.name, country: country.name, demonym: country.demonym }] : [];
+    })
     .slice(0, 400);
 }
 
 const PRODUCTS_FILE = fileURLToPath(new URL('../config/dictionaries/products.json', import.meta.url));
-const PARTIES = ['Microsoft', 'Mandiant', 'the FBI', 'CISA', 'the UK National Cyber Security Centre', 'ESET'];
+const PARTIES = ['Microsoft', 'Mandiant', 'The FBI', 'CISA', 'The UK National Cyber Security Centre', 'ESET'];
 const CITIES = [
   'Tallinn',
   'Lyon',
@@ -146,10 +147,15 @@ function article(
   const product = pick(products, n * 13);
   const victim = `the ${pick(CITIES, n * 3)} ${pick(SECTORS, n * 5)}`;
   const title = `${actor.name} behind ${product} breach at ${victim}, ${party} says`;
+  // Two phrasings the extractor reads as attributions (checked with `attribot extract`).
+  const claim =
+    n % 2 === 0
+      ? `${party} attributed the breach of ${product} systems at ${victim} to ${actor.name}, a hacking group backed by the ${actor.demonym} government.`
+      : `${party} said on Tuesday that ${actor.name}, a hacking group working for ${actor.country}'s intelligence services, broke into ${product} systems at ${victim} last month.`;
   const body = [
-    `${party} said on Tuesday that ${actor.name}, a hacking group it links to the government of ${actor.country}, broke into ${product} systems at ${victim} last month.`,
-    `The intruders used stolen credentials and a flaw in ${product} to reach internal mail, according to the report published by ${party}.`,
-    `Officials in ${actor.country} did not answer requests for comment. Case ${n} remains under investigation, and ${victim} has since applied the vendor's patches.`,
+    claim,
+    `The intruders used stolen credentials and a flaw in ${product} to reach internal mail, according to the report.`,
+    `Officials in ${actor.country} did not answer requests for comment. Case ${n} remains under investigation.`,
   ].join(' ');
   return { guid: `soak-${n}`, title, body, published };
 }
