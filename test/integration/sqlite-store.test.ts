@@ -140,13 +140,14 @@ describe('SqliteStore', () => {
   });
 });
 
-describe('SqliteStore upgrade to summaries (schema 5 rebuilds the outbox)', () => {
+describe('SqliteStore upgrade to summaries (the migration rebuilds the outbox)', () => {
   it('keeps every outbox row, claim and suspension, and never reuses an id', async () => {
     const temp = makeTempDir();
     try {
       const path = join(temp.dir, 'attribot.db');
       const old = new Database(path);
-      migrateSync(sqliteSyncMigrationTarget(old), MIGRATIONS.slice(0, 4));
+      const summaries = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE summaries'));
+      migrateSync(sqliteSyncMigrationTarget(old), MIGRATIONS.slice(0, summaries));
       old.exec(`
         INSERT INTO seen_items (item_key, feed_url, disposition, seen_at, listed_at)
           VALUES ('k1', 'https://news.example/feed', 'processed', '2026-11-28T10:00:00.000Z', '2026-11-28T10:00:00.000Z');
