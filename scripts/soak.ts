@@ -421,4 +421,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // The message alone: a stack through tsx's one-line output would print the whole script.
+  console.error(`soak failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
