@@ -525,7 +525,8 @@ export class App {
       store: this.#store,
       clock: this.#clock,
       log: this.#log,
-      destinations: new Set(this.#senders.keys()),
+      // A summary is a Discord message: TAXII and MISP take stories as documents, not summaries.
+      destinations: new Set([...this.#senders.keys()].filter((name) => !this.#exportTargets.has(name))),
       settled: this.#settledSummaries,
       ...(this.#renderPng ? { renderPng: this.#renderPng } : {}),
     });

@@ -5,6 +5,7 @@ import {
   ADMIN_DESTINATION,
   type Config,
   DISCORD_WATCHLIST,
+  EXPORT_DESTINATION_TYPES,
   type Feed,
   feedName,
   type Match,
@@ -162,6 +163,10 @@ export function checkRules(
       });
     }
   });
+  const exportTypes: readonly string[] = EXPORT_DESTINATION_TYPES;
+  const takesSummaries = (name: string): boolean =>
+    name !== ADMIN_DESTINATION &&
+    !config.destinations.some((target) => target.name === name && exportTypes.includes(target.type));
   config.routes.forEach((route, index) => {
     const periodMs = route.summary ? (route.summary.every === 'daily' ? 1 : 7) * 86_400_000 : 0;
     if (periodMs > config.settings.retention.stories)
@@ -169,10 +174,10 @@ export function checkRules(
         path: ['routes', index, 'summary', 'every'],
         message: `a ${route.summary?.every} summary covers more than settings.retention.stories keeps (${config.settings.retention.stories / 86_400_000} days): it will miss the period's earliest stories`,
       });
-    if (route.summary && route.destinations.every((name) => name === ADMIN_DESTINATION))
+    if (route.summary && route.destinations.every((name) => !takesSummaries(name)))
       warnings.push({
         path: ['routes', index, 'summary'],
-        message: `summaries are not sent to "${ADMIN_DESTINATION}"; this route has no other destination`,
+        message: `summaries go to Discord and console destinations other than "${ADMIN_DESTINATION}"; this route has none, so its summary goes nowhere`,
       });
   });
   config.watchlists.forEach((watchlist, index) => {

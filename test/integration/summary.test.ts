@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inflateSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoryReport } from '../../src/alerts/cluster.js';
 import { App, loadEffectiveConfig } from '../../src/app.js';
@@ -111,9 +112,11 @@ describe('route summaries', () => {
         'destinations:',
         '  - { name: soc, type: webhook, webhookUrlEnv: SOC_HOOK }',
         `  - { name: intel, type: bot, tokenEnv: BOT_TOKEN, channelId: "${channel}" }`,
+        // A TAXII server takes stories as STIX, not summaries: never queued for it.
+        '  - { name: cti, type: taxii, url: "https://taxii.example.org/api1/", collection: c1, secretEnv: TAXII_SECRET }',
         'routes:',
         '  - name: state-actors',
-        '    destinations: [soc, intel]',
+        '    destinations: [soc, intel, cti]',
         '    summary: { every: daily, at: "09:00", timezone: UTC, grace: 6h }',
         '',
       ].join('\n'),
@@ -122,6 +125,7 @@ describe('route summaries', () => {
       ATTRIBOT_DB: database,
       SOC_HOOK: hook.url,
       BOT_TOKEN: token,
+      TAXII_SECRET: 'attribot:taxii-password',
       DISCORD_API_BASE: discord.apiBase,
     });
     expect(loaded.errors).toEqual([]);
@@ -176,6 +180,12 @@ describe('route summaries', () => {
     };
     expect(embed.title).toBe('Daily summary: state-actors');
     expect(embed.image).toEqual({ url: 'attachment://summary-state-actors-2026-12-07.png' });
+
+    const ledger = new Database(database, { readonly: true });
+    expect(
+      ledger.prepare("SELECT destination FROM outbox WHERE kind = 'summary' ORDER BY id").pluck().all(),
+    ).toEqual(['soc', 'intel']);
+    ledger.close();
 
     // The counts in the text are the store's: one line per country, stories counted once.
     const store = new SqliteStore(database);

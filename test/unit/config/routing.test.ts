@@ -179,19 +179,21 @@ describe('route summaries in the config', () => {
     ]);
   });
 
-  it('warns when stories are not kept for a whole period, or only admin would get it', () => {
+  it('warns when stories are not kept for a whole period, or only admin and TAXII/MISP would get it', () => {
     const result = parseConfigText(
       lines(
         'settings: { storyWindow: 24h, retention: { stories: 3d, outbox: 3d } }',
-        'destinations: [{ name: admin, type: console }]',
+        'destinations:',
+        '  - { name: admin, type: console }',
+        '  - { name: cti, type: taxii, url: "https://taxii.example.org/api1/", collection: c1, secretEnv: TAXII_SECRET }',
         'routes:',
-        '  - { name: r, destinations: [admin], summary: { every: weekly } }',
+        '  - { name: r, destinations: [admin, cti], summary: { every: weekly } }',
       ),
       'w.yaml',
     );
     expect(result.warnings.map(formatProblem)).toEqual([
-      "w.yaml:4: routes[0].summary.every: a weekly summary covers more than settings.retention.stories keeps (3 days): it will miss the period's earliest stories",
-      'w.yaml:4: routes[0].summary: summaries are not sent to "admin"; this route has no other destination',
+      "w.yaml:6: routes[0].summary.every: a weekly summary covers more than settings.retention.stories keeps (3 days): it will miss the period's earliest stories",
+      'w.yaml:6: routes[0].summary: summaries go to Discord and console destinations other than "admin"; this route has none, so its summary goes nowhere',
     ]);
   });
 });
