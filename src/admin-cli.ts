@@ -33,7 +33,7 @@ export interface AdminOptions {
   out?: string | undefined;
 }
 
-export type AdminCommand = 'feeds' | 'destinations' | 'recent' | 'export';
+export type AdminCommand = 'feeds' | 'destinations' | 'recent' | 'export' | 'summary';
 
 /** Stories `recent` lists at most. */
 const RECENT_LIMIT = 200;
@@ -69,6 +69,11 @@ export async function runAdminCommand(
         `unexpected argument "${sub}" (export [--since 24h] [--format stix|misp] [--out DIR] [--json])`,
       );
     return exportStories(options, io);
+  }
+  if (command === 'summary') {
+    if (sub === undefined || rest.length > 0)
+      return usage('give the name of one route (summary ROUTE [--out FILE.png])');
+    return previewSummary(sub, options, io);
   }
   if (sub !== undefined) return usage(`unexpected argument "${sub}" (recent [--since 24h] [--json])`);
   return recent(options, io);
@@ -405,6 +410,51 @@ async function exportStories(options: AdminOptions, io: AdminIo): Promise<Outcom
     } catch (error) {
       io.stderr.write(`attribot export: cannot write to ${options.out}: ${errorMessage(error)}\n`);
       return 'failure';
+    }
+    return 'ok';
+  });
+}
+
+/**
+ * A route's summary of its latest ended period, built as the worker builds it (the ledger as it is
+ * now), printed as text; `--out FILE` writes its PNG chart. Sends and records nothing.
+ */
+function previewSummary(name: string, options: AdminOptions, io: AdminIo): Promise<Outcome> {
+  return withLedger('summary', options, io, async (store, effective) => {
+    const route = effective.config.routes.find((candidate) => candidate.name === name);
+    const withSummary = effective.config.routes.filter((candidate) => candidate.summary);
+    if (!route?.summary) {
+      const known = withSummary.map((candidate) => candidate.name).join(', ') || 'none';
+      io.stderr.write(
+        `attribot summary: ${route ? `route "${name}" has no summary` : `no route "${name}"`} (routes with a summary: ${known})\n`,
+      );
+      return 'usage';
+    }
+    const [{ buildSummary }, { latestPeriod }, { renderMessageText, describeFile }, { silentLogger }] =
+      await Promise.all([
+        import('./summaries.js'),
+        import('./alerts/summary-period.js'),
+        import('./deliver/console-sender.js'),
+        import('./shared/logger.js'),
+      ]);
+    const period = latestPeriod(route.summary, new Date());
+    const { message, stories } = await buildSummary(route, route.summary, period, effective.config, {
+      store,
+      log: silentLogger(),
+    });
+    io.stdout.write(`${renderMessageText(message)}\n`);
+    const [chart] = message.files ?? [];
+    if (chart) io.stdout.write(`${describeFile(chart)}\n`);
+    else if (stories > 0)
+      io.stderr.write('attribot summary: the chart could not be rendered (fonts? see the README)\n');
+    if (options.out !== undefined) {
+      if (!chart) {
+        io.stderr.write(`attribot summary: no chart to write to ${options.out}\n`);
+        return 'failure';
+      }
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(options.out, Buffer.from(chart.data, 'base64'));
+      io.stdout.write(`chart written to ${options.out}\n`);
     }
     return 'ok';
   });

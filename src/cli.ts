@@ -37,6 +37,8 @@ Commands:
   export [--since 24h] [--format stix|misp] [--out DIR] [--json]
                            the stories of the period as one STIX 2.1 bundle (or MISP events) on stdout,
                            or one file per story in DIR
+  summary ROUTE [--out FILE.png]  the route's summary of its latest period as the worker sends it;
+                           --out writes its chart
   replay [--since 7d] [--config CANDIDATE] [--json]
                            the stored articles of the period analysed again: per destination the alerts
                            the running config (--running FILE) and the candidate would have sent, and
@@ -50,7 +52,7 @@ Options:
   --json                   feeds, destinations, recent, replay: JSON instead of text; export --out: the files written
   --running FILE           replay: the running config (default: $ATTRIBOT_CONFIG, else the bundled one)
   --format stix|misp       export: STIX 2.1 (default) or MISP events
-  --out DIR                export: one file per story in DIR
+  --out DIR                export: one file per story in DIR; summary: the chart's PNG file
   -h, --help               this text
   -V, --version            the version
 `;
@@ -105,6 +107,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     case 'destinations':
     case 'recent':
     case 'export':
+    case 'summary':
       return adminCommand(command, rest, values, io);
     case 'replay':
       return replay(rest, values, io);
@@ -168,6 +171,14 @@ async function checkConfig(flag: string | undefined, offline: boolean, io: Io): 
         ', ',
       )}, routes: ${config.routes.map((route) => route.name).join(', ')}, database: ${describeDatabase(database)}\n`,
   );
+  const { localLabel, nextPeriodEnd } = await import('./alerts/summary-period.js');
+  for (const route of config.routes) {
+    if (!route.summary) continue;
+    const next = nextPeriodEnd(route.summary, new Date());
+    io.stdout.write(
+      `summary of ${route.name}: ${route.summary.every}, next ${localLabel(next, route.summary.timezone)} (${route.summary.timezone})\n`,
+    );
+  }
   const overrides = await storedOverrides(database);
   if (overrides) io.stdout.write(`${describeOverrides(config, overrides, new Date())}\n`);
   return EXIT.ok;
@@ -291,7 +302,7 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** feeds, destinations, recent, export (src/admin-cli.ts). */
+/** feeds, destinations, recent, export, summary (src/admin-cli.ts). */
 async function adminCommand(
   command: AdminCommand,
   args: readonly string[],

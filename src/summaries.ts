@@ -14,7 +14,7 @@ import { ADMIN_DESTINATION, type Config, type Route, type Summary } from './conf
 import type { Clock } from './shared/clock.js';
 import { errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
-import type { MessageFile } from './shared/message.js';
+import type { MessageFile, OutgoingMessage } from './shared/message.js';
 import type { Store } from './store/store.js';
 
 export interface SummaryDeps {
@@ -94,20 +94,7 @@ async function queueRouteSummary(
       );
       return { ...key, status: 'too-late' };
     }
-    const stories = storiesForRoute(
-      await deps.store.storiesCreatedBetween(period.start, period.end),
-      route,
-      config.watchlists,
-    );
-    const report = summarize(stories, summary.top);
-    const chart = report.stories > 0 ? await renderChart(route, summary, period, report, deps) : null;
-    const message = formatSummary(report, {
-      route: route.name,
-      summary,
-      period,
-      ...(chart ? { chartFile: chart.name } : {}),
-    });
-    if (chart) message.files = [chart];
+    const { message, stories } = await buildSummary(route, summary, period, config, deps);
     const destinations = route.destinations.filter(
       (destination) => destination !== ADMIN_DESTINATION && deps.destinations.has(destination),
     );
@@ -118,11 +105,8 @@ async function queueRouteSummary(
     );
     deps.settled.add(memo);
     if (!queued) return { ...key, status: 'already-queued' };
-    deps.log.info(
-      { route: route.name, periodEnd: period.end, stories: report.stories, destinations },
-      'Summary queued',
-    );
-    return { ...key, status: 'queued', stories: report.stories, destinations };
+    deps.log.info({ route: route.name, periodEnd: period.end, stories, destinations }, 'Summary queued');
+    return { ...key, status: 'queued', stories, destinations };
   } catch (error) {
     deps.log.warn(
       { route: route.name, periodEnd: period.end, err: errorMessage(error) },
@@ -132,13 +116,41 @@ async function queueRouteSummary(
   }
 }
 
+/**
+ * The summary message of one route and period, its chart attached (the worker queues it;
+ * `attribot summary` prints it).
+ */
+export async function buildSummary(
+  route: Route,
+  summary: Summary,
+  period: SummaryPeriod,
+  config: Pick<Config, 'watchlists'>,
+  deps: Pick<SummaryDeps, 'store' | 'log' | 'renderPng'>,
+): Promise<{ message: OutgoingMessage; stories: number }> {
+  const stories = storiesForRoute(
+    await deps.store.storiesCreatedBetween(period.start, period.end),
+    route,
+    config.watchlists,
+  );
+  const report = summarize(stories, summary.top);
+  const chart = report.stories > 0 ? await renderChart(route, summary, period, report, deps) : null;
+  const message = formatSummary(report, {
+    route: route.name,
+    summary,
+    period,
+    ...(chart ? { chartFile: chart.name } : {}),
+  });
+  if (chart) message.files = [chart];
+  return { message, stories: report.stories };
+}
+
 /** The chart as an attachment, or null (logged) when it cannot be rendered: the text goes out anyway. */
 async function renderChart(
   route: Route,
   summary: Summary,
   period: SummaryPeriod,
   report: ReturnType<typeof summarize>,
-  deps: SummaryDeps,
+  deps: Pick<SummaryDeps, 'log' | 'renderPng'>,
 ): Promise<MessageFile | null> {
   const svg = renderSummaryChart({
     title: `${summary.every === 'daily' ? 'Daily' : 'Weekly'} summary: ${route.name}`,

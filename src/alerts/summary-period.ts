@@ -111,6 +111,18 @@ export function latestPeriod(
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
+/** When the next summary is due: the first period end after `now`. */
+export function nextPeriodEnd(
+  summary: Pick<Summary, 'every' | 'at' | 'day' | 'timezone'>,
+  now: Date,
+): string {
+  // Period ends are a day or a week apart (± an hour when clocks change), so within one period and
+  // two hours after `now` lie one or two of them: the earlier one that is after `now` is next.
+  const stepMs = (summary.every === 'daily' ? 1 : 7) * 86_400_000;
+  const later = latestPeriod(summary, new Date(now.getTime() + stepMs + 2 * 3_600_000));
+  return Date.parse(later.start) > now.getTime() ? later.start : later.end;
+}
+
 /** Whether the period's summary may still be sent at `now` (its end is within the grace period). */
 export function withinGrace(period: SummaryPeriod, now: Date, graceMs: number): boolean {
   return now.getTime() - Date.parse(period.end) <= graceMs;

@@ -61,6 +61,10 @@ describe('check-config', () => {
     expect(result.stdout).toContain(
       `${MULTI}: OK offline — 3 feed(s), destinations: intel (webhook, secret not checked)`,
     );
+    // The example's weekly summary: Mondays 09:00 in Paris, whatever today is.
+    expect(result.stdout).toMatch(
+      /^summary of state-actors: weekly, next Mon, \d{1,2} \w{3} \d{4}, 09:00 \(Europe\/Paris\)$/m,
+    );
     expect(result.stdout).not.toContain('error:');
   });
 

@@ -3,13 +3,14 @@
  * period's summary, discord.js posts it (multipart, with the PNG chart) to the fake Discord, and the
  * received PNG is decoded; a second worker, a restart and a late start never send it twice.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inflateSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoryReport } from '../../src/alerts/cluster.js';
+import { latestPeriod } from '../../src/alerts/summary-period.js';
 import { App, loadEffectiveConfig } from '../../src/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -20,6 +21,7 @@ import {
   type RecordedRequest,
   startFakeDiscord,
 } from '../helpers/fake-discord.js';
+import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { TestClock } from '../helpers/test-clock.js';
 
@@ -99,11 +101,8 @@ describe('route summaries', () => {
     await store.close();
   }
 
-  async function worker(
-    database: string,
-    clock: TestClock,
-    extra: { renderPng?: () => Promise<Buffer> } = {},
-  ) {
+  /** The config every test runs: one route with a daily summary, two Discord destinations and TAXII. */
+  function writeConfig(database: string): { file: string; env: Record<string, string> } {
     const { hook, channel, token } = peer;
     const file = join(temp.dir, 'attribot.yaml');
     writeFileSync(
@@ -121,13 +120,24 @@ describe('route summaries', () => {
         '',
       ].join('\n'),
     );
-    const loaded = await loadEffectiveConfig(file, {
+    const env = {
       ATTRIBOT_DB: database,
       SOC_HOOK: hook.url,
       BOT_TOKEN: token,
       TAXII_SECRET: 'attribot:taxii-password',
       DISCORD_API_BASE: discord.apiBase,
-    });
+    };
+    return { file, env };
+  }
+
+  async function worker(
+    database: string,
+    clock: TestClock,
+    extra: { renderPng?: () => Promise<Buffer> } = {},
+  ) {
+    const { hook, channel } = peer;
+    const { file, env } = writeConfig(database);
+    const loaded = await loadEffectiveConfig(file, env);
     expect(loaded.errors).toEqual([]);
     const app = await App.create(loaded.effective!, {
       log: silentLogger(),
@@ -270,5 +280,46 @@ describe('route summaries', () => {
     expect(message?.attachments).toEqual([]);
     expect(message?.embeds[0]).not.toHaveProperty('image');
     expect(posts()[0]?.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('attribot summary ROUTE prints the latest period as the worker would send it and writes its chart', async () => {
+    const database = join(temp.dir, 'attribot.db');
+    // The CLI reads the real clock: stories go into the period that ended last.
+    const period = latestPeriod({ every: 'daily', at: '09:00', day: 'monday', timezone: 'UTC' }, new Date());
+    const hours = (n: number): string => new Date(Date.parse(period.start) + n * 3_600_000).toISOString();
+    const store = new SqliteStore(database);
+    for (const [key, at, report] of [
+      ['ivanti', hours(1), ivantiReport('BleepingComputer')],
+      ['sandworm', hours(2), sandwormReport('SecurityWeek')],
+    ] as const)
+      await store.recordItems(
+        [item(key)],
+        at,
+        clusterPlan(new Map([[key, report]]), { now: at, since: hours(0) }),
+      );
+    await store.close();
+    const { file, env } = writeConfig(database);
+    const png = join(temp.dir, 'chart.png');
+
+    const result = await runCli(['summary', 'state-actors', '--config', file, '--out', png], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const name = `summary-state-actors-${period.end.slice(0, 10)}.png`;
+    expect(result.stdout).toContain('== Daily summary: state-actors ==\n2 stories from ');
+    expect(result.stdout).toContain('By country:   China — 1\n              Russia — 1\n');
+    expect(result.stdout).toMatch(new RegExp(`\\[attached: ${name} \\(image/png 800×\\d+, [\\d.]+ kB\\)`));
+    expect(result.stdout).toContain(`chart written to ${png}`);
+    expect(decodePng(readFileSync(png)).width).toBe(800);
+    // A preview sends and records nothing.
+    expect(discord.requests).toEqual([]);
+    const again = new SqliteStore(database);
+    expect(await again.summaryQueued({ route: 'state-actors', periodEnd: period.end })).toBe(false);
+    await again.close();
+
+    const unknown = await runCli(['summary', 'state-actor', '--config', file], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      'attribot summary: no route "state-actor" (routes with a summary: state-actors)\n',
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { Story } from '../../../src/alerts/cluster.js';
 import { DISCORD_LIMITS, embedLength } from '../../../src/alerts/format.js';
 import { formatSummary, storiesForRoute, summarize, withOther } from '../../../src/alerts/summary.js';
 import { CHART, escapeXml, renderSummaryChart } from '../../../src/alerts/summary-chart.js';
-import { latestPeriod, withinGrace } from '../../../src/alerts/summary-period.js';
+import { latestPeriod, nextPeriodEnd, withinGrace } from '../../../src/alerts/summary-period.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import { Route } from '../../../src/config/schema.js';
 
@@ -148,6 +148,20 @@ describe('latestPeriod', () => {
     });
     // Friday 4 Dec at 18:00 local: that week's has not ended yet.
     expect(latestPeriod(weekly, new Date('2026-12-04T23:00:00Z')).end).toBe('2026-11-27T23:30:00.000Z');
+  });
+
+  it.each([
+    ['just before', '2026-12-06T07:59:00Z', '2026-12-06T08:00:00.000Z'],
+    ['just after', '2026-12-06T08:00:00Z', '2026-12-07T08:00:00.000Z'],
+    ['the eve of the clock change', '2026-03-28T12:00:00Z', '2026-03-29T07:00:00.000Z'],
+  ])('names the next daily send time %s it', (_when, now, next) => {
+    expect(nextPeriodEnd(daily, new Date(now))).toBe(next);
+  });
+
+  it('names the next weekly send time', () => {
+    const weekly = { every: 'weekly', at: '18:30', day: 'friday', timezone: 'America/New_York' } as const;
+    expect(nextPeriodEnd(weekly, new Date('2026-12-06T12:00:00Z'))).toBe('2026-12-11T23:30:00.000Z');
+    expect(nextPeriodEnd(weekly, new Date('2026-12-04T23:00:00Z'))).toBe('2026-12-04T23:30:00.000Z');
   });
 
   it('lets a late summary go out within the grace period only', () => {
