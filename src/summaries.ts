@@ -46,14 +46,23 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return resvg.render().asPng();
 }
 
-/** A file name Discord keeps as it is: `summary-state-actors-2026-12-07.png`. */
-export function chartFileName(route: string, period: SummaryPeriod): string {
+/** A file name Discord keeps as it is, dated by the period's last day where it is read: `summary-state-actors-2026-12-07.png`. */
+export function chartFileName(route: string, period: SummaryPeriod, timeZone: string): string {
   const slug =
     route
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'route';
-  return `summary-${slug}-${period.end.slice(0, 10)}.png`;
+  // en-CA writes dates as YYYY-MM-DD.
+  const day = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  return `summary-${slug}-${day.format(new Date(period.end))}.png`;
 }
 
 /** Queues every route summary that is due and not yet queued; one route's failure does not stop the others. */
@@ -161,7 +170,7 @@ async function renderChart(
   try {
     const png = await (deps.renderPng ?? svgToPng)(svg);
     return {
-      name: chartFileName(route.name, period),
+      name: chartFileName(route.name, period, summary.timezone),
       contentType: 'image/png',
       data: png.toString('base64'),
       description: 'Bar charts: stories by attributed country and by actor',

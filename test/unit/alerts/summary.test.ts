@@ -6,6 +6,7 @@ import { CHART, escapeXml, renderSummaryChart } from '../../../src/alerts/summar
 import { latestPeriod, nextPeriodEnd, withinGrace } from '../../../src/alerts/summary-period.js';
 import type { Attribution } from '../../../src/attribution/attribution.js';
 import { Route } from '../../../src/config/schema.js';
+import { chartFileName } from '../../../src/summaries.js';
 
 function attribution(actors: Array<[string, string]>, countries: string[], confidence = 0.8): Attribution {
   return {
@@ -168,6 +169,18 @@ describe('latestPeriod', () => {
     const period = { start: '2026-12-05T08:00:00.000Z', end: '2026-12-06T08:00:00.000Z' };
     expect(withinGrace(period, new Date('2026-12-06T19:59:00Z'), 12 * 3_600_000)).toBe(true);
     expect(withinGrace(period, new Date('2026-12-06T20:01:00Z'), 12 * 3_600_000)).toBe(false);
+  });
+});
+
+describe('chartFileName', () => {
+  it('names the chart by route and by the local date the period ends', () => {
+    // 00:30 in Paris on 7 Dec is still 6 Dec in UTC.
+    const period = { start: '2026-12-05T23:30:00.000Z', end: '2026-12-06T23:30:00.000Z' };
+    expect(chartFileName('State Actors (EU)', period, 'Europe/Paris')).toBe(
+      'summary-state-actors-eu-2026-12-07.png',
+    );
+    expect(chartFileName('État-major', period, 'UTC')).toBe('summary-etat-major-2026-12-06.png');
+    expect(chartFileName('情報', period, 'UTC')).toBe('summary-route-2026-12-06.png');
   });
 });
 
