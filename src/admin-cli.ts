@@ -81,13 +81,14 @@ export async function runAdminCommand(
 
 /**
  * The running config, or the reasons it cannot be used (on stderr). `offline`: destination secrets
- * need not be set (listings and replay read only the database; a test message needs the real secret).
+ * need not be set (listings and replay read only the database), except those of the destinations
+ * in `secretsNeededBy` (a test message needs the real secret of the one it posts to).
  */
 export async function effectiveConfig(
   command: string,
   options: Pick<AdminOptions, 'config'>,
   io: AdminIo,
-  offline = false,
+  offline: boolean | { secretsNeededBy: readonly string[] } = false,
 ): Promise<EffectiveConfig | null> {
   const [{ loadEffectiveConfig }, { configPath }, { formatProblem }] = await Promise.all([
     import('./config/effective.js'),
@@ -95,7 +96,11 @@ export async function effectiveConfig(
     import('./config/load.js'),
   ]);
   const file = configPath(options.config, io.env);
-  const loaded = await loadEffectiveConfig(file, io.env, { offline });
+  const loaded = await loadEffectiveConfig(
+    file,
+    io.env,
+    typeof offline === 'boolean' ? { offline } : { offline: true, ...offline },
+  );
   if (loaded.effective) return loaded.effective;
   for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
   io.stderr.write(
@@ -258,7 +263,8 @@ export function refusalHint(
 }
 
 async function testDestination(name: string, options: AdminOptions, io: AdminIo): Promise<Outcome> {
-  const effective = await effectiveConfig('destinations test', options, io);
+  // Only the tested destination's secret is needed: the others may be set on the worker's host only.
+  const effective = await effectiveConfig('destinations test', options, io, { secretsNeededBy: [name] });
   if (!effective) return 'failure';
   const target = effective.destinations.find((candidate) => candidate.name === name);
   if (!target) {

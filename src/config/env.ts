@@ -115,6 +115,11 @@ export interface EnvironmentOptions {
    * read is a warning, and it is resolved with a placeholder (never to deliver with).
    */
   offline?: boolean;
+  /**
+   * Offline, the destinations whose secret must still be really set (`destinations test NAME`
+   * posts with it): a missing one stays an error.
+   */
+  secretsNeededBy?: readonly string[];
 }
 
 export interface AppliedEnvironment {
@@ -203,7 +208,7 @@ export function applyEnvironment(
     key: Array<string | number> | undefined,
   ): null | typeof OFFLINE => {
     withoutSecret.add(destination);
-    if (!options.offline) {
+    if (!options.offline || options.secretsNeededBy?.includes(destination)) {
       problem(path, message, key);
       return null;
     }

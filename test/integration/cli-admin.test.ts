@@ -199,6 +199,35 @@ describe('admin commands on a SQLite ledger', () => {
     expect(refused.stdout).toMatch(/Discord does not accept the bot token/);
   });
 
+  it("destinations test NAME needs only that destination's secret, and says so when it is unset", async () => {
+    writeFileSync(
+      config,
+      [
+        'feeds: []',
+        'destinations:',
+        '  - { name: intel, type: webhook, webhookUrlEnv: INTEL_WEBHOOK_URL }',
+        '  - { name: ics, type: webhook, webhookUrlEnv: ICS_WEBHOOK_URL }',
+        '  - { name: admin, type: webhook, webhookUrlEnv: ADMIN_WEBHOOK_URL }',
+        '',
+      ].join('\n'),
+    );
+    const onlyIntel = {
+      ATTRIBOT_DB: database,
+      DISCORD_API_BASE: discord.apiBase,
+      INTEL_WEBHOOK_URL: intel.url,
+    };
+    const result = await runCli(['destinations', 'test', 'intel', '--config', config], onlyIntel);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^intel: Discord accepted the test message \(message \d+\)/);
+    expect(discord.messages(intel.id).at(-1)?.embeds[0]?.title).toBe('attribot test message');
+
+    const unset = await runCli(['destinations', 'test', 'ics', '--config', config], onlyIntel);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toMatch(/destination "ics" needs ICS_WEBHOOK_URL to be set/);
+    expect(unset.stderr).not.toMatch(/ADMIN_WEBHOOK_URL/);
+  });
+
   it('destinations test: an unknown name, and the console, say so', async () => {
     const unknown = await cli(['destinations', 'test', 'nope']);
     expect(unknown.code).toBe(1);
