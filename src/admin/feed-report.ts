@@ -10,7 +10,7 @@ import { count, shown, when } from './when.js';
 
 /**
  * ok: polled, and its last poll answered; failing: its last poll failed and it is due again
- * (nextPoll); backing-off: failed and waiting; disabled: given up on (probed daily);
+ * (nextPoll), also after `feeds retry` forgot its failures until a poll succeeds; backing-off: failed and waiting; disabled: given up on (probed daily);
  * never-polled: no poll yet.
  */
 export type FeedHealth = 'ok' | 'failing' | 'backing-off' | 'disabled' | 'never-polled';
@@ -64,7 +64,8 @@ export function feedReport(
 function healthOf(state: FeedState | null, now: Date): FeedHealth {
   if (!state?.lastPolledAt) return 'never-polled';
   if (state.disabledAt) return 'disabled';
-  if (state.consecutiveFailures === 0) return 'ok';
+  // `feeds retry` zeroes the failures but keeps the error: the feed is not ok until a poll succeeds.
+  if (state.consecutiveFailures === 0) return state.lastError ? 'failing' : 'ok';
   return state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime() ? 'backing-off' : 'failing';
 }
 
@@ -83,12 +84,19 @@ export function describeHealth(report: FeedReport, now: Date): string {
       state = `backing off until ${when(report.nextPollAt, now)} (${failures} in a row)`;
       break;
     case 'failing':
-      state = `failing (${failures} in a row), polled again at the next tick`;
+      state =
+        report.consecutiveFailures > 0
+          ? `failing (${failures} in a row), polled again at the next tick`
+          : `failing (retry requested; polled ${dueAt(report.nextPollAt, now)})`;
       break;
     case 'ok':
       state = report.nextPollAt ? `ok, next poll ${when(report.nextPollAt, now)}` : 'ok';
   }
   return report.movedTo ? `${state}; moved to ${shown(report.movedTo)}` : state;
+}
+
+function dueAt(nextPollAt: string | null, now: Date): string {
+  return nextPollAt && Date.parse(nextPollAt) > now.getTime() ? when(nextPollAt, now) : 'at the next tick';
 }
 
 export function formatFeedReports(reports: readonly FeedReport[], now: Date): string {

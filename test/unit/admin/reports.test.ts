@@ -49,6 +49,24 @@ describe('feed health', () => {
     expect(describeHealth(report, NOW)).toMatch(words);
   });
 
+  it('after feeds retry, a feed whose last poll failed is failing, due at the next tick, until a poll succeeds', () => {
+    // What `feeds retry` leaves of a feed that never succeeded: failures forgotten, the error kept.
+    const retried = state({ lastError: 'HTTP 404 Not Found', nextPollAt: '2026-11-28T11:59:30.000Z' });
+    const report = feedReport(FEED, retried, undefined, NOW);
+    expect(report.health).toBe('failing');
+    expect(report.lastSuccessAt).toBeNull();
+    expect(describeHealth(report, NOW)).toBe('failing (retry requested; polled at the next tick)');
+    const healthy = feedReport(FEED, state({ lastSuccessAt: '2026-11-28T11:50:00.000Z' }), undefined, NOW);
+    expect(formatFeedReports([report, healthy], NOW)).toMatch(/\n2 feeds, 1 not ok \(attribot feeds retry/);
+    const polledFine = feedReport(
+      FEED,
+      state({ lastSuccessAt: '2026-11-28T11:58:00.000Z', lastError: null }),
+      undefined,
+      NOW,
+    );
+    expect(polledFine.health).toBe('ok');
+  });
+
   it('names where a moved feed is polled, and shows a feed’s error as one clean line', () => {
     const report = feedReport(
       { ...FEED, name: 'The Record' },
@@ -56,7 +74,9 @@ describe('feed health', () => {
       { processed: 3, seeded: 20, quarantined: 0, alertsSent: 1 },
       NOW,
     );
-    expect(describeHealth(report, NOW)).toBe('ok; moved to https://therecord.media/rss');
+    expect(describeHealth(report, NOW)).toBe(
+      'failing (retry requested; polled at the next tick); moved to https://therecord.media/rss',
+    );
     expect(report.items).toEqual({ processed: 3, seeded: 20, quarantined: 0 });
     expect(formatFeedReports([report], NOW)).toContain('  last error    bad [31m XML at line 3\n');
     expect(when(null, NOW)).toBe('never');
