@@ -24,9 +24,14 @@ export class ConsoleSender implements Sender {
     return {};
   }
 
-  /** A console cannot rewrite what it printed: the story as it now stands is printed again, marked. */
-  async edit(_messageId: string, message: OutgoingMessage): Promise<SendResult> {
-    await this.#write(`(updated) ${renderMessageText(message)}\n\n`);
+  /**
+   * A console cannot rewrite what it printed: the story as it now stands is printed again under a
+   * first line that says it updates the alert of that title.
+   */
+  async showEdit(message: OutgoingMessage): Promise<SendResult> {
+    const title = message.embeds.find((embed) => embed.title)?.title;
+    const marker = title ? `Update to: ${markdownToText(title)}` : 'Update to an earlier alert';
+    await this.#write(`${marker}\n${renderMessageText(message)}\n\n`);
     return {};
   }
 

@@ -343,8 +343,9 @@ export function nonceOf(row: Pick<OutboxRow, 'id' | 'createdAt'>): string {
 }
 
 /**
- * An edit PATCHes the message the story's alert became on this destination. Destinations that
- * cannot edit (the console) skip edits; an edit whose original never got an id is posted instead.
+ * An edit PATCHes the message the story's alert became on this destination. The console shows it
+ * as an update of the story; destinations that cannot edit (TAXII, MISP) skip edits; an edit whose
+ * original never got an id is posted instead.
  */
 async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logger): Promise<SendResult> {
   if (row.kind === 'update' && row.storyId !== null) {
@@ -353,6 +354,7 @@ async function transmit(row: OutboxRow, sender: Sender, store: Store, log: Logge
     return sender.send({ ...row.message, nonce: nonceOf(row), ...(original ? { replyTo: original } : {}) });
   }
   if (row.kind !== 'edit') return sender.send({ ...row.message, nonce: nonceOf(row) });
+  if (sender.showEdit) return sender.showEdit(row.message);
   if (!sender.edit) return {};
   const original = row.storyId === null ? null : await store.storyMessageId(row.storyId, row.destination);
   if (original === null) {

@@ -12,6 +12,11 @@ export interface Sender {
   send(message: OutgoingMessage): Promise<SendResult>;
   edit?(messageId: string, message: OutgoingMessage): Promise<SendResult>;
   /**
+   * A destination that keeps no message to rewrite (the console): an edit of a story is shown as an
+   * update of it, marked as such. Senders that have it take every edit through it, not through `edit`.
+   */
+  showEdit?(message: OutgoingMessage): Promise<SendResult>;
+  /**
    * Asks the destination whether it would take attribot's deliveries, posting nothing (machine
    * destinations, for `attribot destinations test`); resolves to what it answered, throws a
    * DeliveryError when it refuses.

@@ -1,8 +1,11 @@
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConsoleSender } from '../../src/deliver/console-sender.js';
 import { backoffMs, classifyFailure, drainOutbox, SUSPEND_MS } from '../../src/deliver/outbox-worker.js';
-import type { Sender } from '../../src/deliver/sender.js';
+import type { Sender, SendResult } from '../../src/deliver/sender.js';
 import { DeliveryError } from '../../src/deliver/sender.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { createLogger, type Logger, silentLogger } from '../../src/shared/logger.js';
+import type { OutgoingMessage } from '../../src/shared/message.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { alertItems, plainMessage } from '../helpers/messages.js';
 import { permanent, retryable, ScriptedSender } from '../helpers/scripted-sender.js';
@@ -197,6 +200,61 @@ describe('drainOutbox story edits', () => {
     // The update replies to the alert (bots show it as a reply; webhooks ignore it).
     expect(sender.sent[0]?.replyTo).toBeUndefined();
     expect(sender.sent[1]?.replyTo).toBe('1000');
+  });
+
+  /** A logger whose lines are kept, to see what a drain warns about. */
+  function recordingLogger(): { log: Logger; lines: Array<{ level: string; msg: string }> } {
+    const lines: Array<{ level: string; msg: string }> = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as { level: string; msg: string });
+        done();
+      },
+    });
+    return { log: createLogger({ level: 'debug', format: 'json', stream }), lines };
+  }
+
+  it('prints an edit on the console as a marked update of the story, without a warning', async () => {
+    await storyRows([
+      ['alert', 'first'],
+      ['edit', 'first, +1 outlet'],
+    ]);
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    const { log, lines } = recordingLogger();
+    const sender = new ConsoleSender({ name: 'main', out });
+    const summary = await drainOutbox({ store, clock, log, senders: new Map([['main', sender]]) });
+    expect(summary).toMatchObject({ sent: 2, rejected: 0 });
+    const blocks = printed.trim().split('\n\n');
+    expect(blocks).toEqual(['== first ==', 'Update to: first, +1 outlet\n== first, +1 outlet ==']);
+    expect(lines.filter((line) => line.level === 'warn' || line.level === 'error')).toEqual([]);
+  });
+
+  it('posts an edit whose Discord alert got no message id, and warns', async () => {
+    await storyRows([
+      ['alert', 'first'],
+      ['edit', 'first, +1 outlet'],
+    ]);
+    class NoIdSender extends ScriptedSender {
+      override async send(message: OutgoingMessage): Promise<SendResult> {
+        await super.send(message);
+        return {};
+      }
+    }
+    const sender = new NoIdSender('main');
+    const { log, lines } = recordingLogger();
+    await drainOutbox({ store, clock, log, senders: new Map([['main', sender]]) });
+    expect(sender.sent.map((m) => m.embeds[0]?.title)).toEqual(['first', 'first, +1 outlet']);
+    expect(sender.edits).toEqual([]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'Story alert to edit has no message id; posting instead',
+      }),
+    );
   });
 
   it('rejects an edit whose message was deleted (Unknown Message) without suspending the destination', async () => {

@@ -81,7 +81,7 @@ describe('markdownToText', () => {
 });
 
 describe('ConsoleSender edits', () => {
-  it('prints the updated story again, marked, since a console cannot rewrite', async () => {
+  it('prints the updated story again under an "Update to" line, since a console cannot rewrite', async () => {
     const { PassThrough } = await import('node:stream');
     const { ConsoleSender } = await import('../../../src/deliver/console-sender.js');
     const out = new PassThrough();
@@ -90,12 +90,16 @@ describe('ConsoleSender edits', () => {
       printed += chunk.toString('utf8');
     });
     const sender = new ConsoleSender({ out });
-    await sender.edit('1', {
-      embeds: [{ title: 'China blamed for Exchange hack', description: '+2 more outlets' }],
+    expect('edit' in sender).toBe(false);
+    await sender.showEdit({
+      embeds: [{ title: 'China blamed for **Exchange** hack', description: '+2 more outlets' }],
       allowed_mentions: { parse: [] },
     });
-    expect(printed.startsWith('(updated) ')).toBe(true);
-    expect(printed).toContain('China blamed for Exchange hack');
+    expect(printed.split('\n').slice(0, 3)).toEqual([
+      'Update to: China blamed for Exchange hack',
+      '== China blamed for Exchange hack ==',
+      '+2 more outlets',
+    ]);
   });
 });
 
