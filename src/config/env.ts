@@ -67,6 +67,8 @@ export const DEFAULT_ROUTE_NAME = 'default';
 
 /** Levels ATTRIBOT_LOG_LEVEL accepts (pino's). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Formats ATTRIBOT_LOG_FORMAT accepts, in any case (src/shared/logger.ts's LogFormat). */
+export const LOG_FORMATS = ['pretty', 'json'];
 
 /** A feed listed twice is polled once (the first entry wins; check-config warns about the YAML). */
 function uniqueFeeds(feeds: readonly Feed[]): Feed[] {
@@ -198,6 +200,12 @@ export function applyEnvironment(
   const level = env.ATTRIBOT_LOG_LEVEL?.trim();
   if (level && !LOG_LEVELS.includes(level))
     problem('ATTRIBOT_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const format = env.ATTRIBOT_LOG_FORMAT?.trim().toLowerCase();
+  if (format && !LOG_FORMATS.includes(format))
+    problem(
+      'ATTRIBOT_LOG_FORMAT',
+      `must be one of ${LOG_FORMATS.join(', ')} (unset: pretty at a terminal, json otherwise)`,
+    );
 
   /** A secret that is not there: an error, or offline a warning and a placeholder. */
   const absent = (

@@ -50,6 +50,15 @@ describe('check-config', () => {
     expect(result.stdout).toContain('check-config --offline checks the file without them');
   });
 
+  it('rejects an ATTRIBOT_LOG_FORMAT it does not know, as it does an unknown ATTRIBOT_LOG_LEVEL', async () => {
+    const result = await runCli(['check-config', '--offline', '--config', MULTI], {
+      ...env,
+      ATTRIBOT_LOG_FORMAT: 'xml',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^error: environment: ATTRIBOT_LOG_FORMAT: must be one of pretty, json/m);
+  });
+
   it('--offline: missing secrets are warnings, and the file passes', async () => {
     const result = await runCli(['check-config', '--offline', '--config', MULTI], env);
     expect(result.code).toBe(0);

@@ -219,16 +219,22 @@ describe('operational environment variables', () => {
       ATTRIBOT_HTTP_PORT: 'abc',
       ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'maybe',
       ATTRIBOT_LOG_LEVEL: 'verbose',
+      ATTRIBOT_LOG_FORMAT: 'xml',
     });
     expect(bad.effective).toBeNull();
     expect(bad.errors.map((error) => error.path)).toEqual([
       'ATTRIBOT_ALLOW_PRIVATE_NETWORK',
       'ATTRIBOT_HTTP_PORT',
       'ATTRIBOT_LOG_LEVEL',
+      'ATTRIBOT_LOG_FORMAT',
     ]);
+    expect(bad.errors.find((error) => error.path === 'ATTRIBOT_LOG_FORMAT')?.message).toMatch(
+      /^must be one of pretty, json/,
+    );
     const good = applyEnvironment(config, {
       ATTRIBOT_HTTP_PORT: '9090',
       ATTRIBOT_ALLOW_PRIVATE_NETWORK: 'yes',
+      ATTRIBOT_LOG_FORMAT: 'JSON',
     }).effective;
     expect(good?.http).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(good?.allowPrivateNetwork).toBe(true);
