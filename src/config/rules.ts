@@ -45,6 +45,15 @@ export function checkRules(
     });
   }
 
+  if (config.settings.minInterval > config.settings.maxInterval) {
+    // The adaptive interval is clamped to maxInterval last, so a longer minInterval would be ignored.
+    errors.push({
+      path: ['settings', 'minInterval'],
+      message:
+        'is longer than settings.maxInterval; the shortest adaptive interval must not exceed the longest',
+    });
+  }
+
   const seenFeeds = new Map<string, number>();
   config.feeds.forEach((feed, index) => {
     const key = new URL(feed.url).href;

@@ -75,6 +75,30 @@ describe('parseConfigText', () => {
     ]);
   });
 
+  it('rejects a minInterval longer than maxInterval at the line that sets it', () => {
+    const text = [
+      'feeds:',
+      '  - url: https://a.example/feed',
+      'settings:',
+      '  maxInterval: 30m',
+      '  minInterval: 1h',
+      '',
+    ].join('\n');
+    const result = parseConfigText(text, 'intervals.yaml');
+    expect(result.config).toBeNull();
+    expect(result.errors.map(formatProblem)).toEqual([
+      'intervals.yaml:5: settings.minInterval: is longer than settings.maxInterval; the shortest adaptive interval must not exceed the longest',
+    ]);
+    // Only maxInterval set, below the default minInterval (2m): filed under settings.
+    const below = parseConfigText('settings:\n  maxInterval: 1m\n', 'below.yaml');
+    expect(below.errors.map(formatProblem)).toEqual([
+      'below.yaml:1: settings.minInterval: is longer than settings.maxInterval; the shortest adaptive interval must not exceed the longest',
+    ]);
+    expect(
+      parseConfigText('settings:\n  minInterval: 30m\n  maxInterval: 30m\n', 'equal.yaml').errors,
+    ).toEqual([]);
+  });
+
   it('warns about a feed listed twice but keeps the config', () => {
     const text = 'feeds:\n  - url: https://a.example/feed\n  - url: https://A.example/feed\n';
     const result = parseConfigText(text, 'twice.yaml');
