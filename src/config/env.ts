@@ -173,6 +173,13 @@ export function applyEnvironment(
     }
   }
   feeds = uniqueFeeds(feeds);
+  if (feeds.length === 0)
+    note(
+      warnings,
+      'feeds',
+      'no feeds: nothing will be polled (list some under feeds:, or set ATTRIBOT_FEEDS)',
+      ['feeds'],
+    );
   if (feedsFromEnvironment) {
     const names = new Set(
       feeds.filter((feed) => URL.canParse(feed.url)).map((feed) => normalizeFeedName(feedName(feed))),

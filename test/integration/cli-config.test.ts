@@ -59,6 +59,25 @@ describe('check-config', () => {
     expect(result.stdout).toMatch(/^error: environment: ATTRIBOT_LOG_FORMAT: must be one of pretty, json/m);
   });
 
+  it('warns about a config without feeds, unless ATTRIBOT_FEEDS lists some', async () => {
+    const empty = join(temp.dir, 'no-feeds.yaml');
+    writeFileSync(empty, 'settings:\n  interval: 10m\nfeeds: []\n');
+    const result = await runCli(['check-config', '--config', empty], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `warning: ${empty}:3: feeds: no feeds: nothing will be polled (list some under feeds:, or set ATTRIBOT_FEEDS)`,
+    );
+    const fromEnvironment = await runCli(['check-config', '--config', empty], {
+      ...env,
+      ATTRIBOT_FEEDS: 'https://therecord.media/feed',
+    });
+    expect(fromEnvironment.code).toBe(0);
+    expect(fromEnvironment.stdout).not.toContain('no feeds');
+    // The bundled config, used when no file is named, has feeds.
+    const bundled = await runCli(['check-config'], env);
+    expect(bundled.stdout).not.toContain('no feeds');
+  });
+
   it('--offline: missing secrets are warnings, and the file passes', async () => {
     const result = await runCli(['check-config', '--offline', '--config', MULTI], env);
     expect(result.code).toBe(0);

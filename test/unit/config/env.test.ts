@@ -212,6 +212,30 @@ describe('feed list', () => {
   });
 });
 
+describe('a config without feeds', () => {
+  const noFeeds = Config.parse({ feeds: [] });
+  const noFeedsWarning = {
+    file: 'environment',
+    line: null,
+    path: 'feeds',
+    message: 'no feeds: nothing will be polled (list some under feeds:, or set ATTRIBOT_FEEDS)',
+    key: ['feeds'],
+  };
+
+  it('is warned about, and still runs', () => {
+    const result = applyEnvironment(noFeeds, {});
+    expect(result.effective?.config.feeds).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([noFeedsWarning]);
+  });
+
+  it('is not warned about when ATTRIBOT_FEEDS lists feeds', () => {
+    const result = applyEnvironment(noFeeds, { ATTRIBOT_FEEDS: 'https://a.example/feed' });
+    expect(result.warnings).toEqual([]);
+    expect(applyEnvironment(base, {}).warnings).toEqual([]);
+  });
+});
+
 describe('operational environment variables', () => {
   const config = Config.parse({});
   it('are validated instead of failing later', () => {
@@ -244,6 +268,7 @@ describe('operational environment variables', () => {
 
 describe('offline: checking a config without its secrets', () => {
   const config = Config.parse({
+    feeds: base.feeds,
     destinations: [
       { name: 'intel', type: 'webhook', webhookUrlEnv: 'INTEL_WEBHOOK_URL' },
       { name: 'soc', type: 'bot', tokenFile: '/run/secrets/bot', channelId: CHANNEL },
@@ -292,7 +317,7 @@ describe('offline: checking a config without its secrets', () => {
 });
 
 describe('DISCORD_WEBHOOK_URL beside destinations of the config', () => {
-  const named = Config.parse({ destinations: [{ name: 'log', type: 'console' }] });
+  const named = Config.parse({ feeds: base.feeds, destinations: [{ name: 'log', type: 'console' }] });
 
   it('is said to be ignored', () => {
     const result = applyEnvironment(named, { DISCORD_WEBHOOK_URL: HOOK });
@@ -309,6 +334,7 @@ describe('DISCORD_WEBHOOK_URL beside destinations of the config', () => {
 
   it('is not ignored when a destination names it, nor when the config has no destinations', () => {
     const naming = Config.parse({
+      feeds: base.feeds,
       destinations: [{ name: 'default', type: 'webhook', webhookUrlEnv: 'DISCORD_WEBHOOK_URL' }],
     });
     expect(applyEnvironment(naming, { DISCORD_WEBHOOK_URL: HOOK }).warnings).toEqual([]);

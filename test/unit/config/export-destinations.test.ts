@@ -5,6 +5,7 @@ import { Config } from '../../../src/config/schema.js';
 import { credentialFingerprint } from '../../../src/deliver/credentials.js';
 
 const config = Config.parse({
+  feeds: [{ url: 'https://therecord.media/feed' }],
   destinations: [
     {
       name: 'opencti',
