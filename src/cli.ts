@@ -381,6 +381,25 @@ async function extract(input: string, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/** `explain` was given what only `extract` takes: exit 2. */
+class ExplainUsageError extends Error {}
+
+/**
+ * The one article of a JSON file as an `extract` line: a file of several JSON lines is refused
+ * rather than explained by its first; one object spread over lines (pretty-printed) is one article.
+ */
+function oneArticleLine(source: string, json: string): string {
+  const lines = json.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length <= 1) return lines[0] ?? '';
+  try {
+    return JSON.stringify(JSON.parse(json));
+  } catch {
+    throw new ExplainUsageError(
+      `${source} has ${lines.length} lines; explain takes one article (attribot extract --input ${source} analyses one article a line)`,
+    );
+  }
+}
+
 async function readArticle(source: string, effective: EffectiveConfig): Promise<Article> {
   if (/^https?:\/\//i.test(source)) {
     const { pageFetcherFor, readArticleFromUrl } = await import('./app.js');
@@ -391,7 +410,7 @@ async function readArticle(source: string, effective: EffectiveConfig): Promise<
   if (trimmed.startsWith('{')) {
     // One line of `extract` input: the same parser, so the same fields and the same errors.
     const { parseArticleLine } = await import('./attribution/contract.js');
-    const parsed = parseArticleLine(trimmed.split('\n')[0] ?? '');
+    const parsed = parseArticleLine(oneArticleLine(source, trimmed));
     if ('article' in parsed) return parsed.article;
     throw new Error(parsed.error);
   }
@@ -457,6 +476,10 @@ async function explain(
   try {
     article = await readArticle(source, effective);
   } catch (error) {
+    if (error instanceof ExplainUsageError) {
+      io.stderr.write(`attribot explain: ${error.message}\n`);
+      return EXIT.usage;
+    }
     io.stderr.write(
       `attribot explain: cannot read ${source}: ${errorMessage(error)}${privateNetworkHint(error)}\n`,
     );

@@ -170,6 +170,28 @@ describe('explain', () => {
     expect(result.stderr).not.toContain('defaults');
   });
 
+  it('takes one article: a JSON-lines file of several is refused, pointing at extract', async () => {
+    const claim =
+      "Researchers said the intrusions at European telecoms were the work of APT41, a group tied to China's Ministry of State Security.";
+    const many = join(temp.dir, 'articles.jsonl');
+    writeFileSync(
+      many,
+      `${JSON.stringify({ id: 'a', title: 'Telecom intrusions', text: claim })}\n${JSON.stringify({ id: 'b', title: 'Other', text: 'Nothing here.' })}\n`,
+    );
+    const refused = await runCli(['explain', '--offline', '--config', MULTI, many], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(
+      `attribot explain: ${many} has 2 lines; explain takes one article (attribot extract --input ${many} analyses one article a line)`,
+    );
+    // One article, as a line or spread over lines, is explained.
+    const one = join(temp.dir, 'one.json');
+    writeFileSync(one, `${JSON.stringify({ id: 'a', title: 'Telecom intrusions', text: claim }, null, 2)}\n`);
+    const explained = await runCli(['explain', '--offline', '--config', MULTI, one], env);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('APT41');
+  });
+
   it('refuses a missing config file', async () => {
     const file = join(temp.dir, 'nowhere.yaml');
     const result = await runCli(['explain', '--config', file, article], env);
