@@ -62,11 +62,11 @@ export async function openStore(spec: string | StoreSpec): Promise<OpenedStore> 
       describe: describePgUrl(url),
     };
   }
-  const [{ SqliteStore }, { SqliteOverrideStore }] = await Promise.all([
+  const [{ SqliteStore, sqliteOpenError }, { SqliteOverrideStore }] = await Promise.all([
     import('./sqlite/sqlite-store.js'),
     import('./sqlite/sqlite-overrides.js'),
   ]);
-  if (options.mustExist) await assertSqliteLedger(location);
+  if (options.mustExist) await assertSqliteLedger(location, sqliteOpenError);
   const store = new SqliteStore(location);
   return {
     store,
@@ -86,7 +86,10 @@ function pgMissing(url: string, describe: (url: string) => string): () => AppErr
 }
 
 /** A SQLite file that exists and holds attribot's schema, checked read-only (nothing is created). */
-async function assertSqliteLedger(path: string): Promise<void> {
+async function assertSqliteLedger(
+  path: string,
+  sqliteOpenError: (path: string, error: unknown) => AppError,
+): Promise<void> {
   const missing = new DatabaseMissingError(
     `no attribot database at ${path}: ${NOT_YET}; set ATTRIBOT_DB (or DATABASE_URL) if it lives elsewhere`,
   );
@@ -101,7 +104,7 @@ async function assertSqliteLedger(path: string): Promise<void> {
       db.close();
     }
   } catch (error) {
-    throw new AppError(`cannot read the SQLite database at ${path}`, { cause: error });
+    throw sqliteOpenError(path, error);
   }
   if (version === 0) throw missing;
 }

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors.js';
@@ -9,6 +10,7 @@ import {
   postgresUrl,
   withDatabase,
 } from '../helpers/pg-database.js';
+import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** A loopback port nothing listens on (the discard port is never served here). */
@@ -27,6 +29,58 @@ describe('openStore', () => {
       temp.cleanup();
     }
   });
+
+  it('creates missing directory levels, and says which level of the path is a file', async () => {
+    const temp = makeTempDir();
+    try {
+      const nested = join(temp.dir, 'a', 'b', 'c', 'attribot.db');
+      const opened = await openStore(nested);
+      await opened.store.close();
+      expect(existsSync(nested)).toBe(true);
+
+      const file = join(temp.dir, 'hostname');
+      writeFileSync(file, 'not a directory\n');
+      for (const path of [join(file, 'x.db'), join(file, 'deeper', 'x.db')]) {
+        const error = await openStore(path).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(AppError);
+        expect((error as Error).message).toBe(
+          `cannot create the database ${path}: ${file} is not a directory; set ATTRIBOT_DB to a file in a directory`,
+        );
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('names a file that is not a SQLite database and says what to do, opening it or reading it', async () => {
+    const temp = makeTempDir();
+    try {
+      const path = join(temp.dir, 'notes.txt');
+      writeFileSync(path, 'These are notes, not a database.\n'.repeat(200));
+      const expected = `${path} is not a SQLite database (file is not a database): set ATTRIBOT_DB to attribot's database file, or to a new path where attribot creates one`;
+      for (const spec of [path, { location: path, mustExist: true }]) {
+        const error = await openStore(spec).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(AppError);
+        expect((error as Error).message).toBe(expected);
+      }
+      expect(readFileSync(path, 'utf8')).toMatch(/^These are notes/);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'refuses a directory the kernel will not create (/proc) at once, where a recursive mkdir spun forever',
+    async () => {
+      // In a child process with a timeout: a regression hangs that process, never this one.
+      const result = await runCli(['once'], { ATTRIBOT_DB: '/proc/attribot-nope/x.db' }, 20_000);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'cannot create the database /proc/attribot-nope/x.db: cannot make the directory /proc/attribot-nope (ENOENT)',
+      );
+    },
+    30_000,
+  );
 
   it('fails with a message for a person, without the password, when PostgreSQL is unreachable', async () => {
     const failure = await openStore({ location: CLOSED, connectTimeoutMs: 2_000 }).catch(

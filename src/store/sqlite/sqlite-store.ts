@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Story } from '../../alerts/cluster.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, errorMessage } from '../../shared/errors.js';
 import { migrateSync } from '../migrate.js';
 import {
   ARTICLE_COLUMNS,
@@ -37,6 +35,7 @@ import type {
   SummaryKey,
 } from '../store.js';
 import { destinationLease } from '../store.js';
+import { ensureDatabaseDirectory } from './database-directory.js';
 import { MIGRATIONS } from './migrations.js';
 import * as admin from './sqlite-admin.js';
 import { sqliteSyncMigrationTarget } from './sqlite-migration-target.js';
@@ -46,6 +45,16 @@ const DESTINATION_PREFIX = destinationLease('');
 /** Keys per `IN (...)` lookup (SQLite allows 32766 parameters; statements are cached per size). */
 const SEEN_CHUNK = 200;
 
+/** Why a SQLite file cannot be used, naming it; a file that is not SQLite says what to do. */
+export function sqliteOpenError(path: string, error: unknown): AppError {
+  if ((error as { code?: unknown }).code === 'SQLITE_NOTADB')
+    return new AppError(
+      `${path} is not a SQLite database (file is not a database): set ATTRIBOT_DB to attribot's database file, or to a new path where attribot creates one`,
+      { cause: error },
+    );
+  return new AppError(`cannot open SQLite database at ${path}: ${errorMessage(error)}`, { cause: error });
+}
+
 /** The embedded default store. better-sqlite3 is synchronous; the async signatures serve the Store contract. */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -53,16 +62,22 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureDatabaseDirectory(path);
     try {
       this.#db = new Database(path);
     } catch (error) {
-      throw new AppError(`cannot open SQLite database at ${path}`, { cause: error });
+      throw sqliteOpenError(path, error);
     }
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('foreign_keys = ON');
-    this.#db.pragma('busy_timeout = 5000');
+    try {
+      // SQLite reads the file only now: a file that is not a database fails here.
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma('foreign_keys = ON');
+      this.#db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      this.#db.close();
+      throw sqliteOpenError(path, error);
+    }
     migrateSync(sqliteSyncMigrationTarget(this.#db), MIGRATIONS);
   }
 
