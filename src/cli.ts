@@ -15,7 +15,7 @@ import type { EffectiveConfig } from './config/env.js';
 import type { Overrides } from './config/overrides.js';
 import type { Article } from './extract/article.js';
 import type { MetricsText, OpsServer } from './server/server.js';
-import { errorMessage } from './shared/errors.js';
+import { AppError, errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 
 const USAGE = `Usage: attribot <command> [options]
@@ -255,9 +255,19 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
       await app.stop();
     }
   }
+  // The port was asked for explicitly: a worker without its /healthz would look dead to whatever probes it.
+  let ops: OpsServer | null = null;
+  if (metrics) {
+    try {
+      ops = await startOps(app, metrics, log);
+    } catch (error) {
+      io.stderr.write(`attribot: ${errorMessage(error)}\n`);
+      await app.stop();
+      return EXIT.failure;
+    }
+  }
   app.start();
   app.watchConfig(file, io.env);
-  const ops = metrics ? await startOps(app, metrics, log) : null;
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'Shutting down after the current tick');
@@ -272,7 +282,10 @@ async function runWorker(command: 'run' | 'once', flag: string | undefined, io: 
   return EXIT.ok;
 }
 
-/** The ops endpoints (/, /healthz, /readyz, /metrics) when ATTRIBOT_HTTP_PORT is set (the Docker image sets it). */
+/**
+ * The ops endpoints (/, /healthz, /readyz, /metrics) when ATTRIBOT_HTTP_PORT is set (the Docker
+ * image sets it); an AppError naming HOST:PORT when they cannot be served.
+ */
 async function startOps(app: App, metrics: MetricsText, log: Logger): Promise<OpsServer | null> {
   const { http } = app.effective;
   if (!http) return null;
@@ -290,8 +303,24 @@ async function startOps(app: App, metrics: MetricsText, log: Logger): Promise<Op
     log.info({ host, port: server.port }, 'Serving the status page, /healthz, /readyz and /metrics');
     return server;
   } catch (error) {
-    log.error({ host, port, err: errorMessage(error) }, 'Cannot serve the ops endpoints');
-    return null;
+    const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    throw new AppError(`cannot serve the ops endpoints on ${where}: ${listenFailure(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Why a port could not be listened on, in words (ATTRIBOT_HTTP_PORT, ATTRIBOT_HTTP_HOST). */
+function listenFailure(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return 'address in use (another process listens there: stop it or set another ATTRIBOT_HTTP_PORT)';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges: set ATTRIBOT_HTTP_PORT above 1024)';
+    case 'EADDRNOTAVAIL':
+      return 'this host has no such address (check ATTRIBOT_HTTP_HOST)';
+    default:
+      return errorMessage(error);
   }
 }
 
