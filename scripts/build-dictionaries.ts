@@ -16,7 +16,7 @@
  * - State organs used as actors (MSS, GRU, PLA ...) come from curated.json and take their surface
  *   forms away from generated records (MISP lists "Bureau 121" under Lazarus Group).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nlp from 'compromise';
@@ -109,8 +109,21 @@ interface OutActor {
   kind: ActorKind;
 }
 
+/** What to do when the reference data is not where the script looks (no ../shared beside the repository). */
+const DATA_OPTIONS =
+  'pass --from DIR with a folder of the reduced reference data (countries.json, attack-groups.json, threat-actors.misp.json, ...; ' +
+  'see ../shared/data/README.md), or --download to re-fetch the upstream sources ' +
+  '(it still copies the curated countries.json and vendor-naming-schemes.json from the --from folder)';
+
 function readJson<T>(dir: string, file: string): T {
-  return JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as T;
+  let text: string;
+  try {
+    text = readFileSync(resolve(dir, file), 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    throw new Error(`no ${file} in ${dir}: ${DATA_OPTIONS}`, { cause });
+  }
+  return JSON.parse(text) as T;
 }
 
 function key(s: string): string {
@@ -600,7 +613,7 @@ async function download(dir: string, localData: string): Promise<void> {
       writeFileSync(resolve(dir, file), readFileSync(resolve(localData, file)));
     } catch (cause) {
       throw new Error(
-        `--download: ${file} is a curated compilation with no upstream; expected a copy in ${localData}`,
+        `--download: ${file} is a curated compilation with no upstream; expected a copy in ${localData} (pass --from DIR with a folder that has it)`,
         { cause },
       );
     }
@@ -616,6 +629,10 @@ async function main(): Promise<void> {
     if (!v) throw new Error('--from needs a directory');
     dir = resolve(v);
   }
+  if (!existsSync(dir))
+    throw new Error(
+      `no reference data folder at ${dir}${fromIdx >= 0 ? '' : ' (the default)'}: ${DATA_OPTIONS}`,
+    );
   if (args.includes('--download')) {
     const cache = resolve(repoRoot, '.cache/upstream');
     await download(cache, dir);
