@@ -23,7 +23,7 @@ function feed(now: number): string {
     {
       slug: 'water',
       title: 'Canada says Iranian state hackers tampered with water plant controllers',
-      body: "Canada's Communications Security Establishment said on Tuesday that a group working for Iran's Islamic Revolutionary Guard Corps broke into the controllers of three water treatment plants in Ontario.",
+      body: "Canada's Communications Security Establishment said on Tuesday that hackers of the Islamic Revolutionary Guard Corps, the Iranian military's elite branch, broke into the controllers of three water treatment plants in Ontario.",
     },
   ]);
 }
