@@ -163,7 +163,10 @@ const STATE_RULES: StateRule[] = [
     side: 'before',
     match: (c) => {
       const h = c.isGov ? hitOf(RE_LINK_BEFORE, c.before) : null;
-      return h && (c.sentenceCyber || c.hasActor) && !criminalPhrase(c.before.slice(-70)) ? h : null;
+      if (!h || !(c.sentenceCyber || c.hasActor) || criminalPhrase(c.before.slice(-70))) return null;
+      // "websites run by the government": the state owns the thing, it is not said to act.
+      const head = c.before.slice(0, c.before.length - h.length);
+      return /\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head) ? null : h;
     },
   },
   {
@@ -242,6 +245,13 @@ const STATE_RULES: StateRule[] = [
   },
 ];
 
+/** A thing a state may own, just before a passive "run by", "controlled by". */
+const OWNED_THING_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('ownedThingNouns')})[\\s,]*$`, 'i');
+
+/** "the government of", "the regime of": the state named next is its government. */
+const GOV_OF_BEFORE_RE =
+  /\b(?:the\s+)?(?:government|regime|military|leadership|intelligence\s+services?|security\s+services?)\s+of\s+(?:the\s+)?$/i;
+
 function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) : s;
 }
@@ -293,7 +303,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
     const govAfter = GOV_NOUN.exec(after);
+    // "linked to the government of Russia" reads as "linked to the Russian government".
+    const govOf = GOV_OF_BEFORE_RE.exec(before);
     const isGov =
+      govOf !== null ||
       form === 'organ' ||
       form === 'metonym' ||
       form === 'name' ||
@@ -310,7 +323,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       form,
       isGov,
       after,
-      before,
+      before: govOf ? before.slice(0, govOf.index) : before,
       text,
       sentenceCyber,
       hasActor,

@@ -103,6 +103,7 @@ export const SECTION_NAMES = [
   'sayVerbs',
   'ambiguousAgencies',
   'pluralBodies',
+  'ownedThingNouns',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
