@@ -283,7 +283,8 @@ export interface StoryDeliveries {
  * Retention cut-offs (ISO times). Items go once no feed has listed them since `items` and no
  * outbox row refers to them; stories once not updated since `stories` and no outbox row refers to
  * them; outbox rows once sent, rejected or digested before `outbox`. Pending and held rows stay.
- * Articles go once analysed before `articles`.
+ * Articles go once analysed before `articles`; the record that a route's summary period was queued,
+ * once the period ended before `outbox` (only a route's latest period is ever caught up).
  */
 export interface PruneBefore {
   items: string;
@@ -297,6 +298,7 @@ export interface PruneCounts {
   stories: number;
   outbox: number;
   articles: number;
+  summaries: number;
 }
 
 export const feedLease = (feedUrl: string): string => `feed:${feedUrl}`;

@@ -129,7 +129,7 @@ export function articleCases(ctx: ContractContext): void {
     await store.recordItems([read('old-1'), read('old-2')], at(0));
     await store.recordItems([read('recent')], at(60));
     const pruned = await store.prune({ items: at(0), stories: at(0), outbox: at(0), articles: at(30) });
-    expect(pruned).toEqual({ items: 0, stories: 0, outbox: 0, articles: 2 });
+    expect(pruned).toEqual({ items: 0, stories: 0, outbox: 0, articles: 2, summaries: 0 });
     expect((await all(store.articlesSince(at(0)))).map((article) => article.key)).toEqual(['recent']);
     // The items stay known: an article's retention is its own.
     expect(await store.unseenKeys(['old-1', 'old-2'])).toEqual(new Set());

@@ -39,7 +39,7 @@ export function retentionCases(ctx: ContractContext): void {
     // A feed that keeps its old items listed keeps them remembered (and never new again).
     await store.markListed(['still-listed', 'never-recorded'], day(20));
     const pruned = await store.prune({ items: day(10), stories: day(10), outbox: day(5), articles: day(5) });
-    expect(pruned).toEqual({ items: 2, stories: 0, outbox: 1, articles: 0 });
+    expect(pruned).toEqual({ items: 2, stories: 0, outbox: 1, articles: 0, summaries: 0 });
     expect(
       await store.unseenKeys(['still-listed', 'dropped-from-feed', 'alert-waiting', 'alert-sent']),
     ).toEqual(new Set(['dropped-from-feed', 'alert-sent']));
@@ -53,6 +53,7 @@ export function retentionCases(ctx: ContractContext): void {
         stories: 0,
         outbox: 0,
         articles: 0,
+        summaries: 0,
       },
     );
     // Listed again later than the next cut-off: kept again.
@@ -94,6 +95,7 @@ export function retentionCases(ctx: ContractContext): void {
         stories: 0,
         outbox: 3,
         articles: 0,
+        summaries: 0,
       },
     );
     expect(await store.outboxCounts()).toEqual({ pending: 2, sent: 1, rejected: 0, held: 1, digested: 0 });
@@ -120,7 +122,7 @@ export function retentionCases(ctx: ContractContext): void {
       day(0),
     );
     const pruned = await store.prune({ items: day(0), stories: day(10), outbox: day(0), articles: day(0) });
-    expect(pruned).toEqual({ items: 0, stories: 1, outbox: 0, articles: 0 });
+    expect(pruned).toEqual({ items: 0, stories: 1, outbox: 0, articles: 0, summaries: 0 });
     const left = await store.latestStories(10);
     expect(left.map((each) => [each.first.sourceName, each.updatedAt])).toEqual([
       ['ESET', day(20)],

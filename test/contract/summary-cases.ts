@@ -70,6 +70,19 @@ export function summaryCases(ctx: ContractContext): void {
     expect(await store.markSent(first!.id, 'w1', at(61), '1310000000000000077')).toBe(true);
   });
 
+  it('forgets a queued period once it ended before the outbox retention, and keeps the recent ones', async () => {
+    const { store } = ctx;
+    const old = { route: 'state-actors', periodEnd: at(0) };
+    const recent = { route: 'state-actors', periodEnd: at(24 * 60) };
+    await store.queueSummary(old, [summary('soc', 'Old')], at(1));
+    await store.queueSummary(recent, [summary('soc', 'Recent')], at(24 * 60 + 1));
+    const cut = at(60);
+    const pruned = await store.prune({ items: at(-60), stories: at(-60), outbox: cut, articles: at(-60) });
+    expect(pruned.summaries).toBe(1);
+    expect(await store.summaryQueued(old)).toBe(false);
+    expect(await store.summaryQueued(recent)).toBe(true);
+  });
+
   it('queues a period once when two workers queue it at the same time', async () => {
     const other = await ctx.worker();
     for (let round = 0; round < ctx.raceRounds; round++) {

@@ -186,7 +186,9 @@ export function pruneLedger(pool: pg.Pool, before: PruneBefore): Promise<PruneCo
       [before.items],
     );
     const articles = await client.query('DELETE FROM articles WHERE analysed_at < $1', [before.articles]);
+    const summaries = await client.query('DELETE FROM summaries WHERE period_end < $1', [before.outbox]);
     return {
+      summaries: summaries.rowCount ?? 0,
       items: items.rowCount ?? 0,
       stories: stories.rowCount ?? 0,
       outbox: outbox.rowCount ?? 0,

@@ -592,7 +592,10 @@ export class SqliteStore implements Store {
         const articles = this.#prepare('DELETE FROM articles WHERE analysed_at < ?').run(
           before.articles,
         ).changes;
-        return { items, stories, outbox, articles };
+        const summaries = this.#prepare('DELETE FROM summaries WHERE period_end < ?').run(
+          before.outbox,
+        ).changes;
+        return { items, stories, outbox, articles, summaries };
       })
       .immediate();
   }
