@@ -6,7 +6,15 @@
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Extraction } from '../extract/mentions.js';
-import { type ClaimFamily, DENY_RE, GOV_NOUN, HEDGE_RE, RESPONSIBILITY_RE, RETRACT_RE } from './cues.js';
+import {
+  type ClaimFamily,
+  CONTINUATION_RE,
+  DENY_RE,
+  GOV_NOUN,
+  HEDGE_RE,
+  RESPONSIBILITY_RE,
+  RETRACT_RE,
+} from './cues.js';
 import {
   type AttributingParty,
   capitalisedRun,
@@ -15,14 +23,7 @@ import {
   type PartyContext,
   partyFromMention,
 } from './parties.js';
-import {
-  attributorsOf,
-  CONTINUATION_RE,
-  headlineSources,
-  JOINT_RE,
-  SUPPORT_RE,
-  UNNAMED_RE,
-} from './speakers.js';
+import { attributorsOf, headlineSources, JOINT_RE, SUPPORT_RE, UNNAMED_RE } from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
 export type { AttributingParty, PartyKindOut } from './parties.js';
@@ -130,15 +131,20 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       if (by) denials.push({ sentence: s.index, by, cue: deny[0] });
     }
 
-    const actorIds = s.mentions
-      .filter((m) => m.ref.type === 'actor')
-      .map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
+    // A state organ is a perpetrator only where a live signal says so ("the FSB said", "no evidence that
+    // the NSA hacked" name no culprit).
+    const culprits = s.mentions.filter(
+      (m) =>
+        m.ref.type === 'actor' &&
+        (!knowledge.actors[m.ref.id]?.organ || live.some((x) => x.family === 'organ' && x.start === m.start)),
+    );
+    const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
     const named = actorIds.length > 0 || s.schemeMentions.length > 0;
     const responsibility = named && RESPONSIBILITY_RE.test(s.text);
     if (sig.length > 0 || responsibility) {
       const triggers = [
         ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),
-        ...s.mentions.filter((m) => m.ref.type === 'actor').map((m) => m.from),
+        ...culprits.map((m) => m.from),
         ...s.schemeMentions.map((sm) => s.tokens.findIndex((t) => t.start >= sm.start)),
       ].filter((t) => t >= 0);
       const { parties, self, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, triggers);

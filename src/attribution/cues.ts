@@ -25,6 +25,9 @@ export const STATE_CUE_RE = L.re('stateWords');
 /** Words that keep a state claim alive beside criminal words ("state-sponsored criminals"). */
 export const STATE_OVERRIDES_CRIMINAL_RE = L.re('stateOverridesCriminal');
 
+/** An anaphor for attackers named earlier: "the group", "these hackers". */
+export const CONTINUATION_RE = new RegExp(`\\b(?:the|these|those) ${L.alt('continuationNouns')}\\b`, 'i');
+
 /** Reporting verbs: the speaker of the sentence makes the claim. */
 export const REPORT_VERBS = L.set('reportVerbs');
 /** Blame verbs for list subjects: every party to the left is an attributor. */

@@ -753,6 +753,5 @@ export const UNNAMED_RE = new RegExp(
 /** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
 export const MEDIA_RE =
   /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b|\b(?:\p{L}+\s+)?(?:media|newspapers?|press|news\s+outlets?|broadcasters?)\s+(?:have\s+|has\s+|had\s+)?(?:reported|report|reports|said|say|cited)\b/iu;
-export const CONTINUATION_RE = new RegExp(`\\b(?:the|these|those) ${L.alt('continuationNouns')}\\b`, 'i');
 export const SUPPORT_RE = L.re('supportNouns');
 export const JOINT_RE = L.re('jointPhrases');

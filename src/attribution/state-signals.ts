@@ -6,6 +6,7 @@ import {
   BLAME_VERB,
   type ClaimFamily,
   CONDITIONAL_RE,
+  CONTINUATION_RE,
   CRIMINAL_RE,
   GOV_NOUN,
   HACKER_NOUN,
@@ -73,6 +74,12 @@ const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
 const RE_SUBJECT_HACKED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|breached|infiltrated|spied on|stole|attacked|compromised|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
+/**
+ * "Iran ordered the attacks", "the Kremlin authorised the intrusions": a state directing an incident.
+ * Not a state ordering something about one ("ordered an inquiry into the attacks").
+ */
+const RE_SUBJECT_DIRECTED =
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|personally|likely|probably)\s+)*(?:directed|ordered|authori[sz]ed|orchestrated|masterminded|commissioned)\s+(?:(?!inquir|investigat|probe|review|report|stud|respons|retaliat|sanction|audit|protect|defen|(?:into|to|against|after|following|over|for|on)\b)[\w'’-]+\s+){0,4}?(?:cyber-?attacks?|attacks?|hacks?|hacking|compromises?|intrusions?|breach(?:es)?|cyber-?espionage|cyber (?:operations?|campaigns?|activit(?:y|ies)))\b/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
 const INCIDENT_NOUN_RE =
   /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
@@ -89,6 +96,8 @@ interface RuleContext {
   sentenceCyber: boolean;
   hasActor: boolean;
   articleCyber: boolean;
+  /** In a cyber article, the words before the country refer back to attackers ("the group is linked to"). */
+  anaphor: boolean;
   isTitle: boolean;
   /** A non-criminal actor named right after the country word ("Russia's Sandworm"). */
   stateActorAfter: string | null;
@@ -163,7 +172,8 @@ const STATE_RULES: StateRule[] = [
     side: 'before',
     match: (c) => {
       const h = c.isGov ? hitOf(RE_LINK_BEFORE, c.before) : null;
-      if (!h || !(c.sentenceCyber || c.hasActor) || criminalPhrase(c.before.slice(-70))) return null;
+      if (!h || !(c.sentenceCyber || c.hasActor || c.anaphor) || criminalPhrase(c.before.slice(-70)))
+        return null;
       // "websites run by the government": the state owns the thing, it is not said to act.
       const head = c.before.slice(0, c.before.length - h.length);
       return /\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head) ? null : h;
@@ -238,10 +248,16 @@ const STATE_RULES: StateRule[] = [
     // "Iran hacked the campaign"
     family: 'subject-hacked',
     side: 'after',
-    match: (c) =>
-      (c.form === 'name' || c.form === 'metonym') && c.sentenceCyber
-        ? hitOf(RE_SUBJECT_HACKED, c.after)
-        : null,
+    match: (c) => {
+      // "the Russian government hacked": a demonym counts with the state noun after it.
+      const organ = c.form === 'demonym' ? STATE_ACTOR_AFTER_RE.exec(c.after) : null;
+      if (c.form !== 'name' && c.form !== 'metonym' && c.form !== 'organ' && !organ) return null;
+      const rest = organ ? c.after.slice(organ[0].length) : c.after;
+      const h =
+        (c.sentenceCyber ? hitOf(RE_SUBJECT_HACKED, rest) : null) ??
+        (c.sentenceCyber || c.articleCyber ? hitOf(RE_SUBJECT_DIRECTED, rest) : null);
+      return h ? (organ?.[0] ?? '') + h : null;
+    },
   },
 ];
 
@@ -286,7 +302,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       const actor = knowledge.actors[m.ref.id];
       // An organ that speaks or acts as police ("the FSB said", "FSB officers detained") is no perpetrator.
       const speaks = organActsAsAuthority(m, s);
-      if (actor?.organ && actor.country && !speaks && (sentenceCyber || hasActor || articleCyber)) {
+      const acts = !actor?.agentOnly || organIsAgent(m, s);
+      if (actor?.organ && actor.country && !speaks && acts && (sentenceCyber || hasActor || articleCyber)) {
         const iso2 = organCountry(actor.country, actor.name, s, knowledge);
         out.push(signal(s, iso2, 'organ', m, m.surface, retract));
       }
@@ -328,6 +345,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       sentenceCyber,
       hasActor,
       articleCyber,
+      anaphor: articleCyber && CONTINUATION_RE.test(before),
       isTitle: s.isTitle,
     };
     let family: ClaimFamily | null = null;
@@ -399,6 +417,20 @@ export function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
     // "detained in raids ... by Russia's Federal Security Service": the agent of a police action.
     POLICE_AGENT_BEFORE_RE.test(before)
   );
+}
+
+/** "hacked by the US' National Security Agency", "an operation by GCHQ", "accused the NSA of": the organ did it. */
+const ORGAN_AGENT_BEFORE_RE =
+  /\b(?:(?:hacked|breached|compromised|infiltrated|attacked|targeted|penetrated|carried out|conducted|launched|orchestrated|perpetrated|spied on|stolen)\s+by|(?:attacks?|operations?|campaigns?|intrusions?|hacks?|hacking|espionage|surveillance|infiltration)\s+(?:\w+\s+){0,2}?by|attributed\s+(?:[\w'’-]+\s+){0,5}?to|blamed\s+(?:[\w'’-]+\s+){0,5}?on|the work of|accus\w+|blam(?:e|es|ed|ing))\s+(?:the\s+)?(?:[\p{Lu}][\w.]*(?:['’]s?)?\s+)?$/iu;
+/** "the NSA hacked", "GCHQ was behind", "the NSA of spying on": the organ did it. */
+const ORGAN_AGENT_AFTER_RE =
+  /^(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|office|division|team|hackers))?\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably|was|were|is|had been|has been)\s+)*(?:hacked|breached|infiltrated|penetrated|spied on|stole|attacked|compromised|launched|conducted|carried out|deployed|behind|responsible for)\b|^\s+of\s+(?:\w+\s+)?(?:hacking|spying|launching|conducting|carrying out|breaching|infiltrating|attacking|stealing)\b/i;
+
+/** An organ the news mostly quotes is an actor only as the agent of an attack. */
+function organIsAgent(m: Mention, s: SentenceInfo): boolean {
+  const after = s.text.slice(m.end - s.start, m.end - s.start + 80);
+  const before = s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start);
+  return ORGAN_AGENT_BEFORE_RE.test(before) || ORGAN_AGENT_AFTER_RE.test(after);
 }
 
 function signal(

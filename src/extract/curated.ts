@@ -36,6 +36,11 @@ export const CuratedActor = z
     kind: z.enum(['state', 'criminal', 'unknown']),
     /** A state body: naming it as the perpetrator attributes its country. */
     organ: z.boolean().default(false),
+    /**
+     * An organ the news mostly quotes (the NSA, GCHQ): it is the perpetrator only where the text makes it
+     * the agent of an attack ("hacked by the NSA", "GCHQ breached"), never where it merely appears.
+     */
+    agentOnly: z.boolean().default(false),
     /** An ordinary word: matches only beside a group cue ("Play ransomware"). */
     cue: z.boolean().default(false),
     ...provenance,

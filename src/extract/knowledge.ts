@@ -30,6 +30,8 @@ export interface ActorEntry {
   country: string | null;
   kind: ActorKind;
   organ: boolean;
+  /** An organ that is an actor only as the agent of an attack (see CuratedActor.agentOnly). */
+  agentOnly?: boolean;
   source: 'curated' | 'reference' | 'ransomware';
 }
 export interface CountryEntry {
@@ -250,6 +252,7 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
         country: a.country,
         kind: a.kind,
         organ: a.organ,
+        ...(a.agentOnly ? { agentOnly: true } : {}),
         source: 'curated',
       },
       a.cue ? 'group' : 'none',
@@ -353,19 +356,31 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     curated.parties.flatMap((p) => [p.name, ...p.aliases, ...p.formerNames]).map(nameKey),
   );
   for (const a of genCountries.agencies) {
-    const names = [a.name, ...a.abbr].filter((n) => !curatedPartyKeys.has(nameKey(n)));
+    // An agency that is also in the actor dictionary (the NSA) is matched as that actor; its speech
+    // still resolves to its state.
+    const names = [a.name, ...a.abbr].filter(
+      (n) => !curatedPartyKeys.has(nameKey(n)) && !taken.has(nameKey(n)),
+    );
     if (names.length > 0) addParty(a.name, names.slice(1), 'agency', a.country === 'EU' ? null : a.country);
   }
-  // Intelligence services (MISP): government bodies that may attribute. A name shared by several states
-  // ("National Intelligence Service") keeps its first, curated owner; names of actors stay actors.
+  // Intelligence services (MISP): government bodies that may attribute. A name that several states use
+  // ("Foreign Intelligence Service", "Special Branch") names no state by itself, unless curated gives it
+  // an owner; names of actors stay actors.
   const partyKeys = new Set([
     ...curatedPartyKeys,
     ...genCountries.agencies.flatMap((a) => [a.name, ...a.abbr]).map(nameKey),
   ]);
+  const statesByName = new Map<string, Set<string>>();
+  for (const a of genCountries.intelligence ?? [])
+    for (const n of [a.name, ...a.aliases]) {
+      const k = nameKey(n);
+      statesByName.set(k, (statesByName.get(k) ?? new Set()).add(a.country));
+    }
   for (const a of genCountries.intelligence ?? []) {
     const names = [a.name, ...a.aliases].filter((n) => {
       const k = nameKey(n);
       if (!k || partyKeys.has(k) || taken.has(k) || countryKeys.has(k)) return false;
+      if ((statesByName.get(k)?.size ?? 0) > 1) return false;
       partyKeys.add(k);
       return true;
     });

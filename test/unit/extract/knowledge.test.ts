@@ -52,6 +52,28 @@ describe('loadKnowledge', () => {
     expect(actorOf(knowledge, 'Bureau 121')).toBe('Bureau 121');
   });
 
+  it('keeps agencies the news mostly quotes as agent-only organs, matched once as actors', () => {
+    const nsa = knowledge.actors.find((a) => a.name === 'National Security Agency');
+    expect(nsa).toMatchObject({ country: 'US', organ: true, agentOnly: true });
+    expect(actorOf(knowledge, 'NSA')).toBe('National Security Agency');
+    expect(trieLookup(knowledge.trie, keyTokens('NSA')).filter((r) => r.type === 'party')).toEqual([]);
+    expect(knowledge.actors.find((a) => a.name === 'Ministry of State Security')?.agentOnly).toBeUndefined();
+  });
+
+  it('gives an intelligence-service name that several states use to none of them', () => {
+    const partyOf = (name: string) =>
+      trieLookup(knowledge.trie, keyTokens(name))
+        .flatMap((r) => (r.type === 'party' ? [knowledge.parties[r.id]] : []))
+        .map((p) => p?.country);
+    // The MISP list has a "Foreign Intelligence Service" for Romania and for Russia, a "Special Branch" for
+    // Pakistan and Sri Lanka: the bare name says nothing about the state.
+    expect(partyOf('Foreign Intelligence Service')).toEqual([]);
+    expect(partyOf('Special Branch')).toEqual([]);
+    expect(partyOf('Romanian Intelligence Service')).toEqual(['RO']);
+    // An English name curated for its own state wins over a translation in the list.
+    expect(partyOf('Department of Homeland Security')).toEqual(['US']);
+  });
+
   it('never lets an actor take a country word or a malware name', () => {
     expect(actorOf(knowledge, 'Russian')).toBeUndefined();
     expect(actorOf(knowledge, 'Snake')).toBeUndefined();
