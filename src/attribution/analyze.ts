@@ -79,7 +79,28 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
   const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;
-  return inTitle || inLead || distinct >= 2 || shortReport;
+  return inTitle || inLead || distinct >= 2 || shortReport || leadActorTiedLater(extraction, claimSet, lead);
+}
+
+/**
+ * "We attribute the intrusions to UNC0000. ... We assess UNC0000 is a China-nexus actor": the lead blames a
+ * named group and a later sentence (not a background one) ties that group to a state.
+ */
+function leadActorTiedLater(extraction: Extraction, claimSet: ClaimSet, lead: ReadonlySet<number>): boolean {
+  const named = (c: Claim): string[] => [
+    ...c.actors.map((id) => `a${id}`),
+    ...c.schemeNames.map((n) => `s${nameKey(n)}`),
+  ];
+  const live = claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
+  const leadActors = new Set(live.filter((c) => lead.has(c.sentence)).flatMap(named));
+  if (leadActors.size === 0) return false;
+  return live.some(
+    (c) =>
+      !lead.has(c.sentence) &&
+      c.countries.length > 0 &&
+      !BACKGROUND_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
+      named(c).some((k) => leadActors.has(k)),
+  );
 }
 
 /** Sentences of prose up to which a report counts as short. */

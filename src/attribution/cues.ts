@@ -45,6 +45,8 @@ export const HEDGE_RE = L.re('hedges');
 export const RETRACT_RE = L.re('retractions');
 /** Background: an earlier incident mentioned in passing (does not make the article an attribution story). */
 export const BACKGROUND_RE = new RegExp(`\\b(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`, 'i');
+/** A general threat assessment names states as threats, not as the culprits of an incident. */
+export const THREAT_ASSESSMENT_RE = L.re('threatAssessmentCues');
 /** A claim inside a condition is not made: "should the inquiry find that Iran was responsible". */
 export const CONDITIONAL_RE = L.re('conditionalCues');
 

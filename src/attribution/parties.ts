@@ -199,6 +199,7 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
   if (L.set('anonymousSourceNouns').has(word))
     return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
   if (L.set('pronounSpeakers').has(word)) return ctx.lastSpeaker ? { ...ctx.lastSpeaker, role } : null;
+  if (word === 'we') return publisherVoice(ctx, role);
   if (word === 'researchers' || word === 'analysts' || word === 'experts')
     // "The researchers said": the research organisation that spoke last.
     return ctx.lastSpeaker && (ctx.lastSpeaker.kind === 'vendor' || ctx.lastSpeaker.kind === 'organization')
@@ -213,8 +214,25 @@ export function generic(word: string, ctx: PartyContext, role: string): Attribut
   return null;
 }
 
+/**
+ * "We attribute the activity to ...": outside quotation marks, a vendor's own report speaking in the first
+ * person. The voice is the research company the report names (the last one named so far, else the first).
+ */
+function publisherVoice(ctx: PartyContext, role: string): AttributingParty | null {
+  const sentence = ctx.sentence === undefined ? undefined : ctx.extraction.sentences[ctx.sentence];
+  if (!sentence || /["“”]/.test(sentence.text)) return null;
+  if (ctx.lastVendor) return { ...ctx.lastVendor, role };
+  for (const s of ctx.extraction.sentences)
+    for (const m of s.mentions) {
+      const party = m.ref.type === 'party' ? ctx.knowledge.parties[m.ref.id] : undefined;
+      if (party?.kind === 'vendor') return { name: party.name, body: party.name, kind: 'vendor', role };
+    }
+  return null;
+}
+
 /** Nouns `generic` can resolve (a speaker written as a common noun). */
 export const GENERIC_WORDS: ReadonlySet<string> = new Set([
+  'we',
   ...L.set('genericCompanyNouns'),
   'police',
   ...L.set('genericGovernmentNouns'),

@@ -34,6 +34,14 @@ const FLAW_IN_AFTER_RE = new RegExp(
   `^\\s+(?:security\\s+)?${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|found in)\\b`,
   'i',
 );
+/** The object of an exploitation verb: "exploiting Acme Gate appliances", "abused the Acme Relay service". */
+const EXPLOITED_RE = new RegExp(
+  `\\b(?:exploit(?:s|ed|ing)?|abus(?:e|es|ed|ing)|weaponi[sz](?:e|es|ed|ing))\\s+(?:(?:CVE-\\d{4}-\\d{4,}|(?:an?\\s+|the\\s+|two\\s+|several\\s+)?(?:[\\w-]+\\s+){0,2}?${FLAW_NOUN})\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|on|against|affecting)\\s+)?${DETERMINERS}`,
+  'giu',
+);
+/** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
+const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
+const MAX_LIST_NAMES = 5;
 /** What vulnerable or infected machines run. */
 const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
@@ -74,6 +82,8 @@ interface Candidate {
   name: string;
   /** Introduced as the thing with the flaw (strong) or only as what something runs or a noun phrase (weak). */
   strong: boolean;
+  /** The vendor of the first name of the list this one continues ("Acme Gate and Relay appliances"). */
+  listVendor?: string;
 }
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
@@ -118,13 +128,33 @@ function nameStarts(s: SentenceInfo): number[] {
   return out;
 }
 
-function candidates(s: SentenceInfo, vulnStory: boolean): Candidate[] {
+function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, string>): Candidate[] {
   const out: Candidate[] = [];
   const push = (at: number, strong: boolean): void => {
     const n = nameAt(s, at);
     if (n) out.push({ sentence: s, ...n, strong });
   };
-  for (const m of s.text.matchAll(FLAW_IN_RE)) push(m.index + m[0].length, true);
+  // The object of a flaw or of exploitation, with the names listed after it.
+  const pushList = (at: number, strong: boolean): void => {
+    let n = nameAt(s, at);
+    const head = vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? ''));
+    for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
+      out.push({ sentence: s, ...n, strong, ...(head && i > 0 ? { listVendor: head } : {}) });
+      const next = LIST_NEXT_RE.exec(s.text.slice(n.end - s.start));
+      n = next ? nameAt(s, n.end - s.start + next[0].length) : null;
+    }
+  };
+  for (const m of s.text.matchAll(FLAW_IN_RE)) pushList(m.index + m[0].length, true);
+  // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
+  for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
+  // "Log4j on Acme Horizon servers": a vendor-led name before a deployment noun, where something was exploited.
+  if (STRONG_PRODUCT_CUE_RE.test(s.text))
+    for (const at of nameStarts(s)) {
+      const n = nameAt(s, at);
+      const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
+      if (n?.name.includes(' ') && vendors.has(first) && PRODUCT_NOUN_RE.test(s.text.slice(n.end - s.start)))
+        out.push({ sentence: s, ...n, strong: false });
+    }
   if (FLAW_WORD_RE.test(s.text) || s.cves.length > 0)
     for (const m of s.text.matchAll(RESIDES_IN_RE)) push(m.index + m[0].length, true);
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
@@ -226,6 +256,7 @@ function judge(
   vendors: Map<string, string>,
   text: string,
   excluded: ReadonlySet<string>,
+  actorLabels: ReadonlySet<string>,
 ): { name: string; vendor: string; baseId: number } | null {
   const cleaned = c.name.replace(LEADING_NOISE, '').replace(VULN_KIND_RE, '').trim();
   if (!cleaned || cleaned !== c.name) {
@@ -243,12 +274,15 @@ function judge(
       vendors,
       text,
       excluded,
+      actorLabels,
     );
   }
   if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b/i.test(c.name)) return null;
   if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, text))
     return null;
   if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;
+  // A vendor's name for a cluster ("UNC5807", "Storm-0558") is an actor wherever the article uses it.
+  if (actorLabels.has(nameKey(c.name))) return null;
   // A vendor party may lead a product name ("Microsoft Support Diagnostic Tool"); other parties may not.
   const party = s.mentions.find((m) => m.ref.type === 'party' && m.start < c.end && m.end > c.start);
   if (party?.ref.type === 'party') {
@@ -257,6 +291,9 @@ function judge(
   }
   const after = s.text.slice(c.end - s.start);
   const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
+  // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.
+  if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))
+    return null;
   // A vendor's own name is the company; with its devices or a version it names the product.
   if (vendors.has(nameKey(c.name))) {
     const vendor = vendors.get(nameKey(c.name)) ?? c.name;
@@ -286,6 +323,9 @@ function judge(
       return null;
     const entry = knowledge.products[base.ref.id];
     if (!entry) return null;
+    // "Acme Neurons for ZTA": an edition named after the product, written whole.
+    if (/^(?:for|of)$/i.test(added[0] ?? ''))
+      return { name: withVendorFirst(c.name, entry.vendor), vendor: entry.vendor, baseId: entry.id };
     // One name however the text writes it: a component is named after its product family, without the
     // vendor ("Windows Installer" for "Microsoft Windows Installer" too).
     return { name: withoutVendor(c.name, entry.vendor), vendor: entry.vendor, baseId: entry.id };
@@ -293,6 +333,7 @@ function judge(
   if (overlapsMention(s, c.start, c.end, ['product']) && !(vendors.has(firstKey) && c.name.includes(' ')))
     return null;
   const shaped =
+    c.listVendor !== undefined ||
     (vendors.has(firstKey) && c.name.includes(' ')) ||
     LOOKS_LIKE_PRODUCT.test(c.name) ||
     PRODUCT_NOUN_RE.test(after) ||
@@ -304,12 +345,18 @@ function judge(
       ? knowledge.productIndex.get(firstKey)
       : undefined;
   const familyVendor = family !== undefined ? knowledge.products[family]?.vendor : undefined;
-  const vendor = vendors.get(firstKey) ?? familyVendor ?? ownerVendor(s, c.start, vendors) ?? '';
+  const vendor =
+    vendors.get(firstKey) ?? familyVendor ?? ownerVendor(s, c.start, vendors) ?? c.listVendor ?? '';
   if (family !== undefined) return { name: c.name, vendor, baseId: family };
   const oneWord = !nameKey(vendor).includes(' ');
   const prefixed =
     vendor && oneWord && !vendors.has(firstKey) && !` ${nameKey(c.name)} `.includes(` ${nameKey(vendor)} `);
   return { name: prefixed ? `${vendor} ${c.name}` : c.name, vendor, baseId: -1 };
+}
+
+/** "Neurons for ZTA" → "Ivanti Neurons for ZTA". */
+function withVendorFirst(name: string, vendor: string): string {
+  return nameKey(name).startsWith(`${nameKey(vendor)} `) ? name : `${vendor} ${name}`;
 }
 
 /** "Microsoft Windows Installer" → "Windows Installer". */
@@ -332,10 +379,16 @@ export function unknownProductHits(
   const vendors = vendorsOf(knowledge);
   const excluded = new Set(knowledge.products.filter((p) => p.exclude).map((p) => nameKey(p.name)));
   const text = extraction.sentences.map((x) => x.text).join('\n');
+  const actorLabels = new Set(
+    extraction.sentences.flatMap((x) => [
+      ...x.schemeMentions.map((m) => nameKey(m.name)),
+      ...x.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
+    ]),
+  );
   const out: ProductHit[] = [];
   for (const s of extraction.sentences) {
     if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
-    for (const c of [...candidates(s, vulnStory), ...vendorLedNames(s, vendors)]) {
+    for (const c of [...candidates(s, vulnStory, vendors), ...vendorLedNames(s, vendors)]) {
       // Inside a name already found (a model after its vendor), unless it extends that name.
       if (
         known.some(
@@ -347,7 +400,7 @@ export function unknownProductHits(
         )
       )
         continue;
-      const j = judge(c, s, knowledge, vendors, text, excluded);
+      const j = judge(c, s, knowledge, vendors, text, excluded, actorLabels);
       if (!j) continue;
       const key = nameKey(j.name);
       // One name per product: "Microsoft Support Diagnostic" inside "Microsoft Support Diagnostic Tool".

@@ -11,11 +11,13 @@ import {
   GOV_NOUN,
   HACKER_NOUN,
   LINK_BEFORE,
+  RESPONSIBILITY_RE,
   RETRACT_RE,
   STATE_ACTOR_NOUN_RE,
   STATE_CUE_RE,
   STATE_LINK,
   STATE_OVERRIDES_CRIMINAL_RE,
+  THREAT_ASSESSMENT_RE,
 } from './cues.js';
 
 /** A statement in one sentence that a state is behind cyber activity. */
@@ -369,6 +371,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     if (CONDITIONAL_RE.test(clause) && (family === 'behind' || family === 'blame')) sig.conditional = true;
     out.push(sig);
   }
+  // "the threat from state actors, naming Russia and China": a list of threats, unless an incident is told.
+  if (THREAT_ASSESSMENT_RE.test(text) && !RESPONSIBILITY_RE.test(text)) return [];
   return withListedStates(out, s);
 }
 

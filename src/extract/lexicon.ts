@@ -41,6 +41,7 @@ export const SECTION_NAMES = [
   'firmWording',
   'retractions',
   'backgroundCues',
+  'threatAssessmentCues',
   'conditionalCues',
   'denialVerbs',
   'denialAdjectives',

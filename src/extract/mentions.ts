@@ -128,7 +128,7 @@ const WEATHER_WORDS = new Set([
   'Grizzly',
 ]);
 const ACTOR_WORDS_RE =
-  /\b(group|actor|hackers?|tracked|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
+  /\b(group|actor|hackers?|track(?:s|ed|ing)?|intrusion sets?|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
 
 /** Nouns after a product written in lower case that still make it the product ("esxi hosts", "print spooler bug"). */
 const LOWER_PRODUCT_NEXT = new Set([
@@ -185,6 +185,7 @@ function contextOk(
   knowledge: Knowledge,
   articleSecurity: number,
   articleText = '',
+  confirmedActors: ReadonlySet<number> = new Set(),
 ): boolean {
   const toks = s.tokens;
   if (ref.type === 'actor') {
@@ -209,8 +210,15 @@ function contextOk(
       // Element names of the old Microsoft scheme (STRONTIUM, SILICON) are ordinary words unless shouted or cued.
       if (/^\p{Lu}{6,}$/u.test(ref.surface) && !shout && !windowHas(toks, m.from, m.to, 3, GROUP_CUES))
         return false;
-      // One ordinary word needs a security sentence or a clearly security article; several capitalised words less so.
-      return s.security || articleSecurity >= (m.to - m.from > 1 ? 1 : 3);
+      // One ordinary word needs a security sentence or a clearly security article; several capitalised words less
+      // so. A name the article has already used as an actor elsewhere keeps that sense; a state organ (the FSB)
+      // is that organ in any security article (whether it acted is for the attribution rules to say).
+      return (
+        s.security ||
+        articleSecurity >= (m.to - m.from > 1 ? 1 : 3) ||
+        confirmedActors.has(ref.id) ||
+        (articleSecurity >= 1 && knowledge.actors[ref.id]?.organ === true)
+      );
     }
     return true;
   }
@@ -300,12 +308,23 @@ function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): Tr
   return keep.sort((a, b) => a.from - b.from);
 }
 
-function findSchemeNames(s: SentenceInfo, knowledge: Knowledge, known: Set<string>): SchemeMention[] {
-  if (!s.security || !ACTOR_WORDS_RE.test(s.text)) return [];
+/**
+ * Vendor cluster names ("UNC1234", "Storm-0558") in a sentence about threat actors; elsewhere only the
+ * names `confirmed` in such a sentence of the same article.
+ */
+function findSchemeNames(
+  s: SentenceInfo,
+  knowledge: Knowledge,
+  known: Set<string>,
+  confirmed?: ReadonlySet<string>,
+): SchemeMention[] {
+  const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
+  if (!eligible && !confirmed?.size) return [];
   const out: SchemeMention[] = [];
   for (const m of s.text.matchAll(SCHEME_RE)) {
     const name = m[0];
     if (known.has(nameKey(name))) continue;
+    if (!eligible && !confirmed?.has(nameKey(name))) continue;
     const first = name.split(' ')[0] ?? '';
     if ((m.groups?.ms || m.groups?.cs || m.groups?.u42) && WEATHER_WORDS.has(first)) continue;
     const suffix = name.split(/[\s-]/).pop() ?? '';
@@ -389,12 +408,27 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   const known = new Set<string>();
   const articleSecurity = infos.filter((x) => x.security).length;
   const articleText = `${article.title ?? ''}\n${article.text}`;
-  for (const { s, found } of raw) {
-    const checked = found.map((m) => ({
+  const checkedBySentence = raw.map(({ s, found }) =>
+    found.map((m) => ({
       m,
       ok:
         caseOk(m.value, s.tokens, m.from, m.to) &&
         contextOk(m.value, s, m, vendorsInText, knowledge, articleSecurity, articleText),
+    })),
+  );
+  // One sense per article: an actor name accepted in a security sentence is the actor wherever it recurs.
+  const confirmedActors = new Set(
+    checkedBySentence.flat().flatMap(({ m, ok }) => (ok && m.value.type === 'actor' ? [m.value.id] : [])),
+  );
+  for (const [i, { s }] of raw.entries()) {
+    const checked = (checkedBySentence[i] ?? []).map(({ m, ok }) => ({
+      m,
+      ok:
+        ok ||
+        (m.value.type === 'actor' &&
+          confirmedActors.has(m.value.id) &&
+          caseOk(m.value, s.tokens, m.from, m.to) &&
+          contextOk(m.value, s, m, vendorsInText, knowledge, articleSecurity, articleText, confirmedActors)),
     }));
     for (const m of resolveOverlaps(checked)) {
       const a = s.tokens[m.from];
@@ -409,6 +443,11 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
     s.cves = findCves(s.text).map((c) => ({ ...c, start: c.start + s.start, end: c.end + s.start }));
   }
   for (const s of infos) s.schemeMentions = findSchemeNames(s, knowledge, known);
+  const confirmedSchemes = new Set(infos.flatMap((s) => s.schemeMentions.map((m) => nameKey(m.name))));
+  if (confirmedSchemes.size > 0)
+    for (const s of infos)
+      if (s.schemeMentions.length === 0)
+        s.schemeMentions = findSchemeNames(s, knowledge, known, confirmedSchemes);
 
   const body = infos.find((s) => !s.isTitle);
   return {
