@@ -209,8 +209,17 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
           });
       }
       // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
-      if (SUPPORT_RE.test(s.text) && JOINT_RE.test(s.text)) {
-        const { parties } = attributorsOf(s, ctx, accusedNames, false, []);
+      const joint = JOINT_RE.exec(s.text);
+      if (SUPPORT_RE.test(s.text) && joint) {
+        let { parties } = attributorsOf(s, ctx, accusedNames, false, []);
+        // "Estonia, Latvia and Poland co-signed the statement": the states before the joining verb.
+        if (parties.length === 0)
+          parties = s.mentions
+            .filter(
+              (m) => m.end - s.start <= joint.index && (m.ref.type === 'party' || m.ref.type === 'country'),
+            )
+            .map((m) => partyFromMention(m, s, ctx, 'subject'))
+            .filter((x): x is AttributingParty => x !== null);
         if (parties.length > 0)
           claims.push({
             sentence: s.index,
@@ -265,8 +274,11 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused?.has(countryIso(p.name, knowledge)))
         sentenceParties.push(p);
       if (p.kind === 'vendor') ctx.lastVendor = p;
+      // An organ accused in this sentence ("worked for China's MSS") is not the government that speaks next.
+      const accusedHere = sig.some((x) => !x.negated && x.iso2 === countryIso(p.name, knowledge));
       if (
         p.kind === 'government' &&
+        !accusedHere &&
         (m.ref.type === 'party' ||
           m.ref.type === 'actor' ||
           GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))

@@ -142,11 +142,13 @@ function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
     );
     if (here?.ref.type === 'country') return here.ref.iso2;
   }
-  if (ctx.lastGov?.kind === 'government') {
-    const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === ctx.lastGov?.name)?.iso2;
-    if (iso) return iso;
+  // The government that acted or spoke last ("the government concluded ... The foreign minister said").
+  for (const gov of [ctx.lastGov, ctx.lastSpeaker]) {
+    if (gov?.kind !== 'government') continue;
+    const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === gov.name)?.iso2;
+    if (iso && !ctx.accused?.has(iso)) return iso;
   }
-  return ctx.subjectCountry ?? ctx.extraction.datelineCountry;
+  return ctx.subjectCountry ?? ctx.extraction.datelineCountry ?? storyState(ctx);
 }
 
 /** The state named most often in the article (twice at least) that is never accused in it. */

@@ -44,6 +44,11 @@ const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+${HACKER_NOUN}\\b`,
 );
+/** What a state is accused or blamed of or for, right after it: "accused Iran of hacking the grid". */
+const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{1,80})/i;
+/** Deeds of cyber activity, for the clause after "accused X of". */
+const CYBER_DEED_RE =
+  /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?)\b/i;
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
 /** "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed. */
@@ -75,7 +80,7 @@ const RE_IT_WAS_BEFORE =
 const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
 const RE_SUBJECT_HACKED =
-  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|breached|infiltrated|spied on|stole|attacked|compromised|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
 /**
  * "Iran ordered the attacks", "the Kremlin authorised the intrusions": a state directing an incident.
  * Not a state ordering something about one ("ordered an inquiry into the attacks").
@@ -198,6 +203,9 @@ const STATE_RULES: StateRule[] = [
     side: 'before',
     match: (c) => {
       const h = c.isGov ? hitOf(RE_BLAME_BEFORE, c.before) : null;
+      // "accused Washington of politicising cybersecurity": the accusation is of something else.
+      const of = ACCUSED_OF_RE.exec(c.after);
+      if (h && of && !CYBER_DEED_RE.test(of[1] ?? '')) return null;
       // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own.
       const incident = c.articleCyber && INCIDENT_NOUN_RE.test(h ?? '');
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
