@@ -13,6 +13,7 @@ import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
 import type { AttributedActor } from './attribution.js';
 import type { ClaimSet } from './claims.js';
+import { organOwner } from './state-signals.js';
 
 const AKA_RE =
   /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
@@ -153,8 +154,12 @@ export function collectActors(
       if (!entry) continue;
       if (entry.organ && !liveOrgan.has(`${s.index}:${m.start}`)) continue;
       if (!s.security && !articleSecurity) continue;
-      const key = `a${entry.id}`;
-      addGroup(groups, key, entry, entry.name, entry.country, m.surface, m.start, s);
+      // "Ukraine's Main Intelligence Directorate" is not Russia's: another state's organ of the same name.
+      const owner = entry.organ ? organOwner(m, s) : null;
+      const foreign = owner !== null && owner !== entry.country;
+      const key = foreign ? `o${owner}:${nameKey(m.surface)}` : `a${entry.id}`;
+      if (foreign) addGroup(groups, key, null, m.surface, owner, m.surface, m.start, s);
+      else addGroup(groups, key, entry, entry.name, entry.country, m.surface, m.start, s);
       items.push({ key, start: m.start, end: m.end });
     }
     for (const sm of s.schemeMentions) {

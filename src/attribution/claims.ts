@@ -5,7 +5,7 @@
  */
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
-import type { Extraction } from '../extract/mentions.js';
+import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import {
   type ClaimFamily,
   CONTINUATION_RE,
@@ -136,7 +136,9 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     const culprits = s.mentions.filter(
       (m) =>
         m.ref.type === 'actor' &&
-        (!knowledge.actors[m.ref.id]?.organ || live.some((x) => x.family === 'organ' && x.start === m.start)),
+        (!knowledge.actors[m.ref.id]?.organ ||
+          live.some((x) => x.family === 'organ' && x.start === m.start)) &&
+        !ruledOut(m.start, s),
     );
     const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
     const named = actorIds.length > 0 || s.schemeMentions.length > 0;
@@ -342,6 +344,13 @@ function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
 }
 
 /** The organisation an article is mostly about (for "the company said" when it is not a known vendor). */
+/** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
+function ruledOut(at: number, s: SentenceInfo): boolean {
+  const before = s.text.slice(Math.max(0, at - s.start - 80), at - s.start);
+  const clause = before.split(/;|\b(?:but|while|whereas|however)\b/i).pop() ?? before;
+  return RETRACT_RE.test(clause);
+}
+
 function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
   // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
   // one the story is about; a person is named in full once and by surname after.

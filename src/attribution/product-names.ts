@@ -16,7 +16,7 @@ import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
 const DETERMINERS =
-  '(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?';
+  "(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?";
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -39,6 +39,20 @@ const EXPLOITED_RE = new RegExp(
   `\\b(?:exploit(?:s|ed|ing)?|abus(?:e|es|ed|ing)|weaponi[sz](?:e|es|ed|ing))\\s+(?:(?:CVE-\\d{4}-\\d{4,}|(?:an?\\s+|the\\s+|two\\s+|several\\s+)?(?:[\\w-]+\\s+){0,2}?${FLAW_NOUN})\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|on|against|affecting)\\s+)?${DETERMINERS}`,
   'giu',
 );
+/** A CVE id and the product it is in: "CVE-2026-0001 in Acme Gate controllers". */
+const CVE_IN_RE = new RegExp(
+  `\\bCVE-\\d{4}-\\d{4,}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|affects|impacts)\\s+${DETERMINERS}`,
+  'giu',
+);
+/** A name as the subject of being affected: "Acme S7 CPUs running firmware before 3.1 are affected". */
+const AFFECTED_AFTER_RE =
+  /^(?:\s+[\w.-]+){0,8}?\s+(?:is|are|was|were|remains?|remained|may be|might be|could be)\s+(?:also\s+|still\s+)?(?:affected|vulnerable|impacted)\b/iu;
+/**
+ * A name written in lower case that is still a product's: a library ("libwebp"), a file ("ld.so",
+ * "clfs.sys") or a name with digits ("log4j").
+ */
+const LOWER_NAME_RE =
+  /^(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)\b/u;
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
 const MAX_LIST_NAMES = 5;
@@ -140,11 +154,27 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
     const head = vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? ''));
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
       out.push({ sentence: s, ...n, strong, ...(head && i > 0 ? { listVendor: head } : {}) });
-      const next = LIST_NEXT_RE.exec(s.text.slice(n.end - s.start));
-      n = next ? nameAt(s, n.end - s.start + next[0].length) : null;
+      // A model number the name leaves out ("Acme Logix 5580") still comes before the next name.
+      const rest = s.text.slice(n.end - s.start);
+      const model = /^\s+\d[\w.-]*/.exec(rest)?.[0].length ?? 0;
+      const next = LIST_NEXT_RE.exec(rest.slice(model));
+      n = next ? nameAt(s, n.end - s.start + model + next[0].length) : null;
     }
   };
-  for (const m of s.text.matchAll(FLAW_IN_RE)) pushList(m.index + m[0].length, true);
+  for (const m of s.text.matchAll(FLAW_IN_RE)) {
+    pushList(m.index + m[0].length, true);
+    // "a bug in ld.so", "a flaw in libwebp": a lower-case name shaped like software.
+    const lower = LOWER_NAME_RE.exec(s.text.slice(m.index + m[0].length));
+    if (lower)
+      out.push({
+        sentence: s,
+        name: lower[0],
+        start: s.start + m.index + m[0].length,
+        end: s.start + m.index + m[0].length + lower[0].length,
+        strong: true,
+      });
+  }
+  for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
   // "Log4j on Acme Horizon servers": a vendor-led name before a deployment noun, where something was exploited.
@@ -171,6 +201,14 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
     if (FLAW_IN_AFTER_RE.test(after)) continue;
     if (FLAW_AFTER_RE.test(after) && (n.name.includes(' ') || LOOKS_LIKE_PRODUCT.test(n.name)))
       out.push({ sentence: s, ...n, strong: true });
+    // "Acme S7 CPUs running firmware before 3.1 are affected": needs a product's shape by itself.
+    else if (
+      AFFECTED_AFTER_RE.test(after) &&
+      !/[,;:]/.test(
+        after.slice(0, after.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i)),
+      )
+    )
+      out.push({ sentence: s, ...n, strong: false });
     // "the GlobalProtect gateway", "FortiWifi devices": a product-shaped name before a component noun.
     else if (cued && LOOKS_LIKE_PRODUCT.test(n.name) && COMPONENT_NOUN_RE.test(after))
       out.push({ sentence: s, ...n, strong: false });
@@ -334,6 +372,7 @@ function judge(
     return null;
   const shaped =
     c.listVendor !== undefined ||
+    LOWER_NAME_RE.test(c.name) ||
     (vendors.has(firstKey) && c.name.includes(' ')) ||
     LOOKS_LIKE_PRODUCT.test(c.name) ||
     PRODUCT_NOUN_RE.test(after) ||

@@ -625,7 +625,13 @@ export function attributorsOf(
         GROUP_NOUNS.has(s.tokens[v - 1]?.norm ?? '')) ||
       (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
         s.tokens[v + 1]?.norm !== 'that' &&
-        DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? ''));
+        DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? '')) ||
+      // "Scattered Spider, which Microsoft tracks as Octo Tempest": an alias given in passing, not a claim.
+      (/^(tracks|tracked|track|calls|called|call|names|named|dubs|dubbed|labels|labelled|labeled|refers)$/.test(
+        norm,
+      ) &&
+        /^(as|to)$/.test(s.tokens[v + 1]?.norm ?? '') &&
+        s.tokens.slice(Math.max(0, v - 5), v).some((t) => /^(which|that|whom)$/.test(t.norm)));
     // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
     if (norm === 'told' && UNNAMED_RE.test(textBefore(s, tok.start, 200).text)) {
       const outlet = candidates.find(

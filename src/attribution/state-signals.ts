@@ -314,7 +314,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       const speaks = organActsAsAuthority(m, s);
       const acts = !actor?.agentOnly || organIsAgent(m, s);
       if (actor?.organ && actor.country && !speaks && acts && (sentenceCyber || hasActor || articleCyber)) {
-        const iso2 = organCountry(actor.country, actor.name, s, knowledge);
+        const iso2 = organOwner(m, s) ?? organCountry(actor.country, actor.name, s, knowledge);
         out.push(signal(s, iso2, 'organ', m, m.surface, retract));
       }
       continue;
@@ -463,6 +463,22 @@ function signal(
     negated: retract,
     conditional: false,
   };
+}
+
+/**
+ * The state written as the owner right before an organ's name: "Ukraine's Main Intelligence Directorate",
+ * "the Ukrainian Main Intelligence Directorate". Organ names are shared across states (several have a
+ * "Main Intelligence Directorate" or a "Ministry of State Security"); the text's owner wins.
+ */
+export function organOwner(m: Mention, s: SentenceInfo): string | null {
+  const owner = [...s.mentions]
+    .reverse()
+    .find((x) => x.ref.type === 'country' && x.end <= m.start && m.start - x.end <= 4);
+  if (owner?.ref.type !== 'country' || owner.ref.iso2 === '??') return null;
+  const between = s.text.slice(owner.end - s.start, m.start - s.start);
+  const possessive = /^['’]s?\s+$/.test(between);
+  const adjective = owner.ref.form === 'demonym' && /^\s+$/.test(between);
+  return possessive || adjective ? owner.ref.iso2 : null;
 }
 
 /** "Ministry of State Security" is an organ of both China and North Korea: the nearest state word decides. */
