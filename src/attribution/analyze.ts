@@ -133,7 +133,8 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
       c.countries.length === 0 &&
       c.actors.length === 0 &&
       c.schemeNames.length === 0 &&
-      !(c.supporting && isAttribution)
+      !(c.supporting && isAttribution) &&
+      !c.enforcement
     )
       continue;
     for (const p of c.attributors)

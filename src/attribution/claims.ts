@@ -45,6 +45,8 @@ export interface Claim {
   selfClaim: boolean;
   /** A sentence that only adds parties to a joint attribution. */
   supporting?: boolean;
+  /** Someone (a person, not a named group) charged or sanctioned for a cyber attack by the parties. */
+  enforcement?: boolean;
   /** Names that follow a vendor naming scheme but are not in the dictionaries. */
   schemeNames: string[];
 }
@@ -173,6 +175,22 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
         selfClaim: self && attributors.length === 0,
       });
     } else {
+      // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
+      // the states that charge or sanction someone for a cyber attack hold that person responsible.
+      const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
+      const refused =
+        enforcement !== null &&
+        /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i.test(s.text.slice(0, enforcement.index));
+      if (enforcement && !refused) {
+        const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
+        // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;
+        // the subject of a passive ("two people have been sanctioned") is who was sanctioned.
+        const passive = /\b(?:been|was|were|is|are|be)\s+$/i.test(s.text.slice(0, enforcement.index));
+        const { parties: all } = attributorsOf(s, ctx, accusedNames, false, at >= 0 ? [at + 1] : []);
+        const parties = passive ? all.filter((p) => p.role === 'agent') : all;
+        if (parties.length > 0)
+          claims.push(partiesOnlyClaim(s.index, enforcement[0], parties, 'enforcement'));
+      }
       // "ESET said the attackers deployed a wiper": a sentence about the perpetrators of the claim just made.
       const cont = CONTINUATION_RE.exec(s.text);
       const prev = [...claims]
@@ -222,21 +240,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
             )
             .map((m) => partyFromMention(m, s, ctx, 'subject'))
             .filter((x): x is AttributingParty => x !== null);
-        if (parties.length > 0)
-          claims.push({
-            sentence: s.index,
-            family: 'responsibility',
-            cue: JOINT_RE.exec(s.text)?.[0] ?? '',
-            countries: [],
-            actors: [],
-            schemeNames: [],
-            attributors: parties,
-            hedges: [],
-            negated: false,
-            conditional: false,
-            selfClaim: false,
-            supporting: true,
-          });
+        if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
       }
       // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
       // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
@@ -344,6 +348,33 @@ function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
 }
 
 /** The organisation an article is mostly about (for "the company said" when it is not a known vendor). */
+/** A claim that adds parties only: to a joint attribution, or by charging someone for an attack. */
+function partiesOnlyClaim(
+  sentence: number,
+  cue: string,
+  attributors: AttributingParty[],
+  kind: 'supporting' | 'enforcement',
+): Claim {
+  return {
+    sentence,
+    family: 'responsibility',
+    cue,
+    countries: [],
+    actors: [],
+    schemeNames: [],
+    attributors,
+    hedges: [],
+    negated: false,
+    conditional: false,
+    selfClaim: false,
+    [kind]: true,
+  };
+}
+
+/** Charging, sanctioning or convicting someone for a cyber attack, with the attack said in the clause. */
+const PERSON_ENFORCEMENT_RE =
+  /\b(?:sanctioned|charged|indicted|convicted|sentenced|extradited)\b(?=[^;]{0,160}\b(?:for|over|in connection with)\b[^;]{0,80}\b(?:cyber[-\s]?attacks?|hack\w*|ransomware|intrusions?|breach(?:es)?|data theft|extortion|malware)\b)/i;
+
 /** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
 function ruledOut(at: number, s: SentenceInfo): boolean {
   const before = s.text.slice(Math.max(0, at - s.start - 80), at - s.start);

@@ -745,7 +745,8 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
       (s.tokens[prevEnd - 1]?.end ?? 0) - s.start,
       (s.tokens[c.from]?.start ?? 0) - s.start,
     );
-    if (c.from - prevEnd > 2 || !/^(?:[\s,]*(?:and\s+)?(?:the\s+)?|['’]s\s+)$/i.test(between)) break;
+    // "the U.S., U.K. and Canadian authorities": an abbreviation's period does not end the list.
+    if (c.from - prevEnd > 2 || !/^\.?(?:[\s,]*(?:and\s+)?(?:the\s+)?|['’]s\s+)$/i.test(between)) break;
     out.push(c);
     prevEnd = c.to;
   }
