@@ -47,6 +47,29 @@ describe('parseConfigText', () => {
     ]);
   });
 
+  it('suggests the closest allowed word for a misspelt destination type or summary period', () => {
+    const text = [
+      'destinations:',
+      '  - { name: intel, type: webhok, webhookUrlEnv: INTEL_WEBHOOK_URL }',
+      '  - { name: soc, webhookUrlEnv: SOC_WEBHOOK_URL }',
+      '  - { name: log, type: Console }',
+      '  - { name: desk, type: console }',
+      'routes:',
+      '  - name: weekly-desk',
+      '    destinations: [desk]',
+      '    summary: { every: weeky }',
+      '',
+    ].join('\n');
+    const result = parseConfigText(text, 'types.yaml');
+    const kinds = '"webhook", "bot", "console", "taxii", "misp"';
+    expect(result.errors.map(formatProblem)).toEqual([
+      `types.yaml:2: destinations[0].type: "webhok" is not one of ${kinds} (did you mean "webhook"?)`,
+      `types.yaml:3: destinations[1].type: required key is missing: one of ${kinds}`,
+      `types.yaml:4: destinations[2].type: "Console" is not one of ${kinds} (did you mean "console"?)`,
+      'types.yaml:9: routes[0].summary.every: "weeky" is not one of "daily", "weekly" (did you mean "weekly"?)',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const result = parseConfigText('feeds:\n  - url: "https://a.example/\n  - url: x\n', 'syntax.yaml');
     expect(result.config).toBeNull();
