@@ -80,15 +80,17 @@ export async function runAdminCommand(
 }
 
 /**
- * The running config, or the reasons it cannot be used (on stderr). `offline`: destination secrets
- * need not be set (listings and replay read only the database), except those of the destinations
- * in `secretsNeededBy` (a test message needs the real secret of the one it posts to).
+ * The running config (or, for `replay`, the candidate: `role` names it in the message), or the
+ * reasons it cannot be used (on stderr). `offline`: destination secrets need not be set (listings
+ * and replay read only the database), except those of the destinations in `secretsNeededBy` (a test
+ * message needs the real secret of the one it posts to).
  */
 export async function effectiveConfig(
   command: string,
   options: Pick<AdminOptions, 'config'>,
   io: AdminIo,
   offline: boolean | { secretsNeededBy: readonly string[] } = false,
+  role = 'configuration',
 ): Promise<EffectiveConfig | null> {
   const [{ loadEffectiveConfig }, { configPath }, { formatProblem }] = await Promise.all([
     import('./config/effective.js'),
@@ -103,9 +105,7 @@ export async function effectiveConfig(
   );
   if (loaded.effective) return loaded.effective;
   for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
-  io.stderr.write(
-    `attribot ${command}: the configuration ${file} is invalid (attribot check-config says more)\n`,
-  );
+  io.stderr.write(`attribot ${command}: the ${role} ${file} is invalid (attribot check-config says more)\n`);
   return null;
 }
 
