@@ -10,6 +10,7 @@ import { describeHealth, type FeedReport, formatFeedReports } from './admin/feed
 import { formatRecentStories } from './admin/recent-report.js';
 import { destinationReports, feedReports, recentStories } from './admin/reports.js';
 import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
+import { didYouMean } from './config/suggest.js';
 import { errorMessage } from './shared/errors.js';
 import type { OpenedStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -268,9 +269,9 @@ async function testDestination(name: string, options: AdminOptions, io: AdminIo)
   if (!effective) return 'failure';
   const target = effective.destinations.find((candidate) => candidate.name === name);
   if (!target) {
-    const known = effective.destinations.map((candidate) => candidate.name).join(', ');
+    const names = effective.destinations.map((candidate) => candidate.name);
     io.stderr.write(
-      `attribot destinations test: no destination is named "${name}" (configured: ${known || 'none'})\n`,
+      `attribot destinations test: no destination is named "${name}"${didYouMean(name, names)} (configured: ${names.join(', ') || 'none'})\n`,
     );
     return 'failure';
   }
