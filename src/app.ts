@@ -749,15 +749,21 @@ export class App {
 
   /** `once` leaves alerts in the outbox: how many, for which destinations, and which of those are suspended. */
   async #noteUndelivered(nextAttemptAt: string): Promise<void> {
-    const statuses = await this.#store.destinationStatus([...this.#senders.keys()]);
-    const waiting = statuses.filter((status) => status.pending > 0);
-    this.#log.warn(
-      {
+    let counts: Record<string, unknown>;
+    try {
+      const statuses = await this.#store.destinationStatus([...this.#senders.keys()]);
+      const waiting = statuses.filter((status) => status.pending > 0);
+      counts = {
         pending: waiting.reduce((sum, status) => sum + status.pending, 0),
         destinations: Object.fromEntries(waiting.map((status) => [status.destination, status.pending])),
         suspended: waiting.filter((status) => status.head?.suspended).map((status) => status.destination),
-        nextAttemptAt,
-      },
+      };
+    } catch (error) {
+      // The alerts are safe in the outbox either way: a count that cannot be read does not fail the run.
+      counts = { countError: errorMessage(error) };
+    }
+    this.#log.warn(
+      { ...counts, nextAttemptAt },
       'Undelivered alerts stay in the outbox for the next run (attribot destinations says why)',
     );
   }

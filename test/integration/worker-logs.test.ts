@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/shared/logger.js';
+import type { Store } from '../../src/store/store.js';
 import { type FakeDiscord, startFakeDiscord } from '../helpers/fake-discord.js';
 import { etagOf, type FeedServer, startFeedServer } from '../helpers/feed-server.js';
 import { type OpsApp, startOpsApp } from '../helpers/ops-app.js';
@@ -139,7 +140,10 @@ describe('worker logs', () => {
     expect(logged('Cycle finished')[0]).toMatchObject({ feeds: 1, failed: 0 });
   });
 
-  it('once: counts the alerts it leaves in the outbox, per destination, and names the suspended ones', async () => {
+  /** A worker whose webhook Discord refuses (an unknown token: 401), so its alert stays in the outbox. */
+  async function refusedWorker(
+    wrapStore?: (store: Store) => Store,
+  ): Promise<{ worker: OpsApp; webhookId: string }> {
     const webhook = discord.createWebhook();
     const worker = await startOpsApp(
       {
@@ -149,14 +153,19 @@ describe('worker logs', () => {
       {
         dir: temp.dir,
         log,
-        // A token Discord does not know: 401, and the destination is suspended with its alert kept.
         env: {
           INTEL_WEBHOOK_URL: `https://discord.com/api/webhooks/${webhook.id}/not-${webhook.token}`,
           DISCORD_API_BASE: discord.apiBase,
         },
+        ...(wrapStore ? { wrapStore } : {}),
       },
     );
     workers.push(worker);
+    return { worker, webhookId: webhook.id };
+  }
+
+  it('once: counts the alerts it leaves in the outbox, per destination, and names the suspended ones', async () => {
+    const { worker, webhookId } = await refusedWorker();
     lines.length = 0;
     await worker.app.once();
     const [left] = lines.filter((line) => line.msg.startsWith('Undelivered alerts stay in the outbox'));
@@ -167,6 +176,28 @@ describe('worker logs', () => {
       suspended: ['intel'],
       nextAttemptAt: expect.any(String),
     });
-    expect(discord.messages(webhook.id)).toEqual([]);
+    expect(discord.messages(webhookId)).toEqual([]);
+  });
+
+  it('once: ends as usual when the outbox cannot be counted, saying why instead of the counts', async () => {
+    const { worker } = await refusedWorker(
+      (store) =>
+        new Proxy(store, {
+          get(target, key, receiver) {
+            if (key === 'destinationStatus') return () => Promise.reject(new Error('database is locked'));
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    );
+    lines.length = 0;
+    await worker.app.once();
+    const [left] = lines.filter((line) => line.msg.startsWith('Undelivered alerts stay in the outbox'));
+    expect(left).toMatchObject({
+      level: 'warn',
+      countError: 'database is locked',
+      nextAttemptAt: expect.any(String),
+    });
+    expect(left).not.toHaveProperty('pending');
   });
 });
