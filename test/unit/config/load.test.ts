@@ -122,6 +122,25 @@ describe('parseConfigText', () => {
     ).toEqual([]);
   });
 
+  it('warns about two feeds one name would mean, by name or by host, but keeps the config', () => {
+    const text = [
+      'feeds:',
+      '  - { url: "https://vendor.example/research/feed", name: Vendor Research }',
+      '  - { url: "https://vendor.example/news/feed", name: vendor research }',
+      '  - { url: "https://www.cisa.gov/cybersecurity-advisories/all.xml" }',
+      '  - { url: "https://www.cisa.gov/news.xml" }',
+      '  - { url: "https://www.cisa.gov/ics.xml", name: CISA ICS }',
+      '',
+    ].join('\n');
+    const result = parseConfigText(text, 'names.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.config?.feeds).toHaveLength(5);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      `names.yaml:3: feeds[1].name: feed name "vendor research" is also feeds[0]'s: routes' feeds, explain --feed and the per-feed metric cannot tell them apart; give each a name of its own`,
+      `names.yaml:5: feeds[3].url: feed name "www.cisa.gov" is also feeds[2]'s (a feed without a name is named by its host): routes' feeds, explain --feed and the per-feed metric cannot tell them apart; give each a name of its own`,
+    ]);
+  });
+
   it('warns about a feed listed twice but keeps the config', () => {
     const text = 'feeds:\n  - url: https://a.example/feed\n  - url: https://A.example/feed\n';
     const result = parseConfigText(text, 'twice.yaml');
