@@ -1,7 +1,8 @@
 /**
- * "Did you mean" for unknown config keys, and for values outside a fixed set (a destination's `type`). The keys allowed at a place are read from the zod schema
- * itself (objects, arrays, wrappers such as default and optional, and discriminated unions picked by
- * the value's discriminator), so a key added to the schema is suggested without a list to keep up.
+ * "Did you mean" for unknown config keys, and for values outside a fixed set of words (a
+ * destination's `type`). The keys allowed at a place are read from the zod schema itself (objects,
+ * arrays, wrappers such as default and optional, and discriminated unions picked by the value's
+ * discriminator), so a key added to the schema is suggested without a list to keep up.
  */
 import type { z } from 'zod';
 
