@@ -10,6 +10,7 @@ import { describeHealth, type FeedReport, formatFeedReports } from './admin/feed
 import { formatRecentStories } from './admin/recent-report.js';
 import { destinationReports, feedReports, recentStories } from './admin/reports.js';
 import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
+import { didYouMean } from './config/suggest.js';
 import { errorMessage } from './shared/errors.js';
 import type { OpenedStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -80,15 +81,17 @@ export async function runAdminCommand(
 }
 
 /**
- * The running config, or the reasons it cannot be used (on stderr). `offline`: destination secrets
- * need not be set (listings and replay read only the database), except those of the destinations
- * in `secretsNeededBy` (a test message needs the real secret of the one it posts to).
+ * The running config (or, for `replay`, the candidate: `role` names it in the message), or the
+ * reasons it cannot be used (on stderr). `offline`: destination secrets need not be set (listings
+ * and replay read only the database), except those of the destinations in `secretsNeededBy` (a test
+ * message needs the real secret of the one it posts to).
  */
 export async function effectiveConfig(
   command: string,
   options: Pick<AdminOptions, 'config'>,
   io: AdminIo,
   offline: boolean | { secretsNeededBy: readonly string[] } = false,
+  role = 'configuration',
 ): Promise<EffectiveConfig | null> {
   const [{ loadEffectiveConfig }, { configPath }, { formatProblem }] = await Promise.all([
     import('./config/effective.js'),
@@ -103,9 +106,7 @@ export async function effectiveConfig(
   );
   if (loaded.effective) return loaded.effective;
   for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
-  io.stderr.write(
-    `attribot ${command}: the configuration ${file} is invalid (attribot check-config says more)\n`,
-  );
+  io.stderr.write(`attribot ${command}: the ${role} ${file} is invalid (attribot check-config says more)\n`);
   return null;
 }
 
@@ -268,9 +269,9 @@ async function testDestination(name: string, options: AdminOptions, io: AdminIo)
   if (!effective) return 'failure';
   const target = effective.destinations.find((candidate) => candidate.name === name);
   if (!target) {
-    const known = effective.destinations.map((candidate) => candidate.name).join(', ');
+    const names = effective.destinations.map((candidate) => candidate.name);
     io.stderr.write(
-      `attribot destinations test: no destination is named "${name}" (configured: ${known || 'none'})\n`,
+      `attribot destinations test: no destination is named "${name}"${didYouMean(name, names)} (configured: ${names.join(', ') || 'none'})\n`,
     );
     return 'failure';
   }

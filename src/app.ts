@@ -10,7 +10,7 @@ import { ExplainLimiter } from './commands/limits.js';
 import { loadEffectiveConfig } from './config/effective.js';
 import type { EffectiveConfig, Environment, ResolvedDestination } from './config/env.js';
 import { applyOverrides, describeOverrides, NO_OVERRIDES, type Overrides } from './config/overrides.js';
-import { ADMIN_DESTINATION, type Config } from './config/schema.js';
+import { ADMIN_DESTINATION, type Config, type Feed } from './config/schema.js';
 import { describeChanges, watchConfigFile } from './config/watch.js';
 import { ConsoleSender } from './deliver/console-sender.js';
 import { destinationCredentials } from './deliver/credentials.js';
@@ -189,6 +189,8 @@ const ONCE_RETRY_BUDGET_MS = 30_000;
 
 /** How long one tick's delivery keeps draining a backlog before the tick moves on. */
 const DELIVERY_BUDGET_MS = 30_000;
+/** Failing feeds named in the start's log line; the rest are counted (`attribot feeds` lists them all). */
+const KEPT_BACKOFF_LISTED = 10;
 const PRUNE_TASK = 'task:prune';
 const PRUNE_EVERY_MS = 60 * 60_000;
 /** /readyz's database probe gives up after this long (a PostgreSQL that does not answer). */
@@ -731,7 +733,7 @@ export class App {
       if (next === null) break;
       const waitMs = Date.parse(next) - this.#clock.now().getTime();
       if (this.#clock.now().getTime() + Math.max(0, waitMs) > deadline) {
-        this.#log.warn({ nextAttemptAt: next }, 'Undelivered alerts stay in the outbox for the next run');
+        await this.#noteUndelivered(next);
         break;
       }
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -743,6 +745,27 @@ export class App {
       if (more.sent + more.retried + more.rejected + more.held === 0 && waitMs <= 0) break;
     }
     return summary;
+  }
+
+  /** `once` leaves alerts in the outbox: how many, for which destinations, and which of those are suspended. */
+  async #noteUndelivered(nextAttemptAt: string): Promise<void> {
+    let counts: Record<string, unknown>;
+    try {
+      const statuses = await this.#store.destinationStatus([...this.#senders.keys()]);
+      const waiting = statuses.filter((status) => status.pending > 0);
+      counts = {
+        pending: waiting.reduce((sum, status) => sum + status.pending, 0),
+        destinations: Object.fromEntries(waiting.map((status) => [status.destination, status.pending])),
+        suspended: waiting.filter((status) => status.head?.suspended).map((status) => status.destination),
+      };
+    } catch (error) {
+      // The alerts are safe in the outbox either way: a count that cannot be read does not fail the run.
+      counts = { countError: errorMessage(error) };
+    }
+    this.#log.warn(
+      { ...counts, nextAttemptAt },
+      'Undelivered alerts stay in the outbox for the next run (attribot destinations says why)',
+    );
   }
 
   /** `attribot run`: every feed at once, then on schedule until stop(). */
@@ -779,8 +802,32 @@ export class App {
       if (state?.lastPolledAt) this.#feedAnswered.set(feed.url, state.consecutiveFailures === 0);
     }
     const due = new Set(dueFeeds(feeds, states, this.#clock.now(), settings.interval));
-    return feeds.filter(
+    const polled = feeds.filter(
       (feed) => due.has(feed) || (atStart && (states.get(feed.url)?.consecutiveFailures ?? 0) === 0),
+    );
+    if (atStart)
+      this.#noteKeptBackoff(
+        feeds.filter((feed) => !polled.includes(feed)),
+        states,
+      );
+    return polled;
+  }
+
+  /** Says at start which failing feeds wait out the backoff of earlier runs, so a quiet first cycle is explained. */
+  #noteKeptBackoff(kept: readonly Feed[], states: ReadonlyMap<string, FeedState | null>): void {
+    if (kept.length === 0) return;
+    const shown = kept.slice(0, KEPT_BACKOFF_LISTED).map((feed) => {
+      const state = states.get(feed.url);
+      return {
+        url: feed.url,
+        failures: state?.consecutiveFailures ?? 0,
+        until: state?.nextPollAt ?? null,
+        ...(state?.disabledAt ? { disabledAt: state.disabledAt } : {}),
+      };
+    });
+    this.#log.info(
+      { kept: kept.length, feeds: shown },
+      'Failing feeds keep their backoff from before the start (attribot feeds shows them; attribot feeds retry URL polls one at the next tick)',
     );
   }
 

@@ -18,6 +18,21 @@ import type { MetricsText, OpsServer } from './server/server.js';
 import { AppError, errorMessage } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 
+/** The commands `main` runs, for the "did you mean" of a mistyped one. */
+const COMMANDS = [
+  'run',
+  'once',
+  'check-config',
+  'extract',
+  'explain',
+  'feeds',
+  'destinations',
+  'recent',
+  'export',
+  'summary',
+  'replay',
+];
+
 const USAGE = `Usage: attribot <command> [options]
 
 Commands:
@@ -111,9 +126,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return adminCommand(command, rest, values, io);
     case 'replay':
       return replay(rest, values, io);
-    default:
-      io.stderr.write(`attribot: unknown command "${command}"\n\n${USAGE}`);
+    default: {
+      const { didYouMean } = await import('./config/suggest.js');
+      io.stderr.write(`attribot: unknown command "${command}"${didYouMean(command, COMMANDS)}\n\n${USAGE}`);
       return EXIT.usage;
+    }
   }
 }
 

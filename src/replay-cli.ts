@@ -27,8 +27,10 @@ export interface ReplayOptions {
 const DEFAULT_PERIOD = '7d';
 
 export async function runReplay(options: ReplayOptions, io: AdminIo): Promise<Outcome> {
-  const [{ parseDuration }, { configPath, effectiveRoutes }, { formatProblem, loadConfigFile }] =
-    await Promise.all([import('./config/schema.js'), import('./config/env.js'), import('./config/load.js')]);
+  const [{ parseDuration }, { configPath }] = await Promise.all([
+    import('./config/schema.js'),
+    import('./config/env.js'),
+  ]);
   const period = options.since ?? DEFAULT_PERIOD;
   const periodMs = parseDuration(period);
   if (periodMs === null || periodMs <= 0) {
@@ -37,22 +39,19 @@ export async function runReplay(options: ReplayOptions, io: AdminIo): Promise<Ou
   }
   const running = await effectiveConfig('replay', { config: options.running }, io, true);
   if (!running) return 'failure';
+  // Read as the worker would read it, environment included (ATTRIBOT_FEEDS, DISCORD_WEBHOOK_URL for a
+  // config without destinations); its secrets are not needed, since nothing is sent.
   let candidate: Config | null = null;
   if (options.candidate !== undefined) {
-    // Its secrets are not needed (nothing is sent): the file is checked, not the environment.
-    const loaded = await loadConfigFile(options.candidate);
-    for (const error of loaded.errors) io.stderr.write(`error: ${formatProblem(error)}\n`);
-    if (!loaded.config) {
-      io.stderr.write(`attribot replay: the candidate configuration ${options.candidate} is invalid\n`);
-      return 'failure';
-    }
-    // With no destinations of its own it sends where the environment says, under the name `default`.
-    const names = loaded.config.destinations.map((target) => target.name);
-    const targets = (names.length > 0 ? names : ['default']).map((name) => ({
-      name,
-      type: 'console' as const,
-    }));
-    candidate = { ...loaded.config, routes: effectiveRoutes(loaded.config, targets) };
+    const loaded = await effectiveConfig(
+      'replay',
+      { config: options.candidate },
+      io,
+      true,
+      'candidate configuration',
+    );
+    if (!loaded) return 'failure';
+    candidate = loaded.config;
   }
   const opened = await openLedger('replay', running, io);
   if (!opened) return 'failure';

@@ -55,6 +55,7 @@ export function checkRules(
   }
 
   const seenFeeds = new Map<string, number>();
+  const seenFeedNames = new Map<string, number>();
   config.feeds.forEach((feed, index) => {
     const key = new URL(feed.url).href;
     const first = seenFeeds.get(key);
@@ -63,8 +64,19 @@ export function checkRules(
         path: ['feeds', index, 'url'],
         message: `duplicate of ${refer(['feeds', first])}; polled once`,
       });
+      return;
+    }
+    seenFeeds.set(key, index);
+    // Routes' `feeds`, `explain --feed`, `attribot feeds` and the per-feed metric know a feed by its name.
+    const name = feedName(feed);
+    const named = seenFeedNames.get(normalizeFeedName(name));
+    if (named !== undefined) {
+      warnings.push({
+        path: ['feeds', index, feed.name === undefined ? 'url' : 'name'],
+        message: `feed name "${name}" is also ${refer(['feeds', named])}'s${feed.name === undefined ? ' (a feed without a name is named by its host)' : ''}: routes' feeds, explain --feed and the per-feed metric cannot tell them apart; give each a name of its own`,
+      });
     } else {
-      seenFeeds.set(key, index);
+      seenFeedNames.set(normalizeFeedName(name), index);
     }
   });
 

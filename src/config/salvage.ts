@@ -5,8 +5,10 @@
  * left, and the schema issues zod only finds once the rest is valid (refinements such as retention
  * against storyWindow) are reported too. Paths are translated back to the file's own list indexes.
  */
+import type { z } from 'zod';
 import type { KeyPath } from './key-path.js';
 import { Config } from './schema.js';
+import { choiceMessage } from './suggest.js';
 
 export interface SchemaIssue {
   /** Where, in the file's own indexes. */
@@ -84,7 +86,13 @@ export function validateConfig(document: unknown): Validated {
         for (const key of issue.keys) targets.push([...path, key]);
       } else {
         const absent = issue.code === 'invalid_type' && !has(working, path);
-        issues.push({ path: filePath, message: absent ? 'required key is missing' : issue.message });
+        const choices = allowedWords(issue);
+        const message = absent
+          ? 'required key is missing'
+          : choices
+            ? choiceMessage(valueAt(working, path), choices)
+            : issue.message;
+        issues.push({ path: filePath, message });
         if (path.length === 0) return { config: null, issues, rejected, toFilePath };
         targets.push(path);
       }
@@ -101,13 +109,40 @@ export function validateConfig(document: unknown): Validated {
   return { config: null, issues, rejected, toFilePath };
 }
 
-function has(root: unknown, path: KeyPath): boolean {
+/**
+ * The words a value had to be one of, when the issue is about that (a discriminated union's
+ * `type`, an enum), so the message can suggest the closest; null for any other issue.
+ */
+function allowedWords(issue: z.core.$ZodIssue): string[] | null {
+  const listed: unknown =
+    issue.code === 'invalid_union'
+      ? (issue as { options?: unknown }).options
+      : issue.code === 'invalid_value'
+        ? issue.values
+        : undefined;
+  if (!Array.isArray(listed) || listed.length === 0) return null;
+  return listed.every((value): value is string => typeof value === 'string') ? listed : null;
+}
+
+const ABSENT = Symbol('absent');
+
+/** The value at `path`, or ABSENT when the path leads nowhere. */
+function lookup(root: unknown, path: KeyPath): unknown {
   let node: unknown = root;
   for (const key of path) {
-    if (!isContainer(node) || !(key in node)) return false;
+    if (!isContainer(node) || !(key in node)) return ABSENT;
     node = node[key];
   }
-  return true;
+  return node;
+}
+
+function valueAt(root: unknown, path: KeyPath): unknown {
+  const value = lookup(root, path);
+  return value === ABSENT ? undefined : value;
+}
+
+function has(root: unknown, path: KeyPath): boolean {
+  return lookup(root, path) !== ABSENT;
 }
 
 /** Marks the value at `path` removed; false when it is already gone. */

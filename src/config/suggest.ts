@@ -1,7 +1,8 @@
 /**
- * "Did you mean" for unknown config keys. The keys allowed at a place are read from the zod schema
- * itself (objects, arrays, wrappers such as default and optional, and discriminated unions picked by
- * the value's discriminator), so a key added to the schema is suggested without a list to keep up.
+ * "Did you mean" for unknown config keys, and for values outside a fixed set of words (a
+ * destination's `type`). The keys allowed at a place are read from the zod schema itself (objects,
+ * arrays, wrappers such as default and optional, and discriminated unions picked by the value's
+ * discriminator), so a key added to the schema is suggested without a list to keep up.
  */
 import type { z } from 'zod';
 
@@ -115,4 +116,15 @@ export function didYouMean(word: string, allowed: readonly string[]): string {
   if (keys.length === 0) return '';
   const last = keys.pop() as string;
   return ` (did you mean ${keys.length > 0 ? `${keys.join(', ')} or ${last}` : last}?)`;
+}
+
+/**
+ * The message for a value that must be one of a fixed set of words (a destination's `type`, a
+ * summary's `every`): what was given, the allowed words, and the closest of them.
+ */
+export function choiceMessage(given: unknown, allowed: readonly string[]): string {
+  const listed = allowed.map((value) => `"${value}"`).join(', ');
+  if (given === undefined) return `required key is missing: one of ${listed}`;
+  if (typeof given !== 'string') return `must be one of ${listed}, not ${JSON.stringify(given)}`;
+  return `"${given}" is not one of ${listed}${didYouMean(given, allowed)}`;
 }

@@ -228,10 +228,20 @@ describe('admin commands on a SQLite ledger', () => {
     expect(unset.stderr).not.toMatch(/ADMIN_WEBHOOK_URL/);
   });
 
-  it('destinations test: an unknown name, and the console, say so', async () => {
+  it('destinations test: an unknown name (with a "did you mean", as for a mistyped command), and the console, say so', async () => {
     const unknown = await cli(['destinations', 'test', 'nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no destination is named "nope" \(configured: intel, soc, log\)/);
+    const misspelt = await cli(['destinations', 'test', 'intl']);
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr).toMatch(
+      /no destination is named "intl" \(did you mean "intel"\?\) \(configured: intel, soc, log\)/,
+    );
+    const command = await cli(['destination', 'test', 'intel']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(
+      /^attribot: unknown command "destination" \(did you mean "destinations"\?\)\n/,
+    );
     const console = await cli(['destinations', 'test', 'log']);
     expect(console.code).toBe(0);
     expect(console.stdout).toMatch(/"log" is the console/);

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, postgresSkipNote, postgresUrl } from '../helpers/pg-database.js';
-import { headline, INTEL_URL, RUNNING_CONFIG, SOC_URL, storeCorpus } from '../helpers/replay-corpus.js';
+import {
+  DESK,
+  headline,
+  INTEL_URL,
+  RUNNING_CONFIG,
+  SOC_URL,
+  storeCorpus,
+  WIRE,
+} from '../helpers/replay-corpus.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -165,6 +173,28 @@ describe('attribot replay on a SQLite ledger', () => {
     );
     expect(result.stdout).toMatch(new RegExp(`^  ${literal('lazarus-exchange')} · .*: soc → nowhere$`, 'm'));
     expect(result.stdout).toMatch(/^The candidate: 0 added, 1 removed, 0 changed\.$/m);
+  });
+
+  it('reads the candidate with the environment the worker has: ATTRIBOT_FEEDS renames its feeds as the running config’s', async () => {
+    const file = candidate(
+      'desk-to-intel.yaml',
+      `${RUNNING_CONFIG}  - name: desk-to-intel\n    destinations: [intel]\n    feeds: [Desk]\n`,
+    );
+    type Report = { destinations: Replayed[] };
+    const intelOf = (report: Report) => report.destinations.find((each) => each.destination === 'intel');
+    const named = JSON.parse((await replay(['--config', file, '--json'])).stdout) as Report;
+    expect(intelOf(named)?.added?.length).toBeGreaterThan(0);
+
+    // A worker given ATTRIBOT_FEEDS names those feeds by host, so a route listing "Desk" takes nothing from them.
+    const fromEnvironment = await replay(['--config', file, '--json'], {
+      ATTRIBOT_FEEDS: `${DESK.url},${WIRE.url}`,
+    });
+    expect(fromEnvironment.code).toBe(0);
+    const hosted = JSON.parse(fromEnvironment.stdout) as Report;
+    expect(intelOf(hosted)?.added).toEqual([]);
+    expect(hosted.destinations.flatMap((each) => [...(each.removed ?? []), ...(each.changed ?? [])])).toEqual(
+      [],
+    );
   });
 
   it('a candidate that pings a role on an existing route: the alerts are changed, not added', async () => {

@@ -47,6 +47,29 @@ describe('parseConfigText', () => {
     ]);
   });
 
+  it('suggests the closest allowed word for a misspelt destination type or summary period', () => {
+    const text = [
+      'destinations:',
+      '  - { name: intel, type: webhok, webhookUrlEnv: INTEL_WEBHOOK_URL }',
+      '  - { name: soc, webhookUrlEnv: SOC_WEBHOOK_URL }',
+      '  - { name: log, type: Console }',
+      '  - { name: desk, type: console }',
+      'routes:',
+      '  - name: weekly-desk',
+      '    destinations: [desk]',
+      '    summary: { every: weeky }',
+      '',
+    ].join('\n');
+    const result = parseConfigText(text, 'types.yaml');
+    const kinds = '"webhook", "bot", "console", "taxii", "misp"';
+    expect(result.errors.map(formatProblem)).toEqual([
+      `types.yaml:2: destinations[0].type: "webhok" is not one of ${kinds} (did you mean "webhook"?)`,
+      `types.yaml:3: destinations[1].type: required key is missing: one of ${kinds}`,
+      `types.yaml:4: destinations[2].type: "Console" is not one of ${kinds} (did you mean "console"?)`,
+      'types.yaml:9: routes[0].summary.every: "weeky" is not one of "daily", "weekly" (did you mean "weekly"?)',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const result = parseConfigText('feeds:\n  - url: "https://a.example/\n  - url: x\n', 'syntax.yaml');
     expect(result.config).toBeNull();
@@ -97,6 +120,25 @@ describe('parseConfigText', () => {
     expect(
       parseConfigText('settings:\n  minInterval: 30m\n  maxInterval: 30m\n', 'equal.yaml').errors,
     ).toEqual([]);
+  });
+
+  it('warns about two feeds one name would mean, by name or by host, but keeps the config', () => {
+    const text = [
+      'feeds:',
+      '  - { url: "https://vendor.example/research/feed", name: Vendor Research }',
+      '  - { url: "https://vendor.example/news/feed", name: vendor research }',
+      '  - { url: "https://www.cisa.gov/cybersecurity-advisories/all.xml" }',
+      '  - { url: "https://www.cisa.gov/news.xml" }',
+      '  - { url: "https://www.cisa.gov/ics.xml", name: CISA ICS }',
+      '',
+    ].join('\n');
+    const result = parseConfigText(text, 'names.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.config?.feeds).toHaveLength(5);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      `names.yaml:3: feeds[1].name: feed name "vendor research" is also feeds[0]'s: routes' feeds, explain --feed and the per-feed metric cannot tell them apart; give each a name of its own`,
+      `names.yaml:5: feeds[3].url: feed name "www.cisa.gov" is also feeds[2]'s (a feed without a name is named by its host): routes' feeds, explain --feed and the per-feed metric cannot tell them apart; give each a name of its own`,
+    ]);
   });
 
   it('warns about a feed listed twice but keeps the config', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Config, Route } from '../../../src/config/schema.js';
-import { allowedKeys, closestKeys, didYouMean, editDistance } from '../../../src/config/suggest.js';
+import {
+  allowedKeys,
+  choiceMessage,
+  closestKeys,
+  didYouMean,
+  editDistance,
+} from '../../../src/config/suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -83,5 +89,23 @@ describe('allowedKeys, read from the zod schema', () => {
   it('finds nothing where the schema has no object', () => {
     expect(allowedKeys(Config, {}, ['feeds', 0, 'url'])).toEqual([]);
     expect(allowedKeys(Config, {}, ['nowhere'])).toEqual([]);
+  });
+});
+
+describe('choiceMessage', () => {
+  const kinds = ['webhook', 'bot', 'console'];
+
+  it('names what was given, the allowed words and the closest one', () => {
+    expect(choiceMessage('webhok', kinds)).toBe(
+      '"webhok" is not one of "webhook", "bot", "console" (did you mean "webhook"?)',
+    );
+    expect(choiceMessage('discord', kinds)).toBe('"discord" is not one of "webhook", "bot", "console"');
+  });
+
+  it('says a missing word is required, and quotes a value of another kind', () => {
+    expect(choiceMessage(undefined, kinds)).toBe(
+      'required key is missing: one of "webhook", "bot", "console"',
+    );
+    expect(choiceMessage(3, kinds)).toBe('must be one of "webhook", "bot", "console", not 3');
   });
 });
