@@ -626,6 +626,11 @@ export function attributorsOf(
       (/^(published|released|issued|posted|shared|filed)$/.test(norm) &&
         s.tokens[v + 1]?.norm !== 'that' &&
         DOCUMENT_NOUNS.has(s.tokens[v - 1]?.norm ?? '')) ||
+      // "several alleged hackers", "the suspected Chinese group": an adjective before a noun, not speech.
+      (/^(alleged|suspected|reported|purported|accused|claimed)$/.test(norm) &&
+        /^(a|an|the|several|some|many|two|three|four|five|of|its|their|his|her|these|those|other|\d+)$/.test(
+          s.tokens[v - 1]?.norm ?? '',
+        )) ||
       // "Scattered Spider, which Microsoft tracks as Octo Tempest": an alias given in passing, not a claim.
       (/^(tracks|tracked|track|calls|called|call|names|named|dubs|dubbed|labels|labelled|labeled|refers)$/.test(
         norm,

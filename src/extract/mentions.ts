@@ -192,21 +192,23 @@ function contextOk(
     const shout = toks
       .slice(m.from, m.to)
       .every((t) => t.raw.length >= 3 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw));
-    if (ref.cue === 'ransomware') return windowHas(toks, m.from, m.to, 2, RANSOM_CUES);
-    if (ref.cue === 'group') return windowHas(toks, m.from, m.to, 3, GROUP_CUES) || (shout && s.security);
+    // "Operation Medusa": a police or military operation's name, not the group of that name.
+    if (toks[m.from - 1]?.raw === 'Operation') return false;
+    // "Silicon Valley", "Turla Mining", "Royal Mail": a capitalised word after a one-word name makes another name.
+    const next = toks[m.to];
+    const last = toks[m.to - 1];
+    const longerName =
+      m.to - m.from === 1 &&
+      next !== undefined &&
+      last !== undefined &&
+      /^\p{Lu}/u.test(next.raw) &&
+      !GROUP_CUES.has(next.norm) &&
+      !/[,;:.()"“”]/.test(s.text.slice(last.end - s.start, next.start - s.start));
+    if (ref.cue === 'ransomware') return !longerName && windowHas(toks, m.from, m.to, 2, RANSOM_CUES);
+    if (ref.cue === 'group')
+      return !longerName && (windowHas(toks, m.from, m.to, 3, GROUP_CUES) || (shout && s.security));
     if (ref.plainWord) {
-      // "Silicon Valley", "Turla Mining": a capitalised word after a one-word name makes another name.
-      const next = toks[m.to];
-      const last = toks[m.to - 1];
-      if (
-        m.to - m.from === 1 &&
-        next &&
-        last &&
-        /^\p{Lu}/u.test(next.raw) &&
-        !GROUP_CUES.has(next.norm) &&
-        !/[,;:.()"“”]/.test(s.text.slice(last.end - s.start, next.start - s.start))
-      )
-        return false;
+      if (longerName) return false;
       // Element names of the old Microsoft scheme (STRONTIUM, SILICON) are ordinary words unless shouted or cued.
       if (/^\p{Lu}{6,}$/u.test(ref.surface) && !shout && !windowHas(toks, m.from, m.to, 3, GROUP_CUES))
         return false;
