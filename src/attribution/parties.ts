@@ -668,20 +668,39 @@ function orgIntroduced(name: string, ctx: PartyContext): boolean {
 
 export function introducedAsOrg(name: string, text: string): boolean {
   if (name.includes(' ') || !text.includes(name)) return false;
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return (
-    new RegExp(`\\b${ORG_DESCRIPTOR}\\s+${n}\\b`).test(text) ||
-    new RegExp(`\\b${n},\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`).test(text) ||
-    // "Caesars Entertainment Inc", "Nexperion's network", "Nexperion shares": a company by what it has.
-    new RegExp(
-      `\\b${n}\\s+(?:Inc|Corp|Corporation|Ltd|Limited|LLC|Holdings|PLC|plc|AG|SA|GmbH|NV|ASA)\\b`,
-    ).test(text) ||
-    new RegExp(
-      `\\b${n}(?:['’]s|['’])\\s+(?:own\\s+|corporate\\s+|internal\\s+)?(?:network|networks|systems|servers|customers|clients|employees|shares|stock|website|operations|headquarters|chief executive|ceo|spokesperson|spokesman|spokeswoman|regulatory filing|filing)\\b`,
-      'i',
-    ).test(text)
-  );
+  // Each place the name stands as a word, read with fixed patterns around it (no pattern per name); what
+  // the company has ("nexperion's network") is read whatever the case.
+  const lower = text.toLowerCase();
+  const key = name.toLowerCase();
+  for (let at = lower.indexOf(key); at >= 0; at = lower.indexOf(key, at + 1)) {
+    const end = at + name.length;
+    if (!wordBoundary(text, at)) continue;
+    const after = text.slice(end, end + 120);
+    if (OWNED_AFTER_RE.test(after)) return true;
+    if (text.slice(at, end) !== name) continue;
+    const before = text.slice(Math.max(0, at - 60), at);
+    if (
+      (DESCRIPTOR_BEFORE_RE.test(before) && wordBoundary(text, end)) ||
+      APPOSITIVE_AFTER_RE.test(after) ||
+      CORPORATE_SUFFIX_AFTER_RE.test(after)
+    )
+      return true;
+  }
+  return false;
 }
+/** Where a regex's \b would match: a word character on one side only. */
+function wordBoundary(text: string, i: number): boolean {
+  return /\w/.test(text[i - 1] ?? '') !== /\w/.test(text[i] ?? '');
+}
+/** "chipmaker Nexperia": a trade noun right before the name. */
+const DESCRIPTOR_BEFORE_RE = new RegExp(`\\b${ORG_DESCRIPTOR}\\s+$`);
+/** "Nexperia, a Dutch chipmaker". */
+const APPOSITIVE_AFTER_RE = new RegExp(`^,\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`);
+/** "Caesars Entertainment Inc", "Nexperion's network", "Nexperion shares": a company by what it has. */
+const CORPORATE_SUFFIX_AFTER_RE =
+  /^\s+(?:Inc|Corp|Corporation|Ltd|Limited|LLC|Holdings|PLC|plc|AG|SA|GmbH|NV|ASA)\b/;
+const OWNED_AFTER_RE =
+  /^(?:['’]s|['’])\s+(?:own\s+|corporate\s+|internal\s+)?(?:network|networks|systems|servers|customers|clients|employees|shares|stock|website|operations|headquarters|chief executive|ceo|spokesperson|spokesman|spokeswoman|regulatory filing|filing)\b/i;
 
 const ASSET_NOUN =
   '(?:systems?|networks?|servers?|customers|clients|employees|data|website|operations|platform|services|infrastructure|accounts|email)';

@@ -20,12 +20,12 @@ const DETERMINERS =
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
-  'giu',
+  'gi',
 );
 /** "The bug ... lies in the Acme Render library": where the flaw lives, in a sentence about a flaw. */
 const RESIDES_IN_RE = new RegExp(
   `\\b(?:resides|resided|lies|lay|sits|sat|exists|existed|is located|was located|lurks|lurked)\\s+in\\s+${DETERMINERS}`,
-  'giu',
+  'gi',
 );
 const FLAW_WORD_RE = new RegExp(`\\b${FLAW_NOUN}\\b`, 'i');
 /** A flaw noun right after a name: "Backup Exec bugs", "Chrome zero-day". */
@@ -37,12 +37,12 @@ const FLAW_IN_AFTER_RE = new RegExp(
 /** The object of an exploitation verb: "exploiting Acme Gate appliances", "abused the Acme Relay service". */
 const EXPLOITED_RE = new RegExp(
   `\\b(?:exploit(?:s|ed|ing)?|abus(?:e|es|ed|ing)|weaponi[sz](?:e|es|ed|ing))\\s+(?:(?:CVE-\\d{4}-\\d{4,}|(?:an?\\s+|the\\s+|two\\s+|several\\s+)?(?:[\\w-]+\\s+){0,2}?${FLAW_NOUN})\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|on|against|affecting)\\s+)?${DETERMINERS}`,
-  'giu',
+  'gi',
 );
 /** A CVE id and the product it is in: "CVE-2026-0001 in Acme Gate controllers". */
 const CVE_IN_RE = new RegExp(
   `\\bCVE-\\d{4}-\\d{4,}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|affects|impacts)\\s+${DETERMINERS}`,
-  'giu',
+  'gi',
 );
 /** A name as the subject of being affected: "Acme S7 CPUs running firmware before 3.1 are affected". */
 const AFFECTED_AFTER_RE =
@@ -53,6 +53,7 @@ const AFFECTED_AFTER_RE =
  */
 const LOWER_NAME_RE =
   /^(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)\b/u;
+const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
 const MAX_LIST_NAMES = 5;
@@ -79,9 +80,10 @@ const CALENDAR_RE =
   /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
 /** One word of a product name: capitalised, CamelCase, an acronym, a version or model code; never a bare number. */
 const NAME_WORD = String.raw`(?:\p{Lu}[\p{L}\d]*(?:[-.+/][\p{L}\d]+)*|i\p{Lu}[\p{L}\d]+|[a-z]+\p{Lu}[\p{L}\d]*|\d+[\p{L}][\p{L}\d]*)`;
+/** Sticky: read at a position of the sentence without copying the rest of it. */
 const NAME_RE = new RegExp(
-  String.raw`^(${NAME_WORD}(?:\s+(?:(?:of|for|of the)\s+)?(?:${NAME_WORD}|\d+(?:\.\d+)*))*)`,
-  'u',
+  String.raw`(${NAME_WORD}(?:\s+(?:(?:of|for|of the)\s+)?(?:${NAME_WORD}|\d+(?:\.\d+)*))*)`,
+  'uy',
 );
 /** Words that end a name without belonging to it. */
 const TRAILING_NOISE =
@@ -113,8 +115,9 @@ function vendorsOf(knowledge: Knowledge): Map<string, string> {
 }
 
 /** The name that starts at `at` in the sentence text, cleaned of trailing versions and connectives. */
-function nameAt(s: SentenceInfo, at: number): { name: string; start: number; end: number } | null {
-  const m = NAME_RE.exec(s.text.slice(at));
+function readNameAt(s: SentenceInfo, at: number): { name: string; start: number; end: number } | null {
+  NAME_RE.lastIndex = at;
+  const m = NAME_RE.exec(s.text);
   if (!m?.[1]) return null;
   let name = m[1].split(/\s+/).slice(0, MAX_NAME_WORDS).join(' ');
   for (let prev = ''; prev !== name; ) {
@@ -144,6 +147,11 @@ function nameStarts(s: SentenceInfo): number[] {
 
 function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, string>): Candidate[] {
   const out: Candidate[] = [];
+  const names = new Map<number, ReturnType<typeof readNameAt>>();
+  const nameAt = (sentence: SentenceInfo, at: number): ReturnType<typeof readNameAt> => {
+    if (!names.has(at)) names.set(at, readNameAt(sentence, at));
+    return names.get(at) ?? null;
+  };
   const push = (at: number, strong: boolean): void => {
     const n = nameAt(s, at);
     if (n) out.push({ sentence: s, ...n, strong });
@@ -161,41 +169,49 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
       n = next ? nameAt(s, n.end - s.start + model + next[0].length) : null;
     }
   };
-  for (const m of s.text.matchAll(FLAW_IN_RE)) {
-    pushList(m.index + m[0].length, true);
-    // "a bug in ld.so", "a flaw in libwebp": a lower-case name shaped like software.
-    const lower = LOWER_NAME_RE.exec(s.text.slice(m.index + m[0].length));
-    if (lower)
-      out.push({
-        sentence: s,
-        name: lower[0],
-        start: s.start + m.index + m[0].length,
-        end: s.start + m.index + m[0].length + lower[0].length,
-        strong: true,
-      });
-  }
-  for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
+  // Cheap tests first: these scans are most of the cost on articles that name no flaw.
+  const flawWord = FLAW_WORD_RE.test(s.text);
+  if (flawWord)
+    for (const m of s.text.matchAll(FLAW_IN_RE)) {
+      pushList(m.index + m[0].length, true);
+      // "a bug in ld.so", "a flaw in libwebp": a lower-case name shaped like software.
+      const lower = LOWER_NAME_RE.exec(s.text.slice(m.index + m[0].length));
+      if (lower)
+        out.push({
+          sentence: s,
+          name: lower[0],
+          start: s.start + m.index + m[0].length,
+          end: s.start + m.index + m[0].length + lower[0].length,
+          strong: true,
+        });
+    }
+  if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
-  for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
+  if (EXPLOIT_VERB_RE.test(s.text))
+    for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
   // "Log4j on Acme Horizon servers": a vendor-led name before a deployment noun, where something was exploited.
   if (STRONG_PRODUCT_CUE_RE.test(s.text))
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
-      if (n?.name.includes(' ') && vendors.has(first) && PRODUCT_NOUN_RE.test(s.text.slice(n.end - s.start)))
+      if (
+        n?.name.includes(' ') &&
+        vendors.has(first) &&
+        PRODUCT_NOUN_RE.test(s.text.slice(n.end - s.start, n.end - s.start + 60))
+      )
         out.push({ sentence: s, ...n, strong: false });
     }
-  if (FLAW_WORD_RE.test(s.text) || s.cves.length > 0)
+  if (flawWord || s.cves.length > 0)
     for (const m of s.text.matchAll(RESIDES_IN_RE)) push(m.index + m[0].length, true);
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
   const cued = vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text);
   // Both anchors need a flaw noun or a component noun somewhere in the sentence.
-  if (!FLAW_WORD_RE.test(s.text) && !(cued && COMPONENT_ANYWHERE_RE.test(s.text))) return out;
+  if (!flawWord && !(cued && COMPONENT_ANYWHERE_RE.test(s.text))) return out;
   for (const at of nameStarts(s)) {
     const n = nameAt(s, at);
     if (!n) continue;
-    const after = s.text.slice(n.end - s.start);
+    const after = s.text.slice(n.end - s.start, n.end - s.start + 200);
     // "Backup Exec bugs", "Chrome zero-day": a name before a flaw noun.
     // "the MailMirage flaw in Roundcube": a flaw's own name, the product follows.
     if (FLAW_IN_AFTER_RE.test(after)) continue;
