@@ -796,6 +796,7 @@ export class App {
     this.#scheduler = null;
     for (const sender of this.#senders.values()) sender.close?.();
     await this.#documents.close();
+    await this.#unrecorded.settleBeforeExit(this.#store, this.#worker, this.#log).catch(() => undefined);
     // Other workers take over this one's feeds and destinations at once, not when the leases expire
     // (a destination still owing a record keeps its lease: its message may not be sent again).
     const owing = this.#unrecorded.destinations();
