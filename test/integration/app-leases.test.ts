@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/shared/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { workerId } from '../../src/store/worker-leases.js';
-import { failingMarkSent } from '../helpers/faulty-store.js';
+import { failingCalls } from '../helpers/faulty-store.js';
 import { alertItems } from '../helpers/messages.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -56,7 +56,7 @@ describe('leases at shutdown', () => {
       new Date().toISOString(),
     );
     let down = true;
-    const flaky = failingMarkSent(opened.store, () => down);
+    const flaky = failingCalls(opened.store, 'markSent', () => down);
     const stdout = new PassThrough();
     let printed = '';
     stdout.on('data', (chunk: Buffer) => {

@@ -13,7 +13,7 @@ import type { OutgoingMessage } from '../../src/shared/message.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { isDeadLocalWorker, workerId } from '../../src/store/worker-leases.js';
-import { failingMarkSent } from '../helpers/faulty-store.js';
+import { failingCalls } from '../helpers/faulty-store.js';
 import { alertItems, plainMessage } from '../helpers/messages.js';
 import { ScriptedSender } from '../helpers/scripted-sender.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -159,7 +159,7 @@ describe('outbox claims', () => {
     await first.recordItems(alertItems('main', ['one', 'two'], { keyPrefix: 'm:' }), START);
     // Every immediate attempt of the first drain fails; the next drain's record succeeds.
     let failures = 4;
-    const flaky = failingMarkSent(first, () => failures-- > 0);
+    const flaky = failingCalls(first, 'markSent', () => failures-- > 0);
     const sender = new ScriptedSender('main');
     const unrecorded = new UnrecordedSends();
     const firstDrain = await drain(flaky, 'w1', [sender], { unrecorded });
@@ -186,7 +186,7 @@ describe('outbox claims', () => {
     await first.recordItems(alertItems('main', ['one'], { keyPrefix: 's:' }), START);
     // The drain's immediate attempts fail, then the first two tries of the stopping worker.
     let failures = 6;
-    const flaky = failingMarkSent(first, () => failures-- > 0);
+    const flaky = failingCalls(first, 'markSent', () => failures-- > 0);
     const sender = new ScriptedSender('main');
     const unrecorded = new UnrecordedSends();
     await drain(flaky, 'w1', [sender], { unrecorded });
@@ -202,7 +202,7 @@ describe('outbox claims', () => {
 
   it('a stopping worker whose store stays down says which sent rows it could not record', async () => {
     await first.recordItems(alertItems('main', ['one'], { keyPrefix: 'd:' }), START);
-    const down = failingMarkSent(first, () => true);
+    const down = failingCalls(first, 'markSent', () => true);
     const unrecorded = new UnrecordedSends();
     await drain(down, 'w1', [new ScriptedSender('main')], { unrecorded });
     const lines: Array<{ level: string; msg: string; outboxIds?: number[] }> = [];
