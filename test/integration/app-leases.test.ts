@@ -5,11 +5,10 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App, loadEffectiveConfig } from '../../src/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { openStore } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { workerId } from '../../src/store/worker-leases.js';
+import { consoleAppWithAlert } from '../helpers/console-app.js';
 import { failingCalls } from '../helpers/faulty-store.js';
-import { alertItems } from '../helpers/messages.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 describe('leases at shutdown', () => {
@@ -46,26 +45,11 @@ describe('leases at shutdown', () => {
   });
 
   it('stop() records a send the store could not record during delivery, once the store is back', async () => {
-    const database = join(temp.dir, 'attribot.db');
-    const file = join(temp.dir, 'attribot.yaml');
-    writeFileSync(file, 'feeds:\n  - url: https://desk.example/feed.xml\n');
-    const loaded = await loadEffectiveConfig(file, { ATTRIBOT_DB: database });
-    const opened = await openStore(loaded.effective!.database);
-    await opened.store.recordItems(
-      alertItems('default', ['Sent while the disk failed']),
-      new Date().toISOString(),
-    );
     let down = true;
-    const flaky = failingCalls(opened.store, 'markSent', () => down);
-    const stdout = new PassThrough();
-    let printed = '';
-    stdout.on('data', (chunk: Buffer) => {
-      printed += chunk.toString('utf8');
-    });
-    const app = new App(
-      loaded.effective!,
-      { log: silentLogger(), stdout },
-      { store: flaky, overrides: opened.overrides },
+    const { app, database, printed } = await consoleAppWithAlert(
+      temp.dir,
+      'Sent while the disk failed',
+      (store) => failingCalls(store, 'markSent', () => down),
     );
     // The console took the alert; every immediate attempt to record it failed.
     expect((await app.deliver()).sent).toBe(1);
@@ -75,6 +59,6 @@ describe('leases at shutdown', () => {
     await app.stop();
     other = new SqliteStore(database);
     expect((await other.outbox()).map((row) => row.status)).toEqual(['sent']);
-    expect(printed.split('Sent while the disk failed')).toHaveLength(2);
+    expect(printed().split('Sent while the disk failed')).toHaveLength(2);
   }, 20_000);
 });
