@@ -339,11 +339,13 @@ function printReport(report: Report): void {
   console.log(
     'phase                              wall ms   ×peer   req/s   ok  failed  304  peak RSS MB  peak heap MB',
   );
+  // attribot's processes are measured from outside (the kernel's RSS): no heap figure, not a NaN.
+  const heap = (mb: number): string => (Number.isNaN(mb) ? '-' : mb.toFixed(0));
   for (const row of report.phases) {
     console.log(
       `${row.name.padEnd(34)} ${String(Math.round(row.wallMs)).padStart(7)} ${row.ratioToPeer.toFixed(2).padStart(7)} ` +
         `${String(row.requestsPerSecond).padStart(7)} ${String(row.ok).padStart(5)} ${String(row.failed).padStart(7)} ` +
-        `${String(row.notModified).padStart(4)} ${row.peakRssMb.toFixed(0).padStart(12)} ${row.peakHeapMb.toFixed(0).padStart(13)}`,
+        `${String(row.notModified).padStart(4)} ${row.peakRssMb.toFixed(0).padStart(12)} ${heap(row.peakHeapMb).padStart(13)}`,
     );
   }
   const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');

@@ -843,6 +843,11 @@ export class App {
     this.#scheduler = null;
     for (const sender of this.#senders.values()) sender.close?.();
     await this.#documents.close();
+    await this.#unrecorded
+      .settleBeforeExit(this.#store, this.#worker, this.#log)
+      .catch((error: unknown) =>
+        this.#log.warn({ err: errorMessage(error) }, 'Unrecorded sends not settled'),
+      );
     // Other workers take over this one's feeds and destinations at once, not when the leases expire
     // (a destination still owing a record keeps its lease: its message may not be sent again).
     const owing = this.#unrecorded.destinations();

@@ -87,6 +87,32 @@ export class UnrecordedSends {
       }
     }
   }
+
+  /**
+   * Before the worker exits: what it knows was sent is known to nobody else, so it keeps trying to
+   * record it for up to `withinMs` (the database is often back in seconds). Rows still unrecorded are
+   * logged by id: the worker that next takes their destination posts them again. Returns their count.
+   */
+  async settleBeforeExit(
+    store: Store,
+    worker: string,
+    log: Logger,
+    withinMs = EXIT_RECORD_MS,
+  ): Promise<number> {
+    const deadline = performance.now() + withinMs;
+    for (let waitMs = 250; this.#sends.size > 0; waitMs = Math.min(waitMs * 2, 4_000)) {
+      await this.settle(store, worker, log);
+      const left = deadline - performance.now();
+      if (this.#sends.size === 0 || left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, left)));
+    }
+    if (this.#sends.size > 0)
+      log.error(
+        { outboxIds: [...this.#sends.keys()], destinations: [...this.destinations()] },
+        'Stopping with sent messages the store could not record; they will be posted again',
+      );
+    return this.#sends.size;
+  }
 }
 
 export interface DrainSummary {
@@ -102,6 +128,8 @@ export const DEFAULT_LEASE_MS = 2 * 60_000;
 const DEFAULT_CONCURRENCY = 4;
 /** Waits between immediate attempts to record a send (then it is kept for later drains). */
 const RECORD_RETRY_MS = [0, 100, 500, 2_000] as const;
+/** How long a stopping worker keeps trying to record sends Discord took (within Docker's 60 s grace). */
+const EXIT_RECORD_MS = 20_000;
 
 const BASE_BACKOFF_MS = 5_000;
 const MAX_BACKOFF_MS = 60 * 60_000;

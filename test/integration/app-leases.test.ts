@@ -7,6 +7,8 @@ import { App, loadEffectiveConfig } from '../../src/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { workerId } from '../../src/store/worker-leases.js';
+import { consoleAppWithAlert } from '../helpers/console-app.js';
+import { failingCalls } from '../helpers/faulty-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 describe('leases at shutdown', () => {
@@ -41,4 +43,22 @@ describe('leases at shutdown', () => {
       ['destination:intel', 'elsewhere.example:1:abc123'],
     ]);
   });
+
+  it('stop() records a send the store could not record during delivery, once the store is back', async () => {
+    let down = true;
+    const { app, database, printed } = await consoleAppWithAlert(
+      temp.dir,
+      'Sent while the disk failed',
+      (store) => failingCalls(store, 'markSent', () => down),
+    );
+    // The console took the alert; every immediate attempt to record it failed.
+    expect((await app.deliver()).sent).toBe(1);
+    setTimeout(() => {
+      down = false;
+    }, 300);
+    await app.stop();
+    other = new SqliteStore(database);
+    expect((await other.outbox()).map((row) => row.status)).toEqual(['sent']);
+    expect(printed().split('Sent while the disk failed')).toHaveLength(2);
+  }, 20_000);
 });

@@ -4,14 +4,16 @@
  * again because recording it failed.
  */
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_MS, drainOutbox, UnrecordedSends } from '../../src/deliver/outbox-worker.js';
 import type { Sender, SendResult } from '../../src/deliver/sender.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { createLogger, silentLogger } from '../../src/shared/logger.js';
 import type { OutgoingMessage } from '../../src/shared/message.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { isDeadLocalWorker, workerId } from '../../src/store/worker-leases.js';
+import { failingCalls } from '../helpers/faulty-store.js';
 import { alertItems, plainMessage } from '../helpers/messages.js';
 import { ScriptedSender } from '../helpers/scripted-sender.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -157,17 +159,7 @@ describe('outbox claims', () => {
     await first.recordItems(alertItems('main', ['one', 'two'], { keyPrefix: 'm:' }), START);
     // Every immediate attempt of the first drain fails; the next drain's record succeeds.
     let failures = 4;
-    const flaky = new Proxy(first, {
-      get(target, property, receiver) {
-        if (property === 'markSent')
-          return async (...args: Parameters<Store['markSent']>) => {
-            if (failures-- > 0) throw new Error('SQLITE_IOERR: disk I/O error');
-            return target.markSent(...args);
-          };
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const flaky = failingCalls(first, 'markSent', () => failures-- > 0);
     const sender = new ScriptedSender('main');
     const unrecorded = new UnrecordedSends();
     const firstDrain = await drain(flaky, 'w1', [sender], { unrecorded });
@@ -187,6 +179,47 @@ describe('outbox claims', () => {
     expect((await first.outbox()).map((row) => [row.status, row.discordMessageId])).toEqual([
       ['sent', '1000'],
       ['sent', '1001'],
+    ]);
+  }, 15_000);
+
+  it('a stopping worker keeps trying to record what Discord took, and records it once the store is back', async () => {
+    await first.recordItems(alertItems('main', ['one'], { keyPrefix: 's:' }), START);
+    // The drain's immediate attempts fail, then the first two tries of the stopping worker.
+    let failures = 6;
+    const flaky = failingCalls(first, 'markSent', () => failures-- > 0);
+    const sender = new ScriptedSender('main');
+    const unrecorded = new UnrecordedSends();
+    await drain(flaky, 'w1', [sender], { unrecorded });
+    expect(unrecorded.size).toBe(1);
+
+    expect(await unrecorded.settleBeforeExit(flaky, 'w1', silentLogger(), 10_000)).toBe(0);
+    expect((await first.outbox()).map((row) => row.status)).toEqual(['sent']);
+    // Nothing is left for the next worker to post again.
+    const next = new ScriptedSender('main');
+    expect((await drain(second, 'w2', [next])).sent).toBe(0);
+    expect(sender.attempts).toHaveLength(1);
+  }, 20_000);
+
+  it('a stopping worker whose store stays down says which sent rows it could not record', async () => {
+    await first.recordItems(alertItems('main', ['one'], { keyPrefix: 'd:' }), START);
+    const down = failingCalls(first, 'markSent', () => true);
+    const unrecorded = new UnrecordedSends();
+    await drain(down, 'w1', [new ScriptedSender('main')], { unrecorded });
+    const lines: Array<{ level: string; msg: string; outboxIds?: number[] }> = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as (typeof lines)[number]);
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info', format: 'json', stream });
+    expect(await unrecorded.settleBeforeExit(down, 'w1', log, 600)).toBe(1);
+    const [row] = await first.outbox();
+    expect(lines.filter((line) => line.level === 'error')).toEqual([
+      expect.objectContaining({
+        msg: 'Stopping with sent messages the store could not record; they will be posted again',
+        outboxIds: [row?.id],
+      }),
     ]);
   }, 15_000);
 
