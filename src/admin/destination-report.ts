@@ -48,7 +48,7 @@ export function formatDestinationReports(reports: readonly DestinationReport[], 
       `  queue         ${report.pending} pending, ${report.held} held for the digest${
         report.rejected > 0 ? `, ${report.rejected} rejected` : ''
       }`,
-      `  last success  ${when(report.lastSentAt, now)}`,
+      `  last alert    ${when(report.lastSentAt, now)}`,
     ];
     if (report.suspendedUntil)
       lines.push(

@@ -93,7 +93,7 @@ function destinationItem(report: DestinationReport, now: Date): string {
   return `<li class="card">
 <div class="row"><span><strong>${escapeHtml(report.name)}</strong> <span class="muted">${report.type}</span></span>${state}</div>
 <p class="depth"><span data-pending="${report.pending}">${report.pending} pending</span> · ${report.held} held for the digest${report.rejected > 0 ? ` · ${report.rejected} rejected` : ''}</p>
-<p class="muted">last success ${escapeHtml(when(report.lastSentAt, now))}</p>
+<p class="muted">last alert delivered ${escapeHtml(when(report.lastSentAt, now))}</p>
 ${waiting}${error}</li>`;
 }
 

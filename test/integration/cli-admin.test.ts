@@ -127,18 +127,18 @@ describe('admin commands on a SQLite ledger', () => {
     expect(Date.parse(record!.nextPollAt!)).toBeGreaterThan(Date.now());
   });
 
-  it('destinations: queue, last success, suspension and last error of each', async () => {
+  it('destinations: queue, last alert delivered, suspension and last error of each', async () => {
     const result = await cli(['destinations']);
     expect(result.code).toBe(0);
     const [intelBlock, socBlock, logBlock, summary] = result.stdout.split('\n\n');
     expect(intelBlock).toMatch(/^intel \(webhook\)\n {2}queue {9}2 pending, 0 held for the digest/);
-    expect(intelBlock).toMatch(/last success {2}.* \(3 d ago\)/);
+    expect(intelBlock).toMatch(/last alert {4}.* \(3 d ago\)/);
     expect(intelBlock).toMatch(
       /suspended {5}until .* \(in 10 min\): it refused delivery; .*attribot destinations test intel/,
     );
     expect(intelBlock).toContain(`last error    ${REFUSAL}`);
     expect(socBlock).toMatch(/queue {9}0 pending, 1 held for the digest/);
-    expect(socBlock).toMatch(/last success {2}.* \(50 min ago\)/);
+    expect(socBlock).toMatch(/last alert {4}.* \(50 min ago\)/);
     expect(socBlock).not.toMatch(/suspended/);
     expect(logBlock).toMatch(/^log \(console\)/);
     expect(summary).toBe('3 destinations, 2 alerts pending, 1 suspended\n');
