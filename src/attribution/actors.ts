@@ -16,8 +16,11 @@ import type { ClaimSet } from './claims.js';
 import { organOwner } from './state-signals.js';
 
 const AKA_RE =
-  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
+  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|tracked under the names?|goes by(?: the names?)?|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named)|which is (?:also )?(?:tracked|known) (?:as|under the names?))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
 const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
+/** "Fancy Bear, the hacking arm of a spy agency, which is also known as APT28": a description, then the alias. */
+const DESCRIBED_AKA_RE =
+  /^(?:\s*,)?(?:\s+[\w'’-]+){0,5}\s*,\s+(?:which|that|who)\s+(?:is|are)\s+(?:also\s+)?(?:tracked|known|referred to)\s+(?:as|under the names?)\s*["“']?$/i;
 /** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */
 const BY_AND_AS_RE =
   /^\s*,?\s*by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s*,?\s+(?:and|or|while)\s+(?:tracked\s+)?as\s+["“']?$/u;
@@ -182,7 +185,7 @@ export function collectActors(
       const b = items[i];
       if (!a || !b) continue;
       const between = s.text.slice(a.end - s.start, b.start - s.start);
-      if (AKA_RE.test(between) || BY_AND_AS_RE.test(between)) {
+      if (AKA_RE.test(between) || BY_AND_AS_RE.test(between) || DESCRIBED_AKA_RE.test(between)) {
         union(a.key, b.key);
         chained = true;
       } else if (chained && (AND_RE.test(between) || AND_VENDOR_CALLS_RE.test(between))) union(a.key, b.key);

@@ -127,6 +127,9 @@ const WEATHER_WORDS = new Set([
   'Red',
   'Grizzly',
 ]);
+/** "Tick, a Chinese cyber-espionage group": an apposition that says the name is a group. */
+const APPOSITIVE_GROUP_RE =
+  /^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:group|gang|crew|collective|actor|cluster|APT)\b/i;
 const ACTOR_WORDS_RE =
   /\b(group|actor|hackers?|track(?:s|ed|ing)?|intrusion sets?|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
 
@@ -205,8 +208,14 @@ function contextOk(
       !GROUP_CUES.has(next.norm) &&
       !/[,;:.()"“”]/.test(s.text.slice(last.end - s.start, next.start - s.start));
     if (ref.cue === 'ransomware') return !longerName && windowHas(toks, m.from, m.to, 2, RANSOM_CUES);
+    const tail = last?.end ?? s.start;
     if (ref.cue === 'group')
-      return !longerName && (windowHas(toks, m.from, m.to, 3, GROUP_CUES) || (shout && s.security));
+      return (
+        !longerName &&
+        (windowHas(toks, m.from, m.to, 3, GROUP_CUES) ||
+          (shout && s.security) ||
+          APPOSITIVE_GROUP_RE.test(s.text.slice(tail - s.start, tail - s.start + 80)))
+      );
     if (ref.plainWord) {
       if (longerName) return false;
       // Element names of the old Microsoft scheme (STRONTIUM, SILICON) are ordinary words unless shouted or cued.
