@@ -44,7 +44,11 @@ export const HEDGE_RE = L.re('hedges');
 /** Removal: the claim is withdrawn, unsupported or the incident is not an attack. */
 export const RETRACT_RE = L.re('retractions');
 /** Background: an earlier incident mentioned in passing (does not make the article an attribution story). */
-export const BACKGROUND_RE = new RegExp(`\\b(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`, 'i');
+export const BACKGROUND_RE = new RegExp(
+  // "a previously unknown group" is new, not background.
+  `\\b(?!previously\\s+un\\w+)(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`,
+  'i',
+);
 /** A general threat assessment names states as threats, not as the culprits of an incident. */
 export const THREAT_ASSESSMENT_RE = L.re('threatAssessmentCues');
 /** A claim inside a condition is not made: "should the inquiry find that Iran was responsible". */

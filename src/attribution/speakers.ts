@@ -638,7 +638,12 @@ export function attributorsOf(
         /^(as|to)$/.test(s.tokens[v + 1]?.norm ?? '') &&
         s.tokens.slice(Math.max(0, v - 5), v).some((t) => /^(which|that|whom)$/.test(t.norm)));
     // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
-    if (norm === 'told' && UNNAMED_RE.test(textBefore(s, tok.start, 200).text)) {
+    // "Sources told Reuters", "two officials told the paper": a bare anonymous subject counts too.
+    const toldBy = textBefore(s, tok.start, 200).text;
+    if (
+      norm === 'told' &&
+      (UNNAMED_RE.test(toldBy) || /\b(?:sources|officials|people|insiders)\s+(?:\w+\s+){0,3}$/i.test(toldBy))
+    ) {
       const outlet = candidates.find(
         (m) =>
           m.from === v + 1 && m.ref.type === 'party' && ctx.knowledge.parties[m.ref.id]?.kind === 'media',

@@ -127,6 +127,20 @@ const WEATHER_WORDS = new Set([
   'Red',
   'Grizzly',
 ]);
+/** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
+const FLAW_HEADS = new Set([
+  'zero',
+  'zero-day',
+  'zero-days',
+  'flaw',
+  'flaws',
+  'bug',
+  'bugs',
+  'vulnerability',
+  'vulnerabilities',
+  'exploit',
+  'exploits',
+]);
 /** "Tick, a Chinese cyber-espionage group": an apposition that says the name is a group. */
 const APPOSITIVE_GROUP_RE =
   /^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:group|gang|crew|collective|actor|cluster|APT)\b/i;
@@ -248,7 +262,9 @@ function contextOk(
     const vendor = knowledge.products[ref.id]?.vendor ?? '';
     const next = toks[m.to];
     // "unpatched Confluence servers", "Exchange instances": a deployment noun makes the word a product.
-    const deployed = next !== undefined && DEPLOYMENT_NOUNS.has(next.norm) && s.security;
+    // "a Zimbra zero-day", "Confluence flaws": a flaw noun right after the word makes it the product too.
+    const deployed =
+      next !== undefined && (DEPLOYMENT_NOUNS.has(next.norm) || FLAW_HEADS.has(next.norm)) && s.security;
     // "installed Radmin for remote access": a remote-access tool is named by its use, not its vendor.
     const toolUse =
       knowledge.products[ref.id]?.role === 'tool' &&
