@@ -65,6 +65,18 @@ const PRODUCT_NOUN_RE = new RegExp(
   `^\\s+(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')})\\b`,
   'i',
 );
+/** "Jenkins automation server", "Roundcube webmail software": a flaw's object described by what it is. */
+const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
+  `^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')}|${lexicon.alt('productDescriptorWords')})\\b`,
+);
+const NOT_AFFECTED_AFTER_RE = new RegExp(`^[^.;:,]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
+/** What software runs as, after its name: "mail servers", "automation server", "installations". */
+const SOFTWARE_AFTER_RE =
+  /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?)\b/;
+/** "the WordPress plugin WPForms", "the npm package ua-parser-js": the name after the kind of software. */
+const KIND_BEFORE_NAME_RE =
+  /\b(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware)\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
+const HYPHENATED_LOWER_RE = /^[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b/;
 /** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
 const COMPONENT_NOUN_RE = new RegExp(`^\\s+${lexicon.alt('componentNouns')}\\b`, 'i');
 const COMPONENT_ANYWHERE_RE = new RegExp(`\\s${lexicon.alt('componentNouns')}\\b`, 'i');
@@ -100,6 +112,8 @@ interface Candidate {
   strong: boolean;
   /** The vendor of the first name of the list this one continues ("Acme Gate and Relay appliances"). */
   listVendor?: string;
+  /** Introduced by its kind of software ("the plugin WPForms"): a product whatever its shape. */
+  byKind?: boolean;
 }
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
@@ -186,6 +200,21 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
         });
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
+  // "a bug in the WordPress plugin WPForms", "the npm package ua-parser-js was hijacked".
+  if (
+    flawWord ||
+    s.cves.length > 0 ||
+    EXPLOIT_VERB_RE.test(s.text) ||
+    /\b(?:hijack|compromis|backdoor|trojani[sz])/i.test(s.text)
+  )
+    for (const m of s.text.matchAll(KIND_BEFORE_NAME_RE)) {
+      const at = m.index + m[0].length;
+      const lower = HYPHENATED_LOWER_RE.exec(s.text.slice(at, at + 60));
+      const n = lower
+        ? { name: lower[0], start: s.start + at, end: s.start + at + lower[0].length }
+        : nameAt(s, at);
+      if (n) out.push({ sentence: s, ...n, strong: true, byKind: true });
+    }
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
@@ -194,11 +223,8 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
-      if (
-        n?.name.includes(' ') &&
-        vendors.has(first) &&
-        PRODUCT_NOUN_RE.test(s.text.slice(n.end - s.start, n.end - s.start + 60))
-      )
+      const next = s.text.slice((n?.end ?? 0) - s.start, (n?.end ?? 0) - s.start + 60);
+      if (n && vendors.has(first) && (n.name.includes(' ') ? PRODUCT_NOUN_RE : SOFTWARE_AFTER_RE).test(next))
         out.push({ sentence: s, ...n, strong: false });
     }
   if (flawWord || s.cves.length > 0)
@@ -345,6 +371,8 @@ function judge(
   }
   const after = s.text.slice(c.end - s.start);
   const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
+  // "the plugin FormPilot is not affected": cleared, not named.
+  if (NOT_AFFECTED_AFTER_RE.test(after)) return null;
   // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.
   if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))
     return null;
@@ -358,6 +386,10 @@ function judge(
     );
     if (device?.[1] && c.strong && !named) return { name: `${c.name} ${device[1]}`, vendor, baseId: -1 };
     if (c.strong && VERSION_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
+    // "the Exim mail server", "vulnerable Jenkins installations": a maker whose name is its software
+    // (a name no company party goes by) named with what it runs as.
+    const company = knowledge.parties.some((p) => nameKey(p.name) === nameKey(vendor));
+    if (!named && !company && SOFTWARE_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
     return null;
   }
   // A known product with a component after it: "Windows Installer", "BIG-IP Traffic Management User Interface".
@@ -388,11 +420,14 @@ function judge(
     return null;
   const shaped =
     c.listVendor !== undefined ||
+    c.byKind === true ||
     LOWER_NAME_RE.test(c.name) ||
+    HYPHENATED_LOWER_RE.test(c.name) ||
     (vendors.has(firstKey) && c.name.includes(' ')) ||
     LOOKS_LIKE_PRODUCT.test(c.name) ||
     PRODUCT_NOUN_RE.test(after) ||
-    (c.strong && (c.name.includes(' ') || VERSION_AFTER_RE.test(after)));
+    (c.strong &&
+      (c.name.includes(' ') || VERSION_AFTER_RE.test(after) || DESCRIBED_PRODUCT_AFTER_RE.test(after)));
   if (!shaped) return null;
   // "Windows Installer": a component named after a known product family takes that product's vendor.
   const family =
