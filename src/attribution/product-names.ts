@@ -159,7 +159,12 @@ function nameStarts(s: SentenceInfo): number[] {
   return out;
 }
 
-function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, string>): Candidate[] {
+function candidates(
+  s: SentenceInfo,
+  vulnStory: boolean,
+  vendors: Map<string, string>,
+  knowledge: Knowledge,
+): Candidate[] {
   const out: Candidate[] = [];
   const names = new Map<number, ReturnType<typeof readNameAt>>();
   const nameAt = (sentence: SentenceInfo, at: number): ReturnType<typeof readNameAt> => {
@@ -173,7 +178,12 @@ function candidates(s: SentenceInfo, vulnStory: boolean, vendors: Map<string, st
   // The object of a flaw or of exploitation, with the names listed after it.
   const pushList = (at: number, strong: boolean): void => {
     let n = nameAt(s, at);
-    const head = vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? ''));
+    // The list's vendor: the first name's own ("Acme Gate, Relay and Vault") or its product's
+    // ("flaws in Windows, Office and Azure": Microsoft's).
+    const known = n ? s.mentions.find((m) => m.ref.type === 'product' && m.start === n?.start) : undefined;
+    const head =
+      vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? '')) ??
+      (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined);
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
       out.push({ sentence: s, ...n, strong, ...(head && i > 0 ? { listVendor: head } : {}) });
       // A model number the name leaves out ("Acme Logix 5580") still comes before the next name.
@@ -478,7 +488,7 @@ export function unknownProductHits(
   const out: ProductHit[] = [];
   for (const s of extraction.sentences) {
     if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
-    for (const c of [...candidates(s, vulnStory, vendors), ...vendorLedNames(s, vendors)]) {
+    for (const c of [...candidates(s, vulnStory, vendors, knowledge), ...vendorLedNames(s, vendors)]) {
       // Inside a name already found (a model after its vendor), unless it extends that name.
       if (
         known.some(

@@ -127,6 +127,13 @@ const WEATHER_WORDS = new Set([
   'Red',
   'Grizzly',
 ]);
+/** A flaw's "in", and the names of a list after it: "a flaw in", "bugs in Chrome, Android and". */
+const FLAW_OBJECT_BEFORE_RE =
+  /\b(?:flaws?|bugs?|vulnerabilit(?:y|ies)|zero-days?|holes?|weakness(?:es)?)\s+(?:[\w-]+\s+){0,3}?(?:in|affecting)\s+(?:the\s+|its\s+|their\s+)?(?:[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s*,\s*(?:and\s+|or\s+)?|[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s+(?:and|or)\s+)*$/u;
+/** The name starting at `start` is a flaw's object or listed after one ("flaws in Windows, Office and Azure"). */
+export function isFlawObject(s: SentenceInfo, start: number): boolean {
+  return FLAW_OBJECT_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 80), start - s.start));
+}
 /** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
 const FLAW_HEADS = new Set([
   'zero',
@@ -271,7 +278,15 @@ function contextOk(
       /\b(?:remote[- ](?:access|desktop|management|monitoring|administration|control)|rmm|install(?:ed|ing|s)?|deploy(?:ed|ing|s)?)\b/i.test(
         s.text,
       );
-    if (!deployed && !toolUse && !vendorsInText.has(nameKey(vendor)) && !articleText.includes(vendor))
+    // "bugs in Chrome, Android and Gmail": the object of a flaw, or a name listed after it.
+    const flawObject = s.security && isFlawObject(s, toks[m.from]?.start ?? s.start);
+    if (
+      !deployed &&
+      !toolUse &&
+      !flawObject &&
+      !vendorsInText.has(nameKey(vendor)) &&
+      !articleText.includes(vendor)
+    )
       return false;
     // "Securities and Exchange Commission": a capitalised word after the name belongs to another name.
     if (
