@@ -16,7 +16,7 @@ import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
 const DETERMINERS =
-  "(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?";
+  "(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+|[A-Z][\\w&.-]*(?:\\s+[A-Z][\\w&.-]*){0,2}['’]s?\\s+(?=[A-Z]|[a-z]+[A-Z]))?";
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -70,6 +70,22 @@ const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
   `^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')}|${lexicon.alt('productDescriptorWords')})\\b`,
 );
 const NOT_AFFECTED_AFTER_RE = new RegExp(`^[^.;:,]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
+/** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
+const PRODUCT_OWNER_WORDS = new Set([
+  'product',
+  'software',
+  'application',
+  'app',
+  'device',
+  'firmware',
+  'platform',
+  'tool',
+  'library',
+  'appliance',
+  'system',
+  'browser',
+  'server',
+]);
 /** What software runs as, after its name: "mail servers", "automation server", "installations". */
 const SOFTWARE_AFTER_RE =
   /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?)\b/;
@@ -383,6 +399,12 @@ function judge(
   const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
   // "the plugin FormPilot is not affected": cleared, not named.
   if (NOT_AFFECTED_AFTER_RE.test(after)) return null;
+  // "a flaw in the company's Horizon portal": a thing an organisation owns is its own platform, not a product
+  // (the product's own parts stay: "the product's License Servlet").
+  const owner = /\b(\p{Ll}[\w-]*)['’]s?\s+$/u.exec(
+    s.text.slice(Math.max(0, c.start - s.start - 40), c.start - s.start),
+  );
+  if (owner && !PRODUCT_OWNER_WORDS.has(owner[1] ?? '')) return null;
   // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.
   if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))
     return null;
@@ -430,6 +452,8 @@ function judge(
     return null;
   const shaped =
     c.listVendor !== undefined ||
+    // "a bug in Samsung's Exynos chips": its maker written as the owner.
+    ownerVendor(s, c.start, vendors) !== null ||
     c.byKind === true ||
     LOWER_NAME_RE.test(c.name) ||
     HYPHENATED_LOWER_RE.test(c.name) ||
