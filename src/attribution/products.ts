@@ -7,7 +7,13 @@
  */
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
-import { componentExtension, type Extraction, isFlawObject, type SentenceInfo } from '../extract/mentions.js';
+import {
+  componentExtension,
+  type Extraction,
+  isFlawObject,
+  reachedByIntruders,
+  type SentenceInfo,
+} from '../extract/mentions.js';
 import { nameKey, type Token } from '../extract/tokens.js';
 import {
   CHANNEL_PREPOSITIONS,
@@ -113,8 +119,8 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
         entry.role === 'tool'
           ? (cue || toolUse) && TOOL_USE_RE.test(s.text)
           : entry.role === 'service'
-            ? cue && (serviceUsed(s, m.to) || isFlawObject(s, m.start))
-            : cue;
+            ? (cue && (serviceUsed(s, m.to) || isFlawObject(s, m.start))) || reachedByIntruders(s, m.start)
+            : cue || reachedByIntruders(s, m.start);
       if (!ok) continue;
       // "enumerated Active Directory and Entra ID": a list goes with its first item.
       if (

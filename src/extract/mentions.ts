@@ -130,6 +130,18 @@ const WEATHER_WORDS = new Set([
 /** A flaw's "in", and the names of a list after it: "a flaw in", "bugs in Chrome, Android and". */
 const FLAW_OBJECT_BEFORE_RE =
   /\b(?:flaws?|bugs?|vulnerabilit(?:y|ies)|zero-days?|holes?|weakness(?:es)?)\s+(?:[\w-]+\s+){0,3}?(?:in|affecting)\s+(?:the\s+|its\s+|their\s+)?(?:[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s*,\s*(?:and\s+|or\s+)?|[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s+(?:and|or)\s+)*$/u;
+/**
+ * "accessed internal tools like G Suite and Slack", "breached systems such as Jira and Confluence": a named
+ * service or tool in the list of what intruders got into.
+ */
+const REACHED_LIST_BEFORE_RE =
+  /\b(?:access\w*|reach\w*|breach\w*|compromis\w*|took over|hijack\w*|broke into|got into|infiltrat\w*)\b[^.;,]{0,60}\b(?:tools|systems|services|apps|applications|platforms|accounts)\s+(?:like|such as|including)\s+(?:\p{Lu}[\w.-]*(?:\s+\p{Lu}[\w.-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$/u;
+export function reachedByIntruders(s: SentenceInfo, start: number): boolean {
+  const before = s.text.slice(Math.max(0, start - s.start - 140), start - s.start);
+  // "never reached tools such as ...": what they did not get into.
+  return REACHED_LIST_BEFORE_RE.test(before) && !/\b(?:not|never|no|without)\b|n['’]t\b/i.test(before);
+}
+
 /** The name starting at `start` is a flaw's object or listed after one ("flaws in Windows, Office and Azure"). */
 export function isFlawObject(s: SentenceInfo, start: number): boolean {
   return FLAW_OBJECT_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 80), start - s.start));
@@ -279,7 +291,8 @@ function contextOk(
         s.text,
       );
     // "bugs in Chrome, Android and Gmail": the object of a flaw, or a name listed after it.
-    const flawObject = s.security && isFlawObject(s, toks[m.from]?.start ?? s.start);
+    const at = toks[m.from]?.start ?? s.start;
+    const flawObject = s.security && (isFlawObject(s, at) || reachedByIntruders(s, at));
     if (
       !deployed &&
       !toolUse &&
@@ -298,7 +311,16 @@ function contextOk(
       return false;
     const prev = toks[m.from - 1];
     // "Tokyo Stock Exchange", "Bitcoin Exchange": a capitalised word before the name that is not the vendor.
-    if (prev && /^\p{Lu}/u.test(prev.raw) && prev.norm !== nameKey(vendor) && m.from > 0 && prev.norm !== 's')
+    // ("Jira, Confluence": a list separator keeps them apart.)
+    const joined = prev !== undefined && !/[,;:()]/.test(s.text.slice(prev.end - s.start, at - s.start));
+    if (
+      prev &&
+      joined &&
+      /^\p{Lu}/u.test(prev.raw) &&
+      prev.norm !== nameKey(vendor) &&
+      m.from > 0 &&
+      prev.norm !== 's'
+    )
       return false;
     // "the State Attorney's Office": a possessive owner that is not the vendor makes another name.
     const owner = toks[m.from - 2];
