@@ -16,7 +16,7 @@ import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
 const DETERMINERS =
-  "(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+|[A-Z][\\w&.-]*(?:\\s+[A-Z][\\w&.-]*){0,2}['’]s?\\s+(?=[A-Z]|[a-z]+[A-Z]))?";
+  "(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+|[A-Z][\\w&.-]*(?:\\s+[A-Z][\\w&.-]*){0,2}['’]s?\\s+(?=[A-Z]|[a-z]+[A-Z]))?";
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -41,7 +41,7 @@ const EXPLOITED_RE = new RegExp(
 );
 /** A CVE id and the product it is in: "CVE-2026-0001 in Acme Gate controllers". */
 const CVE_IN_RE = new RegExp(
-  `\\bCVE-\\d{4}-\\d{4,}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|affects|impacts)\\s+${DETERMINERS}`,
+  `\\bCVE-\\d{4}-\\d{4,},?\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|impacting|affects|impacts)\\s+${DETERMINERS}`,
   'gi',
 );
 /** A name as the subject of being affected: "Acme S7 CPUs running firmware before 3.1 are affected". */
@@ -54,6 +54,9 @@ const AFFECTED_AFTER_RE =
 const LOWER_NAME_RE =
   /^(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)\b/u;
 const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
+/** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */
+const FIXES_FOR_RE =
+  /\b(?:(?:security\s+)?(?:fix(?:es)?|patch(?:es)?|updates?))\s+for\s+(?:the\s+|its\s+)?/gi;
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
 const MAX_LIST_NAMES = 5;
@@ -91,7 +94,7 @@ const SOFTWARE_AFTER_RE =
   /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?)\b/;
 /** "the WordPress plugin WPForms", "the npm package ua-parser-js": the name after the kind of software. */
 const KIND_BEFORE_NAME_RE =
-  /\b(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware)\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
+  /\b(?:(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware)|(?:plugins|plug-ins|extensions|add-ons|themes|modules|packages|libraries|apps|applications|frameworks|browsers|products|tools)\s+(?:such as|like|including))\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
 const HYPHENATED_LOWER_RE = /^[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b/;
 /** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
 const COMPONENT_NOUN_RE = new RegExp(`^\\s+${lexicon.alt('componentNouns')}\\b`, 'i');
@@ -192,7 +195,7 @@ function candidates(
     if (n) out.push({ sentence: s, ...n, strong });
   };
   // The object of a flaw or of exploitation, with the names listed after it.
-  const pushList = (at: number, strong: boolean): void => {
+  const pushList = (at: number, strong: boolean, byKind = false): void => {
     let n = nameAt(s, at);
     // The list's vendor: the first name's own ("Acme Gate, Relay and Vault") or its product's
     // ("flaws in Windows, Office and Azure": Microsoft's).
@@ -201,7 +204,13 @@ function candidates(
       vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? '')) ??
       (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined);
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
-      out.push({ sentence: s, ...n, strong, ...(head && i > 0 ? { listVendor: head } : {}) });
+      out.push({
+        sentence: s,
+        ...n,
+        strong,
+        ...(byKind ? { byKind } : {}),
+        ...(head && i > 0 ? { listVendor: head } : {}),
+      });
       // A model number the name leaves out ("Acme Logix 5580") still comes before the next name.
       const rest = s.text.slice(n.end - s.start);
       const model = /^\s+\d[\w.-]*/.exec(rest)?.[0].length ?? 0;
@@ -226,6 +235,7 @@ function candidates(
         });
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
+  if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
   // "a bug in the WordPress plugin WPForms", "the npm package ua-parser-js was hijacked".
   if (
     flawWord ||
@@ -236,10 +246,16 @@ function candidates(
     for (const m of s.text.matchAll(KIND_BEFORE_NAME_RE)) {
       const at = m.index + m[0].length;
       const lower = HYPHENATED_LOWER_RE.exec(s.text.slice(at, at + 60));
-      const n = lower
-        ? { name: lower[0], start: s.start + at, end: s.start + at + lower[0].length }
-        : nameAt(s, at);
-      if (n) out.push({ sentence: s, ...n, strong: true, byKind: true });
+      if (lower)
+        out.push({
+          sentence: s,
+          name: lower[0],
+          start: s.start + at,
+          end: s.start + at + lower[0].length,
+          strong: true,
+          byKind: true,
+        });
+      else pushList(at, true, true);
     }
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
