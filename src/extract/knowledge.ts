@@ -148,6 +148,22 @@ function isPlainWord(name: string): boolean {
   return name.split(/\s+/).every((w) => /^\p{Lu}?\p{Ll}+$/u.test(w) || /^\p{Lu}+$/u.test(w));
 }
 
+/** Words of a government body's name that say what it is, not whose it is. */
+const BODY_NAME_WORDS = new Set(
+  'ministry of the for and defence defense interior justice foreign affairs national federal state security intelligence military police public general internal information service services agency office directorate department bureau air army navy'.split(
+    ' ',
+  ),
+);
+/**
+ * "Ministry of Defence", "Military Intelligence", "Federal Police": a body every state has, named by
+ * what it does. The MISP list gives such names to one state; in text they name none by themselves.
+ */
+function everyStateHasOne(name: string): boolean {
+  const words = name.toLowerCase().split(/\s+/);
+  if (!words.every((w) => BODY_NAME_WORDS.has(w))) return false;
+  return words[0] === 'ministry' || words.length <= 2;
+}
+
 export interface LoadOptions {
   /** The compiled index to read when it matches the dictionaries (default: the one `npm run build` wrote); null: none. */
   index?: string | null;
@@ -380,7 +396,7 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     const names = [a.name, ...a.aliases].filter((n) => {
       const k = nameKey(n);
       if (!k || partyKeys.has(k) || taken.has(k) || countryKeys.has(k)) return false;
-      if ((statesByName.get(k)?.size ?? 0) > 1) return false;
+      if ((statesByName.get(k)?.size ?? 0) > 1 || everyStateHasOne(n)) return false;
       partyKeys.add(k);
       return true;
     });

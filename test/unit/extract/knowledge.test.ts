@@ -69,6 +69,9 @@ describe('loadKnowledge', () => {
     // Pakistan and Sri Lanka: the bare name says nothing about the state.
     expect(partyOf('Foreign Intelligence Service')).toEqual([]);
     expect(partyOf('Special Branch')).toEqual([]);
+    // A body every state has, named by what it does, is given to one state by the list; it names none.
+    expect(partyOf('Ministry of Defence')).toEqual([]);
+    expect(partyOf('Military Intelligence')).toEqual([]);
     expect(partyOf('Romanian Intelligence Service')).toEqual(['RO']);
     // An English name curated for its own state wins over a translation in the list.
     expect(partyOf('Department of Homeland Security')).toEqual(['US']);
