@@ -435,7 +435,10 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     for (const n of names) {
       const k = nameKey(n);
       const single = keyTokens(n).length === 1 && !n.toLowerCase().startsWith(vendorKey);
-      const needsVendor = single && (common.has(k) || isPlainWord(n));
+      // A curated common name ("HTTP Server") needs its vendor however many words it has.
+      const needsVendor =
+        (single && (common.has(k) || isPlainWord(n))) ||
+        (common.has(k) && !n.toLowerCase().startsWith(vendorKey));
       const caseMode = caseModeOf(n) === 'any' ? 'capital' : caseModeOf(n);
       productIndex.set(k, id);
       insert(n, { type: 'product', id, caseMode, surface: n, needsVendor });

@@ -176,6 +176,9 @@ const GENERIC_PRODUCT_WORDS = lexicon.set('genericProductWords');
 
 function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: number): boolean {
   if (ref.caseMode === 'any') return true;
+  // "military unit 26165": a unit's number names it however the words around it are written.
+  if (ref.type === 'actor' && /^unit \d{4,}$/i.test(ref.surface.replace(/^(?:military|pla|gru)\s+/i, '')))
+    return true;
   if (ref.caseMode === 'capital') return /^\p{Lu}/u.test(tokens[from]?.raw ?? '');
   const pat = ref.caseTokens;
   // A product name written all in lower case counts before a deployment or flaw noun.
