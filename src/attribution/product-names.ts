@@ -16,7 +16,7 @@ import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
 const DETERMINERS =
-  "(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+|[A-Z][\\w&.-]*(?:\\s+[A-Z][\\w&.-]*){0,2}['’]s?\\s+(?=[A-Z]|[a-z]+[A-Z]))?";
+  "(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?";
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -54,6 +54,13 @@ const AFFECTED_AFTER_RE =
 const LOWER_NAME_RE =
   /^(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)\b/u;
 const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
+/** A maker written as the owner before a product's name (case-sensitive: names are capitalised). */
+const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-Z]|[a-z]+[A-Z])/;
+/** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
+const ATTACKED_KIT_RE =
+  /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)|hijack(?:s|ed|ing)|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)|hack(?:s|ed|ing)(?:\s+into)?|breach(?:es|ed|ing)|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
+/** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
+const EXPLOIT_FOR_RE = /\bexploits?\s+for\s+(?:the\s+)?/gi;
 /** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */
 const FIXES_FOR_RE =
   /\b(?:(?:security\s+)?(?:fix(?:es)?|patch(?:es)?|updates?))\s+for\s+(?:the\s+|its\s+)?/gi;
@@ -195,7 +202,12 @@ function candidates(
     if (n) out.push({ sentence: s, ...n, strong });
   };
   // The object of a flaw or of exploitation, with the names listed after it.
-  const pushList = (at: number, strong: boolean, byKind = false): void => {
+  const pushList = (from: number, strong: boolean, byKind = false): void => {
+    // "a bug in Samsung's Exynos chips": past the maker written as the owner, when a name follows
+    // ("OpenSSH's sshd" keeps OpenSSH).
+    const maker = MAKER_OWNER_RE.exec(s.text.slice(from, from + 80));
+    const makerName = maker?.[0].replace(/['’]s?\s+$/, '') ?? '';
+    const at = from + (maker && vendors.has(nameKey(makerName)) ? maker[0].length : 0);
     let n = nameAt(s, at);
     // The list's vendor: the first name's own ("Acme Gate, Relay and Vault") or its product's
     // ("flaws in Windows, Office and Azure": Microsoft's).
@@ -236,6 +248,13 @@ function candidates(
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
+  for (const m of s.text.matchAll(EXPLOIT_FOR_RE)) pushList(m.index + m[0].length, true);
+  // Only a maker's name here: "targeting Acme Bank" names a victim, "targeting Zyxel devices" a product.
+  for (const m of s.text.matchAll(ATTACKED_KIT_RE)) {
+    const n = nameAt(s, m.index + m[0].length);
+    if (n && vendors.has(nameKey(n.name.split(/\s+/)[0] ?? '')))
+      out.push({ sentence: s, ...n, strong: true });
+  }
   // "a bug in the WordPress plugin WPForms", "the npm package ua-parser-js was hijacked".
   if (
     flawWord ||
