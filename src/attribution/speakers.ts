@@ -764,7 +764,7 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
 }
 
 export const UNNAMED_RE = new RegExp(
-  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b`,
+  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b|\\b(?:unnamed|anonymous)\\s+(?:[\\w.-]+\\s+){0,5}?(?:officials?|sources|people|diplomats|insiders)\\b`,
   'i',
 );
 /** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
