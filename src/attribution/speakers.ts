@@ -615,6 +615,8 @@ export function attributorsOf(
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
       (norm.endsWith('ed') &&
+        // "Acme pointed to Iran as the culprit" is speech, never a participle.
+        norm !== 'pointed' &&
         /^(to|by|as|with|of)$/.test(s.tokens[v + 1]?.norm ?? '') &&
         // "assessed with high confidence" is a finding, not a participle.
         !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start))) ||

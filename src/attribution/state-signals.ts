@@ -66,6 +66,11 @@ const RE_BEHIND_AFTER =
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+const RE_WORK_OF_BEFORE = /\bthe\s+(?:handi)?work\s+of\s+(?:the\s+)?$/i;
+const RE_POINTED_TO_BEFORE =
+  /\b(?:point(?:s|ed|ing)?\s+to|named|identified|singled\s+out|fingered)\s+(?:the\s+)?$/i;
+const RE_AS_CULPRIT_AFTER =
+  /^(?:['’]s\s+[\w-]+)?\s+as\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:culprit|perpetrator|attacker|source|origin|aggressor)\b/i;
 /** Police actions: an organ that does them is the authority, not the attacker. */
 const POLICE_AGENT_BEFORE_RE =
   /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b[^.;]{0,80}?\bby\s+(?:[\w'’]+\s+){0,2}$/i;
@@ -209,6 +214,19 @@ const STATE_RULES: StateRule[] = [
       // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own.
       const incident = c.articleCyber && INCIDENT_NOUN_RE.test(h ?? '');
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
+    },
+  },
+  {
+    // "the work of Iran", "pointed to Russia as the likely culprit", "named China as the source"
+    family: 'blame',
+    side: 'before',
+    match: (c) => {
+      if (!c.isGov || !(c.sentenceCyber || c.articleCyber)) return null;
+      // "the hack was the work of Iran": an incident must be what was done.
+      const work = hitOf(RE_WORK_OF_BEFORE, c.before);
+      if (work) return INCIDENT_NOUN_RE.test(c.before) ? work : null;
+      const pointed = hitOf(RE_POINTED_TO_BEFORE, c.before);
+      return pointed && RE_AS_CULPRIT_AFTER.test(c.after) ? pointed : null;
     },
   },
   {
