@@ -38,11 +38,16 @@ const NEXT_LABEL_RE =
   /(?:\b(?:tracks?|tracked|calls?|called|dubs?|dubbed|names?|named|refers?\s+to|labels?|labell?ed)\s+(?:the\s+same|this|that|the)\s+(?:group|actor|threat\s+actor|cluster|activity|hackers|gang|crew|collective|adversary|intrusion\s+set)\s+(?:as\s+)?|(?:^\s*|\b(?:the|this|that)\s+(?:same\s+)?(?:group|actor|threat\s+actor|cluster|hackers|gang|crew|adversary|intrusion\s+set)|^\s*(?:It|They))\s*,?\s+(?:which\s+)?(?:is|are|was|were)\s+(?:also\s+)?(?:tracked|known|referred\s+to|called|labell?ed)\s+(?:by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s+)?as\s+)["“']?$/iu;
 const MAX_KNOWN_ALIASES = 8;
 
-const PERSONA_NAME = String.raw`(\p{Lu}[\p{L}\d'’-]*(?:\s+(?:of\s+|for\s+)?(?:\p{Lu}[\p{L}\d'’-]*|\d+(?:\.\d+)+)){0,4})`;
+const PERSONA_NAME = String.raw`(\p{Lu}[\p{L}\d'’_-]*(?:\s+(?:of\s+|for\s+)?(?:\p{Lu}[\p{L}\d'’_-]*|\d+(?:\.\d+)+)){0,4})`;
 const PERSONA_NOUN =
   '(?:group|collective|persona|outfit|organi[sz]ation|team|entity|gang|crew|brigade|army|movement|front|identity|name)';
 /** The ways news says a group hid behind a persona; the name is the first capture. */
 const PERSONA_RES = [
+  // "posing as the CyberArmy_Reborn hacktivist group": the name before the noun.
+  new RegExp(
+    String.raw`\bposing as (?:an?\s+|the\s+)?["“]?${PERSONA_NAME}["”]?\s+(?:(?:hacktivist|online|hacker|activist|pro-[\w-]+)\s+){0,2}${PERSONA_NOUN}\b`,
+    'gu',
+  ),
   new RegExp(
     String.raw`\bposing as (?:an?|the)\s+(?:[\w-]+\s+){0,3}?${PERSONA_NOUN}\s*,?\s*(?:called|named|dubbed|known as)?\s*["“]?${PERSONA_NAME}`,
     'gu',
