@@ -111,6 +111,8 @@ interface RuleContext {
   /** In a cyber article, the words before the country refer back to attackers ("the group is linked to"). */
   anaphor: boolean;
   isTitle: boolean;
+  /** Every mention of the sentence. */
+  mentions: readonly Mention[];
   /** A non-criminal actor named right after the country word ("Russia's Sandworm"). */
   stateActorAfter: string | null;
 }
@@ -214,6 +216,21 @@ const STATE_RULES: StateRule[] = [
       // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own.
       const incident = c.articleCyber && INCIDENT_NOUN_RE.test(h ?? '');
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
+    },
+  },
+  {
+    // "Charming Kitten (Iran)": the state written in parentheses right after a group's name.
+    family: 'origin',
+    side: 'before',
+    match: (c) => {
+      if (c.form !== 'name' || !/^\s*\)/.test(c.after)) return null;
+      // A gang's base is no state claim ("LockBit (Russia)" in a ransomware story).
+      if (CRIMINAL_RE.test(c.text) && !STATE_CUE_RE.test(c.text)) return null;
+      const open = /\(\s*$/.exec(c.before);
+      if (!open) return null;
+      const at = c.m.start - (c.before.length - open.index);
+      const group = c.mentions.some((x) => x.ref.type === 'actor' && x.end <= at && at - x.end <= 1);
+      return group ? open[0] : null;
     },
   },
   {
@@ -374,6 +391,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       hasActor,
       articleCyber,
       anaphor: articleCyber && CONTINUATION_RE.test(before),
+      mentions: s.mentions,
       isTitle: s.isTitle,
     };
     let family: ClaimFamily | null = null;
