@@ -121,8 +121,13 @@ function ownerCountry(m: Mention, s: SentenceInfo): string | null {
   const c = [...s.mentions]
     .reverse()
     .find((x) => x.ref.type === 'country' && x.end <= m.start && m.start - x.end <= 4);
-  if (c?.ref.type !== 'country' || c.ref.iso2 === '??') return null;
-  return /^(?:['’]s)?\s+$/.test(s.text.slice(c.end - s.start, m.start - s.start)) ? c.ref.iso2 : null;
+  if (c?.ref.type !== 'country') return null;
+  if (!/^(?:['’]s)?\s+$/.test(s.text.slice(c.end - s.start, m.start - s.start))) return null;
+  if (c.ref.iso2 !== '??') return c.ref.iso2;
+  // "the Korean National Police Agency": a Korean body without "North" is the Republic's, as unqualified
+  // "Korea" is (curated.json); other ambiguous words decide nothing.
+  const north = /\bnorth\s*$/i.test(s.text.slice(Math.max(0, c.start - s.start - 8), c.start - s.start));
+  return /^koreans?$/i.test(c.surface) && !north ? 'KR' : null;
 }
 
 function countryParty(iso: string | null | undefined, body: string, ctx: PartyContext, role: string) {
