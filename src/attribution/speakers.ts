@@ -238,7 +238,35 @@ function speakerAt(
     const right = candidates.find((m) => m.from > v && m.from - v <= 2);
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
   }
+  // "Acme and the Northland Virus Centre, together with experts, on Tuesday released a report saying
+  // that ...": a subject that opens the sentence, far from its verb, with no other verb between.
+  const opening = openingSubjects(s, v, candidates, ctx);
+  if (opening.length > 0)
+    return { v, party: opening[0] ?? null, also: opening.slice(1), self: false, closing };
   return { v, party: null, self: false, closing };
+}
+
+/** Publishing verbs whose subject may stand far before them, behind an apposition and a date. */
+const PUBLISH_VERBS = new Set(['released', 'published', 'issued', 'unveiled', 'presented']);
+/** The parties of a subject that opens the sentence and runs, without a verb of its own, to `v`. */
+function openingSubjects(
+  s: SentenceInfo,
+  v: number,
+  candidates: Mention[],
+  ctx: PartyContext,
+): AttributingParty[] {
+  if (!PUBLISH_VERBS.has(s.tokens[v]?.norm ?? '') || v > 40) return [];
+  const head = s.text.slice(0, (s.tokens[v]?.start ?? s.start) - s.start);
+  // A verb or a clause inside the subject makes it something else.
+  if (/\b(?:said|says|that|which|who|after|when|while|because|is|are|was|were|has|have|had)\b/i.test(head))
+    return [];
+  const out: AttributingParty[] = [];
+  for (const m of candidates)
+    if (m.to <= v) {
+      const p = partyFromMention(m, s, ctx, 'speaker');
+      if (p && !out.some((x) => x.name === p.name)) out.push(p);
+    }
+  return out;
 }
 
 const GROUP_NOUNS = lexicon.set('groupCues');
