@@ -12,6 +12,7 @@ import {
   DENY_RE,
   GOV_NOUN,
   HEDGE_RE,
+  NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
   RETRACT_RE,
 } from './cues.js';
@@ -178,9 +179,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
       // the states that charge or sanction someone for a cyber attack hold that person responsible.
       const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
-      const refused =
-        enforcement !== null &&
-        /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i.test(s.text.slice(0, enforcement.index));
+      const refused = enforcement !== null && NEGATION_BEFORE_RE.test(s.text.slice(0, enforcement.index));
       if (enforcement && !refused) {
         const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
         // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;

@@ -49,6 +49,8 @@ export const BACKGROUND_RE = new RegExp(
   `\\b(?!previously\\s+un\\w+)(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`,
   'i',
 );
+/** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
+export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
 /** A general threat assessment names states as threats, not as the culprits of an incident. */
 export const THREAT_ASSESSMENT_RE = L.re('threatAssessmentCues');
 /** A claim inside a condition is not made: "should the inquiry find that Iran was responsible". */

@@ -668,14 +668,15 @@ function expandAcronym(name: string, text: string): string {
 const ORG_DESCRIPTOR = L.alt('organizationDescriptors');
 /** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
 function orgIntroduced(name: string, ctx: PartyContext): boolean {
-  return remembered(ctx, `org:${name}`, () => introducedAsOrg(name, ctx.text));
+  // The lower-cased text once per article, for the many names asked about it.
+  const lower = (): string => remembered(ctx, 'text:lower', () => ctx.text.toLowerCase());
+  return remembered(ctx, `org:${name}`, () => introducedAsOrg(name, ctx.text, lower()));
 }
 
-export function introducedAsOrg(name: string, text: string): boolean {
+export function introducedAsOrg(name: string, text: string, lower = text.toLowerCase()): boolean {
   if (name.includes(' ') || !text.includes(name)) return false;
   // Each place the name stands as a word, read with fixed patterns around it (no pattern per name); what
   // the company has ("nexperion's network") is read whatever the case.
-  const lower = text.toLowerCase();
   const key = name.toLowerCase();
   for (let at = lower.indexOf(key); at >= 0; at = lower.indexOf(key, at + 1)) {
     const end = at + name.length;

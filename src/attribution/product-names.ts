@@ -9,7 +9,8 @@
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, SentenceInfo } from '../extract/mentions.js';
-import { nameKey } from '../extract/tokens.js';
+import { keyTokens, nameKey } from '../extract/tokens.js';
+import { trieLookup } from '../extract/trie.js';
 import { PRODUCT_CUE_RE, PRODUCT_NEGATIVE_RE, STRONG_PRODUCT_CUE_RE } from './cues.js';
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
@@ -71,13 +72,11 @@ const MAX_LIST_NAMES = 5;
 const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
 /** Product nouns written after a product name: "the GlobalProtect gateway", "Acme Edge appliances". */
-const PRODUCT_NOUN_RE = new RegExp(
-  `^\\s+(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')})\\b`,
-  'i',
-);
+const PRODUCT_NOUNS = `${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')}`;
+const PRODUCT_NOUN_RE = new RegExp(`^\\s+(?:${PRODUCT_NOUNS})\\b`, 'i');
 /** "Jenkins automation server", "Roundcube webmail software": a flaw's object described by what it is. */
 const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
-  `^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')}|${lexicon.alt('productDescriptorWords')})\\b`,
+  `^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
 );
 const NOT_AFFECTED_AFTER_RE = new RegExp(`^[^.;:,]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
@@ -455,7 +454,9 @@ function judge(
     if (c.strong && VERSION_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
     // "the Exim mail server", "vulnerable Jenkins installations": a maker whose name is its software
     // (a name no company party goes by) named with what it runs as.
-    const company = knowledge.parties.some((p) => nameKey(p.name) === nameKey(vendor));
+    const company = trieLookup(knowledge.trie, keyTokens(vendor)).some(
+      (r) => r.type === 'party' && nameKey(knowledge.parties[r.id]?.name ?? '') === nameKey(vendor),
+    );
     if (!named && !company && SOFTWARE_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
     return null;
   }

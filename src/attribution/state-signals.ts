@@ -11,6 +11,7 @@ import {
   GOV_NOUN,
   HACKER_NOUN,
   LINK_BEFORE,
+  NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
   RETRACT_RE,
   STATE_ACTOR_NOUN_RE,
@@ -95,7 +96,6 @@ const RE_SUBJECT_DIRECTED =
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
 const INCIDENT_NOUN_RE =
   /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
-const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
 
 interface RuleContext {
   m: Mention;
