@@ -145,7 +145,15 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     );
     const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
     const named = actorIds.length > 0 || s.schemeMentions.length > 0;
-    const responsibility = named && RESPONSIBILITY_RE.test(s.text);
+    const cueOfResponsibility = named ? RESPONSIBILITY_RE.exec(s.text) : null;
+    const responsibility = cueOfResponsibility !== null;
+    // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
+    const nearest = responsibility ? nearestCue(s, [...culprits, ...s.schemeMentions]) : null;
+    // "have not attributed it to any country" withholds a state, not the group's name.
+    const responsibilityDenied =
+      nearest !== null &&
+      NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, nearest - 40), nearest)) &&
+      !NO_STATE_NAMED_RE.test(s.text.slice(nearest, nearest + 80));
     if (sig.length > 0 || responsibility) {
       const triggers = [
         ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),
@@ -164,13 +172,13 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       claims.push({
         sentence: s.index,
         family: first?.family ?? 'responsibility',
-        cue: first?.cue ?? RESPONSIBILITY_RE.exec(s.text)?.[0] ?? '',
+        cue: first?.cue ?? cueOfResponsibility?.[0] ?? '',
         countries: [...new Set(live.map((x) => x.iso2))],
         actors: [...new Set(actorIds.filter((id) => id >= 0))],
         schemeNames: s.schemeMentions.map((sm) => sm.name),
         attributors,
         hedges: hedge ? [hedge[0]] : [],
-        negated: sig.length > 0 && live.length === 0 && !responsibility,
+        negated: sig.length > 0 ? live.length === 0 && !responsibility : responsibilityDenied,
         // A condition on one state ("whether Beijing was behind it") leaves the sentence's other claims standing.
         conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
         selfClaim: self && attributors.length === 0,
@@ -336,6 +344,24 @@ const ACT_VERBS = lexicon.set('actVerbs');
 const GOV_SUBJECTS = new Set([...lexicon.set('genericGovernmentNouns'), 'police']);
 
 /** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
+const NO_STATE_NAMED_RE =
+  /^\S+(?:\s+\S+){0,4}?\s+to\s+(?:a|any|one|a\s+specific|any\s+specific|any\s+particular)\s+(?:country|state|nation|nation-state|government|sponsor)\b/i;
+const RESPONSIBILITY_ALL_RE = new RegExp(RESPONSIBILITY_RE.source, 'gi');
+
+/** Where the responsibility word closest to any of the named groups starts (sentence offset). */
+function nearestCue(s: SentenceInfo, named: readonly { start: number; end: number }[]): number | null {
+  let best: { at: number; gap: number } | null = null;
+  for (const m of s.text.matchAll(RESPONSIBILITY_ALL_RE)) {
+    const from = s.start + m.index;
+    const to = from + m[0].length;
+    for (const n of named) {
+      const gap = n.start >= to ? n.start - to : from >= n.end ? from - n.end : 0;
+      if (!best || gap < best.gap) best = { at: m.index, gap };
+    }
+  }
+  return best?.at ?? null;
+}
+
 function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
   const re = new RegExp(HEDGE_RE.source, 'gi');
   const firm = knowledge.firmWording.exec(text);

@@ -33,9 +33,15 @@ export const REPORT_VERBS = L.set('reportVerbs');
 /** Blame verbs for list subjects: every party to the left is an attributor. */
 export const LIST_BLAME_VERBS = L.set('listBlameVerbs');
 
+/**
+ * "linked the intrusions to", "traced the attack back to", "pinned the breach on": an incident, then its
+ * author ("connected the controllers to the internet" joins no incident).
+ */
+const LINKED_OBJECT_TO = `${L.alt('linkVerbs')}\\s+(?:(?:it|them|this|these|those)\\s+|(?=(?:[\\w'’-]+\\s+){0,5}?${L.alt('linkedObjectNouns')}\\b)(?:[\\w'’-]+\\s+){1,8}?)(?:back\\s+)?(?:to|on)`;
+
 /** Words that make a sentence about responsibility for an incident (for criminal groups too). */
 export const RESPONSIBILITY_RE = new RegExp(
-  `\\b(?:${L.alt('responsibilityWords')}|${L.alt('enforcementVerbs')}|${L.alt('incidentNounsBy')}\\s+(?:\\w+\\s+){0,2}by)(?!\\w)`,
+  `\\b(?:${L.alt('responsibilityWords')}|${L.alt('enforcementVerbs')}|${L.alt('incidentNounsBy')}\\s+(?:\\w+\\s+){0,2}by|${LINKED_OBJECT_TO})(?!\\w)`,
   'i',
 );
 

@@ -6,7 +6,7 @@
 import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
-import { LIST_BLAME_VERBS, REPORT_VERBS } from './cues.js';
+import { LIST_BLAME_VERBS, REPORT_VERBS, STATE_LINK } from './cues.js';
 import {
   type AttributingParty,
   appositionSpeaker,
@@ -26,6 +26,9 @@ import { organActsAsAuthority } from './state-signals.js';
 
 /** Generic nouns that name a government speaker ("U.S. officials said", "the Dutch ministry said"). */
 const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police', 'officials']);
+
+/** A country inside a hyphenated modifier ("the Russia-linked gang", "a China-based firm") describes; it never speaks. */
+const COMPOUND_MODIFIER_AFTER_RE = new RegExp(`^-(?:${STATE_LINK}|based|speaking|born)\\b`, 'i');
 
 interface Speaker {
   v: number;
@@ -569,7 +572,11 @@ export function attributorsOf(
         (m.ref.type === 'actor' &&
           ctx.knowledge.actors[m.ref.id]?.organ === true &&
           organActsAsAuthority(m, s))) &&
-      m.start >= skipTo,
+      m.start >= skipTo &&
+      !(
+        m.ref.type === 'country' &&
+        COMPOUND_MODIFIER_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 20))
+      ),
   );
   const actorMentions = s.mentions.filter((m) => m.ref.type === 'actor');
   const add = (p: AttributingParty | null): void => {
@@ -597,7 +604,10 @@ export function attributorsOf(
       const from = by || fromAgent ? v + 1 : v + 2;
       const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
-      if (actorFirst && (!m || actorFirst.from < m.from)) continue;
+      // The actor is the source only when no other name comes first ("according to Acme, the LockBit gang").
+      const firstName = s.tokens.findIndex((x, j) => j >= from && /^\p{Lu}/u.test(x.raw));
+      if (actorFirst && (!m || actorFirst.from < m.from) && (firstName < 0 || firstName >= actorFirst.from))
+        continue;
       // The nearest name after the preposition is the source; a dictionary mention further on may be
       // something else ("findings from Forescout show that an Iranian group ...").
       const first = m ? partyFromMention(m, s, ctx, by ? 'agent' : 'according to') : null;

@@ -115,6 +115,8 @@ interface RuleContext {
   mentions: readonly Mention[];
   /** A non-criminal actor named right after the country word ("Russia's Sandworm"). */
   stateActorAfter: string | null;
+  /** Whether a non-criminal actor's name starts at this offset of `after`. */
+  stateActorAt: (offset: number) => boolean;
 }
 
 /** One general construction of attribution prose; `match` returns the cue words or null. */
@@ -136,7 +138,8 @@ const STATE_RULES: StateRule[] = [
     side: 'after',
     match: (c) => {
       const h = hitOf(RE_LINK_NOUN, c.after);
-      return h && !criminalPhrase(h) && genericNounOk(h, c.text) ? h : null;
+      // "Mustang Panda, a China-aligned group": a bare "group" beside a named state actor is that actor.
+      return h && !criminalPhrase(h) && (genericNounOk(h, c.text) || c.hasActor) ? h : null;
     },
   },
   {
@@ -145,8 +148,10 @@ const STATE_RULES: StateRule[] = [
     side: 'after',
     match: (c) => {
       const h = hitOf(RE_STATE_LINK, c.after);
+      if (!h) return null;
+      // "the China-aligned Mustang Panda": any link word right before a named state actor ties it.
+      if (c.stateActorAt(h.length + (/^\s+/.exec(c.after.slice(h.length))?.[0].length ?? 0))) return h;
       if (
-        !h ||
         !(c.hasActor || c.sentenceCyber) ||
         !/state|government|sponsor|backed|nexus|directed|controlled/i.test(h)
       )
@@ -393,6 +398,13 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       anaphor: articleCyber && CONTINUATION_RE.test(before),
       mentions: s.mentions,
       isTitle: s.isTitle,
+      stateActorAt: (offset) =>
+        s.mentions.some(
+          (x) =>
+            x.ref.type === 'actor' &&
+            x.start - s.start === re + offset &&
+            knowledge.actors[x.ref.id]?.kind !== 'criminal',
+        ),
     };
     let family: ClaimFamily | null = null;
     let cue = '';

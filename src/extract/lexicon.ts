@@ -37,6 +37,8 @@ export const SECTION_NAMES = [
   'stateOverridesCriminal',
   'responsibilityWords',
   'incidentNounsBy',
+  'linkVerbs',
+  'linkedObjectNouns',
   'hedges',
   'firmWording',
   'retractions',
