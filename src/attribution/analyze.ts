@@ -286,7 +286,7 @@ function mentionViews(extraction: Extraction, knowledge: Knowledge): MentionView
         start: sm.start,
         end: sm.end,
         inTitle: s.isTitle,
-        note: `${sm.vendor} naming${sm.country ? ` → ${sm.country}` : ''}`,
+        note: `${sm.vendor || "the text's"} naming${sm.country ? ` → ${sm.country}` : ''}`,
       });
     for (const c of s.cves)
       out.push({

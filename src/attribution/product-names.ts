@@ -65,6 +65,30 @@ const EXPLOIT_FOR_RE = /\bexploits?\s+for\s+(?:the\s+)?/gi;
 /** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */
 const FIXES_FOR_RE =
   /\b(?:(?:security\s+)?(?:fix(?:es)?|patch(?:es)?|updates?))\s+for\s+(?:the\s+|its\s+)?/gi;
+/** The owner of a flawed part: "the IKEv2 VPN component of Fireware OS", "the login module of Acme Portal". */
+const PART_OF_RE =
+  /\b(?:component|module|feature|daemon|service|driver|plugin|library|subsystem|interface)\s+(?:of|in|within)\s+(?:the\s+)?(?=\p{Lu}|[a-z]+\p{Lu})/gu;
+/** A lower-case program named by what it is, after "in the" or "the": "the fgfmd daemon", "the sudo utility". */
+const LOWER_PROGRAM_RE =
+  /\bthe\s+([a-z][a-z\d_-]{2,})\s+(?:daemon|utility|binary|executable|command-line tool)\b/g;
+/** Lower-case words that say what a program does, not what it is called ("the login utility"). */
+const LOWER_PROGRAM_MODIFIERS = new Set([
+  'login',
+  'main',
+  'local',
+  'print',
+  'setup',
+  'debug',
+  'diagnostic',
+  'installer',
+  'command',
+  'shell',
+  'same',
+  'vulnerable',
+  'affected',
+  'built-in',
+  'legitimate',
+]);
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
 const MAX_LIST_NAMES = 5;
@@ -112,6 +136,8 @@ const VERSION_AFTER_RE = /^\s+(?:v?\d|versions?\b|before\b|prior\b|through\b|up 
 /** Generic technology words shaped like names. */
 const GENERIC_TECH = lexicon.exact('genericTechAbbreviations');
 
+/** A name followed by what it is inside the code: a function, method, parameter, variable or class. */
+const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|class|call|struct|macro)s?\b/i;
 /** Calendar words: "Patch Tuesday bugs" is not a product. */
 const CALENDAR_RE =
   /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
@@ -214,19 +240,24 @@ function candidates(
     const head =
       vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? '')) ??
       (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined);
+    let sharesVendor = true;
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
       out.push({
         sentence: s,
         ...n,
         strong,
         ...(byKind ? { byKind } : {}),
-        ...(head && i > 0 ? { listVendor: head } : {}),
+        ...(head && i > 0 && sharesVendor ? { listVendor: head } : {}),
       });
-      // A model number the name leaves out ("Acme Logix 5580") still comes before the next name.
+      // A model number the name leaves out ("Acme Logix 5580") still comes before the next name; so does
+      // what the name is ("Acme Gate appliances and the Relay server"), which ends its noun phrase: the
+      // next name is a phrase of its own, without the first one's vendor.
       const rest = s.text.slice(n.end - s.start);
       const model = /^\s+\d[\w.-]*/.exec(rest)?.[0].length ?? 0;
-      const next = LIST_NEXT_RE.exec(rest.slice(model));
-      n = next ? nameAt(s, n.end - s.start + model + next[0].length) : null;
+      const noun = PRODUCT_NOUN_RE.exec(rest.slice(model))?.[0].length ?? 0;
+      if (noun > 0) sharesVendor = false;
+      const next = LIST_NEXT_RE.exec(rest.slice(model + noun));
+      n = next ? nameAt(s, n.end - s.start + model + noun + next[0].length) : null;
     }
   };
   // Cheap tests first: these scans are most of the cost on articles that name no flaw.
@@ -287,8 +318,25 @@ function candidates(
       if (n && vendors.has(first) && (n.name.includes(' ') ? PRODUCT_NOUN_RE : SOFTWARE_AFTER_RE).test(next))
         out.push({ sentence: s, ...n, strong: false });
     }
-  if (flawWord || s.cves.length > 0)
+  if (flawWord || s.cves.length > 0) {
     for (const m of s.text.matchAll(RESIDES_IN_RE)) push(m.index + m[0].length, true);
+    // "the IKEv2 VPN component of Fireware OS": the product that owns the flawed part.
+    for (const m of s.text.matchAll(PART_OF_RE)) pushList(m.index + m[0].length, true);
+    // "the fgfmd daemon", "the sudo utility": a lower-case program named by what it is.
+    for (const m of s.text.matchAll(LOWER_PROGRAM_RE)) {
+      const name = m[1] ?? '';
+      if (GENERIC_PRODUCT_WORDS.has(name) || LOWER_PROGRAM_MODIFIERS.has(name)) continue;
+      const at = m.index + m[0].indexOf(name);
+      out.push({
+        sentence: s,
+        name,
+        start: s.start + at,
+        end: s.start + at + name.length,
+        strong: true,
+        byKind: true,
+      });
+    }
+  }
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
   const cued = vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text);
@@ -418,6 +466,8 @@ function judge(
     );
   }
   if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b/i.test(c.name)) return null;
+  // "the storeRawNames function": a part of the code, not a product or a component.
+  if (CODE_PART_AFTER_RE.test(s.text.slice(c.end - s.start))) return null;
   if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, text))
     return null;
   if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;

@@ -30,6 +30,47 @@ const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police',
 /** A country inside a hyphenated modifier ("the Russia-linked gang", "a China-based firm") describes; it never speaks. */
 const COMPOUND_MODIFIER_AFTER_RE = new RegExp(`^-(?:${STATE_LINK}|based|speaking|born)\\b`, 'i');
 
+const INCIDENT_VICTIM_BEFORE_RE =
+  /\b(?:hack|hacks|hacking|attacks?|cyberattacks?|cyber-attacks?|breach(?:es)?|intrusions?|compromise|theft|heist|infiltration)\s+(?:of|on|at|against|into)\s+(?:the\s+)?$/i;
+
+/** The capitalised name before verb `v` as its speaker, unless it is the victim of an incident. */
+function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): AttributingParty | null {
+  const run = capitalisedRun(s, v, ctx, 'speaker');
+  const verb = s.tokens[v];
+  if (!run || !verb) return run;
+  const at = s.text.lastIndexOf(run.name, verb.start - s.start);
+  const before = at >= 0 ? s.text.slice(Math.max(0, at - 40), at) : '';
+  // "the attack on Acme's systems ..., the company's CEO said": the victim's own things; Acme may speak.
+  const owns = at >= 0 && /^['’]s?\s/.test(s.text.slice(at + run.name.length));
+  // "prosecutors in New Jersey charged": a place after a preposition is where, not who.
+  return (INCIDENT_VICTIM_BEFORE_RE.test(before) && !owns) || /\b(?:in|at|near)\s+$/.test(before)
+    ? null
+    : run;
+}
+
+/** A prepositional aside between commas ("..., on the basis of an investigation by the NCSC, attributes"). */
+const ASIDE_OPENING_RE =
+  /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon|as|at)\b[^,;]*$/i;
+
+/**
+ * The subject before a prepositional aside: "The Slovak government, on the basis of an investigation by the
+ * NCSC, attributes ..." is the government speaking; the name inside the aside is not the subject.
+ */
+function subjectPastAside(
+  s: SentenceInfo,
+  v: number,
+  left: Mention | undefined,
+  candidates: Mention[],
+): Mention | undefined {
+  const verb = s.tokens[v];
+  if (!left || !verb) return left;
+  const between = s.text.slice(left.end - s.start, verb.start - s.start);
+  const opening = ASIDE_OPENING_RE.exec(s.text.slice(0, left.start - s.start));
+  if (!opening || !/^[^,;]*,\s*(?:\w+\s+){0,2}$/.test(between)) return left;
+  const asideStart = s.start + opening.index;
+  return [...candidates].reverse().find((m) => m.end <= asideStart && asideStart - m.end <= 12) ?? left;
+}
+
 interface Speaker {
   v: number;
   party: AttributingParty | null;
@@ -107,7 +148,12 @@ function speakerAt(
     }
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
-  const left = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
+  const left = subjectPastAside(
+    s,
+    v,
+    [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10),
+    candidates,
+  );
   let genericIdx = -1;
   for (let j = v - 1; j >= Math.max(0, v - 4); j--) {
     // A comma ends the subject: "..., a hacking group, the companies said" is not the group speaking.
@@ -144,7 +190,7 @@ function speakerAt(
     (!nearestActor || nearestActor.to <= k) &&
     !s.mentions.some((m) => m.from <= k && m.to > k)
   ) {
-    const run = capitalisedRun(s, v, ctx, 'speaker');
+    const run = speakingRun(s, v, ctx);
     // "Zscaler and Arctic Wolf both concluded": two organisations, not one name.
     if (run?.kind === 'organization' && / and /.test(run.name)) {
       const [first, ...rest] = run.name
@@ -233,7 +279,7 @@ function speakerAt(
     const g = generic(s.tokens[genericIdx]?.norm ?? '', ctx, 'speaker');
     return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
   }
-  const run = capitalisedRun(s, v, ctx, 'speaker');
+  const run = speakingRun(s, v, ctx);
   if (run && !actorMentions.some((m) => run.name.includes(m.surface)))
     return { v, party: run, self: false, closing };
   const norm = s.tokens[v]?.norm ?? '';
@@ -576,7 +622,9 @@ export function attributorsOf(
       !(
         m.ref.type === 'country' &&
         COMPOUND_MODIFIER_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 20))
-      ),
+      ) &&
+      // "the 2014 hack of Sony Pictures, blaming it on": the victim of an incident never speaks.
+      !INCIDENT_VICTIM_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start)),
   );
   const actorMentions = s.mentions.filter((m) => m.ref.type === 'actor');
   const add = (p: AttributingParty | null): void => {

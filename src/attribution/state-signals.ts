@@ -49,7 +49,7 @@ const RE_NOUN_AFTER = new RegExp(
 const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{1,80})/i;
 /** Deeds of cyber activity, for the clause after "accused X of". */
 const CYBER_DEED_RE =
-  /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?)\b/i;
+  /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?)\b/i;
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
 /** "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed. */
@@ -64,6 +64,7 @@ const RE_BASED_BEFORE = new RegExp(
 );
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind|responsible for|responsible|to blame)\b/i;
+const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
@@ -268,6 +269,8 @@ const STATE_RULES: StateRule[] = [
     side: 'after',
     match: (c) => {
       const h = c.isGov ? hitOf(RE_BEHIND_AFTER, c.after) : null;
+      // "Estonia says Russian services behind ...": the words between are a speech and its subject.
+      if (h && SPEECH_BETWEEN_RE.test(h)) return null;
       return h && (c.sentenceCyber || c.articleCyber) ? h : null;
     },
   },

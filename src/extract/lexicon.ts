@@ -141,7 +141,7 @@ export interface Lexicon {
   is(name: SectionName, text: string): boolean;
 }
 
-function escapeRegex(s: string): string {
+export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -5,7 +5,7 @@
 import type { Article } from './article.js';
 import { type CveMention, findCves } from './cves.js';
 import type { Knowledge, PatternRef } from './knowledge.js';
-import { lexicon } from './lexicon.js';
+import { escapeRegex, lexicon } from './lexicon.js';
 import { type Sentence, splitSentences } from './sentences.js';
 import { nameKey, type Token, tokenize } from './tokens.js';
 import { type TrieMatch, trieMatchAll } from './trie.js';
@@ -336,6 +336,8 @@ function contextOk(
       return false;
     return true;
   }
+  // "New Jersey", "New Mexico": a country's name inside a longer place name.
+  if (ref.type === 'country' && toks[m.from - 1]?.raw === 'New') return false;
   return true;
 }
 
@@ -384,6 +386,7 @@ function findSchemeNames(
   knowledge: Knowledge,
   known: Set<string>,
   confirmed?: ReadonlySet<string>,
+  introducedElsewhere: readonly string[] = [],
 ): SchemeMention[] {
   const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
   if (!eligible && !confirmed?.size) return [];
@@ -417,8 +420,35 @@ function findSchemeNames(
       vendor,
     });
   }
+  // "a threat group it tracks as KAOLINITE", "a cluster dubbed RedCurl": a name the text gives a group.
+  const introduced = eligible
+    ? [...s.text.matchAll(INTRODUCED_NAME_RE)].flatMap((m) => {
+        const name = m.groups?.name ?? '';
+        return name ? [{ name, at: m.index + m[0].length - name.length }] : [];
+      })
+    : [];
+  for (const n of introducedElsewhere)
+    for (const m of s.text.matchAll(new RegExp(`\\b${escapeRegex(n)}\\b`, 'g')))
+      introduced.push({ name: n, at: m.index });
+  for (const { name, at } of introduced) {
+    const start = s.start + at;
+    const end = start + name.length;
+    if (known.has(nameKey(name)) || NOT_INTRODUCED.has(name.split(' ')[0] ?? '')) continue;
+    if (out.some((o) => o.start < end && o.end > start)) continue;
+    if (s.mentions.some((x) => x.start < end && x.end > start)) continue;
+    out.push({ name, sentence: s.index, start, end, country: null, vendor: '' });
+  }
   return out;
 }
+
+/**
+ * A group's name given in the text: after "tracks as", "calls", "dubbed", "tracked as", "named". Names
+ * are written like labels: upper case, CamelCase, a code with digits, or one or two capitalised words.
+ */
+const INTRODUCED_NAME_RE =
+  /\b(?:group|actor|cluster|gang|crew|collective|adversary|intrusion set|operators?)\s+(?:(?:that|which)\s+)?(?:(?:it|they|we|researchers|the\s+(?:company|firm|researchers|vendor))\s+(?:now\s+)?(?:tracks|track|calls|call|dubs|dubbed|named|names|labels|refers\s+to)\s+(?:as\s+)?|(?:tracked|dubbed|called|named|designated|labell?ed)\s+(?:as\s+)?)["“]?(?<name>[A-Z][A-Z\d]{3,}(?:-\d+)?|[A-Z][a-z]+[A-Z][A-Za-z\d]*|[A-Z][A-Za-z]*-\d{2,5}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})\b/g;
+/** First words that are never a group's name. */
+const NOT_INTRODUCED = new Set(['The', 'A', 'An', 'It', 'This', 'That', 'Operation', 'Microsoft', 'Google']);
 
 function dateline(first: string, knowledge: Knowledge): string | null {
   const m = /^([A-Z][A-Z .'-]{2,30}?)(?:,|\s+[-–—(]|\s*$)/.exec(first);
@@ -511,10 +541,13 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   }
   for (const s of infos) s.schemeMentions = findSchemeNames(s, knowledge, known);
   const confirmedSchemes = new Set(infos.flatMap((s) => s.schemeMentions.map((m) => nameKey(m.name))));
+  const introduced = [
+    ...new Set(infos.flatMap((s) => s.schemeMentions.filter((m) => m.vendor === '').map((m) => m.name))),
+  ];
   if (confirmedSchemes.size > 0)
     for (const s of infos)
       if (s.schemeMentions.length === 0)
-        s.schemeMentions = findSchemeNames(s, knowledge, known, confirmedSchemes);
+        s.schemeMentions = findSchemeNames(s, knowledge, known, confirmedSchemes, introduced);
 
   const body = infos.find((s) => !s.isTitle);
   return {
