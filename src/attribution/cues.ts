@@ -84,6 +84,18 @@ export const WEAK_PRODUCT_CUE_RE = L.re('weakProductCues');
 export const SERVICE_NOUNS = L.set('serviceNouns');
 /** Incident words that name a product as the thing attacked, not just the setting ("exploited a flaw in ..."). */
 export const STRONG_PRODUCT_CUE_RE = L.re('strongProductCues');
+/** How intruders got in or what they reached: a product cue only in a sentence about an attack. */
+const INTRUSION_ACCESS_RE = L.re('intrusionAccessCues');
+
+/** A sentence that names a product as affected or reached (access counts only in a security sentence). */
+export function productCued(s: { text: string; security: boolean }): boolean {
+  return PRODUCT_CUE_RE.test(s.text) || (s.security && INTRUSION_ACCESS_RE.test(s.text));
+}
+
+/** A sentence that names a product as the thing attacked (access counts only in a security sentence). */
+export function strongProductCued(s: { text: string; security: boolean }): boolean {
+  return STRONG_PRODUCT_CUE_RE.test(s.text) || (s.security && INTRUSION_ACCESS_RE.test(s.text));
+}
 /** A product after these words is where something happened, a channel ("on LinkedIn", "over Zoom", "to WhatsApp"). */
 export const CHANNEL_PREPOSITIONS = L.set('channelPrepositions');
 /** A legitimate tool counts only when intruders used it ("installed AnyDesk", "abused ScreenConnect"). */

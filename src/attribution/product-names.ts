@@ -11,7 +11,7 @@ import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { keyTokens, nameKey } from '../extract/tokens.js';
 import { trieLookup } from '../extract/trie.js';
-import { PRODUCT_CUE_RE, PRODUCT_NEGATIVE_RE, STRONG_PRODUCT_CUE_RE } from './cues.js';
+import { PRODUCT_NEGATIVE_RE, productCued, STRONG_PRODUCT_CUE_RE, strongProductCued } from './cues.js';
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
@@ -57,6 +57,9 @@ const LOWER_NAME_RE =
 const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
 /** A maker written as the owner before a product's name (case-sensitive: names are capitalised). */
 const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-Z]|[a-z]+[A-Z])/;
+/** Kit named by its kind, then its maker: "a VPN device made by Acme", "routers sold by Acme". */
+const MADE_BY_RE =
+  /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
 const ATTACKED_KIT_RE =
   /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)|hijack(?:s|ed|ing)|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)|hack(?:s|ed|ing)(?:\s+into)?|breach(?:es|ed|ing)|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
@@ -165,6 +168,8 @@ interface Candidate {
   listVendor?: string;
   /** Introduced by its kind of software ("the plugin WPForms"): a product whatever its shape. */
   byKind?: boolean;
+  /** A maker's kit named by its kind before the maker ("a VPN device made by Acme"): the kind. */
+  madeKind?: string;
 }
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
@@ -279,6 +284,15 @@ function candidates(
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
   for (const m of s.text.matchAll(EXPLOIT_FOR_RE)) pushList(m.index + m[0].length, true);
+  // "a flaw in a VPN device made by Pulse Secure": the maker's kit, named by its kind.
+  if (flawWord || STRONG_PRODUCT_CUE_RE.test(s.text))
+    for (const m of s.text.matchAll(MADE_BY_RE)) {
+      const n = nameAt(s, m.index + m[0].length);
+      // The maker: a vendor, or the brand a known product is named after ("Pulse Secure").
+      const key = n ? nameKey(n.name) : '';
+      if (n && (vendors.has(key) || knowledge.products.some((p) => nameKey(p.name).startsWith(`${key} `))))
+        out.push({ sentence: s, ...n, strong: true, madeKind: (m[1] ?? '').trim() });
+    }
   // Only a maker's name here: "targeting Acme Bank" names a victim, "targeting Zyxel devices" a product.
   for (const m of s.text.matchAll(ATTACKED_KIT_RE)) {
     const n = nameAt(s, m.index + m[0].length);
@@ -310,7 +324,7 @@ function candidates(
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
   // "Log4j on Acme Horizon servers": a vendor-led name before a deployment noun, where something was exploited.
-  if (STRONG_PRODUCT_CUE_RE.test(s.text))
+  if (strongProductCued(s))
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
@@ -339,7 +353,7 @@ function candidates(
   }
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
-  const cued = vulnStory || s.cves.length > 0 || PRODUCT_CUE_RE.test(s.text);
+  const cued = vulnStory || s.cves.length > 0 || productCued(s);
   // Both anchors need a flaw noun or a component noun somewhere in the sentence.
   if (!flawWord && !(cued && COMPONENT_ANYWHERE_RE.test(s.text))) return out;
   for (const at of nameStarts(s)) {
@@ -381,7 +395,7 @@ const FUNCTION_WORDS = new Set(
  */
 function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidate[] {
   const out: Candidate[] = [];
-  if (!STRONG_PRODUCT_CUE_RE.test(s.text)) return out;
+  if (!strongProductCued(s)) return out;
   for (let i = 0; i < s.tokens.length; i++) {
     const t = s.tokens[i];
     if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw)) continue;
@@ -473,6 +487,11 @@ function judge(
   if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;
   // A vendor's name for a cluster ("UNC5807", "Storm-0558") is an actor wherever the article uses it.
   if (actorLabels.has(nameKey(c.name))) return null;
+  // "a VPN device made by Fortinet": the maker's kit, named by its kind (a maker may be a party too).
+  if (c.madeKind) {
+    const vendor = vendors.get(nameKey(c.name)) ?? c.name;
+    return { name: `${vendor} ${c.madeKind}`, vendor, baseId: -1 };
+  }
   // A vendor party may lead a product name ("Microsoft Support Diagnostic Tool"); other parties may not.
   const party = s.mentions.find((m) => m.ref.type === 'party' && m.start < c.end && m.end > c.start);
   if (party?.ref.type === 'party') {

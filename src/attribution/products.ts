@@ -17,10 +17,10 @@ import {
 import { nameKey, type Token } from '../extract/tokens.js';
 import {
   CHANNEL_PREPOSITIONS,
-  PRODUCT_CUE_RE,
   PRODUCT_NEGATIVE_RE,
+  productCued,
   SERVICE_NOUNS,
-  STRONG_PRODUCT_CUE_RE,
+  strongProductCued,
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
@@ -91,10 +91,9 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
     extraction.cves.length > 0 || extraction.sentences.filter((x) => VULN_WORDS_RE.test(x.text)).length >= 2;
   for (const s of extraction.sentences) {
     if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
-    const cue =
-      PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
+    const cue = productCued(s) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
     const toolUse = s.security || TOOL_USE_RE.test(s.text);
-    const strong = STRONG_PRODUCT_CUE_RE.test(s.text) || s.cves.length > 0;
+    const strong = strongProductCued(s) || s.cves.length > 0;
     let mereEnd = -1;
     let channelEnd = -1;
     for (const m of s.mentions) {

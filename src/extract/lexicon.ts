@@ -77,6 +77,7 @@ export const SECTION_NAMES = [
   'productCues',
   'weakProductCues',
   'strongProductCues',
+  'intrusionAccessCues',
   'vulnerabilityWords',
   'serviceNouns',
   'channelPrepositions',
