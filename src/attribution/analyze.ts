@@ -75,6 +75,8 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   ).size;
   const leadRetraction = claimSet.retractions.some((r) => r.sentence <= firstBody + 4 && r.aboutAttribution);
   if (leadRetraction && distinct < 3) return false;
+  // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
+  if (headlineActorTied(extraction, claimSet)) return true;
   if (extraction.cves.length >= 2 && distinct < 2 && !inTitle) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
@@ -100,6 +102,23 @@ function leadActorTiedLater(extraction: Extraction, claimSet: ClaimSet, lead: Re
       c.countries.length > 0 &&
       !BACKGROUND_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
       named(c).some((k) => leadActors.has(k)),
+  );
+}
+
+/** The headline names a group as the doer, and a live claim of the text (not a background one) ties it to a state. */
+function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean {
+  const live = claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
+  const named = (c: Claim): string[] => [
+    ...c.actors.map((id) => `a${id}`),
+    ...c.schemeNames.map((n) => `s${nameKey(n)}`),
+  ];
+  const inHeadline = new Set(live.filter((c) => extraction.sentences[c.sentence]?.isTitle).flatMap(named));
+  if (inHeadline.size === 0) return false;
+  return live.some(
+    (c) =>
+      c.countries.length > 0 &&
+      !BACKGROUND_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
+      named(c).some((k) => inHeadline.has(k)),
   );
 }
 

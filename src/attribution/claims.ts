@@ -145,7 +145,9 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     );
     const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
     const named = actorIds.length > 0 || s.schemeMentions.length > 0;
-    const cueOfResponsibility = named ? RESPONSIBILITY_RE.exec(s.text) : null;
+    const cueOfResponsibility = named
+      ? (RESPONSIBILITY_RE.exec(s.text) ?? (s.isTitle ? HEADLINE_DEED_RE.exec(s.text) : null))
+      : null;
     const responsibility = cueOfResponsibility !== null;
     // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
     const nearest = responsibility ? nearestCue(s, [...culprits, ...s.schemeMentions]) : null;
@@ -346,6 +348,8 @@ const GOV_SUBJECTS = new Set([...lexicon.set('genericGovernmentNouns'), 'police'
 /** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 const NO_STATE_NAMED_RE =
   /^\S+(?:\s+\S+){0,4}?\s+to\s+(?:a|any|one|a\s+specific|any\s+specific|any\s+particular)\s+(?:country|state|nation|nation-state|government|sponsor)\b/i;
+/** A headline's present-tense deed: "Storm-0000 targets edge devices". */
+const HEADLINE_DEED_RE = lexicon.re('headlineDeedVerbs');
 const RESPONSIBILITY_ALL_RE = new RegExp(RESPONSIBILITY_RE.source, 'gi');
 
 /** Where the responsibility word closest to any of the named groups starts (sentence offset). */

@@ -78,8 +78,13 @@ export function partyFromMention(
     if (!p) return null;
     if (p.kind === 'agency') {
       let iso = p.country;
-      if (ctx.extraction.datelineCountry && AMBIGUOUS_AGENCIES.has(m.surface.toLowerCase()))
-        iso = ctx.extraction.datelineCountry;
+      if (AMBIGUOUS_AGENCIES.has(m.surface.toLowerCase().replace(/^the\s+/, ''))) {
+        // A name several states use: the dateline's state, else the government that spoke in a story that
+        // never names the default owner ("the National Cyber Security Centre" in a Lithuanian statement).
+        const spoke = governmentThatSpoke(ctx);
+        if (ctx.extraction.datelineCountry) iso = ctx.extraction.datelineCountry;
+        else if (spoke && iso && !mentionsState(ctx, iso)) iso = spoke;
+      }
       // "Taiwan's National Security Bureau", "the Romanian Foreign Intelligence Service": agency names
       // recur across states, and the state written before the name decides.
       const owner = ownerCountry(m, s);
@@ -148,12 +153,24 @@ function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
     if (here?.ref.type === 'country') return here.ref.iso2;
   }
   // The government that acted or spoke last ("the government concluded ... The foreign minister said").
+  return governmentThatSpoke(ctx) ?? ctx.subjectCountry ?? ctx.extraction.datelineCountry ?? storyState(ctx);
+}
+
+/** The state of the government that acted or spoke last, when it is not an accused one. */
+function governmentThatSpoke(ctx: PartyContext): string | null {
   for (const gov of [ctx.lastGov, ctx.lastSpeaker]) {
     if (gov?.kind !== 'government') continue;
     const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === gov.name)?.iso2;
     if (iso && !ctx.accused?.has(iso)) return iso;
   }
-  return ctx.subjectCountry ?? ctx.extraction.datelineCountry ?? storyState(ctx);
+  return null;
+}
+
+/** Whether the article names the state anywhere. */
+function mentionsState(ctx: PartyContext, iso2: string): boolean {
+  return ctx.extraction.sentences.some((s) =>
+    s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === iso2),
+  );
 }
 
 /** The state named most often in the article (twice at least) that is never accused in it. */
@@ -470,7 +487,7 @@ const TITLE_OF_OWNER_BEFORE_RE = new RegExp(
 );
 /** ", the chief executive of Acme", ", Acme's CEO", ", head of research at Acme" after a name. */
 const TITLE_AFTER_NAME_RE = new RegExp(
-  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
   'u',
 );
 
@@ -617,14 +634,16 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
       // Apposition after the name: ", the chief executive of Acme," / ", Acme's CEO," / ", a spokesperson for the ministry".
       const after = s.text.slice(t.end - s.start, t.end - s.start + 120);
       const am = TITLE_AFTER_NAME_RE.exec(after);
-      if (am?.[2]) {
-        const ownerWords = am[1] ?? am[3];
+      const title = am?.[3];
+      if (am && title) {
+        // The owner: possessive ("Acme's CEO"), an acronym before the title ("EU High Representative"), or after it.
+        const ownerWords = am[1] ?? am[2] ?? am[4];
         if (ownerWords) {
           const at = s.text.indexOf(ownerWords, t.end - s.start) + s.start;
-          const p = affiliation(s, at, at + ownerWords.length, am[2], ctx, role, full);
+          const p = affiliation(s, at, at + ownerWords.length, title, ctx, role, full);
           if (p) return p;
-        } else if (GOV_TITLE_RE.test(am[2])) {
-          const p = countryParty(homeState(ctx, s), `${full}, ${am[2]}`, ctx, role);
+        } else if (GOV_TITLE_RE.test(title)) {
+          const p = countryParty(homeState(ctx, s), `${full}, ${title}`, ctx, role);
           if (p) return p;
         }
       }

@@ -30,6 +30,7 @@ const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police',
 /** A country inside a hyphenated modifier ("the Russia-linked gang", "a China-based firm") describes; it never speaks. */
 const COMPOUND_MODIFIER_AFTER_RE = new RegExp(`^-(?:${STATE_LINK}|based|speaking|born)\\b`, 'i');
 
+const NAMED_BY_BEFORE_RE = /\b(?:tracked|called|dubbed|labell?ed|designated)\s+by\s+(?:the\s+)?$/i;
 const INCIDENT_VICTIM_BEFORE_RE =
   /\b(?:hack|hacks|hacking|attacks?|cyberattacks?|cyber-attacks?|breach(?:es)?|intrusions?|compromise|theft|heist|infiltration)\s+(?:of|on|at|against|into)\s+(?:the\s+)?$/i;
 
@@ -48,13 +49,16 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
     : run;
 }
 
-/** A prepositional aside between commas ("..., on the basis of an investigation by the NCSC, attributes"). */
-const ASIDE_OPENING_RE =
-  /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon|as|at)\b[^,;]*$/i;
+const GROUNDING_ASIDE_BEFORE_RE =
+  /,\s*(?:on the basis of|based on|following|after|with (?:the )?help (?:of|from)|with assistance from)\b[^,;]*$/i;
+/** Where a prepositional aside opens (", on the basis of ...", ", following an analysis by ..."). */
+const ASIDE_OPENING_RE = /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon)\b/gi;
+/** An aside closes with a comma right before the verb (a date or an adverb may come between). */
+const ASIDE_CLOSING_RE = /,\s*(?:\w+\s+){0,2}$/;
 
 /**
  * The subject before a prepositional aside: "The Slovak government, on the basis of an investigation by the
- * NCSC, attributes ..." is the government speaking; the name inside the aside is not the subject.
+ * NCSC, attributes ..." is the government speaking; a name inside the aside is not the subject.
  */
 function subjectPastAside(
   s: SentenceInfo,
@@ -63,13 +67,31 @@ function subjectPastAside(
   candidates: Mention[],
 ): Mention | undefined {
   const verb = s.tokens[v];
-  if (!left || !verb) return left;
-  const between = s.text.slice(left.end - s.start, verb.start - s.start);
-  const opening = ASIDE_OPENING_RE.exec(s.text.slice(0, left.start - s.start));
-  if (!opening || !/^[^,;]*,\s*(?:\w+\s+){0,2}$/.test(between)) return left;
+  if (!verb) return left;
+  const before = s.text.slice(0, verb.start - s.start);
+  const closing = ASIDE_CLOSING_RE.exec(before);
+  if (!closing) return left;
+  const openings = [...before.slice(0, closing.index).matchAll(ASIDE_OPENING_RE)];
+  const opening = openings[openings.length - 1];
+  if (!opening || /[;]/.test(before.slice(opening.index, closing.index))) return left;
   const asideStart = s.start + opening.index;
+  if (left && left.end <= asideStart) return left;
   return [...candidates].reverse().find((m) => m.end <= asideStart && asideStart - m.end <= 12) ?? left;
 }
+
+/** "..., Europol said on Thursday.": a say verb whose short subject follows the sentence's last comma. */
+function reportsSentence(s: SentenceInfo, v: number): boolean {
+  const verb = s.tokens[v];
+  return (
+    verb !== undefined &&
+    SAY_VERBS.has(verb.norm) &&
+    /,\s*[^,;]{1,50}$/.test(s.text.slice(Math.max(0, verb.start - s.start - 60), verb.start - s.start))
+  );
+}
+
+/** A finite verb right after a name: the name is a clause's subject ("said Russia was behind"). */
+const CLAUSE_VERB_AFTER_RE =
+  /^(?:['’]s\s+[\p{L}-]+)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
 
 interface Speaker {
   v: number;
@@ -79,6 +101,8 @@ interface Speaker {
   closing: boolean;
   /** Further parties of a coordinated subject. */
   also?: AttributingParty[];
+  /** The verb acts on the accused (blames, charges, arrests) rather than reports. */
+  acts?: boolean;
 }
 
 function speakerAt(
@@ -92,7 +116,13 @@ function speakerAt(
   // "..., said the Dutch defence ministry late on Monday": the speaker follows the verb.
   const vt0 = s.tokens[v];
   if (vt0 && SAY_VERBS.has(vt0.norm) && /,["”’']?\s*$/.test(textBefore(s, vt0.start, 8).text)) {
-    const right = candidates.find((m) => m.from > v && m.from - v <= 2);
+    // "..., said Russia was behind": the name after the verb opens the reported clause, it does not speak.
+    const right = candidates.find(
+      (m) =>
+        m.from > v &&
+        m.from - v <= 2 &&
+        !CLAUSE_VERB_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40)),
+    );
     if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
     const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
     if (named) return { v, party: named, self: false, closing: true };
@@ -148,12 +178,14 @@ function speakerAt(
     }
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
-  const left = subjectPastAside(
-    s,
-    v,
-    [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10),
-    candidates,
-  );
+  const nearest = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
+  const left = subjectPastAside(s, v, nearest, candidates);
+  // The subject before an aside speaks; the words inside the aside ("the National Cyber Security Centre")
+  // are no generic subject either.
+  if (left && left !== nearest) {
+    const party = partyFromMention(left, s, ctx, 'speaker');
+    if (party) return { v, party, self: false, closing };
+  }
   let genericIdx = -1;
   for (let j = v - 1; j >= Math.max(0, v - 4); j--) {
     // A comma ends the subject: "..., a hacking group, the companies said" is not the group speaking.
@@ -623,8 +655,10 @@ export function attributorsOf(
         m.ref.type === 'country' &&
         COMPOUND_MODIFIER_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 20))
       ) &&
-      // "the 2014 hack of Sony Pictures, blaming it on": the victim of an incident never speaks.
-      !INCIDENT_VICTIM_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start)),
+      // "the 2014 hack of Sony Pictures, blaming it on": the victim of an incident never speaks; nor does a
+      // vendor that only names a group ("Storm-0270, a cluster tracked by Microsoft").
+      !INCIDENT_VICTIM_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start)) &&
+      !NAMED_BY_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 30), m.start - s.start)),
   );
   const actorMentions = s.mentions.filter((m) => m.ref.type === 'actor');
   const add = (p: AttributingParty | null): void => {
@@ -643,7 +677,10 @@ export function attributorsOf(
     const norm = tok.norm;
     const by =
       norm === 'by' &&
-      AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start));
+      AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start)) &&
+      // "on the basis of an investigation by the NCSC, the government attributes": the investigator grounds
+      // the claim of the sentence's subject; it does not make it.
+      !GROUNDING_ASIDE_BEFORE_RE.test(s.text.slice(0, tok.start - s.start));
     // "a report from Acme", "findings from Acme": the document's author.
     const fromAgent =
       norm === 'from' &&
@@ -739,9 +776,11 @@ export function attributorsOf(
       if (outlet) add(partyFromMention(outlet, s, ctx, 'speaker'));
     }
     // A verb inside a name is no verb ("the United States", "Reports Inc").
-    const inName = s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end);
+    // "the freight forwarder Dunaj Cargo Link": a capitalised word inside a sentence is part of a name.
+    const inName =
+      s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end) || (v > 0 && /^\p{Lu}/u.test(tok.raw));
     if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName)
-      speakers.push(speakerAt(s, v, ctx, candidates, actorMentions));
+      speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.
   for (const t of triggers) {
@@ -755,6 +794,9 @@ export function attributorsOf(
       speaker ??= gov.party;
     }
     for (const p of gov.also ?? []) add(p);
+    // "Police in Germany arrested four people suspected of deploying Akira, Europol said": the closing
+    // speaker reports the whole sentence, the acting subject's claim included.
+    if (forward?.acts && closing?.party && !closing.self && reportsSentence(s, closing.v)) add(closing.party);
   }
   // "agencies from the United States, Britain and Canada issued ...": every state of the list speaks.
   if (triggers.length > 0)

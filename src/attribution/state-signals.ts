@@ -346,9 +346,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
   const out: StateSignal[] = [];
   const text = s.text;
   const sentenceCyber = CYBER_RE.test(text);
-  const hasActor = s.mentions.some(
-    (m) => m.ref.type === 'actor' && knowledge.actors[m.ref.id]?.kind !== 'criminal',
-  );
+  // A named state actor, or a vendor's cluster name ("Storm-0000 is a Chinese state-sponsored actor").
+  const hasActor =
+    s.schemeMentions.length > 0 ||
+    s.mentions.some((m) => m.ref.type === 'actor' && knowledge.actors[m.ref.id]?.kind !== 'criminal');
   const retract = RETRACT_RE.test(text);
   for (const m of s.mentions) {
     if (m.ref.type === 'actor') {

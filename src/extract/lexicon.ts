@@ -36,6 +36,7 @@ export const SECTION_NAMES = [
   'stateWords',
   'stateOverridesCriminal',
   'responsibilityWords',
+  'headlineDeedVerbs',
   'incidentNounsBy',
   'linkVerbs',
   'linkedObjectNouns',
