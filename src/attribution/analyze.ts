@@ -7,7 +7,7 @@ import { actorOutputs, collectActors } from './actors.js';
 import type { Attribution, CveDetail } from './attribution.js';
 import { type Claim, type ClaimSet, type Denial, findClaims, type PartyKindOut } from './claims.js';
 import { scoreConfidence } from './confidence.js';
-import { BACKGROUND_RE } from './cues.js';
+import { isBackground } from './cues.js';
 import { mergePartyNames } from './parties.js';
 import { productHits, productNames } from './products.js';
 
@@ -61,18 +61,20 @@ function leadSentences(extraction: Extraction): number[] {
   return prose.slice(0, 2).map((s) => s.index);
 }
 
-function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSentences: number[]): boolean {
+function isAttributionStory(
+  extraction: Extraction,
+  claimSet: ClaimSet,
+  liveSentences: number[],
+  knowledge: Knowledge,
+): boolean {
   if (liveSentences.length === 0 || extraction.securitySentences < 1) return false;
   const leadBody = leadSentences(extraction);
   const firstBody = leadBody[0] ?? extraction.sentences.find((s) => !s.isTitle)?.index ?? 0;
   const lead = new Set([0, firstBody, ...leadBody]);
   const inTitle = liveSentences.some((i) => extraction.sentences[i]?.isTitle);
-  const inLead = liveSentences.some(
-    (i) => lead.has(i) && !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? ''),
-  );
-  const distinct = new Set(
-    liveSentences.filter((i) => !BACKGROUND_RE.test(extraction.sentences[i]?.text ?? '')),
-  ).size;
+  const inLead = liveSentences.some((i) => lead.has(i) && !isBackground(extraction.sentences[i]?.text ?? ''));
+  const distinct = new Set(liveSentences.filter((i) => !isBackground(extraction.sentences[i]?.text ?? '')))
+    .size;
   const leadRetraction = claimSet.retractions.some((r) => r.sentence <= firstBody + 4 && r.aboutAttribution);
   if (leadRetraction && distinct < 3) return false;
   // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
@@ -81,14 +83,25 @@ function isAttributionStory(extraction: Extraction, claimSet: ClaimSet, liveSent
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
   const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;
-  return inTitle || inLead || distinct >= 2 || shortReport || leadActorTiedLater(extraction, claimSet, lead);
+  return (
+    inTitle ||
+    inLead ||
+    distinct >= 2 ||
+    shortReport ||
+    leadActorTiedLater(extraction, claimSet, lead, knowledge)
+  );
 }
 
 /**
  * "We attribute the intrusions to UNC0000. ... We assess UNC0000 is a China-nexus actor": the lead blames a
  * named group and a later sentence (not a background one) ties that group to a state.
  */
-function leadActorTiedLater(extraction: Extraction, claimSet: ClaimSet, lead: ReadonlySet<number>): boolean {
+function leadActorTiedLater(
+  extraction: Extraction,
+  claimSet: ClaimSet,
+  lead: ReadonlySet<number>,
+  knowledge: Knowledge,
+): boolean {
   const named = (c: Claim): string[] => [
     ...c.actors.map((id) => `a${id}`),
     ...c.schemeNames.map((n) => `s${nameKey(n)}`),
@@ -96,14 +109,33 @@ function leadActorTiedLater(extraction: Extraction, claimSet: ClaimSet, lead: Re
   const live = claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
   const leadActors = new Set(live.filter((c) => lead.has(c.sentence)).flatMap(named));
   if (leadActors.size === 0) return false;
+  // The names each sentence gives, to read "its operators" back to the group named just before.
+  const namesIn = (i: number): string[] => {
+    const s = extraction.sentences[i];
+    if (!s) return [];
+    return [
+      ...s.mentions.flatMap((m) => (m.ref.type === 'actor' ? [`a${m.ref.id}`] : [])),
+      ...s.schemeMentions.map((m) => `s${nameKey(m.name)}`),
+    ];
+  };
+  // Only state organs may be named beside the anaphor ("its operators are officers of Russia's FSB").
+  const refersBack = (c: Claim): boolean =>
+    c.schemeNames.length === 0 &&
+    c.actors.every((id) => knowledge.actors[id]?.organ === true) &&
+    GROUP_ANAPHOR_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
+    [c.sentence - 1, c.sentence - 2].some((i) => namesIn(i).some((k) => leadActors.has(k)));
   return live.some(
     (c) =>
       !lead.has(c.sentence) &&
       c.countries.length > 0 &&
-      !BACKGROUND_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
-      named(c).some((k) => leadActors.has(k)),
+      !isBackground(extraction.sentences[c.sentence]?.text ?? '') &&
+      (named(c).some((k) => leadActors.has(k)) || refersBack(c)),
   );
 }
+
+/** Words that refer back to a group named before: "its operators", "the group", "these hackers". */
+const GROUP_ANAPHOR_RE =
+  /\b(?:its|their)\s+(?:operators|members|hackers|operatives|officers|handlers|developers|infrastructure)\b|\b(?:the|this|these)\s+(?:group|actor|threat actor|hackers|operators|cluster|crew)\b/i;
 
 /** The headline names a group as the doer, and a live claim of the text (not a background one) ties it to a state. */
 function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean {
@@ -117,7 +149,7 @@ function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean 
   return live.some(
     (c) =>
       c.countries.length > 0 &&
-      !BACKGROUND_RE.test(extraction.sentences[c.sentence]?.text ?? '') &&
+      !isBackground(extraction.sentences[c.sentence]?.text ?? '') &&
       named(c).some((k) => inHeadline.has(k)),
   );
 }
@@ -137,6 +169,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
     extraction,
     claimSet,
     liveSignals.map((s) => s.sentence),
+    knowledge,
   );
 
   // Actors

@@ -55,6 +55,14 @@ export const BACKGROUND_RE = new RegExp(
   `\\b(?!previously\\s+un\\w+)(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`,
   'i',
 );
+/** A reason given for a claim ("based on overlaps with previously reported operations") dates nothing. */
+const REASON_CLAUSE_RE =
+  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with)\b/i;
+/** A sentence about an earlier incident: a background cue outside the claim's reasons. */
+export function isBackground(text: string): boolean {
+  const reason = REASON_CLAUSE_RE.exec(text);
+  return BACKGROUND_RE.test(reason ? text.slice(0, reason.index) : text);
+}
 /** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
 export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
 /** A general threat assessment names states as threats, not as the culprits of an incident. */
