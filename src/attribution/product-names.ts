@@ -52,8 +52,10 @@ const AFFECTED_AFTER_RE =
  * A name written in lower case that is still a product's: a library ("libwebp"), a file ("ld.so",
  * "clfs.sys") or a name with digits ("log4j").
  */
-const LOWER_NAME_RE =
-  /^(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)\b/u;
+const LOWER_NAME = String.raw`(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)`;
+const LOWER_NAME_RE = new RegExp(`^${LOWER_NAME}\\b`, 'u');
+/** "the libarchive flaw", "an ld.so bug": a lower-case name before a flaw noun. */
+const LOWER_NAME_BEFORE_FLAW_RE = new RegExp(`\\b(${LOWER_NAME})\\s+(?:security\\s+)?${FLAW_NOUN}\\b`, 'gu');
 const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
 /** A maker written as the owner before a product's name (case-sensitive: names are capitalised). */
 const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-Z]|[a-z]+[A-Z])/;
@@ -127,7 +129,7 @@ const SOFTWARE_AFTER_RE =
   /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?)\b/;
 /** "the WordPress plugin WPForms", "the npm package ua-parser-js": the name after the kind of software. */
 const KIND_BEFORE_NAME_RE =
-  /\b(?:(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware)|(?:plugins|plug-ins|extensions|add-ons|themes|modules|packages|libraries|apps|applications|frameworks|browsers|products|tools)\s+(?:such as|like|including))\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
+  /\b(?:(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware|program|utility|client)|(?:plugins|plug-ins|extensions|add-ons|themes|modules|packages|libraries|apps|applications|frameworks|browsers|products|tools)\s+(?:such as|like|including))\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
 const HYPHENATED_LOWER_RE = /^[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b/;
 /** Nouns of a component or a device (not "systems" or "servers", which companies have too). */
 const COMPONENT_NOUN_RE = new RegExp(`^\\s+${lexicon.alt('componentNouns')}\\b`, 'i');
@@ -280,6 +282,17 @@ function candidates(
           end: s.start + m.index + m[0].length + lower[0].length,
           strong: true,
         });
+    }
+  if (flawWord)
+    for (const m of s.text.matchAll(LOWER_NAME_BEFORE_FLAW_RE)) {
+      const name = m[1] ?? '';
+      out.push({
+        sentence: s,
+        name,
+        start: s.start + m.index,
+        end: s.start + m.index + name.length,
+        strong: true,
+      });
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
@@ -507,7 +520,9 @@ function judge(
   const owner = /\b(\p{Ll}[\w-]*)['’]s?\s+$/u.exec(
     s.text.slice(Math.max(0, c.start - s.start - 40), c.start - s.start),
   );
-  if (owner && !PRODUCT_OWNER_WORDS.has(owner[1] ?? '')) return null;
+  // A vendor's product kept by a victim stays a product ("the company's SysAid On-Premise server").
+  if (owner && !PRODUCT_OWNER_WORDS.has(owner[1] ?? '') && !(vendors.has(firstKey) && c.name.includes(' ')))
+    return null;
   // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.
   if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))
     return null;

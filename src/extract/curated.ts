@@ -60,6 +60,8 @@ export const CuratedProduct = z
      * speaks of its accounts, instances or tenants. tool: a legitimate tool that intruders abuse ("AnyDesk").
      */
     role: z.enum(['service', 'tool']).optional(),
+    /** The name alone identifies the product though it reads like a plain word ("Ubuntu", "Safari"). */
+    distinctive: z.boolean().default(false),
     ...provenance,
   })
   .refine(hasProvenance, provenanceRule);

@@ -421,6 +421,7 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     aliases: string[],
     exclude: boolean,
     role: ProductRole,
+    distinctive = false,
   ): void => {
     const id = products.length;
     const vendorKey = nameKey(vendor);
@@ -437,7 +438,7 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
       const single = keyTokens(n).length === 1 && !n.toLowerCase().startsWith(vendorKey);
       // A curated common name ("HTTP Server") needs its vendor however many words it has.
       const needsVendor =
-        (single && (common.has(k) || isPlainWord(n))) ||
+        (single && (common.has(k) || (isPlainWord(n) && !distinctive))) ||
         (common.has(k) && !n.toLowerCase().startsWith(vendorKey));
       const caseMode = caseModeOf(n) === 'any' ? 'capital' : caseModeOf(n);
       productIndex.set(k, id);
@@ -451,7 +452,8 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
       }
     }
   };
-  for (const p of curated.products) addProduct(p.name, p.vendor, p.aliases, p.exclude, p.role ?? 'product');
+  for (const p of curated.products)
+    addProduct(p.name, p.vendor, p.aliases, p.exclude, p.role ?? 'product', p.distinctive);
   for (const p of genProducts.products) addProduct(p.name, p.vendor, p.aliases, false, 'product');
 
   const kev = new Map<string, KevEntry>();
