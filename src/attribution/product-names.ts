@@ -105,8 +105,10 @@ const PRODUCT_NOUNS = `${lexicon.alt('deploymentNouns')}|${lexicon.alt('software
 const PRODUCT_NOUN_RE = new RegExp(`^\\s+(?:${PRODUCT_NOUNS})\\b`, 'i');
 /** "Jenkins automation server", "Roundcube webmail software": a flaw's object described by what it is. */
 const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
-  `^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
+  `^(?:\\s+|,\\s+(?:the|an?)\\s+)(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
 );
+/** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
+const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
 const NOT_AFFECTED_AFTER_RE = new RegExp(`^[^.;:,]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
 const PRODUCT_OWNER_WORDS = new Set([
@@ -239,22 +241,30 @@ function candidates(
     // ("OpenSSH's sshd" keeps OpenSSH).
     const maker = MAKER_OWNER_RE.exec(s.text.slice(from, from + 80));
     const makerName = maker?.[0].replace(/['’]s?\s+$/, '') ?? '';
-    const at = from + (maker && vendors.has(nameKey(makerName)) ? maker[0].length : 0);
+    // An unknown maker counts when what follows is described as a product ("Cleo's Harmony software").
+    // (A known product written as owner is not a maker: "NetWeaver's Java message server" names its part.)
+    const described =
+      maker !== null &&
+      !overlapsMention(s, s.start + from, s.start + from + maker[0].length, ['product']) &&
+      PRODUCT_NOUN_AHEAD_RE.test(s.text.slice(from + maker[0].length, from + maker[0].length + 80));
+    const at = from + (maker && (vendors.has(nameKey(makerName)) || described) ? maker[0].length : 0);
     let n = nameAt(s, at);
     // The list's vendor: the first name's own ("Acme Gate, Relay and Vault") or its product's
     // ("flaws in Windows, Office and Azure": Microsoft's).
     const known = n ? s.mentions.find((m) => m.ref.type === 'product' && m.start === n?.start) : undefined;
+    // ("Cleo's Harmony, VLTrader and LTrader": the maker written as the owner.)
     const head =
       vendors.get(nameKey(n?.name.split(/\s+/)[0] ?? '')) ??
-      (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined);
+      (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined) ??
+      (at > from ? (vendors.get(nameKey(makerName)) ?? makerName) : undefined);
     let sharesVendor = true;
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
       out.push({
         sentence: s,
         ...n,
         strong,
-        ...(byKind ? { byKind } : {}),
-        ...(head && i > 0 && sharesVendor ? { listVendor: head } : {}),
+        ...(byKind || described ? { byKind: true } : {}),
+        ...(head && (i > 0 || described) && sharesVendor ? { listVendor: head } : {}),
       });
       // A model number the name leaves out ("Acme Logix 5580") still comes before the next name; so does
       // what the name is ("Acme Gate appliances and the Relay server"), which ends its noun phrase: the
