@@ -10,6 +10,7 @@ import { scoreConfidence } from './confidence.js';
 import { isBackground } from './cues.js';
 import { mergePartyNames } from './parties.js';
 import { productHits, productNames } from './products.js';
+import type { StateSignal } from './state-signals.js';
 
 export interface MentionView {
   type: 'actor' | 'country' | 'party' | 'product' | 'cve' | 'scheme';
@@ -64,18 +65,33 @@ function leadSentences(extraction: Extraction): number[] {
 function isAttributionStory(
   extraction: Extraction,
   claimSet: ClaimSet,
-  liveSentences: number[],
+  liveSignals: readonly StateSignal[],
   knowledge: Knowledge,
 ): boolean {
+  const liveSentences = liveSignals.map((s) => s.sentence);
   if (liveSentences.length === 0 || extraction.securitySentences < 1) return false;
+  // A sentence is background when every live signal in it sits in a background clause.
+  const foreground = new Set(
+    liveSignals
+      .filter((g) => {
+        const s = extraction.sentences[g.sentence];
+        return s !== undefined && !isBackground(s.text, g.start - s.start);
+      })
+      .map((g) => g.sentence),
+  );
   const leadBody = leadSentences(extraction);
   const firstBody = leadBody[0] ?? extraction.sentences.find((s) => !s.isTitle)?.index ?? 0;
   const lead = new Set([0, firstBody, ...leadBody]);
   const inTitle = liveSentences.some((i) => extraction.sentences[i]?.isTitle);
-  const inLead = liveSentences.some((i) => lead.has(i) && !isBackground(extraction.sentences[i]?.text ?? ''));
-  const distinct = new Set(liveSentences.filter((i) => !isBackground(extraction.sentences[i]?.text ?? '')))
-    .size;
-  const leadRetraction = claimSet.retractions.some((r) => r.sentence <= firstBody + 4 && r.aboutAttribution);
+  const inLead = liveSentences.some((i) => lead.has(i) && foreground.has(i));
+  const distinct = foreground.size;
+  // "The Kremlin dismissed the accusation, saying there was no evidence": the accused's denial withdraws nothing.
+  const leadRetraction = claimSet.retractions.some(
+    (r) =>
+      r.sentence <= firstBody + 4 &&
+      r.aboutAttribution &&
+      !claimSet.denials.some((d) => d.sentence === r.sentence),
+  );
   if (leadRetraction && distinct < 3) return false;
   // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
   if (headlineActorTied(extraction, claimSet)) return true;
@@ -165,12 +181,7 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   const liveSignals = claimSet.signals.filter((s) => !s.negated && !s.conditional);
   const attributedIso = [...new Set(liveSignals.map((s) => s.iso2))];
   const attributed = new Set(attributedIso);
-  const isAttribution = isAttributionStory(
-    extraction,
-    claimSet,
-    liveSignals.map((s) => s.sentence),
-    knowledge,
-  );
+  const isAttribution = isAttributionStory(extraction, claimSet, liveSignals, knowledge);
 
   // Actors
   const groups = collectActors(extraction, knowledge, claimSet, attributed);

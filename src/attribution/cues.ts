@@ -57,11 +57,15 @@ export const BACKGROUND_RE = new RegExp(
 );
 /** A reason given for a claim ("based on overlaps with previously reported operations") dates nothing. */
 const REASON_CLAUSE_RE =
-  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with)\b/i;
+  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with)\b/i;
 /** A sentence about an earlier incident: a background cue outside the claim's reasons. */
-export function isBackground(text: string): boolean {
-  const reason = REASON_CLAUSE_RE.exec(text);
-  return BACKGROUND_RE.test(reason ? text.slice(0, reason.index) : text);
+export function isBackground(text: string, at?: number): boolean {
+  // Only the clause of the claim counts: "CERT-UA said the group works for the FSB; the SBU has previously ...".
+  const clauseStart = at === undefined ? 0 : text.lastIndexOf(';', at) + 1;
+  const semicolon = at === undefined ? -1 : text.indexOf(';', at);
+  const clause = text.slice(clauseStart, semicolon < 0 ? text.length : semicolon);
+  const reason = REASON_CLAUSE_RE.exec(clause);
+  return BACKGROUND_RE.test(reason ? clause.slice(0, reason.index) : clause);
 }
 /** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
 export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;

@@ -308,7 +308,14 @@ export function capitalisedRun(
     else break;
   }
   let start = i + 1;
-  while (start <= end && NAME_JOINERS.has(s.tokens[start]?.norm ?? '')) start++;
+  // "In February the Foreign Ministry": words that open a sentence or name a date are no part of a name.
+  while (
+    start <= end &&
+    (NAME_JOINERS.has(s.tokens[start]?.norm ?? '') ||
+      (NOT_NAMES.has(s.tokens[start]?.raw ?? '') &&
+        (start === 0 || CALENDAR_WORD_RE.test(s.tokens[start]?.raw ?? ''))))
+  )
+    start++;
   if (start > end) return null;
   const a = s.tokens[start];
   const b = s.tokens[end];
@@ -436,6 +443,9 @@ function bareGovernmentBody(name: string): boolean {
   const words = name.split(/\s+/).filter((w) => !NAME_JOINERS.has(w.toLowerCase()));
   return words.length > 0 && words.every((w) => BODY_WORD_RE.test(w));
 }
+
+const CALENDAR_WORD_RE =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 
 /** The answer of `compute` for `key` in this article, worked out once. */
 function remembered<T>(ctx: PartyContext, key: string, compute: () => T): T {

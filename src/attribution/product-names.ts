@@ -59,6 +59,21 @@ const LOWER_NAME_BEFORE_FLAW_RE = new RegExp(`\\b(${LOWER_NAME})\\s+(?:security\
 const EXPLOIT_VERB_RE = /\b(?:exploit|abus|weaponi)/i;
 /** A maker written as the owner before a product's name (case-sensitive: names are capitalised). */
 const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-Z]|[a-z]+[A-Z])/;
+/** Taking over accounts: the service the accounts belong to is what was breached. */
+const ACCOUNT_TAKEOVER_RE =
+  /\b(?:took over|taken over|take over|taking over|hijack\w*|compromis\w*|phish\w*|breach\w*|hacked|hacking into|accessed|broke into|stole|stolen|seized control)\b/i;
+const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b`;
+const ACCOUNTS_AFTER_RE = new RegExp(`^\\s+${ACCOUNT_NOUNS}`, 'i');
+/** Names of bodies and organisations: their accounts are the victim's, not a service's. */
+const ACCOUNT_OWNER_NAME_RE = new RegExp(
+  `\\b(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|guard|forces|army|navy|city|town|county|hospital|school)\\b`,
+  'i',
+);
+/** "Twitter and Facebook accounts": the first name of a list whose last one owns the accounts. */
+const LISTED_ACCOUNTS_AFTER_RE = new RegExp(
+  `^(?:,\\s*|\\s+(?:and|or)\\s+)[\\p{Lu}][\\p{L}\\d.]*(?:\\s+[\\p{Lu}][\\p{L}\\d.]*)?\\s+${ACCOUNT_NOUNS}`,
+  'u',
+);
 /** Kit named by its kind, then its maker: "a VPN device made by Acme", "routers sold by Acme". */
 const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
@@ -103,6 +118,8 @@ const RUNNING_RE =
 /** Product nouns written after a product name: "the GlobalProtect gateway", "Acme Edge appliances". */
 const PRODUCT_NOUNS = `${lexicon.alt('deploymentNouns')}|${lexicon.alt('softwarePartNouns')}`;
 const PRODUCT_NOUN_RE = new RegExp(`^\\s+(?:${PRODUCT_NOUNS})\\b`, 'i');
+/** The same after a few modifiers: "Moxa NPort serial-to-Ethernet converters". */
+const PRODUCT_NOUN_NEAR_RE = new RegExp(`^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS})\\b`, 'i');
 /** "Jenkins automation server", "Roundcube webmail software": a flaw's object described by what it is. */
 const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
   `^(?:\\s+|,\\s+(?:the|an?)\\s+)(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
@@ -174,6 +191,8 @@ interface Candidate {
   byKind?: boolean;
   /** A maker's kit named by its kind before the maker ("a VPN device made by Acme"): the kind. */
   madeKind?: string;
+  /** A service named by its accounts ("the ministry's Twitter accounts"): owned by the victim, made by a vendor. */
+  accounts?: boolean;
 }
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
@@ -316,6 +335,20 @@ function candidates(
       if (n && (vendors.has(key) || knowledge.products.some((p) => nameKey(p.name).startsWith(`${key} `))))
         out.push({ sentence: s, ...n, strong: true, madeKind: (m[1] ?? '').trim() });
     }
+  // "took over the Naver Mail accounts", "the town hall's Twitter and Facebook accounts were hijacked": a
+  // service whose accounts were taken.
+  if (ACCOUNT_TAKEOVER_RE.test(s.text))
+    for (const at of nameStarts(s)) {
+      const n = nameAt(s, at);
+      if (!n) continue;
+      const after = s.text.slice(n.end - s.start, n.end - s.start + 80);
+      if (!ACCOUNTS_AFTER_RE.test(after) && !LISTED_ACCOUNTS_AFTER_RE.test(after)) continue;
+      // Not "Email accounts", "Four accounts" at a sentence's start, nor a body's own ("Coast Guard accounts").
+      const plainOpener = n.start === s.start && /^\p{Lu}\p{Ll}+$/u.test(n.name);
+      if (plainOpener || GENERIC_PRODUCT_WORDS.has(nameKey(n.name)) || ACCOUNT_OWNER_NAME_RE.test(n.name))
+        continue;
+      out.push({ sentence: s, ...n, strong: true, byKind: true, accounts: true });
+    }
   // Only a maker's name here: "targeting Acme Bank" names a victim, "targeting Zyxel devices" a product.
   for (const m of s.text.matchAll(ATTACKED_KIT_RE)) {
     const n = nameAt(s, m.index + m[0].length);
@@ -352,7 +385,11 @@ function candidates(
       const n = nameAt(s, at);
       const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
       const next = s.text.slice((n?.end ?? 0) - s.start, (n?.end ?? 0) - s.start + 60);
-      if (n && vendors.has(first) && (n.name.includes(' ') ? PRODUCT_NOUN_RE : SOFTWARE_AFTER_RE).test(next))
+      if (
+        n &&
+        vendors.has(first) &&
+        (n.name.includes(' ') ? PRODUCT_NOUN_NEAR_RE : SOFTWARE_AFTER_RE).test(next)
+      )
         out.push({ sentence: s, ...n, strong: false });
     }
   if (flawWord || s.cves.length > 0) {
@@ -502,7 +539,9 @@ function judge(
       actorLabels,
     );
   }
-  if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b/i.test(c.name)) return null;
+  // "the Known Exploited Vulnerabilities catalog": no product is named after flaws.
+  if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b|\bVulnerabilit/i.test(c.name))
+    return null;
   // "the storeRawNames function": a part of the code, not a product or a component.
   if (CODE_PART_AFTER_RE.test(s.text.slice(c.end - s.start))) return null;
   if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, text))
@@ -517,7 +556,7 @@ function judge(
   }
   // A vendor party may lead a product name ("Microsoft Support Diagnostic Tool"); other parties may not.
   const party = s.mentions.find((m) => m.ref.type === 'party' && m.start < c.end && m.end > c.start);
-  if (party?.ref.type === 'party') {
+  if (party?.ref.type === 'party' && !c.accounts) {
     const kind = knowledge.parties[party.ref.id]?.kind;
     if (kind !== 'vendor' || party.start !== c.start || party.end >= c.end) return null;
   }
@@ -531,7 +570,12 @@ function judge(
     s.text.slice(Math.max(0, c.start - s.start - 40), c.start - s.start),
   );
   // A vendor's product kept by a victim stays a product ("the company's SysAid On-Premise server").
-  if (owner && !PRODUCT_OWNER_WORDS.has(owner[1] ?? '') && !(vendors.has(firstKey) && c.name.includes(' ')))
+  if (
+    owner &&
+    !c.accounts &&
+    !PRODUCT_OWNER_WORDS.has(owner[1] ?? '') &&
+    !(vendors.has(firstKey) && c.name.includes(' '))
+  )
     return null;
   // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.
   if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))

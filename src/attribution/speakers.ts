@@ -264,7 +264,15 @@ function speakerAt(
   }
   // "..., the tech major revealed": a common-noun subject; a party named before it is not the speaker.
   const det = determinerBefore(s, k);
-  if (adj && genericIdx < 0 && det >= 0 && /^\p{Ll}/u.test(adj.raw) && (!left || left.to <= det)) {
+  // "The Justice Department unsealed an indictment charging ...": a document speaks for whoever issued it.
+  if (
+    adj &&
+    genericIdx < 0 &&
+    det >= 0 &&
+    /^\p{Ll}/u.test(adj.raw) &&
+    (!left || left.to <= det) &&
+    !(DOCUMENT_NOUNS.has(adj.norm) && left)
+  ) {
     // "... by Mandiant and by Microsoft, the companies said": a plural noun for the parties just named.
     if (PLURAL_BODIES.has(adj.norm)) {
       const here = candidates

@@ -67,7 +67,7 @@ const RE_BEHIND_AFTER =
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
-  /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+  /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|activit(?:y|ies)|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
 const RE_WORK_OF_BEFORE = /\bthe\s+(?:handi)?work\s+of\s+(?:the\s+)?$/i;
 const RE_POINTED_TO_BEFORE =
   /\b(?:point(?:s|ed|ing)?\s+to|named|identified|singled\s+out|fingered)\s+(?:the\s+)?$/i;
