@@ -784,10 +784,14 @@ export function attributorsOf(
       if (outlet) add(partyFromMention(outlet, s, ctx, 'speaker'));
     }
     // A verb inside a name is no verb ("the United States", "Reports Inc").
+    // "two Central Asian states has been attacked": a plural noun before an auxiliary is a subject, no verb.
+    const nounBeforeAuxiliary = /^(?:has|have|had|is|are|was|were|will|would)$/.test(
+      s.tokens[v + 1]?.norm ?? '',
+    );
     // "the freight forwarder Dunaj Cargo Link": a capitalised word inside a sentence is part of a name.
     const inName =
       s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end) || (v > 0 && /^\p{Lu}/u.test(tok.raw));
-    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName)
+    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName && !nounBeforeAuxiliary)
       speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.
