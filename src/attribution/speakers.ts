@@ -785,9 +785,10 @@ export function attributorsOf(
     }
     // A verb inside a name is no verb ("the United States", "Reports Inc").
     // "two Central Asian states has been attacked": a plural noun before an auxiliary is a subject, no verb.
-    const nounBeforeAuxiliary = /^(?:has|have|had|is|are|was|were|will|would)$/.test(
-      s.tokens[v + 1]?.norm ?? '',
-    );
+    // ("the group the FBI said was behind": a verb stays a verb; only a plural-looking word is read as a noun.)
+    const nounBeforeAuxiliary =
+      /^(?:states|reports|claims|notes|documents|tracks|links|findings|charges)$/.test(norm) &&
+      /^(?:has|have|had|is|are|was|were|will|would)$/.test(s.tokens[v + 1]?.norm ?? '');
     // "the freight forwarder Dunaj Cargo Link": a capitalised word inside a sentence is part of a name.
     const inName =
       s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end) || (v > 0 && /^\p{Lu}/u.test(tok.raw));
