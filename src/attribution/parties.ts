@@ -347,10 +347,12 @@ export function capitalisedRun(
   if (titled) return titled;
   const known = namedParty(raw, s, ctx, role);
   if (known !== undefined) return known;
-  // "the Tokyo Metropolitan Police Department": a government body named after a capital is that state's.
-  const capital = GOV_BODY_IN_NAME_RE.test(raw)
-    ? ctx.knowledge.capitals.get(nameKey(raw.split(/\s+/)[0] ?? ''))
-    : undefined;
+  // "the Tokyo Metropolitan Police Department": a government body named after a capital is that state's;
+  // "Canberra said": a capital speaking is its government.
+  const capital =
+    GOV_BODY_IN_NAME_RE.test(raw) || end === start
+      ? ctx.knowledge.capitals.get(nameKey(end === start ? raw : (raw.split(/\s+/)[0] ?? '')))
+      : undefined;
   if (capital) return countryParty(capital, raw, ctx, role);
   if (
     end - start + 1 >= 2 ||
