@@ -49,7 +49,7 @@ function normalizedWords(text: string): string {
 }
 
 /**
- * The lead: the first two sentences of prose. A page's repeated headline, a byline or a dateline
+ * The lead: the first sentences of prose (LEAD_SENTENCES). A page's repeated headline, a byline or a dateline
  * line (short, no closing punctuation) comes before the lead without being part of it.
  */
 function leadSentences(extraction: Extraction): number[] {
@@ -59,7 +59,7 @@ function leadSentences(extraction: Extraction): number[] {
     const words = s.text.trim().split(/\s+/).length;
     return words >= 8 || /[.!?:;"”’']\s*$/.test(s.text.trim());
   });
-  return prose.slice(0, 2).map((s) => s.index);
+  return prose.slice(0, LEAD_SENTENCES).map((s) => s.index);
 }
 
 function isAttributionStory(
@@ -169,6 +169,9 @@ function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean 
       named(c).some((k) => inHeadline.has(k)),
   );
 }
+
+/** Sentences of prose that make the lead: news and vendor reports often give the claim in the third. */
+const LEAD_SENTENCES = 3;
 
 /** Sentences of prose up to which a report counts as short. */
 const SHORT_REPORT = 3;
