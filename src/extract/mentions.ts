@@ -63,8 +63,6 @@ const GROUP_CUES = new Set(
 const RANSOM_CUES = new Set(
   'gang crew operators operator affiliate affiliates extortion group cartel'.split(' '),
 );
-const SCHEME_RE =
-  /\b(?:(?<ms>[A-Z][a-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Cyclone))|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<cs>[A-Z][A-Za-z]+ (?:PANDA|Panda|BEAR|Bear|KITTEN|Kitten|CHOLLIMA|Chollima|SPIDER|Spider))|(?<u42>[A-Z][a-z]+ (?:Taurus|Ursa|Serpens|Pisces|Libra)|CL-(?:STA|CRI|UNK)-\d{4}))\b/g;
 /** Nouns after a bare product word that show a deployed product ("Confluence servers"). */
 const DEPLOYMENT_NOUNS = new Set(
   'server servers instance instances installation installations deployment deployments appliance appliances gateway gateways host hosts tenant tenants environment environments'.split(
@@ -381,6 +379,45 @@ function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): Tr
  * Vendor cluster names ("UNC1234", "Storm-0558") in a sentence about threat actors; elsewhere only the
  * names `confirmed` in such a sentence of the same article.
  */
+const schemeRegexCache = new WeakMap<Knowledge, RegExp>();
+/**
+ * Vendor cluster names: the fixed patterns (Storm-0000, UNC0000, TA000, APT00, FIN00, TAG-00, APT-C-00,
+ * CL-STA-0000) and the suffix and prefix words of the naming schemes in the dictionaries ("Volt Typhoon",
+ * "Fancy Bear", "Earth Lusca", "BRONZE BUTLER"); schemes the reference data calls weak are left out.
+ */
+function schemeRegex(knowledge: Knowledge): RegExp {
+  const cached = schemeRegexCache.get(knowledge);
+  if (cached) return cached;
+  const usable = knowledge.schemes.filter((sc) => sc.strength !== 'weak' && /^[A-Za-z]+$/.test(sc.token));
+  const cased = (token: string): string[] => [
+    ...new Set([token, token.toUpperCase(), token[0]?.toUpperCase() + token.slice(1).toLowerCase()]),
+  ];
+  const suffixes = usable.filter((sc) => sc.position === 'suffix').flatMap((sc) => cased(sc.token));
+  const prefixes = usable
+    .filter((sc) => sc.position === 'prefix')
+    .map((sc) => (sc.token === sc.token.toUpperCase() ? `${sc.token} [A-Z]{3,}` : `${sc.token} [A-Z][a-z]+`));
+  const re = new RegExp(
+    String.raw`\b(?:(?<aptc>APT-C-\d{2,3})|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<fin>FIN\d{1,3})|(?<tag>TAG-\d{2,3})|(?<cl>CL-(?:STA|CRI|UNK)-\d{4})` +
+      (suffixes.length > 0 ? `|(?<suf>[A-Z][A-Za-z]+ (?:${suffixes.join('|')}))` : '') +
+      (prefixes.length > 0 ? `|(?<pre>(?:${prefixes.join('|')}))` : '') +
+      String.raw`)\b`,
+    'g',
+  );
+  schemeRegexCache.set(knowledge, re);
+  return re;
+}
+
+/** "Mandiant / Google" → "Mandiant", "Palo Alto Networks Unit 42" → "Palo Alto Networks". */
+function schemeVendor(vendor: string): string {
+  return (vendor.split(' / ')[0] ?? vendor).replace(/\s+(?:Unit 42|Threat Intelligence Group)$/, '');
+}
+
+/** Words of a body's name: "Water Authority" after a scheme's prefix is a utility, not a cluster. */
+const BODY_WORD_RE = new RegExp(
+  `^(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|board|utility|district|company|works|supply|services?)$`,
+  'i',
+);
+
 function findSchemeNames(
   s: SentenceInfo,
   knowledge: Knowledge,
@@ -391,34 +428,40 @@ function findSchemeNames(
   const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
   if (!eligible && !confirmed?.size) return [];
   const out: SchemeMention[] = [];
-  for (const m of s.text.matchAll(SCHEME_RE)) {
+  for (const m of s.text.matchAll(schemeRegex(knowledge))) {
     const name = m[0];
     if (known.has(nameKey(name))) continue;
     if (!eligible && !confirmed?.has(nameKey(name))) continue;
-    const first = name.split(' ')[0] ?? '';
-    if ((m.groups?.ms || m.groups?.cs || m.groups?.u42) && WEATHER_WORDS.has(first)) continue;
-    const suffix = name.split(/[\s-]/).pop() ?? '';
-    const scheme = knowledge.schemes.find(
-      (sc) => sc.position === 'suffix' && sc.token.toLowerCase() === suffix.toLowerCase(),
-    );
-    const vendor =
-      m.groups?.ms || m.groups?.dev
+    const start = s.start + m.index;
+    const end = start + name.length;
+    // "Arctic Wolf", "Water Authority": a party's or a body's name is no cluster.
+    if (s.mentions.some((x) => x.ref.type !== 'actor' && x.start < end && x.end > start)) continue;
+    const words = name.split(/\s+/);
+    const first = words[0] ?? '';
+    if (m.groups?.suf && WEATHER_WORDS.has(first)) continue;
+    if (m.groups?.pre && BODY_WORD_RE.test(words[1] ?? '')) continue;
+    const token = m.groups?.suf ? (words[words.length - 1] ?? '') : m.groups?.pre ? first : '';
+    const scheme = token
+      ? knowledge.schemes.find(
+          (sc) =>
+            sc.position === (m.groups?.suf ? 'suffix' : 'prefix') &&
+            sc.token.toLowerCase() === token.toLowerCase(),
+        )
+      : undefined;
+    const vendor = scheme
+      ? schemeVendor(scheme.vendor)
+      : m.groups?.dev
         ? 'Microsoft'
-        : m.groups?.unc || m.groups?.apt
+        : m.groups?.unc || m.groups?.apt || m.groups?.fin
           ? 'Mandiant'
           : m.groups?.ta
             ? 'Proofpoint'
-            : m.groups?.u42
-              ? 'Palo Alto Networks'
-              : 'CrowdStrike';
-    out.push({
-      name,
-      sentence: s.index,
-      start: s.start + m.index,
-      end: s.start + m.index + name.length,
-      country: scheme?.country ?? null,
-      vendor,
-    });
+            : m.groups?.tag
+              ? 'Recorded Future'
+              : m.groups?.aptc
+                ? 'Qihoo 360'
+                : 'Palo Alto Networks';
+    out.push({ name, sentence: s.index, start, end, country: scheme?.country ?? null, vendor });
   }
   // "a threat group it tracks as KAOLINITE", "a cluster dubbed RedCurl": a name the text gives a group.
   const introduced = eligible
