@@ -14,7 +14,7 @@ import {
   HEDGE_RE,
   NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
-  RETRACT_RE,
+  retractionIn,
 } from './cues.js';
 import {
   type AttributingParty,
@@ -102,7 +102,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
         : null;
     const sig = sentenceSignals[s.index] ?? [];
     signals.push(...sig);
-    const retract = RETRACT_RE.exec(s.text);
+    const retract = retractionIn(s.text);
     if (retract)
       retractions.push({
         sentence: s.index,
@@ -150,7 +150,10 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
       : null;
     const responsibility = cueOfResponsibility !== null;
     // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
-    const nearest = responsibility ? nearestCue(s, [...culprits, ...s.schemeMentions]) : null;
+    const nearest =
+      responsibility && NEGATION_WORD_RE.test(s.text)
+        ? nearestCue(s, [...culprits, ...s.schemeMentions])
+        : null;
     // "have not attributed it to any country" withholds a state, not the group's name.
     const responsibilityDenied =
       nearest !== null &&
@@ -350,6 +353,8 @@ const NO_STATE_NAMED_RE =
   /^\S+(?:\s+\S+){0,4}?\s+to\s+(?:a|any|one|a\s+specific|any\s+specific|any\s+particular)\s+(?:country|state|nation|nation-state|government|sponsor)\b/i;
 /** A headline's present-tense deed: "Storm-0000 targets edge devices". */
 const HEADLINE_DEED_RE = lexicon.re('headlineDeedVerbs');
+/** Cheap test before looking for a denied responsibility word. */
+const NEGATION_WORD_RE = /\b(?:not|never|no)\b|n't\b/i;
 const RESPONSIBILITY_ALL_RE = new RegExp(RESPONSIBILITY_RE.source, 'gi');
 
 /** Where the responsibility word closest to any of the named groups starts (sentence offset). */
@@ -408,7 +413,7 @@ const PERSON_ENFORCEMENT_RE =
 function ruledOut(at: number, s: SentenceInfo): boolean {
   const before = s.text.slice(Math.max(0, at - s.start - 80), at - s.start);
   const clause = before.split(/;|\b(?:but|while|whereas|however)\b/i).pop() ?? before;
-  return RETRACT_RE.test(clause);
+  return retractionIn(clause) !== null;
 }
 
 function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
@@ -425,9 +430,12 @@ function mainOrganization(extraction: Extraction, knowledge: Knowledge): string 
     for (let i = 0; i < s.tokens.length; i++) {
       const t = s.tokens[i];
       if (!t) continue;
-      const inMention = s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
+      // The cheap tests first: most tokens are not capitalised.
       const capital =
-        /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) && !NOT_NAMES.has(t.raw) && t.wordStart && !inMention;
+        /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) &&
+        !NOT_NAMES.has(t.raw) &&
+        t.wordStart &&
+        !s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
       if (capital && /^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
       const joined =
         i > 0 && !/[^\s]/.test(s.text.slice((s.tokens[i - 1]?.end ?? 0) - s.start, t.start - s.start));

@@ -49,6 +49,16 @@ export const RESPONSIBILITY_RE = new RegExp(
 export const HEDGE_RE = L.re('hedges');
 /** Removal: the claim is withdrawn, unsupported or the incident is not an attack. */
 export const RETRACT_RE = L.re('retractions');
+/**
+ * Words one of which every retraction phrase holds: a cheap test before the long alternation. A test in
+ * test/unit checks that each lexicon phrase passes it, so a new phrase cannot slip past.
+ */
+export const RETRACTION_HINT_RE =
+  /\b(?:not|no|never|nothing|unable|cannot|can't|couldn't|don't|didn't|declined|refused|retract\w*|walked|withdr\w+|ruled|unclear|too)\b/i;
+/** The retraction in a text, if any. */
+export function retractionIn(text: string): RegExpExecArray | null {
+  return RETRACTION_HINT_RE.test(text) ? RETRACT_RE.exec(text) : null;
+}
 /** Background: an earlier incident mentioned in passing (does not make the article an attribution story). */
 export const BACKGROUND_RE = new RegExp(
   // "a previously unknown group" is new, not background.
@@ -99,14 +109,33 @@ export const STRONG_PRODUCT_CUE_RE = L.re('strongProductCues');
 /** How intruders got in or what they reached: a product cue only in a sentence about an attack. */
 const INTRUSION_ACCESS_RE = L.re('intrusionAccessCues');
 
+interface CuedSentence {
+  text: string;
+  security: boolean;
+}
+/** Each sentence's product cues, worked out once (the product stages ask several times per sentence). */
+const cueCache = new WeakMap<CuedSentence, { cued: boolean; strong: boolean }>();
+function cuesOf(s: CuedSentence): { cued: boolean; strong: boolean } {
+  let c = cueCache.get(s);
+  if (!c) {
+    const access = s.security && INTRUSION_ACCESS_RE.test(s.text);
+    c = {
+      cued: access || PRODUCT_CUE_RE.test(s.text),
+      strong: access || STRONG_PRODUCT_CUE_RE.test(s.text),
+    };
+    cueCache.set(s, c);
+  }
+  return c;
+}
+
 /** A sentence that names a product as affected or reached (access counts only in a security sentence). */
-export function productCued(s: { text: string; security: boolean }): boolean {
-  return PRODUCT_CUE_RE.test(s.text) || (s.security && INTRUSION_ACCESS_RE.test(s.text));
+export function productCued(s: CuedSentence): boolean {
+  return cuesOf(s).cued;
 }
 
 /** A sentence that names a product as the thing attacked (access counts only in a security sentence). */
-export function strongProductCued(s: { text: string; security: boolean }): boolean {
-  return STRONG_PRODUCT_CUE_RE.test(s.text) || (s.security && INTRUSION_ACCESS_RE.test(s.text));
+export function strongProductCued(s: CuedSentence): boolean {
+  return cuesOf(s).strong;
 }
 /** A product after these words is where something happened, a channel ("on LinkedIn", "over Zoom", "to WhatsApp"). */
 export const CHANNEL_PREPOSITIONS = L.set('channelPrepositions');

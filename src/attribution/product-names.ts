@@ -11,7 +11,7 @@ import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { keyTokens, nameKey } from '../extract/tokens.js';
 import { trieLookup } from '../extract/trie.js';
-import { PRODUCT_NEGATIVE_RE, productCued, STRONG_PRODUCT_CUE_RE, strongProductCued } from './cues.js';
+import { PRODUCT_NEGATIVE_RE, productCued, strongProductCued } from './cues.js';
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
@@ -62,6 +62,8 @@ const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-
 /** Taking over accounts: the service the accounts belong to is what was breached. */
 const ACCOUNT_TAKEOVER_RE =
   /\b(?:took over|taken over|take over|taking over|hijack\w*|compromis\w*|phish\w*|breach\w*|hacked|hacking into|accessed|broke into|stole|stolen|seized control)\b/i;
+/** Cheap test first: the sentence speaks of accounts at all. */
+const ACCOUNT_WORD_RE = /\b(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b/i;
 const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b`;
 const ACCOUNTS_AFTER_RE = new RegExp(`^\\s+${ACCOUNT_NOUNS}`, 'i');
 /** Names of bodies and organisations: their accounts are the victim's, not a service's. */
@@ -74,6 +76,7 @@ const LISTED_ACCOUNTS_AFTER_RE = new RegExp(
   `^(?:,\\s*|\\s+(?:and|or)\\s+)[\\p{Lu}][\\p{L}\\d.]*(?:\\s+[\\p{Lu}][\\p{L}\\d.]*)?\\s+${ACCOUNT_NOUNS}`,
   'u',
 );
+const MADE_BY_WORD_RE = /\b(?:made|built|manufactured|sold|supplied|produced)\s+by\b/i;
 /** Kit named by its kind, then its maker: "a VPN device made by Acme", "routers sold by Acme". */
 const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
@@ -327,7 +330,8 @@ function candidates(
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
   for (const m of s.text.matchAll(EXPLOIT_FOR_RE)) pushList(m.index + m[0].length, true);
   // "a flaw in a VPN device made by Pulse Secure": the maker's kit, named by its kind.
-  if (flawWord || STRONG_PRODUCT_CUE_RE.test(s.text))
+  const strongCue = strongProductCued(s);
+  if ((flawWord || strongCue) && MADE_BY_WORD_RE.test(s.text))
     for (const m of s.text.matchAll(MADE_BY_RE)) {
       const n = nameAt(s, m.index + m[0].length);
       // The maker: a vendor, or the brand a known product is named after ("Pulse Secure").
@@ -337,7 +341,7 @@ function candidates(
     }
   // "took over the Naver Mail accounts", "the town hall's Twitter and Facebook accounts were hijacked": a
   // service whose accounts were taken.
-  if (ACCOUNT_TAKEOVER_RE.test(s.text))
+  if (ACCOUNT_WORD_RE.test(s.text) && ACCOUNT_TAKEOVER_RE.test(s.text))
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       if (!n) continue;
@@ -380,7 +384,7 @@ function candidates(
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
   // "Log4j on Acme Horizon servers": a vendor-led name before a deployment noun, where something was exploited.
-  if (strongProductCued(s))
+  if (strongCue)
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
@@ -495,13 +499,26 @@ const LEADING_NOISE =
   /^(?:New|Critical|Major|Severe|Serious|Latest|Another|Old|Unpatched|Zero-Day|Exploited)\s+/u;
 
 /** The text names it as a vulnerability nickname: "dubbed Dirty COW", "the “ProxyNotShell” flaws". */
-function isNickname(name: string, text: string): boolean {
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NAMING_VERB_RE = /\b(?:dubbed|nicknamed|called|named|known as|tracked as|codenamed)\s+["“'‘]?/gi;
+/** The names an article gives a flaw: after "dubbed", "called", "tracked as" ..., or in quotes. Read once per article. */
+interface Nicknames {
+  afterNaming: string[];
+  quoted: Set<string>;
+}
+
+function nicknamesIn(text: string): Nicknames {
+  const afterNaming = [...text.matchAll(NAMING_VERB_RE)].map((m) =>
+    text.slice(m.index + m[0].length, m.index + m[0].length + 80).toLowerCase(),
+  );
+  const quoted = new Set([...text.matchAll(/["“‘]([^"“”‘’]{1,60})["”’]/g)].map((m) => m[1] ?? ''));
+  return { afterNaming, quoted };
+}
+
+function isNickname(name: string, nicknames: Nicknames): boolean {
+  const lower = name.toLowerCase();
   return (
-    new RegExp(
-      `\\b(?:dubbed|nicknamed|called|named|known as|tracked as|codenamed)\\s+["“'‘]?${n}\\b`,
-      'i',
-    ).test(text) || new RegExp(`["“‘]${n}["”’]`).test(text)
+    nicknames.quoted.has(name) ||
+    nicknames.afterNaming.some((a) => a.startsWith(lower) && !/^[\p{L}\d_]/u.test(a.slice(lower.length)))
   );
 }
 
@@ -517,6 +534,7 @@ function judge(
   knowledge: Knowledge,
   vendors: Map<string, string>,
   text: string,
+  nicknames: Nicknames,
   excluded: ReadonlySet<string>,
   actorLabels: ReadonlySet<string>,
 ): { name: string; vendor: string; baseId: number } | null {
@@ -535,6 +553,7 @@ function judge(
       knowledge,
       vendors,
       text,
+      nicknames,
       excluded,
       actorLabels,
     );
@@ -544,7 +563,7 @@ function judge(
     return null;
   // "the storeRawNames function": a part of the code, not a product or a component.
   if (CODE_PART_AFTER_RE.test(s.text.slice(c.end - s.start))) return null;
-  if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, text))
+  if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, nicknames))
     return null;
   if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;
   // A vendor's name for a cluster ("UNC5807", "Storm-0558") is an actor wherever the article uses it.
@@ -677,6 +696,7 @@ export function unknownProductHits(
   const vendors = vendorsOf(knowledge);
   const excluded = new Set(knowledge.products.filter((p) => p.exclude).map((p) => nameKey(p.name)));
   const text = extraction.sentences.map((x) => x.text).join('\n');
+  const nicknames = nicknamesIn(text);
   const actorLabels = new Set(
     extraction.sentences.flatMap((x) => [
       ...x.schemeMentions.map((m) => nameKey(m.name)),
@@ -698,7 +718,7 @@ export function unknownProductHits(
         )
       )
         continue;
-      const j = judge(c, s, knowledge, vendors, text, excluded, actorLabels);
+      const j = judge(c, s, knowledge, vendors, text, nicknames, excluded, actorLabels);
       if (!j) continue;
       const key = nameKey(j.name);
       // One name per product: "Microsoft Support Diagnostic" inside "Microsoft Support Diagnostic Tool".

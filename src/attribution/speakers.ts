@@ -68,6 +68,11 @@ function subjectPastAside(
 ): Mention | undefined {
   const verb = s.tokens[v];
   if (!verb) return left;
+  // Cheap test first: an aside closes with a comma just before the verb.
+  if (
+    !/,\s*(?:\w+\s+){0,2}$/.test(s.text.slice(Math.max(0, verb.start - s.start - 40), verb.start - s.start))
+  )
+    return left;
   const before = s.text.slice(0, verb.start - s.start);
   const closing = ASIDE_CLOSING_RE.exec(before);
   if (!closing) return left;
@@ -679,6 +684,7 @@ export function attributorsOf(
     if (POSSESSIVE_CLAIM_RE.test(after)) add(partyFromMention(m, s, ctx, 'possessive'));
   }
   const speakers: Speaker[] = [];
+  const lastTrigger = triggers.length > 0 ? Math.max(...triggers) : -1;
   for (let v = 0; v < s.tokens.length; v++) {
     const tok = s.tokens[v];
     if (!tok) continue;
@@ -792,7 +798,14 @@ export function attributorsOf(
     // "the freight forwarder Dunaj Cargo Link": a capitalised word inside a sentence is part of a name.
     const inName =
       s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end) || (v > 0 && /^\p{Lu}/u.test(tok.raw));
-    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName && !nounBeforeAuxiliary)
+    // A verb after every claim counts only when it closes the sentence ("..., the ministry said"): the others
+    // govern no claim, so their speakers are not worked out.
+    const governsClaim =
+      v < lastTrigger ||
+      s.tokens.length - v <= 8 ||
+      parenthetical(s, v) ||
+      (SAY_VERBS.has(norm) && /,["”’']?\s*$/.test(textBefore(s, tok.start, 8).text));
+    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName && !nounBeforeAuxiliary && governsClaim)
       speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.

@@ -13,7 +13,7 @@ import {
   LINK_BEFORE,
   NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
-  RETRACT_RE,
+  retractionIn,
   STATE_ACTOR_NOUN_RE,
   STATE_CUE_RE,
   STATE_LINK,
@@ -350,7 +350,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
   const hasActor =
     s.schemeMentions.length > 0 ||
     s.mentions.some((m) => m.ref.type === 'actor' && knowledge.actors[m.ref.id]?.kind !== 'criminal');
-  const retract = RETRACT_RE.test(text);
+  const retract = retractionIn(text) !== null;
   for (const m of s.mentions) {
     if (m.ref.type === 'actor') {
       const actor = knowledge.actors[m.ref.id];
