@@ -94,7 +94,9 @@ export function partyFromMention(
     }
     // A renamed company is reported under the name the text uses ("FireEye said" in a 2019 story).
     const written = m.surface.replace(/^the\s+/i, '').replace(/['’]s?$/, '');
-    const name = p.formerNames?.has(nameKey(written)) ? written : p.name;
+    // An outlet is reported as the text names it when that is its fuller name ("Bloomberg News").
+    const fuller = p.kind === 'media' && nameKey(written).startsWith(`${nameKey(p.name)} `);
+    const name = p.formerNames?.has(nameKey(written)) || fuller ? written : p.name;
     return { name, body: p.name, kind: p.kind === 'bloc' ? 'bloc' : p.kind, role };
   }
   // A state organ in the actor dictionary that speaks ("the FSB said", "according to the MSS") speaks for its state.
