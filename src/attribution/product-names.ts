@@ -52,7 +52,7 @@ const AFFECTED_AFTER_RE =
  * A name written in lower case that is still a product's: a library ("libwebp"), a file ("ld.so",
  * "clfs.sys") or a name with digits ("log4j").
  */
-const LOWER_NAME = String.raw`(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*)`;
+const LOWER_NAME = String.raw`(?:lib[a-z\d]{2,}(?:[-.][a-z\d]+)*|[a-z][\w-]*\.(?:so|sys|dll|exe|js|ko|py)(?:\.\d+)*|[a-z]+\d[a-z\d]*(?:-[a-z\d]+)*)`;
 const LOWER_NAME_RE = new RegExp(`^${LOWER_NAME}\\b`, 'u');
 /** "the libarchive flaw", "an ld.so bug": a lower-case name before a flaw noun. */
 const LOWER_NAME_BEFORE_FLAW_RE = new RegExp(`\\b(${LOWER_NAME})\\s+(?:security\\s+)?${FLAW_NOUN}\\b`, 'gu');
@@ -90,7 +90,7 @@ const FIXES_FOR_RE =
   /\b(?:(?:security\s+)?(?:fix(?:es)?|patch(?:es)?|updates?))\s+for\s+(?:the\s+|its\s+)?/gi;
 /** The owner of a flawed part: "the IKEv2 VPN component of Fireware OS", "the login module of Acme Portal". */
 const PART_OF_RE =
-  /\b(?:component|module|feature|daemon|service|driver|plugin|library|subsystem|interface)\s+(?:of|in|within)\s+(?:the\s+)?(?=\p{Lu}|[a-z]+\p{Lu})/gu;
+  /\b(?:component|module|feature|daemon|service|driver|plugin|library|subsystem|interface)\s+(?:of|in|within)\s+(?:the\s+)?(?=\p{Lu}|[a-z]+\p{Lu}|[a-z]+\d)/gu;
 /** A lower-case program named by what it is, after "in the" or "the": "the fgfmd daemon", "the sudo utility". */
 const LOWER_PROGRAM_RE =
   /\bthe\s+([a-z][a-z\d_-]{2,})\s+(?:daemon|utility|binary|executable|command-line tool)\b/g;
@@ -148,7 +148,7 @@ const PRODUCT_OWNER_WORDS = new Set([
 ]);
 /** What software runs as, after its name: "mail servers", "automation server", "installations". */
 const SOFTWARE_AFTER_RE =
-  /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?)\b/;
+  /^\s+(?:[a-z][\w-]*\s+){0,2}(?:servers?|installations?|instances?|deployments?|software|platforms?|apps?|clients?)\b/;
 /** "the WordPress plugin WPForms", "the npm package ua-parser-js": the name after the kind of software. */
 const KIND_BEFORE_NAME_RE =
   /\b(?:(?:plugin|plug-in|extension|add-on|addon|theme|module|package|library|app|application|firmware|program|utility|client)|(?:plugins|plug-ins|extensions|add-ons|themes|modules|packages|libraries|apps|applications|frameworks|browsers|products|tools)\s+(?:such as|like|including))\s+(?=[\p{Lu}\d]|[a-z]+\p{Lu}|[a-z][a-z\d]*(?:[-.][a-z\d]+)+\b)/gu;
@@ -399,7 +399,20 @@ function candidates(
   if (flawWord || s.cves.length > 0) {
     for (const m of s.text.matchAll(RESIDES_IN_RE)) push(m.index + m[0].length, true);
     // "the IKEv2 VPN component of Fireware OS": the product that owns the flawed part.
-    for (const m of s.text.matchAll(PART_OF_RE)) pushList(m.index + m[0].length, true);
+    for (const m of s.text.matchAll(PART_OF_RE)) {
+      const at = m.index + m[0].length;
+      // "the JNDI lookup feature of log4j-core": a lower-case owner shaped like software.
+      const lower = LOWER_NAME_RE.exec(s.text.slice(at, at + 60));
+      if (lower)
+        out.push({
+          sentence: s,
+          name: lower[0],
+          start: s.start + at,
+          end: s.start + at + lower[0].length,
+          strong: true,
+        });
+      else pushList(at, true);
+    }
     // "the fgfmd daemon", "the sudo utility": a lower-case program named by what it is.
     for (const m of s.text.matchAll(LOWER_PROGRAM_RE)) {
       const name = m[1] ?? '';
