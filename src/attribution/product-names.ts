@@ -257,6 +257,18 @@ function candidates(
     const n = nameAt(s, at);
     if (n) out.push({ sentence: s, ...n, strong });
   };
+  // A name read from the text at a sentence offset ("ld.so", "log4j-core"), the object of a flaw.
+  const pushSpan = (at: number, name: string, byKind = false): void => {
+    if (name)
+      out.push({
+        sentence: s,
+        name,
+        start: s.start + at,
+        end: s.start + at + name.length,
+        strong: true,
+        ...(byKind ? { byKind } : {}),
+      });
+  };
   // The object of a flaw or of exploitation, with the names listed after it.
   const pushList = (from: number, strong: boolean, byKind = false): void => {
     // "a bug in Samsung's Exynos chips": past the maker written as the owner, when a name follows
@@ -306,25 +318,11 @@ function candidates(
       pushList(m.index + m[0].length, true);
       // "a bug in ld.so", "a flaw in libwebp": a lower-case name shaped like software.
       const lower = LOWER_NAME_RE.exec(s.text.slice(m.index + m[0].length));
-      if (lower)
-        out.push({
-          sentence: s,
-          name: lower[0],
-          start: s.start + m.index + m[0].length,
-          end: s.start + m.index + m[0].length + lower[0].length,
-          strong: true,
-        });
+      if (lower) pushSpan(m.index + m[0].length, lower[0]);
     }
   if (flawWord)
     for (const m of s.text.matchAll(LOWER_NAME_BEFORE_FLAW_RE)) {
-      const name = m[1] ?? '';
-      out.push({
-        sentence: s,
-        name,
-        start: s.start + m.index,
-        end: s.start + m.index + name.length,
-        strong: true,
-      });
+      pushSpan(m.index, m[1] ?? '');
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
@@ -369,15 +367,7 @@ function candidates(
     for (const m of s.text.matchAll(KIND_BEFORE_NAME_RE)) {
       const at = m.index + m[0].length;
       const lower = HYPHENATED_LOWER_RE.exec(s.text.slice(at, at + 60));
-      if (lower)
-        out.push({
-          sentence: s,
-          name: lower[0],
-          start: s.start + at,
-          end: s.start + at + lower[0].length,
-          strong: true,
-          byKind: true,
-        });
+      if (lower) pushSpan(at, lower[0], true);
       else pushList(at, true, true);
     }
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
@@ -403,29 +393,14 @@ function candidates(
       const at = m.index + m[0].length;
       // "the JNDI lookup feature of log4j-core": a lower-case owner shaped like software.
       const lower = LOWER_NAME_RE.exec(s.text.slice(at, at + 60));
-      if (lower)
-        out.push({
-          sentence: s,
-          name: lower[0],
-          start: s.start + at,
-          end: s.start + at + lower[0].length,
-          strong: true,
-        });
+      if (lower) pushSpan(at, lower[0]);
       else pushList(at, true);
     }
     // "the fgfmd daemon", "the sudo utility": a lower-case program named by what it is.
     for (const m of s.text.matchAll(LOWER_PROGRAM_RE)) {
       const name = m[1] ?? '';
       if (GENERIC_PRODUCT_WORDS.has(name) || LOWER_PROGRAM_MODIFIERS.has(name)) continue;
-      const at = m.index + m[0].indexOf(name);
-      out.push({
-        sentence: s,
-        name,
-        start: s.start + at,
-        end: s.start + at + name.length,
-        strong: true,
-        byKind: true,
-      });
+      pushSpan(m.index + m[0].indexOf(name), name, true);
     }
   }
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
