@@ -339,7 +339,10 @@ function candidates(
     }
   // "took over the Naver Mail accounts", "the town hall's Twitter and Facebook accounts were hijacked": a
   // service whose accounts were taken.
-  if (ACCOUNT_WORD_RE.test(s.text) && ACCOUNT_TAKEOVER_RE.test(s.text))
+  if (
+    ACCOUNT_WORD_RE.test(s.text) &&
+    (ACCOUNT_TAKEOVER_RE.test(s.text) || (s.security && /\baccess\b/i.test(s.text)))
+  )
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
       if (!n) continue;

@@ -52,8 +52,8 @@ export interface Extraction {
   cves: string[];
 }
 
-export const SECURITY_RE =
-  /\b(hack\w*|cyber\w*|threat actors?|apts?|espionage|intrusions?|breach\w*|malware|ransomware|phishing|exploit\w*|vulnerabilit\w*|attacks?|attackers?|spy\w*|spies|campaigns?|compromis\w*|infiltrat\w*|backdoors?|botnets?|zero-days?|stole|stolen|leak\w*|extort\w*|threat groups?|heists?|thefts?|intruders?|passwords?|credentials?|state-sponsored|state-backed|nation-state|malicious|apt\d+|sabotage|ddos)\b/i;
+/** Security vocabulary (the lexicon's securityWords) and numbered APT names ("APT41"). */
+export const SECURITY_RE = new RegExp(`\\b(?:${lexicon.alt('securityWords')}|apt\\d+)(?![\\w])`, 'i');
 const GROUP_CUES = new Set(
   'ransomware gang gangs group groups crew operators operation affiliate affiliates actor actors hackers hacker hacking apt cartel collective extortion syndicate dubbed tracked known aka called named threat team'.split(
     ' ',
