@@ -9,14 +9,17 @@
  * from reference data, so a scorer or a watchlist matches on any of them.
  */
 import type { ActorEntry, Knowledge } from '../extract/knowledge.js';
+import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
 import type { AttributedActor } from './attribution.js';
 import type { ClaimSet } from './claims.js';
 import { organOwner } from './state-signals.js';
 
-const AKA_RE =
-  /^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:(?:also|otherwise|better|previously|formerly)\s+)?(?:known as|aka|a\.k\.a\.|called|dubbed|tracked as|tracking as|tracked under the names?|goes by(?: the names?)?|referred to as|named|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named)|which is (?:also )?(?:tracked|known) (?:as|under the names?))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$/i;
+const AKA_RE = new RegExp(
+  String.raw`^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:${lexicon.alt('aliasPhrases')}|tracked under the names?|goes by(?: the names?)?|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named)|which is (?:also )?(?:tracked|known) (?:as|under the names?))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$`,
+  'i',
+);
 const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
 /** "Fancy Bear, the hacking arm of a spy agency, which is also known as APT28": a description, then the alias. */
 const DESCRIBED_AKA_RE =

@@ -348,7 +348,6 @@ const ACT_VERBS = lexicon.set('actVerbs');
 /** Government nouns that can open such a sentence without a dictionary name. */
 const GOV_SUBJECTS = new Set([...lexicon.set('genericGovernmentNouns'), 'police']);
 
-/** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 const NO_STATE_NAMED_RE =
   /^\S+(?:\s+\S+){0,4}?\s+to\s+(?:a|any|one|a\s+specific|any\s+specific|any\s+particular)\s+(?:country|state|nation|nation-state|government|sponsor)\b/i;
 /** A headline's present-tense deed: "Storm-0000 targets edge devices". */
@@ -371,11 +370,15 @@ function nearestCue(s: SentenceInfo, named: readonly { start: number; end: numbe
   return best?.at ?? null;
 }
 
+/** Firm wording of the lexicon beside the estimative terms of the reference data ("high confidence"). */
+const FIRM_WORDING_RE = lexicon.re('firmWording');
+
+/** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
   const re = new RegExp(HEDGE_RE.source, 'gi');
-  const firm = knowledge.firmWording.exec(text);
+  const firm = [knowledge.firmWording.exec(text), FIRM_WORDING_RE.exec(text)];
   for (const m of text.matchAll(re)) {
-    if (firm && m.index >= firm.index && m.index < firm.index + firm[0].length) continue;
+    if (firm.some((f) => f && m.index >= f.index && m.index < f.index + f[0].length)) continue;
     return m;
   }
   return null;

@@ -65,6 +65,8 @@ const RE_BASED_BEFORE = new RegExp(
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
+/** Link words that name a state's hand ("state-sponsored", "Kremlin-backed"), not a mere tie ("Russia-linked"). */
+const STRONG_STATE_LINK_RE = lexicon.re('strongStateLink');
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|activit(?:y|ies)|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
@@ -152,15 +154,9 @@ const STATE_RULES: StateRule[] = [
       if (!h) return null;
       // "the China-aligned Mustang Panda": any link word right before a named state actor ties it.
       if (c.stateActorAt(h.length + (/^\s+/.exec(c.after.slice(h.length))?.[0].length ?? 0))) return h;
-      if (
-        !(c.hasActor || c.sentenceCyber) ||
-        !/state|government|sponsor|backed|nexus|directed|controlled/i.test(h)
-      )
+      if (!(c.hasActor || c.sentenceCyber) || !(STRONG_STATE_LINK_RE.test(h) || /nexus/i.test(h)))
         return null;
-      return /state|government|sponsor|backed|directed|controlled/i.test(h) ||
-        !criminalPhrase(c.after.slice(0, 60))
-        ? h
-        : null;
+      return STRONG_STATE_LINK_RE.test(h) || !criminalPhrase(c.after.slice(0, 60)) ? h : null;
     },
   },
   {

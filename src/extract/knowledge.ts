@@ -212,10 +212,7 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     )
     .map((e) => (e.kind.startsWith('confidence') ? `${e.term} confidence` : e.term))
     .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const firmWording = new RegExp(
-    `\\b(?:${[...firmTerms, 'highly likely', 'high confidence', 'high degree of confidence'].join('|')})\\b`,
-    'i',
-  );
+  const firmWording = new RegExp(`\\b(?:${firmTerms.join('|')})\\b`, 'i');
 
   const trie = createTrie<PatternRef>();
   let patterns = 0;

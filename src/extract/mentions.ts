@@ -60,9 +60,7 @@ const GROUP_CUES = new Set(
   ),
 );
 /** Family names are also malware names: only a group word makes them a group ("the Akira gang", not "WannaCry ransomware"). */
-const RANSOM_CUES = new Set(
-  'gang crew operators operator affiliate affiliates extortion group cartel'.split(' '),
-);
+const RANSOM_CUES = lexicon.set('ransomGroupCues');
 /** Nouns after a bare product word that show a deployed product ("Confluence servers"). */
 const DEPLOYMENT_NOUNS = new Set(
   'server servers instance instances installation installations deployment deployments appliance appliances gateway gateways host hosts tenant tenants environment environments'.split(
@@ -70,8 +68,7 @@ const DEPLOYMENT_NOUNS = new Set(
   ),
 );
 /** Words that end a component or hardware name after a product ("Windows Error Reporting Service", "Exchange Online", "Edge Series PLCs"). */
-const COMPONENT_HEAD_RE =
-  /^(?:Services?|Online|Gateways?|Manager|Portal|Agents?|Console|Connector|Client|Appliances?|Firewalls?|Routers?|PLCs?|Controllers?|Modules?|Drivers?|Servers?|Spooler|Series)$/;
+const COMPONENT_HEADS = lexicon.exact('componentHeads');
 /** A hardware or release model code: "RV320", "C7", "AX1800", "DIR-859". */
 export const MODEL_CODE_RE = /^(?=[A-Za-z\d-]*\d)[A-Z][A-Za-z\d]*(?:-[A-Za-z\d]+)*$/;
 const NOT_MODEL_RE = /^(?:CVE-|Q[1-4]$|H[12]$|FY\d|G\d+$|COVID|MS\d)/;
@@ -99,32 +96,13 @@ export function componentExtension(
   const isModel = (w: string): boolean => MODEL_CODE_RE.test(w) && !NOT_MODEL_RE.test(w);
   let last = -1;
   for (let i = 0; i < words.length; i++)
-    if (COMPONENT_HEAD_RE.test(words[i] ?? '') || isModel(words[i] ?? '')) last = i;
+    if (COMPONENT_HEADS.has(words[i] ?? '') || isModel(words[i] ?? '')) last = i;
   if (last < 0) return null;
   const kept = words.slice(0, last + 1);
   return { words: kept, end: ends[last] ?? from, model: kept.some(isModel) };
 }
 
-const WEATHER_WORDS = new Set([
-  'Super',
-  'Tropical',
-  'Severe',
-  'Strong',
-  'Powerful',
-  'Deadly',
-  'Winter',
-  'Snow',
-  'Ice',
-  'The',
-  'A',
-  'Giant',
-  'Teddy',
-  'Polar',
-  'Brown',
-  'Black',
-  'Red',
-  'Grizzly',
-]);
+const WEATHER_WORDS = lexicon.exact('schemeFalsePrefixes');
 /** A flaw's "in", and the names of a list after it: "a flaw in", "bugs in Chrome, Android and". */
 const FLAW_OBJECT_BEFORE_RE =
   /\b(?:(?:flaws?|bugs?|vulnerabilit(?:y|ies)|zero-days?|holes?|weakness(?:es)?)\s+(?:[\w-]+\s+){0,3}?(?:in|affecting)|(?:fix(?:es)?|patch(?:es)?|updates?)\s+for)\s+(?:(?:[a-z][\w-]*\s+){0,3}(?:such as|like|including)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s*,\s*(?:and\s+|or\s+)?|[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s+(?:and|or)\s+)*$/u;
@@ -161,8 +139,7 @@ const FLAW_HEADS = new Set([
 /** "Tick, a Chinese cyber-espionage group": an apposition that says the name is a group. */
 const APPOSITIVE_GROUP_RE =
   /^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:group|gang|crew|collective|actor|cluster|APT)\b/i;
-const ACTOR_WORDS_RE =
-  /\b(group|actor|hackers?|track(?:s|ed|ing)?|intrusion sets?|dubbed|named|called|known as|threat|cluster|APT|campaign)\b/i;
+const ACTOR_WORDS_RE = lexicon.re('actorContextWords');
 
 /** Nouns after a product written in lower case that still make it the product ("esxi hosts", "print spooler bug"). */
 const LOWER_PRODUCT_NEXT = new Set([
@@ -204,7 +181,7 @@ function windowHas(
   from: number,
   to: number,
   span: number,
-  cues: Set<string>,
+  cues: ReadonlySet<string>,
 ): boolean {
   for (let i = Math.max(0, from - span); i < Math.min(tokens.length, to + span); i++) {
     if (i >= from && i < to) continue;
