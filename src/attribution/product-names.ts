@@ -83,6 +83,8 @@ const MADE_BY_RE =
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
 const ATTACKED_KIT_RE =
   /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)|hijack(?:s|ed|ing)|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)|hack(?:s|ed|ing)(?:\s+into)?|breach(?:es|ed|ing)|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
+/** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */
+const ATTACK_VERB_HINT_RE = /attack|target|hijack|compromis|infect|hack|breach|scann/i;
 /** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
 const EXPLOIT_FOR_RE = /\bexploits?\s+for\s+(?:the\s+)?/gi;
 /** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */
@@ -326,7 +328,8 @@ function candidates(
     }
   if (s.cves.length > 0) for (const m of s.text.matchAll(CVE_IN_RE)) pushList(m.index + m[0].length, true);
   if (vulnStory) for (const m of s.text.matchAll(FIXES_FOR_RE)) pushList(m.index + m[0].length, false);
-  for (const m of s.text.matchAll(EXPLOIT_FOR_RE)) pushList(m.index + m[0].length, true);
+  if (s.text.includes('xploit'))
+    for (const m of s.text.matchAll(EXPLOIT_FOR_RE)) pushList(m.index + m[0].length, true);
   // "a flaw in a VPN device made by Pulse Secure": the maker's kit, named by its kind.
   const strongCue = strongProductCued(s);
   if ((flawWord || strongCue) && MADE_BY_WORD_RE.test(s.text))
@@ -355,7 +358,7 @@ function candidates(
       out.push({ sentence: s, ...n, strong: true, byKind: true, accounts: true });
     }
   // Only a maker's name here: "targeting Acme Bank" names a victim, "targeting Zyxel devices" a product.
-  for (const m of s.text.matchAll(ATTACKED_KIT_RE)) {
+  for (const m of ATTACK_VERB_HINT_RE.test(s.text) ? s.text.matchAll(ATTACKED_KIT_RE) : []) {
     const n = nameAt(s, m.index + m[0].length);
     if (n && vendors.has(nameKey(n.name.split(/\s+/)[0] ?? '')))
       out.push({ sentence: s, ...n, strong: true });

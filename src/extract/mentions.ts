@@ -384,6 +384,19 @@ function schemeRegex(knowledge: Knowledge): RegExp {
   return re;
 }
 
+const schemeTokenCache = new WeakMap<Knowledge, ReadonlySet<string>>();
+/** Whether a sentence can hold a cluster name at all: a scheme's word, or a coded name's prefix. */
+function schemeHint(s: SentenceInfo, knowledge: Knowledge): boolean {
+  let tokens = schemeTokenCache.get(knowledge);
+  if (!tokens) {
+    tokens = new Set(knowledge.schemes.map((sc) => sc.token.toLowerCase()));
+    schemeTokenCache.set(knowledge, tokens);
+  }
+  const known = tokens;
+  return CODED_NAME_HINT_RE.test(s.text) || s.tokens.some((t) => known.has(t.norm));
+}
+const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-)/;
+
 /** "Mandiant / Google" → "Mandiant", "Palo Alto Networks Unit 42" → "Palo Alto Networks". */
 function schemeVendor(vendor: string): string {
   return (vendor.split(' / ')[0] ?? vendor).replace(/\s+(?:Unit 42|Threat Intelligence Group)$/, '');
@@ -405,7 +418,7 @@ function findSchemeNames(
   const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
   if (!eligible && !confirmed?.size) return [];
   const out: SchemeMention[] = [];
-  for (const m of s.text.matchAll(schemeRegex(knowledge))) {
+  for (const m of schemeHint(s, knowledge) ? s.text.matchAll(schemeRegex(knowledge)) : []) {
     const name = m[0];
     if (known.has(nameKey(name))) continue;
     if (!eligible && !confirmed?.has(nameKey(name))) continue;
