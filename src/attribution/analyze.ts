@@ -108,6 +108,16 @@ function isAttributionStory(
   );
 }
 
+/** Claims that stand: not negated, not conditional, not a group's own. */
+function liveClaimsOf(claimSet: ClaimSet): Claim[] {
+  return claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
+}
+
+/** The groups a claim names, as keys that compare dictionary actors and vendor clusters alike. */
+function groupKeys(c: Claim): string[] {
+  return [...c.actors.map((id) => `a${id}`), ...c.schemeNames.map((n) => `s${nameKey(n)}`)];
+}
+
 /**
  * "We attribute the intrusions to UNC0000. ... We assess UNC0000 is a China-nexus actor": the lead blames a
  * named group and a later sentence (not a background one) ties that group to a state.
@@ -118,11 +128,8 @@ function leadActorTiedLater(
   lead: ReadonlySet<number>,
   knowledge: Knowledge,
 ): boolean {
-  const named = (c: Claim): string[] => [
-    ...c.actors.map((id) => `a${id}`),
-    ...c.schemeNames.map((n) => `s${nameKey(n)}`),
-  ];
-  const live = claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
+  const named = groupKeys;
+  const live = liveClaimsOf(claimSet);
   const leadActors = new Set(live.filter((c) => lead.has(c.sentence)).flatMap(named));
   if (leadActors.size === 0) return false;
   // The names each sentence gives, to read "its operators" back to the group named just before.
@@ -155,11 +162,8 @@ const GROUP_ANAPHOR_RE =
 
 /** The headline names a group as the doer, and a live claim of the text (not a background one) ties it to a state. */
 function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean {
-  const live = claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
-  const named = (c: Claim): string[] => [
-    ...c.actors.map((id) => `a${id}`),
-    ...c.schemeNames.map((n) => `s${nameKey(n)}`),
-  ];
+  const live = liveClaimsOf(claimSet);
+  const named = groupKeys;
   const inHeadline = new Set(live.filter((c) => extraction.sentences[c.sentence]?.isTitle).flatMap(named));
   if (inHeadline.size === 0) return false;
   return live.some(

@@ -157,3 +157,7 @@ export type ClaimFamily =
   | 'subject-hacked'
   | 'actor-tie'
   | 'responsibility';
+
+/** Days and months: capitalised words that are never part of a product's or a party's name. */
+export const CALENDAR_WORD =
+  '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)';

@@ -10,7 +10,7 @@ import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
-import { GOV_NOUN } from './cues.js';
+import { CALENDAR_WORD, GOV_NOUN } from './cues.js';
 
 export type PartyKindOut = 'government' | 'bloc' | 'vendor' | 'media' | 'person' | 'organization' | 'unnamed';
 export interface AttributingParty {
@@ -453,8 +453,7 @@ function bareGovernmentBody(name: string): boolean {
   return words.length > 0 && words.every((w) => BODY_WORD_RE.test(w));
 }
 
-const CALENDAR_WORD_RE =
-  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+const CALENDAR_WORD_RE = new RegExp(`^${CALENDAR_WORD}$`);
 
 /** The answer of `compute` for `key` in this article, worked out once. */
 function remembered<T>(ctx: PartyContext, key: string, compute: () => T): T {

@@ -11,7 +11,7 @@ import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { keyTokens, nameKey } from '../extract/tokens.js';
 import { trieLookup } from '../extract/trie.js';
-import { PRODUCT_NEGATIVE_RE, productCued, strongProductCued } from './cues.js';
+import { CALENDAR_WORD, PRODUCT_NEGATIVE_RE, productCued, strongProductCued } from './cues.js';
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
@@ -168,8 +168,7 @@ const GENERIC_TECH = lexicon.exact('genericTechAbbreviations');
 /** A name followed by what it is inside the code: a function, method, parameter, variable or class. */
 const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|class|call|struct|macro)s?\b/i;
 /** Calendar words: "Patch Tuesday bugs" is not a product. */
-const CALENDAR_RE =
-  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+const CALENDAR_RE = new RegExp(`\\b${CALENDAR_WORD}\\b`);
 /** One word of a product name: capitalised, CamelCase, an acronym, a version or model code; never a bare number. */
 const NAME_WORD = String.raw`(?:\p{Lu}[\p{L}\d]*(?:[-.+/][\p{L}\d]+)*|i\p{Lu}[\p{L}\d]+|[a-z]+\p{Lu}[\p{L}\d]*|\d+[\p{L}][\p{L}\d]*)`;
 /** Sticky: read at a position of the sentence without copying the rest of it. */

@@ -68,17 +68,14 @@ function subjectPastAside(
 ): Mention | undefined {
   const verb = s.tokens[v];
   if (!verb) return left;
-  // Cheap test first: an aside closes with a comma just before the verb.
-  if (
-    !/,\s*(?:\w+\s+){0,2}$/.test(s.text.slice(Math.max(0, verb.start - s.start - 40), verb.start - s.start))
-  )
-    return left;
-  const before = s.text.slice(0, verb.start - s.start);
-  const closing = ASIDE_CLOSING_RE.exec(before);
-  if (!closing) return left;
-  const openings = [...before.slice(0, closing.index).matchAll(ASIDE_OPENING_RE)];
+  // The closing comma sits just before the verb: a bounded slice finds it.
+  const tail = textBefore(s, verb.start, 40);
+  const closingAt = ASIDE_CLOSING_RE.exec(tail.text);
+  if (!closingAt) return left;
+  const closing = tail.offset + closingAt.index;
+  const openings = [...s.text.slice(0, closing).matchAll(ASIDE_OPENING_RE)];
   const opening = openings[openings.length - 1];
-  if (!opening || /[;]/.test(before.slice(opening.index, closing.index))) return left;
+  if (!opening || s.text.slice(opening.index, closing).includes(';')) return left;
   const asideStart = s.start + opening.index;
   if (left && left.end <= asideStart) return left;
   return [...candidates].reverse().find((m) => m.end <= asideStart && asideStart - m.end <= 12) ?? left;
@@ -97,6 +94,19 @@ function reportsSentence(s: SentenceInfo, v: number): boolean {
 /** A finite verb right after a name: the name is a clause's subject ("said Russia was behind"). */
 const CLAUSE_VERB_AFTER_RE =
   /^(?:['’]s\s+[\p{L}-]+)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
+
+/** A verb near the sentence's end or in a parenthetical governs what comes before it. */
+function closesSentence(s: SentenceInfo, v: number): boolean {
+  return s.tokens.length - v <= 8 || parenthetical(s, v);
+}
+
+/** "..., said the ministry": a say verb right after a comma, its speaker after it. */
+function invertedSay(s: SentenceInfo, v: number): boolean {
+  const verb = s.tokens[v];
+  return (
+    verb !== undefined && SAY_VERBS.has(verb.norm) && /,["”’']?\s*$/.test(textBefore(s, verb.start, 8).text)
+  );
+}
 
 interface Speaker {
   v: number;
@@ -117,10 +127,10 @@ function speakerAt(
   candidates: Mention[],
   actorMentions: Mention[],
 ): Speaker {
-  const closing = s.tokens.length - v <= 8 || parenthetical(s, v);
+  const closing = closesSentence(s, v);
   // "..., said the Dutch defence ministry late on Monday": the speaker follows the verb.
   const vt0 = s.tokens[v];
-  if (vt0 && SAY_VERBS.has(vt0.norm) && /,["”’']?\s*$/.test(textBefore(s, vt0.start, 8).text)) {
+  if (vt0 && invertedSay(s, v)) {
     // "..., said Russia was behind": the name after the verb opens the reported clause, it does not speak.
     const right = candidates.find(
       (m) =>
@@ -800,11 +810,7 @@ export function attributorsOf(
       s.mentions.some((m) => m.start <= tok.start && m.end >= tok.end) || (v > 0 && /^\p{Lu}/u.test(tok.raw));
     // A verb after every claim counts only when it closes the sentence ("..., the ministry said"): the others
     // govern no claim, so their speakers are not worked out.
-    const governsClaim =
-      v < lastTrigger ||
-      s.tokens.length - v <= 8 ||
-      parenthetical(s, v) ||
-      (SAY_VERBS.has(norm) && /,["”’']?\s*$/.test(textBefore(s, tok.start, 8).text));
+    const governsClaim = v < lastTrigger || closesSentence(s, v) || invertedSay(s, v);
     if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName && !nounBeforeAuxiliary && governsClaim)
       speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }

@@ -413,7 +413,7 @@ function findSchemeNames(
   knowledge: Knowledge,
   known: Set<string>,
   confirmed?: ReadonlySet<string>,
-  introducedElsewhere: readonly string[] = [],
+  introducedElsewhere: readonly { name: string; re: RegExp }[] = [],
 ): SchemeMention[] {
   const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
   if (!eligible && !confirmed?.size) return [];
@@ -460,9 +460,8 @@ function findSchemeNames(
         return name ? [{ name, at: m.index + m[0].length - name.length }] : [];
       })
     : [];
-  for (const n of introducedElsewhere)
-    for (const m of s.text.matchAll(new RegExp(`\\b${escapeRegex(n)}\\b`, 'g')))
-      introduced.push({ name: n, at: m.index });
+  for (const { name, re } of introducedElsewhere)
+    for (const m of s.text.matchAll(re)) introduced.push({ name, at: m.index });
   for (const { name, at } of introduced) {
     const start = s.start + at;
     const end = start + name.length;
@@ -574,9 +573,10 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
   }
   for (const s of infos) s.schemeMentions = findSchemeNames(s, knowledge, known);
   const confirmedSchemes = new Set(infos.flatMap((s) => s.schemeMentions.map((m) => nameKey(m.name))));
+  // Each name the text gave a group, compiled once to find it in the other sentences.
   const introduced = [
     ...new Set(infos.flatMap((s) => s.schemeMentions.filter((m) => m.vendor === '').map((m) => m.name))),
-  ];
+  ].map((name) => ({ name, re: new RegExp(`\\b${escapeRegex(name)}\\b`, 'g') }));
   if (confirmedSchemes.size > 0)
     for (const s of infos)
       if (s.schemeMentions.length === 0)
