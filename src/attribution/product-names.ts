@@ -8,7 +8,7 @@
  */
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
-import type { Extraction, SentenceInfo } from '../extract/mentions.js';
+import { BODY_NAME_WORD, type Extraction, type SentenceInfo } from '../extract/mentions.js';
 import { keyTokens, nameKey } from '../extract/tokens.js';
 import { trieLookup } from '../extract/trie.js';
 import { CALENDAR_WORD, PRODUCT_NEGATIVE_RE, productCued, strongProductCued } from './cues.js';
@@ -67,10 +67,7 @@ const ACCOUNT_WORD_RE = /\b(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b/
 const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b`;
 const ACCOUNTS_AFTER_RE = new RegExp(`^\\s+${ACCOUNT_NOUNS}`, 'i');
 /** Names of bodies and organisations: their accounts are the victim's, not a service's. */
-const ACCOUNT_OWNER_NAME_RE = new RegExp(
-  `\\b(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|guard|forces|army|navy|city|town|county|hospital|school)\\b`,
-  'i',
-);
+const ACCOUNT_OWNER_NAME_RE = new RegExp(`\\b${BODY_NAME_WORD}(?![\\w])`, 'i');
 /** "Twitter and Facebook accounts": the first name of a list whose last one owns the accounts. */
 const LISTED_ACCOUNTS_AFTER_RE = new RegExp(
   `^(?:,\\s*|\\s+(?:and|or)\\s+)[\\p{Lu}][\\p{L}\\d.]*(?:\\s+[\\p{Lu}][\\p{L}\\d.]*)?\\s+${ACCOUNT_NOUNS}`,

@@ -52,6 +52,7 @@ export const SECTION_NAMES = [
   'stateActorNouns',
   'governmentBodyWords',
   'organizationWords',
+  'bodyNameWords',
   'governmentTitles',
   'corporateTitles',
   'titleModifiers',

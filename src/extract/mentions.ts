@@ -403,10 +403,9 @@ function schemeVendor(vendor: string): string {
 }
 
 /** Words of a body's name: "Water Authority" after a scheme's prefix is a utility, not a cluster. */
-const BODY_WORD_RE = new RegExp(
-  `^(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|board|utility|district|company|works|supply|services?)$`,
-  'i',
-);
+/** A word that makes a capitalised name a body or an organisation ("Water Authority", "Coast Guard"). */
+export const BODY_NAME_WORD = `(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|${lexicon.alt('bodyNameWords')})`;
+const BODY_WORD_RE = new RegExp(`^${BODY_NAME_WORD}$`, 'i');
 
 function findSchemeNames(
   s: SentenceInfo,
