@@ -94,23 +94,7 @@ const PART_OF_RE =
 const LOWER_PROGRAM_RE =
   /\bthe\s+([a-z][a-z\d_-]{2,})\s+(?:daemon|utility|binary|executable|command-line tool)\b/g;
 /** Lower-case words that say what a program does, not what it is called ("the login utility"). */
-const LOWER_PROGRAM_MODIFIERS = new Set([
-  'login',
-  'main',
-  'local',
-  'print',
-  'setup',
-  'debug',
-  'diagnostic',
-  'installer',
-  'command',
-  'shell',
-  'same',
-  'vulnerable',
-  'affected',
-  'built-in',
-  'legitimate',
-]);
+const LOWER_PROGRAM_MODIFIERS = lexicon.set('programRoleWords');
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
 const MAX_LIST_NAMES = 5;

@@ -99,6 +99,7 @@ export const SECTION_NAMES = [
   'vulnerabilityNicknames',
   'enforcementVerbs',
   'genericProductWords',
+  'programRoleWords',
   'researcherQualifiers',
   'flawNouns',
   'softwarePartNouns',
