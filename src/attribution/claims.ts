@@ -70,10 +70,8 @@ export interface ClaimSet {
 
 export function findClaims(extraction: Extraction, knowledge: Knowledge, fullText: string): ClaimSet {
   const articleCyber = extraction.securitySentences >= 3;
-  const signals: StateSignal[] = [];
-  const claims: Claim[] = [];
-  const denials: Denial[] = [];
-  const retractions: ClaimSet['retractions'] = [];
+  const sentenceSignals = extraction.sentences.map((s) => stateSignals(s, knowledge, articleCyber));
+  // Every field is set here, so the context keeps one shape for the whole article.
   const ctx: PartyContext = {
     knowledge,
     extraction,
@@ -82,232 +80,31 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     lastSpeaker: null,
     subjectCountry: null,
     mainOrg: mainOrganization(extraction, knowledge),
+    sentence: 0,
+    lastGovAt: undefined,
+    lastCountry: undefined,
+    accused: new Set(
+      sentenceSignals
+        .flat()
+        .filter((x) => !x.negated && !x.conditional)
+        .map((x) => x.iso2),
+    ),
+    recent: [],
+    memo: new Map(),
     text: fullText,
   };
-  const recentBySentence: AttributingParty[][] = [];
-  const sentenceSignals = extraction.sentences.map((s) => stateSignals(s, knowledge, articleCyber));
-  ctx.accused = new Set(
-    sentenceSignals
-      .flat()
-      .filter((x) => !x.negated && !x.conditional)
-      .map((x) => x.iso2),
-  );
-
-  for (const s of extraction.sentences) {
-    ctx.sentence = s.index;
-    const opening = s.mentions[0];
-    ctx.subjectCountry =
-      opening?.ref.type === 'country' && opening.ref.form === 'name' && opening.from <= 1
-        ? opening.ref.iso2
-        : null;
-    const sig = sentenceSignals[s.index] ?? [];
-    signals.push(...sig);
-    const retract = retractionIn(s.text);
-    if (retract)
-      retractions.push({
-        sentence: s.index,
-        cue: retract[0],
-        aboutAttribution:
-          s.mentions.some((m) => m.ref.type === 'actor' || m.ref.type === 'country') ||
-          /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious/i.test(s.text),
-      });
-    const live = sig.filter((x) => !x.negated && !x.conditional);
-    const accusedNames = new Set(sig.map((x) => knowledge.countries.get(x.iso2)?.name ?? x.iso2));
-
-    // Denial by the accused: a denial verb with an accused (or previously accused) state as subject side.
-    const deny = DENY_RE.exec(s.text);
-    const isDenial = deny !== null && !live.some((x) => x.family === 'blame');
-    if (deny) {
-      const accusedBefore = new Set(signals.map((x) => x.iso2));
-      const subj = s.mentions.find(
-        (m) => m.ref.type === 'country' && m.start - s.start < deny.index && accusedBefore.has(m.ref.iso2),
-      );
-      const actorSubj = s.mentions.find((m) => m.ref.type === 'actor' && m.start - s.start < deny.index);
-      const by =
-        subj?.ref.type === 'country'
-          ? knowledge.countries.get(subj.ref.iso2)?.name
-          : actorSubj
-            ? actorSubj.ref.type === 'actor'
-              ? knowledge.actors[actorSubj.ref.id]?.name
-              : undefined
-            : undefined;
-      if (by) denials.push({ sentence: s.index, by, cue: deny[0] });
-    }
-
-    // A state organ is a perpetrator only where a live signal says so ("the FSB said", "no evidence that
-    // the NSA hacked" name no culprit).
-    const culprits = s.mentions.filter(
-      (m) =>
-        m.ref.type === 'actor' &&
-        (!knowledge.actors[m.ref.id]?.organ ||
-          live.some((x) => x.family === 'organ' && x.start === m.start)) &&
-        !ruledOut(m.start, s),
-    );
-    const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
-    const named = actorIds.length > 0 || s.schemeMentions.length > 0;
-    const cueOfResponsibility = named
-      ? (RESPONSIBILITY_RE.exec(s.text) ?? (s.isTitle ? HEADLINE_DEED_RE.exec(s.text) : null))
-      : null;
-    const responsibility = cueOfResponsibility !== null;
-    // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
-    const nearest =
-      responsibility && NEGATION_WORD_RE.test(s.text)
-        ? nearestCue(s, [...culprits, ...s.schemeMentions])
-        : null;
-    // "have not attributed it to any country" withholds a state, not the group's name.
-    const responsibilityDenied =
-      nearest !== null &&
-      NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, nearest - 40), nearest)) &&
-      !NO_STATE_NAMED_RE.test(s.text.slice(nearest, nearest + 80));
-    if (sig.length > 0 || responsibility) {
-      const triggers = [
-        ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),
-        ...culprits.map((m) => m.from),
-        ...s.schemeMentions.map((sm) => s.tokens.findIndex((t) => t.start >= sm.start)),
-      ].filter((t) => t >= 0);
-      const { parties, self, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, triggers);
-      if (speaker) ctx.lastSpeaker = speaker;
-      let attributors = parties;
-      // A headline names its source before or after a colon or dash: "FBI: ...", "...: police".
-      if (s.isTitle)
-        for (const p of headlineSources(s, ctx))
-          if (!attributors.some((x) => x.name === p.name)) attributors = [...attributors, p];
-      const hedge = hedgeOf(s.text, knowledge);
-      const first = live[0] ?? sig[0];
-      claims.push({
-        sentence: s.index,
-        family: first?.family ?? 'responsibility',
-        cue: first?.cue ?? cueOfResponsibility?.[0] ?? '',
-        countries: [...new Set(live.map((x) => x.iso2))],
-        actors: [...new Set(actorIds.filter((id) => id >= 0))],
-        schemeNames: s.schemeMentions.map((sm) => sm.name),
-        attributors,
-        hedges: hedge ? [hedge[0]] : [],
-        negated: sig.length > 0 ? live.length === 0 && !responsibility : responsibilityDenied,
-        // A condition on one state ("whether Beijing was behind it") leaves the sentence's other claims standing.
-        conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
-        selfClaim: self && attributors.length === 0,
-      });
-    } else {
-      // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
-      // the states that charge or sanction someone for a cyber attack hold that person responsible.
-      const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
-      const refused = enforcement !== null && NEGATION_BEFORE_RE.test(s.text.slice(0, enforcement.index));
-      if (enforcement && !refused) {
-        const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
-        // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;
-        // the subject of a passive ("two people have been sanctioned") is who was sanctioned.
-        const passive = /\b(?:been|was|were|is|are|be)\s+$/i.test(s.text.slice(0, enforcement.index));
-        const { parties: all } = attributorsOf(s, ctx, accusedNames, false, at >= 0 ? [at + 1] : []);
-        const parties = passive ? all.filter((p) => p.role === 'agent') : all;
-        if (parties.length > 0)
-          claims.push(partiesOnlyClaim(s.index, enforcement[0], parties, 'enforcement'));
-      }
-      // "ESET said the attackers deployed a wiper": a sentence about the perpetrators of the claim just made.
-      const cont = CONTINUATION_RE.exec(s.text);
-      const prev = [...claims]
-        .reverse()
-        .find(
-          (c) =>
-            c.sentence >= s.index - 2 &&
-            !c.negated &&
-            !c.selfClaim &&
-            !c.supporting &&
-            (c.countries.length > 0 || c.actors.length > 0),
-        );
-      if (
-        cont &&
-        prev &&
-        (RESPONSIBILITY_RE.test(s.text) ||
-          /\b(compromis\w*|deploy\w*|exploit\w*|used|uses|using|relay\w*|hijack\w*|wip\w+)\b/i.test(s.text))
-      ) {
-        const at = s.tokens.findIndex((t) => t.start >= s.start + cont.index);
-        const { parties, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
-        if (speaker) ctx.lastSpeaker = speaker;
-        if (parties.length > 0)
-          claims.push({
-            sentence: s.index,
-            family: 'responsibility',
-            cue: cont[0],
-            countries: [],
-            actors: prev.actors,
-            schemeNames: prev.schemeNames,
-            attributors: parties,
-            hedges: [],
-            negated: false,
-            conditional: false,
-            selfClaim: false,
-            supporting: prev.actors.length === 0,
-          });
-      }
-      // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
-      const joint = JOINT_RE.exec(s.text);
-      if (SUPPORT_RE.test(s.text) && joint) {
-        let { parties } = attributorsOf(s, ctx, accusedNames, false, []);
-        // "Estonia, Latvia and Poland co-signed the statement": the states before the joining verb.
-        if (parties.length === 0)
-          parties = s.mentions
-            .filter(
-              (m) => m.end - s.start <= joint.index && (m.ref.type === 'party' || m.ref.type === 'country'),
-            )
-            .map((m) => partyFromMention(m, s, ctx, 'subject'))
-            .filter((x): x is AttributingParty => x !== null);
-        if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
-      }
-      // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
-      // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
-      const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
-      if (v >= 0) {
-        const left = [...s.mentions]
-          .reverse()
-          .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.to <= v && v - m.to <= 10);
-        let p = left ? partyFromMention(left, s, ctx, 'context') : null;
-        // "Acme's research arm Northlight said ...": a named organisation speaking.
-        if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
-          const run = capitalisedRun(s, v, ctx, 'context');
-          if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
-        }
-        const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
-        if (!p && subject) {
-          const g = generic(subject.norm, ctx, 'context');
-          if (g && g !== 'self' && g.kind === 'government') {
-            p = g;
-            ctx.lastGov = g;
-            ctx.lastGovAt = s.index;
-          }
-        }
-        if (p) ctx.lastSpeaker = p;
-      }
-    }
-    // Remember the state of the story ("Ukraine was hit ...") for "the country's CERT said".
-    for (const m of s.mentions) {
-      const iso = m.ref.type === 'country' ? m.ref.iso2 : '??';
-      if (iso !== '??' && !sig.some((x) => x.iso2 === iso)) ctx.lastCountry = iso;
-    }
-    // Remember parties for "the company said", "the ministry said", "it said", "the two firms said".
-    const sentenceParties: AttributingParty[] = [];
-    for (const m of s.mentions) {
-      const p = partyFromMention(m, s, ctx, 'context');
-      if (!p) continue;
-      if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused?.has(countryIso(p.name, knowledge)))
-        sentenceParties.push(p);
-      if (p.kind === 'vendor') ctx.lastVendor = p;
-      // An organ accused in this sentence ("worked for China's MSS") is not the government that speaks next.
-      const accusedHere = sig.some((x) => !x.negated && x.iso2 === countryIso(p.name, knowledge));
-      if (
-        p.kind === 'government' &&
-        !accusedHere &&
-        (m.ref.type === 'party' ||
-          m.ref.type === 'actor' ||
-          GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))
-      ) {
-        ctx.lastGov = p;
-        ctx.lastGovAt = s.index;
-      }
-    }
-    recentBySentence.push(sentenceParties);
-    ctx.recent = recentBySentence.slice(-2).flat();
-  }
+  const state: ArticleClaims = {
+    ctx,
+    sentenceSignals,
+    signals: [],
+    claims: [],
+    denials: [],
+    retractions: [],
+    recentBySentence: [],
+  };
+  // One sentence at a time, in a function of its own: a hot function small enough to be optimised early.
+  for (const s of extraction.sentences) claimsOfSentence(s, state);
+  const { signals, claims, denials, retractions } = state;
   // "..., the paper reported, quoting people briefed on the case": anonymous sourcing in a sentence
   // that continues a claim made just before is the claim's sourcing too.
   for (const s of extraction.sentences) {
@@ -419,6 +216,235 @@ function ruledOut(at: number, s: SentenceInfo): boolean {
   return retractionIn(clause) !== null;
 }
 
+/** What findClaims gathers over an article, sentence by sentence. */
+interface ArticleClaims {
+  ctx: PartyContext;
+  sentenceSignals: StateSignal[][];
+  signals: StateSignal[];
+  claims: Claim[];
+  denials: Denial[];
+  retractions: ClaimSet['retractions'];
+  /** Parties named in each sentence read so far, for "the two firms said". */
+  recentBySentence: AttributingParty[][];
+}
+
+/** The claims, denials and retractions of one sentence, and what it leaves in the context for the next. */
+function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
+  const { ctx, sentenceSignals, signals, claims, denials, retractions, recentBySentence } = state;
+  const { knowledge } = ctx;
+  ctx.sentence = s.index;
+  const opening = s.mentions[0];
+  ctx.subjectCountry =
+    opening?.ref.type === 'country' && opening.ref.form === 'name' && opening.from <= 1
+      ? opening.ref.iso2
+      : null;
+  const sig = sentenceSignals[s.index] ?? [];
+  signals.push(...sig);
+  const retract = retractionIn(s.text);
+  if (retract)
+    retractions.push({
+      sentence: s.index,
+      cue: retract[0],
+      aboutAttribution:
+        s.mentions.some((m) => m.ref.type === 'actor' || m.ref.type === 'country') ||
+        /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious/i.test(s.text),
+    });
+  const live = sig.filter((x) => !x.negated && !x.conditional);
+  const accusedNames = new Set(sig.map((x) => knowledge.countries.get(x.iso2)?.name ?? x.iso2));
+
+  // Denial by the accused: a denial verb with an accused (or previously accused) state as subject side.
+  const deny = DENY_RE.exec(s.text);
+  const isDenial = deny !== null && !live.some((x) => x.family === 'blame');
+  if (deny) {
+    const accusedBefore = new Set(signals.map((x) => x.iso2));
+    const subj = s.mentions.find(
+      (m) => m.ref.type === 'country' && m.start - s.start < deny.index && accusedBefore.has(m.ref.iso2),
+    );
+    const actorSubj = s.mentions.find((m) => m.ref.type === 'actor' && m.start - s.start < deny.index);
+    const by =
+      subj?.ref.type === 'country'
+        ? knowledge.countries.get(subj.ref.iso2)?.name
+        : actorSubj
+          ? actorSubj.ref.type === 'actor'
+            ? knowledge.actors[actorSubj.ref.id]?.name
+            : undefined
+          : undefined;
+    if (by) denials.push({ sentence: s.index, by, cue: deny[0] });
+  }
+
+  // A state organ is a perpetrator only where a live signal says so ("the FSB said", "no evidence that
+  // the NSA hacked" name no culprit).
+  const culprits = s.mentions.filter(
+    (m) =>
+      m.ref.type === 'actor' &&
+      (!knowledge.actors[m.ref.id]?.organ || live.some((x) => x.family === 'organ' && x.start === m.start)) &&
+      !ruledOut(m.start, s),
+  );
+  const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
+  const named = actorIds.length > 0 || s.schemeMentions.length > 0;
+  const cueOfResponsibility = named
+    ? (RESPONSIBILITY_RE.exec(s.text) ?? (s.isTitle ? HEADLINE_DEED_RE.exec(s.text) : null))
+    : null;
+  const responsibility = cueOfResponsibility !== null;
+  // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
+  const nearest =
+    responsibility && NEGATION_WORD_RE.test(s.text)
+      ? nearestCue(s, [...culprits, ...s.schemeMentions])
+      : null;
+  // "have not attributed it to any country" withholds a state, not the group's name.
+  const responsibilityDenied =
+    nearest !== null &&
+    NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, nearest - 40), nearest)) &&
+    !NO_STATE_NAMED_RE.test(s.text.slice(nearest, nearest + 80));
+  if (sig.length > 0 || responsibility) {
+    const triggers = [
+      ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),
+      ...culprits.map((m) => m.from),
+      ...s.schemeMentions.map((sm) => s.tokens.findIndex((t) => t.start >= sm.start)),
+    ].filter((t) => t >= 0);
+    const { parties, self, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, triggers);
+    if (speaker) ctx.lastSpeaker = speaker;
+    let attributors = parties;
+    // A headline names its source before or after a colon or dash: "FBI: ...", "...: police".
+    if (s.isTitle)
+      for (const p of headlineSources(s, ctx))
+        if (!attributors.some((x) => x.name === p.name)) attributors = [...attributors, p];
+    const hedge = hedgeOf(s.text, knowledge);
+    const first = live[0] ?? sig[0];
+    claims.push({
+      sentence: s.index,
+      family: first?.family ?? 'responsibility',
+      cue: first?.cue ?? cueOfResponsibility?.[0] ?? '',
+      countries: [...new Set(live.map((x) => x.iso2))],
+      actors: [...new Set(actorIds.filter((id) => id >= 0))],
+      schemeNames: s.schemeMentions.map((sm) => sm.name),
+      attributors,
+      hedges: hedge ? [hedge[0]] : [],
+      negated: sig.length > 0 ? live.length === 0 && !responsibility : responsibilityDenied,
+      // A condition on one state ("whether Beijing was behind it") leaves the sentence's other claims standing.
+      conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
+      selfClaim: self && attributors.length === 0,
+    });
+  } else {
+    // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
+    // the states that charge or sanction someone for a cyber attack hold that person responsible.
+    const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
+    const refused = enforcement !== null && NEGATION_BEFORE_RE.test(s.text.slice(0, enforcement.index));
+    if (enforcement && !refused) {
+      const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
+      // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;
+      // the subject of a passive ("two people have been sanctioned") is who was sanctioned.
+      const passive = /\b(?:been|was|were|is|are|be)\s+$/i.test(s.text.slice(0, enforcement.index));
+      const { parties: all } = attributorsOf(s, ctx, accusedNames, false, at >= 0 ? [at + 1] : []);
+      const parties = passive ? all.filter((p) => p.role === 'agent') : all;
+      if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, enforcement[0], parties, 'enforcement'));
+    }
+    // "ESET said the attackers deployed a wiper": a sentence about the perpetrators of the claim just made.
+    const cont = CONTINUATION_RE.exec(s.text);
+    const prev = [...claims]
+      .reverse()
+      .find(
+        (c) =>
+          c.sentence >= s.index - 2 &&
+          !c.negated &&
+          !c.selfClaim &&
+          !c.supporting &&
+          (c.countries.length > 0 || c.actors.length > 0),
+      );
+    if (
+      cont &&
+      prev &&
+      (RESPONSIBILITY_RE.test(s.text) ||
+        /\b(compromis\w*|deploy\w*|exploit\w*|used|uses|using|relay\w*|hijack\w*|wip\w+)\b/i.test(s.text))
+    ) {
+      const at = s.tokens.findIndex((t) => t.start >= s.start + cont.index);
+      const { parties, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
+      if (speaker) ctx.lastSpeaker = speaker;
+      if (parties.length > 0)
+        claims.push({
+          sentence: s.index,
+          family: 'responsibility',
+          cue: cont[0],
+          countries: [],
+          actors: prev.actors,
+          schemeNames: prev.schemeNames,
+          attributors: parties,
+          hedges: [],
+          negated: false,
+          conditional: false,
+          selfClaim: false,
+          supporting: prev.actors.length === 0,
+        });
+    }
+    // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
+    const joint = JOINT_RE.exec(s.text);
+    if (SUPPORT_RE.test(s.text) && joint) {
+      let { parties } = attributorsOf(s, ctx, accusedNames, false, []);
+      // "Estonia, Latvia and Poland co-signed the statement": the states before the joining verb.
+      if (parties.length === 0)
+        parties = s.mentions
+          .filter(
+            (m) => m.end - s.start <= joint.index && (m.ref.type === 'party' || m.ref.type === 'country'),
+          )
+          .map((m) => partyFromMention(m, s, ctx, 'subject'))
+          .filter((x): x is AttributingParty => x !== null);
+      if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
+    }
+    // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
+    // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
+    const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
+    if (v >= 0) {
+      const left = [...s.mentions]
+        .reverse()
+        .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.to <= v && v - m.to <= 10);
+      let p = left ? partyFromMention(left, s, ctx, 'context') : null;
+      // "Acme's research arm Northlight said ...": a named organisation speaking.
+      if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
+        const run = capitalisedRun(s, v, ctx, 'context');
+        if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
+      }
+      const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
+      if (!p && subject) {
+        const g = generic(subject.norm, ctx, 'context');
+        if (g && g !== 'self' && g.kind === 'government') {
+          p = g;
+          ctx.lastGov = g;
+          ctx.lastGovAt = s.index;
+        }
+      }
+      if (p) ctx.lastSpeaker = p;
+    }
+  }
+  // Remember the state of the story ("Ukraine was hit ...") for "the country's CERT said".
+  for (const m of s.mentions) {
+    const iso = m.ref.type === 'country' ? m.ref.iso2 : '??';
+    if (iso !== '??' && !sig.some((x) => x.iso2 === iso)) ctx.lastCountry = iso;
+  }
+  // Remember parties for "the company said", "the ministry said", "it said", "the two firms said".
+  const sentenceParties: AttributingParty[] = [];
+  for (const m of s.mentions) {
+    const p = partyFromMention(m, s, ctx, 'context');
+    if (!p) continue;
+    if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused.has(countryIso(p.name, knowledge)))
+      sentenceParties.push(p);
+    if (p.kind === 'vendor') ctx.lastVendor = p;
+    // An organ accused in this sentence ("worked for China's MSS") is not the government that speaks next.
+    const accusedHere = sig.some((x) => !x.negated && x.iso2 === countryIso(p.name, knowledge));
+    if (
+      p.kind === 'government' &&
+      !accusedHere &&
+      (m.ref.type === 'party' ||
+        m.ref.type === 'actor' ||
+        GOV_NOUN.test(s.text.slice(m.end - s.start, m.end - s.start + 40)))
+    ) {
+      ctx.lastGov = p;
+      ctx.lastGovAt = s.index;
+    }
+  }
+  recentBySentence.push(sentenceParties);
+  ctx.recent = recentBySentence.slice(-2).flat();
+}
+
 function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
   // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
   // one the story is about; a person is named in full once and by surname after.
@@ -433,20 +459,23 @@ function mainOrganization(extraction: Extraction, knowledge: Knowledge): string 
     for (let i = 0; i < s.tokens.length; i++) {
       const t = s.tokens[i];
       if (!t) continue;
-      // The cheap tests first: most tokens are not capitalised.
+      // The cheap tests first: most tokens are not capitalised (a lower-case ASCII letter, a digit, a sign).
+      const first = t.raw.charCodeAt(0);
       const capital =
+        ((first >= 65 && first <= 90) || first > 127) &&
         /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) &&
         !NOT_NAMES.has(t.raw) &&
         t.wordStart &&
         !s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
-      if (capital && /^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
+      if (!capital) {
+        flush();
+        continue;
+      }
+      if (/^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
       const joined =
         i > 0 && !/[^\s]/.test(s.text.slice((s.tokens[i - 1]?.end ?? 0) - s.start, t.start - s.start));
-      if (capital && (run.length === 0 || joined)) run.push(t.raw);
-      else {
-        flush();
-        if (capital) run.push(t.raw);
-      }
+      if (!joined) flush();
+      run.push(t.raw);
     }
     flush();
   }

@@ -33,16 +33,16 @@ export interface PartyContext {
   subjectCountry: string | null;
   mainOrg: string | null;
   /** The sentence being read, and the one where `lastGov` was last named. */
-  sentence?: number;
-  lastGovAt?: number;
+  sentence: number;
+  lastGovAt: number | undefined;
   /** The last state named in an earlier sentence and not accused there, for "the country's CERT". */
-  lastCountry?: string;
+  lastCountry: string | undefined;
   /** States accused anywhere in the article: an office holder is never resolved to one of them by guess. */
-  accused?: Set<string>;
+  accused: Set<string>;
   /** Parties named in the last two sentences, for "the two firms said". */
-  recent?: AttributingParty[];
+  recent: AttributingParty[];
   /** Answers about names already worked out for this article (people's affiliations, organisations). */
-  memo?: Map<string, unknown>;
+  memo: Map<string, unknown>;
   text: string;
 }
 
@@ -150,7 +150,7 @@ function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
         m.ref.type === 'country' &&
         m.ref.form === 'name' &&
         m.ref.iso2 !== '??' &&
-        !ctx.accused?.has(m.ref.iso2),
+        !ctx.accused.has(m.ref.iso2),
     );
     if (here?.ref.type === 'country') return here.ref.iso2;
   }
@@ -163,7 +163,7 @@ function governmentThatSpoke(ctx: PartyContext): string | null {
   for (const gov of [ctx.lastGov, ctx.lastSpeaker]) {
     if (gov?.kind !== 'government') continue;
     const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === gov.name)?.iso2;
-    if (iso && !ctx.accused?.has(iso)) return iso;
+    if (iso && !ctx.accused.has(iso)) return iso;
   }
   return null;
 }
@@ -180,7 +180,7 @@ function storyState(ctx: PartyContext): string | null {
   const counts = new Map<string, number>();
   for (const s of ctx.extraction.sentences)
     for (const m of s.mentions)
-      if (m.ref.type === 'country' && m.ref.iso2 !== '??' && !ctx.accused?.has(m.ref.iso2))
+      if (m.ref.type === 'country' && m.ref.iso2 !== '??' && !ctx.accused.has(m.ref.iso2))
         counts.set(m.ref.iso2, (counts.get(m.ref.iso2) ?? 0) + 1);
   const best = [...counts.entries()].sort((x, y) => y[1] - x[1])[0];
   return best && best[1] >= 2 ? best[0] : null;
@@ -457,7 +457,6 @@ const CALENDAR_WORD_RE = new RegExp(`^${CALENDAR_WORD}$`);
 
 /** The answer of `compute` for `key` in this article, worked out once. */
 function remembered<T>(ctx: PartyContext, key: string, compute: () => T): T {
-  ctx.memo ??= new Map();
   if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
   const value = compute();
   ctx.memo.set(key, value);

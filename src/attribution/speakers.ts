@@ -635,7 +635,7 @@ function governedBy(s: SentenceInfo, m: Mention): boolean {
 /** The parties named in the last sentences that a plural noun can refer to ("the companies", "the governments"). */
 function recentOfKind(ctx: PartyContext, noun: string): AttributingParty[] {
   const governments = /^(governments|countries|allies|agencies)$/.test(noun);
-  return (ctx.recent ?? []).filter((p) =>
+  return ctx.recent.filter((p) =>
     governments
       ? p.kind === 'government' || p.kind === 'bloc'
       : p.kind === 'vendor' || p.kind === 'organization',
@@ -746,7 +746,7 @@ export function attributorsOf(
     if (denial) continue;
     const isList =
       LIST_BLAME_VERBS.has(norm) ||
-      (ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start)) && actorMentions.some((m) => m.from > v)) ||
+      (actorMentions.some((m) => m.from > v) && ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start))) ||
       (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
     if (isList && !triggers.some((t) => t > v)) {
       const rel = [...s.tokens.slice(Math.max(0, v - 7), v)]
@@ -758,6 +758,23 @@ export function attributorsOf(
     }
     if (isList && triggers.some((t) => t > v))
       for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
+    // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
+    // "Sources told Reuters", "two officials told the paper": a bare anonymous subject counts too.
+    if (norm === 'told') {
+      const toldBy = textBefore(s, tok.start, 200).text;
+      const outlet = candidates.find(
+        (m) =>
+          m.from === v + 1 && m.ref.type === 'party' && ctx.knowledge.parties[m.ref.id]?.kind === 'media',
+      );
+      if (
+        outlet &&
+        (UNNAMED_RE.test(toldBy) ||
+          /\b(?:sources|officials|people|insiders)\s+(?:\w+\s+){0,3}$/i.test(toldBy))
+      )
+        add(partyFromMention(outlet, s, ctx, 'speaker'));
+    }
+    // The rest of the loop finds speakers: only report and list verbs have one.
+    if (!isList && !REPORT_VERBS.has(norm)) continue;
     // Participles ("hackers linked to", "a group tracked as") are not speech.
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =
@@ -786,19 +803,6 @@ export function attributorsOf(
       ) &&
         /^(as|to)$/.test(s.tokens[v + 1]?.norm ?? '') &&
         s.tokens.slice(Math.max(0, v - 5), v).some((t) => /^(which|that|whom)$/.test(t.norm)));
-    // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
-    // "Sources told Reuters", "two officials told the paper": a bare anonymous subject counts too.
-    const toldBy = textBefore(s, tok.start, 200).text;
-    if (
-      norm === 'told' &&
-      (UNNAMED_RE.test(toldBy) || /\b(?:sources|officials|people|insiders)\s+(?:\w+\s+){0,3}$/i.test(toldBy))
-    ) {
-      const outlet = candidates.find(
-        (m) =>
-          m.from === v + 1 && m.ref.type === 'party' && ctx.knowledge.parties[m.ref.id]?.kind === 'media',
-      );
-      if (outlet) add(partyFromMention(outlet, s, ctx, 'speaker'));
-    }
     // A verb inside a name is no verb ("the United States", "Reports Inc").
     // "two Central Asian states has been attacked": a plural noun before an auxiliary is a subject, no verb.
     // ("the group the FBI said was behind": a verb stays a verb; only a plural-looking word is read as a noun.)
@@ -811,7 +815,7 @@ export function attributorsOf(
     // A verb after every claim counts only when it closes the sentence ("..., the ministry said"): the others
     // govern no claim, so their speakers are not worked out.
     const governsClaim = v < lastTrigger || closesSentence(s, v) || invertedSay(s, v);
-    if ((REPORT_VERBS.has(norm) || isList) && !participle && !inName && !nounBeforeAuxiliary && governsClaim)
+    if (!participle && !inName && !nounBeforeAuxiliary && governsClaim)
       speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.

@@ -340,6 +340,8 @@ function criminalPhrase(phrase: string): boolean {
 /** Every way the sentence puts a state behind the activity, one signal per country word. */
 export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber: boolean): StateSignal[] {
   const out: StateSignal[] = [];
+  // Most sentences name no state and no actor: nothing below can match there.
+  if (!s.mentions.some((m) => m.ref.type === 'country' || m.ref.type === 'actor')) return out;
   const text = s.text;
   const sentenceCyber = CYBER_RE.test(text);
   // A named state actor, or a vendor's cluster name ("Storm-0000 is a Chinese state-sponsored actor").
@@ -428,7 +430,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     out.push(sig);
   }
   // "the threat from state actors, naming Russia and China": a list of threats, unless an incident is told.
-  if (THREAT_ASSESSMENT_RE.test(text) && !RESPONSIBILITY_RE.test(text)) return [];
+  if (out.length === 0 || (THREAT_ASSESSMENT_RE.test(text) && !RESPONSIBILITY_RE.test(text))) return [];
   return withListedStates(out, s);
 }
 
