@@ -54,12 +54,14 @@ function normalizedWords(text: string): string {
  */
 function leadSentences(extraction: Extraction): number[] {
   const titles = new Set(extraction.sentences.filter((s) => s.isTitle).map((s) => normalizedWords(s.text)));
-  const prose = extraction.sentences.filter((s) => {
-    if (s.isTitle || titles.has(normalizedWords(s.text))) return false;
+  const lead: number[] = [];
+  for (const s of extraction.sentences) {
+    if (lead.length >= LEAD_SENTENCES) break;
+    if (s.isTitle || (titles.size > 0 && titles.has(normalizedWords(s.text)))) continue;
     const words = s.text.trim().split(/\s+/).length;
-    return words >= 8 || /[.!?:;"”’']\s*$/.test(s.text.trim());
-  });
-  return prose.slice(0, LEAD_SENTENCES).map((s) => s.index);
+    if (words >= 8 || /[.!?:;"”’']\s*$/.test(s.text.trim())) lead.push(s.index);
+  }
+  return lead;
 }
 
 function isAttributionStory(

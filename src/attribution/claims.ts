@@ -107,8 +107,8 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
   const { signals, claims, denials, retractions } = state;
   // "..., the paper reported, quoting people briefed on the case": anonymous sourcing in a sentence
   // that continues a claim made just before is the claim's sourcing too.
-  for (const s of extraction.sentences) {
-    if (!UNNAMED_RE.test(s.text) || claims.some((c) => c.sentence === s.index)) continue;
+  for (const s of claims.length > 0 ? extraction.sentences : []) {
+    if (claims.some((c) => c.sentence === s.index)) continue;
     const prev = [...claims]
       .reverse()
       .find(
@@ -118,7 +118,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
           !c.negated &&
           c.countries.length + c.actors.length > 0,
       );
-    if (prev && !prev.attributors.some((p) => p.kind === 'unnamed'))
+    if (prev && !prev.attributors.some((p) => p.kind === 'unnamed') && UNNAMED_RE.test(s.text))
       prev.attributors.push({
         name: 'unnamed sources',
         body: 'unnamed sources',
