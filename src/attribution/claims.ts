@@ -149,6 +149,20 @@ const NO_STATE_NAMED_RE =
   /^\S+(?:\s+\S+){0,4}?\s+to\s+(?:a|any|one|a\s+specific|any\s+specific|any\s+particular)\s+(?:country|state|nation|nation-state|government|sponsor)\b/i;
 /** A headline's present-tense deed: "Storm-0000 targets edge devices". */
 const HEADLINE_DEED_RE = lexicon.re('headlineDeedVerbs');
+/** A preposition of place right before a name. */
+const PLACE_BEFORE_RE = /\b(?:in|at|near)\s+(?:the\s+)?$/i;
+/** An operation named right after a group in a headline: "UAC-0000 mass phishing against state bodies". */
+const DEED_NOUN_AFTER_RE = new RegExp(
+  `^\\s+(?:[\\w-]+\\s+){0,2}?${lexicon.alt('headlineDeedNouns')}\\b`,
+  'i',
+);
+function deedAfterGroup(s: SentenceInfo, groups: readonly { end: number }[]): RegExpExecArray | null {
+  for (const g of groups) {
+    const deed = DEED_NOUN_AFTER_RE.exec(s.text.slice(g.end - s.start, g.end - s.start + 60));
+    if (deed) return deed;
+  }
+  return null;
+}
 /** Cheap test before looking for a denied responsibility word. */
 const NEGATION_WORD_RE = /\b(?:not|never|no)\b|n't\b/i;
 const RESPONSIBILITY_ALL_RE = new RegExp(RESPONSIBILITY_RE.source, 'gi');
@@ -283,7 +297,10 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
   const actorIds = culprits.map((m) => (m.ref.type === 'actor' ? m.ref.id : -1));
   const named = actorIds.length > 0 || s.schemeMentions.length > 0;
   const cueOfResponsibility = named
-    ? (RESPONSIBILITY_RE.exec(s.text) ?? (s.isTitle ? HEADLINE_DEED_RE.exec(s.text) : null))
+    ? (RESPONSIBILITY_RE.exec(s.text) ??
+      (s.isTitle
+        ? (HEADLINE_DEED_RE.exec(s.text) ?? deedAfterGroup(s, [...culprits, ...s.schemeMentions]))
+        : null))
     : null;
   const responsibility = cueOfResponsibility !== null;
   // "said the gang was not behind the attack": the responsibility word nearest the named group is denied.
@@ -394,9 +411,16 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
     // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
     const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
     if (v >= 0) {
+      // ("a server in Hong Kong, the department said": a place is where, not who.)
       const left = [...s.mentions]
         .reverse()
-        .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.to <= v && v - m.to <= 10);
+        .find(
+          (m) =>
+            (m.ref.type === 'party' || m.ref.type === 'country') &&
+            m.to <= v &&
+            v - m.to <= 10 &&
+            !PLACE_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 12), m.start - s.start)),
+        );
       let p = left ? partyFromMention(left, s, ctx, 'context') : null;
       // "Acme's research arm Northlight said ...": a named organisation speaking.
       if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {

@@ -92,7 +92,7 @@ export const DENY_RE = new RegExp(
 
 /** Words after which a country is a government party: "Czech Foreign Ministry", "Australian government". */
 export const GOV_NOUN = new RegExp(
-  `^\\.?\\s*(?:'s\\s+|’s\\s+)?(?:\\w+\\s+)?(${L.alt('governmentNouns')})\\b`,
+  `^\\.?\\s*(?:'s\\s+|’s\\s+)?(?:\\w+\\s+)?(${L.alt('governmentNouns')})\\b(?!-)`,
   'i',
 );
 /** Nouns after a demonym that make a state organ able to act ("the Russian military"). */

@@ -59,12 +59,11 @@ export const POSSESSIVE_CLAIM_RE = new RegExp(
 const GOV_BODY_IN_NAME_RE = new RegExp(`\\b${L.alt('governmentBodyWords')}\\b`, 'i');
 const ORG_IN_NAME_RE = new RegExp(`\\b${L.alt('organizationWords')}\\b`, 'i');
 const GOV_TITLE = L.alt('governmentTitles');
-const CORP_TITLE = L.alt('corporateTitles');
 const TITLE_MODIFIER = L.alt('titleModifiers');
 /** A title written before a name: "Foreign Minister", "Deputy Attorney General", "CEO". */
-const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*(?:${GOV_TITLE}|${CORP_TITLE})`;
+const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*${L.alt('governmentTitles', 'corporateTitles')}`;
 /** The same, case-sensitive apart from a capital or capitals on each word (so `\p{Lu}` keeps its meaning nearby). */
-const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*(?:${L.altCased('governmentTitles')}|${L.altCased('corporateTitles')})`;
+const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*${L.altCased('governmentTitles', 'corporateTitles')}`;
 
 export function partyFromMention(
   m: Mention,
@@ -140,6 +139,19 @@ function ownerCountry(m: Mention, s: SentenceInfo): string | null {
 function countryParty(iso: string | null | undefined, body: string, ctx: PartyContext, role: string) {
   const c = iso ? ctx.knowledge.countries.get(iso) : undefined;
   return c ? ({ name: c.name, body, kind: 'government', role } as AttributingParty) : null;
+}
+
+/** The text between token `i` and the one before it. */
+function tokenGap(s: SentenceInfo, i: number): string {
+  const a = s.tokens[i - 1];
+  const b = s.tokens[i];
+  return a && b ? s.text.slice(a.end - s.start, b.start - s.start) : '';
+}
+
+/** "CERT-PH", "CSIRT-MX": a national response team named after its state's code speaks for that state. */
+export function nationalCertParty(name: string, ctx: PartyContext, role: string): AttributingParty | null {
+  const code = /^(?:CERT|CSIRT|CIRT)-(\p{Lu}{2})$/u.exec(name)?.[1];
+  return code ? countryParty(code, name, ctx, role) : null;
 }
 
 /** The state an unqualified government noun or office holder belongs to, from the story so far. */
@@ -310,6 +322,8 @@ export function capitalisedRun(
     else break;
   }
   let start = i + 1;
+  // The whole of a hyphenated name ("CERT-PH said"), even where its first part alone would not start one.
+  while (start > 0 && start <= end && /^-$/.test(tokenGap(s, start))) start--;
   // "In February the Foreign Ministry": words that open a sentence or name a date are no part of a name.
   while (
     start <= end &&
@@ -344,6 +358,10 @@ export function capitalisedRun(
     .replace(/^(?:The|the)\s+/, '')
     .replace(/['’]s$/, '');
   if (!raw || NOT_NAMES.has(raw) || raw.length < 3) return null;
+  // "The Deputy Prime Minister told MPs": a state's title with no name and no owner speaks for the state of
+  // the story (the dateline's, the government that spoke); a title is never a party's name.
+  if (TITLE_ONLY_RE.test(raw))
+    return GOV_TITLE_RE.test(raw) ? countryParty(homeState(ctx, s), raw, ctx, role) : null;
   // A title in the run: the office holder speaks for the body or the state.
   const titled = personParty(s, a.start, b.end, ctx, role);
   if (titled) return titled;
@@ -378,12 +396,20 @@ function namedParty(
   ctx: PartyContext,
   role: string,
 ): AttributingParty | null | undefined {
+  const cert = nationalCertParty(name, ctx, role);
+  if (cert) return cert;
   if (isPersonName(name, name.split(' ').pop() ?? name, s, ctx)) {
     const full = fullName(name, ctx.text);
     return affiliationOfPerson(full, ctx, role) ?? { name: full, body: full, kind: 'person', role };
   }
   if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name))
     return countryParty(homeState(ctx, s), name, ctx, role);
+  // "The Department of Information and Communications Technology": a body named by its portfolio is the
+  // state's (its name as written when the text never says which state).
+  if (PORTFOLIO_BODY_RE.test(name))
+    return (
+      countryParty(homeState(ctx, s), name, ctx, role) ?? { name, body: name, kind: 'organization', role }
+    );
   return undefined;
 }
 
@@ -447,6 +473,11 @@ const BODY_WORD_RE = new RegExp(
   `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
   'i',
 );
+/** A government body word, then its portfolio: "Ministry of Digital Affairs", "Federal Office for ...". */
+const PORTFOLIO_BODY_RE = new RegExp(
+  `^(?:(?:the|federal|national|state)\\s+)*${L.alt('governmentBodyWords')}\\s+(?:of|for)\\s+\\p{Lu}`,
+  'iu',
+);
 /** "Foreign Ministry", "Cabinet Office", "Justice Dept": only generic words, no proper name in it. */
 function bareGovernmentBody(name: string): boolean {
   const words = name.split(/\s+/).filter((w) => !NAME_JOINERS.has(w.toLowerCase()));
@@ -503,8 +534,10 @@ const TITLE_OF_OWNER_BEFORE_RE = new RegExp(
   'ud',
 );
 /** ", the chief executive of Acme", ", Acme's CEO", ", head of research at Acme" after a name. */
+/** What a company is, written before its name: "the Cleveland firm Harbor Cyber", "security company Acme". */
+const COMPANY_KIND_BEFORE_NAME = `(?:(?:[\\p{Lu}][\\p{L}.'’-]*\\s+|[\\p{Ll}][\\p{Ll}-]*\\s+){1,2}${L.alt('genericCompanyNouns')}\\s+(?=\\p{Lu}))?`;
 const TITLE_AFTER_NAME_RE = new RegExp(
-  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?${COMPANY_KIND_BEFORE_NAME}([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
   'u',
 );
 

@@ -16,6 +16,7 @@ import {
   generic,
   NOT_NAMES as NOT_NAMES_SET,
   nameAfter,
+  nationalCertParty,
   type PartyContext,
   POSSESSIVE_CLAIM_RE,
   partyFromMention,
@@ -138,8 +139,11 @@ function speakerAt(
         m.from - v <= 2 &&
         !CLAUSE_VERB_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40)),
     );
-    if (right) return { v, party: partyFromMention(right, s, ctx, 'speaker'), self: false, closing: true };
-    const named = nameAfter(s, v + 1, ctx, 'speaker', 1);
+    // A word that cannot speak ("..., said Chinese hackers were") opens the reported clause: the verb's
+    // subject is before it ("Jane Roe, the chief executive of Acme, said").
+    const rightParty = right ? partyFromMention(right, s, ctx, 'speaker') : null;
+    if (rightParty) return { v, party: rightParty, self: false, closing: true };
+    const named = right ? null : nameAfter(s, v + 1, ctx, 'speaker', 1);
     if (named) return { v, party: named, self: false, closing: true };
   }
   if (vt0) {
@@ -304,7 +308,14 @@ function speakerAt(
   // "U.S. officials said", "Japanese police said": the state word right before the generic noun decides.
   const genericWord = s.tokens[genericIdx]?.norm ?? '';
   const govGeneric = GOV_GENERIC.has(genericWord);
-  if (left && (left.to >= genericIdx || (govGeneric && left.to >= genericIdx - 2)))
+  // "Pakistan's national computer emergency response team has warned": a body its owner names in lower case.
+  const ownedBody =
+    left !== undefined &&
+    genericIdx > left.to &&
+    OWNED_LOWER_BODY_RE.test(
+      s.text.slice(left.end - s.start, (s.tokens[genericIdx]?.start ?? left.end) - s.start),
+    );
+  if (left && (left.to >= genericIdx || (govGeneric && left.to >= genericIdx - 2) || ownedBody))
     return {
       v,
       party: partyFromMention(left, s, ctx, 'speaker'),
@@ -387,6 +398,13 @@ const DOCUMENT_FROM_RE = new RegExp(
   'i',
 );
 const SAY_VERBS = lexicon.set('sayVerbs');
+/** An owner's possessive and up to five lower-case words, before a generic noun ("'s national cyber response "). */
+const OWNED_LOWER_BODY_RE = /^['’]s\s+(?:[a-z][\w-]*\s+){0,5}$/;
+/** "In the assessment of", "in the view of", at the start of a sentence or a clause. */
+const OPINION_OF_BEFORE_RE = new RegExp(
+  `(?:^|[,;:]\\s+|\\band\\s+)in\\s+the\\s+${lexicon.alt('opinionNouns')}\\s+$`,
+  'i',
+);
 /** ", the agency said in a statement, adding ...": a say-verb whose subject follows a comma closes the clause before it. */
 function parenthetical(s: SentenceInfo, v: number): boolean {
   const t = s.tokens[v];
@@ -434,8 +452,19 @@ function researcherOwner(s: SentenceInfo, j: number, ctx: PartyContext): Attribu
   ) {
     const run = capitalisedRun(s, j, ctx, 'speaker');
     if (run) return run;
-    if (!NOT_NAMES_SET.has(prev.raw) && !gapBreaks(s, j - 1))
-      return { name: prev.raw, body: `${prev.raw} researchers`, kind: 'organization', role: 'speaker' };
+    // The whole of a hyphenated name ("our CERT-PH team"), not its last part.
+    let first = j - 1;
+    while (first > 0 && glued(s, first)) first--;
+    const name = s.text.slice((s.tokens[first]?.start ?? prev.start) - s.start, prev.end - s.start);
+    if (!NOT_NAMES_SET.has(name) && !gapBreaks(s, j - 1))
+      return (
+        nationalCertParty(name, ctx, 'speaker') ?? {
+          name,
+          body: `${name} researchers`,
+          kind: 'organization',
+          role: 'speaker',
+        }
+      );
   }
   return null;
 }
@@ -709,8 +738,12 @@ export function attributorsOf(
     const fromAgent =
       norm === 'from' &&
       DOCUMENT_FROM_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 40), tok.start - s.start));
-    if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by || fromAgent) {
-      const from = by || fromAgent ? v + 1 : v + 2;
+    // "In the assessment of CERT-UA, the activity ...": a judgement's owner, like "according to".
+    const opinionOf =
+      norm === 'of' &&
+      OPINION_OF_BEFORE_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 40), tok.start - s.start));
+    if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by || fromAgent || opinionOf) {
+      const from = by || fromAgent || opinionOf ? v + 1 : v + 2;
       const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       // The actor is the source only when no other name comes first ("according to Acme, the LockBit gang").
@@ -773,8 +806,9 @@ export function attributorsOf(
       )
         add(partyFromMention(outlet, s, ctx, 'speaker'));
     }
-    // The rest of the loop finds speakers: only report and list verbs have one.
-    if (!isList && !REPORT_VERBS.has(norm)) continue;
+    // The rest of the loop finds speakers: only report and list verbs have one, and never the second half
+    // of a hyphenated modifier ("internet-connected cameras", "state-linked").
+    if ((!isList && !REPORT_VERBS.has(norm)) || s.text[tok.start - s.start - 1] === '-') continue;
     // Participles ("hackers linked to", "a group tracked as") are not speech.
     // "a report published on Monday", "an advisory released Tuesday": the document is not the speaker.
     const participle =

@@ -52,9 +52,12 @@ const CYBER_DEED_RE =
   /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?)\b/i;
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
-/** "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed. */
+/**
+ * "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed; never
+ * by a verb inside a hyphenated modifier ("internet-connected cameras at firms moving aid to X").
+ */
 const RE_BLAME_BEFORE = new RegExp(
-  `\\b(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|\\b(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
+  `(?<![\\w-])(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|(?<![\\w-])(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
   'i',
 );
 /** "an espionage crew operating from Iran": the base of the perpetrators, not of anyone else. */

@@ -111,6 +111,8 @@ export const SECTION_NAMES = [
   'ambiguousAgencies',
   'pluralBodies',
   'ownedThingNouns',
+  'opinionNouns',
+  'headlineDeedNouns',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -132,13 +134,16 @@ export interface Lexicon {
   set(name: SectionName): ReadonlySet<string>;
   /** Exact-case words of a section (for capitalised-name checks). */
   exact(name: SectionName): ReadonlySet<string>;
-  /** A regex alternation of the section (non-capturing, longest first), to embed in a rule's grammar. */
-  alt(name: SectionName): string;
+  /**
+   * A regex alternation of the sections' words (non-capturing, longest first, so that of several sections
+   * "chief executive" is tried before "chief"), to embed in a rule's grammar.
+   */
+  alt(...names: [SectionName, ...SectionName[]]): string;
   /**
    * An alternation that matches each word as written, Capitalised, or in CAPITALS, for patterns that
    * must stay case-sensitive elsewhere (a capital that starts a name).
    */
-  altCased(name: SectionName): string;
+  altCased(...names: [SectionName, ...SectionName[]]): string;
   /** `\b(?:words)\b`, case-insensitive unless flags say otherwise; compiled once per flags. */
   re(name: SectionName, flags?: string): RegExp;
   /** The whole text is one of the words (case-insensitive). */
@@ -169,25 +174,27 @@ export function compileLexicon(json: unknown): Lexicon {
   const sections = parsed.data.sections;
   const sets = new Map<SectionName, Set<string>>();
   const exacts = new Map<SectionName, Set<string>>();
-  const alts = new Map<SectionName, string>();
+  const alts = new Map<string, string>();
   const regexes = new Map<string, RegExp>();
   const words = (name: SectionName): readonly string[] => sections[name].words;
-  const alt = (name: SectionName): string => {
-    let a = alts.get(name);
+  const alt = (...names: SectionName[]): string => {
+    const key = names.join('+');
+    let a = alts.get(key);
     if (a === undefined) {
       // Longest first so that "foreign ministry" wins over "ministry" at the same position.
-      const sorted = [...new Set(words(name))].sort((x, y) => y.length - x.length);
+      const sorted = [...new Set(names.flatMap(words))].sort((x, y) => y.length - x.length);
       a = `(?:${sorted.map(wordPattern).join('|')})`;
-      alts.set(name, a);
+      alts.set(key, a);
     }
     return a;
   };
-  const cased = new Map<SectionName, string>();
-  const altCased = (name: SectionName): string => {
-    let a = cased.get(name);
+  const cased = new Map<string, string>();
+  const altCased = (...names: SectionName[]): string => {
+    const key = names.join('+');
+    let a = cased.get(key);
     if (a === undefined) {
       const variants = new Set<string>();
-      for (const w of words(name)) {
+      for (const w of names.flatMap(words)) {
         variants.add(w);
         variants.add(
           w.replace(/(^|[\s-])(\p{Ll})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase()),
@@ -198,7 +205,7 @@ export function compileLexicon(json: unknown): Lexicon {
         .sort((x, y) => y.length - x.length)
         .map(wordPattern)
         .join('|')})`;
-      cased.set(name, a);
+      cased.set(key, a);
     }
     return a;
   };
