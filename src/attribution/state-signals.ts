@@ -65,6 +65,11 @@ const RE_BASED_BEFORE = new RegExp(
   `\\b${HACKER_NOUN}(?:\\s+[\\w-]+){0,3}?\\s+(?:based|headquartered|located|operating|operates|operate|operated|working|works|run)\\s+(?:out\\s+of|in|from)\\s+(?:the\\s+)?$`,
   'i',
 );
+/** "a government-backed group from North Korea", "a state-sponsored actor out of Iran": the state the backed group comes from. */
+const RE_BACKED_FROM_BEFORE = new RegExp(
+  `\\b(?:${lexicon.alt('stateLinkCompounds')}|nation[-\\s]state)\\s+(?:[\\w-]+\\s+){0,2}?${HACKER_NOUN}\\s+(?:from|out\\s+of|based\\s+in|in)\\s+(?:the\\s+)?$`,
+  'i',
+);
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
@@ -100,6 +105,9 @@ const RE_SUBJECT_HACKED =
 const RE_SUBJECT_DIRECTED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|personally|likely|probably)\s+)*(?:directed|ordered|authori[sz]ed|orchestrated|masterminded|commissioned)\s+(?:(?!inquir|investigat|probe|review|report|stud|respons|retaliat|sanction|audit|protect|defen|(?:into|to|against|after|following|over|for|on)\b)[\w'’-]+\s+){0,4}?(?:cyber-?attacks?|attacks?|hacks?|hacking|compromises?|intrusions?|breach(?:es)?|cyber-?espionage|cyber (?:operations?|campaigns?|activit(?:y|ies)))\b/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
+/** A blame verb whose object is a name: "attributed NotPetya to", "blamed WannaCry on". */
+const NAMED_OBJECT_RE =
+  /^(?:attribut|blam|link|trac|pinn?|tie|connect)\w*\s+(?:the\s+)?\p{Lu}[\p{L}\d-]*\s+(?:on|to)\s+(?:the\s+)?$/u;
 const INCIDENT_NOUN_RE =
   /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
 
@@ -199,6 +207,12 @@ const STATE_RULES: StateRule[] = [
     },
   },
   {
+    // "a government-backed group from North Korea": the link is the state's, the place names which state.
+    family: 'link',
+    side: 'before',
+    match: (c) => (c.isGov ? hitOf(RE_BACKED_FROM_BEFORE, c.before) : null),
+  },
+  {
     // "an espionage crew operating from Iran"
     family: 'origin',
     side: 'before',
@@ -218,8 +232,9 @@ const STATE_RULES: StateRule[] = [
       // "accused Washington of politicising cybersecurity": the accusation is of something else.
       const of = ACCUSED_OF_RE.exec(c.after);
       if (h && of && !CYBER_DEED_RE.test(of[1] ?? '')) return null;
-      // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own.
-      const incident = c.articleCyber && INCIDENT_NOUN_RE.test(h ?? '');
+      // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own; nor does a named
+      // incident or malware as the object ("attributed NotPetya to the Russian military").
+      const incident = c.articleCyber && (INCIDENT_NOUN_RE.test(h ?? '') || NAMED_OBJECT_RE.test(h ?? ''));
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
     },
   },

@@ -454,7 +454,7 @@ function findSchemeNames(
   }
   // "a threat group it tracks as KAOLINITE", "a cluster dubbed RedCurl": a name the text gives a group.
   const introduced = eligible
-    ? [...s.text.matchAll(INTRODUCED_NAME_RE)].flatMap((m) => {
+    ? [...s.text.matchAll(INTRODUCED_NAME_RE), ...s.text.matchAll(GROUP_KIND_NAME_RE)].flatMap((m) => {
         const name = m.groups?.name ?? '';
         return name ? [{ name, at: m.index + m[0].length - name.length }] : [];
       })
@@ -464,7 +464,9 @@ function findSchemeNames(
   for (const { name, at } of introduced) {
     const start = s.start + at;
     const end = start + name.length;
-    if (known.has(nameKey(name)) || NOT_INTRODUCED.has(name.split(' ')[0] ?? '')) continue;
+    const first = name.split(' ')[0] ?? '';
+    // ("The Dark Overlord": a "The" that starts a name of several words.)
+    if (known.has(nameKey(name)) || (NOT_INTRODUCED.has(first) && !/^The\s\S+\s/.test(name))) continue;
     if (out.some((o) => o.start < end && o.end > start)) continue;
     if (s.mentions.some((x) => x.start < end && x.end > start)) continue;
     out.push({ name, sentence: s.index, start, end, country: null, vendor: '' });
@@ -478,6 +480,13 @@ function findSchemeNames(
  */
 const INTRODUCED_NAME_RE =
   /\b(?:group|actor|cluster|gang|crew|collective|adversary|intrusion set|operators?)\s+(?:(?:that|which)\s+)?(?:(?:it|they|we|researchers|the\s+(?:company|firm|researchers|vendor))\s+(?:now\s+)?(?:tracks|track|calls|call|dubs|dubbed|named|names|labels|refers\s+to)\s+(?:as\s+)?|(?:tracked|dubbed|called|named|designated|labell?ed)\s+(?:as\s+)?)["“]?(?<name>[A-Z][A-Z\d]{3,}(?:-\d+)?|[A-Z][a-z]+[A-Z][A-Za-z\d]*|[A-Z][A-Za-z]*-\d{2,5}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})\b/g;
+/**
+ * A name right after what the group is: "the hacker group The Dark Overlord", "the ransomware gang Qilin",
+ * "an extortion crew called". Only after a kind of criminal or hacking group, so that "the group Microsoft
+ * tracks" is read by INTRODUCED_NAME_RE; a leading "The" belongs to the name when capitalised words follow.
+ */
+const GROUP_KIND_NAME_RE =
+  /\b(?:hacker|hacking|ransomware|extortion|cybercrime|cybercriminal|criminal|hacktivist|threat|espionage)\s+(?:group|gang|crew|collective|outfit|syndicate)\s+(?<name>(?:The\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}|[A-Z][A-Z\d]{3,}|[A-Z][a-z]+[A-Z][A-Za-z\d]*)\b(?![\s-]+[A-Z\d])(?!\s+(?:said|says|told|reported|has|had|have|is|was)\b\s+(?:that\s+)?(?:the|it|its|a)\b)/g;
 /** First words that are never a group's name. */
 const NOT_INTRODUCED = new Set(['The', 'A', 'An', 'It', 'This', 'That', 'Operation', 'Microsoft', 'Google']);
 
