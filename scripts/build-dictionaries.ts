@@ -364,7 +364,7 @@ function splitProduct(product: string): string[] {
 
 /** Words that describe any product: an alias made only of them ("Server", "Data Center", "Remote Support") needs its vendor. */
 const GENERIC_PRODUCT_WORDS = new Set(
-  'server servers data center centre gateway gateways manager appliance appliances software desktop application applications firmware router routers multiple products product web ui plugin cloud service services system systems platform client agent console portal suite enterprise mobile core os vpn controller switches series access remote support management security edge network networks for and the of interface module modules component components'.split(
+  'server servers data center centre gateway gateways manager appliance appliances software desktop application applications firmware router routers multiple products product web ui plugin cloud service services system systems platform client agent console portal suite enterprise mobile core os vpn controller switches series access remote support management security edge network networks for and the of interface module modules component components hmi hmis plc plcs'.split(
     ' ',
   ),
 );

@@ -79,7 +79,7 @@ const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
 const ATTACKED_KIT_RE =
-  /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)|hijack(?:s|ed|ing)|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)|hack(?:s|ed|ing)(?:\s+into)?|breach(?:es|ed|ing)|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
+  /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
 /** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */
 const ATTACK_VERB_HINT_RE = /attack|target|hijack|compromis|infect|hack|breach|scann/i;
 /** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
@@ -148,6 +148,12 @@ const GENERIC_TECH = lexicon.exact('genericTechAbbreviations');
 
 /** A name followed by what it is inside the code: a function, method, parameter, variable or class. */
 const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|class|call|struct|macro)s?\b/i;
+/** A release of a product that attackers altered: "a trojanised installer of", "a tampered update to the". */
+const TAMPERED_RELEASE_RE =
+  /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?/gi;
+/** Kinds of malicious code written after its name. */
+const MALWARE_AFTER_RE =
+  /^\s+(?:malware|backdoor|trojan|remote access trojan|RAT|ransomware|wiper|implant|loader|dropper|spyware|stealer|infostealer|botnet|worm|rootkit)s?\b/i;
 /** Calendar words: "Patch Tuesday bugs" is not a product. */
 const CALENDAR_RE = new RegExp(`\\b${CALENDAR_WORD}\\b`);
 /** One word of a product name: capitalised, CamelCase, an acronym, a version or model code; never a bare number. */
@@ -274,10 +280,14 @@ function candidates(
       (known?.ref.type === 'product' ? knowledge.products[known.ref.id]?.vendor : undefined) ??
       (at > from ? (vendors.get(nameKey(makerName)) ?? makerName) : undefined);
     let sharesVendor = true;
+    // "Modicon M340 and M580 controllers": a bare model later in the list belongs to the first name's family.
+    const family = n ? familyOfModel(n.name) : null;
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
+      const name = i > 0 && family && MODEL_CODE_RE.test(n.name) ? `${family} ${n.name}` : n.name;
       out.push({
         sentence: s,
         ...n,
+        name,
         strong,
         ...(byKind || described ? { byKind: true } : {}),
         ...(head && (i > 0 || described) && sharesVendor ? { listVendor: head } : {}),
@@ -340,8 +350,7 @@ function candidates(
   // Only a maker's name here: "targeting Acme Bank" names a victim, "targeting Zyxel devices" a product.
   for (const m of ATTACK_VERB_HINT_RE.test(s.text) ? s.text.matchAll(ATTACKED_KIT_RE) : []) {
     const n = nameAt(s, m.index + m[0].length);
-    if (n && vendors.has(nameKey(n.name.split(/\s+/)[0] ?? '')))
-      out.push({ sentence: s, ...n, strong: true });
+    if (n && leadingVendor(n.name, vendors) !== null) out.push({ sentence: s, ...n, strong: true });
   }
   // "a bug in the WordPress plugin WPForms", "the npm package ua-parser-js was hijacked".
   if (
@@ -356,6 +365,9 @@ function candidates(
       if (lower) pushSpan(at, lower[0], true);
       else pushList(at, true, true);
     }
+  // "a tampered update of the M.E.Doc accounting software": the product a supply-chain attack went through.
+  if (/tamper|trojani|poison|malicious|booby|rigged/i.test(s.text))
+    for (const m of s.text.matchAll(TAMPERED_RELEASE_RE)) pushList(m.index + m[0].length, true);
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
@@ -363,11 +375,10 @@ function candidates(
   if (strongCue)
     for (const at of nameStarts(s)) {
       const n = nameAt(s, at);
-      const first = nameKey(n?.name.split(/\s+/)[0] ?? '');
       const next = s.text.slice((n?.end ?? 0) - s.start, (n?.end ?? 0) - s.start + 60);
       if (
         n &&
-        vendors.has(first) &&
+        leadingVendor(n.name, vendors) !== null &&
         (n.name.includes(' ') ? PRODUCT_NOUN_NEAR_RE : SOFTWARE_AFTER_RE).test(next)
       )
         out.push({ sentence: s, ...n, strong: false });
@@ -416,6 +427,25 @@ function candidates(
       out.push({ sentence: s, ...n, strong: false });
   }
   return out;
+}
+
+/** A model code: letters, then digits ("M580", "S7-1500", "5580", "SRX345"). */
+const MODEL_CODE_RE = /^[A-Z]{0,4}\d[\w-]*$/;
+/** The family words before a name's final model code ("Modicon M340" → "Modicon"), or null. */
+function familyOfModel(name: string): string | null {
+  const words = name.split(/\s+/);
+  const last = words[words.length - 1] ?? '';
+  return words.length >= 2 && MODEL_CODE_RE.test(last) ? words.slice(0, -1).join(' ') : null;
+}
+
+/** The vendor a name starts with, in one to three words ("Zyxel USG", "Schneider Electric Modicon"), or null. */
+function leadingVendor(name: string, vendors: ReadonlyMap<string, string>): string | null {
+  const words = name.split(/\s+/);
+  for (let n = Math.min(3, words.length); n >= 1; n--) {
+    const vendor = vendors.get(nameKey(words.slice(0, n).join(' ')));
+    if (vendor !== undefined) return vendor;
+  }
+  return null;
 }
 
 /** Words that close a vendor-led name written partly in lower case ("Acme remote desktop cloud service"). */
@@ -537,6 +567,8 @@ function judge(
     return null;
   // "the storeRawNames function": a part of the code, not a product or a component.
   if (CODE_PART_AFTER_RE.test(s.text.slice(c.end - s.start))) return null;
+  // "a modified version of the PlugX malware": a tool of the attackers, not a product they attacked.
+  if (MALWARE_AFTER_RE.test(s.text.slice(c.end - s.start, c.end - s.start + 40))) return null;
   if (excluded.has(nameKey(c.name)) || NICKNAMES.has(nameKey(c.name)) || isNickname(c.name, nicknames))
     return null;
   if (overlapsMention(s, c.start, c.end, ['country', 'actor'])) return null;

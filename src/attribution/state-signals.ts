@@ -504,7 +504,7 @@ const ORGAN_AGENT_BEFORE_RE =
   /\b(?:(?:hacked|breached|compromised|infiltrated|attacked|targeted|penetrated|carried out|conducted|launched|orchestrated|perpetrated|spied on|stolen)\s+by|(?:attacks?|operations?|campaigns?|intrusions?|hacks?|hacking|espionage|surveillance|infiltration)\s+(?:\w+\s+){0,2}?by|attributed\s+(?:[\w'’-]+\s+){0,5}?to|blamed\s+(?:[\w'’-]+\s+){0,5}?on|the work of|accus\w+|blam(?:e|es|ed|ing))\s+(?:the\s+)?(?:[\p{Lu}][\w.]*(?:['’]s?)?\s+)?$/iu;
 /** "the NSA hacked", "GCHQ was behind", "the NSA of spying on": the organ did it. */
 const ORGAN_AGENT_AFTER_RE =
-  /^(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|office|division|team|hackers))?\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably|was|were|is|had been|has been)\s+)*(?:hacked|breached|infiltrated|penetrated|spied on|stole|attacked|compromised|launched|conducted|carried out|deployed|behind|responsible for)\b|^\s+of\s+(?:\w+\s+)?(?:hacking|spying|launching|conducting|carrying out|breaching|infiltrating|attacking|stealing)\b/i;
+  /^(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|office|division|team|hackers))?\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably|was|were|is|had been|has been)\s+)*(?:hack(?:ed)?|breach(?:ed)?|infiltrated|penetrated|spied on|stole|attack(?:ed)?|target(?:ed)?|compromised|launched|conducted|carried out|deployed|behind|responsible for)\b|^\s+of\s+(?:\w+\s+)?(?:hacking|spying|launching|conducting|carrying out|breaching|infiltrating|attacking|stealing)\b/i;
 
 /** An organ the news mostly quotes is an actor only as the agent of an attack. */
 function organIsAgent(m: Mention, s: SentenceInfo): boolean {
