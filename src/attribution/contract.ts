@@ -1,16 +1,45 @@
 /** One JSONL line of `attribot extract` input → one output line (the extraction contract of DESIGN.md). */
-import { z } from 'zod';
 import type { Article } from '../extract/article.js';
 import type { Knowledge } from '../extract/knowledge.js';
 import { analyzeArticle } from './analyze.js';
 
-const InputLine = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  title: z.string().nullable().optional(),
-  text: z.string(),
-  url: z.string().nullable().optional(),
-  published: z.string().nullable().optional(),
-});
+/**
+ * The fields of an input line (DESIGN.md, the extraction contract): `id` a string or a number, `text` a
+ * string, `title`, `url` and `published` a string, null or absent; other fields are ignored. Checked by
+ * hand: a line is read for every article, and this is the whole of the rule.
+ */
+function articleOf(value: unknown): { article: Article } | { problems: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problems: ['(root): expected a JSON object'] };
+  const line = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const { id, text } = line;
+  if (typeof id !== 'string' && typeof id !== 'number')
+    problems.push(`id: expected a string or a number, received ${kindOf(id)}`);
+  if (typeof text !== 'string') problems.push(`text: expected a string, received ${kindOf(text)}`);
+  const optional: Record<'title' | 'url' | 'published', string | null> = {
+    title: null,
+    url: null,
+    published: null,
+  };
+  for (const field of ['title', 'url', 'published'] as const) {
+    const v = line[field];
+    if (typeof v === 'string') optional[field] = v;
+    else if (v !== null && v !== undefined)
+      problems.push(`${field}: expected a string or null, received ${kindOf(v)}`);
+  }
+  if (problems.length > 0 || typeof text !== 'string') return { problems };
+  const article: Article = { id: String(id), title: optional.title, text };
+  if (optional.url) article.url = optional.url;
+  if (optional.published) article.published = optional.published;
+  return { article };
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
 
 function recoverId(value: unknown): string | null {
   if (value && typeof value === 'object' && 'id' in value) {
@@ -37,16 +66,10 @@ export function parseArticleLine(line: string): { article: Article } | { id: str
     }
     return { id, error: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
-  const res = InputLine.safeParse(parsed);
-  if (!res.success) {
-    const error = `invalid article: ${res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
-    return { id: recoverId(parsed), error };
-  }
-  const a = res.data;
-  const article: Article = { id: a.id, title: a.title ?? null, text: a.text };
-  if (a.url) article.url = a.url;
-  if (a.published) article.published = a.published;
-  return { article };
+  const checked = articleOf(parsed);
+  if ('problems' in checked)
+    return { id: recoverId(parsed), error: `invalid article: ${checked.problems.join('; ')}` };
+  return checked;
 }
 
 export function extractLine(line: string, knowledge: Knowledge): { output: string; error?: string } {

@@ -36,7 +36,14 @@ export const DEFAULT_DICTIONARY_DIR = fileURLToPath(new URL('../../config/dictio
 /** Where `npm run build` writes the index: next to the compiled loader (dist/extract/). */
 export const COMPILED_INDEX = fileURLToPath(new URL('./knowledge-index.json', import.meta.url));
 /** The modules whose code decides what the index holds (a test checks that the list is complete). */
-export const INDEX_BUILDER_MODULES = ['knowledge', 'knowledge-index', 'curated', 'tokens', 'trie'] as const;
+export const INDEX_BUILDER_MODULES = [
+  'knowledge',
+  'knowledge-index',
+  'curated',
+  'lazy-zod',
+  'tokens',
+  'trie',
+] as const;
 
 export interface DictionarySources {
   dir: string;

@@ -3,19 +3,54 @@
  * read words through this module only, so a word is added in one place and every rule that uses the
  * concept sees it. The grammar that combines the words stays in the rules.
  */
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { lazyZod } from './lazy-zod.js';
 
-const Section = z
-  .object({
-    source: z.url().optional(),
-    reason: z.string().min(10).optional(),
-    words: z.array(z.string().trim().min(1)).min(1),
-  })
-  .strict()
-  .refine((s) => s.source !== undefined || s.reason !== undefined, {
-    message: 'a section needs a source (URL) or a reason (why the words are general)',
-  });
+/** The schema of lexicon.json, built on first use (see lazy-zod.ts). */
+function lexiconSchema() {
+  const z = lazyZod();
+  const Section = z
+    .object({
+      source: z.url().optional(),
+      reason: z.string().min(10).optional(),
+      words: z.array(z.string().trim().min(1)).min(1),
+    })
+    .strict()
+    .refine((s) => s.source !== undefined || s.reason !== undefined, {
+      message: 'a section needs a source (URL) or a reason (why the words are general)',
+    });
+  return z
+    .object({
+      about: z.string(),
+      sections: z
+        .object(
+          Object.fromEntries(SECTION_NAMES.map((n) => [n, Section])) as Record<SectionName, typeof Section>,
+        )
+        .strict(),
+    })
+    .strict();
+}
+
+interface LexiconData {
+  about: string;
+  sections: Record<
+    SectionName,
+    { source?: string | undefined; reason?: string | undefined; words: string[] }
+  >;
+}
+
+/** The lexicon file as data: validated, unless `checked` says this exact text passed validation unchanged. */
+export function parseLexicon(json: unknown, checked = false): LexiconData {
+  if (checked) return json as LexiconData;
+  const parsed = lexiconSchema().safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `lexicon is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
 
 /** Every section the rules read; an unknown or missing section is an error, so a typo never passes. */
 export const SECTION_NAMES = [
@@ -116,17 +151,6 @@ export const SECTION_NAMES = [
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
-const LexiconFile = z
-  .object({
-    about: z.string(),
-    sections: z
-      .object(
-        Object.fromEntries(SECTION_NAMES.map((n) => [n, Section])) as Record<SectionName, typeof Section>,
-      )
-      .strict(),
-  })
-  .strict();
-
 export interface Lexicon {
   /** The words of a section as written. */
   words(name: SectionName): readonly string[];
@@ -165,13 +189,8 @@ function wordPattern(word: string): string {
   return stem ? `${pattern}\\w*` : pattern;
 }
 
-export function compileLexicon(json: unknown): Lexicon {
-  const parsed = LexiconFile.safeParse(json);
-  if (!parsed.success)
-    throw new Error(
-      `lexicon is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  const sections = parsed.data.sections;
+export function compileLexicon(json: unknown, checked = false): Lexicon {
+  const sections = parseLexicon(json, checked).sections;
   const sets = new Map<SectionName, Set<string>>();
   const exacts = new Map<SectionName, Set<string>>();
   const alts = new Map<string, string>();
@@ -250,6 +269,34 @@ export function compileLexicon(json: unknown): Lexicon {
 }
 
 const LEXICON_FILE = new URL('../../config/dictionaries/lexicon.json', import.meta.url);
+/** Written by `npm run build` next to the compiled module: the SHA-256 of a lexicon text that passed validation unchanged. */
+const CHECKED_FILE = new URL('./lexicon-checked.txt', import.meta.url);
 
-/** The project's lexicon, read and checked once when first imported. */
-export const lexicon: Lexicon = compileLexicon(JSON.parse(readFileSync(LEXICON_FILE, 'utf8')));
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Whether `record` (written by recordLexiconChecked) vouches for exactly this lexicon text. */
+export function checkedBefore(text: string, record: URL | string = CHECKED_FILE): boolean {
+  return existsSync(record) && readFileSync(record, 'utf8').trim() === digest(text);
+}
+
+/**
+ * Records in `record` that `text` passes validation and that validation changes nothing in it (no word to
+ * trim), so that a start with the same text skips it. `npm run build` calls this for the lexicon in use;
+ * false (and nothing written) when validation would change the text. Throws when it is invalid.
+ */
+export function recordLexiconChecked(
+  text: string = lexiconText,
+  record: URL | string = CHECKED_FILE,
+): boolean {
+  const raw = JSON.parse(text) as unknown;
+  if (!isDeepStrictEqual(parseLexicon(raw), raw)) return false;
+  writeFileSync(record, `${digest(text)}\n`);
+  return true;
+}
+
+const lexiconText = readFileSync(LEXICON_FILE, 'utf8');
+
+/** The project's lexicon, read and checked once when first imported (checked at build time when unchanged since). */
+export const lexicon: Lexicon = compileLexicon(JSON.parse(lexiconText), checkedBefore(lexiconText));

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,38 @@ describe('each command loads only what it needs', () => {
     expect(
       sources.filter((s) => /^(app|pipeline)$|^(ingest|deliver|store|server|commands|config)\//.test(s)),
     ).toEqual([]);
+  });
+
+  it('extract from the build: without zod, the lexicon having been checked when it was built', async () => {
+    // The built CLI as a user runs it; `npm run build` (npm ci runs it) records the checked lexicon.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    expect(existsSync(join(root, 'dist', 'extract', 'lexicon-checked.txt'))).toBe(true);
+    const input = join(temp.dir, 'built.jsonl');
+    writeFileSync(
+      input,
+      `${JSON.stringify({ id: 'b', title: null, text: 'Hackers breached a network.' })}\n`,
+    );
+    const recorded = join(temp.dir, 'imports-built.txt');
+    // ESM imports through the recorder; CommonJS loads (zod's lazy path) through the require cache at exit.
+    const reportCjs = join(temp.dir, 'report-cjs.cjs');
+    writeFileSync(
+      reportCjs,
+      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(recorded)}, Object.keys(require.cache).join('\\n') + '\\n'));\n`,
+    );
+    const child = spawnSync(
+      process.execPath,
+      ['--import', RECORDER, '--require', reportCjs, 'bin/attribot.js', 'extract', '--input', input],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', ATTRIBOT_RECORD_IMPORTS: recorded },
+        encoding: 'utf8',
+      },
+    );
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout)).toMatchObject({ id: 'b' });
+    const loaded = readFileSync(recorded, 'utf8');
+    expect(loaded).toMatch(/dist\/extract\/lexicon\.js/);
+    expect(loaded).not.toMatch(/node_modules\/zod\//);
   });
 
   it('--version: the version from package.json, without loading the worker', async () => {

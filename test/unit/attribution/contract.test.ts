@@ -50,6 +50,39 @@ describe('extractLine', () => {
     expect(JSON.parse(r.output)).toEqual({ id: 'no-text', error: expect.stringMatching(/text/) });
   });
 
+  it('names every field of the wrong type, with the id when it can be recovered', () => {
+    const r = extractLine(JSON.stringify({ id: 'typed-1', title: 7, text: ['a'], url: false }), knowledge);
+    expect(JSON.parse(r.output)).toEqual({ id: 'typed-1', error: r.error });
+    expect(r.error).toBe(
+      'invalid article: text: expected a string, received an array; title: expected a string or null, received number; url: expected a string or null, received boolean',
+    );
+  });
+
+  it('refuses a line that is not an object, or whose id is neither a string nor a number', () => {
+    expect(extractLine('[1, 2]', knowledge).error).toBe('invalid article: (root): expected a JSON object');
+    const r = extractLine(JSON.stringify({ id: { n: 1 }, text: 'Some text.' }), knowledge);
+    expect(JSON.parse(r.output)).toEqual({
+      id: null,
+      error: 'invalid article: id: expected a string or a number, received object',
+    });
+  });
+
+  it('keeps url and published when given, and ignores fields the contract does not name', () => {
+    const { output, error } = extractLine(
+      JSON.stringify({
+        id: 'kept',
+        title: null,
+        text: 'Nothing here.',
+        url: null,
+        published: '2025-01',
+        extra: [1],
+      }),
+      knowledge,
+    );
+    expect(error).toBeUndefined();
+    expect(JSON.parse(output)).toMatchObject({ id: 'kept', is_attribution: false });
+  });
+
   it('gives null for an id it cannot recover', () => {
     expect(JSON.parse(extractLine('garbage', knowledge).output)).toMatchObject({ id: null });
   });
