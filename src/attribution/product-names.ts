@@ -438,9 +438,22 @@ function familyOfModel(name: string): string | null {
   return words.length >= 2 && MODEL_CODE_RE.test(last) ? words.slice(0, -1).join(' ') : null;
 }
 
+const firstWordsOf = new WeakMap<ReadonlyMap<string, string>, Set<string>>();
+/** The first word of every vendor key. */
+function vendorFirstWords(vendors: ReadonlyMap<string, string>): Set<string> {
+  let words = firstWordsOf.get(vendors);
+  if (!words) {
+    words = new Set([...vendors.keys()].map((k) => k.split(' ')[0] ?? ''));
+    firstWordsOf.set(vendors, words);
+  }
+  return words;
+}
+
 /** The vendor a name starts with, in one to three words ("Zyxel USG", "Schneider Electric Modicon"), or null. */
 function leadingVendor(name: string, vendors: ReadonlyMap<string, string>): string | null {
   const words = name.split(/\s+/);
+  // Most names start with no vendor's first word: one lookup settles them.
+  if (!vendorFirstWords(vendors).has(nameKey(words[0] ?? '').split(' ')[0] ?? '')) return null;
   for (let n = Math.min(3, words.length); n >= 1; n--) {
     const vendor = vendors.get(nameKey(words.slice(0, n).join(' ')));
     if (vendor !== undefined) return vendor;
