@@ -14,6 +14,7 @@ import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
 import type { AttributedActor } from './attribution.js';
 import type { ClaimSet } from './claims.js';
+import { CONTINUATION_RE } from './cues.js';
 import { organOwner } from './state-signals.js';
 
 const AKA_RE = new RegExp(
@@ -205,8 +206,11 @@ export function collectActors(
       const lead = s.text.slice(0, firstItem.start - s.start);
       if (NEXT_LABEL_RE.test(lead) || CONFIRMS_RE.test(lead)) union(lastItem.key, firstItem.key);
     }
-    const tail = items[items.length - 1];
+    // ("a group working for Iran's IRGC ... named the group as APT42": a state organ is never "the group".)
+    const tail = [...items].reverse().find((it) => groups.get(it.key)?.entry?.organ !== true);
     if (tail) lastItem = { key: tail.key, sentence: s.index };
+    // "The group first gained notoriety ...": a sentence that refers back to the group keeps it in focus.
+    else if (lastItem && CONTINUATION_RE.test(s.text)) lastItem = { key: lastItem.key, sentence: s.index };
     // Actors in a sentence that ties it to a state: the text states the country.
     const live = claimSet.signals.filter((x) => x.sentence === s.index && !x.negated && !x.conditional);
     for (const it of items) {

@@ -234,7 +234,12 @@ const STATE_RULES: StateRule[] = [
       if (h && of && !CYBER_DEED_RE.test(of[1] ?? '')) return null;
       // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own; nor does a named
       // incident or malware as the object ("attributed NotPetya to the Russian military").
-      const incident = c.articleCyber && (INCIDENT_NOUN_RE.test(h ?? '') || NAMED_OBJECT_RE.test(h ?? ''));
+      // ("blamed North Korea for a destructive attack": the incident may follow the state.)
+      const incident =
+        c.articleCyber &&
+        (INCIDENT_NOUN_RE.test(h ?? '') ||
+          NAMED_OBJECT_RE.test(h ?? '') ||
+          INCIDENT_NOUN_RE.test(of?.[1] ?? ''));
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
     },
   },
