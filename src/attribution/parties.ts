@@ -537,7 +537,7 @@ const TITLE_OF_OWNER_BEFORE_RE = new RegExp(
 /** What a company is, written before its name: "the Cleveland firm Harbor Cyber", "security company Acme". */
 const COMPANY_KIND_BEFORE_NAME = `(?:(?:[\\p{Lu}][\\p{L}.'’-]*\\s+|[\\p{Ll}][\\p{Ll}-]*\\s+){1,2}${L.alt('genericCompanyNouns')}\\s+(?=\\p{Lu}))?`;
 const TITLE_AFTER_NAME_RE = new RegExp(
-  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?${COMPANY_KIND_BEFORE_NAME}([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
+  `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?${COMPANY_KIND_BEFORE_NAME}([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
   'u',
 );
 

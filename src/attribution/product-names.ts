@@ -20,7 +20,7 @@ const DETERMINERS =
   "(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?";
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
-  `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
+  `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|across|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
   'gi',
 );
 /** "The bug ... lies in the Acme Render library": where the flaw lives, in a sentence about a flaw. */
@@ -47,7 +47,7 @@ const CVE_IN_RE = new RegExp(
 );
 /** A name as the subject of being affected: "Acme S7 CPUs running firmware before 3.1 are affected". */
 const AFFECTED_AFTER_RE =
-  /^(?:\s+[\w.-]+){0,8}?\s+(?:is|are|was|were|remains?|remained|may be|might be|could be)\s+(?:also\s+|still\s+)?(?:affected|vulnerable|impacted)\b/iu;
+  /^(?:\s+[\w.-]+){0,8}?\s+(?:is|are|was|were|remains?|remained|may be|might be|could be)\s+(?:(?:also|still|probably|likely|potentially|equally)\s+)*(?:affected|vulnerable|impacted)\b/iu;
 /**
  * A name written in lower case that is still a product's: a library ("libwebp"), a file ("ld.so",
  * "clfs.sys") or a name with digits ("log4j").
@@ -97,7 +97,7 @@ const LOWER_PROGRAM_RE =
 const LOWER_PROGRAM_MODIFIERS = lexicon.set('programRoleWords');
 /** A further name of a list: "Acme Harmony, Acme Trader and Acme Link". */
 const LIST_NEXT_RE = /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?/u;
-const MAX_LIST_NAMES = 5;
+const MAX_LIST_NAMES = 8;
 /** What vulnerable or infected machines run. */
 const RUNNING_RE =
   /\b(?:running|powered by|based on|built on|that run|which run|that runs|which runs|versions? of)\s+(?:the\s+|an?\s+|older\s+|unpatched\s+|outdated\s+|vulnerable\s+)?/giu;
@@ -108,7 +108,7 @@ const PRODUCT_NOUN_RE = new RegExp(`^\\s+(?:${PRODUCT_NOUNS})\\b`, 'i');
 const PRODUCT_NOUN_NEAR_RE = new RegExp(`^\\s+(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS})\\b`, 'i');
 /** "Jenkins automation server", "Roundcube webmail software": a flaw's object described by what it is. */
 const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
-  `^(?:\\s+|,\\s+(?:the|an?)\\s+)(?:[a-z][\\w-]*\\s+){0,2}(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
+  `^(?:\\s+(?:[a-z][\\w-]*\\s+){0,2}|,\\s+(?:the|an?)\\s+(?:[\\w-]+\\s+){0,3})(?:${PRODUCT_NOUNS}|${lexicon.alt('productDescriptorWords')})\\b`,
 );
 /** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
 const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
@@ -151,6 +151,35 @@ const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|clas
 /** A release of a product that attackers altered: "a trojanised installer of", "a tampered update to the". */
 const TAMPERED_RELEASE_RE =
   /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?/gi;
+const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
+/** The rest of a subject with its list commas and a relative clause taken out: ", Brave and Opera, which are ...," */
+function subjectTail(after: string): string {
+  return after
+    .slice(0, 200)
+    .replace(/,\s*(?:which|that|who)\s+[^,;:.]{1,80},/i, '')
+    .replace(/,\s*(?:and\s+|or\s+)?(?=\p{Lu})/gu, ' and ');
+}
+/** Capitalised names and list separators only, back to a known product: "Microsoft Edge, Brave and ". */
+const LIST_BACK_TO_PRODUCT_RE =
+  /^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:\p{Lu}[\w.-]*(?:\s+\p{Lu}[\w.-]*)*(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+))*$/u;
+/** The name at `start` is listed after a product the dictionaries know: it is named as a product too. */
+function listedAfterProduct(s: SentenceInfo, start: number): boolean {
+  return s.mentions.some(
+    (m) =>
+      m.ref.type === 'product' &&
+      m.end <= start &&
+      LIST_BACK_TO_PRODUCT_RE.test(s.text.slice(m.end - s.start, start - s.start)),
+  );
+}
+/** The words before the subject's verb. */
+function untilVerb(after: string): string {
+  return after.slice(0, after.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i));
+}
+/** A hyphenated lower-case name, then what it is: "verilog-lint-pro, an open-source extension". */
+const DESCRIBED_LOWER_NAME_RE = new RegExp(
+  `\\b([a-z][a-z\\d]*(?:[-.][a-z\\d]+)+),\\s+(?:the|an?)\\s+(?:[\\w-]+\\s+){0,3}?(?:${PRODUCT_NOUNS}|package|extension|plugin|plug-in|add-on|library|module)\\b`,
+  'g',
+);
 /** Kinds of malicious code written after its name. */
 const MALWARE_AFTER_RE =
   /^\s+(?:malware|backdoor|trojan|remote access trojan|RAT|ransomware|wiper|implant|loader|dropper|spyware|stealer|infostealer|botnet|worm|rootkit)s?\b/i;
@@ -368,6 +397,10 @@ function candidates(
   // "a tampered update of the M.E.Doc accounting software": the product a supply-chain attack went through.
   if (/tamper|trojani|poison|malicious|booby|rigged/i.test(s.text))
     for (const m of s.text.matchAll(TAMPERED_RELEASE_RE)) pushList(m.index + m[0].length, true);
+  // "the developer of verilog-lint-pro, an open-source extension": a package named in lower case and said
+  // what it is, in a sentence about a compromise.
+  if (strongCue || /\b(?:malicious|trojani[sz]ed|backdoored|poisoned)\b/i.test(s.text))
+    for (const m of s.text.matchAll(DESCRIBED_LOWER_NAME_RE)) pushSpan(m.index, m[1] ?? '', true);
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);
@@ -403,8 +436,10 @@ function candidates(
   if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
   const cued = vulnStory || s.cves.length > 0 || productCued(s);
-  // Both anchors need a flaw noun or a component noun somewhere in the sentence.
-  if (!flawWord && !(cued && COMPONENT_ANYWHERE_RE.test(s.text))) return out;
+  // Both anchors need a flaw noun or a component noun somewhere in the sentence, or "affected" in a story
+  // about a flaw ("Edge, Brave and Opera, which are built on Chromium, are also affected").
+  const affectedInVulnStory = vulnStory && AFFECTED_WORD_RE.test(s.text);
+  if (!flawWord && !(cued && COMPONENT_ANYWHERE_RE.test(s.text)) && !affectedInVulnStory) return out;
   for (const at of nameStarts(s)) {
     const n = nameAt(s, at);
     if (!n) continue;
@@ -414,14 +449,15 @@ function candidates(
     if (FLAW_IN_AFTER_RE.test(after)) continue;
     if (FLAW_AFTER_RE.test(after) && (n.name.includes(' ') || LOOKS_LIKE_PRODUCT.test(n.name)))
       out.push({ sentence: s, ...n, strong: true });
-    // "Acme S7 CPUs running firmware before 3.1 are affected": needs a product's shape by itself.
-    else if (
-      AFFECTED_AFTER_RE.test(after) &&
-      !/[,;:]/.test(
-        after.slice(0, after.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i)),
-      )
-    )
-      out.push({ sentence: s, ...n, strong: false });
+    // "Acme S7 CPUs running firmware before 3.1 are affected": needs a product's shape by itself. A list of
+    // names and a relative clause may stand between ("Edge, Brave and Opera, which are built on X, are").
+    else if (AFFECTED_AFTER_RE.test(subjectTail(after)) && !/[,;:]/.test(untilVerb(subjectTail(after))))
+      out.push({
+        sentence: s,
+        ...n,
+        strong: false,
+        ...(listedAfterProduct(s, n.start) ? { byKind: true } : {}),
+      });
     // "the GlobalProtect gateway", "FortiWifi devices": a product-shaped name before a component noun.
     else if (cued && LOOKS_LIKE_PRODUCT.test(n.name) && COMPONENT_NOUN_RE.test(after))
       out.push({ sentence: s, ...n, strong: false });

@@ -102,9 +102,11 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       if (!entry || entry.exclude) continue;
       // "contacted engineers on LinkedIn", "moved the chat to WhatsApp": a channel, unless the sentence says it was attacked.
       // "through LinkedIn and WhatsApp": a list after a channel preposition is all channels.
+      // ("flaws across Windows, Office and Azure" lists what is flawed, not channels.)
       const listedAfterChannel =
-        (channelEnd >= 0 && LIST_SEP_RE.test(s.text.slice(channelEnd - s.start, m.start - s.start))) ||
-        CHANNEL_LIST_RE.test(s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start));
+        ((channelEnd >= 0 && LIST_SEP_RE.test(s.text.slice(channelEnd - s.start, m.start - s.start))) ||
+          CHANNEL_LIST_RE.test(s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start))) &&
+        !isFlawObject(s, m.start);
       // An online service after "through" is the channel even in a sentence about an attack.
       if (
         (!strong || entry.role === 'service' || listedAfterChannel) &&

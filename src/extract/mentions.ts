@@ -105,7 +105,7 @@ export function componentExtension(
 const WEATHER_WORDS = lexicon.exact('schemeFalsePrefixes');
 /** A flaw's "in", and the names of a list after it: "a flaw in", "bugs in Chrome, Android and". */
 const FLAW_OBJECT_BEFORE_RE =
-  /\b(?:(?:flaws?|bugs?|vulnerabilit(?:y|ies)|zero-days?|holes?|weakness(?:es)?)\s+(?:[\w-]+\s+){0,3}?(?:in|affecting)|(?:fix(?:es)?|patch(?:es)?|updates?)\s+for)\s+(?:(?:[a-z][\w-]*\s+){0,3}(?:such as|like|including)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s*,\s*(?:and\s+|or\s+)?|[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s+(?:and|or)\s+)*$/u;
+  /\b(?:(?:flaws?|bugs?|vulnerabilit(?:y|ies)|zero-days?|holes?|weakness(?:es)?)\s+(?:[\w-]+\s+){0,3}?(?:in|across|affecting)|(?:fix(?:es)?|patch(?:es)?|updates?)\s+for)\s+(?:(?:[a-z][\w-]*\s+){0,3}(?:such as|like|including)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s*,\s*(?:and\s+|or\s+)?|[\p{Lu}][\w.-]*(?:\s+[\p{Lu}\d][\w.-]*)*\s+(?:and|or)\s+)*$/u;
 /**
  * "accessed internal tools like G Suite and Slack", "breached systems such as Jira and Confluence": a named
  * service or tool in the list of what intruders got into.
