@@ -18,7 +18,7 @@ import { CONTINUATION_RE } from './cues.js';
 import { organOwner } from './state-signals.js';
 
 const AKA_RE = new RegExp(
-  String.raw`^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:${lexicon.alt('aliasPhrases')}|tracked under the names?|goes by(?: the names?)?|which \w+ (?:calls?|called|tracks? as|tracked as|has named|named)|which is (?:also )?(?:tracked|known) (?:as|under the names?))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$`,
+  String.raw`^\s*["”']?\s*(?:[,(]\s*)?["”']?\s*(?:${lexicon.alt('aliasPhrases')}|tracked under the names?|goes by(?: the names?)?|which (?:\w+ ){1,3}?(?:calls?|called|tracks? as|track as|tracked as|has named|named)|which is (?:also )?(?:tracked|known) (?:as|under the names?))\s*[,"“']?\s*(?:the\s+)?$|^\s*\(\s*["“']?\s*$|^\s*\/\s*$|^\s*,?\s+or\s+["“']?$`,
   'i',
 );
 const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;

@@ -310,11 +310,16 @@ const STATE_RULES: StateRule[] = [
     },
   },
   {
-    // "Russia's Sandworm", "China's APT41": a state-linked actor owned by the state
+    // "Russia's Sandworm", "China's APT41", "the North Korean Lazarus Group": a state-linked actor owned by the
+    // state, or described by its demonym.
     family: 'possessive',
     side: 'after',
-    match: (c) =>
-      c.stateActorAfter && /^['’]s\s/.test(c.after) ? c.after.slice(0, 3) + c.stateActorAfter : null,
+    match: (c) => {
+      if (!c.stateActorAfter) return null;
+      if (/^['’]s\s/.test(c.after)) return c.after.slice(0, 3) + c.stateActorAfter;
+      const space = /^\s+/.exec(c.after)?.[0];
+      return c.form === 'demonym' && space ? space + c.stateActorAfter : null;
+    },
   },
   {
     // "Iran hacked the campaign"
