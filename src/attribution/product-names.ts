@@ -63,8 +63,10 @@ const MAKER_OWNER_RE = /^[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}['’]s?\s+(?=[A-
 const ACCOUNT_TAKEOVER_RE =
   /\b(?:took over|taken over|take over|taking over|hijack\w*|compromis\w*|phish\w*|breach\w*|hacked|hacking into|accessed|broke into|stole|stolen|seized control)\b/i;
 /** Cheap test first: the sentence speaks of accounts at all. */
-const ACCOUNT_WORD_RE = /\b(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b/i;
-const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?)\b`;
+const ACCOUNT_WORD_RE =
+  /\b(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?|passwords?|credentials|logins?)\b/i;
+/** What a service holds for its users ("Gmail accounts", "stolen Proton Mail passwords"). */
+const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?|passwords?|credentials|logins?)\b`;
 const ACCOUNTS_AFTER_RE = new RegExp(`^\\s+${ACCOUNT_NOUNS}`, 'i');
 /** Names of bodies and organisations: their accounts are the victim's, not a service's. */
 const ACCOUNT_OWNER_NAME_RE = new RegExp(`\\b${BODY_NAME_WORD}(?![\\w])`, 'i');
@@ -79,9 +81,9 @@ const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
 const ATTACKED_KIT_RE =
-  /\b(?:attacks?\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
+  /\b(?:(?:attacks?|raids?|assaults?)\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older)\s+)*/gi;
 /** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */
-const ATTACK_VERB_HINT_RE = /attack|target|hijack|compromis|infect|hack|breach|scann/i;
+const ATTACK_VERB_HINT_RE = /attack|raid|assault|target|hijack|compromis|infect|hack|breach|scann/i;
 /** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
 const EXPLOIT_FOR_RE = /\bexploits?\s+for\s+(?:the\s+)?/gi;
 /** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */

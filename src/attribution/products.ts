@@ -41,6 +41,11 @@ const VULN_WORDS_RE = lexicon.re('vulnerabilityWords');
 /** "through LinkedIn and": names listed after a channel preposition. */
 const CHANNEL_LIST_RE =
   /\b(?:on|over|via|through|across)\s+(?:\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))+$/u;
+/** A product's name as the first half of a modifier: "Chromium-based", "Android-powered". */
+const MODIFIER_COMPOUND_AFTER_RE = /^-(?:based|powered|compatible|like|derived|style|certified)\b/i;
+/** A list after an attack noun and "on": what was attacked ("raids on X and Y"). */
+const ATTACKS_ON_LIST_RE =
+  /\b(?:attacks?|raids?|assaults?|campaigns?|intrusions?)\s+(?:on|against)\s+(?:\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))+$/u;
 /** Separators inside a list of products: ", ", " and ", ", and ", " or ", "/". */
 const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
@@ -100,12 +105,18 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       if (m.ref.type !== 'product') continue;
       const entry = knowledge.products[m.ref.id];
       if (!entry || entry.exclude) continue;
+      // "other Chromium-based browsers": the name describes other products; it is not named as one.
+      if (MODIFIER_COMPOUND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 12))) continue;
       // "contacted engineers on LinkedIn", "moved the chat to WhatsApp": a channel, unless the sentence says it was attacked.
       // "through LinkedIn and WhatsApp": a list after a channel preposition is all channels.
-      // ("flaws across Windows, Office and Azure" lists what is flawed, not channels.)
+      // ("flaws across Windows, Office and Azure" and "raids on MOVEit Transfer and GoAnywhere MFT" list what
+      // was flawed or attacked, not channels.)
       const listedAfterChannel =
         ((channelEnd >= 0 && LIST_SEP_RE.test(s.text.slice(channelEnd - s.start, m.start - s.start))) ||
-          CHANNEL_LIST_RE.test(s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start))) &&
+          (CHANNEL_LIST_RE.test(s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start)) &&
+            !ATTACKS_ON_LIST_RE.test(
+              s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start),
+            ))) &&
         !isFlawObject(s, m.start);
       // An online service after "through" is the channel even in a sentence about an attack.
       if (
