@@ -348,8 +348,14 @@ export function capitalisedRun(
     .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.end <= a.start);
   if (owner && /^['’]s\s+$/.test(s.text.slice(owner.end - s.start, a.start - s.start))) {
     const unit = s.text.slice(a.start - s.start, b.end - s.start);
-    // "Denmark's SektorCERT said": a state owns its bodies, not every organisation within it.
-    if (owner.ref.type === 'country' && !GOV_BODY_IN_NAME_RE.test(unit) && !/^\p{Ll}/u.test(unit))
+    // "Denmark's SektorCERT said": a state owns its bodies, not every organisation within it ("Britain's Foreign
+    // Secretary" is an office of the state, not an organisation).
+    if (
+      owner.ref.type === 'country' &&
+      !GOV_BODY_IN_NAME_RE.test(unit) &&
+      !TITLE_ONLY_RE.test(unit) &&
+      !/^\p{Ll}/u.test(unit)
+    )
       return { name: unit, body: unit, kind: 'organization', role };
     return partyFromMention(owner, s, ctx, role);
   }
@@ -404,6 +410,12 @@ function namedParty(
   }
   if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name))
     return countryParty(homeState(ctx, s), name, ctx, role);
+  // "Investigation Bureau says" in a headline, "Taiwan's Ministry of Justice Investigation Bureau said" in the
+  // text: a state body the article names elsewhere with its state.
+  if (GOV_BODY_IN_NAME_RE.test(name)) {
+    const owner = stateOwningElsewhere(name, ctx);
+    if (owner) return countryParty(owner, name, ctx, role);
+  }
   // "The Department of Information and Communications Technology": a body named by its portfolio is the
   // state's (its name as written when the text never says which state).
   if (PORTFOLIO_BODY_RE.test(name))
@@ -473,6 +485,24 @@ const BODY_WORD_RE = new RegExp(
   `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
   'i',
 );
+/** The state written as the owner of `name` somewhere in the article ("Taiwan's ... Investigation Bureau"). */
+function stateOwningElsewhere(name: string, ctx: PartyContext): string | null {
+  for (const s of ctx.extraction.sentences) {
+    const at = s.text.indexOf(name);
+    if (at < 0) continue;
+    const owner = [...s.mentions]
+      .reverse()
+      .find((m) => m.ref.type === 'country' && m.ref.iso2 !== '??' && m.end - s.start <= at);
+    if (
+      owner?.ref.type === 'country' &&
+      OWNED_NAME_BETWEEN_RE.test(s.text.slice(owner.end - s.start, at)) &&
+      !ctx.accused.has(owner.ref.iso2)
+    )
+      return owner.ref.iso2;
+  }
+  return null;
+}
+const OWNED_NAME_BETWEEN_RE = /^(?:['’]s)?\s+(?:\p{Lu}[\p{L}&-]*\s+(?:of\s+)?){0,5}$/u;
 /** A government body word, then its portfolio: "Ministry of Digital Affairs", "Federal Office for ...". */
 const PORTFOLIO_BODY_RE = new RegExp(
   `^(?:(?:the|federal|national|state)\\s+)*${L.alt('governmentBodyWords')}\\s+(?:of|for)\\s+\\p{Lu}`,

@@ -197,7 +197,9 @@ function speakerAt(
     }
   }
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
-  const nearest = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10);
+  // ("told a conference in London on Wednesday, naming X": a place is where, not who; "police in Oslo said"
+  // names the police of that place.)
+  const nearest = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10 && !placeOnly(s, m));
   const left = subjectPastAside(s, v, nearest, candidates);
   // The subject before an aside speaks; the words inside the aside ("the National Cyber Security Centre")
   // are no generic subject either.
@@ -398,6 +400,18 @@ const DOCUMENT_FROM_RE = new RegExp(
   'i',
 );
 const SAY_VERBS = lexicon.set('sayVerbs');
+/** A place after "in", "at" or "near" that no state body or official word comes before. */
+const PLACE_ONLY_BEFORE_RE = /\b(?:in|at|near)\s+(?:the\s+)?$/i;
+const BODY_IN_PLACE_BEFORE_RE = new RegExp(
+  `\\b(?:${[...GOV_GENERIC].join('|')}|investigators|officials)\\s+(?:in|at)\\s+(?:the\\s+)?$`,
+  'i',
+);
+function placeOnly(s: SentenceInfo, m: Mention): boolean {
+  const before = textBefore(s, m.start, 40).text;
+  return (
+    m.ref.type === 'country' && PLACE_ONLY_BEFORE_RE.test(before) && !BODY_IN_PLACE_BEFORE_RE.test(before)
+  );
+}
 /** An owner's possessive and up to five lower-case words, before a generic noun ("'s national cyber response "). */
 const OWNED_LOWER_BODY_RE = /^['’]s\s+(?:[a-z][\w-]*\s+){0,5}$/;
 /** "In the assessment of", "in the view of", at the start of a sentence or a clause. */
@@ -542,7 +556,7 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
   const items: Mention[] = [];
   let i = v - 1;
   while (i >= 0) {
-    const m = candidates.find((c) => c.to - 1 === i);
+    const m = candidates.find((c) => c.to - 1 === i && !placeOnly(s, c));
     if (m) {
       items.unshift(m);
       i = m.from - 1;
