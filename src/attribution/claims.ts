@@ -268,7 +268,11 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
 
   // Denial by the accused: a denial verb with an accused (or previously accused) state as subject side.
   const deny = DENY_RE.exec(s.text);
-  const isDenial = deny !== null && !live.some((x) => x.family === 'blame');
+  // ("..., an accusation Beijing rejected": a denial reported after the claim leaves its speaker standing.)
+  const isDenial =
+    deny !== null &&
+    !live.some((x) => x.family === 'blame') &&
+    !(live.length > 0 && live.every((x) => x.end - s.start <= deny.index));
   if (deny) {
     const accusedBefore = new Set(signals.map((x) => x.iso2));
     const subj = s.mentions.find(

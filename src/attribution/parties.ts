@@ -364,6 +364,14 @@ export function capitalisedRun(
     .replace(/^(?:The|the)\s+/, '')
     .replace(/['’]s$/, '');
   if (!raw || NOT_NAMES.has(raw) || raw.length < 3) return null;
+  // "The city of Fairbrook, Kansas, said": a local government is named by its kind and its place.
+  const local = LOCAL_GOVERNMENT_BEFORE_RE.exec(
+    s.text.slice(Math.max(0, a.start - s.start - 20), a.start - s.start),
+  );
+  if (local?.[1]) {
+    const name = `${local[1].charAt(0).toUpperCase()}${local[1].slice(1).toLowerCase()} of ${raw}`;
+    return { name, body: name, kind: 'organization', role };
+  }
   // "The Deputy Prime Minister told MPs": a state's title with no name and no owner speaks for the state of
   // the story (the dateline's, the government that spoke); a title is never a party's name.
   if (TITLE_ONLY_RE.test(raw))
@@ -503,6 +511,8 @@ function stateOwningElsewhere(name: string, ctx: PartyContext): string | null {
   return null;
 }
 const OWNED_NAME_BETWEEN_RE = /^(?:['’]s)?\s+(?:\p{Lu}[\p{L}&-]*\s+(?:of\s+)?){0,5}$/u;
+/** What a local government is, before its place's name: "the city of", "the County of". */
+const LOCAL_GOVERNMENT_BEFORE_RE = /\b(city|town|county|municipality|borough|village)\s+of\s+$/i;
 /** A government body word, then its portfolio: "Ministry of Digital Affairs", "Federal Office for ...". */
 const PORTFOLIO_BODY_RE = new RegExp(
   `^(?:(?:the|federal|national|state)\\s+)*${L.alt('governmentBodyWords')}\\s+(?:of|for)\\s+\\p{Lu}`,
@@ -556,6 +566,7 @@ const TITLED_NAME_RE = new RegExp(
 );
 const GOV_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i');
 const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
+const CORPORATE_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${L.alt('corporateTitles')}$`, 'i');
 /** A title before a name, perhaps after its owner: "Foreign Minister ", "Estonia's foreign minister, ". */
 const TITLE_BEFORE_NAME_RE = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE}),?\\s+$`, 'iud');
 /** "The chief executive of Acme, " before a name. */
@@ -638,7 +649,19 @@ function affiliation(
     return { name: expandAcronym(ownerText, ctx.text), body, kind: 'organization', role };
   }
   if (govTitle) return countryParty(homeState(ctx, s), body, ctx, role) ?? null;
-  return null;
+  return companyOfficer(title, body, ctx, role);
+}
+
+/** A company officer whose company the text does not give ("CISO Dana Roe said"): the company the story is about. */
+function companyOfficer(
+  title: string,
+  body: string,
+  ctx: PartyContext,
+  role: string,
+): AttributingParty | null {
+  return ctx.mainOrg && CORPORATE_TITLE_RE.test(title.trim()) && !GOV_TITLE_RE.test(title.trim())
+    ? { name: ctx.mainOrg, body, kind: 'organization', role }
+    : null;
 }
 
 const APPOSITION_RE = new RegExp(
@@ -722,8 +745,10 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
           const at = s.text.indexOf(ownerWords, t.end - s.start) + s.start;
           const p = affiliation(s, at, at + ownerWords.length, title, ctx, role, full);
           if (p) return p;
-        } else if (GOV_TITLE_RE.test(title)) {
-          const p = countryParty(homeState(ctx, s), `${full}, ${title}`, ctx, role);
+        } else {
+          const p = GOV_TITLE_RE.test(title)
+            ? countryParty(homeState(ctx, s), `${full}, ${title}`, ctx, role)
+            : companyOfficer(title, `${full}, ${title}`, ctx, role);
           if (p) return p;
         }
       }

@@ -28,6 +28,8 @@ import { organActsAsAuthority } from './state-signals.js';
 /** Generic nouns that name a government speaker ("U.S. officials said", "the Dutch ministry said"). */
 const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police', 'officials']);
 
+/** A party's name inside a hyphenated modifier of another name: "Google-owned Mandiant", "state-backed". */
+const OWNER_MODIFIER_AFTER_RE = /^-(?:owned|backed|funded|run|operated|controlled)\b/i;
 /** A country inside a hyphenated modifier ("the Russia-linked gang", "a China-based firm") describes; it never speaks. */
 const COMPOUND_MODIFIER_AFTER_RE = new RegExp(`^-(?:${STATE_LINK}|based|speaking|born)\\b`, 'i');
 
@@ -401,10 +403,18 @@ const DOCUMENT_FROM_RE = new RegExp(
 );
 const SAY_VERBS = lexicon.set('sayVerbs');
 /** A place after "in", "at" or "near" that no state body or official word comes before. */
-const PLACE_ONLY_BEFORE_RE = /\b(?:in|at|near)\s+(?:the\s+)?$/i;
+const PLACE_NAME = String.raw`\p{Lu}[\p{L}.-]*(?:\s+\p{Lu}[\p{L}.-]*)*`;
+/** A list of places not yet closed: "in A, B and ", "in A, " (but not "in A and B, ", after which a new name starts). */
+const OPEN_PLACE_LIST = String.raw`(?:the\s+)?(?:${PLACE_NAME}\s*,\s*)*(?:${PLACE_NAME}\s*,?\s+(?:and|or)\s+)?$`;
+const PLACE_ONLY_BEFORE_RE = new RegExp(`\\b(?:[Ii]n|[Aa]t|[Nn]ear)\\s+${OPEN_PLACE_LIST}`, 'u');
+/** A word whose first letter may be a capital, for patterns that must stay case-sensitive elsewhere. */
+function eitherCase(word: string): string {
+  const first = word.charAt(0);
+  return `[${first.toUpperCase()}${first.toLowerCase()}]${word.slice(1)}`;
+}
 const BODY_IN_PLACE_BEFORE_RE = new RegExp(
-  `\\b(?:${[...GOV_GENERIC].join('|')}|investigators|officials)\\s+(?:in|at)\\s+(?:the\\s+)?$`,
-  'i',
+  `\\b(?:${[...GOV_GENERIC, 'investigators', 'officials'].map(eitherCase).join('|')})\\s+(?:in|at)\\s+${OPEN_PLACE_LIST}`,
+  'u',
 );
 function placeOnly(s: SentenceInfo, m: Mention): boolean {
   const before = textBefore(s, m.start, 40).text;
@@ -412,6 +422,16 @@ function placeOnly(s: SentenceInfo, m: Mention): boolean {
     m.ref.type === 'country' && PLACE_ONLY_BEFORE_RE.test(before) && !BODY_IN_PLACE_BEFORE_RE.test(before)
   );
 }
+/** Whether token `v` stands inside a quotation that opened earlier in the sentence. */
+function insideQuote(s: SentenceInfo, v: number): boolean {
+  const before = textBefore(s, s.tokens[v]?.start ?? s.start, 1000).text;
+  const straight = (before.match(/"/g) ?? []).length;
+  const opened = (before.match(/“/g) ?? []).length - (before.match(/”/g) ?? []).length;
+  return straight % 2 === 1 || opened > 0;
+}
+/** An auxiliary of the perfect right before a verb, perhaps past an adverb: "has linked", "have publicly tied". */
+const PERFECT_OR_SUBJECT_BEFORE_RE = /\b(?:has|have|had)\s+(?:\w+ly\s+)?$/i;
+const ADVERB_RE = /ly$/;
 /** An owner's possessive and up to five lower-case words, before a generic noun ("'s national cyber response "). */
 const OWNED_LOWER_BODY_RE = /^['’]s\s+(?:[a-z][\w-]*\s+){0,5}$/;
 /** "In the assessment of", "in the view of", at the start of a sentence or a clause. */
@@ -721,6 +741,8 @@ export function attributorsOf(
         m.ref.type === 'country' &&
         COMPOUND_MODIFIER_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 20))
       ) &&
+      // "according to Google-owned Mandiant": the owner describes the speaker.
+      !OWNER_MODIFIER_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 20)) &&
       // "the 2014 hack of Sony Pictures, blaming it on": the victim of an incident never speaks; nor does a
       // vendor that only names a group ("Storm-0270, a cluster tracked by Microsoft").
       !INCIDENT_VICTIM_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start)) &&
@@ -831,7 +853,12 @@ export function attributorsOf(
         norm !== 'pointed' &&
         /^(to|by|as|with|of)$/.test(s.tokens[v + 1]?.norm ?? '') &&
         // "assessed with high confidence" is a finding, not a participle.
-        !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start))) ||
+        !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start)) &&
+        // "a group Ukraine's SBU has tied to the FSB", "which the agency linked to": a verb with its subject.
+        !PERFECT_OR_SUBJECT_BEFORE_RE.test(textBefore(s, tok.start, 30).text) &&
+        !candidates.some(
+          (m) => m.to === v || (m.to === v - 1 && ADVERB_RE.test(s.tokens[v - 1]?.norm ?? '')),
+        )) ||
       // "a company said by the government to work for the group": passive, the agent speaks.
       (norm === 'said' && /^(to|by)$/.test(s.tokens[v + 1]?.norm ?? '')) ||
       // "a ransomware group named ALPHV", "an actor tracked ...": a name given, not speech.
@@ -881,6 +908,16 @@ export function attributorsOf(
     // "Police in Germany arrested four people suspected of deploying Akira, Europol said": the closing
     // speaker reports the whole sentence, the acting subject's claim included.
     if (forward?.acts && closing?.party && !closing.self && reportsSentence(s, closing.v)) add(closing.party);
+    // '"The FBI has confirmed to us that the group was responsible," said the hospital's CISO': the speaker
+    // quoted and the one quoting both make the claim.
+    if (
+      forward &&
+      closing?.party &&
+      closing.party.kind !== 'person' &&
+      !closing.self &&
+      insideQuote(s, forward.v)
+    )
+      add(closing.party);
   }
   // "agencies from the United States, Britain and Canada issued ...": every state of the list speaks.
   if (triggers.length > 0)

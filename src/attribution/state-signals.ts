@@ -190,7 +190,9 @@ const STATE_RULES: StateRule[] = [
         c.form === 'name' && /^\p{Lu}{2,4}$/u.test(c.m.surface.replace(/\./g, '')) && c.m.surface !== 'USA';
       if (c.form !== 'demonym' && c.form !== 'organ' && c.form !== 'metonym' && !acronym) return null;
       const h = hitOf(RE_NOUN_AFTER, c.after);
-      return h && !criminalPhrase(h) && genericNounOk(h, c.text) ? h : null;
+      // ("Famous Chollima, the company's name for a North Korean operation": beside a named state-linked
+      // group, a generic noun is that group.)
+      return h && !criminalPhrase(h) && (genericNounOk(h, c.text) || c.hasActor) ? h : null;
     },
   },
   {
@@ -351,6 +353,8 @@ function clip(s: string, n: number): string {
 
 /** The cyber-ness of a sentence for generic nouns ("Russian attacks" needs cyber words nearby). */
 function genericNounOk(matched: string, sentence: string): boolean {
+  // "a Chinese state-sponsored group": a state's hand makes any group a cyber actor.
+  if (STRONG_STATE_LINK_RE.test(matched)) return true;
   const noun = matched.trim().split(/\s+/).slice(-2).join(' ');
   if (
     /hack|cyber|apt|espionage|intrusion|threat actor|threat group|nation[- ]state|state (actor|hacker)|advanced persistent/i.test(
