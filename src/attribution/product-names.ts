@@ -152,7 +152,7 @@ const GENERIC_TECH = lexicon.exact('genericTechAbbreviations');
 const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|class|call|struct|macro)s?\b/i;
 /** A release of a product that attackers altered: "a trojanised installer of", "a tampered update to the". */
 const TAMPERED_RELEASE_RE =
-  /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?/gi;
+  /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged|hijacked)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?(?:(?:(?:\p{Lu}\p{Ll}+|\p{Ll}[\w-]*)\s+){0,3}?(?:software|program|application|app|client|tool)\s+(?=\p{Lu}))?/gu;
 const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
 /** The rest of a subject with its list commas and a relative clause taken out: ", Brave and Opera, which are ...," */
 function subjectTail(after: string): string {
@@ -397,8 +397,13 @@ function candidates(
       else pushList(at, true, true);
     }
   // "a tampered update of the M.E.Doc accounting software": the product a supply-chain attack went through.
-  if (/tamper|trojani|poison|malicious|booby|rigged/i.test(s.text))
-    for (const m of s.text.matchAll(TAMPERED_RELEASE_RE)) pushList(m.index + m[0].length, true);
+  if (/tamper|trojani|poison|malicious|booby|rigged|hijacked/i.test(s.text))
+    for (const m of s.text.matchAll(TAMPERED_RELEASE_RE))
+      pushList(
+        m.index + m[0].length,
+        true,
+        /(?:software|program|application|app|client|tool)\s+$/i.test(m[0]),
+      );
   // "the developer of verilog-lint-pro, an open-source extension": a package named in lower case and said
   // what it is, in a sentence about a compromise.
   if (strongCue || /\b(?:malicious|trojani[sz]ed|backdoored|poisoned)\b/i.test(s.text))
@@ -414,7 +419,8 @@ function candidates(
       if (
         n &&
         leadingVendor(n.name, vendors) !== null &&
-        (n.name.includes(' ') ? PRODUCT_NOUN_NEAR_RE : SOFTWARE_AFTER_RE).test(next)
+        ((n.name.includes(' ') ? PRODUCT_NOUN_NEAR_RE : SOFTWARE_AFTER_RE).test(next) ||
+          VENDOR_DEVICE_RE.test(next))
       )
         out.push({ sentence: s, ...n, strong: false });
     }
@@ -435,7 +441,11 @@ function candidates(
       pushSpan(m.index + m[0].indexOf(name), name, true);
     }
   }
-  if (vulnStory || s.cves.length > 0 || /\b(infect\w*|compromis\w*|hack\w*|exploit\w*)\b/i.test(s.text))
+  if (
+    vulnStory ||
+    s.cves.length > 0 ||
+    /\b(infect\w*|compromis\w*|hack\w*|exploit\w*|encrypt\w*)\b/i.test(s.text)
+  )
     for (const m of s.text.matchAll(RUNNING_RE)) push(m.index + m[0].length, false);
   const cued = vulnStory || s.cves.length > 0 || productCued(s);
   // Both anchors need a flaw noun or a component noun somewhere in the sentence, or "affected" in a story
@@ -485,6 +495,13 @@ function vendorFirstWords(vendors: ReadonlyMap<string, string>): Set<string> {
     firstWordsOf.set(vendors, words);
   }
   return words;
+}
+
+/** "Zyxel firewalls" names a product only when the text names no product of that vendor. */
+function vendorProductNamed(vendor: string, knowledge: Knowledge, text: string): boolean {
+  return knowledge.products.some(
+    (p) => p.vendor === vendor && text.includes(p.name.slice(p.vendor.length).trim() || '\u0000'),
+  );
 }
 
 /** The vendor a name starts with, in one to three words ("Zyxel USG", "Schneider Electric Modicon"), or null. */
@@ -592,6 +609,7 @@ function judge(
   nicknames: Nicknames,
   excluded: ReadonlySet<string>,
   actorLabels: ReadonlySet<string>,
+  namedVendors: ReadonlySet<string> = new Set(),
 ): { name: string; vendor: string; baseId: number } | null {
   const cleaned = c.name.replace(LEADING_NOISE, '').replace(VULN_KIND_RE, '').trim();
   if (!cleaned || cleaned !== c.name) {
@@ -611,6 +629,7 @@ function judge(
       nicknames,
       excluded,
       actorLabels,
+      namedVendors,
     );
   }
   // "the Known Exploited Vulnerabilities catalog": no product is named after flaws.
@@ -629,6 +648,21 @@ function judge(
   if (c.madeKind) {
     const vendor = vendors.get(nameKey(c.name)) ?? c.name;
     return { name: `${vendor} ${c.madeKind}`, vendor, baseId: -1 };
+  }
+  // "got in through a Palo Alto Networks firewall", "exploited Zyxel firewalls": a vendor named with its kind of
+  // device, where the sentence says it was attacked and the text names no product of that vendor.
+  const vendorAsName = vendors.get(nameKey(c.name));
+  if (vendorAsName !== undefined && !c.madeKind) {
+    const rest = s.text.slice(c.end - s.start);
+    const device = VENDOR_DEVICE_RE.exec(rest);
+    if (
+      device?.[1] &&
+      (c.strong || strongProductCued(s)) &&
+      !NOT_AFFECTED_AFTER_RE.test(rest) &&
+      !namedVendors.has(vendorAsName) &&
+      !vendorProductNamed(vendorAsName, knowledge, text)
+    )
+      return { name: `${c.name} ${device[1]}`, vendor: vendorAsName, baseId: -1 };
   }
   // A vendor party may lead a product name ("Microsoft Support Diagnostic Tool"); other parties may not.
   const party = s.mentions.find((m) => m.ref.type === 'party' && m.start < c.end && m.end > c.start);
@@ -659,12 +693,7 @@ function judge(
   // A vendor's own name is the company; with its devices or a version it names the product.
   if (vendors.has(nameKey(c.name))) {
     const vendor = vendors.get(nameKey(c.name)) ?? c.name;
-    const device = VENDOR_DEVICE_RE.exec(after);
-    // "Zyxel firewalls" names the product only when the text names no product of that vendor.
-    const named = knowledge.products.some(
-      (p) => p.vendor === vendor && text.includes(p.name.slice(p.vendor.length).trim() || '\u0000'),
-    );
-    if (device?.[1] && c.strong && !named) return { name: `${c.name} ${device[1]}`, vendor, baseId: -1 };
+    const named = vendorProductNamed(vendor, knowledge, text);
     if (c.strong && VERSION_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
     // "the Exim mail server", "vulnerable Jenkins installations": a maker whose name is its software
     // (a name no company party goes by) named with what it runs as.
@@ -760,6 +789,8 @@ export function unknownProductHits(
       ...x.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
     ]),
   );
+  // Vendors whose products the article names: "Cisco devices" beside "Cisco RV320" adds nothing.
+  const namedVendors = new Set(known.flatMap((h) => (h.vendor ? [h.vendor] : [])));
   const out: ProductHit[] = [];
   for (const s of extraction.sentences) {
     if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
@@ -775,7 +806,7 @@ export function unknownProductHits(
         )
       )
         continue;
-      const j = judge(c, s, knowledge, vendors, text, nicknames, excluded, actorLabels);
+      const j = judge(c, s, knowledge, vendors, text, nicknames, excluded, actorLabels, namedVendors);
       if (!j) continue;
       const key = nameKey(j.name);
       // One name per product: "Microsoft Support Diagnostic" inside "Microsoft Support Diagnostic Tool".

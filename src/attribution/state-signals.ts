@@ -105,6 +105,12 @@ const RE_SUBJECT_HACKED =
 const RE_SUBJECT_DIRECTED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|personally|likely|probably)\s+)*(?:directed|ordered|authori[sz]ed|orchestrated|masterminded|commissioned)\s+(?:(?!inquir|investigat|probe|review|report|stud|respons|retaliat|sanction|audit|protect|defen|(?:into|to|against|after|following|over|for|on)\b)[\w'’-]+\s+){0,4}?(?:cyber-?attacks?|attacks?|hacks?|hacking|compromises?|intrusions?|breach(?:es)?|cyber-?espionage|cyber (?:operations?|campaigns?|activit(?:y|ies)))\b/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
+/** An incident, then a relative clause whose verb blames it: "the NotPetya attack, which X and Y blamed on". */
+const INCIDENT_ANTECEDENT_RE =
+  /\b(?:attacks?|cyberattacks?|hacks?|intrusions?|breach(?:es)?|campaigns?|outbreaks?|operations?),?\s+(?:which|that)\s+[^.;]{0,80}\bblam\w*\s+on\s+(?:the\s+)?$/i;
+/** A speech verb under a negation governs the clause after it: "officials have not said the group works for". */
+const NEGATED_SPEECH_BEFORE_RE =
+  /\b(?:not|never)\s+(?:publicly\s+|yet\s+|formally\s+)?(?:said|claimed|stated|alleged|concluded|determined|found|accused|blamed|attributed|suggested)\b[^.;:]*$/i;
 /** A blame verb whose object is a name: "attributed NotPetya to", "blamed WannaCry on". */
 const NAMED_OBJECT_RE =
   /^(?:attribut|blam|link|trac|pinn?|tie|connect)\w*\s+(?:the\s+)?\p{Lu}[\p{L}\d-]*\s+(?:on|to)\s+(?:the\s+)?$/u;
@@ -237,11 +243,13 @@ const STATE_RULES: StateRule[] = [
       // In a cyber story, "attributed the attack to Russia" needs no cyber word of its own; nor does a named
       // incident or malware as the object ("attributed NotPetya to the Russian military").
       // ("blamed North Korea for a destructive attack": the incident may follow the state.)
+      // ("the NotPetya attack, which Washington blamed on Russia": or the incident the clause is about.)
       const incident =
         c.articleCyber &&
         (INCIDENT_NOUN_RE.test(h ?? '') ||
           NAMED_OBJECT_RE.test(h ?? '') ||
-          INCIDENT_NOUN_RE.test(of?.[1] ?? ''));
+          INCIDENT_NOUN_RE.test(of?.[1] ?? '') ||
+          INCIDENT_ANTECEDENT_RE.test(c.before));
       return h && (c.sentenceCyber || (c.isTitle && c.articleCyber) || incident) ? h : null;
     },
   },
@@ -454,6 +462,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const sig = signal(s, iso2, family, m, clip(cue, 120), retract);
     if (
       NEGATION_BEFORE_RE.test(before.slice(-30)) ||
+      NEGATED_SPEECH_BEFORE_RE.test(before) ||
       /^(?:\s+[\w-]+){0,3}?\s+(?:is|was|were|are|has|have)\s+not\b/i.test(after)
     )
       sig.negated = true;
