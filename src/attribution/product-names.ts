@@ -177,11 +177,13 @@ function listedAfterProduct(s: SentenceInfo, start: number): boolean {
 function untilVerb(after: string): string {
   return after.slice(0, after.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i));
 }
-/** A hyphenated lower-case name, then what it is: "verilog-lint-pro, an open-source extension". */
-const DESCRIBED_LOWER_NAME_RE = new RegExp(
-  `\\b([a-z][a-z\\d]*(?:[-.][a-z\\d]+)+),\\s+(?:the|an?)\\s+(?:[\\w-]+\\s+){0,3}?(?:${PRODUCT_NOUNS}|package|extension|plugin|plug-in|add-on|library|module)\\b`,
+/** What a name is, in apposition after it: ", an open-source extension", ", the npm package" (the comma first: a cheap scan). */
+const APPOSITIVE_KIND_RE = new RegExp(
+  `,\\s+(?:the|an?)\\s+(?:[\\w-]+\\s+){0,3}?(?:${PRODUCT_NOUNS}|package|extension|plugin|plug-in|add-on|library|module)\\b`,
   'g',
 );
+/** A hyphenated lower-case name right before that comma: "verilog-lint-pro". */
+const LOWER_NAME_AT_END_RE = /(?:^|[^\w.-])([a-z][a-z\d]*(?:[-.][a-z\d]+)+)$/;
 /** Kinds of malicious code written after its name. */
 const MALWARE_AFTER_RE =
   /^\s+(?:malware|backdoor|trojan|remote access trojan|RAT|ransomware|wiper|implant|loader|dropper|spyware|stealer|infostealer|botnet|worm|rootkit)s?\b/i;
@@ -407,7 +409,10 @@ function candidates(
   // "the developer of verilog-lint-pro, an open-source extension": a package named in lower case and said
   // what it is, in a sentence about a compromise.
   if (strongCue || /\b(?:malicious|trojani[sz]ed|backdoored|poisoned)\b/i.test(s.text))
-    for (const m of s.text.matchAll(DESCRIBED_LOWER_NAME_RE)) pushSpan(m.index, m[1] ?? '', true);
+    for (const m of s.text.matchAll(APPOSITIVE_KIND_RE)) {
+      const lower = LOWER_NAME_AT_END_RE.exec(s.text.slice(Math.max(0, m.index - 60), m.index));
+      if (lower?.[1]) pushSpan(m.index - lower[1].length, lower[1], true);
+    }
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
     for (const m of s.text.matchAll(EXPLOITED_RE)) pushList(m.index + m[0].length, false);

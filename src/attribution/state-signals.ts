@@ -70,6 +70,8 @@ const RE_BACKED_FROM_BEFORE = new RegExp(
   `\\b(?:${lexicon.alt('stateLinkCompounds')}|nation[-\\s]state)\\s+(?:[\\w-]+\\s+){0,2}?${HACKER_NOUN}\\s+(?:from|out\\s+of|based\\s+in|in)\\s+(?:the\\s+)?$`,
   'i',
 );
+/** The preposition RE_BACKED_FROM_BEFORE ends with: a cheap test first. */
+const FROM_BEFORE_RE = /\b(?:from|of|in)\s+(?:the\s+)?$/i;
 const RE_BEHIND_AFTER =
   /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
@@ -218,7 +220,7 @@ const STATE_RULES: StateRule[] = [
     // "a government-backed group from North Korea": the link is the state's, the place names which state.
     family: 'link',
     side: 'before',
-    match: (c) => (c.isGov ? hitOf(RE_BACKED_FROM_BEFORE, c.before) : null),
+    match: (c) => (c.isGov && FROM_BEFORE_RE.test(c.before) ? hitOf(RE_BACKED_FROM_BEFORE, c.before) : null),
   },
   {
     // "an espionage crew operating from Iran"
