@@ -88,11 +88,14 @@ function isAttributionStory(
   const inLead = liveSentences.some((i) => lead.has(i) && foreground.has(i));
   const distinct = foreground.size;
   // "The Kremlin dismissed the accusation, saying there was no evidence": the accused's denial withdraws nothing.
+  // "Acme said it had not attributed the attack": one that declines to attribute withdraws only its own claim.
+  const claimants = new Set(claimSet.claims.flatMap((c) => c.attributors.map((p) => nameKey(p.body))));
   const leadRetraction = claimSet.retractions.some(
     (r) =>
       r.sentence <= firstBody + 4 &&
       r.aboutAttribution &&
-      !claimSet.denials.some((d) => d.sentence === r.sentence),
+      !claimSet.denials.some((d) => d.sentence === r.sentence) &&
+      !declinesForItself(extraction.sentences[r.sentence]?.text ?? '', claimants),
   );
   if (leadRetraction && distinct < 3) return false;
   // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
@@ -108,6 +111,14 @@ function isAttributionStory(
     shortReport ||
     leadActorTiedLater(extraction, claimSet, lead, knowledge)
   );
+}
+
+/** "Ferrylink said it had not attributed the attack": a subject who is no claimant declining for itself. */
+const DECLINES_FOR_ITSELF_RE =
+  /^(?:the\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b[^.;]{0,60}\b(?:not|never)\s+(?:yet\s+)?(?:attributed|attribute|blamed|named|identified)\b/u;
+function declinesForItself(text: string, claimants: ReadonlySet<string>): boolean {
+  const subject = DECLINES_FOR_ITSELF_RE.exec(text)?.[1];
+  return subject !== undefined && ![...claimants].some((c) => c.includes(nameKey(subject)));
 }
 
 /** Claims that stand: not negated, not conditional, not a group's own. */
