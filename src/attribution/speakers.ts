@@ -389,9 +389,12 @@ function openingSubjects(
 }
 
 const GROUP_NOUNS = lexicon.set('groupCues');
-/** ", <the agency that ...>, said": an apposition (no clause of its own) right before the verb. */
+/**
+ * ", <the agency that ...>, said": an apposition (no clause of its own) right before the verb; or a place
+ * written after its town (", Kansas,").
+ */
 const APPOSITIVE_RE = new RegExp(
-  `,\\s+(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90},\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  `,\\s+(?:(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90}|[\\p{Lu}][\\p{L}.-]*(?:\\s+[\\p{Lu}][\\p{L}.-]*){0,2}),\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
   'u',
 );
 /** "seized", "took down", "shut down": police or courts acting against what follows. */
