@@ -51,6 +51,14 @@ const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{
 const CYBER_DEED_RE =
   /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?)\b/i;
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
+/** The last words of the link phrases: one lookup rules out most country words before the long pattern. */
+const LINK_LAST_WORDS = new Set(
+  lexicon.words('linkPhrasesBefore').map((p) => p.split(/\s+/).pop()?.toLowerCase()),
+);
+const LAST_WORD_BEFORE_RE = /([\w-]+)\s+(?:the\s+)?$/;
+function linkPhraseMayEnd(before: string): boolean {
+  return LINK_LAST_WORDS.has(LAST_WORD_BEFORE_RE.exec(before)?.[1]?.toLowerCase());
+}
 const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
 /**
  * "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed; never
@@ -208,7 +216,7 @@ const STATE_RULES: StateRule[] = [
     family: 'link',
     side: 'before',
     match: (c) => {
-      const h = c.isGov ? hitOf(RE_LINK_BEFORE, c.before) : null;
+      const h = c.isGov && linkPhraseMayEnd(c.before) ? hitOf(RE_LINK_BEFORE, c.before) : null;
       if (!h || !(c.sentenceCyber || c.hasActor || c.anaphor) || criminalPhrase(c.before.slice(-70)))
         return null;
       // "websites run by the government": the state owns the thing, it is not said to act.
@@ -227,7 +235,7 @@ const STATE_RULES: StateRule[] = [
     family: 'origin',
     side: 'before',
     match: (c) => {
-      const h = c.isGov ? hitOf(RE_BASED_BEFORE, c.before) : null;
+      const h = c.isGov && FROM_BEFORE_RE.test(c.before) ? hitOf(RE_BASED_BEFORE, c.before) : null;
       return h && STATE_CUE_RE.test(c.text) && !CRIMINAL_RE.test(c.text) && (c.sentenceCyber || c.hasActor)
         ? h
         : null;
