@@ -104,7 +104,17 @@ export function keyTokens(name: string): string[] {
   return name.normalize('NFKC').toLowerCase().match(KEY_RE) ?? [];
 }
 
+/** Keys of names already worked out: the same actor, vendor and alias names recur in every article. Bounded. */
+const keyCache = new Map<string, string>();
+const KEY_CACHE_MAX = 20_000;
+
 /** The normalised key of a name, the same form the matcher compares ("APT 28" = "apt28" = "APT-28"). */
 export function nameKey(name: string): string {
-  return keyTokens(name).join(' ');
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    key = keyTokens(name).join(' ');
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(name, key);
+  }
+  return key;
 }
