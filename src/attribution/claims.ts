@@ -244,7 +244,7 @@ interface ArticleClaims {
 
 /** The claims, denials and retractions of one sentence, and what it leaves in the context for the next. */
 function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
-  const { ctx, sentenceSignals, signals, claims, denials, retractions, recentBySentence } = state;
+  const { ctx, sentenceSignals, signals, claims, denials, retractions } = state;
   const { knowledge } = ctx;
   ctx.sentence = s.index;
   const opening = s.mentions[0];
@@ -346,103 +346,121 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
       conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
       selfClaim: self && attributors.length === 0,
     });
-  } else {
-    // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
-    // the states that charge or sanction someone for a cyber attack hold that person responsible.
-    const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
-    const refused = enforcement !== null && NEGATION_BEFORE_RE.test(s.text.slice(0, enforcement.index));
-    if (enforcement && !refused) {
-      const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
-      // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;
-      // the subject of a passive ("two people have been sanctioned") is who was sanctioned.
-      const passive = /\b(?:been|was|were|is|are|be)\s+$/i.test(s.text.slice(0, enforcement.index));
-      const { parties: all } = attributorsOf(s, ctx, accusedNames, false, at >= 0 ? [at + 1] : []);
-      const parties = passive ? all.filter((p) => p.role === 'agent') : all;
-      if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, enforcement[0], parties, 'enforcement'));
-    }
-    // "ESET said the attackers deployed a wiper": a sentence about the perpetrators of the claim just made.
-    const cont = CONTINUATION_RE.exec(s.text);
-    const prev = [...claims]
+  } else claimsWithoutStateSignal(s, state, accusedNames, isDenial);
+  rememberSentence(s, state, sig);
+}
+
+/**
+ * A sentence that names no state signal and no responsibility for a named group: charges and sanctions of a
+ * person, a continuation about the perpetrators of the claim just made, partners joining a joint claim, and
+ * who spoke (for "it said" next).
+ */
+function claimsWithoutStateSignal(
+  s: SentenceInfo,
+  state: ArticleClaims,
+  accusedNames: Set<string>,
+  isDenial: boolean,
+): void {
+  const { ctx, claims } = state;
+  // "A Russian national was sanctioned by the US and Britain for his role in the ransomware attack":
+  // the states that charge or sanction someone for a cyber attack hold that person responsible.
+  const enforcement = s.security ? PERSON_ENFORCEMENT_RE.exec(s.text) : null;
+  const refused = enforcement !== null && NEGATION_BEFORE_RE.test(s.text.slice(0, enforcement.index));
+  if (enforcement && !refused) {
+    const at = s.tokens.findIndex((t) => t.start >= s.start + enforcement.index);
+    // The claim follows the verb: its subject ("Britain sanctioned ...") or agent ("... by Britain") speaks;
+    // the subject of a passive ("two people have been sanctioned") is who was sanctioned.
+    const passive = /\b(?:been|was|were|is|are|be)\s+$/i.test(s.text.slice(0, enforcement.index));
+    const { parties: all } = attributorsOf(s, ctx, accusedNames, false, at >= 0 ? [at + 1] : []);
+    const parties = passive ? all.filter((p) => p.role === 'agent') : all;
+    if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, enforcement[0], parties, 'enforcement'));
+  }
+  // "ESET said the attackers deployed a wiper": a sentence about the perpetrators of the claim just made.
+  const cont = CONTINUATION_RE.exec(s.text);
+  const prev = [...claims]
+    .reverse()
+    .find(
+      (c) =>
+        c.sentence >= s.index - 2 &&
+        !c.negated &&
+        !c.selfClaim &&
+        !c.supporting &&
+        (c.countries.length > 0 || c.actors.length > 0),
+    );
+  if (
+    cont &&
+    prev &&
+    (RESPONSIBILITY_RE.test(s.text) ||
+      /\b(compromis\w*|deploy\w*|exploit\w*|used|uses|using|relay\w*|hijack\w*|wip\w+)\b/i.test(s.text))
+  ) {
+    const at = s.tokens.findIndex((t) => t.start >= s.start + cont.index);
+    const { parties, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
+    if (speaker) ctx.lastSpeaker = speaker;
+    if (parties.length > 0)
+      claims.push({
+        sentence: s.index,
+        family: 'responsibility',
+        cue: cont[0],
+        countries: [],
+        actors: prev.actors,
+        schemeNames: prev.schemeNames,
+        attributors: parties,
+        hedges: [],
+        negated: false,
+        conditional: false,
+        selfClaim: false,
+        supporting: prev.actors.length === 0,
+      });
+  }
+  // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
+  const joint = JOINT_RE.exec(s.text);
+  if (SUPPORT_RE.test(s.text) && joint) {
+    let { parties } = attributorsOf(s, ctx, accusedNames, false, []);
+    // "Estonia, Latvia and Poland co-signed the statement": the states before the joining verb.
+    if (parties.length === 0)
+      parties = s.mentions
+        .filter((m) => m.end - s.start <= joint.index && (m.ref.type === 'party' || m.ref.type === 'country'))
+        .map((m) => partyFromMention(m, s, ctx, 'subject'))
+        .filter((x): x is AttributingParty => x !== null);
+    if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
+  }
+  // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
+  // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
+  const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
+  if (v >= 0) {
+    // ("a server in Hong Kong, the department said": a place is where, not who.)
+    const left = [...s.mentions]
       .reverse()
       .find(
-        (c) =>
-          c.sentence >= s.index - 2 &&
-          !c.negated &&
-          !c.selfClaim &&
-          !c.supporting &&
-          (c.countries.length > 0 || c.actors.length > 0),
+        (m) =>
+          (m.ref.type === 'party' || m.ref.type === 'country') &&
+          m.to <= v &&
+          v - m.to <= 10 &&
+          !PLACE_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 12), m.start - s.start)),
       );
-    if (
-      cont &&
-      prev &&
-      (RESPONSIBILITY_RE.test(s.text) ||
-        /\b(compromis\w*|deploy\w*|exploit\w*|used|uses|using|relay\w*|hijack\w*|wip\w+)\b/i.test(s.text))
-    ) {
-      const at = s.tokens.findIndex((t) => t.start >= s.start + cont.index);
-      const { parties, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
-      if (speaker) ctx.lastSpeaker = speaker;
-      if (parties.length > 0)
-        claims.push({
-          sentence: s.index,
-          family: 'responsibility',
-          cue: cont[0],
-          countries: [],
-          actors: prev.actors,
-          schemeNames: prev.schemeNames,
-          attributors: parties,
-          hedges: [],
-          negated: false,
-          conditional: false,
-          selfClaim: false,
-          supporting: prev.actors.length === 0,
-        });
+    let p = left ? partyFromMention(left, s, ctx, 'context') : null;
+    // "Acme's research arm Northlight said ...": a named organisation speaking.
+    if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
+      const run = capitalisedRun(s, v, ctx, 'context');
+      if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
     }
-    // Supporting sentences of a joint attribution: "Italy and Spain joined the statement".
-    const joint = JOINT_RE.exec(s.text);
-    if (SUPPORT_RE.test(s.text) && joint) {
-      let { parties } = attributorsOf(s, ctx, accusedNames, false, []);
-      // "Estonia, Latvia and Poland co-signed the statement": the states before the joining verb.
-      if (parties.length === 0)
-        parties = s.mentions
-          .filter(
-            (m) => m.end - s.start <= joint.index && (m.ref.type === 'party' || m.ref.type === 'country'),
-          )
-          .map((m) => partyFromMention(m, s, ctx, 'subject'))
-          .filter((x): x is AttributingParty => x !== null);
-      if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
-    }
-    // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
-    // or a government body opening the sentence ("Prosecutors in Oslo filed charges").
-    const v = s.tokens.findIndex((t) => ACT_VERBS.has(t.norm));
-    if (v >= 0) {
-      // ("a server in Hong Kong, the department said": a place is where, not who.)
-      const left = [...s.mentions]
-        .reverse()
-        .find(
-          (m) =>
-            (m.ref.type === 'party' || m.ref.type === 'country') &&
-            m.to <= v &&
-            v - m.to <= 10 &&
-            !PLACE_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 12), m.start - s.start)),
-        );
-      let p = left ? partyFromMention(left, s, ctx, 'context') : null;
-      // "Acme's research arm Northlight said ...": a named organisation speaking.
-      if (!p && /^(said|says|stated)$/.test(s.tokens[v]?.norm ?? '')) {
-        const run = capitalisedRun(s, v, ctx, 'context');
-        if (run?.kind === 'organization' || run?.kind === 'vendor') p = run;
+    const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
+    if (!p && subject) {
+      const g = generic(subject.norm, ctx, 'context');
+      if (g && g !== 'self' && g.kind === 'government') {
+        p = g;
+        ctx.lastGov = g;
+        ctx.lastGovAt = s.index;
       }
-      const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
-      if (!p && subject) {
-        const g = generic(subject.norm, ctx, 'context');
-        if (g && g !== 'self' && g.kind === 'government') {
-          p = g;
-          ctx.lastGov = g;
-          ctx.lastGovAt = s.index;
-        }
-      }
-      if (p) ctx.lastSpeaker = p;
     }
+    if (p) ctx.lastSpeaker = p;
   }
+}
+
+/** What the sentence leaves for the next ones: the state of the story, the parties named, the government. */
+function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly StateSignal[]): void {
+  const { ctx, recentBySentence } = state;
+  const { knowledge } = ctx;
   // Remember the state of the story ("Ukraine was hit ...") for "the country's CERT said".
   for (const m of s.mentions) {
     const iso = m.ref.type === 'country' ? m.ref.iso2 : '??';
