@@ -19,6 +19,7 @@ import {
 import {
   type AttributingParty,
   capitalisedRun,
+  countryIso,
   generic,
   NOT_NAMES,
   type PartyContext,
@@ -181,14 +182,14 @@ function nearestCue(s: SentenceInfo, named: readonly { start: number; end: numbe
   return best?.at ?? null;
 }
 
+const HEDGE_ALL_RE = new RegExp(HEDGE_RE.source, 'gi');
 /** Firm wording of the lexicon beside the estimative terms of the reference data ("high confidence"). */
 const FIRM_WORDING_RE = lexicon.re('firmWording');
 
 /** The first hedge of a sentence, unless it belongs to firm estimative wording ("highly likely", "almost certain"). */
 function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
-  const re = new RegExp(HEDGE_RE.source, 'gi');
   const firm = [knowledge.firmWording.exec(text), FIRM_WORDING_RE.exec(text)];
-  for (const m of text.matchAll(re)) {
+  for (const m of text.matchAll(HEDGE_ALL_RE)) {
     if (firm.some((f) => f && m.index >= f.index && m.index < f.index + f[0].length)) continue;
     return m;
   }
@@ -471,11 +472,11 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
   for (const m of s.mentions) {
     const p = partyFromMention(m, s, ctx, 'context');
     if (!p) continue;
-    if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused.has(countryIso(p.name, knowledge)))
-      sentenceParties.push(p);
+    const iso = countryIso(p.name, knowledge);
+    if (!sentenceParties.some((x) => x.name === p.name) && !ctx.accused.has(iso)) sentenceParties.push(p);
     if (p.kind === 'vendor') ctx.lastVendor = p;
     // An organ accused in this sentence ("worked for China's MSS") is not the government that speaks next.
-    const accusedHere = sig.some((x) => !x.negated && x.iso2 === countryIso(p.name, knowledge));
+    const accusedHere = sig.some((x) => !x.negated && x.iso2 === iso);
     if (
       p.kind === 'government' &&
       !accusedHere &&
@@ -530,10 +531,4 @@ function mainOrganization(extraction: Extraction, knowledge: Knowledge): string 
   const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
   if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
   return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
-}
-
-/** The ISO2 of a country named by its display name, or '' ("United States" → US). */
-function countryIso(name: string, knowledge: Knowledge): string {
-  for (const c of knowledge.countries.values()) if (c.name === name) return c.iso2;
-  return '';
 }

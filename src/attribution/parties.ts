@@ -142,7 +142,7 @@ function countryParty(iso: string | null | undefined, body: string, ctx: PartyCo
 }
 
 /** The text between token `i` and the one before it. */
-function tokenGap(s: SentenceInfo, i: number): string {
+export function tokenGap(s: SentenceInfo, i: number): string {
   const a = s.tokens[i - 1];
   const b = s.tokens[i];
   return a && b ? s.text.slice(a.end - s.start, b.start - s.start) : '';
@@ -174,10 +174,22 @@ function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
 function governmentThatSpoke(ctx: PartyContext): string | null {
   for (const gov of [ctx.lastGov, ctx.lastSpeaker]) {
     if (gov?.kind !== 'government') continue;
-    const iso = [...ctx.knowledge.countries.values()].find((c) => c.name === gov.name)?.iso2;
+    const iso = countryIso(gov.name, ctx.knowledge);
     if (iso && !ctx.accused.has(iso)) return iso;
   }
   return null;
+}
+
+const isoByCountryName = new WeakMap<Knowledge, Map<string, string>>();
+/** The ISO2 of a country named by its display name, or '' ("United States" → US). */
+export function countryIso(name: string, knowledge: Knowledge): string {
+  let byName = isoByCountryName.get(knowledge);
+  if (!byName) {
+    byName = new Map();
+    for (const c of knowledge.countries.values()) if (!byName.has(c.name)) byName.set(c.name, c.iso2);
+    isoByCountryName.set(knowledge, byName);
+  }
+  return byName.get(name) ?? '';
 }
 
 /** Whether the article names the state anywhere. */
@@ -574,9 +586,9 @@ const TITLE_OF_OWNER_BEFORE_RE = new RegExp(
   `(${ANY_TITLE_CASED})\\s+(?:of|for|at)\\s+(?:the\\s+)?(\\p{Lu}[\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?\\p{Lu}[\\p{L}.&'’-]*){0,5}),\\s+$`,
   'ud',
 );
-/** ", the chief executive of Acme", ", Acme's CEO", ", head of research at Acme" after a name. */
 /** What a company is, written before its name: "the Cleveland firm Harbor Cyber", "security company Acme". */
 const COMPANY_KIND_BEFORE_NAME = `(?:(?:[\\p{Lu}][\\p{L}.'’-]*\\s+|[\\p{Ll}][\\p{Ll}-]*\\s+){1,2}${L.alt('genericCompanyNouns')}\\s+(?=\\p{Lu}))?`;
+/** ", the chief executive of Acme", ", Acme's CEO", ", head of research at Acme" after a name. */
 const TITLE_AFTER_NAME_RE = new RegExp(
   `^,\\s+(?:the\\s+|a\\s+|an\\s+)?(?:([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+[\\p{Lu}][\\p{L}.&'’-]*){0,3})['’]s\\s+|([\\p{Lu}]{2,5})\\s+)?(?:[\\p{Ll}-]+\\s+){0,2}?(${ANY_TITLE_CASED})(?:(?:\\s+of\\s+[\\p{Ll}\\s-]{3,40}?)?\\s+(?:of|for|at|with)\\s+(?:the\\s+)?${COMPANY_KIND_BEFORE_NAME}([\\p{Lu}][\\p{L}.&'’-]*(?:\\s+(?:of\\s+|for\\s+|and\\s+|&\\s+)?[\\p{Lu}][\\p{L}.&'’-]*){0,5}))?`,
   'u',

@@ -21,6 +21,7 @@ import {
   POSSESSIVE_CLAIM_RE,
   partyFromMention,
   SKIP_LEFT,
+  tokenGap,
   UNNAMED_WORDS,
 } from './parties.js';
 import { organActsAsAuthority } from './state-signals.js';
@@ -416,14 +417,13 @@ function eitherCase(word: string): string {
   return `[${first.toUpperCase()}${first.toLowerCase()}]${word.slice(1)}`;
 }
 const BODY_IN_PLACE_BEFORE_RE = new RegExp(
-  `\\b(?:${[...GOV_GENERIC, 'investigators', 'officials'].map(eitherCase).join('|')})\\s+(?:in|at)\\s+${OPEN_PLACE_LIST}`,
+  `\\b(?:${[...GOV_GENERIC, 'investigators'].map(eitherCase).join('|')})\\s+(?:in|at)\\s+${OPEN_PLACE_LIST}`,
   'u',
 );
 function placeOnly(s: SentenceInfo, m: Mention): boolean {
+  if (m.ref.type !== 'country') return false;
   const before = textBefore(s, m.start, 40).text;
-  return (
-    m.ref.type === 'country' && PLACE_ONLY_BEFORE_RE.test(before) && !BODY_IN_PLACE_BEFORE_RE.test(before)
-  );
+  return PLACE_ONLY_BEFORE_RE.test(before) && !BODY_IN_PLACE_BEFORE_RE.test(before);
 }
 /** Whether token `v` stands inside a quotation that opened earlier in the sentence. */
 function insideQuote(s: SentenceInfo, v: number): boolean {
@@ -433,7 +433,7 @@ function insideQuote(s: SentenceInfo, v: number): boolean {
   return straight % 2 === 1 || opened > 0;
 }
 /** An auxiliary of the perfect right before a verb, perhaps past an adverb: "has linked", "have publicly tied". */
-const PERFECT_OR_SUBJECT_BEFORE_RE = /\b(?:has|have|had)\s+(?:\w+ly\s+)?$/i;
+const PERFECT_BEFORE_RE = /\b(?:has|have|had)\s+(?:\w+ly\s+)?$/i;
 const ADVERB_RE = /ly$/;
 /** An owner's possessive and up to five lower-case words, before a generic noun ("'s national cyber response "). */
 const OWNED_LOWER_BODY_RE = /^['’]s\s+(?:[a-z][\w-]*\s+){0,5}$/;
@@ -623,11 +623,7 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
 
 /** Token `i` is attached to the one before it by a hyphen, a dot or an ampersand, with no space. */
 function glued(s: SentenceInfo, i: number): boolean {
-  const a = s.tokens[i - 1];
-  const b = s.tokens[i];
-  return (
-    a !== undefined && b !== undefined && /^[-.&]$/.test(s.text.slice(a.end - s.start, b.start - s.start))
-  );
+  return /^[-.&]$/.test(tokenGap(s, i));
 }
 
 const OFFICER_RE = new RegExp(
@@ -858,7 +854,7 @@ export function attributorsOf(
         // "assessed with high confidence" is a finding, not a participle.
         !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start)) &&
         // "a group Ukraine's SBU has tied to the FSB", "which the agency linked to": a verb with its subject.
-        !PERFECT_OR_SUBJECT_BEFORE_RE.test(textBefore(s, tok.start, 30).text) &&
+        !PERFECT_BEFORE_RE.test(textBefore(s, tok.start, 30).text) &&
         !candidates.some(
           (m) => m.to === v || (m.to === v - 1 && ADVERB_RE.test(s.tokens[v - 1]?.norm ?? '')),
         )) ||
