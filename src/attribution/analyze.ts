@@ -126,9 +126,13 @@ function liveClaimsOf(claimSet: ClaimSet): Claim[] {
   return claimSet.claims.filter((c) => !c.negated && !c.conditional && !c.selfClaim);
 }
 
-/** The groups a claim names, as keys that compare dictionary actors and vendor clusters alike. */
+/** Keys that compare dictionary actors and vendor clusters alike. */
+const actorKey = (id: number): string => `a${id}`;
+const schemeKey = (name: string): string => `s${nameKey(name)}`;
+
+/** The groups a claim names. */
 function groupKeys(c: Claim): string[] {
-  return [...c.actors.map((id) => `a${id}`), ...c.schemeNames.map((n) => `s${nameKey(n)}`)];
+  return [...c.actors.map(actorKey), ...c.schemeNames.map(schemeKey)];
 }
 
 /**
@@ -141,17 +145,16 @@ function leadActorTiedLater(
   lead: ReadonlySet<number>,
   knowledge: Knowledge,
 ): boolean {
-  const named = groupKeys;
   const live = liveClaimsOf(claimSet);
-  const leadActors = new Set(live.filter((c) => lead.has(c.sentence)).flatMap(named));
+  const leadActors = new Set(live.filter((c) => lead.has(c.sentence)).flatMap(groupKeys));
   if (leadActors.size === 0) return false;
   // The names each sentence gives, to read "its operators" back to the group named just before.
   const namesIn = (i: number): string[] => {
     const s = extraction.sentences[i];
     if (!s) return [];
     return [
-      ...s.mentions.flatMap((m) => (m.ref.type === 'actor' ? [`a${m.ref.id}`] : [])),
-      ...s.schemeMentions.map((m) => `s${nameKey(m.name)}`),
+      ...s.mentions.flatMap((m) => (m.ref.type === 'actor' ? [actorKey(m.ref.id)] : [])),
+      ...s.schemeMentions.map((m) => schemeKey(m.name)),
     ];
   };
   // Only state organs may be named beside the anaphor ("its operators are officers of Russia's FSB").
@@ -165,7 +168,7 @@ function leadActorTiedLater(
       !lead.has(c.sentence) &&
       c.countries.length > 0 &&
       !isBackground(extraction.sentences[c.sentence]?.text ?? '') &&
-      (named(c).some((k) => leadActors.has(k)) || refersBack(c)),
+      (groupKeys(c).some((k) => leadActors.has(k)) || refersBack(c)),
   );
 }
 
@@ -176,14 +179,15 @@ const GROUP_ANAPHOR_RE =
 /** The headline names a group as the doer, and a live claim of the text (not a background one) ties it to a state. */
 function headlineActorTied(extraction: Extraction, claimSet: ClaimSet): boolean {
   const live = liveClaimsOf(claimSet);
-  const named = groupKeys;
-  const inHeadline = new Set(live.filter((c) => extraction.sentences[c.sentence]?.isTitle).flatMap(named));
+  const inHeadline = new Set(
+    live.filter((c) => extraction.sentences[c.sentence]?.isTitle).flatMap(groupKeys),
+  );
   if (inHeadline.size === 0) return false;
   return live.some(
     (c) =>
       c.countries.length > 0 &&
       !isBackground(extraction.sentences[c.sentence]?.text ?? '') &&
-      named(c).some((k) => inHeadline.has(k)),
+      groupKeys(c).some((k) => inHeadline.has(k)),
   );
 }
 

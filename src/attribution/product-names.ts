@@ -154,12 +154,18 @@ const CODE_PART_AFTER_RE = /^\s+(?:function|method|parameter|variable|field|clas
 const TAMPERED_RELEASE_RE =
   /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged|hijacked)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?(?:(?:(?:\p{Lu}\p{Ll}+|\p{Ll}[\w-]*)\s+){0,3}?(?:software|program|application|app|client|tool)\s+(?=\p{Lu}))?/gu;
 const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
-/** The rest of a subject with its list commas and a relative clause taken out: ", Brave and Opera, which are ...," */
-function subjectTail(after: string): string {
-  return after
+/**
+ * The text after a name says the name is affected, with no clause break before the verb. A list of names and a
+ * relative clause may stand between: ", Brave and Opera, which are built on X, are also affected".
+ */
+function affectedSubject(after: string): boolean {
+  const tail = after
     .slice(0, 200)
     .replace(/,\s*(?:which|that|who)\s+[^,;:.]{1,80},/i, '')
     .replace(/,\s*(?:and\s+|or\s+)?(?=\p{Lu})/gu, ' and ');
+  if (!AFFECTED_AFTER_RE.test(tail)) return false;
+  const beforeVerb = tail.slice(0, tail.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i));
+  return !/[,;:]/.test(beforeVerb);
 }
 /** Capitalised names and list separators only, back to a known product: "Microsoft Edge, Brave and ". */
 const LIST_BACK_TO_PRODUCT_RE =
@@ -172,10 +178,6 @@ function listedAfterProduct(s: SentenceInfo, start: number): boolean {
       m.end <= start &&
       LIST_BACK_TO_PRODUCT_RE.test(s.text.slice(m.end - s.start, start - s.start)),
   );
-}
-/** The words before the subject's verb. */
-function untilVerb(after: string): string {
-  return after.slice(0, after.search(/\b(?:is|are|was|were|remains?|remained|may|might|could)\b/i));
 }
 /** What a name is, in apposition after it: ", an open-source extension", ", the npm package" (the comma first: a cheap scan). */
 const APPOSITIVE_KIND_RE = new RegExp(
@@ -466,9 +468,8 @@ function candidates(
     if (FLAW_IN_AFTER_RE.test(after)) continue;
     if (FLAW_AFTER_RE.test(after) && (n.name.includes(' ') || LOOKS_LIKE_PRODUCT.test(n.name)))
       out.push({ sentence: s, ...n, strong: true });
-    // "Acme S7 CPUs running firmware before 3.1 are affected": needs a product's shape by itself. A list of
-    // names and a relative clause may stand between ("Edge, Brave and Opera, which are built on X, are").
-    else if (AFFECTED_AFTER_RE.test(subjectTail(after)) && !/[,;:]/.test(untilVerb(subjectTail(after))))
+    // "Acme S7 CPUs running firmware before 3.1 are affected": needs a product's shape by itself.
+    else if (affectedSubject(after))
       out.push({
         sentence: s,
         ...n,
@@ -657,7 +658,7 @@ function judge(
   // "got in through a Palo Alto Networks firewall", "exploited Zyxel firewalls": a vendor named with its kind of
   // device, where the sentence says it was attacked and the text names no product of that vendor.
   const vendorAsName = vendors.get(nameKey(c.name));
-  if (vendorAsName !== undefined && !c.madeKind) {
+  if (vendorAsName !== undefined) {
     const rest = s.text.slice(c.end - s.start);
     const device = VENDOR_DEVICE_RE.exec(rest);
     if (
@@ -696,8 +697,8 @@ function judge(
   if (/^['’]s?\s+\p{Ll}/u.test(after) && !vendors.has(firstKey) && !LOOKS_LIKE_PRODUCT.test(c.name))
     return null;
   // A vendor's own name is the company; with its devices or a version it names the product.
-  if (vendors.has(nameKey(c.name))) {
-    const vendor = vendors.get(nameKey(c.name)) ?? c.name;
+  if (vendorAsName !== undefined) {
+    const vendor = vendorAsName;
     const named = vendorProductNamed(vendor, knowledge, text);
     if (c.strong && VERSION_AFTER_RE.test(after)) return { name: c.name, vendor, baseId: -1 };
     // "the Exim mail server", "vulnerable Jenkins installations": a maker whose name is its software

@@ -352,10 +352,6 @@ function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): Tr
   return keep.sort((a, b) => a.from - b.from);
 }
 
-/**
- * Vendor cluster names ("UNC1234", "Storm-0558") in a sentence about threat actors; elsewhere only the
- * names `confirmed` in such a sentence of the same article.
- */
 const schemeRegexCache = new WeakMap<Knowledge, RegExp>();
 /**
  * Vendor cluster names: the fixed patterns (Storm-0000, UNC0000, TA000, APT00, FIN00, TAG-00, APT-C-00,
@@ -384,29 +380,34 @@ function schemeRegex(knowledge: Knowledge): RegExp {
   return re;
 }
 
+/** The fixed prefixes of coded cluster names. */
+const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-)/;
 const schemeTokenCache = new WeakMap<Knowledge, ReadonlySet<string>>();
 /** Whether a sentence can hold a cluster name at all: a scheme's word, or a coded name's prefix. */
 function schemeHint(s: SentenceInfo, knowledge: Knowledge): boolean {
-  let tokens = schemeTokenCache.get(knowledge);
-  if (!tokens) {
-    tokens = new Set(knowledge.schemes.map((sc) => sc.token.toLowerCase()));
-    schemeTokenCache.set(knowledge, tokens);
+  if (CODED_NAME_HINT_RE.test(s.text)) return true;
+  let words = schemeTokenCache.get(knowledge);
+  if (!words) {
+    words = new Set(knowledge.schemes.map((sc) => sc.token.toLowerCase()));
+    schemeTokenCache.set(knowledge, words);
   }
-  const known = tokens;
-  return CODED_NAME_HINT_RE.test(s.text) || s.tokens.some((t) => known.has(t.norm));
+  return s.tokens.some((t) => words.has(t.norm));
 }
-const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-)/;
 
 /** "Mandiant / Google" → "Mandiant", "Palo Alto Networks Unit 42" → "Palo Alto Networks". */
 function schemeVendor(vendor: string): string {
   return (vendor.split(' / ')[0] ?? vendor).replace(/\s+(?:Unit 42|Threat Intelligence Group)$/, '');
 }
 
-/** Words of a body's name: "Water Authority" after a scheme's prefix is a utility, not a cluster. */
 /** A word that makes a capitalised name a body or an organisation ("Water Authority", "Coast Guard"). */
-export const BODY_NAME_WORD = `(?:${lexicon.alt('governmentBodyWords')}|${lexicon.alt('organizationWords')}|${lexicon.alt('bodyNameWords')})`;
+export const BODY_NAME_WORD = lexicon.alt('governmentBodyWords', 'organizationWords', 'bodyNameWords');
+/** "Water Authority" after a scheme's prefix is a utility, not a cluster. */
 const BODY_WORD_RE = new RegExp(`^${BODY_NAME_WORD}$`, 'i');
 
+/**
+ * Vendor cluster names ("UNC1234", "Storm-0558") in a sentence about threat actors; elsewhere only the
+ * names `confirmed` in such a sentence of the same article.
+ */
 function findSchemeNames(
   s: SentenceInfo,
   knowledge: Knowledge,
