@@ -129,7 +129,8 @@ describe('worker logs', () => {
     const after = await startOpsApp(config, { dir: temp.dir, log, env: { ATTRIBOT_DB: database } });
     workers.push(after);
     after.app.start();
-    await expect.poll(() => logged('Cycle finished').length, { timeout: 10_000 }).toBe(1);
+    // At least one: the cron tick of a minute boundary may finish a second cycle before the poll looks.
+    await expect.poll(() => logged('Cycle finished').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     const [kept] = lines.filter((line) => line.msg.startsWith('Failing feeds keep their backoff'));
     expect(kept).toMatchObject({
       level: 'info',
