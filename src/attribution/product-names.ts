@@ -155,6 +155,14 @@ const TAMPERED_RELEASE_RE =
   /\b(?:tampered(?:-with)?|trojani[sz]ed|poisoned|malicious|booby-trapped|rigged|hijacked)\s+(?:software\s+)?(?:update|updates|version|versions|installer|installers|build|builds|release|releases)\s+(?:of|for|to)\s+(?:the\s+|its\s+|their\s+)?(?:(?:(?:\p{Lu}\p{Ll}+|\p{Ll}[\w-]*)\s+){0,3}?(?:software|program|application|app|client|tool)\s+(?=\p{Lu}))?/gu;
 const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
 /**
+ * How intruders got in, up to what they got in through: "broke in through an unpatched", "got into the
+ * network via the", "gained initial access through a", with the state of the kit ("end-of-life", "exposed").
+ */
+const GOT_IN_THROUGH_RE = new RegExp(
+  `\\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\\s+(?:initial\\s+)?(?:access|entry|a\\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\\s+into\\s+(?:the\\s+|its\\s+|their\\s+)?(?:\\p{Ll}+\\s+){0,2}?(?:network|networks|systems?|environment))\\s+(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:outdated|unpatched|vulnerable|older|end-of-life|legacy|old|exposed|internet-facing|misconfigured|unsecured|forgotten|remote)\\s+)*`,
+  'giu',
+);
+/**
  * The text after a name says the name is affected, with no clause break before the verb. A list of names and a
  * relative clause may stand between: ", Brave and Opera, which are built on X, are also affected".
  */
@@ -414,6 +422,22 @@ function candidates(
     for (const m of s.text.matchAll(APPOSITIVE_KIND_RE)) {
       const lower = LOWER_NAME_AT_END_RE.exec(s.text.slice(Math.max(0, m.index - 60), m.index));
       if (lower?.[1]) pushSpan(m.index - lower[1].length, lower[1], true);
+    }
+  // "broke in through an outdated Synology DiskStation storage device": the kit the intruders came through,
+  // a product when it is written as one (a device noun after it or ending it, a product's shape, a vendor).
+  if (s.security && /\b(?:through|via|by way of)\b/i.test(s.text))
+    for (const m of s.text.matchAll(GOT_IN_THROUGH_RE)) {
+      const at = m.index + m[0].length;
+      const n = nameAt(s, at);
+      if (!n) continue;
+      const after = s.text.slice(n.end - s.start, n.end - s.start + 60);
+      const lastWord = n.name.split(/\s+/).pop() ?? '';
+      const kit =
+        PRODUCT_NOUN_NEAR_RE.test(after) ||
+        (n.name.includes(' ') && PRODUCT_NOUN_RE.test(` ${lastWord}`)) ||
+        LOOKS_LIKE_PRODUCT.test(n.name) ||
+        leadingVendor(n.name, vendors) !== null;
+      if (kit) pushList(at, true);
     }
   // Victims are exploited too ("exploited the bank"): the object must look like a product by itself.
   if (EXPLOIT_VERB_RE.test(s.text))
