@@ -437,7 +437,10 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
       const needsVendor =
         (single && (common.has(k) || (isPlainWord(n) && !distinctive))) ||
         (common.has(k) && !n.toLowerCase().startsWith(vendorKey));
-      const caseMode = caseModeOf(n) === 'any' ? 'capital' : caseModeOf(n);
+      // A name written in lower case by its makers ("sudo", "curl", "glibc") matches in any case; other
+      // names without capitals need one at the start.
+      const written = caseModeOf(n);
+      const caseMode = written !== 'any' ? written : /\p{Ll}/u.test(n) ? 'title' : 'capital';
       productIndex.set(k, id);
       insert(n, { type: 'product', id, caseMode, surface: n, needsVendor });
       // "Ivanti's Connect Secure", "BeyondTrust's Remote Support": the vendor's possessive names the product.
