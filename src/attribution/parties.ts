@@ -350,6 +350,16 @@ export function capitalisedRun(
   if (!a || !b) return null;
   // A dictionary name inside the run: "FBI Director Christopher Wray" is resolved through the title.
   const inside = s.mentions.filter((m) => m.start < b.end && m.end > a.start);
+  // "the Danish Centre for Cyber Security said": a public body named after its state's adjective is that state.
+  const [lead] = inside;
+  if (
+    inside.length === 1 &&
+    lead?.ref.type === 'country' &&
+    lead.ref.form === 'demonym' &&
+    lead.start === a.start &&
+    GOV_BODY_IN_NAME_RE.test(s.text.slice(lead.end - s.start, b.end - s.start))
+  )
+    return countryParty(lead.ref.iso2, s.text.slice(a.start - s.start, b.end - s.start), ctx, role);
   if (inside.length > 0) {
     const person = personParty(s, a.start, b.end, ctx, role);
     return person && person.kind !== 'person' ? person : null;
@@ -476,9 +486,19 @@ export function nameAfter(
   maxSkip = 5,
 ): AttributingParty | null {
   let i = from;
-  while (i < Math.min(s.tokens.length, from + maxSkip + 1) && /^\p{Ll}/u.test(s.tokens[i]?.raw ?? '')) i++;
+  let limit = from + maxSkip;
+  for (;;) {
+    while (i < Math.min(s.tokens.length, limit + 1) && /^\p{Ll}/u.test(s.tokens[i]?.raw ?? '')) i++;
+    // "according to Oslo-based security firm Acme": where a firm sits describes it; the name comes after.
+    let last = i;
+    while (/^\p{Lu}/u.test(s.tokens[last + 1]?.raw ?? '') && tokenGap(s, last + 1) === ' ') last++;
+    const t = s.tokens[last];
+    if (!t || !PLACE_MODIFIER_AFTER_RE.test(s.text.slice(t.end - s.start, t.end - s.start + 20))) break;
+    i = last + 2;
+    limit = i + maxSkip;
+  }
   const a = s.tokens[i];
-  if (!a || !/^\p{Lu}/u.test(a.raw) || i > from + maxSkip) return null;
+  if (!a || !/^\p{Lu}/u.test(a.raw) || i > limit) return null;
   let end = i;
   while (end + 1 < s.tokens.length) {
     const next = s.tokens[end + 1];
@@ -501,6 +521,8 @@ export function nameAfter(
   return known !== undefined ? known : { name, body: name, kind: 'organization', role };
 }
 
+/** A hyphenated modifier after a place: "Oslo-based", "Tel Aviv-headquartered". */
+const PLACE_MODIFIER_AFTER_RE = /^-(?:based|headquartered|registered)\b/i;
 const BODY_WORD_RE = new RegExp(
   `^(?:${L.alt('governmentBodyWords')}|foreign|home|interior|justice|defen[cs]e|state|cabinet|dept\\.?|federal|national|public|security|affairs|finance|treasury)$`,
   'i',

@@ -422,8 +422,11 @@ const BODY_IN_PLACE_BEFORE_RE = new RegExp(
 );
 function placeOnly(s: SentenceInfo, m: Mention): boolean {
   if (m.ref.type !== 'country') return false;
-  const before = textBefore(s, m.start, 40).text;
-  return PLACE_ONLY_BEFORE_RE.test(before) && !BODY_IN_PLACE_BEFORE_RE.test(before);
+  const before = textBefore(s, m.start, 80).text;
+  if (!PLACE_ONLY_BEFORE_RE.test(before)) return false;
+  // "police in Oslo said" names the police of that place; "spied on officials in Oslo" names no speaker.
+  const body = BODY_IN_PLACE_BEFORE_RE.exec(before);
+  return !body || OBJECT_BEFORE_RE.test(before.slice(0, body.index));
 }
 /** Whether token `v` stands inside a quotation that opened earlier in the sentence. */
 function insideQuote(s: SentenceInfo, v: number): boolean {
@@ -922,9 +925,11 @@ export function attributorsOf(
   if (triggers.length > 0)
     for (const m of candidates) {
       const before = s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start);
+      const owner = LIST_OWNER_RE.exec(before);
       if (
         m.ref.type === 'country' &&
-        LIST_OWNER_RE.test(before) &&
+        owner &&
+        !OBJECT_BEFORE_RE.test(before.slice(0, owner.index)) &&
         m.start < (s.tokens[Math.max(...triggers)]?.start ?? 0)
       ) {
         add(partyFromMention(m, s, ctx, 'joint'));
@@ -995,6 +1000,12 @@ const LIST_OWNER_RE = new RegExp(
   `\\b(?:${L.alt('listOwnerNouns')}\\s+(?:from|of|in)|${L.alt('researcherNouns')}\\s+(?:at|with|from))\\s+(?:the\\s+)?$`,
   'i',
 );
+/**
+ * The words before "officials in X and Y" make them an object, not speakers: a preposition or a verb ("spied on
+ * government officials in", "targeting senior officials in"), past a determiner and modifiers.
+ */
+const OBJECT_BEFORE_RE =
+  /\b(?:on|against|at|of|to|for|from|with|about|into|among|targeting|targeted|targets|target|hacked|hacking|phished|phishing|compromised|breached|impersonat\w*|tricked|lured|contacted|approached|spying|spied|surveilled|monitored)\s+(?:(?:the|some|several|many|senior|junior|top|local|foreign|government|state|federal|military|defen[cs]e|security|health|\p{Lu}[\p{L}-]*)\s+){0,3}$/iu;
 /** The parties listed right after `first`: "CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI". */
 function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Mention[] {
   const out: Mention[] = [];

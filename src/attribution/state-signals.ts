@@ -41,7 +41,8 @@ const RE_LINK_NOUN = new RegExp(
   `^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}(?:[\\s-]+[\\w$]+){0,4}?[\\s-]+${HACKER_NOUN}\\b`,
   'i',
 );
-const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b`, 'i');
+/** "China-based hacking group"; not a company whose name starts with such a noun ("Singapore-based Group-IB"). */
+const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b(?!-)`, 'i');
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+${HACKER_NOUN}\\b`,
 );
