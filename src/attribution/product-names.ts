@@ -16,8 +16,10 @@ import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
-const DETERMINERS =
-  "(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?";
+/** A victim that owns what was attacked: "the company's", "the hospitals'" (what follows must be a maker's product). */
+const OWNER_NOUNS =
+  "(?:company|companies|firm|firms|bank|banks|hospital|hospitals|agency|agencies|ministry|city|county|council|university|victim|victims|organi[sz]ations?|government|department|school|utility|utilities|operator|provider|retailer|insurer|business|businesses|customer|customers|clinic|union)(?:['’]s|s?['’])";
+const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|across|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -209,6 +211,11 @@ const NAME_RE = new RegExp(
 /** Words that end a name without belonging to it. */
 const TRAILING_NOISE =
   /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$/u;
+/** A company's suffix after its short name ("Juniper Networks", "Acme Systems Inc."). */
+const COMPANY_SUFFIX_RE =
+  /\s+(?:Networks|Systems|Technologies|Technology|Software|Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|LLC|plc|Co\.?)$/u;
+/** An edition at the end of a name ("SharePoint Server Subscription Edition"): the family is the product. */
+export const EDITION_SUFFIX_RE = new RegExp(`\\s+(?:${lexicon.alt('editionWords')})\\s+Edition$`, 'u');
 const LOOKS_LIKE_PRODUCT = /\p{Ll}\p{Lu}|^i\p{Lu}|\d|^\p{Lu}{2,}[\p{L}]*-/u;
 const MAX_NAME_WORDS = 6;
 
@@ -251,7 +258,7 @@ function readNameAt(s: SentenceInfo, at: number): { name: string; start: number;
     prev = name;
     name = name.replace(TRAILING_NOISE, '');
   }
-  name = name.replace(/['’]s?$/, '');
+  name = name.replace(/['’]s?$/, '').replace(EDITION_SUFFIX_RE, '');
   if (!name || NOT_NAMES.has(name.split(/\s+/)[0] ?? '')) return null;
   return { name, start: s.start + at, end: s.start + at + name.length };
 }
@@ -681,7 +688,9 @@ function judge(
   }
   // "got in through a Palo Alto Networks firewall", "exploited Zyxel firewalls": a vendor named with its kind of
   // device, where the sentence says it was attacked and the text names no product of that vendor.
-  const vendorAsName = vendors.get(nameKey(c.name));
+  // "Juniper Networks": the vendor written with its company suffix is the company too.
+  const vendorAsName =
+    vendors.get(nameKey(c.name)) ?? vendors.get(nameKey(c.name.replace(COMPANY_SUFFIX_RE, '')));
   if (vendorAsName !== undefined) {
     const rest = s.text.slice(c.end - s.start);
     const device = VENDOR_DEVICE_RE.exec(rest);
@@ -714,7 +723,10 @@ function judge(
     owner &&
     !c.accounts &&
     !PRODUCT_OWNER_WORDS.has(owner[1] ?? '') &&
-    !(vendors.has(firstKey) && c.name.includes(' '))
+    !(vendors.has(firstKey) && c.name.includes(' ')) &&
+    // ("the company's Array Networks AG gateway", "the firms' AhnLab V3 server": a maker's product they run.)
+    leadingVendor(c.name, vendors) === null &&
+    !(LOOKS_LIKE_PRODUCT.test(c.name) && c.name.includes(' '))
   )
     return null;
   // "a flaw in Acme Bank's payment portal": the owner of a thing in lower case is a company, not a product.

@@ -24,7 +24,7 @@ import {
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
-import { unknownProductHits } from './product-names.js';
+import { EDITION_SUFFIX_RE, unknownProductHits } from './product-names.js';
 
 export interface ProductHit {
   id: number;
@@ -190,10 +190,16 @@ const MERE_BEFORE_RE = new RegExp(
 /** Words after a product that clear it: "Exchange Online was not affected". */
 const NOT_AFFECTED_RE = new RegExp(`^[^.;:]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
 
+/** The words between a name (and the rest of it: "Online") and one that only says where it runs or what it is part of. */
+const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|for|of|from)\s+(?:the\s+)?$/u;
+
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
-  const next = s.mentions.find((x) => x.start >= end);
+  // The clause runs to the next name, past a name that only places this one ("SharePoint Online in Microsoft 365").
+  const next = s.mentions.find(
+    (x) => x.start >= end && !PLACING_GAP_RE.test(s.text.slice(end - s.start, x.start - s.start)),
+  );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
   return NOT_AFFECTED_RE.test(after);
 }
@@ -208,6 +214,8 @@ function extensionOf(
   if (!ext) return null;
   // "FortiGate Firewalls", "Connect Secure VPN Gateway": a device noun or an acronym adds no product.
   if (ext.words.every((w) => DEVICE_WORD_RE.test(w) || /^\p{Lu}+$/u.test(w))) return null;
+  // "SharePoint Server Subscription Edition": an edition is the product family, as a version is.
+  if (EDITION_SUFFIX_RE.test(` ${ext.words.join(' ')}`)) return null;
   const stop = s.start + ext.end;
   if (s.mentions.some((x) => x.start >= end && x.start < stop)) return null;
   // "Cisco Cisco", "Microsoft Microsoft 365": the vendor is not its own component.
@@ -261,6 +269,7 @@ function vendorModels(s: SentenceInfo, knowledge: Knowledge): ProductHit[] {
       const named = `${written} ${ext?.model ? ext.words.join(' ') : (line?.[1] ?? '')}`;
       const stop = ext?.model ? s.start + ext.end : last.end + (line?.[0].length ?? 0);
       if (line && s.mentions.some((x) => x.start >= last.end && x.start < stop)) continue;
+      if (merelyMentioned(s, t.start, stop)) continue;
       const anyId = knowledge.products.find((p) => p.vendor === vendor)?.id ?? 0;
       out.push({
         id: anyId,

@@ -123,6 +123,7 @@ export const SECTION_NAMES = [
   'deploymentNouns',
   'componentHeads',
   'deviceWords',
+  'editionWords',
   'productLineNouns',
   'mereMentionBefore',
   'notAffectedPhrases',

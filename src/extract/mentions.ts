@@ -123,6 +123,19 @@ export function isFlawObject(s: SentenceInfo, start: number): boolean {
   return FLAW_OBJECT_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 80), start - s.start));
 }
 /** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
+/** "our Slack workspace", "Teams channels": what a service holds for its users makes the word the service. */
+const ACCOUNT_NOUNS = new Set([
+  'workspace',
+  'workspaces',
+  'channel',
+  'channels',
+  'account',
+  'accounts',
+  'tenant',
+  'tenants',
+  'mailbox',
+  'mailboxes',
+]);
 const FLAW_HEADS = new Set([
   'zero',
   'zero-day',
@@ -261,7 +274,9 @@ function contextOk(
     // "unpatched Confluence servers", "Exchange instances": a deployment noun makes the word a product.
     // "a Zimbra zero-day", "Confluence flaws": a flaw noun right after the word makes it the product too.
     const deployed =
-      next !== undefined && (DEPLOYMENT_NOUNS.has(next.norm) || FLAW_HEADS.has(next.norm)) && s.security;
+      next !== undefined &&
+      (DEPLOYMENT_NOUNS.has(next.norm) || FLAW_HEADS.has(next.norm) || ACCOUNT_NOUNS.has(next.norm)) &&
+      s.security;
     // "installed Radmin for remote access": a remote-access tool is named by its use, not its vendor.
     const toolUse =
       knowledge.products[ref.id]?.role === 'tool' &&
