@@ -813,8 +813,16 @@ export function attributorsOf(
       }
       continue;
     }
-    // A denial sentence reports the accuser only as "accusations by X" or "X's charge".
-    if (denial) continue;
+    // A denial sentence reports the accuser only as "accusations by X" or "X's charge", or in the clause the
+    // denial answers: "Moscow denied it after Britain's NCSC blamed the GRU".
+    if (denial) {
+      if (
+        (LIST_BLAME_VERBS.has(norm) || REPORT_VERBS.has(norm)) &&
+        ANSWERED_CLAUSE_BEFORE_RE.test(textBefore(s, tok.start, 80).text)
+      )
+        for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
+      continue;
+    }
     const isList =
       LIST_BLAME_VERBS.has(norm) ||
       (actorMentions.some((m) => m.from > v) && ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start))) ||
@@ -996,6 +1004,9 @@ const COUNTRYS_BODY_RE = new RegExp(
   'i',
 );
 /** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
+/** A clause on a time conjunction or a relative pronoun, up to its verb without a break: "after Britain's NCSC ", "which Canada ". */
+const ANSWERED_CLAUSE_BEFORE_RE =
+  /\b(?:after|when|since|following|once|hours after|days after|which|that)\s+[^,;:.]{0,60}$/i;
 const LIST_OWNER_RE = new RegExp(
   `\\b(?:${L.alt('listOwnerNouns')}\\s+(?:from|of|in)|${L.alt('researcherNouns')}\\s+(?:at|with|from))\\s+(?:the\\s+)?$`,
   'i',
