@@ -345,6 +345,7 @@ export function capitalisedRun(
   )
     start++;
   if (start > end) return null;
+  start = withNameArticle(s, start);
   const a = s.tokens[start];
   const b = s.tokens[end];
   if (!a || !b) return null;
@@ -487,8 +488,19 @@ export function nameAfter(
 ): AttributingParty | null {
   let i = from;
   let limit = from + maxSkip;
+  let demonym = -1;
   for (;;) {
-    while (i < Math.min(s.tokens.length, limit + 1) && /^\p{Ll}/u.test(s.tokens[i]?.raw ?? '')) i++;
+    // Lower-case words and a state's adjective describe what comes ("the Spanish newspaper El País").
+    while (
+      i < Math.min(s.tokens.length, limit + 1) &&
+      (/^\p{Ll}/u.test(s.tokens[i]?.raw ?? '') || demonymAt(s, i))
+    ) {
+      if (demonymAt(s, i)) {
+        limit++;
+        demonym = i;
+      }
+      i++;
+    }
     // "according to Oslo-based security firm Acme": where a firm sits describes it; the name comes after.
     let last = i;
     while (/^\p{Lu}/u.test(s.tokens[last + 1]?.raw ?? '') && tokenGap(s, last + 1) === ' ') last++;
@@ -497,9 +509,11 @@ export function nameAfter(
     i = last + 2;
     limit = i + maxSkip;
   }
-  const a = s.tokens[i];
-  if (!a || !/^\p{Lu}/u.test(a.raw) || i > limit) return null;
+  if (!/^\p{Lu}/u.test(s.tokens[i]?.raw ?? '') || i > limit) return null;
   let end = i;
+  i = withNameArticle(s, i);
+  const a = s.tokens[i];
+  if (!a) return null;
   while (end + 1 < s.tokens.length) {
     const next = s.tokens[end + 1];
     if (!next || gapBreaks(s, end)) break;
@@ -517,10 +531,33 @@ export function nameAfter(
   if (s.mentions.some((m) => m.start < b.end && m.end > a.start)) return null;
   const name = s.text.slice(a.start - s.start, b.end - s.start).replace(/['’]s$/, '');
   if (NOT_NAMES.has(name.split(' ')[0] ?? '') || name.length < 3 || /\bCVE\b/.test(name)) return null;
+  // "according to British Foreign Secretary": a title or a public body after a state's adjective is that state.
+  const state = s.mentions.find((m) => m.ref.type === 'country' && m.from === demonym);
+  if (state?.ref.type === 'country' && (TITLE_ONLY_RE.test(name) || GOV_BODY_IN_NAME_RE.test(name)))
+    return countryParty(state.ref.iso2, name, ctx, role);
   const known = namedParty(name, s, ctx, role);
   return known !== undefined ? known : { name, body: name, kind: 'organization', role };
 }
 
+/** Articles that begin an outlet's name in its language ("de Volkskrant", "El País", "Le Monde"). */
+const NAME_ARTICLES = new Set(['de', 'het', 'la', 'le', 'les', 'el', 'il', 'lo', 'der', 'die', 'das']);
+/** "the newspaper de Volkskrant": the name starts at its article when a descriptor comes before. */
+function withNameArticle(s: SentenceInfo, i: number): number {
+  const prev = s.tokens[i - 1];
+  if (!prev || !NAME_ARTICLES.has(prev.raw)) return i;
+  const before = s.text.slice(Math.max(0, prev.start - s.start - 40), prev.start - s.start);
+  return DESCRIPTOR_BEFORE_RE.test(before) ? i - 1 : i;
+}
+/** Whether token `i` is a state's adjective ("Spanish", "Dutch"). */
+function demonymAt(s: SentenceInfo, i: number): boolean {
+  const t = s.tokens[i];
+  return (
+    t !== undefined &&
+    s.mentions.some(
+      (m) => m.ref.type === 'country' && m.ref.form === 'demonym' && m.from === i && m.to === i + 1,
+    )
+  );
+}
 /** A hyphenated modifier after a place: "Oslo-based", "Tel Aviv-headquartered". */
 const PLACE_MODIFIER_AFTER_RE = /^-(?:based|headquartered|registered)\b/i;
 const BODY_WORD_RE = new RegExp(
@@ -857,7 +894,10 @@ function wordBoundary(text: string, i: number): boolean {
   return /\w/.test(text[i - 1] ?? '') !== /\w/.test(text[i] ?? '');
 }
 /** "chipmaker Nexperia": a trade noun right before the name. */
-const DESCRIPTOR_BEFORE_RE = new RegExp(`\\b${ORG_DESCRIPTOR}\\s+$`);
+/** "the Dutch newspaper de Volkskrant", "the daily El País": a descriptor, perhaps past an article of the name's language. */
+const DESCRIPTOR_BEFORE_RE = new RegExp(
+  `\\b${ORG_DESCRIPTOR}\\s+(?:(?:de|het|la|le|les|el|il|lo|der|die|das)\\s+)?$`,
+);
 /** "Nexperia, a Dutch chipmaker". */
 const APPOSITIVE_AFTER_RE = new RegExp(`^,\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`);
 /** "Caesars Entertainment Inc", "Nexperion's network", "Nexperion shares": a company by what it has. */
