@@ -85,6 +85,9 @@ describe('loadKnowledge', () => {
   it('maps countries with the contract names and KEV CVEs', () => {
     expect(knowledge.countries.get('CZ')?.name).toBe('Czech Republic');
     expect(knowledge.countries.get('US')?.name).toBe('United States');
+    // Names news and the UN use, not a source's display name for one territory or a former name.
+    expect(knowledge.countries.get('PS')?.name).toBe('Palestine');
+    expect(knowledge.countries.get('MM')?.name).toBe('Myanmar');
     expect(knowledge.kev.get('CVE-2021-34527')).toMatchObject({ vendor: 'Microsoft' });
   });
 
