@@ -160,8 +160,11 @@ const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
  * How intruders got in, up to what they got in through: "broke in through an unpatched", "got into the
  * network via the", "gained initial access through a", with the state of the kit ("end-of-life", "exposed").
  */
-const GOT_IN_THROUGH_RE = new RegExp(
-  `\\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\\s+(?:initial\\s+)?(?:access|entry|a\\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\\s+into\\s+(?:the\\s+|its\\s+|their\\s+)?(?:\\p{Ll}+\\s+){0,2}?(?:network|networks|systems?|environment))\\s+(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:outdated|unpatched|vulnerable|older|end-of-life|legacy|old|exposed|internet-facing|misconfigured|unsecured|forgotten|remote)\\s+)*`,
+const GOT_IN_BEFORE_RE =
+  /\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\s+(?:initial\s+)?(?:access|entry|a\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\s+into\s+(?:the\s+|its\s+|their\s+)?(?:\p{Ll}+\s+){0,2}?(?:network|networks|systems?|environment))\s+$/iu;
+/** What follows the way in, up to the kit's name (searched first: "through" and "via" are rare). */
+const THROUGH_KIT_RE = new RegExp(
+  `\\b(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:outdated|unpatched|vulnerable|older|end-of-life|legacy|old|exposed|internet-facing|misconfigured|unsecured|forgotten|remote)\\s+)*`,
   'giu',
 );
 /**
@@ -432,8 +435,9 @@ function candidates(
     }
   // "broke in through an outdated Synology DiskStation storage device": the kit the intruders came through,
   // a product when it is written as one (a device noun after it or ending it, a product's shape, a vendor).
-  if (s.security && /\b(?:through|via|by way of)\b/i.test(s.text))
-    for (const m of s.text.matchAll(GOT_IN_THROUGH_RE)) {
+  if (s.security)
+    for (const m of s.text.matchAll(THROUGH_KIT_RE)) {
+      if (!GOT_IN_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 80), m.index))) continue;
       const at = m.index + m[0].length;
       const n = nameAt(s, at);
       if (!n) continue;
