@@ -349,6 +349,18 @@ export function capitalisedRun(
   const a = s.tokens[start];
   const b = s.tokens[end];
   if (!a || !b) return null;
+  // "the ministers of Defence and of Justice and Security wrote": portfolios, whose holders speak for the state.
+  if (PORTFOLIO_HOLDER_BEFORE_RE.test(s.text.slice(Math.max(0, a.start - s.start - 40), a.start - s.start))) {
+    // The state written before the title ("the Dutch ministers of", "Britain's Secretary for"), else the story's.
+    const owner = s.mentions.find(
+      (m) =>
+        m.ref.type === 'country' &&
+        m.end <= a.start &&
+        OWNED_PORTFOLIO_GAP_RE.test(s.text.slice(m.end - s.start, a.start - s.start)),
+    );
+    const iso = owner?.ref.type === 'country' ? owner.ref.iso2 : homeState(ctx, s);
+    return countryParty(iso, s.text.slice(a.start - s.start, b.end - s.start), ctx, role);
+  }
   // A dictionary name inside the run: "FBI Director Christopher Wray" is resolved through the title.
   const inside = s.mentions.filter((m) => m.start < b.end && m.end > a.start);
   // "the Danish Centre for Cyber Security said": a public body named after its state's adjective is that state.
@@ -399,6 +411,15 @@ export function capitalisedRun(
   // the story (the dateline's, the government that spoke); a title is never a party's name.
   if (TITLE_ONLY_RE.test(raw))
     return GOV_TITLE_RE.test(raw) ? countryParty(homeState(ctx, s), raw, ctx, role) : null;
+  // "The Minister of Defence said": a government title with its portfolio is still only a title.
+  const portfolio = PORTFOLIO_TITLE_RE.exec(raw);
+  if (portfolio?.[1] && GOV_TITLE_RE.test(portfolio[1]))
+    return countryParty(homeState(ctx, s), raw, ctx, role);
+  // "The Chief Executive of Harbor Bank said": a company's officer speaks for the company.
+  if (portfolio?.[2] && CORPORATE_TITLE_RE.test(portfolio[1] ?? ''))
+    return (
+      namedParty(portfolio[2], s, ctx, role) ?? { name: portfolio[2], body: raw, kind: 'organization', role }
+    );
   // A title in the run: the office holder speaks for the body or the state.
   const titled = personParty(s, a.start, b.end, ctx, role);
   if (titled) return titled;
@@ -558,6 +579,12 @@ function demonymAt(s: SentenceInfo, i: number): boolean {
     )
   );
 }
+/** Office holders named by their portfolio: "the ministers of ", "the Secretary for ". */
+const PORTFOLIO_HOLDER_BEFORE_RE =
+  /\b(?:ministers?|secretar(?:y|ies)|commissioners?)\s+(?:of|for)\s+(?:the\s+)?$/i;
+/** Between a state and the portfolio its office holder holds: "'s ministers of ", " Secretary for the ". */
+const OWNED_PORTFOLIO_GAP_RE =
+  /^(?:['’]s)?\s+(?:\p{L}+\s+)?(?:ministers?|secretar(?:y|ies)|commissioners?)\s+(?:of|for)\s+(?:the\s+)?$/iu;
 /** A hyphenated modifier after a place: "Oslo-based", "Tel Aviv-headquartered". */
 const PLACE_MODIFIER_AFTER_RE = /^-(?:based|headquartered|registered)\b/i;
 const BODY_WORD_RE = new RegExp(
@@ -637,6 +664,10 @@ const TITLED_NAME_RE = new RegExp(
 );
 const GOV_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i');
 const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
+/** A title and its portfolio or organisation: "Minister of Defence", "Chief Executive of Harbor Bank". */
+const PORTFOLIO_TITLE_RE = new RegExp(
+  `^(${ANY_TITLE_CASED})\\s+(?:of|for)\\s+(?:the\\s+)?([A-Z][\\w\\s&,-]*)$`,
+);
 const CORPORATE_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${L.alt('corporateTitles')}$`, 'i');
 /** A title before a name, perhaps after its owner: "Foreign Minister ", "Estonia's foreign minister, ". */
 const TITLE_BEFORE_NAME_RE = new RegExp(`((?:[\\p{L}.'’&-]+\\s+){0,4}?)(${ANY_TITLE}),?\\s+$`, 'iud');
@@ -670,8 +701,9 @@ function personParty(
   if (!m) return null;
   const title = m[2] ?? '';
   const person = m[3] ?? '';
-  // The title must be written as one ("Director", "CEO"), not a plain word inside a name.
-  if (!/^\p{Lu}/u.test(title.trim())) return null;
+  // The title must be written as one ("Director", "CEO"), not a plain word inside a name; and a name follows it,
+  // not the rest of the title ("Minister of Defence").
+  if (!/^\p{Lu}/u.test(title.trim()) || !/^\p{Lu}/u.test(person.trim())) return null;
   const owned = affiliation(s, from, from + (m[1]?.length ?? 0), title, ctx, role, person);
   if (owned) return owned;
   // A title whose state or company the text does not give: the person, named without the title.

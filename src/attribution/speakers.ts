@@ -202,7 +202,16 @@ function speakerAt(
   const nearestActor = [...actorMentions].reverse().find((m) => m.to <= v && v - m.to <= 4);
   // ("told a conference in London on Wednesday, naming X": a place is where, not who; "police in Oslo said"
   // names the police of that place.)
-  const nearest = [...candidates].reverse().find((m) => m.to <= v && v - m.to <= 10 && !placeOnly(s, m));
+  // ("targeted India's power grid, Acme says": the object of a deed is its victim, not the speaker.)
+  const nearest = [...candidates]
+    .reverse()
+    .find(
+      (m) =>
+        m.to <= v &&
+        v - m.to <= 10 &&
+        !placeOnly(s, m) &&
+        !DEED_OBJECT_NAME_BEFORE_RE.test(textBefore(s, m.start, 80).text),
+    );
   const left = subjectPastAside(s, v, nearest, candidates);
   // The subject before an aside speaks; the words inside the aside ("the National Cyber Security Centre")
   // are no generic subject either.
@@ -242,6 +251,7 @@ function speakerAt(
   if (
     adj &&
     /^\p{Lu}/u.test(adj.raw) &&
+    !DEED_OBJECT_NAME_BEFORE_RE.test(textBefore(s, adj.start, 80).text) &&
     (!left || left.to <= k) &&
     (!nearestActor || nearestActor.to <= k) &&
     !s.mentions.some((m) => m.from <= k && m.to > k)
@@ -1004,6 +1014,9 @@ const COUNTRYS_BODY_RE = new RegExp(
   'i',
 );
 /** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
+/** A deed's object, up to the capitalised words of its name: "against Moldova's Central Electoral ". */
+const DEED_OBJECT_NAME_BEFORE_RE =
+  /\b(?:against|targeting|targeted|into|hacked|breached|compromised|attacked|infiltrated|penetrated)\s+(?:(?:the|a|an)\s+)?(?:\p{Lu}[\p{L}.&-]*(?:['’]s)?\s+){0,5}$/u;
 /** A clause on a time conjunction or a relative pronoun, up to its verb without a break: "after Britain's NCSC ", "which Canada ". */
 const ANSWERED_CLAUSE_BEFORE_RE =
   /\b(?:after|when|since|following|once|hours after|days after|which|that)\s+[^,;:.]{0,60}$/i;

@@ -51,6 +51,11 @@ const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{
 /** Deeds of cyber activity, for the clause after "accused X of". */
 const CYBER_DEED_RE =
   /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?|heists?)\b/i;
+/** A perpetrator in the clause before a link phrase: "hackers ... working with", "APT41, which worked with". */
+const PERPETRATOR_BEFORE_RE = new RegExp(
+  `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|group|gang|crew|unit)\\b[^.;]{0,60}$`,
+  'i',
+);
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 /** The last words of the link phrases: one lookup rules out most country words before the long pattern. */
 const LINK_LAST_WORDS = new Set(
@@ -222,7 +227,10 @@ const STATE_RULES: StateRule[] = [
         return null;
       // "websites run by the government": the state owns the thing, it is not said to act.
       const head = c.before.slice(0, c.before.length - h.length);
-      return /\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head) ? null : h;
+      if (/\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head)) return null;
+      // "the company was working with the Indian government": cooperation with the state, unless hackers work with it.
+      if (/\bwork(?:ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
+      return h;
     },
   },
   {
