@@ -19,7 +19,7 @@ const FLAW_NOUN = lexicon.alt('flawNouns');
 /** A victim that owns what was attacked: "the company's", "the hospitals'" (what follows must be a maker's product). */
 const OWNER_NOUNS =
   "(?:company|companies|firm|firms|bank|banks|hospital|hospitals|agency|agencies|ministry|city|county|council|university|victim|victims|organi[sz]ations?|government|department|school|utility|utilities|operator|provider|retailer|insurer|business|businesses|customer|customers|clinic|union)(?:['’]s|s?['’])";
-const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
+const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source|end-of-life|discontinued|unsupported|legacy)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|across|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,

@@ -51,7 +51,9 @@ const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
 /** A service counts when the text speaks of its accounts, instances, tenants or data. */
 function serviceUsed(s: SentenceInfo, to: number): boolean {
-  for (let i = to; i < Math.min(s.tokens.length, to + 4); i++)
+  // "Okta and Microsoft Entra ID tenants": a list shares the noun after its last name.
+  const span = /^(?:and|or)$/.test(s.tokens[to]?.norm ?? '') ? 7 : 4;
+  for (let i = to; i < Math.min(s.tokens.length, to + span); i++)
     if (SERVICE_NOUNS.has(s.tokens[i]?.norm ?? '')) return true;
   return false;
 }
@@ -196,12 +198,21 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
-  // The clause runs to the next name, past a name that only places this one ("SharePoint Online in Microsoft 365").
+  return clearedAfter(s, end);
+}
+
+/**
+ * The clause after a name clears it ("Exchange Online was not affected"). It runs to the next name, past a name
+ * that only places this one ("SharePoint Online in Microsoft 365"); a list shares its clearance ("its Okta and
+ * Entra ID tenants were not affected").
+ */
+function clearedAfter(s: SentenceInfo, end: number): boolean {
   const next = s.mentions.find(
     (x) => x.start >= end && !PLACING_GAP_RE.test(s.text.slice(end - s.start, x.start - s.start)),
   );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
-  return NOT_AFFECTED_RE.test(after);
+  if (NOT_AFFECTED_RE.test(after)) return true;
+  return next !== undefined && LIST_SEP_RE.test(after) && clearedAfter(s, next.end);
 }
 
 /** The component or model after a product mention, unless another name starts inside it. */
