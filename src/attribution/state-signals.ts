@@ -346,8 +346,11 @@ const STATE_RULES: StateRule[] = [
     match: (c) => {
       if (!c.stateActorAfter) return null;
       if (/^['’]s\s/.test(c.after)) return c.after.slice(0, 3) + c.stateActorAfter;
+      // The demonym right before the actor's name, not before another word ("Dutch government: Russian ...").
       const space = /^\s+/.exec(c.after)?.[0];
-      return c.form === 'demonym' && space ? space + c.stateActorAfter : null;
+      return c.form === 'demonym' && space && c.after.startsWith(c.stateActorAfter, space.length)
+        ? space + c.stateActorAfter
+        : null;
     },
   },
   {
