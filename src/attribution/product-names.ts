@@ -213,7 +213,7 @@ const NAME_RE = new RegExp(
 );
 /** Words that end a name without belonging to it. */
 const TRAILING_NOISE =
-  /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$/u;
+  /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|R\d|CU\d+|SP\d+|\d\dH\d|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$/u;
 /** A company's suffix after its short name ("Juniper Networks", "Acme Systems Inc."). */
 const COMPANY_SUFFIX_RE =
   /\s+(?:Networks|Systems|Technologies|Technology|Software|Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|LLC|plc|Co\.?)$/u;

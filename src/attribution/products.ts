@@ -225,8 +225,10 @@ function extensionOf(
   if (!ext) return null;
   // "FortiGate Firewalls", "Connect Secure VPN Gateway": a device noun or an acronym adds no product.
   if (ext.words.every((w) => DEVICE_WORD_RE.test(w) || /^\p{Lu}+$/u.test(w))) return null;
-  // "SharePoint Server Subscription Edition": an edition is the product family, as a version is.
-  if (EDITION_SUFFIX_RE.test(` ${ext.words.join(' ')}`)) return null;
+  // "SharePoint Server Subscription Edition", "Windows Server 2008 R2": an edition or a release is the product
+  // family, as a version is.
+  if (EDITION_SUFFIX_RE.test(` ${ext.words.join(' ')}`) || RELEASE_WORDS_RE.test(ext.words.join(' ')))
+    return null;
   const stop = s.start + ext.end;
   if (s.mentions.some((x) => x.start >= end && x.start < stop)) return null;
   // "Cisco Cisco", "Microsoft Microsoft 365": the vendor is not its own component.
@@ -234,6 +236,8 @@ function extensionOf(
   return ext;
 }
 
+/** Release names after a product: a year ("2019", "2008 R2"), a cumulative update, service pack or feature update ("CU14", "SP1", "22H2"). */
+const RELEASE_WORDS_RE = /^(?:(?:19|20)\d\d|R\d|CU\d+|SP\d+|\d\dH\d)(?:\s+(?:R\d|CU\d+|SP\d+|\d\dH\d))*$/;
 const DEVICE_WORD_RE = new RegExp(`^${lexicon.alt('deviceWords')}$`);
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string[]>>();
