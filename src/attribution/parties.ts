@@ -823,9 +823,20 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
       // owned by a possessive.
       const tm = TITLE_BEFORE_NAME_RE.exec(before);
       const ownerSpan = tm?.indices?.[1];
-      const owned = /['’]s\s*$/.test(tm?.[1] ?? '');
+      const base = nameStart - before.length;
+      // A lower-case title counts after a possessive or a named owner ("NCSC chief executive", "Poland's digital
+      // affairs minister", "Chinese foreign ministry spokesperson").
+      const owned =
+        /['’]s\s*$/.test(tm?.[1] ?? '') ||
+        ORG_IN_NAME_RE.test(trailingName(tm?.[1] ?? '') ?? '') ||
+        (ownerSpan !== undefined &&
+          s.mentions.some(
+            (m) =>
+              (m.ref.type === 'country' || m.ref.type === 'party') &&
+              m.start >= base + ownerSpan[0] &&
+              m.end <= base + ownerSpan[1],
+          ));
       if (tm?.[2] && ownerSpan && (/^\p{Lu}/u.test(tm[2].trim()) || owned)) {
-        const base = nameStart - before.length;
         const p = affiliation(s, base + ownerSpan[0], base + ownerSpan[1], tm[2], ctx, role, full);
         if (p) return p;
       }
