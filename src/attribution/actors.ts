@@ -25,6 +25,12 @@ const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
 /** "Fancy Bear, the hacking arm of a spy agency, which is also known as APT28": a description, then the alias. */
 const DESCRIBED_AKA_RE =
   /^(?:\s*,)?(?:\s+[\w'’-]+){0,5}\s*,\s+(?:which|that|who)\s+(?:is|are)\s+(?:also\s+)?(?:tracked|known|referred to)\s+(?:as|under the names?)\s*["“']?$/i;
+/**
+ * An apposition that gives the other name: "TA453, the Iranian state-aligned actor also known as", "UNC2452,
+ * the cluster that Microsoft calls".
+ */
+const APPOSITIVE_AKA_RE =
+  /^\s*,\s+(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))\s*["“']?$/iu;
 /** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */
 const BY_AND_AS_RE =
   /^\s*,?\s*by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s*,?\s+(?:and|or|while)\s+(?:tracked\s+)?as\s+["“']?$/u;
@@ -194,7 +200,12 @@ export function collectActors(
       const b = items[i];
       if (!a || !b) continue;
       const between = s.text.slice(a.end - s.start, b.start - s.start);
-      if (AKA_RE.test(between) || BY_AND_AS_RE.test(between) || DESCRIBED_AKA_RE.test(between)) {
+      if (
+        AKA_RE.test(between) ||
+        BY_AND_AS_RE.test(between) ||
+        DESCRIBED_AKA_RE.test(between) ||
+        APPOSITIVE_AKA_RE.test(between)
+      ) {
         union(a.key, b.key);
         chained = true;
       } else if (chained && (AND_RE.test(between) || AND_VENDOR_CALLS_RE.test(between))) union(a.key, b.key);

@@ -495,7 +495,7 @@ function findSchemeNames(
  * are written like labels: upper case, CamelCase, a code with digits, or one or two capitalised words.
  */
 const INTRODUCED_NAME_RE =
-  /\b(?:group|actor|cluster|gang|crew|collective|adversary|intrusion set|operators?),?\s+(?:(?:that|which)\s+)?(?:(?:it|they|we|researchers|the\s+(?:company|firm|researchers|vendor))\s+(?:now\s+)?(?:tracks|track|calls|call|dubs|dubbed|named|names|labels|refers\s+to)\s+(?:as\s+)?|(?:tracked|dubbed|called|named|designated|labell?ed)\s+(?:as\s+)?)["“]?(?<name>[A-Z][A-Z\d]{3,}(?:-\d+)?|[A-Z][a-z]+[A-Z][A-Za-z\d]*|[A-Z][A-Za-z]*-\d{2,5}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})\b/g;
+  /\b(?:group|actor|cluster|gang|crew|collective|adversary|intrusion set|operators?|activity)(?:\s+of\s+(?:malicious\s+)?activity)?,?\s+(?:(?:that|which)\s+)?(?:(?:it|they|we|researchers|the\s+(?:company|firm|researchers|vendor))\s+(?:now\s+)?(?:tracks|track|calls|call|dubs|dubbed|named|names|labels|refers\s+to)\s+(?:as\s+)?|(?:tracked|dubbed|called|named|designated|labell?ed)\s+(?:as\s+)?)["“]?(?<name>[A-Z][A-Z\d]{3,}(?:-\d+)?|[A-Z][a-z]+[A-Z][A-Za-z\d]*|[A-Z][A-Za-z]*-\d{2,5}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})\b/g;
 /**
  * A name right after what the group is: "the hacker group The Dark Overlord", "the ransomware gang Qilin",
  * "an extortion crew called". Only after a kind of criminal or hacking group, so that "the group Microsoft
