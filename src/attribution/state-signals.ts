@@ -2,6 +2,7 @@
 import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
+import { nameKey } from '../extract/tokens.js';
 import {
   BLAME_VERB,
   type ClaimFamily,
@@ -55,6 +56,10 @@ const CYBER_DEED_RE =
 const PERPETRATOR_BEFORE_RE = new RegExp(
   `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|group|gang|crew|unit)\\b[^.;]{0,60}$`,
   'i',
+);
+/** Lower-case words up to a kind of company, right after a capital: " crypto exchange", " -based firm". */
+const PLACE_BEFORE_COMPANY_RE = new RegExp(
+  `^(?:-based)?\\s+(?:[a-z][\\w-]*\\s+){0,2}?${lexicon.alt('organizationDescriptors')}\\b`,
 );
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 /** The last words of the link phrases: one lookup rules out most country words before the long pattern. */
@@ -433,6 +438,12 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const form = m.ref.form;
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
+    // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
+    if (
+      (form === 'metonym' || knowledge.capitals.has(nameKey(m.surface))) &&
+      PLACE_BEFORE_COMPANY_RE.test(after)
+    )
+      continue;
     const govAfter = GOV_NOUN.exec(after);
     // "linked to the government of Russia" reads as "linked to the Russian government".
     const govOf = GOV_OF_BEFORE_RE.exec(before);
