@@ -30,7 +30,7 @@ const DESCRIBED_AKA_RE =
  * the cluster that Microsoft calls".
  */
 const APPOSITIVE_AKA_RE =
-  /^\s*,\s+(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))\s*["“']?$/iu;
+  /^\s*,\s+(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))\s*["“']?$/u;
 /** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */
 const BY_AND_AS_RE =
   /^\s*,?\s*by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s*,?\s+(?:and|or|while)\s+(?:tracked\s+)?as\s+["“']?$/u;

@@ -385,9 +385,11 @@ export function capitalisedRun(
     const unit = s.text.slice(a.start - s.start, b.end - s.start);
     // "Denmark's SektorCERT said": a state owns its bodies, not every organisation within it ("Britain's Foreign
     // Secretary" is an office of the state, not an organisation).
+    // ("Iran's Passive Defence Organisation": a state's portfolio in the name makes it a public body.)
     if (
       owner.ref.type === 'country' &&
       !GOV_BODY_IN_NAME_RE.test(unit) &&
+      !STATE_PORTFOLIO_IN_NAME_RE.test(unit) &&
       !TITLE_ONLY_RE.test(unit) &&
       !/^\p{Ll}/u.test(unit)
     )
@@ -411,15 +413,16 @@ export function capitalisedRun(
   // the story (the dateline's, the government that spoke); a title is never a party's name.
   if (TITLE_ONLY_RE.test(raw))
     return GOV_TITLE_RE.test(raw) ? countryParty(homeState(ctx, s), raw, ctx, role) : null;
-  // "The Minister of Defence said": a government title with its portfolio is still only a title.
+  // "The Chief Executive of Harbor Bank said": a company's officer speaks for the company ("President" and
+  // "Director" are titles of both kinds: a public body named after them makes it a state's office).
   const portfolio = PORTFOLIO_TITLE_RE.exec(raw);
+  const officeOf = portfolio?.[2] ?? '';
+  const publicBody = GOV_BODY_IN_NAME_RE.test(officeOf) || PORTFOLIO_BODY_RE.test(officeOf);
+  if (officeOf && !publicBody && CORPORATE_TITLE_RE.test(portfolio?.[1] ?? ''))
+    return namedParty(officeOf, s, ctx, role) ?? { name: officeOf, body: raw, kind: 'organization', role };
+  // "The Minister of Defence said": a government title with its portfolio is still only a title.
   if (portfolio?.[1] && GOV_TITLE_RE.test(portfolio[1]))
     return countryParty(homeState(ctx, s), raw, ctx, role);
-  // "The Chief Executive of Harbor Bank said": a company's officer speaks for the company.
-  if (portfolio?.[2] && CORPORATE_TITLE_RE.test(portfolio[1] ?? ''))
-    return (
-      namedParty(portfolio[2], s, ctx, role) ?? { name: portfolio[2], body: raw, kind: 'organization', role }
-    );
   // A title in the run: the office holder speaks for the body or the state.
   const titled = personParty(s, a.start, b.end, ctx, role);
   if (titled) return titled;
@@ -561,7 +564,7 @@ export function nameAfter(
 }
 
 /** Articles that begin an outlet's name in its language ("de Volkskrant", "El País", "Le Monde"). */
-const NAME_ARTICLES = new Set(['de', 'het', 'la', 'le', 'les', 'el', 'il', 'lo', 'der', 'die', 'das']);
+const NAME_ARTICLES = L.set('nameArticles');
 /** "the newspaper de Volkskrant": the name starts at its article when a descriptor comes before. */
 function withNameArticle(s: SentenceInfo, i: number): number {
   const prev = s.tokens[i - 1];
@@ -579,12 +582,13 @@ function demonymAt(s: SentenceInfo, i: number): boolean {
     )
   );
 }
-/** Office holders named by their portfolio: "the ministers of ", "the Secretary for ". */
-const PORTFOLIO_HOLDER_BEFORE_RE =
-  /\b(?:ministers?|secretar(?:y|ies)|commissioners?)\s+(?:of|for)\s+(?:the\s+)?$/i;
+/** A state's portfolio inside a capitalised name: "Passive Defence Organisation", "Interior Security Agency". */
+const STATE_PORTFOLIO_IN_NAME_RE = /\b(?:Defen[cs]e|Interior|Justice|Foreign Affairs|Home Affairs)\b/;
+/** Office holders named by their portfolio: "ministers of ", "Secretary for the ". */
+const PORTFOLIO_HOLDER = String.raw`(?:ministers?|secretar(?:y|ies)|commissioners?)\s+(?:of|for)\s+(?:the\s+)?`;
+const PORTFOLIO_HOLDER_BEFORE_RE = new RegExp(`\\b${PORTFOLIO_HOLDER}$`, 'i');
 /** Between a state and the portfolio its office holder holds: "'s ministers of ", " Secretary for the ". */
-const OWNED_PORTFOLIO_GAP_RE =
-  /^(?:['’]s)?\s+(?:\p{L}+\s+)?(?:ministers?|secretar(?:y|ies)|commissioners?)\s+(?:of|for)\s+(?:the\s+)?$/iu;
+const OWNED_PORTFOLIO_GAP_RE = new RegExp(`^(?:['’]s)?\\s+(?:[a-z]+\\s+)?${PORTFOLIO_HOLDER}$`, 'i');
 /** A hyphenated modifier after a place: "Oslo-based", "Tel Aviv-headquartered". */
 const PLACE_MODIFIER_AFTER_RE = /^-(?:based|headquartered|registered)\b/i;
 const BODY_WORD_RE = new RegExp(
@@ -826,15 +830,18 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
       const base = nameStart - before.length;
       // A lower-case title counts after a possessive or a named owner ("NCSC chief executive", "Poland's digital
       // affairs minister", "Chinese foreign ministry spokesperson").
+      // (A state's adjective owns the title only through its public body: "Russian film director" is a person.)
       const owned =
         /['’]s\s*$/.test(tm?.[1] ?? '') ||
-        ORG_IN_NAME_RE.test(trailingName(tm?.[1] ?? '') ?? '') ||
+        ORG_IN_NAME_RE.test(trailingName(tm?.[1] ?? '')) ||
         (ownerSpan !== undefined &&
           s.mentions.some(
             (m) =>
-              (m.ref.type === 'country' || m.ref.type === 'party') &&
               m.start >= base + ownerSpan[0] &&
-              m.end <= base + ownerSpan[1],
+              m.end <= base + ownerSpan[1] &&
+              (m.ref.type === 'party' ||
+                (m.ref.type === 'country' &&
+                  ownsTitle(s.text.slice(m.end - s.start, base + ownerSpan[1] - s.start)))),
           ));
       if (tm?.[2] && ownerSpan && (/^\p{Lu}/u.test(tm[2].trim()) || owned)) {
         const p = affiliation(s, base + ownerSpan[0], base + ownerSpan[1], tm[2], ctx, role, full);
@@ -869,6 +876,17 @@ function affiliationOfPersonUncached(full: string, ctx: PartyContext, role: stri
     }
   }
   return null;
+}
+
+/** Between a state and its office holder's title: its possessive, or only the words of a public body ("foreign ministry"). */
+function ownsTitle(between: string): boolean {
+  return (
+    /^['’]s\b/.test(between) ||
+    between
+      .trim()
+      .split(/\s+/)
+      .every((w) => w === '' || BODY_WORD_RE.test(w))
+  );
 }
 
 /** The capitalised words at the end of a phrase: "said that Acme Corp" → "Acme Corp". */
@@ -936,11 +954,11 @@ export function introducedAsOrg(name: string, text: string, lower = text.toLower
 function wordBoundary(text: string, i: number): boolean {
   return /\w/.test(text[i - 1] ?? '') !== /\w/.test(text[i] ?? '');
 }
-/** "chipmaker Nexperia": a trade noun right before the name. */
-/** "the Dutch newspaper de Volkskrant", "the daily El País": a descriptor, perhaps past an article of the name's language. */
-const DESCRIPTOR_BEFORE_RE = new RegExp(
-  `\\b${ORG_DESCRIPTOR}\\s+(?:(?:de|het|la|le|les|el|il|lo|der|die|das)\\s+)?$`,
-);
+/**
+ * "chipmaker Nexperia", "the Dutch newspaper de Volkskrant": a trade noun right before the name, perhaps past an
+ * article of the name's language.
+ */
+const DESCRIPTOR_BEFORE_RE = new RegExp(`\\b${ORG_DESCRIPTOR}\\s+(?:${L.alt('nameArticles')}\\s+)?$`);
 /** "Nexperia, a Dutch chipmaker". */
 const APPOSITIVE_AFTER_RE = new RegExp(`^,\\s+(?:an?|the)\\s+(?:[\\w-]+\\s+){0,4}?${ORG_DESCRIPTOR}\\b`);
 /** "Caesars Entertainment Inc", "Nexperion's network", "Nexperion shares": a company by what it has. */

@@ -16,10 +16,12 @@ import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
+/** The state of attacked kit before its name: "unpatched", "end-of-life". */
+const KIT_STATE = lexicon.alt('kitStateWords');
 /** A victim that owns what was attacked: "the company's", "the hospitals'" (what follows must be a maker's product). */
 const OWNER_NOUNS =
   "(?:company|companies|firm|firms|bank|banks|hospital|hospitals|agency|agencies|ministry|city|county|council|university|victim|victims|organi[sz]ations?|government|department|school|utility|utilities|operator|provider|retailer|insurer|business|businesses|customer|customers|clinic|union)(?:['’]s|s?['’])";
-const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:more than|over|about|around|nearly|almost|at least|some)\\s+)?\\d[\\d,.]*\\s+|(?:(?:older|newer|several|multiple|some|all|unpatched|vulnerable|outdated|popular|widely used|open-source|open source|end-of-life|discontinued|unsupported|legacy)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
+const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:more than|over|about|around|nearly|almost|at least|some)\\s+)?\\d[\\d,.]*\\s+|(?:(?:${KIT_STATE}|newer|several|multiple|some|all|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|across|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -68,7 +70,7 @@ const ACCOUNT_TAKEOVER_RE =
 const ACCOUNT_WORD_RE =
   /\b(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?|passwords?|credentials|logins?)\b/i;
 /** What a service holds for its users ("Gmail accounts", "stolen Proton Mail passwords"). */
-const ACCOUNT_NOUNS = String.raw`(?:(?:webmail|e-?mail|mail|cloud|social media)\s+)?(?:accounts?|mailbox(?:es)?|inbox(?:es)?|tenants?|passwords?|credentials|logins?)\b`;
+const ACCOUNT_NOUNS = `(?:(?:webmail|e-?mail|mail|cloud|social media)\\s+)?${lexicon.alt('serviceHoldingNouns')}\\b`;
 const ACCOUNTS_AFTER_RE = new RegExp(`^\\s+${ACCOUNT_NOUNS}`, 'i');
 /** Names of bodies and organisations: their accounts are the victim's, not a service's. */
 const ACCOUNT_OWNER_NAME_RE = new RegExp(`\\b${BODY_NAME_WORD}(?![\\w])`, 'i');
@@ -82,8 +84,10 @@ const MADE_BY_WORD_RE = /\b(?:made|built|manufactured|sold|supplied|produced)\s+
 const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
-const ATTACKED_KIT_RE =
-  /\b(?:(?:attacks?|raids?|assaults?)\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\s+for)\s+(?:the\s+)?(?:(?:more than|over|about|around|nearly|almost|at least|some)\s+)?(?:\d[\d,.]*\s+)?(?:(?:unpatched|vulnerable|internet-facing|exposed|outdated|older|end-of-life)\s+)*/gi;
+const ATTACKED_KIT_RE = new RegExp(
+  `\\b(?:(?:attacks?|raids?|assaults?)\\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\\s+for)\\s+(?:the\\s+)?(?:(?:more than|over|about|around|nearly|almost|at least|some)\\s+)?(?:\\d[\\d,.]*\\s+)?(?:(?:${KIT_STATE})\\s+)*`,
+  'gi',
+);
 /** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */
 const ATTACK_VERB_HINT_RE = /attack|raid|assault|target|hijack|compromis|infect|hack|breach|scann/i;
 /** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
@@ -164,7 +168,7 @@ const GOT_IN_BEFORE_RE =
   /\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\s+(?:initial\s+)?(?:access|entry|a\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\s+into\s+(?:the\s+|its\s+|their\s+)?(?:\p{Ll}+\s+){0,2}?(?:network|networks|systems?|environment))\s+$/iu;
 /** What follows the way in, up to the kit's name (searched first: "through" and "via" are rare). */
 const THROUGH_KIT_RE = new RegExp(
-  `\\b(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:outdated|unpatched|vulnerable|older|end-of-life|legacy|old|exposed|internet-facing|misconfigured|unsecured|forgotten|remote)\\s+)*`,
+  `\\b(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:${KIT_STATE}|old|forgotten|remote)\\s+)*`,
   'giu',
 );
 /**
@@ -212,8 +216,12 @@ const NAME_RE = new RegExp(
   'uy',
 );
 /** Words that end a name without belonging to it. */
-const TRAILING_NOISE =
-  /\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|R\d|CU\d+|SP\d+|\d\dH\d|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$/u;
+/** A release named after a product: R2, a cumulative update, a service pack, a feature update ("CU14", "SP1", "22H2"). */
+export const RELEASE_WORD = String.raw`(?:R\d|CU\d+|SP\d+|\d\dH\d)`;
+const TRAILING_NOISE = new RegExp(
+  String.raw`\s+(?:\d+(?:\.\d+)*|[vV]\d+(?:\.\d+)*|${RELEASE_WORD}|and|or|of|for|of the|The|A|An|In|On|Before|After|Versions?|Version)$`,
+  'u',
+);
 /** A company's suffix after its short name ("Juniper Networks", "Acme Systems Inc."). */
 const COMPANY_SUFFIX_RE =
   /\s+(?:Networks|Systems|Technologies|Technology|Software|Inc\.?|Corp\.?|Corporation|Ltd\.?|Limited|LLC|plc|Co\.?)$/u;

@@ -24,7 +24,7 @@ import {
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
-import { EDITION_SUFFIX_RE, unknownProductHits } from './product-names.js';
+import { EDITION_SUFFIX_RE, RELEASE_WORD, unknownProductHits } from './product-names.js';
 
 export interface ProductHit {
   id: number;
@@ -237,7 +237,7 @@ function extensionOf(
 }
 
 /** Release names after a product: a year ("2019", "2008 R2"), a cumulative update, service pack or feature update ("CU14", "SP1", "22H2"). */
-const RELEASE_WORDS_RE = /^(?:(?:19|20)\d\d|R\d|CU\d+|SP\d+|\d\dH\d)(?:\s+(?:R\d|CU\d+|SP\d+|\d\dH\d))*$/;
+const RELEASE_WORDS_RE = new RegExp(String.raw`^(?:(?:19|20)\d\d|${RELEASE_WORD})(?:\s+${RELEASE_WORD})*$`);
 const DEVICE_WORD_RE = new RegExp(`^${lexicon.alt('deviceWords')}$`);
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string[]>>();

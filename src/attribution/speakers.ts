@@ -1013,13 +1013,14 @@ const COUNTRYS_BODY_RE = new RegExp(
   `\\b(?:the|that) (?:country|nation)['’]s\\s+(?:[\\w-]+\\s+){0,5}?${L.alt('countryBodyNouns')}\\s+(?:(?:has|have|had|also|on|this|\\w+day)\\s+)*$`,
   'i',
 );
-/** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
 /** A deed's object, up to the capitalised words of its name: "against Moldova's Central Electoral ". */
-const DEED_OBJECT_NAME_BEFORE_RE =
-  /\b(?:against|targeting|targeted|into|hacked|breached|compromised|attacked|infiltrated|penetrated)\s+(?:(?:the|a|an)\s+)?(?:\p{Lu}[\p{L}.&-]*(?:['’]s)?\s+){0,5}$/u;
+const DEED_OBJECT_NAME_BEFORE_RE = new RegExp(
+  `\\b${L.alt('deedObjectWords')}\\s+(?:(?:the|a|an)\\s+)?(?:\\p{Lu}[\\p{L}.&-]*(?:['’]s)?\\s+){0,5}$`,
+  'u',
+);
 /** A clause on a time conjunction or a relative pronoun, up to its verb without a break: "after Britain's NCSC ", "which Canada ". */
-const ANSWERED_CLAUSE_BEFORE_RE =
-  /\b(?:after|when|since|following|once|hours after|days after|which|that)\s+[^,;:.]{0,60}$/i;
+const ANSWERED_CLAUSE_BEFORE_RE = /\b(?:after|when|since|following|once|which|that)\s+[^,;:.]{0,60}$/i;
+/** A list of states introduced as the speakers: "agencies from", "the governments of", "partners in". */
 const LIST_OWNER_RE = new RegExp(
   `\\b(?:${L.alt('listOwnerNouns')}\\s+(?:from|of|in)|${L.alt('researcherNouns')}\\s+(?:at|with|from))\\s+(?:the\\s+)?$`,
   'i',
@@ -1028,8 +1029,10 @@ const LIST_OWNER_RE = new RegExp(
  * The words before "officials in X and Y" make them an object, not speakers: a preposition or a verb ("spied on
  * government officials in", "targeting senior officials in"), past a determiner and modifiers.
  */
-const OBJECT_BEFORE_RE =
-  /\b(?:on|against|at|of|to|for|from|with|about|into|among|targeting|targeted|targets|target|hacked|hacking|phished|phishing|compromised|breached|impersonat\w*|tricked|lured|contacted|approached|spying|spied|surveilled|monitored)\s+(?:(?:the|some|several|many|senior|junior|top|local|foreign|government|state|federal|military|defen[cs]e|security|health|\p{Lu}[\p{L}-]*)\s+){0,3}$/iu;
+const OBJECT_BEFORE_RE = new RegExp(
+  `\\b(?:on|at|of|to|for|from|with|about|among|contacted|approached|spying|spied|surveilled|monitored|${L.alt('deedObjectWords')})\\s+(?:(?:the|some|several|many|senior|junior|top|local|foreign|government|state|federal|military|defen[cs]e|security|health|\\p{Lu}[\\p{L}-]*)\\s+){0,3}$`,
+  'u',
+);
 /** The parties listed right after `first`: "CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI". */
 function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Mention[] {
   const out: Mention[] = [];

@@ -57,9 +57,12 @@ const PERPETRATOR_BEFORE_RE = new RegExp(
   `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|group|gang|crew|unit)\\b[^.;]{0,60}$`,
   'i',
 );
-/** Lower-case words up to a kind of company, right after a capital: " crypto exchange", " -based firm". */
+/**
+ * A kind of company right after a capital, perhaps past one word of its trade: " crypto exchange", "-based firm"
+ * ("Moscow hacked the exchange" has a verb and a determiner between: the capital is the state there).
+ */
 const PLACE_BEFORE_COMPANY_RE = new RegExp(
-  `^(?:-based)?\\s+(?:[a-z][\\w-]*\\s+){0,2}?${lexicon.alt('organizationDescriptors')}\\b`,
+  `^(?:-based)?\\s+(?:[a-z][\\w-]*\\s+)?${lexicon.alt('organizationDescriptors')}\\b`,
 );
 const RE_LINK_BEFORE = new RegExp(`${LINK_BEFORE}\\s+(?:the\\s+)?$`, 'i');
 /** The last words of the link phrases: one lookup rules out most country words before the long pattern. */
@@ -234,7 +237,7 @@ const STATE_RULES: StateRule[] = [
       const head = c.before.slice(0, c.before.length - h.length);
       if (/\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head)) return null;
       // "the company was working with the Indian government": cooperation with the state, unless hackers work with it.
-      if (/\bwork(?:ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
+      if (/\bwork(?:s|ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
       return h;
     },
   },

@@ -122,20 +122,9 @@ export function reachedByIntruders(s: SentenceInfo, start: number): boolean {
 export function isFlawObject(s: SentenceInfo, start: number): boolean {
   return FLAW_OBJECT_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 80), start - s.start));
 }
-/** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
 /** "our Slack workspace", "Teams channels": what a service holds for its users makes the word the service. */
-const ACCOUNT_NOUNS = new Set([
-  'workspace',
-  'workspaces',
-  'channel',
-  'channels',
-  'account',
-  'accounts',
-  'tenant',
-  'tenants',
-  'mailbox',
-  'mailboxes',
-]);
+const ACCOUNT_NOUNS = lexicon.set('serviceHoldingNouns');
+/** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
 const FLAW_HEADS = new Set([
   'zero',
   'zero-day',
