@@ -3,7 +3,8 @@
  *
  *   (a) baseline: `node scripts/bench-baseline-compromise.mjs corpus.jsonl`: compromise over each whole
  *       text (nlp(text), then people, places, organizations)
- *   (b) attribot: `node bin/attribot.js extract --input corpus.jsonl > out.jsonl`
+ *   (b) attribot: `bin/attribot.js extract --input corpus.jsonl > out.jsonl`, started through its own shebang as
+ *       `npx attribot` and the installed `attribot` start it (with the V8 flag the shebang gives)
  *   (c) one article: `attribot extract` on a file of one typical article, and on an empty file (start-up)
  *
  * (a) and (b) alternate for --rounds rounds on the same corpus and their medians are compared. Each
@@ -25,6 +26,7 @@ import { benchCorpus } from '../test/bench/corpus.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TARGETS = { ratio: 6, oneArticleMs: 400 } as const;
+const ATTRIBOT_BIN = 'bin/attribot.js';
 const LATENCY_RUNS = 7;
 
 const { values } = parseArgs({
@@ -49,15 +51,22 @@ interface Timing {
   cpuMs: number;
 }
 
-/** Wall and CPU time of one process, spawn to exit; stdout goes to `stdoutFile`, as a shell redirection would. */
+/**
+ * Wall and CPU time of one process, spawn to exit; stdout goes to `stdoutFile`, as a shell redirection would.
+ * `args` start with a script run by `node`, or with `bin/attribot.js`, which is executed itself (its shebang).
+ */
 function timeProcess(args: string[], stdoutFile: string): Timing {
   const out = openSync(stdoutFile, 'w');
   try {
+    const [first = '', ...rest] = args;
+    const [command, commandArgs] =
+      first === ATTRIBOT_BIN ? [join(ROOT, ATTRIBOT_BIN), rest] : [process.execPath, args];
     const start = performance.now();
-    const result = spawnSync(process.execPath, ['--import', cpuReporter, ...args], {
+    const result = spawnSync(command, commandArgs, {
       cwd: ROOT,
       stdio: ['ignore', out, 'pipe'],
-      env: { ...process.env, ATTRIBOT_BENCH_CPU_FILE: cpuFile },
+      // The CPU reporter is preloaded through NODE_OPTIONS, so that the CLI starts as a user starts it.
+      env: { ...process.env, ATTRIBOT_BENCH_CPU_FILE: cpuFile, NODE_OPTIONS: `--import=${cpuReporter}` },
     });
     const wallMs = performance.now() - start;
     if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
@@ -113,7 +122,7 @@ try {
   for (const source of sources) console.log(`  ${source}`);
 
   const baseline = ['scripts/bench-baseline-compromise.mjs', corpusFile];
-  const attribot = ['bin/attribot.js', 'extract', '--input', corpusFile];
+  const attribot = [ATTRIBOT_BIN, 'extract', '--input', corpusFile];
   const base: Timing[] = [];
   const ours: Timing[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -129,8 +138,8 @@ try {
   const startup: Timing[] = [];
   const bare: Timing[] = [];
   for (let r = 0; r < LATENCY_RUNS; r++) {
-    latency.push(timeProcess(['bin/attribot.js', 'extract', '--input', oneFile], outFile));
-    startup.push(timeProcess(['bin/attribot.js', 'extract', '--input', emptyFile], outFile));
+    latency.push(timeProcess([ATTRIBOT_BIN, 'extract', '--input', oneFile], outFile));
+    startup.push(timeProcess([ATTRIBOT_BIN, 'extract', '--input', emptyFile], outFile));
     bare.push(timeProcess(['-e', '0'], outFile));
   }
 
@@ -147,7 +156,7 @@ try {
   const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
   console.log(`\nwhole process over ${articles.length} articles, start-up included (median of ${rounds}):`);
   row('baseline: node scripts/bench-baseline-compromise.mjs', base);
-  row('attribot: node bin/attribot.js extract --input', ours);
+  row('attribot: bin/attribot.js extract --input', ours);
   const ratio = wall(base) / wall(ours);
   const cpuRatio = cpu(base) / cpu(ours);
   console.log(
