@@ -463,7 +463,8 @@ function namedParty(
     const full = fullName(name, ctx.text);
     return affiliationOfPerson(full, ctx, role) ?? { name: full, body: full, kind: 'person', role };
   }
-  if (GOV_BODY_IN_NAME_RE.test(name) && !ORG_IN_NAME_RE.test(name) && bareGovernmentBody(name))
+  // (Every word a body's word: "Public Security Bureau" is no company although "security" names companies too.)
+  if (GOV_BODY_IN_NAME_RE.test(name) && bareGovernmentBody(name))
     return countryParty(homeState(ctx, s), name, ctx, role);
   // "Investigation Bureau says" in a headline, "Taiwan's Ministry of Justice Investigation Bureau said" in the
   // text: a state body the article names elsewhere with its state.
