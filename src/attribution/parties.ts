@@ -753,7 +753,10 @@ function affiliation(
   if (ownerText && /^\p{Lu}/u.test(ownerText) && !NOT_NAMES.has(ownerText)) {
     // "Civil Defence Minister Jane Roe", "Digital Affairs Minister": capitalised words before a minister's title
     // name the portfolio, not an organisation; the minister speaks for the state of the story.
-    if (/\b(?:minister|secretary)$/i.test(title.trim()) && !ORG_IN_NAME_RE.test(ownerText))
+    if (
+      /\b(?:minister|secretary)$/i.test(title.trim()) &&
+      (!ORG_IN_NAME_RE.test(ownerText) || bareGovernmentBody(ownerText))
+    )
       return countryParty(homeState(ctx, s), body, ctx, role);
     // "HSE Chief Executive Paul Reid": an organisation's officer speaks for it.
     if (GOV_BODY_IN_NAME_RE.test(ownerText) && bareGovernmentBody(ownerText))
