@@ -513,16 +513,15 @@ export function nameAfter(
 ): AttributingParty | null {
   let i = from;
   let limit = from + maxSkip;
-  let demonym = -1;
+  let demonym: Mention | undefined;
   for (;;) {
     // Lower-case words and a state's adjective describe what comes ("the Spanish newspaper El País").
-    while (
-      i < Math.min(s.tokens.length, limit + 1) &&
-      (/^\p{Ll}/u.test(s.tokens[i]?.raw ?? '') || demonymAt(s, i))
-    ) {
-      if (demonymAt(s, i)) {
+    while (i < Math.min(s.tokens.length, limit + 1)) {
+      const adjective = demonymAt(s, i);
+      if (!adjective && !/^\p{Ll}/u.test(s.tokens[i]?.raw ?? '')) break;
+      if (adjective) {
         limit++;
-        demonym = i;
+        demonym = adjective;
       }
       i++;
     }
@@ -557,9 +556,8 @@ export function nameAfter(
   const name = s.text.slice(a.start - s.start, b.end - s.start).replace(/['’]s$/, '');
   if (NOT_NAMES.has(name.split(' ')[0] ?? '') || name.length < 3 || /\bCVE\b/.test(name)) return null;
   // "according to British Foreign Secretary": a title or a public body after a state's adjective is that state.
-  const state = s.mentions.find((m) => m.ref.type === 'country' && m.from === demonym);
-  if (state?.ref.type === 'country' && (TITLE_ONLY_RE.test(name) || GOV_BODY_IN_NAME_RE.test(name)))
-    return countryParty(state.ref.iso2, name, ctx, role);
+  if (demonym?.ref.type === 'country' && (TITLE_ONLY_RE.test(name) || GOV_BODY_IN_NAME_RE.test(name)))
+    return countryParty(demonym.ref.iso2, name, ctx, role);
   const known = namedParty(name, s, ctx, role);
   return known !== undefined ? known : { name, body: name, kind: 'organization', role };
 }
@@ -573,14 +571,10 @@ function withNameArticle(s: SentenceInfo, i: number): number {
   const before = s.text.slice(Math.max(0, prev.start - s.start - 40), prev.start - s.start);
   return DESCRIPTOR_BEFORE_RE.test(before) ? i - 1 : i;
 }
-/** Whether token `i` is a state's adjective ("Spanish", "Dutch"). */
-function demonymAt(s: SentenceInfo, i: number): boolean {
-  const t = s.tokens[i];
-  return (
-    t !== undefined &&
-    s.mentions.some(
-      (m) => m.ref.type === 'country' && m.ref.form === 'demonym' && m.from === i && m.to === i + 1,
-    )
+/** The state's adjective that is token `i` ("Spanish", "Dutch"), if it is one. */
+function demonymAt(s: SentenceInfo, i: number): Mention | undefined {
+  return s.mentions.find(
+    (m) => m.ref.type === 'country' && m.ref.form === 'demonym' && m.from === i && m.to === i + 1,
   );
 }
 /** A state's portfolio inside a capitalised name: "Passive Defence Organisation", "Interior Security Agency". */

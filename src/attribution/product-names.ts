@@ -16,12 +16,14 @@ import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
 const FLAW_NOUN = lexicon.alt('flawNouns');
+/** Words of a count before attacked kit: "more than 1,000", "at least 40". */
+const QUANTITY_WORDS = '(?:more than|over|about|around|nearly|almost|at least|some)';
 /** The state of attacked kit before its name: "unpatched", "end-of-life". */
 const KIT_STATE = lexicon.alt('kitStateWords');
 /** A victim that owns what was attacked: "the company's", "the hospitals'" (what follows must be a maker's product). */
 const OWNER_NOUNS =
   "(?:company|companies|firm|firms|bank|banks|hospital|hospitals|agency|agencies|ministry|city|county|council|university|victim|victims|organi[sz]ations?|government|department|school|utility|utilities|operator|provider|retailer|insurer|business|businesses|customer|customers|clinic|union)(?:['’]s|s?['’])";
-const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:(?:more than|over|about|around|nearly|almost|at least|some)\\s+)?\\d[\\d,.]*\\s+|(?:(?:${KIT_STATE}|newer|several|multiple|some|all|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
+const DETERMINERS = `(?:(?:[a-z][\\w-]*\\s+){0,3}(?:such as|like|including)\\s+)?(?:(?:the\\s+)?${OWNER_NOUNS}\\s+|the\\s+|its\\s+|their\\s+|an?\\s+|(?:${QUANTITY_WORDS}\\s+)?\\d[\\d,.]*\\s+|(?:(?:${KIT_STATE}|newer|several|multiple|some|all|popular|widely used|open-source|open source)\\s+)+)?(?:versions? of\\s+(?:the\\s+)?)?(?:(?:product|software|application|app|device|firmware|platform|tool|library|appliance|operating system)['’]s\\s+)?`;
 /** A flaw noun and the word that introduces the flawed product: "a flaw in", "a bug affecting". */
 const FLAW_IN_RE = new RegExp(
   `\\b${FLAW_NOUN}\\s+(?:\\([^()]{0,40}\\)\\s+)?(?:[\\w-]+\\s+){0,3}?(?:\\([^()]{0,40}\\)\\s+)?(?:in|across|affecting|affects|affected|impacting|impacts|within|inside|found in|discovered in|hitting)\\s+${DETERMINERS}`,
@@ -85,7 +87,7 @@ const MADE_BY_RE =
   /\b((?:VPN\s+|SSL-VPN\s+|network\s+|edge\s+|security\s+)?(?:devices?|appliances?|routers?|firewalls?|cameras?|gateways?|controllers?|PLCs?|modems?|switches|servers?))\s+(?:made|built|manufactured|sold|supplied|produced)\s+by\s+(?:the\s+)?/g;
 /** Attacks on a maker's kit: "attacks on Zyxel devices", "hijacking MikroTik routers", "targeting unpatched Fortinet appliances". */
 const ATTACKED_KIT_RE = new RegExp(
-  `\\b(?:(?:attacks?|raids?|assaults?)\\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\\s+for)\\s+(?:the\\s+)?(?:(?:more than|over|about|around|nearly|almost|at least|some)\\s+)?(?:\\d[\\d,.]*\\s+)?(?:(?:${KIT_STATE})\\s+)*`,
+  `\\b(?:(?:attacks?|raids?|assaults?)\\s+(?:on|against)|target(?:s|ed|ing)?|hijack(?:s|ed|ing)?|compromis(?:e|es|ed|ing)|infect(?:s|ed|ing)?|hack(?:s|ed|ing)?(?:\\s+into)?|breach(?:es|ed|ing)?|scann(?:ed|ing)\\s+for)\\s+(?:the\\s+)?(?:${QUANTITY_WORDS}\\s+)?(?:\\d[\\d,.]*\\s+)?(?:(?:${KIT_STATE})\\s+)*`,
   'gi',
 );
 /** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */

@@ -227,8 +227,8 @@ function extensionOf(
   if (ext.words.every((w) => DEVICE_WORD_RE.test(w) || /^\p{Lu}+$/u.test(w))) return null;
   // "SharePoint Server Subscription Edition", "Windows Server 2008 R2": an edition or a release is the product
   // family, as a version is.
-  if (EDITION_SUFFIX_RE.test(` ${ext.words.join(' ')}`) || RELEASE_WORDS_RE.test(ext.words.join(' ')))
-    return null;
+  const words = ext.words.join(' ');
+  if (EDITION_SUFFIX_RE.test(` ${words}`) || RELEASE_WORDS_RE.test(words)) return null;
   const stop = s.start + ext.end;
   if (s.mentions.some((x) => x.start >= end && x.start < stop)) return null;
   // "Cisco Cisco", "Microsoft Microsoft 365": the vendor is not its own component.

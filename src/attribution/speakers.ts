@@ -251,10 +251,10 @@ function speakerAt(
   if (
     adj &&
     /^\p{Lu}/u.test(adj.raw) &&
-    !DEED_OBJECT_NAME_BEFORE_RE.test(textBefore(s, adj.start, 80).text) &&
     (!left || left.to <= k) &&
     (!nearestActor || nearestActor.to <= k) &&
-    !s.mentions.some((m) => m.from <= k && m.to > k)
+    !s.mentions.some((m) => m.from <= k && m.to > k) &&
+    !DEED_OBJECT_NAME_BEFORE_RE.test(textBefore(s, adj.start, 80).text)
   ) {
     const run = speakingRun(s, v, ctx);
     // "Zscaler and Arctic Wolf both concluded": two organisations, not one name.

@@ -443,8 +443,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     if (/\bpro[-\s]?$/i.test(before)) continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
-      (form === 'metonym' || knowledge.capitals.has(nameKey(m.surface))) &&
-      PLACE_BEFORE_COMPANY_RE.test(after)
+      PLACE_BEFORE_COMPANY_RE.test(after) &&
+      (form === 'metonym' || knowledge.capitals.has(nameKey(m.surface)))
     )
       continue;
     const govAfter = GOV_NOUN.exec(after);

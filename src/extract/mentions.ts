@@ -123,7 +123,7 @@ export function isFlawObject(s: SentenceInfo, start: number): boolean {
   return FLAW_OBJECT_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 80), start - s.start));
 }
 /** "our Slack workspace", "Teams channels": what a service holds for its users makes the word the service. */
-const ACCOUNT_NOUNS = lexicon.set('serviceHoldingNouns');
+const SERVICE_HOLDINGS = lexicon.set('serviceHoldingNouns');
 /** Flaw nouns that can follow a product's name directly ("a Zimbra zero-day", "Confluence bugs"). */
 const FLAW_HEADS = new Set([
   'zero',
@@ -264,7 +264,7 @@ function contextOk(
     // "a Zimbra zero-day", "Confluence flaws": a flaw noun right after the word makes it the product too.
     const deployed =
       next !== undefined &&
-      (DEPLOYMENT_NOUNS.has(next.norm) || FLAW_HEADS.has(next.norm) || ACCOUNT_NOUNS.has(next.norm)) &&
+      (DEPLOYMENT_NOUNS.has(next.norm) || FLAW_HEADS.has(next.norm) || SERVICE_HOLDINGS.has(next.norm)) &&
       s.security;
     // "installed Radmin for remote access": a remote-access tool is named by its use, not its vendor.
     const toolUse =
