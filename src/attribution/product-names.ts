@@ -345,8 +345,16 @@ function candidates(
     let sharesVendor = true;
     // "Modicon M340 and M580 controllers": a bare model later in the list belongs to the first name's family.
     const family = n ? familyOfModel(n.name) : null;
+    // "Confluence Data Center and Server": an edition alone later in the list is the first name's family's.
+    const editionFamily = n?.name.replace(DEPLOYMENT_EDITION_END_RE, '') ?? '';
+    const endsInEdition = n !== null && editionFamily !== n.name;
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
-      const name = i > 0 && family && MODEL_CODE_RE.test(n.name) ? `${family} ${n.name}` : n.name;
+      const name =
+        i > 0 && family && MODEL_CODE_RE.test(n.name)
+          ? `${family} ${n.name}`
+          : i > 0 && endsInEdition && DEPLOYMENT_EDITIONS.has(n.name)
+            ? `${editionFamily} ${n.name}`
+            : n.name;
       out.push({
         sentence: s,
         ...n,
@@ -405,7 +413,8 @@ function candidates(
       const after = s.text.slice(n.end - s.start, n.end - s.start + 80);
       if (!ACCOUNTS_AFTER_RE.test(after) && !LISTED_ACCOUNTS_AFTER_RE.test(after)) continue;
       // Not "Email accounts", "Four accounts" at a sentence's start, nor a body's own ("Coast Guard accounts").
-      const plainOpener = n.start === s.start && /^\p{Lu}\p{Ll}+$/u.test(n.name);
+      const plainOpener =
+        /^[\s"“‘'(]*$/u.test(s.text.slice(0, n.start - s.start)) && /^\p{Lu}\p{Ll}+$/u.test(n.name);
       if (plainOpener || GENERIC_PRODUCT_WORDS.has(nameKey(n.name)) || ACCOUNT_OWNER_NAME_RE.test(n.name))
         continue;
       out.push({ sentence: s, ...n, strong: true, byKind: true, accounts: true });
@@ -530,6 +539,9 @@ function candidates(
 
 /** A model code: letters, then digits ("M580", "S7-1500", "5580", "SRX345"). */
 const MODEL_CODE_RE = /^[A-Z]{0,4}\d[\w-]*$/;
+const DEPLOYMENT_EDITIONS: ReadonlySet<string> = new Set(lexicon.words('deploymentEditionNames'));
+/** A deployment edition ending a product's name ("Confluence Data Center" → "Confluence"). */
+const DEPLOYMENT_EDITION_END_RE = new RegExp(`\\s+(?:${lexicon.alt('deploymentEditionNames')})$`);
 /** The family words before a name's final model code ("Modicon M340" → "Modicon"), or null. */
 function familyOfModel(name: string): string | null {
   const words = name.split(/\s+/);

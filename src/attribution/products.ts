@@ -373,6 +373,9 @@ function bareWords(name: string, vendor: string): string[] {
 }
 
 const GENERIC_WORDS = lexicon.set('genericProductWords');
+const DEPLOYMENT_EDITION_KEYS: ReadonlySet<string> = new Set(
+  lexicon.words('deploymentEditionNames').map(nameKey),
+);
 
 /** Two names that share most of their words read as one product (two words or more, half of the longer). */
 function readAsOne(a: string, b: string): boolean {
@@ -395,12 +398,37 @@ function canonicalProducts(hits: ProductHit[], knowledge: Knowledge): string[] {
   const extended = new Set(hits.filter((h) => h.name).map((h) => h.id));
   const plain = (n: string): boolean => hits.every((h) => nameOf(h) !== n || (!h.name && extended.has(h.id)));
   const keysAll = names.map(nameKey);
+  const bareKeys = names.map(bare);
+  // "Jira" read as the catalogue's "Atlassian Jira Software" and named in the text as its edition "Jira Data
+  // Center": the edition is what the text means. (A component, "BIG-IP iControl REST", is listed beside it.)
+  const editionOf = (j: number, i: number): boolean => {
+    const base = names[i] ?? '';
+    const edition = names[j] ?? '';
+    const first = (bareKeys[i] ?? '').split(' ')[0] ?? '';
+    const rest = (bareKeys[j] ?? '').slice(first.length + 1);
+    return (
+      first !== '' &&
+      (bareKeys[j] ?? '').startsWith(`${first} `) &&
+      DEPLOYMENT_EDITION_KEYS.has(rest) &&
+      // Every mention of the base is the first word of an edition's mention ("Confluence Server and Data
+      // Center" names the base as its server edition too).
+      hits
+        .filter((h) => nameOf(h) === base)
+        .every((h) =>
+          hits.some(
+            (e) => e.name === edition && e.id === h.id && e.sentence === h.sentence && e.start === h.start,
+          ),
+        )
+    );
+  };
   const dropBase = names.map(
     (n, i) =>
-      plain(n) && names.some((_o, j) => j !== i && (keysAll[j] ?? '').startsWith(`${keysAll[i] ?? ''} `)),
+      plain(n) &&
+      names.some(
+        (_o, j) => j !== i && ((keysAll[j] ?? '').startsWith(`${keysAll[i] ?? ''} `) || editionOf(j, i)),
+      ),
   );
   const keys = keysAll;
-  const bareKeys = names.map(bare);
   return names.filter((_n, i) => {
     if (dropBase[i]) return false;
     const k = keys[i] ?? '';

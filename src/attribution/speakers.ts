@@ -56,7 +56,16 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
 const GROUNDING_ASIDE_BEFORE_RE =
   /,\s*(?:on the basis of|based on|following|after|with (?:the )?help (?:of|from)|with assistance from)\b[^,;]*$/i;
 /** Where a prepositional aside opens (", on the basis of ...", ", following an analysis by ..."). */
-const ASIDE_OPENING_RE = /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon)\b/gi;
+const ASIDE_OPENING_RE =
+  /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon|citing|quoting)\b/gi;
+/** A relative clause with a subject of its own: ", which Berlin attributed", ", which the German government blamed". */
+const OWN_SUBJECT_RELATIVE_RE =
+  /,\s*(?:which|whom)\s+(?!(?:was|were|is|are|has|have|had|would|will|could|may|might|also|itself)\b)(?:the\s+)?[\p{L}.]+\s+(?:[\p{L}.-]+\s+){0,3}(?:attributed|blamed|blames|attributes|linked|tied|pinned)\b/u;
+/** A relative pronoun and a capitalised name right before a verb: ", which Berlin " (the name is read separately). */
+const RELATIVE_SUBJECT_BEFORE_RE =
+  /\b(?:which|that|whom)\s+(?:the\s+)?\p{Lu}[\p{L}.&'’-]*(?:\s+\p{Lu}[\p{L}.&'’-]*){0,3}\s+(?:\p{Ll}+ly\s+)?$/u;
+/** An aside citing sources between a subject and its verb: ", citing two officials familiar with the matter, ". */
+const SOURCING_ASIDE_RE = /,\s*(?:citing|quoting)\s+[^,;:"“”]{3,140},\s*(?:\w+\s+){0,2}$/i;
 /** An aside closes with a comma right before the verb (a date or an adverb may come between). */
 const ASIDE_CLOSING_RE = /,\s*(?:\w+\s+){0,2}$/;
 
@@ -95,9 +104,12 @@ function reportsSentence(s: SentenceInfo, v: number): boolean {
   );
 }
 
-/** A finite verb right after a name: the name is a clause's subject ("said Russia was behind"). */
+/**
+ * A finite verb right after a name, or after the noun it qualifies: the name is a clause's subject ("said Russia
+ * was behind", "said Iranian state hackers carried out").
+ */
 const CLAUSE_VERB_AFTER_RE =
-  /^(?:['’]s\s+[\p{L}-]+)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
+  /^(?:['’]s\s+[\p{L}-]+|(?:\s+\p{Ll}[\p{Ll}-]*){1,2}?)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
 
 /** A verb near the sentence's end or in a parenthetical governs what comes before it. */
 function closesSentence(s: SentenceInfo, v: number): boolean {
@@ -212,6 +224,15 @@ function speakerAt(
         !placeOnly(s, m) &&
         !DEED_OBJECT_NAME_BEFORE_RE.test(textBefore(s, m.start, 80).text),
     );
+  // "Reuters, citing two people familiar with the matter, said": the outlet speaks; the sources it cites are
+  // counted as unnamed sources by the sentence's anonymous-sourcing test, not as the verb's subject.
+  const citing = vt0 ? SOURCING_ASIDE_RE.exec(textBefore(s, vt0.start, 200).text) : null;
+  if (vt0 && citing) {
+    const asideStart = vt0.start - (textBefore(s, vt0.start, 200).text.length - citing.index);
+    const cited = candidates.find((m) => m.end <= asideStart && asideStart - m.end <= 1);
+    const party = cited ? partyFromMention(cited, s, ctx, 'speaker') : null;
+    if (party) return { v, party, self: false, closing };
+  }
   const left = subjectPastAside(s, v, nearest, candidates);
   // The subject before an aside speaks; the words inside the aside ("the National Cyber Security Centre")
   // are no generic subject either.
@@ -845,8 +866,20 @@ export function attributorsOf(
         for (const m of candidates)
           if (m.start > rel.start && m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
     }
-    if (isList && triggers.some((t) => t > v))
-      for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
+    // "The EU condemned the attack, which Berlin attributed to the GRU": the claim is the relative clause's,
+    // made by its own subject; the verb before it governs no claim.
+    const nextTrigger = s.tokens[Math.min(...triggers.filter((t) => t > v))];
+    const claimInOwnClause =
+      nextTrigger !== undefined &&
+      OWN_SUBJECT_RELATIVE_RE.test(s.text.slice(tok.end - s.start, nextTrigger.start - s.start));
+    if (isList && nextTrigger !== undefined && !claimInOwnClause) {
+      const subjects = listSubjects(s, v, candidates);
+      for (const m of subjects) add(partyFromMention(m, s, ctx, 'subject'));
+      // "..., which Berlin attributed to the GRU": a name outside the dictionaries (a capital, a company) right
+      // before the verb, after the relative pronoun that opens its clause.
+      if (subjects.length === 0 && RELATIVE_SUBJECT_BEFORE_RE.test(textBefore(s, tok.start, 60).text))
+        add(speakingRun(s, v, ctx));
+    }
     // "People familiar with the matter told The Washington Post that ...": the outlet reports it.
     // "Sources told Reuters", "two officials told the paper": a bare anonymous subject counts too.
     if (norm === 'told') {
@@ -910,7 +943,7 @@ export function attributorsOf(
     // A verb after every claim counts only when it closes the sentence ("..., the ministry said"): the others
     // govern no claim, so their speakers are not worked out.
     const governsClaim = v < lastTrigger || closesSentence(s, v) || invertedSay(s, v);
-    if (!participle && !inName && !nounBeforeAuxiliary && governsClaim)
+    if (!participle && !inName && !nounBeforeAuxiliary && governsClaim && !claimInOwnClause)
       speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
   }
   // The speaker governing each claim: the last one before it, else a closing one after it.

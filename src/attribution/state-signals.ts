@@ -102,6 +102,9 @@ const STRONG_STATE_LINK_RE = lexicon.re('strongStateLink');
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|activit(?:y|ies)|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+/** A deed in the passive with its agent next: "the phones were hacked by", "accounts compromised by". */
+const RE_PASSIVE_DEED_BY_BEFORE =
+  /\b(?:hacked|breached|infiltrated|compromised|penetrated|infected|hijacked|spied\s+on|wiretapped|surveilled|stolen|exfiltrated|wiped|encrypted)\s+(?:(?:allegedly|reportedly|likely|probably|apparently)\s+)?by\s+(?:the\s+)?$/i;
 const RE_WORK_OF_BEFORE = /\bthe\s+(?:handi)?work\s+of\s+(?:the\s+)?$/i;
 const RE_POINTED_TO_BEFORE =
   /\b(?:point(?:s|ed|ing)?\s+to|named|identified|singled\s+out|fingered)\s+(?:the\s+)?$/i;
@@ -121,13 +124,15 @@ const RE_IT_WAS_BEFORE =
 const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
 const RE_SUBJECT_HACKED =
-  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers))/i;
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers|spyware)|used (?:[\w-]+\s+){0,3}?(?:spyware|malware|exploits?|hacking tools?|implants?|backdoors?)\s+to\s+(?:hack|spy|infect|break into|compromise|surveil|steal|target|access))/i;
 /**
  * "Iran ordered the attacks", "the Kremlin authorised the intrusions": a state directing an incident.
  * Not a state ordering something about one ("ordered an inquiry into the attacks").
  */
 const RE_SUBJECT_DIRECTED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|personally|likely|probably)\s+)*(?:directed|ordered|authori[sz]ed|orchestrated|masterminded|commissioned)\s+(?:(?!inquir|investigat|probe|review|report|stud|respons|retaliat|sanction|audit|protect|defen|(?:into|to|against|after|following|over|for|on)\b)[\w'’-]+\s+){0,4}?(?:cyber-?attacks?|attacks?|hacks?|hacking|compromises?|intrusions?|breach(?:es)?|cyber-?espionage|cyber (?:operations?|campaigns?|activit(?:y|ies)))\b/i;
+/** A state's authorities or police, as the subject of a deed only ("Chinese police said" is no deed). */
+const AUTHORITIES_AFTER_RE = /^\s*(?:authorities|police|security\s+forces)\b/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
 /** An incident, then a relative clause whose verb blames it: "the NotPetya attack, which X and Y blamed on". */
 const INCIDENT_ANTECEDENT_RE =
@@ -316,7 +321,9 @@ const STATE_RULES: StateRule[] = [
       const state = c.form === 'name' || c.form === 'metonym' || STATE_ACTOR_AFTER_RE.test(c.after);
       if (!c.isGov || !state) return null;
       const h = hitOf(RE_AGENT_BEFORE, c.before);
-      return h && (c.sentenceCyber || c.articleCyber) ? h : null;
+      if (h) return c.sentenceCyber || c.articleCyber ? h : null;
+      const passive = hitOf(RE_PASSIVE_DEED_BY_BEFORE, c.before);
+      return passive && c.sentenceCyber ? passive : null;
     },
   },
   {
@@ -367,7 +374,11 @@ const STATE_RULES: StateRule[] = [
     side: 'after',
     match: (c) => {
       // "the Russian government hacked": a demonym counts with the state noun after it.
-      const organ = c.form === 'demonym' ? STATE_ACTOR_AFTER_RE.exec(c.after) : null;
+      // ("Saudi authorities used spyware to hack": the authorities of a state doing the deed are the state.)
+      const organ =
+        c.form === 'demonym'
+          ? (STATE_ACTOR_AFTER_RE.exec(c.after) ?? AUTHORITIES_AFTER_RE.exec(c.after))
+          : null;
       if (c.form !== 'name' && c.form !== 'metonym' && c.form !== 'organ' && !organ) return null;
       const rest = organ ? c.after.slice(organ[0].length) : c.after;
       const h =

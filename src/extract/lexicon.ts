@@ -128,6 +128,7 @@ export const SECTION_NAMES = [
   'componentHeads',
   'deviceWords',
   'editionWords',
+  'deploymentEditionNames',
   'productLineNouns',
   'mereMentionBefore',
   'notAffectedPhrases',
