@@ -161,6 +161,10 @@ function speakerAt(
     const named = right ? null : nameAfter(s, v + 1, ctx, 'speaker', 1);
     if (named) return { v, party: named, self: false, closing: true };
   }
+  // "..., which it said was the work of the GRU": the sentence's subject speaks.
+  const relativeSubject = relativePronounSubject(s, v, candidates);
+  const relativeParty = relativeSubject ? partyFromMention(relativeSubject, s, ctx, 'speaker') : null;
+  if (relativeParty) return { v, party: relativeParty, self: false, closing };
   if (vt0) {
     const person = appositionSpeaker(s, vt0.start, ctx, 'speaker');
     if (person) return { v, party: person, self: false, closing };
@@ -609,6 +613,17 @@ const CLAUSE_OPENERS = new Set([
  * ..."). A list that does not open its clause ("before Russia attacked Ukraine, the EU accused") is
  * cut at the comma where the clause starts, so an object of an earlier verb never joins the subject.
  */
+/**
+ * "Estonia's foreign ministry summoned the ambassador over the attack, which it blamed on the GRU": a pronoun
+ * after a relative pronoun stands for the sentence's subject, a party named at its start (not the last name
+ * before the pronoun, "the Russian ambassador").
+ */
+function relativePronounSubject(s: SentenceInfo, v: number, candidates: Mention[]): Mention | undefined {
+  if (!/^(it|they)$/.test(s.tokens[v - 1]?.norm ?? '') || !/^(which|that)$/.test(s.tokens[v - 2]?.norm ?? ''))
+    return undefined;
+  return candidates.find((m) => m.from <= 3 && m.to < v - 2);
+}
+
 function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mention[] {
   const items: Mention[] = [];
   let i = v - 1;
@@ -628,7 +643,8 @@ function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mentio
     // "Norway said that it firmly condemned ...": the pronoun stands for the party before it.
     const t = s.tokens[i];
     if (t && /^(it|they|we)$/.test(t.norm)) {
-      const prev = [...candidates].reverse().find((c) => c.to <= i);
+      const prev =
+        relativePronounSubject(s, v, candidates) ?? [...candidates].reverse().find((c) => c.to <= i);
       return prev ? [prev] : [];
     }
     return items;
@@ -862,9 +878,12 @@ export function attributorsOf(
       const rel = [...s.tokens.slice(Math.max(0, v - 7), v)]
         .reverse()
         .find((t) => /^(that|which|whom)$/.test(t.norm));
-      if (rel)
-        for (const m of candidates)
-          if (m.start > rel.start && m.to <= v) add(partyFromMention(m, s, ctx, 'subject'));
+      if (rel) {
+        const inClause = candidates.filter((m) => m.start > rel.start && m.to <= v);
+        for (const m of inClause) add(partyFromMention(m, s, ctx, 'subject'));
+        const opener = inClause.length === 0 ? relativePronounSubject(s, v, candidates) : undefined;
+        if (opener) add(partyFromMention(opener, s, ctx, 'subject'));
+      }
     }
     // "The EU condemned the attack, which Berlin attributed to the GRU": the claim is the relative clause's,
     // made by its own subject; the verb before it governs no claim.
