@@ -95,12 +95,16 @@ function isAttributionStory(
       r.sentence <= firstBody + 4 &&
       r.aboutAttribution &&
       !claimSet.denials.some((d) => d.sentence === r.sentence) &&
+      // "Acme declined to attribute the attack, but Mandiant said ...": a claim of the same sentence stands.
+      !liveSentences.includes(r.sentence) &&
       !declinesForItself(extraction.sentences[r.sentence]?.text ?? '', claimants),
   );
   if (leadRetraction && distinct < 3) return false;
   // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
   if (headlineActorTied(extraction, claimSet)) return true;
-  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle) return false;
+  // A vulnerability story names a state once, in passing; one whose first sentence makes the claim is about it.
+  const inFirst = liveSentences.some((i) => i === firstBody && foreground.has(i));
+  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
   const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;

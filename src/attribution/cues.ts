@@ -59,6 +59,35 @@ export const RETRACTION_HINT_RE =
 export function retractionIn(text: string): RegExpExecArray | null {
   return RETRACTION_HINT_RE.test(text) ? RETRACT_RE.exec(text) : null;
 }
+/** "did not say whether", "declined to say who": no claim in that clause, and nothing withdrawn elsewhere. */
+const WITHHELD_RE = L.re('withheldStatements');
+/** Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas". */
+const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s/gi;
+/**
+ * Whether a retraction holds at offset `at` of a sentence: one in the same clause, where clauses that contrast
+ * part ("Acme declined to attribute the attack, but Mandiant said Chinese state hackers were responsible").
+ */
+export function retractedAt(text: string, at: number): boolean {
+  const withheld = (clause: string): boolean => RETRACTION_HINT_RE.test(clause) && WITHHELD_RE.test(clause);
+  if (retractionIn(text) === null && !withheld(text)) return false;
+  let from = 0;
+  let to = text.length;
+  for (const m of text.matchAll(CONTRAST_CLAUSE_RE)) {
+    if (m.index <= at) from = m.index + m[0].length;
+    else {
+      to = m.index;
+      break;
+    }
+  }
+  const clause = text.slice(from, to);
+  if (retractionIn(clause) !== null || withheld(clause)) return true;
+  // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
+  // attributed it": a later retraction answers the speculation before it.
+  return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;
+}
+/** Speculation, which a later "but no one has attributed it" answers. */
+const SPECULATION_RE =
+  /\b(?:speculat\w*|rumou?r\w*|could\s+have\s+been|might\s+have\s+been|may\s+have\s+been|theori[sz]\w*)\b/i;
 /** Background: an earlier incident mentioned in passing (does not make the article an attribution story). */
 export const BACKGROUND_RE = new RegExp(
   // "a previously unknown group" is new, not background.

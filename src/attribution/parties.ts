@@ -386,11 +386,15 @@ export function capitalisedRun(
     // "Denmark's SektorCERT said": a state owns its bodies, not every organisation within it ("Britain's Foreign
     // Secretary" is an office of the state, not an organisation).
     // ("Iran's Passive Defence Organisation": a state's portfolio in the name makes it a public body.)
+    // ("Poland's Prime Minister Donald Tusk": the state's office holder, named after the title.)
+    const titled = TITLED_NAME_RE.exec(unit);
+    const officeHolder = titled !== null && !titled[1]?.trim() && GOV_TITLE_RE.test(titled[2] ?? '');
     if (
       owner.ref.type === 'country' &&
       !GOV_BODY_IN_NAME_RE.test(unit) &&
       !STATE_PORTFOLIO_IN_NAME_RE.test(unit) &&
       !TITLE_ONLY_RE.test(unit) &&
+      !officeHolder &&
       !/^\p{Ll}/u.test(unit)
     )
       return { name: unit, body: unit, kind: 'organization', role };

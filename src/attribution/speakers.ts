@@ -558,6 +558,10 @@ function researcherListTail(
     .filter((p): p is AttributingParty => p !== null);
 }
 
+/** Words before a blame verb that make it no statement ("declined to accuse", "would not attribute", "did blame"). */
+const BARE_INFINITIVE_CONTEXT = new Set(
+  'to not never would will could can may might should must did do does cannot'.split(' '),
+);
 /** Words inside a list of subjects besides the parties: "Britain and its allies", "the US as well as". */
 const LIST_GLUE = new Set([
   'and',
@@ -871,7 +875,7 @@ export function attributorsOf(
       continue;
     }
     const isList =
-      LIST_BLAME_VERBS.has(norm) ||
+      (LIST_BLAME_VERBS.has(norm) && !BARE_INFINITIVE_CONTEXT.has(s.tokens[v - 1]?.norm ?? '')) ||
       (actorMentions.some((m) => m.from > v) && ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start))) ||
       (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
     if (isList && !triggers.some((t) => t > v)) {

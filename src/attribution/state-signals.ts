@@ -14,7 +14,7 @@ import {
   LINK_BEFORE,
   NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
-  retractionIn,
+  retractedAt,
   STATE_ACTOR_NOUN_RE,
   STATE_CUE_RE,
   STATE_LINK,
@@ -389,6 +389,21 @@ const STATE_RULES: StateRule[] = [
   },
 ];
 
+/** A deed right after an organ ("helped the IRGC compromise"), or its protection of a gang ("protection from the FSB"). */
+const ORGAN_DEED_AFTER_RE =
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly)\s+)*(?:hack\w*|compromis\w*|breach\w*|attack\w*|target\w*|infiltrat\w*|stole|steal\w*|spied|spy\w*|wip(?:e|ed|ing)|deploy\w*|exploit\w*)\b/i;
+const ORGAN_PROTECTS_BEFORE_RE =
+  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled)\s+(?:from|by)|(?:attribut\w*|blam\w*|link\w*|tie[ds]?|tying)\s+[^.;]{0,80}\b(?:to|on)|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
+/** An organ named as the doer of a deed or the protector of a gang, in a sentence without other cyber words. */
+function organInDeed(m: Mention, s: SentenceInfo): boolean {
+  return (
+    ORGAN_DEED_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 60)) ||
+    ORGAN_PROTECTS_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 140), m.start - s.start))
+  );
+}
+/** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
+const HUMAN_HANDLER_BEFORE_RE =
+  /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto|(?:spying|spied)\s+for|(?:working|worked)\s+as\s+an?\s+(?:agent|spy|informant)\s+for|recruited\s+by|handlers?\s+(?:of|from|with))\s+(?:the\s+|an?\s+)?(?:(?:officers?|agents?|handlers?|contacts?)\s+(?:of|from|with)\s+(?:the\s+)?)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** A thing a state may own, just before a passive "run by", "controlled by". */
 const OWNED_THING_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('ownedThingNouns')})[\\s,]*$`, 'i');
 
@@ -429,16 +444,28 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
   const hasActor =
     s.schemeMentions.length > 0 ||
     s.mentions.some((m) => m.ref.type === 'actor' && knowledge.actors[m.ref.id]?.kind !== 'criminal');
-  const retract = retractionIn(text) !== null;
   for (const m of s.mentions) {
     if (m.ref.type === 'actor') {
       const actor = knowledge.actors[m.ref.id];
       // An organ that speaks or acts as police ("the FSB said", "FSB officers detained") is no perpetrator.
       const speaks = organActsAsAuthority(m, s);
       const acts = !actor?.agentOnly || organIsAgent(m, s);
-      if (actor?.organ && actor.country && !speaks && acts && (sentenceCyber || hasActor || articleCyber)) {
+      // "passed documents to an officer of China's MSS": a human spy's handler, in a sentence that says no cyber
+      // deed, is no claim about cyber activity.
+      const otherActor = hasActor && s.mentions.some((x) => x !== m && x.ref.type === 'actor');
+      const handler =
+        !sentenceCyber &&
+        HUMAN_HANDLER_BEFORE_RE.test(text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start));
+      if (
+        actor?.organ &&
+        actor.country &&
+        !speaks &&
+        acts &&
+        !handler &&
+        (sentenceCyber || otherActor || articleCyber || organInDeed(m, s))
+      ) {
         const iso2 = organOwner(m, s) ?? organCountry(actor.country, actor.name, s, knowledge);
-        out.push(signal(s, iso2, 'organ', m, m.surface, retract));
+        out.push(signal(s, iso2, 'organ', m, m.surface, retractedAt(text, m.start - s.start)));
       }
       continue;
     }
@@ -452,6 +479,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const form = m.ref.form;
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
+    // "passed documents to an officer of China's MSS": a human spy's handler, where no cyber deed is said.
+    if (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
       PLACE_BEFORE_COMPANY_RE.test(after) &&
@@ -506,7 +535,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     }
     if (!family) continue;
     if (iso2 === 'KR' && /\bnorth\b/i.test(before.slice(-8))) iso2 = 'KP';
-    const sig = signal(s, iso2, family, m, clip(cue, 120), retract);
+    const sig = signal(s, iso2, family, m, clip(cue, 120), retractedAt(text, m.start - s.start));
     if (
       NEGATION_BEFORE_RE.test(before.slice(-30)) ||
       NEGATED_SPEECH_BEFORE_RE.test(before) ||

@@ -78,6 +78,7 @@ export const SECTION_NAMES = [
   'hedges',
   'firmWording',
   'retractions',
+  'withheldStatements',
   'backgroundCues',
   'threatAssessmentCues',
   'conditionalCues',
