@@ -93,7 +93,7 @@ const ATTACKED_KIT_RE = new RegExp(
 /** One of the verbs of ATTACKED_KIT_RE: a cheap test before it. */
 const ATTACK_VERB_HINT_RE = /attack|raid|assault|target|hijack|compromis|infect|hack|breach|scann/i;
 /** "an exploit for iMessage", "exploits for Acme Gate": what the exploit is written for. */
-const EXPLOIT_FOR_RE = /\bexploits?\s+for\s+(?:the\s+)?/gi;
+const EXPLOIT_FOR_RE = /\b(?:exploits?\s+for|(?:mass\s+)?exploitation\s+of)\s+(?:the\s+)?/gi;
 /** Update notes: "shipped fixes for macOS, Safari and visionOS", "security updates for Acme Gate". */
 const FIXES_FOR_RE =
   /\b(?:(?:security\s+)?(?:fix(?:es)?|patch(?:es)?|updates?))\s+for\s+(?:the\s+|its\s+)?/gi;
@@ -348,6 +348,7 @@ function candidates(
     // "Confluence Data Center and Server": an edition alone later in the list is the first name's family's.
     const editionFamily = n?.name.replace(DEPLOYMENT_EDITION_END_RE, '') ?? '';
     const endsInEdition = n !== null && editionFamily !== n.name;
+    const listStart = out.length;
     for (let i = 0; n && i < MAX_LIST_NAMES; i++) {
       const name =
         i > 0 && family && MODEL_CODE_RE.test(n.name)
@@ -371,6 +372,12 @@ function candidates(
       const noun = PRODUCT_NOUN_RE.exec(rest.slice(model))?.[0].length ?? 0;
       if (noun > 0) sharesVendor = false;
       const next = LIST_NEXT_RE.exec(rest.slice(model + noun));
+      // "exploiting Cleo Harmony and LexiCom servers": the kind after the last name is every name's kind.
+      if (noun > 0 && !next && !strong)
+        for (let k = listStart; k < out.length; k++) {
+          const c = out[k];
+          if (c) out[k] = { ...c, strong: true };
+        }
       n = next ? nameAt(s, n.end - s.start + model + noun + next[0].length) : null;
     }
   };

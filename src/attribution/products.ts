@@ -43,6 +43,11 @@ const CHANNEL_LIST_RE =
   /\b(?:on|over|via|through|across)\s+(?:\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))+$/u;
 /** A product's name as the first half of a modifier: "Chromium-based", "Android-powered". */
 const MODIFIER_COMPOUND_AFTER_RE = /^-(?:based|powered|compatible|like|derived|style|certified)\b/i;
+/** A kind of malicious code after a platform's name: "a macOS backdoor", "Android banking trojans". */
+const MALWARE_KIND_AFTER_RE =
+  /^\s+(?:[a-z-]+\s+)?(?:backdoors?|malware|trojans?|stealers?|infostealers?|spyware|rootkits?|implants?|wipers?|loaders?|ransomware\s+(?:variant|strain|binary|encryptor)s?)\b/;
+/** A verb of reaching people shortly before a channel preposition: "contacted several employees via ". */
+const CONTACT_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('contactVerbs')})\\b[^.;]{0,60}$`, 'i');
 /** A list after an attack noun and "on": what was attacked ("raids on X and Y"). */
 const ATTACKS_ON_LIST_RE =
   /\b(?:attacks?|raids?|assaults?|campaigns?|intrusions?)\s+(?:on|against)\s+(?:\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))+$/u;
@@ -109,6 +114,14 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       if (!entry || entry.exclude) continue;
       // "other Chromium-based browsers": the name describes other products; it is not named as one.
       if (MODIFIER_COMPOUND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 12))) continue;
+      // "a macOS backdoor", "an Android banking trojan": the platform the malware runs on, not a product attacked.
+      if (MALWARE_KIND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40))) continue;
+      // "contacted employees via Microsoft Teams, posing as IT support": how the intruders reached people.
+      if (
+        CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') &&
+        CONTACT_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start))
+      )
+        continue;
       // "contacted engineers on LinkedIn", "moved the chat to WhatsApp": a channel, unless the sentence says it was attacked.
       // "through LinkedIn and WhatsApp": a list after a channel preposition is all channels.
       // ("flaws across Windows, Office and Azure" and "raids on MOVEit Transfer and GoAnywhere MFT" list what

@@ -79,6 +79,7 @@ export const SECTION_NAMES = [
   'firmWording',
   'retractions',
   'withheldStatements',
+  'contactVerbs',
   'backgroundCues',
   'threatAssessmentCues',
   'conditionalCues',
