@@ -210,9 +210,15 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
-  if (MERE_BEFORE_RE.test(before)) return true;
+  if (MERE_BEFORE_RE.test(before) || CLEARED_BEFORE_RE.test(before)) return true;
   return clearedAfter(s, end);
 }
+/**
+ * A clearance that comes first: "... are not affected, and neither are Jira or Bitbucket", "neither SharePoint nor
+ * Outlook is affected", "unaffected are X and Y".
+ */
+const CLEARED_BEFORE_RE =
+  /\b(?:neither|nor)\s+(?:the\s+)?$|\b(?:neither|nor)\s+(?:are|is|were|was)\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\bor\b|\band\b)\s*)*(?:the\s+)?$|\b(?:not|un)affected\s+(?:are|were|products\s+(?:are|include))\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\band\b)\s*)*(?:the\s+)?$/iu;
 
 /**
  * The clause after a name clears it ("Exchange Online was not affected"). It runs to the next name, past a name

@@ -562,6 +562,12 @@ function researcherListTail(
 const BARE_INFINITIVE_CONTEXT = new Set(
   'to not never would will could can may might should must did do does cannot'.split(' '),
 );
+/** Words of a time written between a subject and its verb ("on Thursday", "last week", "earlier this month"). */
+const TIME_WORDS = new Set(
+  'on in last this earlier later week month year monday tuesday wednesday thursday friday saturday sunday today yesterday january february march april may june july august september october november december'.split(
+    ' ',
+  ),
+);
 /** Words inside a list of subjects besides the parties: "Britain and its allies", "the US as well as". */
 const LIST_GLUE = new Set([
   'and',
@@ -631,6 +637,8 @@ function relativePronounSubject(s: SentenceInfo, v: number, candidates: Mention[
 function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mention[] {
   const items: Mention[] = [];
   let i = v - 1;
+  // "The Australian Federal Police on Thursday charged": a time between the subject and its verb.
+  while (i > 0 && TIME_WORDS.has(s.tokens[i]?.norm ?? '') && !gapBreaks(s, i)) i--;
   while (i >= 0) {
     const m = candidates.find((c) => c.to - 1 === i && !placeOnly(s, c));
     if (m) {
@@ -892,9 +900,15 @@ export function attributorsOf(
     // "The EU condemned the attack, which Berlin attributed to the GRU": the claim is the relative clause's,
     // made by its own subject; the verb before it governs no claim.
     const nextTrigger = s.tokens[Math.min(...triggers.filter((t) => t > v))];
-    const claimInOwnClause =
-      nextTrigger !== undefined &&
-      OWN_SUBJECT_RELATIVE_RE.test(s.text.slice(tok.end - s.start, nextTrigger.start - s.start));
+    const ownClause =
+      nextTrigger !== undefined
+        ? OWN_SUBJECT_RELATIVE_RE.exec(s.text.slice(tok.end - s.start, nextTrigger.start - s.start))
+        : null;
+    const claimInOwnClause = ownClause !== null;
+    // "The Australian Federal Police charged two men, which the force linked to Scattered Spider": a common noun
+    // in the relative clause stands for the subject of the verb before it.
+    if (isList && ownClause && /^,\s*(?:which|whom)\s+the\s+\p{Ll}/u.test(ownClause[0]))
+      for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
     if (isList && nextTrigger !== undefined && !claimInOwnClause) {
       const subjects = listSubjects(s, v, candidates);
       for (const m of subjects) add(partyFromMention(m, s, ctx, 'subject'));
@@ -1090,6 +1104,9 @@ const OBJECT_BEFORE_RE = new RegExp(
   'u',
 );
 /** The parties listed right after `first`: "CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI". */
+/** What may stand between two items of a list of parties. */
+const LIST_BETWEEN_RE =
+  /^\.?(?:(?:['’]s\s+(?:[\p{Ll}-]+\s+){1,3}(?=,|and\b))?[\s,]*(?:and\s+)?(?:the\s+)?(?:(?:security\s+)?(?:researchers|analysts|experts|investigators)\s+(?:at|from|with)\s+|(?:cyber\s*)?security\s+(?:firm|company)\s+)?|['’]s\s+)$/iu;
 function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Mention[] {
   const out: Mention[] = [];
   let prevEnd = first.to;
@@ -1100,7 +1117,8 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
       (s.tokens[c.from]?.start ?? 0) - s.start,
     );
     // "the U.S., U.K. and Canadian authorities": an abbreviation's period does not end the list.
-    if (c.from - prevEnd > 2 || !/^\.?(?:[\s,]*(?:and\s+)?(?:the\s+)?|['’]s\s+)$/i.test(between)) break;
+    // ("according to Ukraine's cyber agency and researchers at Mandiant": the researchers' firm is listed.)
+    if (c.from - prevEnd > 8 || !LIST_BETWEEN_RE.test(between)) break;
     out.push(c);
     prevEnd = c.to;
   }

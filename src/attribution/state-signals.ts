@@ -391,7 +391,7 @@ const STATE_RULES: StateRule[] = [
 
 /** A deed right after an organ ("helped the IRGC compromise"), or its protection of a gang ("protection from the FSB"). */
 const ORGAN_DEED_AFTER_RE =
-  /^\s+(?:(?:has|have|had|also|allegedly|reportedly)\s+)*(?:hack\w*|compromis\w*|breach\w*|attack\w*|target\w*|infiltrat\w*|stole|steal\w*|spied|spy\w*|wip(?:e|ed|ing)|deploy\w*|exploit\w*)\b/i;
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly)\s+)*(?:hack\w*|compromis\w*|breach\w*|attack\w*|target\w*|infiltrat\w*|stole|steal\w*|spied|spy\w*|wip(?:e|ed|ing)|deploy\w*|exploit\w*|(?:was|were|is|are|had\s+been)\s+(?:\w+\s+)?(?:behind|responsible))\b/i;
 const ORGAN_PROTECTS_BEFORE_RE =
   /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled)\s+(?:from|by)|(?:attribut\w*|blam\w*|link\w*|tie[ds]?|tying)\s+[^.;]{0,80}\b(?:to|on)|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
 /** An organ named as the doer of a deed or the protector of a gang, in a sentence without other cyber words. */
@@ -404,6 +404,8 @@ function organInDeed(m: Mention, s: SentenceInfo): boolean {
 /** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
 const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto|(?:spying|spied)\s+for|(?:working|worked)\s+as\s+an?\s+(?:agent|spy|informant)\s+for|recruited\s+by|handlers?\s+(?:of|from|with))\s+(?:the\s+|an?\s+)?(?:(?:officers?|agents?|handlers?|contacts?)\s+(?:of|from|with)\s+(?:the\s+)?)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
+/** Between two coordinated demonyms: ", ", " and ", " or ". */
+const COORDINATED_GAP_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$/;
 /** A thing a state may own, just before a passive "run by", "controlled by". */
 const OWNED_THING_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('ownedThingNouns')})[\\s,]*$`, 'i');
 
@@ -474,7 +476,21 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     if (iso2 === '??') continue;
     const rs = m.start - s.start;
     const re = m.end - s.start;
-    const after = text.slice(re, re + 120);
+    // "Australian and American state hackers": a demonym coordinated with the next one shares its noun.
+    const coordinated =
+      m.ref.form === 'demonym'
+        ? s.mentions.find(
+            (x) =>
+              x.ref.type === 'country' &&
+              x.ref.form === 'demonym' &&
+              x.start > m.end &&
+              COORDINATED_GAP_RE.test(text.slice(re, x.start - s.start)),
+          )
+        : undefined;
+    const after = text.slice(
+      coordinated ? coordinated.end - s.start : re,
+      (coordinated ? coordinated.end - s.start : re) + 120,
+    );
     const before = text.slice(Math.max(0, rs - 100), rs);
     const form = m.ref.form;
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.

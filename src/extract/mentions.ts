@@ -502,7 +502,8 @@ function dateline(first: string, knowledge: Knowledge): string | null {
 }
 
 function datelineEnd(first: Sentence): number {
-  const m = /^[A-Z][A-Z .'-]{2,30}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(
+  // ("SYDNEY/WASHINGTON, Feb 24 (Reuters) - ": datelines of several cities too.)
+  const m = /^[A-Z][A-Z .'/-]{2,40}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(
     first.text,
   );
   return m ? first.start + m[0].length : -1;
