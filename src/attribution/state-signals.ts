@@ -393,7 +393,7 @@ const STATE_RULES: StateRule[] = [
 const ORGAN_DEED_AFTER_RE =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly)\s+)*(?:hack\w*|compromis\w*|breach\w*|attack\w*|target\w*|infiltrat\w*|stole|steal\w*|spied|spy\w*|wip(?:e|ed|ing)|deploy\w*|exploit\w*|(?:was|were|is|are|had\s+been)\s+(?:\w+\s+)?(?:behind|responsible))\b/i;
 const ORGAN_PROTECTS_BEFORE_RE =
-  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled)\s+(?:from|by)|(?:attribut\w*|blam\w*|link\w*|tie[ds]?|tying)\s+[^.;]{0,80}\b(?:to|on)|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
+  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled|(?:carried\s+out|conducted|launched|perpetrated|orchestrated|committed|mounted|staged|run|operated)|(?:attacks?|hacks?|hacking|intrusions?|operations?|campaigns?|breach(?:es)?|sabotage)(?:\s+\w+){0,2})\s+(?:from|by)|(?:attribut\w*|blam\w*|accus\w*|link\w*|tie[ds]?|tying|named|identified|pointed\s+(?:the\s+finger\s+)?at)(?:\s+[^.;]{0,80}\b(?:to|on))?|(?:handi)?work\s+of|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
 /** An organ named as the doer of a deed or the protector of a gang, in a sentence without other cyber words. */
 function organInDeed(m: Mention, s: SentenceInfo): boolean {
   return (
@@ -402,6 +402,9 @@ function organInDeed(m: Mention, s: SentenceInfo): boolean {
   );
 }
 /** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
+/** A person's past in an organ: "founded by veterans of the Israel Defense Forces' Unit 8200". */
+const PAST_MEMBER_BEFORE_RE =
+  /\b(?:veterans?|alumni|alumnus|(?:former|ex-)\s*(?:soldiers?|employees?))\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
 const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto|(?:spying|spied)\s+for|(?:working|worked)\s+as\s+an?\s+(?:agent|spy|informant)\s+for|recruited\s+by|handlers?\s+(?:of|from|with))\s+(?:the\s+|an?\s+)?(?:(?:officers?|agents?|handlers?|contacts?)\s+(?:of|from|with)\s+(?:the\s+)?)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
@@ -455,9 +458,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       // "passed documents to an officer of China's MSS": a human spy's handler, in a sentence that says no cyber
       // deed, is no claim about cyber activity.
       const otherActor = hasActor && s.mentions.some((x) => x !== m && x.ref.type === 'actor');
+      const organBefore = text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start);
       const handler =
-        !sentenceCyber &&
-        HUMAN_HANDLER_BEFORE_RE.test(text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start));
+        (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(organBefore)) ||
+        PAST_MEMBER_BEFORE_RE.test(organBefore);
       if (
         actor?.organ &&
         actor.country &&
@@ -496,7 +500,8 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
     // "passed documents to an officer of China's MSS": a human spy's handler, where no cyber deed is said.
-    if (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) continue;
+    if ((!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) || PAST_MEMBER_BEFORE_RE.test(before))
+      continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
       PLACE_BEFORE_COMPANY_RE.test(after) &&
