@@ -180,6 +180,18 @@ function hitOf(re: RegExp, s: string): string | null {
 }
 
 /** Tried in order; the first that matches gives the claim family of a country word. */
+/** What an assessment says an operation does for a state: "supports", "aligned with", "in line with". */
+const SERVES_VERBS = String.raw`(?:support(?:s|ed|ing)?|in\s+support\s+of|serv(?:e|es|ed|ing)|align(?:s|ed)?\s+(?:with|to)|aligning\s+with|consistent\s+with|in\s+line\s+with|advanc(?:e|es|ed|ing)|further(?:s|ed|ing)?|benefit(?:s|ed|ing)?)`;
+const SERVES_BEFORE_RE = new RegExp(String.raw`\b${SERVES_VERBS}\s+(?:the\s+)?(?:[\w-]+\s+)?$`, 'i');
+/** A state's interests after its demonym: " government interests", " state interests", " strategic interests". */
+const STATE_INTERESTS_AFTER_RE =
+  /^\s+(?:(?:state|government|national|strategic|geopolitical|political|economic|military|regime)\s+){0,2}interests\b/i;
+/** "serves the interests of the", "consistent with the strategic interests of" before a state. */
+const INTERESTS_OF_BEFORE_RE = new RegExp(
+  String.raw`\b${SERVES_VERBS}\s+(?:the\s+)?(?:[\w-]+\s+){0,2}interests\s+of\s+(?:the\s+)?$`,
+  'i',
+);
+
 const STATE_RULES: StateRule[] = [
   {
     // "China-backed hacking group", "Russian state-sponsored actor"
@@ -245,6 +257,28 @@ const STATE_RULES: StateRule[] = [
       if (/\bwork(?:s|ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
       return h;
     },
+  },
+  {
+    // "the operation supports Iranian government interests", "aligned with Chinese state interests": an
+    // assessment that the activity serves a state.
+    family: 'link',
+    side: 'after',
+    match: (c) => {
+      // ("Iranian government interests": the demonym and its state noun are one organ mention.)
+      if ((c.form !== 'demonym' && c.form !== 'organ') || !(c.sentenceCyber || c.articleCyber || c.hasActor))
+        return null;
+      const h = hitOf(STATE_INTERESTS_AFTER_RE, c.after);
+      return h && SERVES_BEFORE_RE.test(c.before) ? h : null;
+    },
+  },
+  {
+    // "serves the interests of the North Korean regime", "consistent with the strategic interests of Russia"
+    family: 'link',
+    side: 'before',
+    match: (c) =>
+      c.isGov && (c.sentenceCyber || c.articleCyber || c.hasActor)
+        ? hitOf(INTERESTS_OF_BEFORE_RE, c.before)
+        : null,
   },
   {
     // "a government-backed group from North Korea": the link is the state's, the place names which state.
