@@ -118,7 +118,7 @@ const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
 /** An organ followed by speech or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
-  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:said|says|say|told|announced|stated|reported|detained|arrested|raided|charged|confirmed|warned|published|released)\b/i;
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b/i;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
@@ -423,15 +423,17 @@ const STATE_RULES: StateRule[] = [
   },
 ];
 
-/** A deed right after an organ ("helped the IRGC compromise"), or its protection of a gang ("protection from the FSB"). */
-const ORGAN_DEED_AFTER_RE =
-  /^\s+(?:(?:has|have|had|also|allegedly|reportedly)\s+)*(?:hack\w*|compromis\w*|breach\w*|attack\w*|target\w*|infiltrat\w*|stole|steal\w*|spied|spy\w*|wip(?:e|ed|ing)|deploy\w*|exploit\w*|(?:was|were|is|are|had\s+been)\s+(?:\w+\s+)?(?:behind|responsible))\b/i;
+/** A gang protected by an organ, a group linked to it, its officers ("protection from the FSB", "worked for the IRGC"). */
 const ORGAN_PROTECTS_BEFORE_RE =
-  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled|(?:carried\s+out|conducted|launched|perpetrated|orchestrated|committed|mounted|staged|run|operated)|(?:attacks?|hacks?|hacking|intrusions?|operations?|campaigns?|breach(?:es)?|sabotage)(?:\s+\w+){0,2})\s+(?:from|by)|(?:attribut\w*|blam\w*|accus\w*|link\w*|tie[ds]?|tying|named|identified|pointed\s+(?:the\s+finger\s+)?at)(?:\s+[^.;]{0,80}\b(?:to|on))?|(?:handi)?work\s+of|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
+  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled|run|operated)\s+(?:from|by)|(?:attribut\w*|blam\w*|accus\w*|link\w*|tie[ds]?|tying)(?:\s+[^.;]{0,80}\b(?:to|on))?|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
+/** A deed in the bare infinitive after an organ: "helped the IRGC compromise", "let the FSB hack". */
+const ORGAN_INFINITIVE_DEED_AFTER_RE =
+  /^\s+(?:compromise|hack|breach|attack|target|exploit|steal|infiltrate|wipe|spy\s+on)\b/i;
 /** An organ named as the doer of a deed or the protector of a gang, in a sentence without other cyber words. */
 function organInDeed(m: Mention, s: SentenceInfo): boolean {
   return (
-    ORGAN_DEED_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 60)) ||
+    organIsAgent(m, s) ||
+    ORGAN_INFINITIVE_DEED_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 30)) ||
     ORGAN_PROTECTS_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 140), m.start - s.start))
   );
 }
