@@ -103,7 +103,13 @@ function isAttributionStory(
   // "Storm-0000 targets edge devices": a headline about a group the text ties to a state is about that tie.
   if (headlineActorTied(extraction, claimSet)) return true;
   // A vulnerability story names a state once, in passing; one whose first sentence makes the claim is about it.
-  const inFirst = liveSentences.some((i) => i === firstBody && foreground.has(i));
+  // (The state must come before the first CVE: "Ivanti patched CVE-1 and CVE-2, flaws like ones Chinese hackers
+  // exploited last year" names the state in passing.)
+  const inFirst = liveSignals.some((g) => {
+    const first = extraction.sentences[firstBody];
+    const cve = first?.cves[0];
+    return g.sentence === firstBody && foreground.has(firstBody) && (!first || !cve || g.start < cve.start);
+  });
   if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
@@ -119,7 +125,7 @@ function isAttributionStory(
 
 /** "Ferrylink said it had not attributed the attack": a subject who is no claimant declining for itself. */
 const DECLINES_FOR_ITSELF_RE =
-  /^(?:the\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b[^.;]{0,60}\b(?:not|never)\s+(?:yet\s+)?(?:attributed|attribute|blamed|named|identified)\b/u;
+  /^(?:the\s+|its\s+\p{Ll}+\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\b(?:\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b|,?\s+(?:which\s+)?)[^.;]{0,60}?\b(?:not|never)\s+(?:yet\s+)?(?:publicly\s+)?(?:attributed|attribute|attributes|attributing|blamed|named|identified)\b/u;
 function declinesForItself(text: string, claimants: ReadonlySet<string>): boolean {
   const subject = DECLINES_FOR_ITSELF_RE.exec(text)?.[1];
   return subject !== undefined && ![...claimants].some((c) => c.includes(nameKey(subject)));

@@ -62,14 +62,16 @@ export function retractionIn(text: string): RegExpExecArray | null {
 /** "did not say whether", "declined to say who": no claim in that clause, and nothing withdrawn elsewhere. */
 const WITHHELD_RE = L.re('withheldStatements');
 /** Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas". */
-const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s/gi;
+const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas|though|although)\b|\s(?:but)\s/gi;
 /**
  * Whether a retraction holds at offset `at` of a sentence: one in the same clause, where clauses that contrast
  * part ("Acme declined to attribute the attack, but Mandiant said Chinese state hackers were responsible").
  */
 export function retractedAt(text: string, at: number): boolean {
+  // A withheld statement governs what follows it ("did not say whether the GRU was behind it"), not a claim
+  // made before it in the clause ("said the GRU hacked the grid and declined to say whether arrests follow").
   const withheld = (clause: string): boolean => RETRACTION_HINT_RE.test(clause) && WITHHELD_RE.test(clause);
-  if (retractionIn(text) === null && !withheld(text)) return false;
+  if (retractionIn(text) === null && !withheld(text.slice(0, at))) return false;
   let from = 0;
   let to = text.length;
   for (const m of text.matchAll(CONTRAST_CLAUSE_RE)) {
@@ -80,7 +82,7 @@ export function retractedAt(text: string, at: number): boolean {
     }
   }
   const clause = text.slice(from, to);
-  if (retractionIn(clause) !== null || withheld(clause)) return true;
+  if (retractionIn(clause) !== null || withheld(text.slice(from, Math.max(from, at)))) return true;
   // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
   // attributed it": a later retraction answers the speculation before it.
   return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;

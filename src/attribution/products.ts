@@ -45,7 +45,10 @@ const CHANNEL_LIST_RE =
 const MODIFIER_COMPOUND_AFTER_RE = /^-(?:based|powered|compatible|like|derived|style|certified)\b/i;
 /** A kind of malicious code after a platform's name: "a macOS backdoor", "Android banking trojans". */
 const MALWARE_KIND_AFTER_RE =
-  /^\s+(?:[a-z-]+\s+)?(?:backdoors?|malware|trojans?|stealers?|infostealers?|spyware|rootkits?|implants?|wipers?|loaders?|ransomware\s+(?:variant|strain|binary|encryptor)s?)\b/;
+  /^\s+(?:[a-z-]+\s+)?(?:backdoors?|malware|trojans?|stealers?|infostealers?|spyware|rootkits?|implants?|wipers?|loaders?)(?![\w-])(?!\s+(?:protection|filter|scanner|detection|engine|removal|defen[cs]e))/;
+/** Operating systems: their name before a malware kind says where the malware runs ("a macOS backdoor"). */
+const PLATFORM_NAME_RE =
+  /^(?:Apple\s+)?(?:macOS|Mac|OS X|iOS|iPadOS)$|^(?:Microsoft\s+)?Windows$|^(?:Google\s+)?(?:Android|ChromeOS)$|^Linux(?:\s+Kernel)?$/i;
 /** A verb of reaching people shortly before a channel preposition: "contacted several employees via ". */
 const CONTACT_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('contactVerbs')})\\b[^.;]{0,60}$`, 'i');
 /** A list after an attack noun and "on": what was attacked ("raids on X and Y"). */
@@ -115,7 +118,11 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       // "other Chromium-based browsers": the name describes other products; it is not named as one.
       if (MODIFIER_COMPOUND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 12))) continue;
       // "a macOS backdoor", "an Android banking trojan": the platform the malware runs on, not a product attacked.
-      if (MALWARE_KIND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40))) continue;
+      if (
+        PLATFORM_NAME_RE.test(m.surface) &&
+        MALWARE_KIND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40))
+      )
+        continue;
       // "contacted employees via Microsoft Teams, posing as IT support": how the intruders reached people.
       if (
         CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') &&
@@ -210,13 +217,25 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
-  if (MERE_BEFORE_RE.test(before) || CLEARED_BEFORE_RE.test(before)) return true;
+  if (MERE_BEFORE_RE.test(before)) return true;
+  // "neither SharePoint nor Outlook is affected" clears; "neither X nor Y escaped" does not.
+  const cleared = CLEARED_BEFORE_RE.exec(before);
+  if (
+    cleared &&
+    (!/^(?:neither|nor)\b/i.test(cleared[0]) ||
+      /\b(?:neither|nor)\s+(?:are|is|were|was)\b/i.test(cleared[0]) ||
+      NOT_HIT_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 80)))
+  )
+    return true;
   return clearedAfter(s, end);
 }
 /**
  * A clearance that comes first: "... are not affected, and neither are Jira or Bitbucket", "neither SharePoint nor
  * Outlook is affected", "unaffected are X and Y".
  */
+/** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
+const NOT_HIT_AFTER_RE =
+  /^[^.;:]{0,60}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:affected|vulnerable|impacted|exposed)\b/i;
 const CLEARED_BEFORE_RE =
   /\b(?:neither|nor)\s+(?:the\s+)?$|\b(?:neither|nor)\s+(?:are|is|were|was)\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\bor\b|\band\b)\s*)*(?:the\s+)?$|\b(?:not|un)affected\s+(?:are|were|products\s+(?:are|include))\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\band\b)\s*)*(?:the\s+)?$/iu;
 

@@ -60,7 +60,7 @@ const ASIDE_OPENING_RE =
   /,\s*(?:on|in|with|after|following|according|based|under|from|through|upon|citing|quoting)\b/gi;
 /** A relative clause with a subject of its own: ", which Berlin attributed", ", which the German government blamed". */
 const OWN_SUBJECT_RELATIVE_RE =
-  /,\s*(?:which|whom)\s+(?!(?:was|were|is|are|has|have|had|would|will|could|may|might|also|itself)\b)(?:the\s+)?[\p{L}.]+\s+(?:[\p{L}.-]+\s+){0,3}(?:attributed|blamed|blames|attributes|linked|tied|pinned)\b/u;
+  /,\s*(?:which|whom)\s+(?!(?:was|were|is|are|has|have|had|would|will|could|may|might|also|itself|it|they|he|she|we)\b)(?:the\s+)?[\p{L}.]+\s+(?:[\p{L}.-]+\s+){0,3}(?:attributed|blamed|blames|attributes|linked|tied|pinned)\b/u;
 /** A relative pronoun and a capitalised name right before a verb: ", which Berlin " (the name is read separately). */
 const RELATIVE_SUBJECT_BEFORE_RE =
   /\b(?:which|that|whom)\s+(?:the\s+)?\p{Lu}[\p{L}.&'’-]*(?:\s+\p{Lu}[\p{L}.&'’-]*){0,3}\s+(?:\p{Ll}+ly\s+)?$/u;
@@ -109,7 +109,7 @@ function reportsSentence(s: SentenceInfo, v: number): boolean {
  * was behind", "said Iranian state hackers carried out").
  */
 const CLAUSE_VERB_AFTER_RE =
-  /^(?:['’]s\s+[\p{L}-]+|(?:\s+\p{Ll}[\p{Ll}-]*){1,2}?)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
+  /^(?:['’]s\s+[\p{L}-]+|(?:\s+(?!(?:who|which|that)\b)\p{Ll}[\p{Ll}-]*){1,2}?)?\s+(?:(?:also|likely|probably|had|has|have)\s+)?(?:was|were|is|are|had|has|have|would|will|did|could|may|might|must|should|can|stood|carried|launched|conducted|hacked|attacked|stole|breached|orchestrated|ordered|directed|sponsored)\b/iu;
 
 /** A verb near the sentence's end or in a parenthetical governs what comes before it. */
 function closesSentence(s: SentenceInfo, v: number): boolean {
@@ -623,6 +623,9 @@ const CLAUSE_OPENERS = new Set([
  * ..."). A list that does not open its clause ("before Russia attacked Ukraine, the EU accused") is
  * cut at the comma where the clause starts, so an object of an earlier verb never joins the subject.
  */
+/** A preposition that opens a sentence's introductory phrase: "Unlike ", "Like ", "After ", "According to ". */
+const INTRODUCTORY_BEFORE_RE =
+  /^\s*(?:unlike|like|after|before|besides|with|according\s+to|as\s+with)\s+(?:the\s+)?$/i;
 /**
  * "Estonia's foreign ministry summoned the ambassador over the attack, which it blamed on the GRU": a pronoun
  * after a relative pronoun stands for the sentence's subject, a party named at its start (not the last name
@@ -631,7 +634,10 @@ const CLAUSE_OPENERS = new Set([
 function relativePronounSubject(s: SentenceInfo, v: number, candidates: Mention[]): Mention | undefined {
   if (!/^(it|they)$/.test(s.tokens[v - 1]?.norm ?? '') || !/^(which|that)$/.test(s.tokens[v - 2]?.norm ?? ''))
     return undefined;
-  return candidates.find((m) => m.from <= 3 && m.to < v - 2);
+  // ("Unlike Mandiant, the Dutch government named a culprit, which it blamed on ...": not the introductory phrase's.)
+  return candidates.find(
+    (m) => m.from <= 6 && m.to < v - 2 && !INTRODUCTORY_BEFORE_RE.test(textBefore(s, m.start, 30).text),
+  );
 }
 
 function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mention[] {

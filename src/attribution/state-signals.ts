@@ -132,7 +132,10 @@ const RE_SUBJECT_HACKED =
 const RE_SUBJECT_DIRECTED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|personally|likely|probably)\s+)*(?:directed|ordered|authori[sz]ed|orchestrated|masterminded|commissioned)\s+(?:(?!inquir|investigat|probe|review|report|stud|respons|retaliat|sanction|audit|protect|defen|(?:into|to|against|after|following|over|for|on)\b)[\w'’-]+\s+){0,4}?(?:cyber-?attacks?|attacks?|hacks?|hacking|compromises?|intrusions?|breach(?:es)?|cyber-?espionage|cyber (?:operations?|campaigns?|activit(?:y|ies)))\b/i;
 /** A state's authorities or police, as the subject of a deed only ("Chinese police said" is no deed). */
-const AUTHORITIES_AFTER_RE = /^\s*(?:authorities|police|security\s+forces)\b/i;
+const AUTHORITIES_AFTER_RE = /^\s*(?:authorities|security\s+forces)\b/i;
+/** Law enforcement against criminals: "authorities hacked the drug gang's phones" is an operation, not an attack. */
+const LAW_ENFORCEMENT_RE =
+  /\b(?:seiz\w*|arrest\w*|takedown|took\s+down|dismantl\w*|drug\w*|criminals?|gangs?|darknet|dark\s+web|warrant|court\s+order)\b/i;
 const STATE_ACTOR_AFTER_RE = new RegExp(`^\\s*${lexicon.alt('stateActorNouns')}\\b`, 'i');
 /** An incident, then a relative clause whose verb blames it: "the NotPetya attack, which X and Y blamed on". */
 const INCIDENT_ANTECEDENT_RE =
@@ -411,7 +414,8 @@ const STATE_RULES: StateRule[] = [
       // ("Saudi authorities used spyware to hack": the authorities of a state doing the deed are the state.)
       const organ =
         c.form === 'demonym'
-          ? (STATE_ACTOR_AFTER_RE.exec(c.after) ?? AUTHORITIES_AFTER_RE.exec(c.after))
+          ? (STATE_ACTOR_AFTER_RE.exec(c.after) ??
+            (LAW_ENFORCEMENT_RE.test(c.text) ? null : AUTHORITIES_AFTER_RE.exec(c.after)))
           : null;
       if (c.form !== 'name' && c.form !== 'metonym' && c.form !== 'organ' && !organ) return null;
       const rest = organ ? c.after.slice(organ[0].length) : c.after;
@@ -423,26 +427,12 @@ const STATE_RULES: StateRule[] = [
   },
 ];
 
-/** A gang protected by an organ, a group linked to it, its officers ("protection from the FSB", "worked for the IRGC"). */
-const ORGAN_PROTECTS_BEFORE_RE =
-  /\b(?:(?:protection|protected|shielded|sheltered|backing|backed|sponsored|directed|tasked|controlled|run|operated)\s+(?:from|by)|(?:attribut\w*|blam\w*|accus\w*|link\w*|tie[ds]?|tying)(?:\s+[^.;]{0,80}\b(?:to|on))?|(?:worked|working|works|acting|acted|operat\w+)\s+(?:for|on\s+behalf\s+of)|(?:officers?|members?|operatives?|units?)\s+of)\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+)?$/iu;
-/** A deed in the bare infinitive after an organ: "helped the IRGC compromise", "let the FSB hack". */
-const ORGAN_INFINITIVE_DEED_AFTER_RE =
-  /^\s+(?:compromise|hack|breach|attack|target|exploit|steal|infiltrate|wipe|spy\s+on)\b/i;
-/** An organ named as the doer of a deed or the protector of a gang, in a sentence without other cyber words. */
-function organInDeed(m: Mention, s: SentenceInfo): boolean {
-  return (
-    organIsAgent(m, s) ||
-    ORGAN_INFINITIVE_DEED_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 30)) ||
-    ORGAN_PROTECTS_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 140), m.start - s.start))
-  );
-}
 /** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
-/** A person's past in an organ: "founded by veterans of the Israel Defense Forces' Unit 8200". */
+/** A person's past in an organ ("founded by veterans of the Israel Defense Forces' Unit 8200"), unless a blame links them. */
 const PAST_MEMBER_BEFORE_RE =
-  /\b(?:veterans?|alumni|alumnus|(?:former|ex-)\s*(?:soldiers?|employees?))\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
+  /^(?![^.;]*\b(?:tie[ds]?|tying|link\w*|attribut\w*|blam\w*|pinn\w*|accus\w*)\b)[^.;]*\b(?:veterans?|alumni|alumnus)\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
 const HUMAN_HANDLER_BEFORE_RE =
-  /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto|(?:spying|spied)\s+for|(?:working|worked)\s+as\s+an?\s+(?:agent|spy|informant)\s+for|recruited\s+by|handlers?\s+(?:of|from|with))\s+(?:the\s+|an?\s+)?(?:(?:officers?|agents?|handlers?|contacts?)\s+(?:of|from|with)\s+(?:the\s+)?)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
+  /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
 const COORDINATED_GAP_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$/;
 /** A thing a state may own, just before a passive "run by", "controlled by". */
@@ -493,7 +483,6 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       const acts = !actor?.agentOnly || organIsAgent(m, s);
       // "passed documents to an officer of China's MSS": a human spy's handler, in a sentence that says no cyber
       // deed, is no claim about cyber activity.
-      const otherActor = hasActor && s.mentions.some((x) => x !== m && x.ref.type === 'actor');
       const organBefore = text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start);
       const handler =
         (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(organBefore)) ||
@@ -504,7 +493,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
         !speaks &&
         acts &&
         !handler &&
-        (sentenceCyber || otherActor || articleCyber || organInDeed(m, s))
+        (sentenceCyber || hasActor || articleCyber)
       ) {
         const iso2 = organOwner(m, s) ?? organCountry(actor.country, actor.name, s, knowledge);
         out.push(signal(s, iso2, 'organ', m, m.surface, retractedAt(text, m.start - s.start)));

@@ -506,6 +506,8 @@ function datelineEnd(first: Sentence): number {
   const m = /^[A-Z][A-Z .'/-]{2,40}(?:,[^-–—(\n]{0,40})?\s*(?:\([^)]{1,40}\))?\s*(?:--|—|–|-)\s+/.exec(
     first.text,
   );
+  // ("NCSC/CISA - Russian hackers ...": a slash without a date or an agency is a headline's sources.)
+  if (m && /^[^,(]*\//.test(m[0]) && !/[,(]/.test(m[0])) return -1;
   return m ? first.start + m[0].length : -1;
 }
 
