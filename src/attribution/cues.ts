@@ -54,7 +54,7 @@ export const RETRACT_RE = L.re('retractions');
  * test/unit checks that each lexicon phrase passes it, so a new phrase cannot slip past.
  */
 export const RETRACTION_HINT_RE =
-  /\b(?:not|no|never|nothing|unable|cannot|can't|couldn't|don't|didn't|declined|refused|retract\w*|walked|withdr\w+|ruled|unclear|too)\b/i;
+  /\b(?:not|no|never|nothing|unable|cannot|can't|couldn't|don't|didn't|declined|refused|retract\w*|walked|withdr\w+|ruled|unclear|too|caution\w*|rush\w*)\b/i;
 /** The retraction in a text, if any. */
 export function retractionIn(text: string): RegExpExecArray | null {
   return RETRACTION_HINT_RE.test(text) ? RETRACT_RE.exec(text) : null;

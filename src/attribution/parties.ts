@@ -65,6 +65,8 @@ const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*${L.alt('governmentTitles', 'corpor
 /** The same, case-sensitive apart from a capital or capitals on each word (so `\p{Lu}` keeps its meaning nearby). */
 const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*${L.altCased('governmentTitles', 'corporateTitles')}`;
 
+/** The rest of a coordination after a demonym: " and British" in "German and British officials". */
+const COORDINATED_DEMONYM_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)\p{Lu}[\p{L}-]+(?=\s)/u;
 export function partyFromMention(
   m: Mention,
   s: SentenceInfo,
@@ -107,7 +109,10 @@ export function partyFromMention(
   }
   if (m.ref.type === 'country') {
     if (m.ref.iso2 === '??') return null;
-    const after = s.text.slice(m.end - s.start, m.end - s.start + 60);
+    // ("German and British officials said": a demonym coordinated with the next shares its noun.)
+    const after = s.text
+      .slice(m.end - s.start, m.end - s.start + 60)
+      .replace(m.ref.form === 'demonym' ? COORDINATED_DEMONYM_RE : /(?!)/, '');
     const gov = GOV_NOUN.exec(after);
     if (m.ref.form === 'demonym' && !gov) return null;
     const c = k.countries.get(m.ref.iso2);

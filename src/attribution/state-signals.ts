@@ -37,7 +37,11 @@ export interface StateSignal {
 
 export const CYBER_RE = new RegExp(`\\b(?:${lexicon.alt('cyberWords')}|apts?\\d+)\\b`, 'i');
 
-const RE_STATE_LINK = new RegExp(`^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}\\b`, 'i');
+/** ("the US government linked to China's MSS": a verb with its object, not "US-linked".) */
+const RE_STATE_LINK = new RegExp(
+  `^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}\\b(?!\\s+(?:to|it|them|the|a|an|this|that)\\b)`,
+  'i',
+);
 const RE_LINK_NOUN = new RegExp(
   `^(?:'s|’s)?\\s*[-–]?\\s*${STATE_LINK}(?:[\\s-]+[\\w$]+){0,4}?[\\s-]+${HACKER_NOUN}\\b`,
   'i',
