@@ -422,6 +422,21 @@ export function capitalisedRun(
   // the story (the dateline's, the government that spoke); a title is never a party's name.
   if (TITLE_ONLY_RE.test(raw))
     return GOV_TITLE_RE.test(raw) ? countryParty(homeState(ctx, s), raw, ctx, role) : null;
+  // "The Home Affairs Minister has blamed": a portfolio and a minister's title, with no name; "Osaka
+  // Prefectural Police said": a local police force. Both speak for the state of the story.
+  // (A capital in the name decides first: "the Tokyo Metropolitan Police Department" is Japan's.)
+  const capitalOfName = ctx.knowledge.capitals.get(nameKey(raw.split(/\s+/)[0] ?? ''));
+  if (LOCAL_POLICE_RE.test(raw) && capitalOfName) return countryParty(capitalOfName, raw, ctx, role);
+  const home = PORTFOLIO_MINISTER_RE.test(raw) || LOCAL_POLICE_RE.test(raw) ? homeState(ctx, s) : null;
+  if (home) return countryParty(home, raw, ctx, role);
+  // "its Cybercrime Command": a unit of the party named before it in the sentence.
+  if (/\b(?:its|their)\s+$/i.test(s.text.slice(Math.max(0, a.start - s.start - 8), a.start - s.start))) {
+    const unitOwner = [...s.mentions]
+      .reverse()
+      .find((m) => (m.ref.type === 'party' || m.ref.type === 'country') && m.end <= a.start);
+    const ownerParty = unitOwner ? partyFromMention(unitOwner, s, ctx, role) : null;
+    if (ownerParty) return ownerParty;
+  }
   // "The Chief Executive of Harbor Bank said": a company's officer speaks for the company ("President" and
   // "Director" are titles of both kinds: a public body named after them makes it a state's office).
   const portfolio = PORTFOLIO_TITLE_RE.exec(raw);
@@ -672,6 +687,11 @@ const TITLED_NAME_RE = new RegExp(
 );
 const GOV_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i');
 const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
+/** Capitalised portfolio words and a minister's title, without a name: "Home Affairs Minister". */
+const PORTFOLIO_MINISTER_RE = /^(?:\p{Lu}[\p{L}'’-]*\s+){1,4}(?:Minister|Secretary)$/u;
+/** A police force named after its place and kind: "Osaka Prefectural Police", "Larkfield City Police Department". */
+const LOCAL_POLICE_RE =
+  /^(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:Prefectural|Metropolitan|Provincial|Regional|Municipal|City|County|State|District)\s+Police(?:\s+(?:Department|Force|Service|Headquarters))?$/u;
 /** A title and its portfolio or organisation: "Minister of Defence", "Chief Executive of Harbor Bank". */
 const PORTFOLIO_TITLE_RE = new RegExp(
   `^(${ANY_TITLE_CASED})\\s+(?:of|for)\\s+(?:the\\s+)?([A-Z][\\w\\s&,-]*)$`,

@@ -1034,7 +1034,8 @@ export function attributorsOf(
   // Anonymous sourcing: "two officials familiar with the investigation said".
   if (triggers.length > 0 && UNNAMED_RE.test(s.text))
     add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
-  if (triggers.length > 0 && MEDIA_RE.test(s.text))
+  // ("the minister accused Israel, state media reported": the media relay the named speaker's claim.)
+  if (triggers.length > 0 && MEDIA_RE.test(s.text) && !parties.some((p) => p.kind !== 'unnamed'))
     add({ name: 'media', body: 'media reports', kind: 'media', role: 'according to' });
   // Joint action: "in collaboration with X and Y", "jointly with", "joined ... in attribution".
   const joint = JOINT_RE.exec(s.text);

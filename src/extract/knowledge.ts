@@ -358,9 +358,10 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     });
     const seen = new Set<string>();
     for (const n of [name, ...aliases, ...formerNames]) {
+      // One entry a key and way of writing it: "NATO" must be in capitals, "Nato" is its title-case form.
       const k = nameKey(n);
-      if (!k || seen.has(k)) continue;
-      seen.add(k);
+      if (!k || seen.has(`${k}|${caseModeOf(n)}`)) continue;
+      seen.add(`${k}|${caseModeOf(n)}`);
       insert(n, { type: 'party', id, caseMode: caseModeOf(n), surface: n });
     }
   };
@@ -403,7 +404,8 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
   for (const b of genCountries.blocs)
     addParty(
       b.id === 'EU' ? 'European Union' : b.id === 'FVEY' ? 'Five Eyes' : b.id === 'G7' ? 'G7' : b.id,
-      [b.name, ...b.aliases],
+      // British style writes an acronym said as a word in title case: "Nato" for NATO.
+      [b.name, ...b.aliases, ...b.aliases.filter((a) => /^\p{Lu}{4,}$/u.test(a)).map(titleCase)],
       'bloc',
       null,
     );
@@ -474,4 +476,9 @@ export function buildKnowledge(sources: DictionarySources): Knowledge {
     capitals,
     stats: { patterns, loadMs: 0, from: 'dictionaries' },
   };
+}
+
+/** "NATO" → "Nato". */
+function titleCase(acronym: string): string {
+  return acronym.charAt(0) + acronym.slice(1).toLowerCase();
 }
