@@ -197,7 +197,11 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
     if (cue) out.push(...vendorModels(s, knowledge));
   }
   out.push(...unknownProductHits(extraction, knowledge, out, vulnStory));
-  return out;
+  // "failed to breach the firm's FortiGate firewall", "did not exploit a flaw in Connect Secure": denied.
+  return out.filter((h) => {
+    const s = extraction.sentences[h.sentence];
+    return !s || !deedDeniedBefore(s, h.start);
+  });
 }
 
 /**
@@ -214,6 +218,16 @@ const NOT_AFFECTED_RE = new RegExp(`^[^.;:]{0,30}?\\b${lexicon.alt('notAffectedP
 
 /** The words between a name (and the rest of it: "Online") and one that only says where it runs or what it is part of. */
 const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|for|of|from)\s+(?:the\s+)?$/u;
+
+/** A denied deed before a product in its clause: "never reached the company's Salesforce instance". */
+const DENIED_DEED_BEFORE_RE =
+  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|hack\w*|infect\w*|penetrat\w*|get\s+into|got\s+into|break\s+into)\b[^.;:]*$/i;
+function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
+  const before = s.text.slice(Math.max(0, start - s.start - 120), start - s.start);
+  const denied = DENIED_DEED_BEFORE_RE.exec(before);
+  // ("Microsoft had not seen attacks, but hackers exploited Exchange": a contrast ends the denial.)
+  return denied !== null && !/,\s*(?:but|while|whereas|though|although)\b|\bbut\b/i.test(denied[0]);
+}
 
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
