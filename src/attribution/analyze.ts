@@ -125,10 +125,22 @@ function isAttributionStory(
 
 /** "Ferrylink said it had not attributed the attack": a subject who is no claimant declining for itself. */
 const DECLINES_FOR_ITSELF_RE =
-  /^(?:the\s+|its\s+\p{Ll}+\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\b(?:\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b|,?\s+(?:which\s+)?)[^.;]{0,60}?\b(?:not|never)\s+(?:yet\s+)?(?:publicly\s+)?(?:attributed|attribute|attributes|attributing|blamed|named|identified)\b/u;
+  /^(?:[Tt]he\s+|[Ii]ts\s+\p{Ll}+\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\b(?:\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b|,?\s+(?:which\s+)?)[^.;]{0,60}?\b(?:not|never)\s+(?:yet\s+)?(?:publicly\s+)?(?:attributed|attribute|attributes|attributing|blamed|named|identified)\b/u;
+/** Subjects that are no party's name: a declining "Authorities" or "Officials" speaks for the story. */
+const GENERIC_SUBJECTS = new Set(
+  'the a an this that authorities officials police investigators government prosecutors experts analysts researchers it they we'.split(
+    ' ',
+  ),
+);
 function declinesForItself(text: string, claimants: ReadonlySet<string>): boolean {
   const subject = DECLINES_FOR_ITSELF_RE.exec(text)?.[1];
-  return subject !== undefined && ![...claimants].some((c) => c.includes(nameKey(subject)));
+  // (Only beside a named claimant: with none, the refusal is the story's "not yet attributed".)
+  return (
+    subject !== undefined &&
+    claimants.size > 0 &&
+    !GENERIC_SUBJECTS.has(subject.toLowerCase()) &&
+    ![...claimants].some((c) => c.includes(nameKey(subject)))
+  );
 }
 
 /** Claims that stand: not negated, not conditional, not a group's own. */

@@ -62,7 +62,9 @@ export function retractionIn(text: string): RegExpExecArray | null {
 /** "did not say whether", "declined to say who": no claim in that clause, and nothing withdrawn elsewhere. */
 const WITHHELD_RE = L.re('withheldStatements');
 /** Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas". */
-const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas|though|although)\b|\s(?:but)\s/gi;
+const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s/gi;
+/** A concession ends what a withheld statement governs: "declined to say whether ..., though officials blamed". */
+const CONCESSION_RE = /,\s*(?:though|although)\b/i;
 /**
  * Whether a retraction holds at offset `at` of a sentence: one in the same clause, where clauses that contrast
  * part ("Acme declined to attribute the attack, but Mandiant said Chinese state hackers were responsible").
@@ -70,7 +72,15 @@ const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas|though|although)\b|\s(?:b
 export function retractedAt(text: string, at: number): boolean {
   // A withheld statement governs what follows it ("did not say whether the GRU was behind it"), not a claim
   // made before it in the clause ("said the GRU hacked the grid and declined to say whether arrests follow").
-  const withheld = (clause: string): boolean => RETRACTION_HINT_RE.test(clause) && WITHHELD_RE.test(clause);
+  // ("did not say whether the attack, which Mandiant linked to ..., disrupted services": the relative clause
+  // makes its own claim.)
+  const withheld = (segment: string): boolean => {
+    if (!RETRACTION_HINT_RE.test(segment)) return false;
+    const w = WITHHELD_RE.exec(segment);
+    if (!w) return false;
+    const rest = segment.slice(w.index);
+    return !CONCESSION_RE.test(rest) && !/,\s*(?:which|who|whom)\b/i.test(rest);
+  };
   if (retractionIn(text) === null && !withheld(text.slice(0, at))) return false;
   let from = 0;
   let to = text.length;

@@ -688,7 +688,8 @@ const TITLED_NAME_RE = new RegExp(
 const GOV_TITLE_RE = new RegExp(`^(?:${TITLE_MODIFIER}\\s+)*${GOV_TITLE}$`, 'i');
 const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
 /** Capitalised portfolio words and a minister's title, without a name: "Home Affairs Minister". */
-const PORTFOLIO_MINISTER_RE = /^(?:\p{Lu}[\p{L}'’-]*\s+){1,4}(?:Minister|Secretary)$/u;
+const PORTFOLIO_MINISTER_RE =
+  /^(?:(?:Home|Foreign|Affairs|Defen[cs]e|Interior|Justice|Digital|Security|National|Public|Cyber|Homeland|Communications|Information|Internal|Finance|Trade|Economy|Economic|Technology|Science|Health|Energy|Infrastructure|Transport|Education|Industry|Telecommunications|Civil|Emergency|Deputy|Prime|First|Chief|Cabinet|State)\s+(?:and\s+)?){1,4}(?:Minister|Secretary)$/u;
 /** A police force named after its place and kind: "Osaka Prefectural Police", "Larkfield City Police Department". */
 const LOCAL_POLICE_RE =
   /^(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:Prefectural|Metropolitan|Provincial|Regional|Municipal|City|County|State|District)\s+Police(?:\s+(?:Department|Force|Service|Headquarters))?$/u;

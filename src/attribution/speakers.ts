@@ -64,6 +64,8 @@ const OWN_SUBJECT_RELATIVE_RE =
 /** A relative pronoun and a capitalised name right before a verb: ", which Berlin " (the name is read separately). */
 const RELATIVE_SUBJECT_BEFORE_RE =
   /\b(?:which|that|whom)\s+(?:the\s+)?\p{Lu}[\p{L}.&'’-]*(?:\s+\p{Lu}[\p{L}.&'’-]*){0,3}\s+(?:\p{Ll}+ly\s+)?$/u;
+/** "..., state media reported.": the media relay the sentence's speaker, at its end. */
+const MEDIA_CLOSES_RE = /,\s*(?:[\p{L}-]+\s+)?(?:media|press)\s+(?:reported|said|says|say|reports)\.?\s*$/iu;
 /** An aside citing sources between a subject and its verb: ", citing two officials familiar with the matter, ". */
 const SOURCING_ASIDE_RE = /,\s*(?:citing|quoting)\s+[^,;:"“”]{3,140},\s*(?:\w+\s+){0,2}$/i;
 /** An aside closes with a comma right before the verb (a date or an adverb may come between). */
@@ -1035,7 +1037,11 @@ export function attributorsOf(
   if (triggers.length > 0 && UNNAMED_RE.test(s.text))
     add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
   // ("the minister accused Israel, state media reported": the media relay the named speaker's claim.)
-  if (triggers.length > 0 && MEDIA_RE.test(s.text) && !parties.some((p) => p.kind !== 'unnamed'))
+  if (
+    triggers.length > 0 &&
+    MEDIA_RE.test(s.text) &&
+    !(MEDIA_CLOSES_RE.test(s.text) && parties.some((p) => p.kind !== 'unnamed'))
+  )
     add({ name: 'media', body: 'media reports', kind: 'media', role: 'according to' });
   // Joint action: "in collaboration with X and Y", "jointly with", "joined ... in attribution".
   const joint = JOINT_RE.exec(s.text);

@@ -434,7 +434,10 @@ const STATE_RULES: StateRule[] = [
 /** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
 /** A person's past in an organ ("founded by veterans of the Israel Defense Forces' Unit 8200"), unless a blame links them. */
 const PAST_MEMBER_BEFORE_RE =
-  /^(?![^.;]*\b(?:tie[ds]?|tying|link\w*|attribut\w*|blam\w*|pinn\w*|accus\w*)\b)[^.;]*\b(?:veterans?|alumni|alumnus)\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
+  /\b(?:veterans?|alumni|alumnus)\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
+/** A blame anywhere in the sentence keeps a past member's organ in the claim ("veterans of the GRU were blamed"). */
+const BLAME_IN_SENTENCE_RE =
+  /\b(?:tie[ds]?|tying|link\w*|attribut\w*|blam\w*|pinn\w*|accus\w*|behind|responsible|made\s+up\s+of|composed\s+of|staffed\s+by|run\s+by|formed\s+by)\b/i;
 const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
@@ -490,7 +493,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       const organBefore = text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start);
       const handler =
         (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(organBefore)) ||
-        PAST_MEMBER_BEFORE_RE.test(organBefore);
+        (PAST_MEMBER_BEFORE_RE.test(organBefore) && !BLAME_IN_SENTENCE_RE.test(text));
       if (
         actor?.organ &&
         actor.country &&
@@ -529,7 +532,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
     // "passed documents to an officer of China's MSS": a human spy's handler, where no cyber deed is said.
-    if ((!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) || PAST_MEMBER_BEFORE_RE.test(before))
+    if (
+      (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) ||
+      (PAST_MEMBER_BEFORE_RE.test(before) && !BLAME_IN_SENTENCE_RE.test(text))
+    )
       continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
