@@ -1051,7 +1051,8 @@ export function attributorsOf(
     for (const m of candidates) {
       if (m.start < at && !/joined/i.test(joint[0])) continue;
       const p = partyFromMention(m, s, ctx, 'joint');
-      if (p && (p.kind !== 'bloc' || !countriesListed)) add(p);
+      // ("the UK joined the US, the EU and Nato in holding ... responsible": every member of the list joined.)
+      if (p && (p.kind !== 'bloc' || !countriesListed || /^joined\b/i.test(joint[0]))) add(p);
     }
   }
   return { parties, self, speaker };
