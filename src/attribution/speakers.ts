@@ -907,7 +907,9 @@ export function attributorsOf(
     }
     // "The EU condemned the attack, which Berlin attributed to the GRU": the claim is the relative clause's,
     // made by its own subject; the verb before it governs no claim.
-    const nextTrigger = s.tokens[Math.min(...triggers.filter((t) => t > v))];
+    // (Only a verb that can speak or blame has a clause to look at: most tokens skip the scan.)
+    const verbLike = isList || REPORT_VERBS.has(norm);
+    const nextTrigger = verbLike ? s.tokens[Math.min(...triggers.filter((t) => t > v))] : undefined;
     const ownClause =
       nextTrigger !== undefined
         ? OWN_SUBJECT_RELATIVE_RE.exec(s.text.slice(tok.end - s.start, nextTrigger.start - s.start))

@@ -442,6 +442,22 @@ const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
 const COORDINATED_GAP_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$/;
+/**
+ * A state or organ named as a human spy's handler, or as a person's past ("veterans of"): no cyber claim.
+ * (Cheap tests first: the patterns run for every country word.)
+ */
+function humanSideOf(before: string, sentence: string, sentenceCyber: boolean): boolean {
+  const handler =
+    !sentenceCyber &&
+    (before.includes(' to ') || /spi|spy|handler/i.test(before)) &&
+    HUMAN_HANDLER_BEFORE_RE.test(before);
+  const pastMember =
+    /veteran|alumn/i.test(before) &&
+    PAST_MEMBER_BEFORE_RE.test(before) &&
+    !BLAME_IN_SENTENCE_RE.test(sentence);
+  return handler || pastMember;
+}
+
 /** A thing a state may own, just before a passive "run by", "controlled by". */
 const OWNED_THING_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('ownedThingNouns')})[\\s,]*$`, 'i');
 
@@ -490,10 +506,11 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       const acts = !actor?.agentOnly || organIsAgent(m, s);
       // "passed documents to an officer of China's MSS": a human spy's handler, in a sentence that says no cyber
       // deed, is no claim about cyber activity.
-      const organBefore = text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start);
-      const handler =
-        (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(organBefore)) ||
-        (PAST_MEMBER_BEFORE_RE.test(organBefore) && !BLAME_IN_SENTENCE_RE.test(text));
+      const handler = humanSideOf(
+        text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start),
+        text,
+        sentenceCyber,
+      );
       if (
         actor?.organ &&
         actor.country &&
@@ -532,11 +549,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
     // "passed documents to an officer of China's MSS": a human spy's handler, where no cyber deed is said.
-    if (
-      (!sentenceCyber && HUMAN_HANDLER_BEFORE_RE.test(before)) ||
-      (PAST_MEMBER_BEFORE_RE.test(before) && !BLAME_IN_SENTENCE_RE.test(text))
-    )
-      continue;
+    if (humanSideOf(before, text, sentenceCyber)) continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
       PLACE_BEFORE_COMPANY_RE.test(after) &&
