@@ -566,7 +566,14 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
       form === 'name' ||
       (govAfter !== null && STATE_ACTOR_NOUN_RE.test(govAfter[1] ?? '')) ||
       STATE_ACTOR_AFTER_RE.test(after);
-    const nextActor = s.mentions.find((x) => x.ref.type === 'actor' && x.from >= m.to && x.from <= m.to + 1);
+    // ("Russia's notorious Sandworm", "North Korea's infamous Lazarus crew": one adjective may stand between.)
+    const nextActor = s.mentions.find(
+      (x) =>
+        x.ref.type === 'actor' &&
+        x.from >= m.to &&
+        (x.from <= m.to + 1 ||
+          (x.from === m.to + 2 && /^\p{Ll}+$/u.test(s.tokens[m.to + 1]?.raw ?? '') && /^['’]s/.test(after))),
+    );
     const nextEntry = nextActor?.ref.type === 'actor' ? knowledge.actors[nextActor.ref.id] : undefined;
     const ctxRule: RuleContext = {
       m,

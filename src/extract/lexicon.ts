@@ -80,6 +80,7 @@ export const SECTION_NAMES = [
   'retractions',
   'withheldStatements',
   'contactVerbs',
+  'groupNounsAfterName',
   'backgroundCues',
   'threatAssessmentCues',
   'conditionalCues',

@@ -178,6 +178,9 @@ function caseOk(ref: PatternRef, tokens: readonly Token[], from: number, to: num
   return true;
 }
 
+/** A group noun right after a plain-word name makes it a group's name: "the Sandworm group", "the Lazarus crew". */
+const GROUP_NOUNS_AFTER_NAME = lexicon.set('groupNounsAfterName');
+
 function windowHas(
   tokens: readonly Token[],
   from: number,
@@ -239,6 +242,7 @@ function contextOk(
       // is that organ in any security article (whether it acted is for the attribution rules to say).
       return (
         s.security ||
+        GROUP_NOUNS_AFTER_NAME.has(toks[m.to]?.norm ?? '') ||
         articleSecurity >= (m.to - m.from > 1 ? 1 : 3) ||
         confirmedActors.has(ref.id) ||
         (articleSecurity >= 1 && knowledge.actors[ref.id]?.organ === true)
