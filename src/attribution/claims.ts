@@ -28,6 +28,9 @@ import {
 import { attributorsOf, headlineSources, JOINT_RE, SUPPORT_RE, UNNAMED_RE } from './speakers.js';
 import { type StateSignal, stateSignals } from './state-signals.js';
 
+/** An endorsement of an attribution made before: "reached the same conclusion", "agreed with the assessment". */
+const AGREEMENT_RE = lexicon.re('agreementPhrases');
+
 export type { AttributingParty, PartyKindOut } from './parties.js';
 export type { StateSignal } from './state-signals.js';
 
@@ -424,6 +427,17 @@ function claimsWithoutStateSignal(
         .map((m) => partyFromMention(m, s, ctx, 'subject'))
         .filter((x): x is AttributingParty => x !== null);
     if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
+  }
+  // "Recorded Future reached the same conclusion": the parties before an endorsement of the claim made before.
+  const agreement = joint ? null : AGREEMENT_RE.exec(s.text);
+  if (agreement) {
+    const parties = s.mentions
+      .filter(
+        (m) => m.end - s.start <= agreement.index && (m.ref.type === 'party' || m.ref.type === 'country'),
+      )
+      .map((m) => partyFromMention(m, s, ctx, 'subject'))
+      .filter((x): x is AttributingParty => x !== null);
+    if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, agreement[0], parties, 'supporting'));
   }
   // Remember who spoke or acted for "it said", "they said" in the next sentence: a dictionary party,
   // or a government body opening the sentence ("Prosecutors in Oslo filed charges").

@@ -67,6 +67,9 @@ const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*${L.altCased('g
 
 /** The rest of a coordination after a demonym: " and British" in "German and British officials". */
 const COORDINATED_DEMONYM_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)\p{Lu}[\p{L}-]+(?=\s)/u;
+/** A state body's possessive before an agency's name: "the ministry's ", "the government's ". */
+const BODY_OWNER_BEFORE_RE =
+  /\b(?:the|its)\s+(?:[a-z]+\s+)?(?:ministry|government|cabinet|state|country)['’]s\s+$/i;
 export function partyFromMention(
   m: Mention,
   s: SentenceInfo,
@@ -83,7 +86,13 @@ export function partyFromMention(
         // A name several states use: the dateline's state, else the government that spoke in a story that
         // never names the default owner ("the National Cyber Security Centre" in a Lithuanian statement).
         const spoke = governmentThatSpoke(ctx);
-        if (ctx.extraction.datelineCountry) iso = ctx.extraction.datelineCountry;
+        // ("the ministry's National Cyber Security Centre": the body of the state whose ministry just spoke.)
+        const ownedByBody = BODY_OWNER_BEFORE_RE.test(
+          s.text.slice(Math.max(0, m.start - s.start - 40), m.start - s.start),
+        );
+        const home = ownedByBody ? homeState(ctx, s) : null;
+        if (home) iso = home;
+        else if (ctx.extraction.datelineCountry) iso = ctx.extraction.datelineCountry;
         else if (spoke && iso && !mentionsState(ctx, iso)) iso = spoke;
       }
       // "Taiwan's National Security Bureau", "the Romanian Foreign Intelligence Service": agency names

@@ -66,6 +66,9 @@ const RELATIVE_SUBJECT_BEFORE_RE =
   /\b(?:which|that|whom)\s+(?:the\s+)?\p{Lu}[\p{L}.&'’-]*(?:\s+\p{Lu}[\p{L}.&'’-]*){0,3}\s+(?:\p{Ll}+ly\s+)?$/u;
 /** "..., state media reported.": the media relay the sentence's speaker, at its end. */
 const MEDIA_CLOSES_RE = /,\s*(?:[\p{L}-]+\s+)?(?:media|press)\s+(?:reported|said|says|say|reports)\.?\s*$/iu;
+/** A body named by its portfolio: "Ministry of ...", "Department for ...", "Office of ...". */
+const BODY_OF_PORTFOLIO_RE =
+  /^(?:\p{Lu}[\p{L}-]*\s+){0,2}(?:Ministry|Department|Office|Commission|Council|Committee|Institute|Centre|Center|Agency|Bureau|Directorate|Authority|Secretariat)\s+(?:of|for)\b/u;
 /** An aside citing sources between a subject and its verb: ", citing two officials familiar with the matter, ". */
 const SOURCING_ASIDE_RE = /,\s*(?:citing|quoting)\s+[^,;:"“”]{3,140},\s*(?:\w+\s+){0,2}$/i;
 /** An aside closes with a comma right before the verb (a date or an adverb may come between). */
@@ -285,7 +288,8 @@ function speakerAt(
   ) {
     const run = speakingRun(s, v, ctx);
     // "Zscaler and Arctic Wolf both concluded": two organisations, not one name.
-    if (run?.kind === 'organization' && / and /.test(run.name)) {
+    // ("the Ministry of Electronics and Information Technology said": one body whose portfolio has an "and".)
+    if (run?.kind === 'organization' && / and /.test(run.name) && !BODY_OF_PORTFOLIO_RE.test(run.name)) {
       const [first, ...rest] = run.name
         .split(/ and /)
         .map((name): AttributingParty => ({ ...run, name, body: name }));

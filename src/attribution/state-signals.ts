@@ -106,6 +106,9 @@ const STRONG_STATE_LINK_RE = lexicon.re('strongStateLink');
 /** "an attack by Indian intelligence agencies", "the hack carried out by the Russian military": the state organ did it. */
 const RE_AGENT_BEFORE =
   /\b(?:attacks?|cyberattacks?|cyber-attacks?|hacks?|hacking|intrusions?|campaigns?|operations?|activit(?:y|ies)|breach(?:es)?|espionage|theft)\s+(?:(?:\w+\s+){0,2}?|(?:[\w'’-]+,?\s+){1,8}?(?=(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s))(?:(?:carried out|conducted|launched|mounted|orchestrated|perpetrated|staged)\s+)?by\s+(?:the\s+)?$/i;
+/** A verb of blaming or reporting between an incident and "by": its agent is the accuser or the reporter. */
+const ACCUSER_VERB_IN_AGENT_RE =
+  /\b(?:blamed|attributed|pinned|linked|tied|traced|condemned|reported|disclosed|confirmed|detected|discovered|investigated|analy[sz]ed|documented|claimed|denounced|exposed|uncovered)\b/i;
 /** A deed in the passive with its agent next: "the phones were hacked by", "accounts compromised by". */
 const RE_PASSIVE_DEED_BY_BEFORE =
   /\b(?:hacked|breached|infiltrated|compromised|penetrated|infected|hijacked|spied\s+on|wiretapped|surveilled|stolen|exfiltrated|wiped|encrypted)\s+(?:(?:allegedly|reportedly|likely|probably|apparently)\s+)?by\s+(?:the\s+)?$/i;
@@ -362,6 +365,8 @@ const STATE_RULES: StateRule[] = [
       const state = c.form === 'name' || c.form === 'metonym' || STATE_ACTOR_AFTER_RE.test(c.after);
       if (!c.isGov || !state) return null;
       const h = hitOf(RE_AGENT_BEFORE, c.before);
+      // ("the attack was blamed by U.S. officials on ...": the agent of a blame is the accuser.)
+      if (h && ACCUSER_VERB_IN_AGENT_RE.test(h)) return null;
       if (h) return c.sentenceCyber || c.articleCyber ? h : null;
       const passive = hitOf(RE_PASSIVE_DEED_BY_BEFORE, c.before);
       return passive && c.sentenceCyber ? passive : null;

@@ -81,6 +81,7 @@ export const SECTION_NAMES = [
   'withheldStatements',
   'contactVerbs',
   'groupNounsAfterName',
+  'agreementPhrases',
   'backgroundCues',
   'threatAssessmentCues',
   'conditionalCues',

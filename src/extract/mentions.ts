@@ -140,7 +140,7 @@ const FLAW_HEADS = new Set([
 ]);
 /** "Tick, a Chinese cyber-espionage group": an apposition that says the name is a group. */
 const APPOSITIVE_GROUP_RE =
-  /^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:group|gang|crew|collective|actor|cluster|APT)\b/i;
+  /^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:group|gang|crew|collective|actor|cluster|APT|(?:ransomware|extortion|hacking|cybercrime|RaaS|ransomware-as-a-service)\s+(?:operation|outfit|brand|syndicate|service))\b/i;
 const ACTOR_WORDS_RE = lexicon.re('actorContextWords');
 
 /** Nouns after a product written in lower case that still make it the product ("esxi hosts", "print spooler bug"). */
