@@ -54,13 +54,15 @@ export const RETRACT_RE = L.re('retractions');
  * test/unit checks that each lexicon phrase passes it, so a new phrase cannot slip past.
  */
 export const RETRACTION_HINT_RE =
-  /\b(?:not|no|never|nothing|unable|cannot|can't|couldn't|don't|didn't|declined|refused|retract\w*|walked|withdr\w+|ruled|unclear|too|caution\w*|rush\w*)\b/i;
+  /\b(?:not|no|never|nothing|unable|cannot|can't|couldn't|don't|didn't|declined|refused|retract\w*|walked|withdr\w+|ruled|unclear|too)\b/i;
 /** The retraction in a text, if any. */
 export function retractionIn(text: string): RegExpExecArray | null {
   return RETRACTION_HINT_RE.test(text) ? RETRACT_RE.exec(text) : null;
 }
 /** "did not say whether", "declined to say who": no claim in that clause, and nothing withdrawn elsewhere. */
 const WITHHELD_RE = L.re('withheldStatements');
+/** Between two coordinated words of a list: ", ", " and ", ", or " ("German and British officials"). */
+export const COORDINATION_GAP = String.raw`(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)`;
 /** Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas". */
 const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s/gi;
 /** A concession ends what a withheld statement governs: "declined to say whether ..., though officials blamed". */
@@ -70,17 +72,6 @@ const CONCESSION_RE = /,\s*(?:though|although)\b/i;
  * part ("Acme declined to attribute the attack, but Mandiant said Chinese state hackers were responsible").
  */
 export function retractedAt(text: string, at: number): boolean {
-  // A withheld statement governs what follows it ("did not say whether the GRU was behind it"), not a claim
-  // made before it in the clause ("said the GRU hacked the grid and declined to say whether arrests follow").
-  // ("did not say whether the attack, which Mandiant linked to ..., disrupted services": the relative clause
-  // makes its own claim.)
-  const withheld = (segment: string): boolean => {
-    if (!RETRACTION_HINT_RE.test(segment)) return false;
-    const w = WITHHELD_RE.exec(segment);
-    if (!w) return false;
-    const rest = segment.slice(w.index);
-    return !CONCESSION_RE.test(rest) && !/,\s*(?:which|who|whom)\b/i.test(rest);
-  };
   if (retractionIn(text) === null && !withheld(text.slice(0, at))) return false;
   let from = 0;
   let to = text.length;
@@ -96,6 +87,19 @@ export function retractedAt(text: string, at: number): boolean {
   // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
   // attributed it": a later retraction answers the speculation before it.
   return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;
+}
+/**
+ * Whether a withheld statement in `segment` (the sentence up to a claim) governs the claim. It governs what follows
+ * it ("did not say whether the GRU was behind it"), not a claim made before it ("said the GRU hacked the grid and
+ * declined to say whether arrests follow"), nor past a concession or a relative clause that makes its own claim
+ * ("did not say whether the attack, which Mandiant linked to ..., disrupted services").
+ */
+function withheld(segment: string): boolean {
+  if (!RETRACTION_HINT_RE.test(segment)) return false;
+  const w = WITHHELD_RE.exec(segment);
+  if (!w) return false;
+  const rest = segment.slice(w.index);
+  return !CONCESSION_RE.test(rest) && !/,\s*(?:which|who|whom)\b/i.test(rest);
 }
 /** Speculation, which a later "but no one has attributed it" answers. */
 const SPECULATION_RE =

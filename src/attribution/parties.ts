@@ -10,7 +10,7 @@ import type { Knowledge } from '../extract/knowledge.js';
 import { lexicon } from '../extract/lexicon.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
-import { CALENDAR_WORD, GOV_NOUN } from './cues.js';
+import { CALENDAR_WORD, COORDINATION_GAP, GOV_NOUN } from './cues.js';
 
 export type PartyKindOut = 'government' | 'bloc' | 'vendor' | 'media' | 'person' | 'organization' | 'unnamed';
 export interface AttributingParty {
@@ -66,7 +66,7 @@ const ANY_TITLE = `(?:${TITLE_MODIFIER}\\s+)*${L.alt('governmentTitles', 'corpor
 const ANY_TITLE_CASED = `(?:${L.altCased('titleModifiers')}\\s+)*${L.altCased('governmentTitles', 'corporateTitles')}`;
 
 /** The rest of a coordination after a demonym: " and British" in "German and British officials". */
-const COORDINATED_DEMONYM_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)\p{Lu}[\p{L}-]+(?=\s)/u;
+const COORDINATED_DEMONYM_RE = new RegExp(`^${COORDINATION_GAP}\\p{Lu}[\\p{L}-]+(?=\\s)`, 'u');
 /** A state body's possessive before an agency's name: "the ministry's ", "the government's ". */
 const BODY_OWNER_BEFORE_RE =
   /\b(?:the|its)\s+(?:[a-z]+\s+)?(?:ministry|government|cabinet|state|country)['’]s\s+$/i;
@@ -434,9 +434,12 @@ export function capitalisedRun(
   // "The Home Affairs Minister has blamed": a portfolio and a minister's title, with no name; "Osaka
   // Prefectural Police said": a local police force. Both speak for the state of the story.
   // (A capital in the name decides first: "the Tokyo Metropolitan Police Department" is Japan's.)
-  const capitalOfName = ctx.knowledge.capitals.get(nameKey(raw.split(/\s+/)[0] ?? ''));
-  if (LOCAL_POLICE_RE.test(raw) && capitalOfName) return countryParty(capitalOfName, raw, ctx, role);
-  const home = PORTFOLIO_MINISTER_RE.test(raw) || LOCAL_POLICE_RE.test(raw) ? homeState(ctx, s) : null;
+  const localPolice = LOCAL_POLICE_RE.test(raw);
+  const capitalOfName = localPolice
+    ? ctx.knowledge.capitals.get(nameKey(raw.split(/\s+/)[0] ?? ''))
+    : undefined;
+  if (capitalOfName) return countryParty(capitalOfName, raw, ctx, role);
+  const home = localPolice || PORTFOLIO_MINISTER_RE.test(raw) ? homeState(ctx, s) : null;
   if (home) return countryParty(home, raw, ctx, role);
   // "its Cybercrime Command": a unit of the party named before it in the sentence.
   if (/\b(?:its|their)\s+$/i.test(s.text.slice(Math.max(0, a.start - s.start - 8), a.start - s.start))) {

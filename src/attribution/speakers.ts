@@ -235,9 +235,10 @@ function speakerAt(
     );
   // "Reuters, citing two people familiar with the matter, said": the outlet speaks; the sources it cites are
   // counted as unnamed sources by the sentence's anonymous-sourcing test, not as the verb's subject.
-  const citing = vt0 ? SOURCING_ASIDE_RE.exec(textBefore(s, vt0.start, 200).text) : null;
-  if (vt0 && citing) {
-    const asideStart = vt0.start - (textBefore(s, vt0.start, 200).text.length - citing.index);
+  const beforeVerb = vt0 ? textBefore(s, vt0.start, 200) : null;
+  const citing = beforeVerb ? SOURCING_ASIDE_RE.exec(beforeVerb.text) : null;
+  if (beforeVerb && citing) {
+    const asideStart = s.start + beforeVerb.offset + citing.index;
     const cited = candidates.find((m) => m.end <= asideStart && asideStart - m.end <= 1);
     const party = cited ? partyFromMention(cited, s, ctx, 'speaker') : null;
     if (party) return { v, party, self: false, closing };

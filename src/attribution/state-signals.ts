@@ -8,6 +8,7 @@ import {
   type ClaimFamily,
   CONDITIONAL_RE,
   CONTINUATION_RE,
+  COORDINATION_GAP,
   CRIMINAL_RE,
   GOV_NOUN,
   HACKER_NOUN,
@@ -446,7 +447,7 @@ const BLAME_IN_SENTENCE_RE =
 const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
-const COORDINATED_GAP_RE = /^(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)$/;
+const COORDINATED_GAP_RE = new RegExp(`^${COORDINATION_GAP}$`);
 /**
  * A state or organ named as a human spy's handler, or as a person's past ("veterans of"): no cyber claim.
  * (Cheap tests first: the patterns run for every country word.)
