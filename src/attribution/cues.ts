@@ -157,13 +157,14 @@ const INTRUSION_ACCESS_RE = L.re('intrusionAccessCues');
 interface CuedSentence {
   text: string;
   security: boolean;
+  continuesAttack: boolean;
 }
 /** Each sentence's product cues, worked out once (the product stages ask several times per sentence). */
 const cueCache = new WeakMap<CuedSentence, { cued: boolean; strong: boolean }>();
 function cuesOf(s: CuedSentence): { cued: boolean; strong: boolean } {
   let c = cueCache.get(s);
   if (!c) {
-    const access = s.security && INTRUSION_ACCESS_RE.test(s.text);
+    const access = (s.security || s.continuesAttack) && INTRUSION_ACCESS_RE.test(s.text);
     c = {
       cued: access || PRODUCT_CUE_RE.test(s.text),
       strong: access || STRONG_PRODUCT_CUE_RE.test(s.text),
@@ -173,12 +174,12 @@ function cuesOf(s: CuedSentence): { cued: boolean; strong: boolean } {
   return c;
 }
 
-/** A sentence that names a product as affected or reached (access counts only in a security sentence). */
+/** A sentence that names a product as affected or reached (access counts only in a sentence about an attack). */
 export function productCued(s: CuedSentence): boolean {
   return cuesOf(s).cued;
 }
 
-/** A sentence that names a product as the thing attacked (access counts only in a security sentence). */
+/** A sentence that names a product as the thing attacked (access counts only in a sentence about an attack). */
 export function strongProductCued(s: CuedSentence): boolean {
   return cuesOf(s).strong;
 }

@@ -39,6 +39,8 @@ export interface SentenceInfo extends Sentence {
   cves: CveMention[];
   /** The sentence talks about hacking or cyber security. */
   security: boolean;
+  /** The sentence goes on with the deed of the security sentence before it ("Using that access, they ..."). */
+  continuesAttack: boolean;
 }
 
 export interface Extraction {
@@ -54,6 +56,12 @@ export interface Extraction {
 
 /** Security vocabulary (the lexicon's securityWords) and numbered APT names ("APT41"). */
 export const SECURITY_RE = new RegExp(`\\b(?:${lexicon.alt('securityWords')}|apt\\d+)(?![\\w])`, 'i');
+/**
+ * A sentence whose subject points back at the doers of the sentence before ("They then ...", "Police say they ...", "From there, the
+ * pair ...", "Using that access, the gang ..."): an opening phrase of a few words may come first.
+ */
+const ANAPHORIC_DOER_RE =
+  /^(?:[\w'’-]+(?:\s+[\w'’-]+){0,5},\s+|(?:[\w'’-]+\s+){1,4}(?:said|say|says|believe|believes|allege|alleges|think|thinks)\s+(?:that\s+)?)?(?:they|he|she|the\s+(?:pair|duo|trio|group|gang|crew|suspects?|actors?|operators?|criminals?|teenagers?|men|perpetrators?))\s+(?:then\s+|later\s+|also\s+|allegedly\s+|(?:may|might|could|probably|likely)\s+(?:have\s+)?)?[a-z]+(?:ed|t)\b/i;
 const GROUP_CUES = new Set(
   'ransomware gang gangs group groups crew operators operation affiliate affiliates actor actors hackers hacker hacking apt cartel collective extortion syndicate dubbed tracked known aka called named threat team'.split(
     ' ',
@@ -536,7 +544,13 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
     schemeMentions: [],
     cves: [],
     security: SECURITY_RE.test(s.text),
+    continuesAttack: false,
   }));
+  for (let i = 1; i < infos.length; i++) {
+    const s = infos[i]!;
+    const before = infos[i - 1]!;
+    s.continuesAttack = !s.isTitle && !before.isTitle && before.security && ANAPHORIC_DOER_RE.test(s.text);
+  }
 
   // Vendors named anywhere: single-word product names ("Exchange", "Windows") need their vendor nearby.
   const vendorsInText = new Set<string>();
