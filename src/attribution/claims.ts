@@ -398,8 +398,11 @@ function claimsWithoutStateSignal(
       /\b(compromis\w*|deploy\w*|exploit\w*|used|uses|using|relay\w*|hijack\w*|wip\w+)\b/i.test(s.text))
   ) {
     const at = s.tokens.findIndex((t) => t.start >= s.start + cont.index);
-    const { parties, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
+    const { parties: all, speaker } = attributorsOf(s, ctx, accusedNames, isDenial, at >= 0 ? [at] : []);
     if (speaker) ctx.lastSpeaker = speaker;
+    // "Town IT director Jane Roe said the attackers got in through ...": a person of no known body who tells
+    // what the intruders did describes the deed; an agency or a vendor saying it goes on with its claim.
+    const parties = all.filter((p) => p.kind !== 'person');
     if (parties.length > 0)
       claims.push({
         sentence: s.index,
