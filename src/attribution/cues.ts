@@ -113,12 +113,20 @@ export const BACKGROUND_RE = new RegExp(
 /** A reason given for a claim ("based on overlaps with previously reported operations") dates nothing. */
 const REASON_CLAUSE_RE =
   /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with)\b/i;
+const RELATIVE_AFTER_RE = /\s(?:that|which|who|whom)\s/i;
 /** A sentence about an earlier incident: a background cue outside the claim's reasons. */
 export function isBackground(text: string, at?: number): boolean {
   // Only the clause of the claim counts: "CERT-UA said the group works for the FSB; the SBU has previously ...".
   const clauseStart = at === undefined ? 0 : text.lastIndexOf(';', at) + 1;
   const semicolon = at === undefined ? -1 : text.indexOf(';', at);
-  const clause = text.slice(clauseStart, semicolon < 0 ? text.length : semicolon);
+  let clauseEnd = semicolon < 0 ? text.length : semicolon;
+  // "... to rebuild the network that US authorities dismantled in 2024": a relative clause after the claim
+  // dates the thing it describes, not the claim.
+  if (at !== undefined) {
+    const relative = RELATIVE_AFTER_RE.exec(text.slice(at, clauseEnd));
+    if (relative) clauseEnd = at + relative.index;
+  }
+  const clause = text.slice(clauseStart, clauseEnd);
   const reason = REASON_CLAUSE_RE.exec(clause);
   return BACKGROUND_RE.test(reason ? clause.slice(0, reason.index) : clause);
 }
