@@ -9,6 +9,7 @@ import type { Extraction, SentenceInfo } from '../extract/mentions.js';
 import {
   type ClaimFamily,
   CONTINUATION_RE,
+  clauseAt,
   DENY_RE,
   GOV_NOUN,
   HEDGE_RE,
@@ -229,9 +230,8 @@ const PERSON_ENFORCEMENT_RE =
 
 /** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
 function ruledOut(at: number, s: SentenceInfo): boolean {
-  const before = s.text.slice(Math.max(0, at - s.start - 80), at - s.start);
-  const clause = before.split(/;|\b(?:but|while|whereas|however)\b/i).pop() ?? before;
-  return retractionIn(clause) !== null;
+  const from = Math.max(clauseAt(s.text, at - s.start).from, at - s.start - 160);
+  return retractionIn(s.text.slice(from, at - s.start)) !== null;
 }
 
 /** What findClaims gathers over an article, sentence by sentence. */

@@ -63,8 +63,21 @@ export function retractionIn(text: string): RegExpExecArray | null {
 const WITHHELD_RE = L.re('withheldStatements');
 /** Between two coordinated words of a list: ", ", " and ", ", or " ("German and British officials"). */
 export const COORDINATION_GAP = String.raw`(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)`;
-/** Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas". */
-const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s/gi;
+/**
+ * Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas", "however",
+ * and the comma that closes an opening concession ("While Acme has not attributed the attack, Mandiant said").
+ */
+const CONTRAST_CLAUSE_RE =
+  /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s|\bhowever\b|(?<=^\s*(?:while|although|though|even though)\b[^,;]*),/gi;
+/** The bounds of the clause that holds offset `at` of a sentence. */
+export function clauseAt(text: string, at: number): { from: number; to: number } {
+  let from = 0;
+  for (const m of text.matchAll(CONTRAST_CLAUSE_RE)) {
+    if (m.index > at) return { from, to: m.index };
+    from = m.index + m[0].length;
+  }
+  return { from, to: text.length };
+}
 /** A concession ends what a withheld statement governs: "declined to say whether ..., though officials blamed". */
 const CONCESSION_RE = /,\s*(?:though|although)\b/i;
 /**
@@ -73,15 +86,7 @@ const CONCESSION_RE = /,\s*(?:though|although)\b/i;
  */
 export function retractedAt(text: string, at: number): boolean {
   if (retractionIn(text) === null && !withheld(text.slice(0, at))) return false;
-  let from = 0;
-  let to = text.length;
-  for (const m of text.matchAll(CONTRAST_CLAUSE_RE)) {
-    if (m.index <= at) from = m.index + m[0].length;
-    else {
-      to = m.index;
-      break;
-    }
-  }
+  const { from, to } = clauseAt(text, at);
   const clause = text.slice(from, to);
   if (retractionIn(clause) !== null || withheld(text.slice(from, Math.max(from, at)))) return true;
   // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
@@ -110,9 +115,12 @@ export const BACKGROUND_RE = new RegExp(
   `\\b(?!previously\\s+un\\w+)(?:${L.alt('backgroundCues')}|in (?:19|20)\\d\\d)\\b`,
   'i',
 );
-/** A reason given for a claim ("based on overlaps with previously reported operations") dates nothing. */
+/**
+ * A reason given for a claim ("based on overlaps with previously reported operations", "code links between the
+ * malware and tools previously used by") dates nothing.
+ */
 const REASON_CLAUSE_RE =
-  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with)\b/i;
+  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with|(?:code\s+)?(?:links|similarities|overlaps)\s+(?:between|to|with)|shar(?:es|ed|ing)\s+(?:code|infrastructure|tooling)\s+with|resembl\w+)\b/i;
 const RELATIVE_AFTER_RE = /\s(?:that|which|who|whom)\s/i;
 /** A sentence about an earlier incident: a background cue outside the claim's reasons. */
 export function isBackground(text: string, at?: number): boolean {
