@@ -371,7 +371,7 @@ function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): Tr
 const schemeRegexCache = new WeakMap<Knowledge, RegExp>();
 /**
  * Vendor cluster names: the fixed patterns (Storm-0000, UNC0000, TA000, APT00, FIN00, TAG-00, APT-C-00,
- * CL-STA-0000) and the suffix and prefix words of the naming schemes in the dictionaries ("Volt Typhoon",
+ * CL-STA-0000, Cisco Talos's UAT-0000, CERT-UA's UAC-0000) and the suffix and prefix words of the naming schemes in the dictionaries ("Volt Typhoon",
  * "Fancy Bear", "Earth Lusca", "BRONZE BUTLER"); schemes the reference data calls weak are left out.
  */
 function schemeRegex(knowledge: Knowledge): RegExp {
@@ -386,7 +386,7 @@ function schemeRegex(knowledge: Knowledge): RegExp {
     .filter((sc) => sc.position === 'prefix')
     .map((sc) => (sc.token === sc.token.toUpperCase() ? `${sc.token} [A-Z]{3,}` : `${sc.token} [A-Z][a-z]+`));
   const re = new RegExp(
-    String.raw`\b(?:(?<aptc>APT-C-\d{2,3})|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<fin>FIN\d{1,3})|(?<tag>TAG-\d{2,3})|(?<cl>CL-(?:STA|CRI|UNK)-\d{4})` +
+    String.raw`\b(?:(?<aptc>APT-C-\d{2,3})|(?<dev>(?:Storm|DEV)-\d{3,4})|(?<unc>UNC ?\d{3,5})|(?<ta>TA\d{3,4})|(?<apt>APT ?\d{1,3})|(?<fin>FIN\d{1,3})|(?<tag>TAG-\d{2,3})|(?<cl>CL-(?:STA|CRI|UNK)-\d{4})|(?<uat>UAT-?\d{4})|(?<uac>UAC-\d{4})` +
       (suffixes.length > 0 ? `|(?<suf>[A-Z][A-Za-z]+ (?:${suffixes.join('|')}))` : '') +
       (prefixes.length > 0 ? `|(?<pre>(?:${prefixes.join('|')}))` : '') +
       String.raw`)\b`,
@@ -396,8 +396,12 @@ function schemeRegex(knowledge: Knowledge): RegExp {
   return re;
 }
 
+/** "tracks the activity as", "is tracked as", "designated": a name given to a cluster follows. */
+const TRACKED_AS_BEFORE_RE =
+  /\b(?:tracks?|tracked|tracking|designates?|designated|labels?|labell?ed|refers?\s+to|referred\s+to)\s+(?:[\w-]+\s+){0,3}?as\s+["“]?$/i;
+const TRACKED_AS_RE = /\b(?:track|designat|label|refer)/i;
 /** The fixed prefixes of coded cluster names. */
-const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-)/;
+const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-|UAT|UAC-)/;
 const schemeTokenCache = new WeakMap<Knowledge, ReadonlySet<string>>();
 /** Whether a sentence can hold a cluster name at all: a scheme's word, or a coded name's prefix. */
 function schemeHint(s: SentenceInfo, knowledge: Knowledge): boolean {
@@ -432,12 +436,19 @@ function findSchemeNames(
   introducedElsewhere: readonly { name: string; re: RegExp }[] = [],
 ): SchemeMention[] {
   const eligible = s.security && ACTOR_WORDS_RE.test(s.text);
-  if (!eligible && !confirmed?.size) return [];
+  // A coded name ("UAC-0000") is a cluster in any sentence about security, or where the text says it tracks it.
+  const tracking = !eligible && TRACKED_AS_RE.test(s.text);
+  if (!eligible && !confirmed?.size && !tracking && !s.security) return [];
   const out: SchemeMention[] = [];
   for (const m of schemeHint(s, knowledge) ? s.text.matchAll(schemeRegex(knowledge)) : []) {
     const name = m[0];
     if (known.has(nameKey(name))) continue;
-    if (!eligible && !confirmed?.has(nameKey(name))) continue;
+    const coded = !m.groups?.suf && !m.groups?.pre;
+    const tracked =
+      coded &&
+      (s.security ||
+        (tracking && TRACKED_AS_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 60), m.index))));
+    if (!eligible && !tracked && !confirmed?.has(nameKey(name))) continue;
     const start = s.start + m.index;
     const end = start + name.length;
     // "Arctic Wolf", "Water Authority": a party's or a body's name is no cluster.
@@ -466,7 +477,11 @@ function findSchemeNames(
               ? 'Recorded Future'
               : m.groups?.aptc
                 ? 'Qihoo 360'
-                : 'Palo Alto Networks';
+                : m.groups?.uat
+                  ? 'Cisco'
+                  : m.groups?.uac
+                    ? 'CERT-UA'
+                    : 'Palo Alto Networks';
     out.push({ name, sentence: s.index, start, end, country: scheme?.country ?? null, vendor });
   }
   // "a threat group it tracks as KAOLINITE", "a cluster dubbed RedCurl": a name the text gives a group.
