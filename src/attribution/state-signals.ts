@@ -154,6 +154,9 @@ const NEGATED_SPEECH_BEFORE_RE =
 /** A blame verb whose object is a name: "attributed NotPetya to", "blamed WannaCry on". */
 const NAMED_OBJECT_RE =
   /^(?:attribut|blam|link|trac|pinn?|tie|connect)\w*\s+(?:the\s+)?\p{Lu}[\p{L}\d-]*\s+(?:on|to)\s+(?:the\s+)?$/u;
+/** An incident (or a pronoun for it) as the subject of the link: "the theft was", "the heist had been", "this was". */
+const INCIDENT_SUBJECT_BEFORE_RE =
+  /(?:\b(?:theft|thefts|heist|heists|attacks?|incidents?|outages?|disruption|operations?|intrusions?|breach(?:es)?|hacks?|sabotage|campaigns?)\b[^.;]{0,60}|(?:^|[\s"“‘'])(?:this|it|that)\s+)\b(?:was|were|is|are|been)\s+(?:\w+\s+){0,2}$/i;
 const INCIDENT_NOUN_RE =
   /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
 
@@ -353,7 +356,12 @@ const STATE_RULES: StateRule[] = [
       if (!c.isGov || !(c.sentenceCyber || c.articleCyber)) return null;
       // "the hack was the work of Iran": an incident must be what was done.
       const work = hitOf(RE_WORK_OF_BEFORE, c.before);
-      if (work) return INCIDENT_NOUN_RE.test(c.before) ? work : null;
+      // ("the theft was the work of North Korea", "this was the work of North Korea": the incident or a pronoun for it.)
+      if (work)
+        return INCIDENT_NOUN_RE.test(c.before) ||
+          INCIDENT_SUBJECT_BEFORE_RE.test(c.before.slice(0, c.before.length - work.length))
+          ? work
+          : null;
       const pointed = hitOf(RE_POINTED_TO_BEFORE, c.before);
       return pointed && RE_AS_CULPRIT_AFTER.test(c.after) ? pointed : null;
     },
