@@ -119,7 +119,8 @@ function isAttributionStory(
     inLead ||
     distinct >= 2 ||
     shortReport ||
-    leadActorTiedLater(extraction, claimSet, lead, knowledge)
+    leadActorTiedLater(extraction, claimSet, lead, knowledge) ||
+    leadBlameOfTiedGroup(extraction, claimSet, lead)
   );
 }
 
@@ -193,6 +194,41 @@ function leadActorTiedLater(
       (groupKeys(c).some((k) => leadActors.has(k)) || refersBack(c)),
   );
 }
+
+/**
+ * "CERT-UA attributes the activity to UAC-0000, which the SBU has previously linked to the FSB": a lead sentence
+ * blames a named group now, and the state tie it gives the group is the background one. The story is that blame.
+ */
+function leadBlameOfTiedGroup(
+  extraction: Extraction,
+  claimSet: ClaimSet,
+  lead: ReadonlySet<number>,
+): boolean {
+  return liveClaimsOf(claimSet).some((c) => {
+    const s = extraction.sentences[c.sentence];
+    if (!s || !lead.has(c.sentence) || c.countries.length === 0) return false;
+    const groups = [
+      ...s.mentions.filter((m) => m.ref.type === 'actor'),
+      ...s.schemeMentions.filter((m) => c.schemeNames.includes(m.name)),
+    ];
+    return groups.some((g) => {
+      // The blame is said in the main clause, up to the description of the group that follows its name.
+      const main = s.text.slice(0, g.end - s.start);
+      const rest = s.text.slice(g.end - s.start);
+      return (
+        CURRENT_BLAME_RE.test(main) &&
+        !isBackground(main) &&
+        TIE_DESCRIPTION_RE.test(rest) &&
+        isBackground(rest)
+      );
+    });
+  });
+}
+/** A blame said now: "attributes the activity to", "attributing the operation to", "blamed the attack on". */
+const CURRENT_BLAME_RE =
+  /\b(?:attribut(?:es|ed|ing)|blam(?:es|ed|ing)|pinn?(?:ed|ing|s))\b[^.;]{0,120}\b(?:to|on)\s+(?:the\s+)?[^.;]{0,60}$/i;
+/** What follows the group's name describes it: ", which ...", ", a campaign the EU ...", "(Armageddon), which". */
+const TIE_DESCRIPTION_RE = /^\s*(?:\([^)]{1,60}\)\s*)?,\s+(?:which|that|who|an?|the)\b/i;
 
 /** Words that refer back to a group named before: "its operators", "the group", "these hackers". */
 const GROUP_ANAPHOR_RE =
