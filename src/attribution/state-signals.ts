@@ -154,6 +154,9 @@ const NEGATED_SPEECH_BEFORE_RE =
 /** A blame verb whose object is a name: "attributed NotPetya to", "blamed WannaCry on". */
 const NAMED_OBJECT_RE =
   /^(?:attribut|blam|link|trac|pinn?|tie|connect)\w*\s+(?:the\s+)?\p{Lu}[\p{L}\d-]*\s+(?:on|to)\s+(?:the\s+)?$/u;
+/** The deed in the clause before a link phrase: "the activity was conducted on behalf of", "operations in support of". */
+const DEED_SUBJECT_BEFORE_RE =
+  /\b(?:the|this|these|its|their)\s+(?:[\w-]+\s+)?(?:activity|activities|campaigns?|operations?|intrusions?|attacks?|theft|heist|hacks?|breach(?:es)?)\b[^.;]{0,60}$/i;
 /** An incident (or a pronoun for it) as the subject of the link: "the theft was", "the heist had been", "this was". */
 const INCIDENT_SUBJECT_BEFORE_RE =
   /(?:\b(?:theft|thefts|heist|heists|attacks?|incidents?|outages?|disruption|operations?|intrusions?|breach(?:es)?|hacks?|sabotage|campaigns?)\b[^.;]{0,60}|(?:^|[\s"“‘'])(?:this|it|that)\s+)\b(?:was|were|is|are|been)\s+(?:\w+\s+){0,2}$/i;
@@ -262,10 +265,13 @@ const STATE_RULES: StateRule[] = [
     side: 'before',
     match: (c) => {
       const h = c.isGov && linkPhraseMayEnd(c.before) ? hitOf(RE_LINK_BEFORE, c.before) : null;
-      if (!h || !(c.sentenceCyber || c.hasActor || c.anaphor) || criminalPhrase(c.before.slice(-70)))
+      if (!h) return null;
+      const head = c.before.slice(0, c.before.length - h.length);
+      // In a cyber story, "the activity was conducted on behalf of China" needs no cyber word of its own.
+      const deed = c.articleCyber && DEED_SUBJECT_BEFORE_RE.test(head);
+      if (!(c.sentenceCyber || c.hasActor || c.anaphor || deed) || criminalPhrase(c.before.slice(-70)))
         return null;
       // "websites run by the government": the state owns the thing, it is not said to act.
-      const head = c.before.slice(0, c.before.length - h.length);
       if (/\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head)) return null;
       // "the company was working with the Indian government": cooperation with the state, unless hackers work with it.
       if (/\bwork(?:s|ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
