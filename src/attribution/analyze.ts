@@ -120,7 +120,8 @@ function isAttributionStory(
     distinct >= 2 ||
     shortReport ||
     leadActorTiedLater(extraction, claimSet, lead, knowledge) ||
-    leadBlameOfTiedGroup(extraction, claimSet, lead)
+    leadBlameOfTiedGroup(extraction, claimSet, lead) ||
+    storyIncidentBlamed(extraction, liveSignals, foreground)
   );
 }
 
@@ -224,6 +225,37 @@ function leadBlameOfTiedGroup(
     });
   });
 }
+/**
+ * "The attack, which the FBI attributed to Andariel, a North Korean state-sponsored group, ...": past the lead, a
+ * blame of the story's own incident (named with "the", no earlier time) is what the story is about.
+ */
+function storyIncidentBlamed(
+  extraction: Extraction,
+  liveSignals: readonly StateSignal[],
+  foreground: ReadonlySet<number>,
+): boolean {
+  return liveSignals.some((g) => {
+    const s = extraction.sentences[g.sentence];
+    if (!s || !foreground.has(g.sentence) || !STORY_BLAME_FAMILIES.has(g.family)) return false;
+    const incident = THE_INCIDENT_RE.exec(s.text);
+    return incident !== null && incident.index < g.start - s.start;
+  });
+}
+const STORY_BLAME_FAMILIES: ReadonlySet<string> = new Set([
+  'blame',
+  'behind',
+  'link',
+  'hacker-noun',
+  'state-link',
+]);
+/** The story's incident blamed: "The attack, which the FBI attributed to", "the intrusion was carried out by",
+ * "blamed the breach on". */
+const INCIDENT_NOUN = String.raw`(?:(?:cyber|ransomware|cyber-)?attack|cyberattack|intrusion|breach|hack|compromise|theft|heist)`;
+const BLAME_WORD = String.raw`(?:attribut\w*|blam\w*|pinn?\w*|linked|tied|traced)`;
+const THE_INCIDENT_RE = new RegExp(
+  String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+the\s+${INCIDENT_NOUN}\b`,
+);
+
 /** A blame said now: "attributes the activity to", "attributing the operation to", "blamed the attack on". */
 const CURRENT_BLAME_RE =
   /\b(?:attribut(?:es|ed|ing)|blam(?:es|ed|ing)|pinn?(?:ed|ing|s))\b[^.;]{0,120}\b(?:to|on)\s+(?:the\s+)?[^.;]{0,60}$/i;

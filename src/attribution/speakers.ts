@@ -650,8 +650,14 @@ function relativePronounSubject(s: SentenceInfo, v: number, candidates: Mention[
 function listSubjects(s: SentenceInfo, v: number, candidates: Mention[]): Mention[] {
   const items: Mention[] = [];
   let i = v - 1;
-  // "The Australian Federal Police on Thursday charged": a time between the subject and its verb.
-  while (i > 0 && TIME_WORDS.has(s.tokens[i]?.norm ?? '') && !gapBreaks(s, i)) i--;
+  // "The Australian Federal Police on Thursday charged", "the FBI in March tentatively attributed": a time, and an
+  // adverb, between the subject and its verb.
+  while (
+    i > 0 &&
+    (TIME_WORDS.has(s.tokens[i]?.norm ?? '') || /^\p{Ll}+ly$/u.test(s.tokens[i]?.raw ?? '')) &&
+    !gapBreaks(s, i)
+  )
+    i--;
   while (i >= 0) {
     const m = candidates.find((c) => c.to - 1 === i && !placeOnly(s, c));
     if (m) {
