@@ -151,6 +151,9 @@ const COMPONENT_NOUN_RE = new RegExp(`^\\s+${lexicon.alt('componentNouns')}\\b`,
 const COMPONENT_ANYWHERE_RE = new RegExp(`\\s${lexicon.alt('componentNouns')}\\b`, 'i');
 /** A vendor's devices or core software, written in lower case after its name: "Zyxel firewalls", "the Linux kernel". */
 const VENDOR_DEVICE_RE = new RegExp(`^\\s+((?:VPN\\s+)?${lexicon.alt('vendorDeviceNouns')})\\b`, 'u');
+/** A kind of software after a description: " system", " software", " platform". */
+const KIND_OF_SOFTWARE_AFTER_RE =
+  /^\s+(?:system|systems|software|platform|application|app|suite|service|tool|framework|plugin|library)\b/i;
 /** A version right after a name: "Drupal 8", "Exim versions before 4.92". */
 const VERSION_AFTER_RE = /^\s+(?:v?\d|versions?\b|before\b|prior\b|through\b|up to\b)/i;
 /** Generic technology words shaped like names. */
@@ -638,7 +641,7 @@ const VULN_KIND_RE =
   /\s+(?:(?:Remote|Local|Arbitrary|Unauthenticated|Authenticated|Critical|Multiple|Improper|Incorrect|Insecure|Missing|Unspecified|Unrestricted|Hardcoded|Hard-coded|Static|Default)\b.*|(?:Code|Command|SQL|OS Command|Template|Object|XML)\s+(?:Execution|Injection)\b.*|(?:Race Condition|Privilege|Elevation|Escalation|Injection|Execution|Traversal|Overflow|Underflow|Bypass|Deserialization|Disclosure|Corruption|Confusion|Forgery|Scripting|Credential|Credentials|Authentication|Use-After-Free|Out-of-Bounds|Denial|TOCTOU|RCE|XSS|SSRF|CSRF|LPE|DoS|SQLi)\b.*)$/u;
 /** Words that open a headline before a name: "New Drupal RCE vulnerability". */
 const LEADING_NOISE =
-  /^(?:New|Critical|Major|Severe|Serious|Latest|Another|Old|Unpatched|Zero-Day|Exploited)\s+/u;
+  /^(?:New|Critical|Major|Severe|Serious|Latest|Another|Old|Unpatched|Zero-Day|Exploited|First|Second|Third|Fourth|Fifth|Fresh|Recent)\s+/u;
 
 /** The text names it as a vulnerability nickname: "dubbed Dirty COW", "the “ProxyNotShell” flaws". */
 const NAMING_VERB_RE = /\b(?:dubbed|nicknamed|called|named|known as|tracked as|codenamed)\s+["“'‘]?/gi;
@@ -790,7 +793,9 @@ function judge(
       !c.strong ||
       added.every(
         (w) => GENERIC_TECH.has(w) || DESCRIPTOR_WORDS.has(nameKey(w)) || VENDOR_DEVICE_RE.test(` ${w}`),
-      )
+      ) ||
+      // "the Craft CMS content management system": lower-case words before a kind of software say what it is.
+      (added.every((w) => /^\p{Ll}/u.test(w)) && KIND_OF_SOFTWARE_AFTER_RE.test(after))
     )
       return null;
     const entry = knowledge.products[base.ref.id];
