@@ -378,7 +378,11 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
     const distinct = bareWords(longest, vendor).filter(
       (w) => !canonicalWords.has(w) && !GENERIC_WORDS.has(w),
     );
-    const renamed = canonicalWords.size > 0 && distinct.length > 0;
+    // ("Ivanti EPMM": an abbreviation written in capitals is the current name shortened, not a former one.)
+    const abbreviated = distinct.every((w) =>
+      longest.split(/\s+/).some((raw) => /^\p{Lu}{2,6}$/u.test(raw) && nameKey(raw) === w),
+    );
+    const renamed = canonicalWords.size > 0 && distinct.length > 0 && !abbreviated;
     // A product named after its maker ("Unitronics") is better shown as the text writes it ("Unitronics PLCs").
     const fuller = canonicalWords.size === 0 && bareWords(text, vendor).length > 0;
     return { name: renamed ? longest : fuller ? text : name, vendor, text };
