@@ -238,7 +238,15 @@ function storyIncidentBlamed(
     const s = extraction.sentences[g.sentence];
     if (!s || !foreground.has(g.sentence) || !STORY_BLAME_FAMILIES.has(g.family)) return false;
     const incident = THE_INCIDENT_RE.exec(s.text);
-    return incident !== null && incident.index < g.start - s.start;
+    // ("Three years ago its contractor was breached; the breach was later linked ...", or after "an earlier
+    // intrusion at a sister clinic": "the" incident is that earlier one.)
+    const before = extraction.sentences[g.sentence - 1];
+    return (
+      incident !== null &&
+      incident.index < g.start - s.start &&
+      !isBackground(s.text) &&
+      !(before && !before.isTitle && EARLIER_INCIDENT_RE.test(before.text))
+    );
   });
 }
 const STORY_BLAME_FAMILIES: ReadonlySet<string> = new Set([
@@ -250,15 +258,21 @@ const STORY_BLAME_FAMILIES: ReadonlySet<string> = new Set([
 ]);
 /** The story's incident blamed: "The attack, which the FBI attributed to", "the intrusion was carried out by",
  * "blamed the breach on". */
-const INCIDENT_NOUN = String.raw`(?:(?:cyber|ransomware|cyber-)?attack|cyberattack|intrusion|breach|hack|compromise|theft|heist)`;
+const INCIDENT_NOUN = String.raw`(?:(?:(?:cyber|ransomware)[\s-]?)?attack|cyberattack|intrusion|breach|hack|compromise|theft|heist)(?:\s+(?:of|on|at|against)\s+[^,.;]{1,40}?)?`;
 const BLAME_WORD = String.raw`(?:attribut\w*|blam\w*|pinn?\w*|linked|tied|traced)`;
 const THE_INCIDENT_RE = new RegExp(
   String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+the\s+${INCIDENT_NOUN}\b`,
 );
 
+/** Another, earlier incident named in the sentence before: "an earlier intrusion at a sister clinic". */
+const EARLIER_INCIDENT_RE = new RegExp(
+  String.raw`\b(?:earlier|previous|prior|another|separate|similar|former|last year's)\s+(?:[\w-]+\s+)?${INCIDENT_NOUN}`,
+  'i',
+);
+
 /** A blame said now: "attributes the activity to", "attributing the operation to", "blamed the attack on". */
 const CURRENT_BLAME_RE =
-  /\b(?:attribut(?:es|ed|ing)|blam(?:es|ed|ing)|pinn?(?:ed|ing|s))\b[^.;]{0,120}\b(?:to|on)\s+(?:the\s+)?[^.;]{0,60}$/i;
+  /\b(?:attribut(?:es|ed|ing)|blam(?:es|ed|ing)|pinn?(?:ed|ing|s)|link(?:s|ed|ing)|tie[sd]|tying|trac(?:es|ed|ing))\b[^.;]{0,120}\b(?:to|on)\s+(?:the\s+)?[^.;]{0,60}$/i;
 /** What follows the group's name describes it: ", which ...", ", a campaign the EU ...", "(Armageddon), which". */
 const TIE_DESCRIPTION_RE = /^\s*(?:\([^)]{1,60}\)\s*)?,\s+(?:which|that|who|an?|the)\b/i;
 

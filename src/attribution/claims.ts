@@ -228,6 +228,8 @@ function partiesOnlyClaim(
 const PERSON_ENFORCEMENT_RE =
   /\b(?:sanctioned|charged|indicted|convicted|sentenced|extradited)\b(?=[^;]{0,160}\b(?:for|over|in connection with)\b[^;]{0,80}\b(?:cyber[-\s]?attacks?|hack\w*|ransomware|intrusions?|breach(?:es)?|data theft|extortion|malware)\b)/i;
 
+/** Words by which a sentence says who did it, not only what was done. */
+const NAMES_CULPRIT_RE = /\b(?:responsible|behind|to blame|the work of|carried out by)\b/i;
 /** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
 function ruledOut(at: number, s: SentenceInfo): boolean {
   const from = Math.max(clauseAt(s.text, at - s.start).from, at - s.start - 160);
@@ -402,7 +404,8 @@ function claimsWithoutStateSignal(
     if (speaker) ctx.lastSpeaker = speaker;
     // "Town IT director Jane Roe said the attackers got in through ...": a person of no known body who tells
     // what the intruders did describes the deed; an agency or a vendor saying it goes on with its claim.
-    const parties = all.filter((p) => p.kind !== 'person');
+    // ("Foreign Secretary Jane Roe said the hackers were responsible": one who names the culprit still speaks.)
+    const parties = NAMES_CULPRIT_RE.test(s.text) ? all : all.filter((p) => p.kind !== 'person');
     if (parties.length > 0)
       claims.push({
         sentence: s.index,

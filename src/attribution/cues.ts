@@ -120,8 +120,14 @@ export const BACKGROUND_RE = new RegExp(
  * malware and tools previously used by") dates nothing.
  */
 const REASON_CLAUSE_RE =
-  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with|(?:code\s+)?(?:links|similarities|overlaps)\s+(?:between|to|with)|shar(?:es|ed|ing)\s+(?:code|infrastructure|tooling)\s+with|resembl\w+)\b/i;
+  /\b(?:based on|because|given|citing|owing to|due to|consistent with|in line with|overlap(?:s|ped)? with|(?:code\s+)?(?:links|similarities|overlaps)\s+(?:between|to|with))\b/i;
+/** "tools previously used by", "infrastructure previously linked to": an earlier use that describes the evidence. */
+const EARLIER_USE_RE =
+  /\b(?:tools?|tooling|malware|code|infrastructure|servers?|techniques?|tactics|methods?|backdoors?|implants?|loaders?|wipers?|payloads?|samples?|families|domains?)\s+(?:\w+\s+)?previously\s+(?:used|seen|deployed|observed|associated|linked|attributed|documented|employed|tied)\b/gi;
 const RELATIVE_AFTER_RE = /\s(?:that|which|who|whom)\s/i;
+const INCIDENT_WORD_RE =
+  /\b(?:attacks?|cyberattacks?|intrusions?|hacks?|breach(?:es)?|campaigns?|operations?|incidents?|heists?|thefts?)\b/i;
+const EVENT_VERB_AFTER_RE = /^(?:\w+\s+)?(?:took place|happened|occurred|began|started)\b/i;
 /** A sentence about an earlier incident: a background cue outside the claim's reasons. */
 export function isBackground(text: string, at?: number): boolean {
   // Only the clause of the claim counts: "CERT-UA said the group works for the FSB; the SBU has previously ...".
@@ -130,13 +136,21 @@ export function isBackground(text: string, at?: number): boolean {
   let clauseEnd = semicolon < 0 ? text.length : semicolon;
   // "... to rebuild the network that US authorities dismantled in 2024": a relative clause after the claim
   // dates the thing it describes, not the claim.
+  // (Not one that dates the blamed incident itself: "blamed China for the router intrusions, which happened in
+  // 2023", "attacks on routers that took place in 2023".)
   if (at !== undefined) {
-    const relative = RELATIVE_AFTER_RE.exec(text.slice(at, clauseEnd));
-    if (relative) clauseEnd = at + relative.index;
+    const tail = text.slice(at, clauseEnd);
+    const relative = RELATIVE_AFTER_RE.exec(tail);
+    if (
+      relative &&
+      !INCIDENT_WORD_RE.test(tail.slice(0, relative.index)) &&
+      !EVENT_VERB_AFTER_RE.test(tail.slice(relative.index + relative[0].length))
+    )
+      clauseEnd = at + relative.index;
   }
   const clause = text.slice(clauseStart, clauseEnd);
   const reason = REASON_CLAUSE_RE.exec(clause);
-  return BACKGROUND_RE.test(reason ? clause.slice(0, reason.index) : clause);
+  return BACKGROUND_RE.test((reason ? clause.slice(0, reason.index) : clause).replace(EARLIER_USE_RE, ''));
 }
 /** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
 export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;

@@ -173,7 +173,7 @@ const GOT_IN_BEFORE_RE =
   /\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\s+(?:initial\s+)?(?:access|entry|a\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\s+into\s+(?:the\s+|its\s+|their\s+)?(?:\p{Ll}+\s+){0,2}?(?:network|networks|systems?|environment))\s+$/iu;
 /** What follows the way in, up to the kit's name (searched first: "through" and "via" are rare). */
 const THROUGH_KIT_RE = new RegExp(
-  `\\b(?:through|via|by\\s+way\\s+of)\\s+${DETERMINERS}(?:(?:${KIT_STATE}|old|forgotten|remote)\\s+)*`,
+  `\\b(?:through|via|by\\s+way\\s+of)\\s+(?:(?:[A-Z][\\w&.-]*\\s+){0,3}[A-Z][\\w&.-]*['’]s\\s+)?${DETERMINERS}(?:(?:${KIT_STATE}|old|forgotten|remote)\\s+)*`,
   'giu',
 );
 /**

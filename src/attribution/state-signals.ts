@@ -157,6 +157,9 @@ const NAMED_OBJECT_RE =
 /** The deed in the clause before a link phrase: "the activity was conducted on behalf of", "operations in support of". */
 const DEED_SUBJECT_BEFORE_RE =
   /\b(?:the|this|these|its|their)\s+(?:[\w-]+\s+)?(?:activity|activities|campaigns?|operations?|intrusions?|attacks?|theft|heist|hacks?|breach(?:es)?)\b[^.;]{0,60}$/i;
+/** A state's police, investigators or responders after its name: "'s cyber police", " National Police Agency". */
+const ENFORCEMENT_AFTER_RE =
+  /^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}(?:police|investigators|prosecutors|courts?|regulators?|authorities|cert|csirt|responders)\b/i;
 /** An incident (or a pronoun for it) as the subject of the link: "the theft was", "the heist had been", "this was". */
 const INCIDENT_SUBJECT_BEFORE_RE =
   /(?:\b(?:theft|thefts|heist|heists|attacks?|incidents?|outages?|disruption|operations?|intrusions?|breach(?:es)?|hacks?|sabotage|campaigns?)\b[^.;]{0,60}|(?:^|[\s"“‘'])(?:this|it|that)\s+)\b(?:was|were|is|are|been)\s+(?:\w+\s+){0,2}$/i;
@@ -363,9 +366,11 @@ const STATE_RULES: StateRule[] = [
       // "the hack was the work of Iran": an incident must be what was done.
       const work = hitOf(RE_WORK_OF_BEFORE, c.before);
       // ("the theft was the work of North Korea", "this was the work of North Korea": the incident or a pronoun for it.)
+      // (Not police or investigators named as doing "this": "This was the work of Korea's cyber police".)
       if (work)
         return INCIDENT_NOUN_RE.test(c.before) ||
-          INCIDENT_SUBJECT_BEFORE_RE.test(c.before.slice(0, c.before.length - work.length))
+          (INCIDENT_SUBJECT_BEFORE_RE.test(c.before.slice(0, c.before.length - work.length)) &&
+            !ENFORCEMENT_AFTER_RE.test(c.after))
           ? work
           : null;
       const pointed = hitOf(RE_POINTED_TO_BEFORE, c.before);

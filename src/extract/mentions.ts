@@ -57,11 +57,11 @@ export interface Extraction {
 /** Security vocabulary (the lexicon's securityWords) and numbered APT names ("APT41"). */
 export const SECURITY_RE = new RegExp(`\\b(?:${lexicon.alt('securityWords')}|apt\\d+)(?![\\w])`, 'i');
 /**
- * A sentence whose subject points back at the doers of the sentence before ("They then ...", "Police say they ...", "From there, the
+ * A sentence whose subject points back at the doers of the sentence before ("They then ...", "Police say they ..." (not staff who say they did something), "From there, the
  * pair ...", "Using that access, the gang ..."): an opening phrase of a few words may come first.
  */
 const ANAPHORIC_DOER_RE =
-  /^(?:[\w'’-]+(?:\s+[\w'’-]+){0,5},\s+|(?:[\w'’-]+\s+){1,4}(?:said|say|says|believe|believes|allege|alleges|think|thinks)\s+(?:that\s+)?)?(?:they|he|she|the\s+(?:pair|duo|trio|group|gang|crew|suspects?|actors?|operators?|criminals?|teenagers?|men|perpetrators?))\s+(?:then\s+|later\s+|also\s+|allegedly\s+|(?:may|might|could|probably|likely)\s+(?:have\s+)?)?[a-z]+(?:ed|t)\b/i;
+  /^(?:[\w'’-]+(?:\s+[\w'’-]+){0,5},\s+|(?:from there|after that|once inside|then|later|next)\s+|(?!(?:[\w'’-]+\s+){0,3}(?:staff|employees|workers|managers|engineers|users|administrators|nurses|doctors|teachers|residents|customers)\s)(?:[\w'’-]+\s+){1,4}(?:said|say|says|believe|believes|allege|alleges|think|thinks)\s+(?:that\s+)?)?(?:they|he|she|the\s+(?:pair|duo|trio|group|gang|crew|suspects?|actors?|operators?|criminals?|teenagers?|men|perpetrators?))\s+(?:then\s+|later\s+|also\s+|allegedly\s+|(?:may|might|could|probably|likely)\s+(?:have\s+)?)?[a-z]+(?:ed|t)\b/i;
 const GROUP_CUES = new Set(
   'ransomware gang gangs group groups crew operators operation affiliate affiliates actor actors hackers hacker hacking apt cartel collective extortion syndicate dubbed tracked known aka called named threat team'.split(
     ' ',
@@ -396,6 +396,8 @@ function schemeRegex(knowledge: Knowledge): RegExp {
   return re;
 }
 
+const TEST_SYSTEM_AFTER_RE =
+  /^\s+(?:test|testing|environment|environments|server|servers|system|systems|instance|build|phase|stage|site|database)\b/i;
 /** "tracks the activity as", "is tracked as", "designated": a name given to a cluster follows. */
 const TRACKED_AS_BEFORE_RE =
   /\b(?:tracks?|tracked|tracking|designates?|designated|labels?|labell?ed|refers?\s+to|referred\s+to)\s+(?:[\w-]+\s+){0,3}?as\s+["“]?$/i;
@@ -443,6 +445,8 @@ function findSchemeNames(
   for (const m of schemeHint(s, knowledge) ? s.text.matchAll(schemeRegex(knowledge)) : []) {
     const name = m[0];
     if (known.has(nameKey(name))) continue;
+    // ("its UAT-2025 test environment": user-acceptance testing, not Cisco Talos's cluster.)
+    if (m.groups?.uat && TEST_SYSTEM_AFTER_RE.test(s.text.slice(m.index + name.length))) continue;
     const coded = !m.groups?.suf && !m.groups?.pre;
     const tracked =
       coded &&
