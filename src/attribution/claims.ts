@@ -467,7 +467,7 @@ function claimsWithoutStateSignal(
     }
     const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
     if (!p && subject) {
-      const g = generic(subject.norm, ctx, 'context');
+      const g = generic(subject.norm, ctx, 'context', s.text.slice(0, subject.start - s.start));
       if (g && g !== 'self' && g.kind === 'government') {
         p = g;
         ctx.lastGov = g;

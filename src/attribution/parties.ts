@@ -224,7 +224,19 @@ function storyState(ctx: PartyContext): string | null {
   return best && best[1] >= 2 ? best[0] : null;
 }
 
-export function generic(word: string, ctx: PartyContext, role: string): AttributingParty | null | 'self' {
+export function generic(
+  word: string,
+  ctx: PartyContext,
+  role: string,
+  before = '',
+): AttributingParty | null | 'self' {
+  // "Oslo prosecutors said", "the Paris prosecutor's office said": a capital's police, prosecutors or courts
+  // speak for its state.
+  if (word === 'police' || L.set('genericGovernmentNouns').has(word)) {
+    const place = CAPITAL_BEFORE_BODY_RE.exec(before)?.[1];
+    const capital = place ? ctx.knowledge.capitals.get(nameKey(place)) : undefined;
+    if (capital) return countryParty(capital, `${place} ${word}`, ctx, role);
+  }
   if (L.set('genericCompanyNouns').has(word)) {
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };
     if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
@@ -702,6 +714,8 @@ const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
 /** Capitalised portfolio words and a minister's title, without a name: "Home Affairs Minister". */
 const PORTFOLIO_MINISTER_RE =
   /^(?:(?:Home|Foreign|Affairs|Defen[cs]e|Interior|Justice|Digital|Security|National|Public|Cyber|Homeland|Communications|Information|Internal|Finance|Trade|Economy|Economic|Technology|Science|Health|Energy|Infrastructure|Transport|Education|Industry|Telecommunications|Civil|Emergency|Deputy|Prime|First|Chief|Cabinet|State)\s+(?:and\s+)?){1,4}(?:Minister|Secretary)$/u;
+/** A place right before a body's generic noun: "Oslo ", "the Paris prosecutor's ". */
+const CAPITAL_BEFORE_BODY_RE = /\b(\p{Lu}[\p{L}-]+)\s+(?:(?:public\s+|state\s+)?prosecutor['’]s\s+)?$/u;
 /** A police force named after its place and kind: "Osaka Prefectural Police", "Larkfield City Police Department". */
 const LOCAL_POLICE_RE =
   /^(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:Prefectural|Metropolitan|Provincial|Regional|Municipal|City|County|State|District)\s+Police(?:\s+(?:Department|Force|Service|Headquarters))?$/u;

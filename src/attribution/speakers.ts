@@ -389,7 +389,13 @@ function speakerAt(
         self: false,
         closing,
       };
-    const g = generic(s.tokens[genericIdx]?.norm ?? '', ctx, 'speaker');
+    const at = s.tokens[genericIdx]?.start ?? s.start;
+    const g = generic(
+      s.tokens[genericIdx]?.norm ?? '',
+      ctx,
+      'speaker',
+      s.text.slice(Math.max(0, at - s.start - 40), at - s.start),
+    );
     return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
   }
   const run = speakingRun(s, v, ctx);
