@@ -8,7 +8,7 @@ import type { Attribution, CveDetail } from './attribution.js';
 import { type Claim, type ClaimSet, type Denial, findClaims, type PartyKindOut } from './claims.js';
 import { scoreConfidence } from './confidence.js';
 import { isBackground } from './cues.js';
-import { mergePartyNames } from './parties.js';
+import { mergePartyNames, withoutTitledPersons } from './parties.js';
 import { productHits, productNames } from './products.js';
 import type { StateSignal } from './state-signals.js';
 
@@ -348,9 +348,13 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   for (const a of actors) for (const n of [a.name, ...a.aliases]) actorNames.add(nameKey(n));
   for (let i = parties.length - 1; i >= 0; i--)
     if (actorNames.has(nameKey(parties[i] ?? ''))) parties.splice(i, 1);
+  const articleText = `${article.title ?? ''}\n${article.text}`;
   const mergedParties = mergePartyNames(
-    parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),
-    `${article.title ?? ''}\n${article.text}`,
+    withoutTitledPersons(
+      parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),
+      articleText,
+    ),
+    articleText,
   ).map((p) => p.name);
 
   // Products and CVEs

@@ -1066,6 +1066,35 @@ function fullName(name: string, text: string): string {
  * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
  * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
  */
+/**
+ * "Managing director Jane Roe said ...", "..., chief executive Jane Roe wrote": a person the text names with a
+ * company title speaks for a body; beside other parties, the person is no party of their own.
+ */
+export function withoutTitledPersons(parties: AttributingParty[], text: string): AttributingParty[] {
+  if (!parties.some((p) => p.kind !== 'person' && p.kind !== 'unnamed')) return parties;
+  // ("According to Rainer": a surname alone, read as an organisation, is the same person.)
+  return parties.filter((p) => {
+    if (p.kind !== 'person' && (p.kind !== 'organization' || p.name.includes(' '))) return true;
+    const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const given = String.raw`(?:\p{Lu}[\p{L}'’-]+\s+){0,2}`;
+    return !new RegExp(
+      `${CORPORATE_TITLE_NEAR}\\s*,?\\s+${given}${name}\\b|\\b${given}${name},\\s+(?:the\\s+|its\\s+)?(?:\\w+['’]s\\s+)?${CORPORATE_TITLE_NEAR}`,
+      'iu',
+    ).test(text);
+  });
+}
+/**
+ * Titles only companies give ("managing director", "chief executive"), not "president" or "director", nor the
+ * "researcher" or "analyst" who may speak for no one but themselves.
+ */
+const GOV_TITLE_WORDS = new Set(L.words('governmentTitles').map((w) => w.toLowerCase()));
+const CORPORATE_TITLE_NEAR = `(?:${TITLE_MODIFIER}\\s+)*(?:${L.words('corporateTitles')
+  .filter(
+    (w) => !GOV_TITLE_WORDS.has(w.toLowerCase()) && !/^(?:researcher|analyst|partner|principal)$/i.test(w),
+  )
+  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
+  .join('|')})`;
+
 export function mergePartyNames(parties: AttributingParty[], text: string): AttributingParty[] {
   const out: AttributingParty[] = [];
   const tickers = new Set<string>();
