@@ -100,7 +100,7 @@ const RE_BACKED_FROM_BEFORE = new RegExp(
 /** The preposition RE_BACKED_FROM_BEFORE ends with: a cheap test first. */
 const FROM_BEFORE_RE = /\b(?:from|of|in)\s+(?:the\s+)?$/i;
 const RE_BEHIND_AFTER =
-  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
+  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+["”]?\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
 /** Link words that name a state's hand ("state-sponsored", "Kremlin-backed"), not a mere tie ("Russia-linked"). */
 const STRONG_STATE_LINK_RE = lexicon.re('strongStateLink');
@@ -113,7 +113,7 @@ const ACCUSER_VERB_IN_AGENT_RE =
 /** A deed in the passive with its agent next: "the phones were hacked by", "accounts compromised by". */
 const RE_PASSIVE_DEED_BY_BEFORE =
   /\b(?:hacked|breached|infiltrated|compromised|penetrated|infected|hijacked|spied\s+on|wiretapped|surveilled|stolen|exfiltrated|wiped|encrypted)\s+(?:(?:allegedly|reportedly|likely|probably|apparently)\s+)?by\s+(?:the\s+)?$/i;
-const RE_WORK_OF_BEFORE = /\bthe\s+(?:handi)?work\s+of\s+(?:the\s+)?$/i;
+const RE_WORK_OF_BEFORE = /\bthe\s+(?:handi)?work\s+of\s+(?:the\s+)?["“]?$/i;
 const RE_POINTED_TO_BEFORE =
   /\b(?:point(?:s|ed|ing)?\s+to|named|identified|singled\s+out|fingered)\s+(?:the\s+)?$/i;
 const RE_AS_CULPRIT_AFTER =
@@ -164,7 +164,7 @@ const ENFORCEMENT_AFTER_RE =
 const INCIDENT_SUBJECT_BEFORE_RE =
   /(?:\b(?:theft|thefts|heist|heists|attacks?|incidents?|outages?|disruption|operations?|intrusions?|breach(?:es)?|hacks?|sabotage|campaigns?)\b[^.;]{0,60}|(?:^|[\s"“‘'])(?:this|it|that)\s+)\b(?:was|were|is|are|been)\s+(?:\w+\s+){0,2}$/i;
 const INCIDENT_NOUN_RE =
-  /\b(?:attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
+  /\b(?:(?:cyber-?)?attacks?|operations?|campaigns?|incidents?|intrusions?|breach(?:es)?|hacks?|hacking|activity|activities)\b/i;
 
 interface RuleContext {
   m: Mention;
