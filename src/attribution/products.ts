@@ -262,8 +262,18 @@ function clearedAfter(s: SentenceInfo, end: number): boolean {
   );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
   if (NOT_AFFECTED_RE.test(after)) return true;
-  return next !== undefined && LIST_SEP_RE.test(after) && clearedAfter(s, next.end);
+  return (
+    next !== undefined &&
+    (LIST_SEP_RE.test(after) || CLEARED_LIST_GAP_RE.test(after)) &&
+    clearedAfter(s, next.end)
+  );
 }
+/**
+ * Between two names of a cleared list, the rest of the first name and an apposition may stand: "Ivanti Neurons for
+ * MDM, the cloud-hosted product, and Ivanti Sentry are not affected".
+ */
+const CLEARED_LIST_GAP_RE =
+  /^(?:\s+(?:for|on)\s+\p{Lu}[\p{L}\d-]*)?(?:\s*,\s+(?:the|a|an|its)\s+[^,.;]{1,40},)?(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)$/u;
 
 /** The component or model after a product mention, unless another name starts inside it. */
 function extensionOf(
