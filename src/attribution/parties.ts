@@ -232,10 +232,11 @@ export function generic(
 ): AttributingParty | null | 'self' {
   // "Oslo prosecutors said", "the Paris prosecutor's office said": a capital's police, prosecutors or courts
   // speak for its state.
+  // (Only where the text names that state too: "Dublin police in Ohio", "Kingston police" are a town's.)
   if (word === 'police' || L.set('genericGovernmentNouns').has(word)) {
     const place = CAPITAL_BEFORE_BODY_RE.exec(before)?.[1];
     const capital = place ? ctx.knowledge.capitals.get(nameKey(place)) : undefined;
-    if (capital) return countryParty(capital, `${place} ${word}`, ctx, role);
+    if (capital && stateNamed(ctx, capital)) return countryParty(capital, `${place} ${word}`, ctx, role);
   }
   if (L.set('genericCompanyNouns').has(word)) {
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };
@@ -714,6 +715,15 @@ const TITLE_ONLY_RE = new RegExp(`^${ANY_TITLE}$`, 'i');
 /** Capitalised portfolio words and a minister's title, without a name: "Home Affairs Minister". */
 const PORTFOLIO_MINISTER_RE =
   /^(?:(?:Home|Foreign|Affairs|Defen[cs]e|Interior|Justice|Digital|Security|National|Public|Cyber|Homeland|Communications|Information|Internal|Finance|Trade|Economy|Economic|Technology|Science|Health|Energy|Infrastructure|Transport|Education|Industry|Telecommunications|Civil|Emergency|Deputy|Prime|First|Chief|Cabinet|State)\s+(?:and\s+)?){1,4}(?:Minister|Secretary)$/u;
+/** The text names the state (its name, its people, its capital as a state) or datelines the story there. */
+function stateNamed(ctx: PartyContext, iso2: string): boolean {
+  return (
+    ctx.extraction.datelineCountry === iso2 ||
+    ctx.extraction.sentences.some((x) =>
+      x.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === iso2),
+    )
+  );
+}
 /** A place right before a body's generic noun: "Oslo ", "the Paris prosecutor's ". */
 const CAPITAL_BEFORE_BODY_RE = /\b(\p{Lu}[\p{L}-]+)\s+(?:(?:public\s+|state\s+)?prosecutor['’]s\s+)?$/u;
 /** A police force named after its place and kind: "Osaka Prefectural Police", "Larkfield City Police Department". */
@@ -1067,23 +1077,6 @@ function fullName(name: string, text: string): string {
  * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
  */
 /**
- * "Managing director Jane Roe said ...", "..., chief executive Jane Roe wrote": a person the text names with a
- * company title speaks for a body; beside other parties, the person is no party of their own.
- */
-export function withoutTitledPersons(parties: AttributingParty[], text: string): AttributingParty[] {
-  if (!parties.some((p) => p.kind !== 'person' && p.kind !== 'unnamed')) return parties;
-  // ("According to Rainer": a surname alone, read as an organisation, is the same person.)
-  return parties.filter((p) => {
-    if (p.kind !== 'person' && (p.kind !== 'organization' || p.name.includes(' '))) return true;
-    const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const given = String.raw`(?:\p{Lu}[\p{L}'’-]+\s+){0,2}`;
-    return !new RegExp(
-      `${CORPORATE_TITLE_NEAR}\\s*,?\\s+${given}${name}\\b|\\b${given}${name},\\s+(?:the\\s+|its\\s+)?(?:\\w+['’]s\\s+)?${CORPORATE_TITLE_NEAR}`,
-      'iu',
-    ).test(text);
-  });
-}
-/**
  * Titles only companies give ("managing director", "chief executive"), not "president" or "director", nor the
  * "researcher" or "analyst" who may speak for no one but themselves.
  */
@@ -1094,6 +1087,40 @@ const CORPORATE_TITLE_NEAR = `(?:${TITLE_MODIFIER}\\s+)*(?:${L.words('corporateT
   )
   .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
   .join('|')})`;
+/**
+ * "Managing director Jane Roe said ...", "..., chief executive Jane Roe wrote": a person the text names with a
+ * company title speaks for a body; beside other parties, the person is no party of their own.
+ */
+export function withoutTitledPersons(parties: AttributingParty[], text: string): AttributingParty[] {
+  if (!parties.some((p) => p.kind !== 'person' && p.kind !== 'unnamed')) return parties;
+  // ("According to Rainer": a surname alone, read as an organisation, is the same person.)
+  return parties.filter((p) => {
+    if (p.kind !== 'person' && (p.kind !== 'organization' || p.name.includes(' '))) return true;
+    const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const m of text.matchAll(
+      new RegExp(String.raw`(?:\p{Lu}\p{Ll}[\p{L}'’-]*\s+){0,2}${name}\b`, 'gu'),
+    )) {
+      const before = COMPANY_TITLE_BEFORE_RE.exec(text.slice(Math.max(0, m.index - 80), m.index));
+      const after = COMPANY_TITLE_AFTER_RE.exec(
+        text.slice(m.index + m[0].length, m.index + m[0].length + 80),
+      );
+      // "Larkspur chief executive Jane Roe", "Jane Roe, chief executive of Larkspur": the person speaks for a
+      // company the text names with the title; they stay until that company can take their place.
+      const company =
+        (before && /\p{Lu}[\p{L}\d&-]*\s+$/u.test(before[1] ?? '')) ||
+        (after && /^\s+of\s+\p{Lu}/u.test(after[2] ?? ''));
+      if ((before || after) && !company) return false;
+    }
+    return true;
+  });
+}
+/** "Managing director ", "chief executive, ": a company title right before a name (and what comes before it). */
+const COMPANY_TITLE_BEFORE_RE = new RegExp(String.raw`(^|[\s\S]*?)\b${CORPORATE_TITLE_NEAR}\s*,?\s+$`, 'i');
+/** ", the utility's managing director", ", chief executive of Acme": a company title right after a name. */
+const COMPANY_TITLE_AFTER_RE = new RegExp(
+  String.raw`^,\s+(?:the\s+|its\s+)?(?:\w+['’]s\s+)?(${CORPORATE_TITLE_NEAR})\b(\s+of\s+\S+)?`,
+  'i',
+);
 
 export function mergePartyNames(parties: AttributingParty[], text: string): AttributingParty[] {
   const out: AttributingParty[] = [];

@@ -157,6 +157,9 @@ const NAMED_OBJECT_RE =
 /** The deed in the clause before a link phrase: "the activity was conducted on behalf of", "operations in support of". */
 const DEED_SUBJECT_BEFORE_RE =
   /\b(?:the|this|these|its|their)\s+(?:[\w-]+\s+)?(?:activity|activities|campaigns?|operations?|intrusions?|attacks?|theft|heist|hacks?|breach(?:es)?)\b[^.;]{0,60}$/i;
+/** The response to an incident as the subject: "Recovery from the cyberattack", "The response to the attack". */
+const RESPONSE_TO_INCIDENT_RE =
+  /\b(?:recovery|response|clean-?up|cleaning\s+up|investigation|probe|restoration|defen[cs]e|mitigation)\s+(?:from|to|after|into|of|against)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:cyber-?)?attacks?\b/i;
 /** A state's police, investigators or responders after its name: "'s cyber police", " National Police Agency". */
 const ENFORCEMENT_AFTER_RE =
   /^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}(?:police|investigators|prosecutors|courts?|regulators?|authorities|cert|csirt|responders)\b/i;
@@ -367,10 +370,12 @@ const STATE_RULES: StateRule[] = [
       const work = hitOf(RE_WORK_OF_BEFORE, c.before);
       // ("the theft was the work of North Korea", "this was the work of North Korea": the incident or a pronoun for it.)
       // (Not police or investigators named as doing "this": "This was the work of Korea's cyber police".)
+      // ("Recovery from the cyberattack was the work of Ukraine's CERT-UA": the defenders' work, not the deed.)
       if (work)
-        return INCIDENT_NOUN_RE.test(c.before) ||
-          (INCIDENT_SUBJECT_BEFORE_RE.test(c.before.slice(0, c.before.length - work.length)) &&
-            !ENFORCEMENT_AFTER_RE.test(c.after))
+        return (INCIDENT_NOUN_RE.test(c.before) ||
+          INCIDENT_SUBJECT_BEFORE_RE.test(c.before.slice(0, c.before.length - work.length))) &&
+          !ENFORCEMENT_AFTER_RE.test(c.after) &&
+          !RESPONSE_TO_INCIDENT_RE.test(c.before)
           ? work
           : null;
       const pointed = hitOf(RE_POINTED_TO_BEFORE, c.before);
