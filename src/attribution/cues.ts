@@ -67,12 +67,19 @@ export const COORDINATION_GAP = String.raw`(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?
  * Where a clause that contrasts with the one before it opens: "; ", ", but", ", while", ", whereas", "however",
  * and the comma that closes an opening concession ("While Acme has not attributed the attack, Mandiant said").
  */
-const CONTRAST_CLAUSE_RE =
-  /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s|\bhowever\b|(?<=^\s*(?:while|although|though|even though)\b[^,;]*),/gi;
+const CONTRAST_CLAUSE_RE = /;|,\s*(?:but|while|whereas)\b|\s(?:but)\s|\bhowever\b/gi;
+const OPENING_CONCESSION_RE = /^\s*(?:while|although|though|even though)\b[^,;]*,/i;
 /** The bounds of the clause that holds offset `at` of a sentence. */
 export function clauseAt(text: string, at: number): { from: number; to: number } {
+  const concession = OPENING_CONCESSION_RE.exec(text);
   let from = 0;
+  if (concession) {
+    const end = concession[0].length;
+    if (end - 1 > at) return { from: 0, to: end - 1 };
+    from = end;
+  }
   for (const m of text.matchAll(CONTRAST_CLAUSE_RE)) {
+    if (m.index < from) continue;
     if (m.index > at) return { from, to: m.index };
     from = m.index + m[0].length;
   }
@@ -150,7 +157,8 @@ export function isBackground(text: string, at?: number): boolean {
   }
   const clause = text.slice(clauseStart, clauseEnd);
   const reason = REASON_CLAUSE_RE.exec(clause);
-  return BACKGROUND_RE.test((reason ? clause.slice(0, reason.index) : clause).replace(EARLIER_USE_RE, ''));
+  const told = reason ? clause.slice(0, reason.index) : clause;
+  return BACKGROUND_RE.test(told.includes('previously') ? told.replace(EARLIER_USE_RE, '') : told);
 }
 /** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
 export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;

@@ -254,6 +254,17 @@ interface Candidate {
 
 const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
 /** Known vendors by their name key ("palo alto networks" → "Palo Alto Networks"). */
+const excludedCache = new WeakMap<Knowledge, ReadonlySet<string>>();
+/** Names the dictionaries mark as no product ("Cobalt Strike"), worked out once per dictionary. */
+function excludedNamesOf(knowledge: Knowledge): ReadonlySet<string> {
+  let e = excludedCache.get(knowledge);
+  if (!e) {
+    e = new Set(knowledge.products.filter((p) => p.exclude).map((p) => nameKey(p.name)));
+    excludedCache.set(knowledge, e);
+  }
+  return e;
+}
+
 function vendorsOf(knowledge: Knowledge): Map<string, string> {
   let v = vendorCache.get(knowledge);
   if (!v) {
@@ -572,9 +583,24 @@ function vendorFirstWords(vendors: ReadonlyMap<string, string>): Set<string> {
 
 /** "Zyxel firewalls" names a product only when the text names no product of that vendor. */
 function vendorProductNamed(vendor: string, knowledge: Knowledge, text: string): boolean {
-  return knowledge.products.some(
-    (p) => p.vendor === vendor && text.includes(p.name.slice(p.vendor.length).trim() || '\u0000'),
-  );
+  return (productWordsByVendor(knowledge).get(vendor) ?? []).some((name) => text.includes(name));
+}
+const productWordsCache = new WeakMap<Knowledge, Map<string, string[]>>();
+/** Each vendor's product names without the vendor ("Cisco IOS XE" → "IOS XE"), indexed once per dictionary. */
+function productWordsByVendor(knowledge: Knowledge): Map<string, string[]> {
+  let m = productWordsCache.get(knowledge);
+  if (!m) {
+    m = new Map();
+    for (const p of knowledge.products) {
+      const bare = p.name.slice(p.vendor.length).trim();
+      if (!bare) continue;
+      const list = m.get(p.vendor) ?? [];
+      list.push(bare);
+      m.set(p.vendor, list);
+    }
+    productWordsCache.set(knowledge, m);
+  }
+  return m;
 }
 
 /** The vendor a name starts with, in one to three words ("Zyxel USG", "Schneider Electric Modicon"), or null. */
@@ -860,7 +886,7 @@ export function unknownProductHits(
   vulnStory: boolean,
 ): ProductHit[] {
   const vendors = vendorsOf(knowledge);
-  const excluded = new Set(knowledge.products.filter((p) => p.exclude).map((p) => nameKey(p.name)));
+  const excluded = excludedNamesOf(knowledge);
   const text = extraction.sentences.map((x) => x.text).join('\n');
   const nicknames = nicknamesIn(text);
   const actorLabels = new Set(
