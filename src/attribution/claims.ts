@@ -228,6 +228,27 @@ function partiesOnlyClaim(
 const PERSON_ENFORCEMENT_RE =
   /\b(?:sanctioned|charged|indicted|convicted|sentenced|extradited)\b(?=[^;]{0,160}\b(?:for|over|in connection with)\b[^;]{0,80}\b(?:cyber[-\s]?attacks?|hack\w*|ransomware|intrusions?|breach(?:es)?|data theft|extortion|malware)\b)/i;
 
+/**
+ * "a report released on Wednesday by Acme", "a new study from Acme", "Acme's report": the author the text credits,
+ * for "the report says" later.
+ */
+function rememberAuthor(s: SentenceInfo, ctx: PartyContext): void {
+  const credit = REPORT_CREDIT_RE.exec(s.text);
+  if (!credit) return;
+  const byline = credit[1] === undefined;
+  const at = s.start + credit.index + (byline ? credit[0].length : 0);
+  const m = s.mentions.find((x) =>
+    // ("by Singapore-based security firm Group-IB": the firm, past where it is based.)
+    byline
+      ? x.ref.type === 'party' && x.start >= at && x.start - at <= 40
+      : (x.ref.type === 'party' || x.ref.type === 'country') && x.end <= at && at - x.end <= 1,
+  );
+  const p = m ? partyFromMention(m, s, ctx, 'author') : null;
+  if (p) ctx.lastAuthor = p;
+}
+const REPORT_CREDIT_RE =
+  /\b(?:report|study|analysis|paper)\s+(?:(?:[\w-]+\s+){0,4}?(?:by|from)\s+(?:the\s+)?)|(['’]s\s+(?:new\s+|latest\s+|annual\s+)?(?:report|study|analysis|paper)|\s+(?:published|released|issued)\s+(?:a|an|its|the)\s+(?:new\s+)?(?:report|study|analysis|paper))\b/i;
+
 /** Words by which a sentence says who did it, not only what was done. */
 const NAMES_CULPRIT_RE = /\b(?:responsible|behind|to blame|the work of|carried out by)\b/i;
 /** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
@@ -260,6 +281,7 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
       : null;
   const sig = sentenceSignals[s.index] ?? [];
   signals.push(...sig);
+  rememberAuthor(s, ctx);
   const retract = retractionIn(s.text);
   if (retract)
     retractions.push({

@@ -29,6 +29,8 @@ export interface PartyContext {
   lastVendor: AttributingParty | null;
   lastGov: AttributingParty | null;
   lastSpeaker: AttributingParty | null;
+  /** Who wrote the report the text last credited ("a report released by Acme", "Acme's report"), for "the report says". */
+  lastAuthor?: AttributingParty | null;
   /** The state a sentence opens with ("Germany on Friday summoned ..."), for "the government concluded". */
   subjectCountry: string | null;
   mainOrg: string | null;
@@ -276,6 +278,7 @@ export function generic(
   if (L.set('anonymousSourceNouns').has(word))
     return { name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role };
   if (L.set('pronounSpeakers').has(word)) return ctx.lastSpeaker ? { ...ctx.lastSpeaker, role } : null;
+  if (REPORT_NOUNS.has(word)) return ctx.lastAuthor ? { ...ctx.lastAuthor, role } : null;
   if (word === 'we') return publisherVoice(ctx, role);
   if (word === 'researchers' || word === 'analysts' || word === 'experts')
     // "The researchers said": the research organisation that spoke last.
@@ -308,8 +311,11 @@ function publisherVoice(ctx: PartyContext, role: string): AttributingParty | nul
 }
 
 /** Nouns `generic` can resolve (a speaker written as a common noun). */
+/** Documents that speak for their authors: "the report says". */
+const REPORT_NOUNS: ReadonlySet<string> = new Set(['report', 'study', 'analysis', 'paper']);
 export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'we',
+  ...REPORT_NOUNS,
   ...L.set('genericCompanyNouns'),
   'police',
   ...L.set('genericGovernmentNouns'),
