@@ -852,7 +852,11 @@ export function attributorsOf(
     const norm = tok.norm;
     const by =
       norm === 'by' &&
-      AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start)) &&
+      (AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start)) ||
+        // "has been attributed to OilRig, an Iran-linked group, by researchers at ...": past the accused's description.
+        BLAMED_ON_DESCRIBED_BEFORE_BY_RE.test(
+          s.text.slice(Math.max(0, tok.start - s.start - 160), tok.start - s.start),
+        )) &&
       // "on the basis of an investigation by the NCSC, the government attributes": the investigator grounds
       // the claim of the sentence's subject; it does not make it.
       !GROUNDING_ASIDE_BEFORE_RE.test(s.text.slice(0, tok.start - s.start));
@@ -1078,6 +1082,8 @@ export function attributorsOf(
 }
 
 const L = lexicon;
+const BLAMED_ON_DESCRIBED_BEFORE_BY_RE =
+  /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:on|to)\s+[^.;,]{1,60},\s+[^.;,]{1,80},\s+$/i;
 const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');
 const DOCUMENT_NOUNS = L.set('documentNouns');
 /**
