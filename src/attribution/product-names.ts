@@ -732,7 +732,7 @@ function judge(
     );
   }
   // "the Known Exploited Vulnerabilities catalog": no product is named after flaws.
-  if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b|\bVulnerabilit/i.test(c.name))
+  if (GENERIC_TECH.has(c.name) || CALENDAR_RE.test(c.name) || /\bCVE\b|\bVulnerabilit|\bKEV\b/i.test(c.name))
     return null;
   // "the storeRawNames function": a part of the code, not a product or a component.
   if (CODE_PART_AFTER_RE.test(s.text.slice(c.end - s.start))) return null;
