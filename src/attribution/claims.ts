@@ -234,7 +234,11 @@ const PERSON_ENFORCEMENT_RE =
  */
 function rememberAuthor(s: SentenceInfo, ctx: PartyContext): void {
   const credit = REPORT_CREDIT_RE.exec(s.text);
-  if (!credit) return;
+  // ("Separately, a leaked government report says ...": another report, whose author is not the last one.)
+  if (!credit) {
+    if (OTHER_REPORT_RE.test(s.text)) ctx.lastAuthor = null;
+    return;
+  }
   const byline = credit[1] === undefined;
   const at = s.start + credit.index + (byline ? credit[0].length : 0);
   const m = s.mentions.find((x) =>
@@ -246,6 +250,8 @@ function rememberAuthor(s: SentenceInfo, ctx: PartyContext): void {
   const p = m ? partyFromMention(m, s, ctx, 'author') : null;
   if (p) ctx.lastAuthor = p;
 }
+const OTHER_REPORT_RE =
+  /\b(?:a|an|another|second|separate|leaked)\s+(?:[\w-]+\s+){0,2}(?:report|study|analysis|paper)\b/i;
 const REPORT_CREDIT_RE =
   /\b(?:report|study|analysis|paper)\s+(?:(?:[\w-]+\s+){0,4}?(?:by|from)\s+(?:the\s+)?)|(['’]s\s+(?:new\s+|latest\s+|annual\s+)?(?:report|study|analysis|paper)|\s+(?:published|released|issued)\s+(?:a|an|its|the)\s+(?:new\s+)?(?:report|study|analysis|paper))\b/i;
 
@@ -489,7 +495,13 @@ function claimsWithoutStateSignal(
     }
     const subject = s.tokens.slice(0, Math.min(v, 6)).find((t) => GOV_SUBJECTS.has(t.norm));
     if (!p && subject) {
-      const g = generic(subject.norm, ctx, 'context', s.text.slice(0, subject.start - s.start));
+      const g = generic(
+        subject.norm,
+        ctx,
+        'context',
+        s.text.slice(0, subject.start - s.start),
+        s.text.slice(subject.end - s.start, subject.end - s.start + 40),
+      );
       if (g && g !== 'self' && g.kind === 'government') {
         p = g;
         ctx.lastGov = g;

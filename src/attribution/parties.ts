@@ -231,6 +231,7 @@ export function generic(
   ctx: PartyContext,
   role: string,
   before = '',
+  after = '',
 ): AttributingParty | null | 'self' {
   // "Oslo prosecutors said", "the Paris prosecutor's office said": a capital's police, prosecutors or courts
   // speak for its state.
@@ -238,7 +239,9 @@ export function generic(
   if (word === 'police' || L.set('genericGovernmentNouns').has(word)) {
     const place = CAPITAL_BEFORE_BODY_RE.exec(before)?.[1];
     const capital = place ? ctx.knowledge.capitals.get(nameKey(place)) : undefined;
-    if (capital && stateNamed(ctx, capital)) return countryParty(capital, `${place} ${word}`, ctx, role);
+    // ("Vienna police in Virginia": a town placed elsewhere.)
+    if (capital && stateNamed(ctx, capital) && !/^\s+in\s+\p{Lu}/u.test(after))
+      return countryParty(capital, `${place} ${word}`, ctx, role);
   }
   if (L.set('genericCompanyNouns').has(word)) {
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };

@@ -390,11 +390,13 @@ function speakerAt(
         closing,
       };
     const at = s.tokens[genericIdx]?.start ?? s.start;
+    const end = s.tokens[genericIdx]?.end ?? s.start;
     const g = generic(
       s.tokens[genericIdx]?.norm ?? '',
       ctx,
       'speaker',
       s.text.slice(Math.max(0, at - s.start - 40), at - s.start),
+      s.text.slice(end - s.start, end - s.start + 40),
     );
     return g === 'self' ? { v, party: null, self: true, closing } : { v, party: g, self: false, closing };
   }
@@ -854,9 +856,10 @@ export function attributorsOf(
       norm === 'by' &&
       (AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start)) ||
         // "has been attributed to OilRig, an Iran-linked group, by researchers at ...": past the accused's description.
-        BLAMED_ON_DESCRIBED_BEFORE_BY_RE.test(
+        (BLAMED_ON_DESCRIBED_BEFORE_BY_RE.test(
           s.text.slice(Math.max(0, tok.start - s.start - 160), tok.start - s.start),
-        )) &&
+        ) &&
+          !NOT_AN_AGENT_AFTER_BY_RE.test(s.text.slice(tok.end - s.start, tok.end - s.start + 20)))) &&
       // "on the basis of an investigation by the NCSC, the government attributes": the investigator grounds
       // the claim of the sentence's subject; it does not make it.
       !GROUNDING_ASIDE_BEFORE_RE.test(s.text.slice(0, tok.start - s.start));
@@ -1082,6 +1085,9 @@ export function attributorsOf(
 }
 
 const L = lexicon;
+/** "by contrast", "by early 2023": a "by" that names no agent. */
+const NOT_AN_AGENT_AFTER_BY_RE =
+  /^\s+(?:contrast|comparison|early|late|mid|the\s+time|then|now|far|mistake|chance|default|design|\d)/i;
 const BLAMED_ON_DESCRIBED_BEFORE_BY_RE =
   /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:on|to)\s+[^.;,]{1,60},\s+[^.;,]{1,80},\s+$/i;
 const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');

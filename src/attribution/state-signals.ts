@@ -159,7 +159,7 @@ const DEED_SUBJECT_BEFORE_RE =
   /\b(?:the|this|these|its|their)\s+(?:[\w-]+\s+)?(?:activity|activities|campaigns?|operations?|intrusions?|attacks?|theft|heist|hacks?|breach(?:es)?)\b[^.;]{0,60}$/i;
 /** The response to an incident as the subject: "Recovery from the cyberattack", "The response to the attack". */
 const RESPONSE_TO_INCIDENT_RE =
-  /\b(?:recovery|response|clean-?up|cleaning\s+up|investigation|probe|restoration|defen[cs]e|mitigation)\s+(?:from|to|after|into|of|against)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:cyber-?)?attacks?\b/i;
+  /\b(?:recovery|recovering|response|responding|clean-?up|cleaning\s+up|investigation|investigating|probe|restoration|restoring|defen[cs]e|defending|mitigation|mitigating|containing|containment|analysis|analy[sz]ing|forensics?|handling|fighting|repelling|stopping|remediation|remediating)\b[^.;]{0,60}?\b(?:cyber-?)?attacks?\b/i;
 /** A state's police, investigators or responders after its name: "'s cyber police", " National Police Agency". */
 const ENFORCEMENT_AFTER_RE =
   /^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}(?:police|investigators|prosecutors|courts?|regulators?|authorities|cert|csirt|responders)\b/i;
