@@ -109,7 +109,8 @@ const NOT_PERSONA = new Set([
 
 /** Personas of a sentence: names the text says a group used as cover. */
 /** Words without which no persona construction can match: a cheap test before the patterns. */
-const PERSONA_HINT_RE = /\b(?:posing|persona|front|cover|guise|banner|self-|so-called|purported|hacktivist)/i;
+const PERSONA_HINT_RE =
+  /\b(?:posing|persona|front\b|cover\b|guise|banner|self-|so-called|purported|hacktivist)/i;
 
 function personas(s: SentenceInfo): { name: string; start: number; end: number }[] {
   const out: { name: string; start: number; end: number }[] = [];

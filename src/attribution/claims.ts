@@ -233,6 +233,8 @@ const PERSON_ENFORCEMENT_RE =
  * for "the report says" later.
  */
 function rememberAuthor(s: SentenceInfo, ctx: PartyContext): void {
+  // (Most sentences name no document: one cheap test first.)
+  if (!REPORT_WORD_RE.test(s.text)) return;
   const credit = REPORT_CREDIT_RE.exec(s.text);
   // ("Separately, a leaked government report says ...": another report, whose author is not the last one.)
   if (!credit) {
@@ -250,6 +252,7 @@ function rememberAuthor(s: SentenceInfo, ctx: PartyContext): void {
   const p = m ? partyFromMention(m, s, ctx, 'author') : null;
   if (p) ctx.lastAuthor = p;
 }
+const REPORT_WORD_RE = /report|study|analysis|paper/i;
 const OTHER_REPORT_RE =
   /\b(?:a|an|another|second|separate|leaked)\s+(?:[\w-]+\s+){0,2}(?:report|study|analysis|paper)\b/i;
 const REPORT_CREDIT_RE =

@@ -226,7 +226,17 @@ export const CHANNEL_PREPOSITIONS = L.set('channelPrepositions');
 /** A legitimate tool counts only when intruders used it ("installed AnyDesk", "abused ScreenConnect"). */
 export const TOOL_USE_RE = L.re('toolUseWords');
 /** Sentences about markets or bans: products named there are not incident products. */
-export const PRODUCT_NEGATIVE_RE = L.re('productNegativeWords');
+const PRODUCT_NEGATIVE_RE = L.re('productNegativeWords');
+const negativeCache = new WeakMap<CuedSentence, boolean>();
+/** A sentence of markets, bans or launches, worked out once (both product stages ask). */
+export function productNegative(s: CuedSentence): boolean {
+  let n = negativeCache.get(s);
+  if (n === undefined) {
+    n = PRODUCT_NEGATIVE_RE.test(s.text);
+    negativeCache.set(s, n);
+  }
+  return n;
+}
 
 /** Claim families, as listed by `explain`. */
 export type ClaimFamily =

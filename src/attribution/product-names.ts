@@ -11,7 +11,7 @@ import { lexicon } from '../extract/lexicon.js';
 import { BODY_NAME_WORD, type Extraction, type SentenceInfo } from '../extract/mentions.js';
 import { keyTokens, nameKey } from '../extract/tokens.js';
 import { trieLookup } from '../extract/trie.js';
-import { CALENDAR_WORD, PRODUCT_NEGATIVE_RE, productCued, strongProductCued } from './cues.js';
+import { CALENDAR_WORD, productCued, productNegative, strongProductCued } from './cues.js';
 import { NOT_NAMES } from './parties.js';
 import type { ProductHit } from './products.js';
 
@@ -899,7 +899,7 @@ export function unknownProductHits(
   const namedVendors = new Set(known.flatMap((h) => (h.vendor ? [h.vendor] : [])));
   const out: ProductHit[] = [];
   for (const s of extraction.sentences) {
-    if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
+    if (productNegative(s)) continue;
     for (const c of [...candidates(s, vulnStory, vendors, knowledge), ...vendorLedNames(s, vendors)]) {
       // Inside a name already found (a model after its vendor), unless it extends that name.
       if (

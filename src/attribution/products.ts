@@ -17,8 +17,8 @@ import {
 import { nameKey, type Token } from '../extract/tokens.js';
 import {
   CHANNEL_PREPOSITIONS,
-  PRODUCT_NEGATIVE_RE,
   productCued,
+  productNegative,
   SERVICE_NOUNS,
   strongProductCued,
   TOOL_USE_RE,
@@ -105,7 +105,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
   const vulnStory =
     extraction.cves.length > 0 || extraction.sentences.filter((x) => VULN_WORDS_RE.test(x.text)).length >= 2;
   for (const s of extraction.sentences) {
-    if (PRODUCT_NEGATIVE_RE.test(s.text)) continue;
+    if (productNegative(s)) continue;
     const cue = productCued(s) || s.cves.length > 0 || (vulnStory && WEAK_PRODUCT_CUE_RE.test(s.text));
     const toolUse = s.security || TOOL_USE_RE.test(s.text);
     const strong = strongProductCued(s) || s.cves.length > 0;
