@@ -84,7 +84,7 @@ export function findClaims(extraction: Extraction, knowledge: Knowledge, fullTex
     lastGov: null,
     lastSpeaker: null,
     subjectCountry: null,
-    mainOrg: mainOrganization(extraction, knowledge),
+    mainOrg: undefined,
     sentence: 0,
     lastGovAt: undefined,
     lastCountry: undefined,
@@ -547,45 +547,4 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
   }
   recentBySentence.push(sentenceParties);
   ctx.recent = recentBySentence.slice(-2).flat();
-}
-
-function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
-  // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
-  // one the story is about; a person is named in full once and by surname after.
-  const runs = new Map<string, number>();
-  const words = new Map<string, number>();
-  for (const s of extraction.sentences) {
-    let run: string[] = [];
-    const flush = (): void => {
-      if (run.length >= 2) runs.set(run.join(' '), (runs.get(run.join(' ')) ?? 0) + 1);
-      run = [];
-    };
-    for (let i = 0; i < s.tokens.length; i++) {
-      const t = s.tokens[i];
-      if (!t) continue;
-      // The cheap tests first: most tokens are not capitalised (a lower-case ASCII letter, a digit, a sign).
-      const first = t.raw.charCodeAt(0);
-      const capital =
-        ((first >= 65 && first <= 90) || first > 127) &&
-        /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) &&
-        !NOT_NAMES.has(t.raw) &&
-        t.wordStart &&
-        !s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
-      if (!capital) {
-        flush();
-        continue;
-      }
-      if (/^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
-      const joined =
-        i > 0 && !/[^\s]/.test(s.text.slice((s.tokens[i - 1]?.end ?? 0) - s.start, t.start - s.start));
-      if (!joined) flush();
-      run.push(t.raw);
-    }
-    flush();
-  }
-  void knowledge;
-  const bestRun = [...runs.entries()].sort((a, b) => b[1] - a[1])[0];
-  const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
-  if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
-  return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
 }

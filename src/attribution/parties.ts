@@ -33,7 +33,8 @@ export interface PartyContext {
   lastAuthor?: AttributingParty | null;
   /** The state a sentence opens with ("Germany on Friday summoned ..."), for "the government concluded". */
   subjectCountry: string | null;
-  mainOrg: string | null;
+  /** The company the story is about, worked out when first asked (see mainOrgOf). */
+  mainOrg: string | null | undefined;
   /** The sentence being read, and the one where `lastGov` was last named. */
   sentence: number;
   lastGovAt: number | undefined;
@@ -245,7 +246,8 @@ export function generic(
   }
   if (L.set('genericCompanyNouns').has(word)) {
     if (ctx.lastVendor) return { ...ctx.lastVendor, role };
-    if (ctx.mainOrg) return { name: ctx.mainOrg, body: ctx.mainOrg, kind: 'organization', role };
+    const mainOrg = mainOrgOf(ctx);
+    if (mainOrg) return { name: mainOrg, body: mainOrg, kind: 'organization', role };
     // "Halvorsen Mutual, a Norwegian insurer, disclosed ... The company said": the company introduced.
     const actors = new Set(
       ctx.extraction.sentences.flatMap((x) =>
@@ -843,8 +845,9 @@ function companyOfficer(
   ctx: PartyContext,
   role: string,
 ): AttributingParty | null {
-  return ctx.mainOrg && CORPORATE_TITLE_RE.test(title.trim()) && !GOV_TITLE_RE.test(title.trim())
-    ? { name: ctx.mainOrg, body, kind: 'organization', role }
+  const mainOrg = mainOrgOf(ctx);
+  return mainOrg && CORPORATE_TITLE_RE.test(title.trim()) && !GOV_TITLE_RE.test(title.trim())
+    ? { name: mainOrg, body, kind: 'organization', role }
     : null;
 }
 
@@ -1170,4 +1173,51 @@ function initialsOf(name: string): string {
   const words = name.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w) || w === '&');
   if (words.length < 2) return '';
   return words.map((w) => (w === '&' ? '&' : w[0])).join('');
+}
+
+/** The company the story is about; worked out once per article, when first asked. */
+export function mainOrgOf(ctx: PartyContext): string | null {
+  if (ctx.mainOrg === undefined) ctx.mainOrg = mainOrganization(ctx.extraction, ctx.knowledge);
+  return ctx.mainOrg;
+}
+
+function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
+  // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
+  // one the story is about; a person is named in full once and by surname after.
+  const runs = new Map<string, number>();
+  const words = new Map<string, number>();
+  for (const s of extraction.sentences) {
+    let run: string[] = [];
+    const flush = (): void => {
+      if (run.length >= 2) runs.set(run.join(' '), (runs.get(run.join(' ')) ?? 0) + 1);
+      run = [];
+    };
+    for (let i = 0; i < s.tokens.length; i++) {
+      const t = s.tokens[i];
+      if (!t) continue;
+      // The cheap tests first: most tokens are not capitalised (a lower-case ASCII letter, a digit, a sign).
+      const first = t.raw.charCodeAt(0);
+      const capital =
+        ((first >= 65 && first <= 90) || first > 127) &&
+        /^\p{Lu}[\p{Ll}]{1,}$/u.test(t.raw) &&
+        !NOT_NAMES.has(t.raw) &&
+        t.wordStart &&
+        !s.mentions.some((m) => m.start <= t.start && m.end >= t.end);
+      if (!capital) {
+        flush();
+        continue;
+      }
+      if (/^\p{Lu}[\p{Ll}]{2,}$/u.test(t.raw)) words.set(t.raw, (words.get(t.raw) ?? 0) + 1);
+      const joined =
+        i > 0 && !/[^\s]/.test(s.text.slice((s.tokens[i - 1]?.end ?? 0) - s.start, t.start - s.start));
+      if (!joined) flush();
+      run.push(t.raw);
+    }
+    flush();
+  }
+  void knowledge;
+  const bestRun = [...runs.entries()].sort((a, b) => b[1] - a[1])[0];
+  const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
+  return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
 }

@@ -171,6 +171,8 @@ const AFFECTED_WORD_RE = /\b(?:affected|vulnerable|impacted)\b/i;
  */
 const GOT_IN_BEFORE_RE =
   /\b(?:(?:broke|broken|breaking|break|got|gotten|getting|get|gets|came|come|coming)\s+in|(?:gained|gaining|gain|gains|obtained|obtaining|got|gotten)\s+(?:initial\s+)?(?:access|entry|a\s+foothold)|entered|(?:broke|broken|breaking|got|gotten|getting)\s+into\s+(?:the\s+|its\s+|their\s+)?(?:\p{Ll}+\s+){0,2}?(?:network|networks|systems?|environment))\s+$/iu;
+/** The words THROUGH_KIT_RE starts with: a cheap test before the long pattern. */
+const THROUGH_WORD_RE = /\b(?:through|via|by way of)\b/i;
 /** What follows the way in, up to the kit's name (searched first: "through" and "via" are rare). */
 const THROUGH_KIT_RE = new RegExp(
   `\\b(?:through|via|by\\s+way\\s+of)\\s+(?:(?:[A-Z][\\w&.-]*\\s+){0,3}[A-Z][\\w&.-]*['’]s\\s+)?${DETERMINERS}(?:(?:${KIT_STATE}|old|forgotten|remote)\\s+)*`,
@@ -298,7 +300,11 @@ function overlapsMention(s: SentenceInfo, start: number, end: number, types: str
 function nameStarts(s: SentenceInfo): number[] {
   const out: number[] = [];
   for (const t of s.tokens) {
-    if (!t.wordStart || !/^(?:\p{Lu}|i\p{Lu})/u.test(t.raw + (s.text[t.end - s.start] ?? ''))) continue;
+    if (!t.wordStart) continue;
+    // (A lower-case ASCII letter other than the "i" of "iPhone" starts no name: one char test first.)
+    const c = t.raw.charCodeAt(0);
+    if (c >= 97 && c <= 122 && c !== 105) continue;
+    if (!/^(?:\p{Lu}|i\p{Lu})/u.test(t.raw + (s.text[t.end - s.start] ?? ''))) continue;
     const prev = s.text.slice(Math.max(0, t.start - s.start - 1), t.start - s.start);
     if (/[\p{L}\d.-]/u.test(prev)) continue;
     out.push(t.start - s.start);
@@ -475,7 +481,7 @@ function candidates(
     }
   // "broke in through an outdated Synology DiskStation storage device": the kit the intruders came through,
   // a product when it is written as one (a device noun after it or ending it, a product's shape, a vendor).
-  if (s.security)
+  if (s.security && THROUGH_WORD_RE.test(s.text))
     for (const m of s.text.matchAll(THROUGH_KIT_RE)) {
       if (!GOT_IN_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 80), m.index))) continue;
       const at = m.index + m[0].length;
@@ -633,14 +639,12 @@ function vendorLedNames(s: SentenceInfo, vendors: Map<string, string>): Candidat
   if (!strongProductCued(s)) return out;
   for (let i = 0; i < s.tokens.length; i++) {
     const t = s.tokens[i];
-    if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw)) continue;
+    if (!t?.wordStart || !/^\p{Lu}/u.test(t.raw) || !vendorFirstWords(vendors).has(t.norm)) continue;
     // The vendor may be several tokens ("N-able", "Palo Alto Networks").
     let vendorEnd = -1;
+    let key = '';
     for (let k = i; k < Math.min(s.tokens.length, i + 3); k++) {
-      const key = s.tokens
-        .slice(i, k + 1)
-        .map((x) => x.norm)
-        .join(' ');
+      key = k === i ? t.norm : `${key} ${s.tokens[k]?.norm ?? ''}`;
       if (vendors.has(key)) vendorEnd = k;
     }
     if (vendorEnd < 0) continue;

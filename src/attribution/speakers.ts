@@ -1065,6 +1065,7 @@ export function attributorsOf(
   // ("the minister accused Israel, state media reported": the media relay the named speaker's claim.)
   if (
     triggers.length > 0 &&
+    MEDIA_WORD_RE.test(s.text) &&
     MEDIA_RE.test(s.text) &&
     !(MEDIA_CLOSES_RE.test(s.text) && parties.some((p) => p.kind !== 'unnamed'))
   )
@@ -1175,6 +1176,8 @@ export const UNNAMED_RE = new RegExp(
   'i',
 );
 /** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
+/** The words MEDIA_RE needs: a cheap test before the long pattern. */
+const MEDIA_WORD_RE = /media|press|news|broadcaster/i;
 export const MEDIA_RE =
   /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b|\b(?:\p{L}+\s+)?(?:media|newspapers?|press|news\s+outlets?|broadcasters?)\s+(?:have\s+|has\s+|had\s+)?(?:reported|report|reports|said|say|cited)\b/iu;
 export const SUPPORT_RE = L.re('supportNouns');
