@@ -58,6 +58,9 @@ const ATTACKS_ON_LIST_RE =
 const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
 /** A service counts when the text speaks of its accounts, instances, tenants or data. */
+/** Intruders reaching something right before the channel word: "to access user email through". */
+const ACCESSED_BEFORE_RE =
+  /\b(?:access(?:ed|ing)?|read(?:ing)?|stole|steal(?:ing)?|exfiltrat\w*|download(?:ed|ing)?)\s+(?:[\w'’-]+\s+){0,8}(?:through|via)\s+(?:the\s+|its\s+|their\s+|[\w-]+['’]s\s+)?$/i;
 function serviceUsed(s: SentenceInfo, to: number): boolean {
   // "Okta and Microsoft Entra ID tenants": a list shares the noun after its last name.
   const span = /^(?:and|or)$/.test(s.tokens[to]?.norm ?? '') ? 7 : 4;
@@ -140,10 +143,15 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
               s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start),
             ))) &&
         !isFlawObject(s, m.start);
-      // An online service after "through" is the channel even in a sentence about an attack.
+      // An online service after "through" is the channel even in a sentence about an attack, unless the
+      // intruders reached something through it ("to access user email through Outlook Web Access").
       if (
         (!strong || entry.role === 'service' || listedAfterChannel) &&
-        (CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') || listedAfterChannel)
+        (CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') || listedAfterChannel) &&
+        !(
+          s.security &&
+          ACCESSED_BEFORE_RE.test(s.text.slice(Math.max(0, m.start - s.start - 90), m.start - s.start))
+        )
       ) {
         channelEnd = m.end;
         continue;
