@@ -470,17 +470,23 @@ const BLAME_IN_SENTENCE_RE =
   /\b(?:tie[ds]?|tying|link\w*|attribut\w*|blam\w*|pinn\w*|accus\w*|behind|responsible|made\s+up\s+of|composed\s+of|staffed\s+by|run\s+by|formed\s+by)\b/i;
 const HUMAN_HANDLER_BEFORE_RE =
   /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
+const HANDED_TO_BEFORE_RE =
+  /\b(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?$/i;
+const OFFICER_AFTER_RE =
+  /^(?:['’]s)?\s+(?:intelligence\s+|security\s+)?(?:officers?|agents?|handlers?|case\s+officers?|contacts?)\b/i;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
 const COORDINATED_GAP_RE = new RegExp(`^${COORDINATION_GAP}$`);
 /**
  * A state or organ named as a human spy's handler, or as a person's past ("veterans of"): no cyber claim.
  * (Cheap tests first: the patterns run for every country word.)
  */
-function humanSideOf(before: string, sentence: string, sentenceCyber: boolean): boolean {
+function humanSideOf(before: string, sentence: string, sentenceCyber: boolean, after = ''): boolean {
   const handler =
     !sentenceCyber &&
     (before.includes(' to ') || /spi|spy|handler/i.test(before)) &&
-    HUMAN_HANDLER_BEFORE_RE.test(before);
+    (HUMAN_HANDLER_BEFORE_RE.test(before) ||
+      // "passed them to an MSS officer", "handed files to a Chinese intelligence officer": the organ before the officer.
+      (HANDED_TO_BEFORE_RE.test(before) && OFFICER_AFTER_RE.test(after)));
   const pastMember =
     /veteran|alumn/i.test(before) &&
     PAST_MEMBER_BEFORE_RE.test(before) &&
@@ -540,6 +546,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
         text.slice(Math.max(0, m.start - s.start - 120), m.start - s.start),
         text,
         sentenceCyber,
+        text.slice(m.end - s.start, m.end - s.start + 40),
       );
       if (
         actor?.organ &&
@@ -579,7 +586,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     // "pro-Russian hacktivists" sympathise with a state; they are not said to act for it.
     if (/\bpro[-\s]?$/i.test(before)) continue;
     // "passed documents to an officer of China's MSS": a human spy's handler, where no cyber deed is said.
-    if (humanSideOf(before, text, sentenceCyber)) continue;
+    if (humanSideOf(before, text, sentenceCyber, after)) continue;
     // "a Moscow crypto exchange", "the Tehran firm": a capital before a company is where it is, not the state.
     if (
       PLACE_BEFORE_COMPANY_RE.test(after) &&
