@@ -22,7 +22,6 @@ import {
   capitalisedRun,
   countryIso,
   generic,
-  NOT_NAMES,
   type PartyContext,
   partyFromMention,
 } from './parties.js';
