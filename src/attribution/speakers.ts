@@ -855,7 +855,8 @@ export function attributorsOf(
     const by =
       norm === 'by' &&
       (AGENT_BEFORE_BY_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 50), tok.start - s.start)) ||
-        // "has been attributed to OilRig, an Iran-linked group, by researchers at ...": past the accused's description.
+        // "attributed to Chinese state hackers by", "attributed to OilRig, an Iran-linked group, by researchers at
+        // ...": past the accused and its description.
         (BLAMED_ON_DESCRIBED_BEFORE_BY_RE.test(
           s.text.slice(Math.max(0, tok.start - s.start - 160), tok.start - s.start),
         ) &&
@@ -1090,7 +1091,7 @@ const L = lexicon;
 const NOT_AN_AGENT_AFTER_BY_RE =
   /^\s+(?:contrast|comparison|early|late|mid|the\s+time|then|now|far|mistake|chance|default|design|\d)/i;
 const BLAMED_ON_DESCRIBED_BEFORE_BY_RE =
-  /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+[^.;,()—–]{1,60}(?:,\s+[^.;,]{1,80},|\s*\([^()]{1,80}\)|\s+[—–]\s+[^.;—–]{1,80}\s+[—–])\s+$/i;
+  /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+(?:[\w-]+\s+){1,5}$|\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+[^.;,()—–]{1,60}(?:,\s+[^.;,]{1,80},|\s*\([^()]{1,80}\)|\s+[—–]\s+[^.;—–]{1,80}\s+[—–])\s+$/i;
 const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');
 const DOCUMENT_NOUNS = L.set('documentNouns');
 /**
