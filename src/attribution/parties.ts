@@ -7,7 +7,7 @@
  * decides what the party is called.
  */
 import type { Knowledge } from '../extract/knowledge.js';
-import { lexicon } from '../extract/lexicon.js';
+import { escapeRegex, lexicon } from '../extract/lexicon.js';
 import type { Extraction, Mention, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
 import { CALENDAR_WORD, COORDINATION_GAP, GOV_NOUN } from './cues.js';
@@ -315,9 +315,9 @@ function publisherVoice(ctx: PartyContext, role: string): AttributingParty | nul
   return null;
 }
 
-/** Nouns `generic` can resolve (a speaker written as a common noun). */
 /** Documents that speak for their authors: "the report says". */
 const REPORT_NOUNS: ReadonlySet<string> = new Set(['report', 'study', 'analysis', 'paper']);
+/** Nouns `generic` can resolve (a speaker written as a common noun). */
 export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   'we',
   ...REPORT_NOUNS,
@@ -1085,10 +1085,6 @@ function fullName(name: string, text: string): string {
 }
 
 /**
- * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
- * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
- */
-/**
  * Titles only companies give ("managing director", "chief executive"), not "president" or "director", nor the
  * "researcher" or "analyst" who may speak for no one but themselves.
  */
@@ -1097,7 +1093,7 @@ const CORPORATE_TITLE_NEAR = `(?:${TITLE_MODIFIER}\\s+)*(?:${L.words('corporateT
   .filter(
     (w) => !GOV_TITLE_WORDS.has(w.toLowerCase()) && !/^(?:researcher|analyst|partner|principal)$/i.test(w),
   )
-  .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
+  .map((w) => escapeRegex(w).replace(/\s+/g, '\\s+'))
   .join('|')})`;
 /**
  * "Managing director Jane Roe said ...", "..., chief executive Jane Roe wrote": a person the text names with a
@@ -1108,7 +1104,7 @@ export function withoutTitledPersons(parties: AttributingParty[], text: string):
   // ("According to Rainer": a surname alone, read as an organisation, is the same person.)
   return parties.filter((p) => {
     if (p.kind !== 'person' && (p.kind !== 'organization' || p.name.includes(' '))) return true;
-    const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const name = escapeRegex(p.name);
     for (const m of text.matchAll(
       new RegExp(String.raw`(?:\p{Lu}\p{Ll}[\p{L}'’-]*\s+){0,2}${name}\b`, 'gu'),
     )) {
@@ -1134,6 +1130,10 @@ const COMPANY_TITLE_AFTER_RE = new RegExp(
   'i',
 );
 
+/**
+ * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
+ * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
+ */
 export function mergePartyNames(parties: AttributingParty[], text: string): AttributingParty[] {
   const out: AttributingParty[] = [];
   const tickers = new Set<string>();
@@ -1177,11 +1177,11 @@ function initialsOf(name: string): string {
 
 /** The company the story is about; worked out once per article, when first asked. */
 export function mainOrgOf(ctx: PartyContext): string | null {
-  if (ctx.mainOrg === undefined) ctx.mainOrg = mainOrganization(ctx.extraction, ctx.knowledge);
+  if (ctx.mainOrg === undefined) ctx.mainOrg = mainOrganization(ctx.extraction);
   return ctx.mainOrg;
 }
 
-function mainOrganization(extraction: Extraction, knowledge: Knowledge): string | null {
+function mainOrganization(extraction: Extraction): string | null {
   // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
   // one the story is about; a person is named in full once and by surname after.
   const runs = new Map<string, number>();
@@ -1215,7 +1215,6 @@ function mainOrganization(extraction: Extraction, knowledge: Knowledge): string 
     }
     flush();
   }
-  void knowledge;
   const bestRun = [...runs.entries()].sort((a, b) => b[1] - a[1])[0];
   const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
   if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];

@@ -254,8 +254,6 @@ interface Candidate {
   accounts?: boolean;
 }
 
-const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
-/** Known vendors by their name key ("palo alto networks" → "Palo Alto Networks"). */
 const excludedCache = new WeakMap<Knowledge, ReadonlySet<string>>();
 /** Names the dictionaries mark as no product ("Cobalt Strike"), worked out once per dictionary. */
 function excludedNamesOf(knowledge: Knowledge): ReadonlySet<string> {
@@ -267,6 +265,8 @@ function excludedNamesOf(knowledge: Knowledge): ReadonlySet<string> {
   return e;
 }
 
+const vendorCache = new WeakMap<Knowledge, Map<string, string>>();
+/** Known vendors by their name key ("palo alto networks" → "Palo Alto Networks"). */
 function vendorsOf(knowledge: Knowledge): Map<string, string> {
   let v = vendorCache.get(knowledge);
   if (!v) {

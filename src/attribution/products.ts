@@ -57,10 +57,10 @@ const ATTACKS_ON_LIST_RE =
 /** Separators inside a list of products: ", ", " and ", ", and ", " or ", "/". */
 const LIST_SEP_RE = /^\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|[/&]\s*)$/i;
 
-/** A service counts when the text speaks of its accounts, instances, tenants or data. */
 /** Intruders reaching something right before the channel word: "to access user email through". */
 const ACCESSED_BEFORE_RE =
   /\b(?:access(?:ed|ing)?|read(?:ing)?|stole|steal(?:ing)?|exfiltrat\w*|download(?:ed|ing)?)\s+(?:[\w'’-]+\s+){0,8}(?:through|via)\s+(?:the\s+|its\s+|their\s+|[\w-]+['’]s\s+)?$/i;
+/** A service counts when the text speaks of its accounts, instances, tenants or data. */
 function serviceUsed(s: SentenceInfo, to: number): boolean {
   // "Okta and Microsoft Entra ID tenants": a list shares the noun after its last name.
   const span = /^(?:and|or)$/.test(s.tokens[to]?.norm ?? '') ? 7 : 4;
@@ -249,13 +249,13 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
     return true;
   return clearedAfter(s, end);
 }
+/** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
+const NOT_HIT_AFTER_RE =
+  /^[^.;:]{0,60}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:affected|vulnerable|impacted|exposed)\b/i;
 /**
  * A clearance that comes first: "... are not affected, and neither are Jira or Bitbucket", "neither SharePoint nor
  * Outlook is affected", "unaffected are X and Y".
  */
-/** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
-const NOT_HIT_AFTER_RE =
-  /^[^.;:]{0,60}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:affected|vulnerable|impacted|exposed)\b/i;
 const CLEARED_BEFORE_RE =
   /\b(?:neither|nor)\s+(?:the\s+)?$|\b(?:neither|nor)\s+(?:are|is|were|was)\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\bor\b|\band\b)\s*)*(?:the\s+)?$|\b(?:not|un)affected\s+(?:are|were|products\s+(?:are|include))\s+(?:(?:the\s+)?[\p{L}\d.-]+(?:\s+[\p{L}\d.-]+){0,3}\s*(?:,|\band\b)\s*)*(?:the\s+)?$/iu;
 

@@ -1090,8 +1090,12 @@ const L = lexicon;
 /** "by contrast", "by early 2023": a "by" that names no agent. */
 const NOT_AN_AGENT_AFTER_BY_RE =
   /^\s+(?:contrast|comparison|early|late|mid|the\s+time|then|now|far|mistake|chance|default|design|\d)/i;
+/**
+ * A passive blame up to its "by": the accused in a few words ("attributed to Chinese state hackers "), or named with a
+ * description after a comma, in parentheses or between dashes ("attributed to OilRig, an Iran-linked group, ").
+ */
 const BLAMED_ON_DESCRIBED_BEFORE_BY_RE =
-  /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+(?:[\w-]+\s+){1,5}$|\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+[^.;,()—–]{1,60}(?:,\s+[^.;,]{1,80},|\s*\([^()]{1,80}\)|\s+[—–]\s+[^.;—–]{1,80}\s+[—–])\s+$/i;
+  /\b(?:attributed|blamed|pinned|linked|tied|traced)\s+(?:(?:with|at)\s+(?:\w+\s+){1,2}confidence\s+)?(?:on|to)\s+(?:(?:[\w-]+\s+){1,5}|[^.;,()—–]{1,60}(?:,\s+[^.;,]{1,80},|\s*\([^()]{1,80}\)|\s+[—–]\s+[^.;—–]{1,80}\s+[—–])\s+)$/i;
 const AGENT_BEFORE_BY_RE = new RegExp(`\\b${L.alt('agentVerbsBeforeBy')}\\s+(?:\\w+\\s+){0,3}$`, 'i');
 const DOCUMENT_NOUNS = L.set('documentNouns');
 /**
@@ -1176,9 +1180,9 @@ export const UNNAMED_RE = new RegExp(
   `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b|\\b(?:unnamed|anonymous)\\s+(?:[\\w.-]+\\s+){0,5}?(?:officials?|sources|people|diplomats|insiders)\\b`,
   'i',
 );
-/** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
 /** The words MEDIA_RE needs: a cheap test before the long pattern. */
 const MEDIA_WORD_RE = /media|press|news|broadcaster/i;
+/** A claim sourced to the press without naming an outlet: "blamed in the media", "according to media reports". */
 export const MEDIA_RE =
   /\b(?:in|by|according to|citing)\s+(?:the\s+|local\s+|several\s+|multiple\s+)?(?:media|press|news)(?:\s+reports?)?\b|\bmedia reports?\s+(?:said|say|says|suggested|indicated)\b|\b(?:\p{L}+\s+)?(?:media|newspapers?|press|news\s+outlets?|broadcasters?)\s+(?:have\s+|has\s+|had\s+)?(?:reported|report|reports|said|say|cited)\b/iu;
 export const SUPPORT_RE = L.re('supportNouns');

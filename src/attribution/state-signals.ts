@@ -202,7 +202,6 @@ function hitOf(re: RegExp, s: string): string | null {
   return re.exec(s)?.[0] ?? null;
 }
 
-/** Tried in order; the first that matches gives the claim family of a country word. */
 /** What an assessment says an operation does for a state: "supports", "aligned with", "in line with". */
 const SERVES_VERBS = String.raw`(?:support(?:s|ed|ing)?|in\s+support\s+of|serv(?:e|es|ed|ing)|align(?:s|ed)?\s+(?:with|to)|aligning\s+with|consistent\s+with|in\s+line\s+with|advanc(?:e|es|ed|ing)|further(?:s|ed|ing)?|benefit(?:s|ed|ing)?)`;
 const SERVES_BEFORE_RE = new RegExp(String.raw`\b${SERVES_VERBS}\s+(?:the\s+)?(?:[\w-]+\s+)?$`, 'i');
@@ -215,6 +214,7 @@ const INTERESTS_OF_BEFORE_RE = new RegExp(
   'i',
 );
 
+/** Tried in order; the first that matches gives the claim family of a country word. */
 const STATE_RULES: StateRule[] = [
   {
     // "China-backed hacking group", "Russian state-sponsored actor"
@@ -461,19 +461,28 @@ const STATE_RULES: StateRule[] = [
   },
 ];
 
-/** A human spy's handler before an organ: "passing documents to an officer of", "recruited by agents of". */
 /** A person's past in an organ ("founded by veterans of the Israel Defense Forces' Unit 8200"), unless a blame links them. */
 const PAST_MEMBER_BEFORE_RE =
   /\b(?:veterans?|alumni|alumnus)\s+of\s+(?:the\s+)?(?:[\p{L}-]+(?:['’]s?)?\s+){0,4}$/iu;
 /** A blame anywhere in the sentence keeps a past member's organ in the claim ("veterans of the GRU were blamed"). */
 const BLAME_IN_SENTENCE_RE =
   /\b(?:tie[ds]?|tying|link\w*|attribut\w*|blam\w*|pinn\w*|accus\w*|behind|responsible|made\s+up\s+of|composed\s+of|staffed\s+by|run\s+by|formed\s+by)\b/i;
-const HUMAN_HANDLER_BEFORE_RE =
-  /\b(?:(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?(?:officers?|agents?|handlers?|contacts?|case\s+officers?)\s+(?:of|from|with)|(?:spying|spied)\s+for|handlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$/iu;
-const HANDED_TO_BEFORE_RE =
-  /\b(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?$/i;
-const OFFICER_AFTER_RE =
-  /^(?:['’]s)?\s+(?:intelligence\s+|security\s+)?(?:officers?|agents?|handlers?|case\s+officers?|contacts?)\b/i;
+/** Handing something to someone: "passed documents to an ", "sold drawings to the ". */
+const HANDED_TO = String.raw`\b(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|leak(?:ed|ing)|gave|giving|provid(?:ed|ing))\s+[^.;]{0,80}\bto\s+(?:an?\s+|the\s+)?`;
+/** Who runs a human spy. */
+const HANDLER_NOUN = String.raw`(?:officers?|agents?|handlers?|contacts?|case\s+officers?)`;
+/** A human spy's handler before an organ: "passing documents to an officer of", "spying for". */
+const HUMAN_HANDLER_BEFORE_RE = new RegExp(
+  String.raw`(?:${HANDED_TO}${HANDLER_NOUN}\s+(?:of|from|with)|\b(?:spying|spied)\s+for|\bhandlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$`,
+  'iu',
+);
+/** Handing something to someone, just before the organ that names the officer ("passed them to an MSS officer"). */
+const HANDED_TO_BEFORE_RE = new RegExp(`${HANDED_TO}$`, 'i');
+/** The officer right after an organ: " officer", "'s intelligence officer". */
+const OFFICER_AFTER_RE = new RegExp(
+  String.raw`^(?:['’]s)?\s+(?:intelligence\s+|security\s+)?${HANDLER_NOUN}\b`,
+  'i',
+);
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
 const COORDINATED_GAP_RE = new RegExp(`^${COORDINATION_GAP}$`);
 /**

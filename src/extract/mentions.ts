@@ -57,8 +57,9 @@ export interface Extraction {
 /** Security vocabulary (the lexicon's securityWords) and numbered APT names ("APT41"). */
 export const SECURITY_RE = new RegExp(`\\b(?:${lexicon.alt('securityWords')}|apt\\d+)(?![\\w])`, 'i');
 /**
- * A sentence whose subject points back at the doers of the sentence before ("They then ...", "Police say they ..." (not staff who say they did something), "From there, the
- * pair ...", "Using that access, the gang ..."): an opening phrase of a few words may come first.
+ * A sentence whose subject points back at the doers of the sentence before ("They then ...", "Police say they
+ * ...", "From there, the pair ...", "Using that access, the gang ..."): an opening phrase of a few words may come
+ * first. (Not staff who say they did something: "Staff said they logged in to Teams".)
  */
 const ANAPHORIC_DOER_RE =
   /^(?:[\w'’-]+(?:\s+[\w'’-]+){0,5},\s+|(?:from there|after that|once inside|then|later|next)\s+|(?!(?:[\w'’-]+\s+){0,3}(?:staff|employees|workers|managers|engineers|users|administrators|nurses|doctors|teachers|residents|customers)\s)(?:[\w'’-]+\s+){1,4}(?:said|say|says|believe|believes|allege|alleges|think|thinks)\s+(?:that\s+)?)?(?:they|he|she|the\s+(?:pair|duo|trio|group|gang|crew|suspects?|actors?|operators?|criminals?|teenagers?|men|perpetrators?))\s+(?:then\s+|later\s+|also\s+|allegedly\s+|(?:may|might|could|probably|likely)\s+(?:have\s+)?)?[a-z]+(?:ed|t)\b/i;
@@ -371,8 +372,9 @@ function resolveOverlaps(found: { m: TrieMatch<PatternRef>; ok: boolean }[]): Tr
 const schemeRegexCache = new WeakMap<Knowledge, RegExp>();
 /**
  * Vendor cluster names: the fixed patterns (Storm-0000, UNC0000, TA000, APT00, FIN00, TAG-00, APT-C-00,
- * CL-STA-0000, Cisco Talos's UAT-0000, CERT-UA's UAC-0000) and the suffix and prefix words of the naming schemes in the dictionaries ("Volt Typhoon",
- * "Fancy Bear", "Earth Lusca", "BRONZE BUTLER"); schemes the reference data calls weak are left out.
+ * CL-STA-0000, Cisco Talos's UAT-0000, CERT-UA's UAC-0000) and the suffix and prefix words of the naming schemes
+ * in the dictionaries ("Volt Typhoon", "Fancy Bear", "Earth Lusca", "BRONZE BUTLER"); schemes the reference data
+ * calls weak are left out.
  */
 function schemeRegex(knowledge: Knowledge): RegExp {
   const cached = schemeRegexCache.get(knowledge);
@@ -396,11 +398,13 @@ function schemeRegex(knowledge: Knowledge): RegExp {
   return re;
 }
 
+/** A system a coded-looking name labels: "its UAT-2025 test environment" (user-acceptance testing). */
 const TEST_SYSTEM_AFTER_RE =
   /^\s+(?:test|testing|environment|environments|server|servers|system|systems|instance|build|phase|stage|site|database)\b/i;
 /** "tracks the activity as", "is tracked as", "designated": a name given to a cluster follows. */
 const TRACKED_AS_BEFORE_RE =
   /\b(?:tracks?|tracked|tracking|designates?|designated|labels?|labell?ed|refers?\s+to|referred\s+to)\s+(?:[\w-]+\s+){0,3}?as\s+["“]?$/i;
+/** The words TRACKED_AS_BEFORE_RE needs: a cheap test for the whole sentence. */
 const TRACKED_AS_RE = /\b(?:track|designat|label|refer)/i;
 /** The fixed prefixes of coded cluster names. */
 const CODED_NAME_HINT_RE = /\b(?:APT|Storm|DEV|UNC|TA\d|FIN\d|TAG-|CL-|UAT|UAC-)/;
