@@ -173,9 +173,12 @@ export const DENY_RE = new RegExp(
   'i',
 );
 
-/** Words after which a country is a government party: "Czech Foreign Ministry", "Australian government". */
+/**
+ * Words after which a country is a government party: "Czech Foreign Ministry", "Australian government", and a
+ * portfolio of two words ("the Polish digital affairs ministry", "the Czech industry and trade ministry").
+ */
 export const GOV_NOUN = new RegExp(
-  `^\\.?\\s*(?:'s\\s+|’s\\s+)?(?:\\w+\\s+)?(${L.alt('governmentNouns')})\\b(?!-)`,
+  `^\\.?\\s*(?:'s\\s+|’s\\s+)?(?:\\w+\\s+(?:affairs\\s+|and\\s+\\w+\\s+)?)?(${L.alt('governmentNouns')})\\b(?!-)`,
   'i',
 );
 /** Nouns after a demonym that make a state organ able to act ("the Russian military"). */

@@ -915,8 +915,17 @@ export function attributorsOf(
         for (const m of listSubjects(s, v, candidates)) add(partyFromMention(m, s, ctx, 'subject'));
       continue;
     }
+    // "the group blamed for last year's intrusions", "the ministry, criticised for its defences,": a verb that takes
+    // an object, with "for" right after it, describes its subject; it neither speaks nor blames. ("the group that US
+    // officials blamed for": in a relative clause, the object went before its subject.)
+    const describing =
+      PASSIVE_BLAME_VERB_RE.test(norm) &&
+      s.tokens[v + 1]?.norm === 'for' &&
+      !s.tokens.slice(Math.max(0, v - 5), v).some((t) => /^(?:that|which|whom)$/.test(t.norm));
     const isList =
-      (LIST_BLAME_VERBS.has(norm) && !BARE_INFINITIVE_CONTEXT.has(s.tokens[v - 1]?.norm ?? '')) ||
+      (LIST_BLAME_VERBS.has(norm) &&
+        !BARE_INFINITIVE_CONTEXT.has(s.tokens[v - 1]?.norm ?? '') &&
+        !describing) ||
       (actorMentions.some((m) => m.from > v) && ENFORCEMENT_RE.test(s.text.slice(tok.start - s.start))) ||
       (norm === 'pointing' && s.tokens[v + 1]?.norm.startsWith('finger') === true);
     if (isList && !triggers.some((t) => t > v)) {
@@ -976,7 +985,7 @@ export function attributorsOf(
       (norm.endsWith('ed') &&
         // "Acme pointed to Iran as the culprit" is speech, never a participle.
         norm !== 'pointed' &&
-        /^(to|by|as|with|of)$/.test(s.tokens[v + 1]?.norm ?? '') &&
+        (/^(to|by|as|with|of)$/.test(s.tokens[v + 1]?.norm ?? '') || describing) &&
         // "assessed with high confidence" is a finding, not a participle.
         !/^\s*with\s+(?:\w+\s+)?confidence\b/i.test(s.text.slice(tok.end - s.start)) &&
         // "a group Ukraine's SBU has tied to the FSB", "which the agency linked to": a verb with its subject.
@@ -1087,6 +1096,8 @@ export function attributorsOf(
 }
 
 const L = lexicon;
+/** Verbs of blame that take an object: with "for" right after them, they are passive participles. */
+const PASSIVE_BLAME_VERB_RE = /^(?:blamed|critici[sz]ed|condemned|censured|faulted)$/;
 /** "by contrast", "by early 2023": a "by" that names no agent. */
 const NOT_AN_AGENT_AFTER_BY_RE =
   /^\s+(?:contrast|comparison|early|late|mid|the\s+time|then|now|far|mistake|chance|default|design|\d)/i;

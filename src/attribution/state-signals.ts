@@ -49,8 +49,10 @@ const RE_LINK_NOUN = new RegExp(
 );
 /** "China-based hacking group"; not a company whose name starts with such a noun ("Singapore-based Group-IB"). */
 const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b(?!-)`, 'i');
+/** "a Russian military unit", "a Chinese army unit": a unit of a state organ (a bare "Chinese unit" may be a firm's). */
+const ORGAN_UNIT = '(?:(?<=\\b(?:military|intelligence|government|state)\\s+)|army\\s+)units?';
 const RE_NOUN_AFTER = new RegExp(
-  `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+${HACKER_NOUN}\\b`,
+  `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+(?:${HACKER_NOUN}|${ORGAN_UNIT})\\b`,
 );
 /** What a state is accused or blamed of or for, right after it: "accused Iran of hacking the grid". */
 const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{1,80})/i;
