@@ -627,9 +627,6 @@ export function extract(article: Article, knowledge: Knowledge): Extraction {
       if (m.value.type === 'actor') known.add(nameKey(surface));
     }
     s.cves = findCves(s.text).map((c) => ({ ...c, start: c.start + s.start, end: c.end + s.start }));
-    // "a group it calls MirrorFace targeted think tanks": a threat actor's own name (no ordinary word) makes the
-    // sentence one about hacking.
-    if (!s.security && s.mentions.some((m) => m.ref.type === 'actor' && !m.ref.plainWord)) s.security = true;
   }
   for (const s of infos) s.schemeMentions = findSchemeNames(s, knowledge, known);
   const confirmedSchemes = new Set(infos.flatMap((s) => s.schemeMentions.map((m) => nameKey(m.name))));
