@@ -379,7 +379,9 @@ export function capitalisedRun(
     start <= end &&
     (NAME_JOINERS.has(s.tokens[start]?.norm ?? '') ||
       (NOT_NAMES.has(s.tokens[start]?.raw ?? '') &&
-        (start === 0 || CALENDAR_WORD_RE.test(s.tokens[start]?.raw ?? ''))))
+        (start === 0 || CALENDAR_WORD_RE.test(s.tokens[start]?.raw ?? ''))) ||
+      // "Insurer Beacon Mutual said": a trade noun opening the sentence introduces the name.
+      (start === 0 && start < end && OPENING_TRADE_NOUNS.has(s.tokens[start]?.norm ?? '')))
   )
     start++;
   if (start > end) return null;
@@ -1002,6 +1004,10 @@ function expandAcronym(name: string, text: string): string {
 
 /** Nouns that introduce a company by its trade: "chip equipment maker Nexperia", "the utility Eversource". */
 const ORG_DESCRIPTOR = L.alt('organizationDescriptors');
+/** A trade noun that opens a sentence before a name ("Insurer", "Chipmaker"); "Exchange", "Daily" may start one. */
+const OPENING_TRADE_NOUNS = new Set(
+  L.words('organizationDescriptors').filter((w) => /(?:er|or)$/.test(w) && !w.includes(' ')),
+);
 /** The text introduces `name` as an organisation: "chipmaker Nexperia", "Nexperia, a Dutch chipmaker". */
 function orgIntroduced(name: string, ctx: PartyContext): boolean {
   // The lower-cased text once per article, for the many names asked about it.

@@ -445,7 +445,7 @@ const GROUP_NOUNS = lexicon.set('groupCues');
  * written after its town (", Kansas,").
  */
 const APPOSITIVE_RE = new RegExp(
-  `,\\s+(?:(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+[^,;:"“”()]{3,90}|[\\p{Lu}][\\p{L}.-]*(?:\\s+[\\p{Lu}][\\p{L}.-]*){0,2}),\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  `,\\s+(?:(?:the|a|an|whose|which|who|[\\p{Lu}][\\p{L}.-]*['’]s)\\s+(?:[^,;:"“”()]|(?<=\\d),(?=\\d{3})){3,90}|[\\p{Lu}][\\p{L}.-]*(?:\\s+[\\p{Lu}][\\p{L}.-]*){0,2}),\\s*(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
   'u',
 );
 /** "seized", "took down", "shut down": police or courts acting against what follows. */
