@@ -15,7 +15,9 @@ import {
   HEDGE_RE,
   NEGATION_BEFORE_RE,
   RESPONSIBILITY_RE,
+  RETRACTION_HINT_RE,
   retractionIn,
+  withheldAt,
 } from './cues.js';
 import {
   type AttributingParty,
@@ -295,9 +297,7 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
     retractions.push({
       sentence: s.index,
       cue: retract[0],
-      aboutAttribution:
-        s.mentions.some((m) => m.ref.type === 'actor' || m.ref.type === 'country') ||
-        /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious/i.test(s.text),
+      aboutAttribution: retractsAttribution(s, retract),
     });
   const live = sig.filter((x) => !x.negated && !x.conditional);
   const accusedNames = new Set(sig.map((x) => knowledge.countries.get(x.iso2)?.name ?? x.iso2));
@@ -353,6 +353,11 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
     nearest !== null &&
     NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, nearest - 40), nearest)) &&
     !NO_STATE_NAMED_RE.test(s.text.slice(nearest, nearest + 80));
+  // "has not said whether the Rhysida gang was behind it": a group named under a withheld statement is not blamed.
+  const groupWithheld =
+    responsibility &&
+    RETRACTION_HINT_RE.test(s.text) &&
+    [...culprits, ...s.schemeMentions].every((m) => withheldAt(s.text, m.start - s.start));
   if (sig.length > 0 || responsibility) {
     const triggers = [
       ...live.map((x) => s.tokens.findIndex((t) => t.start >= x.start)),
@@ -377,7 +382,7 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
       schemeNames: s.schemeMentions.map((sm) => sm.name),
       attributors,
       hedges: hedge ? [hedge[0]] : [],
-      negated: sig.length > 0 ? live.length === 0 && !responsibility : responsibilityDenied,
+      negated: sig.length > 0 ? live.length === 0 && !responsibility : responsibilityDenied || groupWithheld,
       // A condition on one state ("whether Beijing was behind it") leaves the sentence's other claims standing.
       conditional: sig.length > 0 && sig.every((x) => x.conditional) && !responsibility,
       selfClaim: self && attributors.length === 0,
@@ -547,3 +552,19 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
   recentBySentence.push(sentenceParties);
   ctx.recent = recentBySentence.slice(-2).flat();
 }
+
+/**
+ * Whether a retraction is about who did it: its cue says so ("has not attributed"), or what it withdraws names a
+ * state, a group or the attack. ("The hackers read the files, but there is no evidence they listened to calls":
+ * the words before the cue are not withdrawn.)
+ */
+function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean {
+  const at = s.start + retract.index;
+  return (
+    /attribut|blam/i.test(retract[0]) ||
+    s.mentions.some((m) => (m.ref.type === 'actor' || m.ref.type === 'country') && m.end > at) ||
+    RETRACTED_ATTRIBUTION_RE.test(s.text.slice(retract.index))
+  );
+}
+const RETRACTED_ATTRIBUTION_RE =
+  /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;

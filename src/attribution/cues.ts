@@ -100,6 +100,11 @@ export function retractedAt(text: string, at: number): boolean {
   // attributed it": a later retraction answers the speculation before it.
   return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;
 }
+/** Whether a withheld statement governs offset `at` ("has not said whether the Rhysida gang was behind"). */
+export function withheldAt(text: string, at: number): boolean {
+  const { from } = clauseAt(text, at);
+  return withheld(text.slice(from, Math.max(from, at)));
+}
 /**
  * Whether a withheld statement in `segment` (the sentence up to a claim) governs the claim. It governs what follows
  * it ("did not say whether the GRU was behind it"), not a claim made before it ("said the GRU hacked the grid and
