@@ -110,7 +110,9 @@ function isAttributionStory(
     const cve = first?.cves[0];
     return g.sentence === firstBody && foreground.has(firstBody) && (!first || !cve || g.start < cve.start);
   });
-  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst) return false;
+  // (A story whose own incident is blamed past the lead — "attributed the operation to" — is about the blame.)
+  const incidentBlamed = storyIncidentBlamed(extraction, liveSignals, foreground);
+  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst && !incidentBlamed) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
   const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;
@@ -121,7 +123,7 @@ function isAttributionStory(
     shortReport ||
     leadActorTiedLater(extraction, claimSet, lead, knowledge) ||
     leadBlameOfTiedGroup(extraction, claimSet, lead) ||
-    storyIncidentBlamed(extraction, liveSignals, foreground)
+    incidentBlamed
   );
 }
 
@@ -260,8 +262,8 @@ const STORY_BLAME_FAMILIES: ReadonlySet<string> = new Set([
   'state-link',
 ]);
 /** The story's incident blamed: "The attack, which the FBI attributed to", "the intrusion was carried out by",
- * "blamed the breach on". */
-const INCIDENT_NOUN = String.raw`(?:(?:(?:cyber|ransomware)[\s-]?)?attack|cyberattack|intrusion|breach|hack|compromise|theft|heist)(?:\s+(?:of|on|at|against)\s+[^,.;]{1,40}?)?`;
+ * "blamed the breach on", "attributed the operation to". */
+const INCIDENT_NOUN = String.raw`(?:(?:(?:(?:cyber|ransomware)[\s-]?)?attack|cyberattack|intrusion|hack|compromise|theft|heist|operation|campaign|infection)s?|breach(?:es)?|activity)(?:\s+(?:of|on|at|against)\s+[^,.;]{1,40}?)?`;
 const BLAME_WORD = String.raw`(?:attribut\w*|blam\w*|pinn?\w*|linked|tied|traced)`;
 const THE_INCIDENT_RE = new RegExp(
   String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+the\s+${INCIDENT_NOUN}\b`,

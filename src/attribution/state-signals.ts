@@ -85,8 +85,11 @@ const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
  * "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed; never
  * by a verb inside a hyphenated modifier ("internet-connected cameras at firms moving aid to X").
  */
+/** "attributed the operation to a customer in the Egyptian government": a spyware buyer inside a state. */
+const SPYWARE_CUSTOMER =
+  '(?:(?:an?|the)\\s+(?:[\\w-]+\\s+)?(?:customers?|clients?|operators?)\\s+(?:in|of|within|inside)\\s+)?';
 const RE_BLAME_BEFORE = new RegExp(
-  `(?<![\\w-])(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|(?<![\\w-])(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
+  `(?<![\\w-])(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|(?<![\\w-])(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+${SPYWARE_CUSTOMER}(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
   'i',
 );
 /** "an espionage crew operating from Iran": the base of the perpetrators, not of anyone else. */
