@@ -559,12 +559,20 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
  * the words before the cue are not withdrawn.)
  */
 function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean {
+  // What the retraction withdraws ends with its clause ("no evidence that code reached customers, but that the
+  // attackers copied keys", "..., though the hackers copied keys").
+  const clauseEnd = clauseAt(s.text, retract.index).to;
+  const turn = CONCESSIVE_TURN_RE.exec(s.text.slice(retract.index, clauseEnd));
+  const end = s.start + (turn ? retract.index + turn.index : clauseEnd);
   const at = s.start + retract.index;
   return (
     /attribut|blam/i.test(retract[0]) ||
-    s.mentions.some((m) => (m.ref.type === 'actor' || m.ref.type === 'country') && m.end > at) ||
-    RETRACTED_ATTRIBUTION_RE.test(s.text.slice(retract.index))
+    s.mentions.some(
+      (m) => (m.ref.type === 'actor' || m.ref.type === 'country') && m.end > at && m.start < end,
+    ) ||
+    RETRACTED_ATTRIBUTION_RE.test(s.text.slice(retract.index, end - s.start))
   );
 }
+const CONCESSIVE_TURN_RE = /,\s*(?:but|though|although|while|whereas|yet)\b/i;
 const RETRACTED_ATTRIBUTION_RE =
-  /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;
+  /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious\s+(?:activit|actor|cyber|intent|attack)|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;

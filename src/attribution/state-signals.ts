@@ -240,9 +240,12 @@ const STATE_RULES: StateRule[] = [
       if (!h) return null;
       // "the China-aligned Mustang Panda": any link word right before a named state actor ties it.
       if (c.stateActorAt(h.length + (/^\s+/.exec(c.after.slice(h.length))?.[0].length ?? 0))) return h;
-      if (!(c.hasActor || c.sentenceCyber) || !(STRONG_STATE_LINK_RE.test(h) || /nexus/i.test(h)))
+      // ("a threat actor we assess to be Russia-affiliated", "the group is China-linked": a judgement of the doers
+      // ties them however weak the link word, unless they are a gang.)
+      const judged = PREDICATE_LINK_BEFORE_RE.test(c.before) && !criminalPhrase(c.text);
+      if (!(c.hasActor || c.sentenceCyber) || !(STRONG_STATE_LINK_RE.test(h) || /nexus/i.test(h) || judged))
         return null;
-      return STRONG_STATE_LINK_RE.test(h) || !criminalPhrase(c.after.slice(0, 60)) ? h : null;
+      return STRONG_STATE_LINK_RE.test(h) || judged || !criminalPhrase(c.after.slice(0, 60)) ? h : null;
     },
   },
   {
@@ -537,6 +540,9 @@ function criminalPhrase(phrase: string): boolean {
   return CRIMINAL_RE.test(phrase) && !STATE_OVERRIDES_CRIMINAL_RE.test(phrase);
 }
 
+/** A state link said of its subject: "we assess ... to be Russia-affiliated", "the group is China-linked". */
+const PREDICATE_LINK_BEFORE_RE =
+  /\b(?:(?:to\s+be|is|are|was|were|being|been)\s+(?:(?:likely|probably|possibly|almost\s+certainly)\s+)?)$/i;
 /** Every way the sentence puts a state behind the activity, one signal per country word. */
 export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber: boolean): StateSignal[] {
   const out: StateSignal[] = [];
