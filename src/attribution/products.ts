@@ -403,7 +403,10 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
     const renamed = canonicalWords.size > 0 && distinct.length > 0 && !abbreviated;
     // A product named after its maker ("Unitronics") is better shown as the text writes it ("Unitronics PLCs").
     const fuller = canonicalWords.size === 0 && bareWords(text, vendor).length > 0;
-    return { name: renamed ? longest : fuller ? text : name, vendor, text };
+    // ("SonicWall SMA 100" for "SonicWall SMA100", "Joomla" for "Joomla!": the same name spaced or punctuated
+    // otherwise is shown as the text writes it.)
+    const respaced = text !== name && compacted(text) === compacted(name);
+    return { name: renamed || respaced ? (respaced ? text : longest) : fuller ? text : name, vendor, text };
   });
   for (let i = 0; i < shown.length; i++)
     for (let j = i + 1; j < shown.length; j++) {
@@ -416,6 +419,11 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
       }
     }
   return [...new Set(shown.flatMap((p) => splitList(p.name, p.vendor)))];
+}
+
+/** A name's letters and digits only, case kept: names that differ only in spacing and punctuation compare equal. */
+function compacted(name: string): string {
+  return name.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** "Apple iOS, iPadOS, and macOS" (a catalogue's product line) is three products. */
