@@ -218,7 +218,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
  * Microsoft 365 suite"), contrasts ("unlike Exchange Online").
  */
 const MERE_BEFORE_RE = new RegExp(
-  `\\b${lexicon.alt('mereMentionBefore')}\\s+(?:(?:the|its|their|a|an|of|all|victim['’]s|victims['’]|[\\w-]+['’]s)\\s+){0,3}$`,
+  `\\b${lexicon.alt('mereMentionBefore')}\\s+(?:(?:the|its|their|a|an|of|all|official|victim['’]s|victims['’]|[\\w-]+['’]s)\\s+){0,3}$`,
   'i',
 );
 /** Words after a product that clear it: "Exchange Online was not affected". */
@@ -238,6 +238,7 @@ function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
+  if (DETECTOR_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 60))) return true;
   // "neither SharePoint nor Outlook is affected" clears; "neither X nor Y escaped" does not.
   const cleared = CLEARED_BEFORE_RE.exec(before);
   if (
@@ -249,6 +250,9 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
     return true;
   return clearedAfter(s, end);
 }
+/** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
+const DETECTOR_AFTER_RE =
+  /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
 /** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
 const NOT_HIT_AFTER_RE =
   /^[^.;:]{0,60}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:affected|vulnerable|impacted|exposed)\b/i;
