@@ -229,7 +229,7 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 
 /** A denied deed before a product in its clause: "never reached the company's Salesforce instance". */
 const DENIED_DEED_BEFORE_RE =
-  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
+  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
 function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
   // (The pattern stops at a comma or a clause word: "had not seen attacks, but hackers exploited Exchange".)
   return DENIED_DEED_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 120), start - s.start));
@@ -239,6 +239,12 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
   if (DETECTOR_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 60))) return true;
+  // "listed in our GitHub repository": where the writer publishes, not what was hit.
+  if (
+    /\b(?:in|on|at|to|via)\s+our\s+$/i.test(before) &&
+    OWN_OUTLET_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 20))
+  )
+    return true;
   // "neither SharePoint nor Outlook is affected" clears; "neither X nor Y escaped" does not.
   const cleared = CLEARED_BEFORE_RE.exec(before);
   if (
@@ -253,6 +259,7 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
+const OWN_OUTLET_AFTER_RE = /^\s+(?:repository|repo|page|blog|channel|site)\b/i;
 /** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
 const NOT_HIT_AFTER_RE =
   /^[^.;:]{0,60}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:affected|vulnerable|impacted|exposed)\b/i;
@@ -525,8 +532,10 @@ function canonicalProducts(hits: ProductHit[], knowledge: Knowledge): string[] {
       !other.endsWith(' server');
     if (names.some((_o, j) => j !== i && (member(keys[j] ?? '', k) || member(bareKeys[j] ?? '', b))))
       return false;
-    // An acronym beside its spelled-out name is one product ("ASA" and "Adaptive Security Appliance").
-    if (bareKeys.some((other, j) => j !== i && isAcronymOf(b, other))) return false;
+    // An acronym beside its spelled-out name is one product ("ASA" and "Adaptive Security Appliance", "Windows
+    // CLFS" and "Windows Common Log File System").
+    if (bareKeys.some((other, j) => j !== i && (isAcronymOf(b, other) || acronymPastSharedHead(b, other))))
+      return false;
     // The vendor's name used as its product ("Unitronics") beside a named product of that vendor.
     if (
       k === nameKey(vendorOf.get(names[i] ?? '') ?? '') &&
@@ -551,6 +560,15 @@ function canonicalProducts(hits: ProductHit[], knowledge: Knowledge): string[] {
       );
     });
   });
+}
+
+/** "windows clfs" beside "windows common log file system": the same first words, then an acronym of the rest. */
+function acronymPastSharedHead(short: string, long: string): boolean {
+  const a = short.split(' ');
+  const b = long.split(' ');
+  let head = 0;
+  while (head < a.length - 1 && a[head] === b[head]) head++;
+  return head > 0 && head === a.length - 1 && isAcronymOf(a[head] ?? '', b.slice(head).join(' '));
 }
 
 /** "asa" is the acronym of "adaptive security appliance" (initials of its words, three or more). */
