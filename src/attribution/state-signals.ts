@@ -129,15 +129,15 @@ const POLICE_AGENT_BEFORE_RE =
 /** An organ named as a source or investigator ("according to a statement from the FSB"). */
 const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
-/** An organ followed by speech or police action speaks; it does not attack. */
+/** An organ followed by speech, an accusation or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
-  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b/i;
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing|(?:accused|accuses|accusing)(?!\s+of\b)|(?:blamed|blames|blaming)(?!\s+for\b))\b/i;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
 const RE_SUBJECT_HACKED =
-  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers|spyware)|used (?:[\w-]+\s+){0,3}?(?:spyware|malware|exploits?|hacking tools?|implants?|backdoors?)\s+to\s+(?:hack|spy|infect|break into|compromise|surveil|steal|target|access))/i;
+  /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|oken|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers|spyware)|used (?:[\w-]+\s+){0,3}?(?:spyware|malware|exploits?|hacking tools?|implants?|backdoors?)\s+to\s+(?:hack|spy|infect|break into|compromise|surveil|steal|target|access))/i;
 /**
  * "Iran ordered the attacks", "the Kremlin authorised the intrusions": a state directing an incident.
  * Not a state ordering something about one ("ordered an inquiry into the attacks").
@@ -736,7 +736,7 @@ const ORGAN_AGENT_BEFORE_RE =
   /\b(?:(?:hacked|breached|compromised|infiltrated|attacked|targeted|penetrated|carried out|conducted|launched|orchestrated|perpetrated|spied on|stolen)\s+by|(?:attacks?|operations?|campaigns?|intrusions?|hacks?|hacking|espionage|surveillance|infiltration)\s+(?:\w+\s+){0,2}?by|attributed\s+(?:[\w'’-]+\s+){0,5}?to|blamed\s+(?:[\w'’-]+\s+){0,5}?on|the work of|accus\w+|blam(?:e|es|ed|ing))\s+(?:the\s+)?(?:[\p{Lu}][\w.]*(?:['’]s?)?\s+)?$/iu;
 /** "the NSA hacked", "GCHQ was behind", "the NSA of spying on": the organ did it. */
 const ORGAN_AGENT_AFTER_RE =
-  /^(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|office|division|team|hackers))?\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably|was|were|is|had been|has been)\s+)*(?:hack(?:ed)?|breach(?:ed)?|infiltrated|penetrated|spied on|stole|attack(?:ed)?|target(?:ed)?|compromised|launched|conducted|carried out|deployed|behind|responsible for)\b|^\s+of\s+(?:\w+\s+)?(?:hacking|spying|launching|conducting|carrying out|breaching|infiltrating|attacking|stealing)\b/i;
+  /^(?:\s*\([^)]{1,12}\))?(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:unit|office|division|team|hackers))?\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably|was|were|is|had been|has been)\s+)*(?:hack(?:ed)?|breach(?:ed)?|infiltrated|penetrated|spied on|stole|attack(?:ed)?|target(?:ed)?|compromised|launched|conducted|carried out|deployed|behind|responsible for|br(?:oke|oken) into)\b|^\s+of\s+(?:\w+\s+)?(?:hacking|spying|launching|conducting|carrying out|breaching|infiltrating|attacking|stealing)\b/i;
 
 /** An organ the news mostly quotes is an actor only as the agent of an attack. */
 function organIsAgent(m: Mention, s: SentenceInfo): boolean {
