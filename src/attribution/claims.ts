@@ -575,4 +575,4 @@ function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean
 }
 const CONCESSIVE_TURN_RE = /,\s*(?:but|though|although|while|whereas|yet)\b/i;
 const RETRACTED_ATTRIBUTION_RE =
-  /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious\s+(?:activit|actor|cyber|intent|attack)|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;
+  /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious(?:\s+(?:activit|actor|cyber|intent|attack)|\s*(?:[.,;]|$))|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;

@@ -92,18 +92,30 @@ const CONCESSION_RE = /,\s*(?:though|although)\b/i;
  * part ("Acme declined to attribute the attack, but Mandiant said Chinese state hackers were responsible").
  */
 export function retractedAt(text: string, at: number): boolean {
-  if (retractionIn(text) === null && !withheld(text.slice(0, at))) return false;
+  if (retractionIn(text) === null && !withheld(text.slice(0, at), text.slice(at))) return false;
   const { from, to } = clauseAt(text, at);
   const clause = text.slice(from, to);
-  if (retractionIn(clause) !== null || withheld(text.slice(from, Math.max(from, at)))) return true;
+  const retraction = retractionIn(clause);
+  // ("Mandiant blamed APT29, but there is no sign that the Russian group stole any data": what the retraction
+  // withdraws is a deed of the doers named before, not who they are.)
+  const deedOfKnownDoers =
+    retraction !== null &&
+    NO_EVIDENCE_CUE_RE.test(retraction[0]) &&
+    DEFINITE_SUBJECT_RE.test(clause.slice(retraction.index + retraction[0].length)) &&
+    deedOnly(clause.slice(retraction.index + retraction[0].length));
+  if (
+    (retraction !== null && !deedOfKnownDoers) ||
+    withheld(text.slice(from, Math.max(from, at)), text.slice(Math.max(from, at), to))
+  )
+    return true;
   // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
   // attributed it": a later retraction answers the speculation before it.
   return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;
 }
 /** Whether a withheld statement governs offset `at` ("has not said whether the Rhysida gang was behind"). */
 export function withheldAt(text: string, at: number): boolean {
-  const { from } = clauseAt(text, at);
-  return withheld(text.slice(from, Math.max(from, at)));
+  const { from, to } = clauseAt(text, at);
+  return withheld(text.slice(from, Math.max(from, at)), text.slice(Math.max(from, at), to));
 }
 /**
  * Whether a withheld statement in `segment` (the sentence up to a claim) governs the claim. It governs what follows
@@ -111,12 +123,34 @@ export function withheldAt(text: string, at: number): boolean {
  * declined to say whether arrests follow"), nor past a concession or a relative clause that makes its own claim
  * ("did not say whether the attack, which Mandiant linked to ..., disrupted services").
  */
-function withheld(segment: string): boolean {
+function withheld(segment: string, after = ''): boolean {
   if (!RETRACTION_HINT_RE.test(segment)) return false;
   const w = WITHHELD_RE.exec(segment);
   if (!w) return false;
   const rest = segment.slice(w.index);
-  return !CONCESSION_RE.test(rest) && !/,\s*(?:which|who|whom)\b/i.test(rest);
+  // ("It is unclear whether the hackers of APT29 stole classified files": a later deed is withheld, not who.)
+  return (
+    !CONCESSION_RE.test(rest) &&
+    !/,\s*(?:which|who|whom)\b/i.test(rest) &&
+    !deedOnly(segment.slice(w.index + w[0].length) + after)
+  );
+}
+/** A retraction that withholds evidence: "no evidence that", "no sign that". */
+const NO_EVIDENCE_CUE_RE = /^no\s+(?:evidence|sign|signs|indication)\b/i;
+/** The doers of a withdrawn deed named as known: "that the Russian group", "the hackers". */
+const DEFINITE_SUBJECT_RE =
+  /^\s*(?:that\s+)?(?:the|these|those|this)\s+(?:[\w-]+\s+){0,2}?(?:group|groups|hackers|attackers|intruders|actors?|gang|operators|crew|spies)\b/i;
+/** Words of authorship: a clause that holds one says who did it. */
+const AUTHORSHIP_RE =
+  /\b(?:behind|responsib\w*|involv\w*|link\w*|tie[sd]?|connect\w*|carried\s+out|conduct\w*|orchestrat\w*|perpetrat\w*|attribut\w*|blam\w*|sponsor\w*|backed|direct\w*|order\w*|work(?:s|ed|ing)?\s+for|on\s+behalf|govern\w*|state|culprits?|source|origin\w*|malicious|cyber\s*-?attack\w*|hack(?:ed|ing)?|attack(?:ed)?|(?:attackers|hackers|intruders|perpetrators)\s+(?:were|was))\b/i;
+/**
+ * Relative clauses and appositions, which make claims of their own ("the hackers, whom the NCSC linked to the GRU,
+ * had ...", "Sandworm, the GRU unit behind the blackouts, still has access").
+ */
+const RELATIVE_CLAUSE_RE = /,\s*(?:who|whom|which|whose|the|an?)\b[^,;]*(?:,|$)/gi;
+/** What a retraction or a withheld statement governs says only what was done, not who did it. */
+function deedOnly(governed: string): boolean {
+  return !AUTHORSHIP_RE.test(governed.replace(RELATIVE_CLAUSE_RE, ' '));
 }
 /** Speculation, which a later "but no one has attributed it" answers. */
 const SPECULATION_RE =

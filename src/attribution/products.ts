@@ -239,9 +239,18 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
   if (DETECTOR_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 60))) return true;
+  // "the Quick Assist tool built into Windows", "booby-trapped Word documents": the host of a tool and the
+  // program of a lure, unless the sentence says a flaw in them was exploited.
+  if (HOST_OR_LURE_BEFORE_RE.test(before)) {
+    // (The flaw in the same stretch of the sentence: a conjunction or a comma ends it on either side.)
+    const near = `${before.split(/\s(?:and|but)\s|[,;]/).pop() ?? ''} ${
+      s.text.slice(end - s.start, end - s.start + 80).split(/\s(?:and|but)\s|[,;]/)[0] ?? ''
+    }`;
+    if (!FLAW_WORD_RE.test(near)) return true;
+  }
   // "listed in our GitHub repository": where the writer publishes, not what was hit.
   if (
-    /\b(?:in|on|at|to|via)\s+our\s+$/i.test(before) &&
+    OWN_OUTLET_BEFORE_RE.test(before) &&
     OWN_OUTLET_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 20))
   )
     return true;
@@ -259,6 +268,10 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
+const HOST_OR_LURE_BEFORE_RE = /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged)\s+(?:the\s+)?$/i;
+const FLAW_WORD_RE = /\b(?:exploit\w*|vulnerab\w*|flaws?|bugs?|zero-days?|CVE-\d)/i;
+const OWN_OUTLET_BEFORE_RE =
+  /\b(?:found|listed|published|available|shared|uploaded|included|provided)\s+(?:\w+\s+){0,2}?(?:in|on|at|via)\s+our\s+$/i;
 const OWN_OUTLET_AFTER_RE = /^\s+(?:repository|repo|page|blog|channel|site)\b/i;
 /** The verb of a "neither ... nor" clearance: "neither X nor Y is affected". */
 const NOT_HIT_AFTER_RE =

@@ -51,6 +51,7 @@ const RE_LINK_NOUN = new RegExp(
 const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b(?!-)`, 'i');
 /** "a Russian military unit", "a Chinese army unit": a unit of a state organ (a bare "Chinese unit" may be a firm's). */
 const ORGAN_UNIT = '(?:(?<=\\b(?:military|intelligence|government|state)\\s+)|army\\s+)units?';
+const UNIT_AS_DOER_BEFORE_RE = /(?:\bby|\b(?:is|was|are|were)|,)\s+(?:an?|the)\s+$/i;
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+(?:${HACKER_NOUN}|${ORGAN_UNIT})\\b`,
 );
@@ -85,9 +86,12 @@ const FILL = '(?:(?:[\\w\'’-]+|"[^"]*"|“[^”]*”)\\s+){0,6}?';
  * "blamed the attack on X", "attributed the hack to X", "pointed the finger at X", "accused X": X is blamed; never
  * by a verb inside a hyphenated modifier ("internet-connected cameras at firms moving aid to X").
  */
-/** "attributed the operation to a customer in the Egyptian government": a spyware buyer inside a state. */
+/**
+ * "attributed the operation to a customer in the Egyptian government", "to a Pegasus operator inside Mexico": a spyware
+ * buyer inside a state (a "botnet operator in Brazil" is no state's; an operator "inside" or "within" one is).
+ */
 const SPYWARE_CUSTOMER =
-  '(?:(?:an?|the)\\s+(?:[\\w-]+\\s+)?(?:customers?|clients?|operators?)\\s+(?:in|of|within|inside)\\s+)?';
+  '(?:(?:an?|the)\\s+(?:(?:[\\w-]+\\s+)?(?:customers?|clients?)|(?:government|state|spyware|Pegasus|Predator)\\s+operators?|operators?(?=\\s+(?:within|inside)\\s))\\s+(?:in|of|within|inside)\\s+)?';
 const RE_BLAME_BEFORE = new RegExp(
   `(?<![\\w-])(?:blam\\w*|pinn?(?:ed|ing|s)?)\\s+${FILL}on\\s+(?:the\\s+)?$|(?<![\\w-])(?:attribut\\w*|trac\\w+|link\\w*|tie[sd]?|connect\\w*)\\s+${FILL}to\\s+${SPYWARE_CUSTOMER}(?:the\\s+)?$|\\bpoint\\w*\\s+(?:\\w+\\s+)?fingers?\\s+at\\s+(?:the\\s+)?$|\\b${BLAME_VERB}\\s+(?:the\\s+)?$`,
   'i',
@@ -131,7 +135,7 @@ const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
 /** An organ followed by speech, an accusation or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
-  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing|(?:accused|accuses|accusing)(?!\s+of\b)|(?:blamed|blames|blaming)(?!\s+for\b))\b/i;
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b|^\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:accused|accuses|accusing|blamed|blames|blaming)(?!\s+(?:of|for|by)\b)/i;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
@@ -242,7 +246,11 @@ const STATE_RULES: StateRule[] = [
       if (c.stateActorAt(h.length + (/^\s+/.exec(c.after.slice(h.length))?.[0].length ?? 0))) return h;
       // ("a threat actor we assess to be Russia-affiliated", "the group is China-linked": a judgement of the doers
       // ties them however weak the link word, unless they are a gang.)
-      const judged = PREDICATE_LINK_BEFORE_RE.test(c.before) && !criminalPhrase(c.text);
+      // (Said of the subject, not of a noun after it: "the victims were Russia-linked businesses" ties no doers.)
+      const judged =
+        PREDICATE_LINK_BEFORE_RE.test(c.before) &&
+        /^\s*(?:[,.;:)"”]|$|(?:and|but|or|according)\b)/.test(c.after.slice(h.length)) &&
+        !criminalPhrase(c.text);
       if (!(c.hasActor || c.sentenceCyber) || !(STRONG_STATE_LINK_RE.test(h) || /nexus/i.test(h) || judged))
         return null;
       return STRONG_STATE_LINK_RE.test(h) || judged || !criminalPhrase(c.after.slice(0, 60)) ? h : null;
@@ -268,6 +276,9 @@ const STATE_RULES: StateRule[] = [
         c.form === 'name' && /^\p{Lu}{2,4}$/u.test(c.m.surface.replace(/\./g, '')) && c.m.surface !== 'USA';
       if (c.form !== 'demonym' && c.form !== 'organ' && c.form !== 'metonym' && !acronym) return null;
       const h = hitOf(RE_NOUN_AFTER, c.after);
+      // ("a Ukrainian army unit" is mostly a target: a state's unit is the doer only as an agent or as what a
+      // group is: "carried out by a Russian military unit", "Sandworm, a Russian army unit".)
+      if (h && /\bunits?$/i.test(h) && !UNIT_AS_DOER_BEFORE_RE.test(c.before)) return null;
       // ("Famous Chollima, the company's name for a North Korean operation": beside a named state-linked
       // group, a generic noun is that group.)
       return h && !criminalPhrase(h) && (genericNounOk(h, c.text) || c.hasActor) ? h : null;
