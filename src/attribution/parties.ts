@@ -172,7 +172,7 @@ export function nationalCertParty(name: string, ctx: PartyContext, role: string)
 }
 
 /** The state an unqualified government noun or office holder belongs to, from the story so far. */
-function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
+export function homeState(ctx: PartyContext, s: SentenceInfo | null): string | null {
   if (s) {
     const here = s.mentions.find(
       (m) =>

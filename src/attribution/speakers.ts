@@ -14,6 +14,7 @@ import {
   GENERIC_WORDS,
   gapBreaks,
   generic,
+  homeState,
   NOT_NAMES as NOT_NAMES_SET,
   nameAfter,
   nationalCertParty,
@@ -48,9 +49,12 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
   // "the attack on Acme's systems ..., the company's CEO said": the victim's own things; Acme may speak.
   const owns = at >= 0 && /^['’]s?\s/.test(s.text.slice(at + run.name.length));
   // "prosecutors in New Jersey charged": a place after a preposition is where, not who.
-  return (INCIDENT_VICTIM_BEFORE_RE.test(before) && !owns) || /\b(?:in|at|near)\s+$/.test(before)
-    ? null
-    : run;
+  if ((INCIDENT_VICTIM_BEFORE_RE.test(before) && !owns) || /\b(?:in|at|near)\s+$/.test(before)) return null;
+  // "The country's Information and Security Service (SIS) said": a body of the state of the story so far.
+  const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
+  if (home && /\b(?:the|that)\s+(?:country|nation)['’]s\s+$/i.test(before))
+    return { name: home.name, body: run.name, kind: 'government', role: 'speaker' };
+  return run;
 }
 
 const GROUNDING_ASIDE_BEFORE_RE =
@@ -69,6 +73,14 @@ const MEDIA_CLOSES_RE = /,\s*(?:[\p{L}-]+\s+)?(?:media|press)\s+(?:reported|said
 /** A body named by its portfolio: "Ministry of ...", "Department for ...", "Office of ...". */
 const BODY_OF_PORTFOLIO_RE =
   /^(?:\p{Lu}[\p{L}-]*\s+){0,2}(?:Ministry|Department|Office|Commission|Council|Committee|Institute|Centre|Center|Agency|Bureau|Directorate|Authority|Secretariat)\s+(?:of|for)\b/u;
+/** "the national security adviser ", "the attorney general has ": a state's title alone right before the verb. */
+const GOV_TITLE_BEFORE_VERB_RE = new RegExp(
+  `\\b(?:the|a)\\s+(?:${lexicon.alt('titleModifiers')}\\s+)*(?:${lexicon.alt('governmentTitles')})\\s+(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  'i',
+);
+/** "Information and Security Service": words joined by "and" before a body noun that ends the one name. */
+const BODY_NAME_AFTER_AND_RE =
+  /^(?:\p{Lu}[\p{L}-]*\s+){1,2}and\s+(?:\p{Lu}[\p{L}-]*\s+){0,2}(?:Service|Agency|Office|Directorate|Bureau|Authority|Council|Commission|Committee|Department|Ministry|Centre|Center|Institute)$/u;
 /** An aside citing sources between a subject and its verb: ", citing two officials familiar with the matter, ". */
 const SOURCING_ASIDE_RE = /,\s*(?:citing|quoting)\s+[^,;:"“”]{3,140},\s*(?:\w+\s+){0,2}$/i;
 /** An aside closes with a comma right before the verb (a date or an adverb may come between). */
@@ -290,7 +302,13 @@ function speakerAt(
     const run = speakingRun(s, v, ctx);
     // "Zscaler and Arctic Wolf both concluded": two organisations, not one name.
     // ("the Ministry of Electronics and Information Technology said": one body whose portfolio has an "and".)
-    if (run?.kind === 'organization' && / and /.test(run.name) && !BODY_OF_PORTFOLIO_RE.test(run.name)) {
+    // ("the Information and Security Service said": one body whose name ends in a body noun the first part lacks.)
+    if (
+      run?.kind === 'organization' &&
+      / and /.test(run.name) &&
+      !BODY_OF_PORTFOLIO_RE.test(run.name) &&
+      !BODY_NAME_AFTER_AND_RE.test(run.name)
+    ) {
       const [first, ...rest] = run.name
         .split(/ and /)
         .map((name): AttributingParty => ({ ...run, name, body: name }));
@@ -349,6 +367,23 @@ function speakerAt(
       const named = here.length > 0 ? here : recentOfKind(ctx, adj.norm);
       const [first, ...rest] = named;
       if (first) return { v, party: first, also: rest, self: false, closing };
+    }
+    // "The national security adviser said": a state's office holder named by title alone speaks for the state
+    // of the story.
+    // (The government that spoke last comes first: '"..." aid to Ukraine," the foreign secretary said' after
+    // "Britain's foreign secretary said".)
+    if (GOV_TITLE_BEFORE_VERB_RE.test(textBefore(s, s.tokens[v]?.start ?? s.start, 60).text)) {
+      const spoke = generic('government', ctx, 'speaker');
+      if (spoke && spoke !== 'self') return { v, party: spoke, self: false, closing };
+      const home = homeState(ctx, s);
+      const c = home ? ctx.knowledge.countries.get(home) : undefined;
+      if (c)
+        return {
+          v,
+          party: { name: c.name, body: 'title', kind: 'government', role: 'speaker' },
+          self: false,
+          closing,
+        };
     }
     return { v, party: null, self: false, closing };
   }

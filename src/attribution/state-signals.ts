@@ -278,7 +278,12 @@ const STATE_RULES: StateRule[] = [
       const h = hitOf(RE_NOUN_AFTER, c.after);
       // ("a Ukrainian army unit" is mostly a target: a state's unit is the doer only as an agent or as what a
       // group is: "carried out by a Russian military unit", "Sandworm, a Russian army unit".)
-      if (h && /\bunits?$/i.test(h) && !UNIT_AS_DOER_BEFORE_RE.test(c.before)) return null;
+      if (
+        h &&
+        /\b(?:military|intelligence|government|state|army)\s+units?$/i.test(h) &&
+        !UNIT_AS_DOER_BEFORE_RE.test(c.before)
+      )
+        return null;
       // ("Famous Chollima, the company's name for a North Korean operation": beside a named state-linked
       // group, a generic noun is that group.)
       return h && !criminalPhrase(h) && (genericNounOk(h, c.text) || c.hasActor) ? h : null;
