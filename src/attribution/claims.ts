@@ -32,6 +32,9 @@ import { type StateSignal, stateSignals } from './state-signals.js';
 
 /** An endorsement of an attribution made before: "reached the same conclusion", "agreed with the assessment". */
 const AGREEMENT_RE = lexicon.re('agreementPhrases');
+/** An endorsement of a named party's finding: "agreed with Mandiant's assessment", "shares ESET's conclusion". */
+const AGREEMENT_WITH_OWNER_RE =
+  /\b(?:(?:agreed|agrees|concurred|concurs)\s+with\s+(?:\p{Lu}[\p{L}&.-]*(?:\s+\p{Lu}[\p{L}&.-]*){0,2}['’]s?|its|their)\s+(?:assessment|attribution|conclusions?|findings?)|(?:shares|shared)\s+\p{Lu}[\p{L}&.-]*(?:\s+\p{Lu}[\p{L}&.-]*){0,2}['’]s?\s+(?:assessment|attribution|conclusions?))\b/u;
 
 export type { AttributingParty, PartyKindOut } from './parties.js';
 export type { StateSignal } from './state-signals.js';
@@ -470,7 +473,7 @@ function claimsWithoutStateSignal(
     if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
   }
   // "Recorded Future reached the same conclusion": the parties before an endorsement of the claim made before.
-  const agreement = joint ? null : AGREEMENT_RE.exec(s.text);
+  const agreement = joint ? null : (AGREEMENT_RE.exec(s.text) ?? AGREEMENT_WITH_OWNER_RE.exec(s.text));
   if (agreement) {
     const parties = s.mentions
       .filter(

@@ -882,6 +882,8 @@ export function attributorsOf(
     if (POSSESSIVE_CLAIM_RE.test(after)) add(partyFromMention(m, s, ctx, 'possessive'));
   }
   const speakers: Speaker[] = [];
+  // (Restored after the loop: the sentence's own speakers stand in for pronouns only inside it.)
+  const speakerBefore = ctx.lastSpeaker;
   const lastTrigger = triggers.length > 0 ? Math.max(...triggers) : -1;
   for (let v = 0; v < s.tokens.length; v++) {
     const tok = s.tokens[v];
@@ -1059,9 +1061,14 @@ export function attributorsOf(
     // A verb after every claim counts only when it closes the sentence ("..., the ministry said"): the others
     // govern no claim, so their speakers are not worked out.
     const governsClaim = v < lastTrigger || closesSentence(s, v) || invertedSay(s, v);
-    if (!participle && !inName && !nounBeforeAuxiliary && governsClaim && !claimInOwnClause)
-      speakers.push({ ...speakerAt(s, v, ctx, candidates, actorMentions), acts: isList });
+    if (!participle && !inName && !nounBeforeAuxiliary && governsClaim && !claimInOwnClause) {
+      const found = speakerAt(s, v, ctx, candidates, actorMentions);
+      speakers.push({ ...found, acts: isList });
+      // "Microsoft said that it had ... attributed it to": a pronoun after a say verb is its speaker.
+      if (found.party && found.party.kind !== 'unnamed' && SAY_VERBS.has(norm)) ctx.lastSpeaker = found.party;
+    }
   }
+  ctx.lastSpeaker = speakerBefore;
   // The speaker governing each claim: the last one before it, else a closing one after it.
   for (const t of triggers) {
     const forward = [...speakers].reverse().find((sp) => sp.v < t && (sp.party !== null || sp.self));

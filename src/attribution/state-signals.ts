@@ -109,7 +109,7 @@ const RE_BACKED_FROM_BEFORE = new RegExp(
 /** The preposition RE_BACKED_FROM_BEFORE ends with: a cheap test first. */
 const FROM_BEFORE_RE = /\b(?:from|of|in)\s+(?:the\s+)?$/i;
 const RE_BEHIND_AFTER =
-  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+["”]?\s+){0,3}?(?:behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
+  /^(?:'s|’s)?\s+(?:(?:is|was|were|are|has been|had been|may be|might be|could be|appears to be|seems to be|appears to have been|seems to have been|is believed to have been|may have been|might have been|could have been|must have been|is likely|was likely|likely|probably|is probably|was probably|is believed to be|was believed to be|is suspected of being)\s+)?["“]?(?:\w+["”]?\s+){0,3}?(?:(?<!\b(?:close|closely|far|just|trailing|lagging|left|fell|falling)\s)behind(?!\s+(?:on|schedule|the curve|rivals|competitors)\b)|responsible for|responsible|to blame)\b/i;
 const SPEECH_BETWEEN_RE = lexicon.re('sayVerbs');
 /** Link words that name a state's hand ("state-sponsored", "Kremlin-backed"), not a mere tie ("Russia-linked"). */
 const STRONG_STATE_LINK_RE = lexicon.re('strongStateLink');
@@ -497,7 +497,7 @@ const HANDED_TO = String.raw`\b(?:pass(?:ed|ing)?|hand(?:ed|ing)|sold|selling|le
 const HANDLER_NOUN = String.raw`(?:officers?|agents?|handlers?|contacts?|case\s+officers?)`;
 /** A human spy's handler before an organ: "passing documents to an officer of", "spying for". */
 const HUMAN_HANDLER_BEFORE_RE = new RegExp(
-  String.raw`(?:${HANDED_TO}${HANDLER_NOUN}\s+(?:of|from|with)|\b(?:spying|spied)\s+for|\bhandlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$`,
+  String.raw`(?:${HANDED_TO}${HANDLER_NOUN}\s+(?:of|from|with)|\b(?:met|meeting|meetings)\s+(?:with\s+)?(?:[\w-]+\s+){0,2}${HANDLER_NOUN}\s+(?:of|from)|\b(?:spying|spied)\s+for|\bhandlers?\s+(?:of|from|with))\s+(?:the\s+)?(?:[\p{L}-]+['’]s\s+|[\p{Lu}][\p{L}-]*\s+)?$`,
   'iu',
 );
 /** Handing something to someone, just before the organ that names the officer ("passed them to an MSS officer"). */
@@ -507,6 +507,8 @@ const OFFICER_AFTER_RE = new RegExp(
   String.raw`^(?:['’]s)?\s+(?:intelligence\s+|security\s+)?${HANDLER_NOUN}\b`,
   'i',
 );
+/** A demonym's intelligence service right after it: "Chinese intelligence", "Russian military intelligence". */
+const INTELLIGENCE_AFTER_RE = /^\s+(?:military\s+)?intelligence\b/i;
 /** Between two coordinated demonyms: ", ", " and ", " or ". */
 const COORDINATED_GAP_RE = new RegExp(`^${COORDINATION_GAP}$`);
 /**
@@ -516,10 +518,12 @@ const COORDINATED_GAP_RE = new RegExp(`^${COORDINATION_GAP}$`);
 function humanSideOf(before: string, sentence: string, sentenceCyber: boolean, after = ''): boolean {
   const handler =
     !sentenceCyber &&
-    (before.includes(' to ') || /spi|spy|handler/i.test(before)) &&
+    (before.includes(' to ') || /spi|spy|handler|met|meeting/i.test(before)) &&
     (HUMAN_HANDLER_BEFORE_RE.test(before) ||
-      // "passed them to an MSS officer", "handed files to a Chinese intelligence officer": the organ before the officer.
-      (HANDED_TO_BEFORE_RE.test(before) && OFFICER_AFTER_RE.test(after)));
+      // "passed them to an MSS officer", "handed files to a Chinese intelligence officer": the organ before the officer;
+      // "passing drawings to Chinese intelligence": the intelligence service itself.
+      (HANDED_TO_BEFORE_RE.test(before) &&
+        (OFFICER_AFTER_RE.test(after) || INTELLIGENCE_AFTER_RE.test(after))));
   const pastMember =
     /veteran|alumn/i.test(before) &&
     PAST_MEMBER_BEFORE_RE.test(before) &&
