@@ -203,7 +203,8 @@ function leadActorTiedLater(
 
 /**
  * "CERT-UA attributes the activity to UAC-0000, which the SBU has previously linked to the FSB": a lead sentence
- * blames a named group now, and the state tie it gives the group is the background one. The story is that blame.
+ * (or, past the lead, one that blames "this campaign") blames a named group now, and the state tie it gives the
+ * group is the background one. The story is that blame.
  */
 function leadBlameOfTiedGroup(
   extraction: Extraction,
@@ -212,7 +213,9 @@ function leadBlameOfTiedGroup(
 ): boolean {
   return liveClaimsOf(claimSet).some((c) => {
     const s = extraction.sentences[c.sentence];
-    if (!s || !lead.has(c.sentence) || c.countries.length === 0) return false;
+    if (!s || c.countries.length === 0) return false;
+    // (Past the lead, a blame of the story's own incident: "we attribute this campaign to Turla, a group ...".)
+    if (!lead.has(c.sentence) && !OWN_INCIDENT_BLAMED_RE.test(s.text)) return false;
     const groups = [
       ...s.mentions.filter((m) => m.ref.type === 'actor'),
       ...s.schemeMentions.filter((m) => c.schemeNames.includes(m.name)),
@@ -269,6 +272,10 @@ const THE_INCIDENT_RE = new RegExp(
   String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+the\s+${INCIDENT_NOUN}\b`,
 );
 
+const OWN_INCIDENT_BLAMED_RE = new RegExp(
+  String.raw`\b${BLAME_WORD}\s+(?:this|these)\s+${INCIDENT_NOUN}\b`,
+  'i',
+);
 /** Another, earlier incident named in the sentence before: "an earlier intrusion at a sister clinic". */
 const EARLIER_INCIDENT_RE = new RegExp(
   String.raw`\b(?:earlier|previous|prior|another|separate|similar|former|last year's)\s+(?:[\w-]+\s+)?${INCIDENT_NOUN}`,

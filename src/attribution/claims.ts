@@ -17,6 +17,7 @@ import {
   RESPONSIBILITY_RE,
   RETRACTION_HINT_RE,
   retractionIn,
+  withdrawsOnlyDeed,
   withheldAt,
 } from './cues.js';
 import {
@@ -267,7 +268,11 @@ const NAMES_CULPRIT_RE = /\b(?:responsible|behind|to blame|the work of|carried o
 /** "no indication of involvement by MirrorFace": the group is named to be ruled out, in its own clause. */
 function ruledOut(at: number, s: SentenceInfo): boolean {
   const from = Math.max(clauseAt(s.text, at - s.start).from, at - s.start - 160);
-  return retractionIn(s.text.slice(from, at - s.start)) !== null;
+  const before = s.text.slice(from, at - s.start);
+  const r = retractionIn(before);
+  // (Not by a retraction of another deed of known doers: "no sign that the hackers stole secrets, the ministry
+  // said after blaming APT31".)
+  return r !== null && !withdrawsOnlyDeed(r[0], before.slice(r.index + r[0].length).split(/,/)[0] ?? '');
 }
 
 /** What findClaims gathers over an article, sentence by sentence. */
@@ -473,7 +478,15 @@ function claimsWithoutStateSignal(
     if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
   }
   // "Recorded Future reached the same conclusion": the parties before an endorsement of the claim made before.
-  const agreement = joint ? null : (AGREEMENT_RE.exec(s.text) ?? AGREEMENT_WITH_OWNER_RE.exec(s.text));
+  const found = joint ? null : (AGREEMENT_RE.exec(s.text) ?? AGREEMENT_WITH_OWNER_RE.exec(s.text));
+  // ("has not agreed with", "agreed with Britain's assessment of the economy", "... assessment that the key came from"):
+  // a refused endorsement, or one of another finding.
+  const agreement =
+    found &&
+    !NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, found.index - 30), found.index)) &&
+    !/^\s+(?:of|that|on|about)\b/i.test(s.text.slice(found.index + found[0].length))
+      ? found
+      : null;
   if (agreement) {
     const parties = s.mentions
       .filter(
@@ -568,6 +581,8 @@ function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean
   const turn = CONCESSIVE_TURN_RE.exec(s.text.slice(retract.index, clauseEnd));
   const end = s.start + (turn ? retract.index + turn.index : clauseEnd);
   const at = s.start + retract.index;
+  if (withdrawsOnlyDeed(retract[0], s.text.slice(retract.index + retract[0].length, end - s.start)))
+    return false;
   return (
     /attribut|blam/i.test(retract[0]) ||
     s.mentions.some(

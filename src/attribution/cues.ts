@@ -95,14 +95,16 @@ export function retractedAt(text: string, at: number): boolean {
   if (retractionIn(text) === null && !withheld(text.slice(0, at), text.slice(at))) return false;
   const { from, to } = clauseAt(text, at);
   const clause = text.slice(from, to);
-  const retraction = retractionIn(clause);
+  const found = retractionIn(clause);
+  // ("There is no sign that the hackers deployed ransomware, though ESET said Mustang Panda was behind it": the claim
+  // after the concession stands.)
+  const turn = found ? TURN_AFTER_RE.exec(clause.slice(found.index)) : null;
+  const retraction = found && !(turn && found.index + turn.index < at - from) ? found : null;
   // ("Mandiant blamed APT29, but there is no sign that the Russian group stole any data": what the retraction
   // withdraws is a deed of the doers named before, not who they are.)
   const deedOfKnownDoers =
     retraction !== null &&
-    NO_EVIDENCE_CUE_RE.test(retraction[0]) &&
-    DEFINITE_SUBJECT_RE.test(clause.slice(retraction.index + retraction[0].length)) &&
-    deedOnly(clause.slice(retraction.index + retraction[0].length));
+    withdrawsOnlyDeed(retraction[0], clause.slice(retraction.index + retraction[0].length));
   if (
     (retraction !== null && !deedOfKnownDoers) ||
     withheld(text.slice(from, Math.max(from, at)), text.slice(Math.max(from, at), to))
@@ -135,6 +137,7 @@ function withheld(segment: string, after = ''): boolean {
     !deedOnly(segment.slice(w.index + w[0].length) + after)
   );
 }
+const TURN_AFTER_RE = /,\s*(?:though|although|but|while|whereas)\b/i;
 /** A retraction that withholds evidence: "no evidence that", "no sign that". */
 const NO_EVIDENCE_CUE_RE = /^no\s+(?:evidence|sign|signs|indication)\b/i;
 /** The doers of a withdrawn deed named as known: "that the Russian group", "the hackers". */
@@ -142,12 +145,19 @@ const DEFINITE_SUBJECT_RE =
   /^\s*(?:that\s+)?(?:the|these|those|this)\s+(?:[\w-]+\s+){0,2}?(?:group|groups|hackers|attackers|intruders|actors?|gang|operators|crew|spies)\b/i;
 /** Words of authorship: a clause that holds one says who did it. */
 const AUTHORSHIP_RE =
-  /\b(?:behind|responsib\w*|involv\w*|link\w*|tie[sd]?|connect\w*|carried\s+out|conduct\w*|orchestrat\w*|perpetrat\w*|attribut\w*|blam\w*|sponsor\w*|backed|direct\w*|order\w*|work(?:s|ed|ing)?\s+for|on\s+behalf|govern\w*|state|culprits?|source|origin\w*|malicious|cyber\s*-?attack\w*|hack(?:ed|ing)?|attack(?:ed)?|(?:attackers|hackers|intruders|perpetrators)\s+(?:were|was))\b/i;
+  /\b(?:behind|responsib\w*|involv\w*|link\w*|tie[sd]?|connect\w*|carried\s+out|conduct\w*|orchestrat\w*|perpetrat\w*|attribut\w*|blam\w*|sponsor\w*|backed|directed|directing|ordered|order(?:s|ing)?\s+(?:the|it|them|from|of)|on\s+(?:the\s+)?orders|at\s+the\s+behest|work(?:s|ed|ing)?\s+for|on\s+behalf|government|state-\w+|culprits?|origin\w*|malicious|(?:attackers|hackers|intruders|perpetrators)\s+(?:were|was)\s+(?!able|still|not|also|inside|in)\w)/i;
 /**
  * Relative clauses and appositions, which make claims of their own ("the hackers, whom the NCSC linked to the GRU,
  * had ...", "Sandworm, the GRU unit behind the blackouts, still has access").
  */
 const RELATIVE_CLAUSE_RE = /,\s*(?:who|whom|which|whose|the|an?)\b[^,;]*(?:,|$)/gi;
+/**
+ * A retraction that withdraws only a deed of doers named before: "no sign that the Russian group stole any data".
+ * `afterCue` is the text right after a retraction cue.
+ */
+export function withdrawsOnlyDeed(cue: string, afterCue: string): boolean {
+  return NO_EVIDENCE_CUE_RE.test(cue) && DEFINITE_SUBJECT_RE.test(afterCue) && deedOnly(afterCue);
+}
 /** What a retraction or a withheld statement governs says only what was done, not who did it. */
 function deedOnly(governed: string): boolean {
   return !AUTHORSHIP_RE.test(governed.replace(RELATIVE_CLAUSE_RE, ' '));

@@ -243,8 +243,11 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   // program of a lure, unless the sentence says a flaw in them was exploited.
   if (HOST_OR_LURE_BEFORE_RE.test(before)) {
     // (The flaw in the same stretch of the sentence: a conjunction or a comma ends it on either side.)
+    // (", which exploited the Follina flaw" describes the lure itself.)
     const near = `${before.split(/\s(?:and|but)\s|[,;]/).pop() ?? ''} ${
-      s.text.slice(end - s.start, end - s.start + 80).split(/\s(?:and|but)\s|[,;]/)[0] ?? ''
+      s.text
+        .slice(end - s.start, end - s.start + 80)
+        .split(/\s(?:and|but)\s|;|,(?!\s*(?:which|that)\b)/)[0] ?? ''
     }`;
     if (!FLAW_WORD_RE.test(near)) return true;
   }

@@ -6,7 +6,7 @@
 import { lexicon } from '../extract/lexicon.js';
 import type { Mention, SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
-import { LIST_BLAME_VERBS, REPORT_VERBS, STATE_LINK } from './cues.js';
+import { clauseAt, LIST_BLAME_VERBS, REPORT_VERBS, STATE_LINK } from './cues.js';
 import {
   type AttributingParty,
   appositionSpeaker,
@@ -51,9 +51,15 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
   // "prosecutors in New Jersey charged": a place after a preposition is where, not who.
   if ((INCIDENT_VICTIM_BEFORE_RE.test(before) && !owns) || /\b(?:in|at|near)\s+$/.test(before)) return null;
   // "The country's Information and Security Service (SIS) said": a body of the state of the story so far.
-  const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
-  if (home && /\b(?:the|that)\s+(?:country|nation)['’]s\s+$/i.test(before))
-    return { name: home.name, body: run.name, kind: 'government', role: 'speaker' };
+  // (The government that spoke last, else the last state named before, unless this sentence names that one, which is
+  // mostly the accused: "Estonia summoned the Russian ambassador. The country's agency said Russian hackers ...".)
+  if (/\b(?:the|that)\s+(?:country|nation)['’]s\s+$/i.test(before)) {
+    const spoke = generic('government', ctx, 'speaker');
+    if (spoke && spoke !== 'self') return { ...spoke, body: run.name };
+    const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
+    if (home && !s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === ctx.lastCountry))
+      return { name: home.name, body: run.name, kind: 'government', role: 'speaker' };
+  }
   return run;
 }
 
@@ -73,9 +79,16 @@ const MEDIA_CLOSES_RE = /,\s*(?:[\p{L}-]+\s+)?(?:media|press)\s+(?:reported|said
 /** A body named by its portfolio: "Ministry of ...", "Department for ...", "Office of ...". */
 const BODY_OF_PORTFOLIO_RE =
   /^(?:\p{Lu}[\p{L}-]*\s+){0,2}(?:Ministry|Department|Office|Commission|Council|Committee|Institute|Centre|Center|Agency|Bureau|Directorate|Authority|Secretariat)\s+(?:of|for)\b/u;
+/** Anonymous sourcing in the clause of the claim at token `t`. */
+function unnamedInClause(s: SentenceInfo, t: number): boolean {
+  const tok = s.tokens[t];
+  if (!tok) return false;
+  const { from, to } = clauseAt(s.text, tok.start - s.start);
+  return UNNAMED_RE.test(s.text.slice(from, to));
+}
 /** "the national security adviser ", "the attorney general has ": a state's title alone right before the verb. */
 const GOV_TITLE_BEFORE_VERB_RE = new RegExp(
-  `\\b(?:the|a)\\s+(?:${lexicon.alt('titleModifiers')}\\s+)*(?:${lexicon.alt('governmentTitles')})\\s+(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
+  `\\b(?:the|a)\\s+(?:${lexicon.alt('titleModifiers')}\\s+)*(?:${lexicon.alt('stateOnlyTitles')})\\s+(?:(?:${lexicon.alt('speakerSkipWords')})\\s+)*$`,
   'i',
 );
 /** "Information and Security Service": words joined by "and" before a body noun that ends the one name. */
@@ -1112,7 +1125,9 @@ export function attributorsOf(
       }
     }
   // Anonymous sourcing: "two officials familiar with the investigation said".
-  if (triggers.length > 0 && UNNAMED_RE.test(s.text))
+  // (In the clause of a claim: "Citing officials, Reuters reported the breach; Mandiant blamed APT41" sources the blame
+  // to Mandiant alone.)
+  if (triggers.length > 0 && UNNAMED_RE.test(s.text) && triggers.some((t) => unnamedInClause(s, t)))
     add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
   // ("the minister accused Israel, state media reported": the media relay the named speaker's claim.)
   if (

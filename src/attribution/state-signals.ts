@@ -51,7 +51,15 @@ const RE_LINK_NOUN = new RegExp(
 const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b(?!-)`, 'i');
 /** "a Russian military unit", "a Chinese army unit": a unit of a state organ (a bare "Chinese unit" may be a firm's). */
 const ORGAN_UNIT = '(?:(?<=\\b(?:military|intelligence|government|state)\\s+)|army\\s+)units?';
-const UNIT_AS_DOER_BEFORE_RE = /(?:\bby|\b(?:is|was|are|were)|,)\s+(?:an?|the)\s+$/i;
+/** "the email of a Ukrainian army unit", "phishing sent to a military unit": a unit that is hit. */
+const UNIT_AS_TARGET_BEFORE_RE =
+  /\b(?:of|at|on|against|into|to|from|targeted|targeting|targets|hit|hits|breached|hacked|compromised|attacked|infiltrated|penetrated)\s+(?:an?|the|several|two|three)\s+$/i;
+/** "members of a Chinese army unit", "belonged to an Iranian military unit": the unit's people did it. */
+const UNIT_MEMBERSHIP_BEFORE_RE =
+  /\b(?:members?|officers?|hackers|operatives|soldiers|personnel|part|belong(?:ed|s|ing)?|working|worked|works)\s+(?:of|to|for|in|with)\s+(?:an?|the)\s+$/i;
+/** "A Russian army unit shelled the town": a unit at war, not at a keyboard. */
+const KINETIC_AFTER_RE =
+  /^\s+(?:\w+\s+)?(?:shelled|shells|bombed|fired|advanced|captured|stormed|struck|invaded|occupied|launched\s+(?:missiles|rockets|drones))\b/i;
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+(?:${HACKER_NOUN}|${ORGAN_UNIT})\\b`,
 );
@@ -133,9 +141,12 @@ const POLICE_AGENT_BEFORE_RE =
 /** An organ named as a source or investigator ("according to a statement from the FSB"). */
 const ORGAN_SOURCE_BEFORE_RE =
   /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$/i;
-/** An organ followed by speech, an accusation or police action speaks; it does not attack. */
+/** An organ followed by speech or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
-  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b|^\s+(?:(?:has|have|had|also|on \w+)\s+)*(?:accused|accuses|accusing|blamed|blames|blaming)(?!\s+(?:of|for|by)\b)/i;
+  /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b/i;
+/** An organ that accuses a named other speaks: "the MSS accused the US National Security Agency of ...". */
+const ORGAN_ACCUSES_RE =
+  /^\s+(?:(?:has|have|had|also|on [A-Z]\w+)\s+)*(?:accused|accuses|accusing|blamed|blames|blaming)\s+(?:the\s+|an?\s+)?(?=\p{Lu})/u;
 const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
@@ -247,8 +258,11 @@ const STATE_RULES: StateRule[] = [
       // ("a threat actor we assess to be Russia-affiliated", "the group is China-linked": a judgement of the doers
       // ties them however weak the link word, unless they are a gang.)
       // (Said of the subject, not of a noun after it: "the victims were Russia-linked businesses" ties no doers.)
+      // ("companies that were Russia-linked": in a relative clause, only of a doer noun.)
+      const relative = /\b(?:that|which|who)\s+(?:\w+\s+){0,2}$/i.test(c.before);
       const judged =
         PREDICATE_LINK_BEFORE_RE.test(c.before) &&
+        (!relative || DOER_RELATIVE_BEFORE_RE.test(c.before)) &&
         /^\s*(?:[,.;:)"”]|$|(?:and|but|or|according)\b)/.test(c.after.slice(h.length)) &&
         !criminalPhrase(c.text);
       if (!(c.hasActor || c.sentenceCyber) || !(STRONG_STATE_LINK_RE.test(h) || /nexus/i.test(h) || judged))
@@ -276,12 +290,13 @@ const STATE_RULES: StateRule[] = [
         c.form === 'name' && /^\p{Lu}{2,4}$/u.test(c.m.surface.replace(/\./g, '')) && c.m.surface !== 'USA';
       if (c.form !== 'demonym' && c.form !== 'organ' && c.form !== 'metonym' && !acronym) return null;
       const h = hitOf(RE_NOUN_AFTER, c.after);
-      // ("a Ukrainian army unit" is mostly a target: a state's unit is the doer only as an agent or as what a
-      // group is: "carried out by a Russian military unit", "Sandworm, a Russian army unit".)
+      // ("the email of a Ukrainian army unit" is a target, "A Russian army unit shelled the town" a war: neither is a
+      // cyber doer; "members of a Chinese army unit" and "a Russian military unit hacked" are.)
       if (
         h &&
         /\b(?:military|intelligence|government|state|army)\s+units?$/i.test(h) &&
-        !UNIT_AS_DOER_BEFORE_RE.test(c.before)
+        ((UNIT_AS_TARGET_BEFORE_RE.test(c.before) && !UNIT_MEMBERSHIP_BEFORE_RE.test(c.before)) ||
+          KINETIC_AFTER_RE.test(c.after.slice(h.length)))
       )
         return null;
       // ("Famous Chollima, the company's name for a North Korean operation": beside a named state-linked
@@ -563,6 +578,8 @@ function criminalPhrase(phrase: string): boolean {
 /** A state link said of its subject: "we assess ... to be Russia-affiliated", "the group is China-linked". */
 const PREDICATE_LINK_BEFORE_RE =
   /\b(?:(?:to\s+be|is|are|was|were|being|been)\s+(?:(?:likely|probably|possibly|almost\s+certainly)\s+)?)$/i;
+const DOER_RELATIVE_BEFORE_RE =
+  /\b(?:hackers|group|groups|actors?|attackers|operators|cluster|gang|crew|intruders|campaign|activity)\s*,?\s+(?:that|which|who)\s+(?:\w+\s+){0,2}$/i;
 /** Every way the sentence puts a state behind the activity, one signal per country word. */
 export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber: boolean): StateSignal[] {
   const out: StateSignal[] = [];
@@ -745,6 +762,7 @@ export function organActsAsAuthority(m: Mention, s: SentenceInfo): boolean {
   const before = s.text.slice(Math.max(0, m.start - s.start - 60), m.start - s.start);
   return (
     ORGAN_SPEAKS_RE.test(after) ||
+    ORGAN_ACCUSES_RE.test(after) ||
     ORGAN_SOURCE_BEFORE_RE.test(before) ||
     // "detained in raids ... by Russia's Federal Security Service": the agent of a police action.
     POLICE_AGENT_BEFORE_RE.test(before)

@@ -93,6 +93,7 @@ export const SECTION_NAMES = [
   'organizationWords',
   'bodyNameWords',
   'governmentTitles',
+  'stateOnlyTitles',
   'corporateTitles',
   'titleModifiers',
   'organizationDescriptors',
