@@ -243,6 +243,9 @@ export const SERVICE_NOUNS = L.set('serviceNouns');
 export const STRONG_PRODUCT_CUE_RE = L.re('strongProductCues');
 /** How intruders got in or what they reached: a product cue only in a sentence about an attack. */
 const INTRUSION_ACCESS_RE = L.re('intrusionAccessCues');
+/** The victim's people doing the access: "Staff were told to log in", "customers should sign in". */
+const VICTIM_PEOPLE_ACT_RE =
+  /^(?:the\s+)?(?:staff|employees|users|customers|clients|administrators|admins|members|patients)\s+(?:were|are|have\s+been|should|must|will|can|need)\b/i;
 
 interface CuedSentence {
   text: string;
@@ -254,7 +257,11 @@ const cueCache = new WeakMap<CuedSentence, { cued: boolean; strong: boolean }>()
 function cuesOf(s: CuedSentence): { cued: boolean; strong: boolean } {
   let c = cueCache.get(s);
   if (!c) {
-    const access = (s.security || s.continuesAttack) && INTRUSION_ACCESS_RE.test(s.text);
+    // ("Staff were told to log in to the bank's GitLab with new passwords after the hack": the victim's people.)
+    const access =
+      (s.security || s.continuesAttack) &&
+      INTRUSION_ACCESS_RE.test(s.text) &&
+      !VICTIM_PEOPLE_ACT_RE.test(s.text);
     c = {
       cued: access || PRODUCT_CUE_RE.test(s.text),
       strong: access || STRONG_PRODUCT_CUE_RE.test(s.text),

@@ -229,7 +229,7 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 
 /** A denied deed before a product in its clause: "never reached the company's Salesforce instance". */
 const DENIED_DEED_BEFORE_RE =
-  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
+  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access|log(?:ged)?\s+in(?:to)?|sign(?:ed)?\s+in(?:to)?)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
 function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
   // (The pattern stops at a comma or a clause word: "had not seen attacks, but hackers exploited Exchange".)
   return DENIED_DEED_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 120), start - s.start));
