@@ -128,11 +128,11 @@ function isAttributionStory(
 }
 
 /**
- * "Ferrylink said it had not attributed the attack", "Sophos said it had found no evidence linking ...": a subject who
- * is no claimant declining for itself.
+ * "Ferrylink said it had not attributed the attack", "Sophos said it had found no evidence linking ...", "The vendor,
+ * Telvaart Systemen, said it did not know who was behind it": a subject who is no claimant declining for itself.
  */
 const DECLINES_FOR_ITSELF_RE =
-  /^(?:[Tt]he\s+|[Ii]ts\s+\p{Ll}+\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\b(?:\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b|,?\s+(?:which\s+)?)[^.;]{0,160}?\b(?:(?:not|never)\s+(?:yet\s+)?(?:publicly\s+)?(?:attributed|attribute|attributes|attributing|blamed|named|identified)|not\s+(?:yet\s+|now\s+|currently\s+)?in\s+a\s+position\s+to\s+attribute|(?:declined|unable|refused)\s+to\s+attribute|could\s+not\s+attribute|(?:found|seen)\s+no\s+(?:evidence|sign)\b)\b/u;
+  /^(?:[Tt]he\s+(?:\p{Ll}+,\s+)?|[Ii]ts\s+\p{Ll}+\s+)?(\p{Lu}[\p{L}\d&.-]*(?:\s+\p{Lu}[\p{L}\d&.-]*){0,3})\b(?:\s+(?:said|says)\s+(?:that\s+)?(?:it|they)\b|,?\s+(?:which\s+)?)[^.;]{0,240}?\b(?:(?:not|never)\s+(?:yet\s+)?(?:publicly\s+)?(?:attributed|attribute|attributes|attributing|blamed|named|identified)|not\s+(?:yet\s+|now\s+|currently\s+)?in\s+a\s+position\s+to\s+attribute|(?:declined|unable|refused)\s+to\s+attribute|could\s+not\s+attribute|(?:found|seen)\s+no\s+(?:evidence|sign)\b|(?:did|does)\s+not\s+know\s+who|(?:didn't|doesn't)\s+know\s+who)\b/u;
 /** Subjects that are no party's name: a declining "Authorities" or "Officials" speaks for the story. */
 const GENERIC_SUBJECTS = new Set(
   'the a an this that authorities officials police investigators government prosecutors experts analysts researchers it they we'.split(
@@ -146,7 +146,8 @@ function declinesForItself(text: string, claimants: ReadonlySet<string>): boolea
     subject !== undefined &&
     claimants.size > 0 &&
     !GENERIC_SUBJECTS.has(subject.toLowerCase()) &&
-    ![...claimants].some((c) => c.includes(nameKey(subject)))
+    // ("Bloomberg News" for the claimant "Bloomberg": either name may be the fuller one.)
+    ![...claimants].some((c) => c.includes(nameKey(subject)) || nameKey(subject).includes(c))
   );
 }
 
