@@ -1,7 +1,7 @@
 /** Article → Analysis: the extraction-contract attribution plus everything `explain` shows. */
 import type { Article } from '../extract/article.js';
 import type { Knowledge } from '../extract/knowledge.js';
-import { type Extraction, extract } from '../extract/mentions.js';
+import { type Extraction, extract, type SentenceInfo } from '../extract/mentions.js';
 import { nameKey } from '../extract/tokens.js';
 import { actorOutputs, collectActors } from './actors.js';
 import type { Attribution, CveDetail } from './attribution.js';
@@ -123,6 +123,7 @@ function isAttributionStory(
     shortReport ||
     leadActorTiedLater(extraction, claimSet, lead, knowledge) ||
     leadBlameOfTiedGroup(extraction, claimSet, lead) ||
+    leadBlameTiedInBackground(extraction, claimSet, lead) ||
     incidentBlamed
   );
 }
@@ -203,6 +204,40 @@ function leadActorTiedLater(
 }
 
 /**
+ * "Check Point traced the intrusions to MuddyWater. ... MuddyWater was linked in 2022 by US Cyber Command to Iran's
+ * MOIS": the lead blames a named group now, and a later sentence, background included, ties it to a state.
+ */
+function leadBlameTiedInBackground(
+  extraction: Extraction,
+  claimSet: ClaimSet,
+  lead: ReadonlySet<number>,
+): boolean {
+  const live = liveClaimsOf(claimSet);
+  const blaming = live.filter(
+    (c) => lead.has(c.sentence) && blamesGroupNow(extraction.sentences[c.sentence], c),
+  );
+  const blamed = new Set(blaming.flatMap(groupKeys));
+  if (blamed.size === 0) return false;
+  const at = new Set(blaming.map((c) => c.sentence));
+  return live.some(
+    (c) => !at.has(c.sentence) && c.countries.length > 0 && groupKeys(c).some((k) => blamed.has(k)),
+  );
+}
+
+/** The main clause of `s` blames a group of claim `c` now, up to the group's name ("traced the intrusions to X"). */
+function blamesGroupNow(s: SentenceInfo | undefined, c: Claim): boolean {
+  if (!s) return false;
+  const groups = [
+    ...s.mentions.filter((m) => m.ref.type === 'actor' && c.actors.includes(m.ref.id)),
+    ...s.schemeMentions.filter((m) => c.schemeNames.includes(m.name)),
+  ];
+  return groups.some((g) => {
+    const main = s.text.slice(0, g.end - s.start);
+    return CURRENT_BLAME_RE.test(main) && !isBackground(main);
+  });
+}
+
+/**
  * "CERT-UA attributes the activity to UAC-0000, which the SBU has previously linked to the FSB": a lead sentence
  * (or, past the lead, one that blames "this campaign") blames a named group now, and the state tie it gives the
  * group is the background one. The story is that blame.
@@ -270,7 +305,7 @@ const STORY_BLAME_FAMILIES: ReadonlySet<string> = new Set([
 const INCIDENT_NOUN = String.raw`(?:(?:(?:(?:cyber|ransomware)[\s-]?)?attack|cyberattack|intrusion|hack|compromise|theft|heist|operation|campaign|infection)s?|breach(?:es)?|activity)(?:\s+(?:of|on|at|against)\s+[^,.;]{1,40}?)?`;
 const BLAME_WORD = String.raw`(?:attribut\w*|blam\w*|pinn?\w*|linked|tied|traced)`;
 const THE_INCIDENT_RE = new RegExp(
-  String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+the\s+${INCIDENT_NOUN}\b`,
+  String.raw`\b[Tt]he\s+${INCIDENT_NOUN}\b(?:\s*,\s+which\b[^.;,]{0,60}\b${BLAME_WORD}|\s+(?:was|is|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:${BLAME_WORD}|carried\s+out|conducted|launched|the\s+work))|\b${BLAME_WORD}\s+(?:the|this|these)\s+${INCIDENT_NOUN}\b`,
 );
 
 const OWN_INCIDENT_BLAMED_RE = new RegExp(

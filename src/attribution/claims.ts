@@ -166,6 +166,19 @@ const DEED_NOUN_AFTER_RE = new RegExp(
   `^\\s+(?:[\\w-]+\\s+){0,2}?${lexicon.alt('headlineDeedNouns')}\\b`,
   'i',
 );
+/** "traced a series of intrusions at three firms to MuddyWater": a blame verb, its object, then the group. */
+const BLAME_TO_GROUP_BEFORE_RE =
+  /\b(?:traced|linked|tied|attributed|connected|pinned)\s+(?:[\w'’-]+\s+){1,10}?(?:to|on)\s+(?:the\s+)?$/i;
+function blameBeforeGroup(s: SentenceInfo, groups: readonly { start: number }[]): RegExpExecArray | null {
+  for (const g of groups) {
+    const found = BLAME_TO_GROUP_BEFORE_RE.exec(
+      s.text.slice(Math.max(0, g.start - s.start - 120), g.start - s.start),
+    );
+    if (found) return found;
+  }
+  return null;
+}
+
 function deedAfterGroup(s: SentenceInfo, groups: readonly { end: number }[]): RegExpExecArray | null {
   for (const g of groups) {
     const deed = DEED_NOUN_AFTER_RE.exec(s.text.slice(g.end - s.start, g.end - s.start + 60));
@@ -346,6 +359,7 @@ function claimsOfSentence(s: SentenceInfo, state: ArticleClaims): void {
   const named = actorIds.length > 0 || s.schemeMentions.length > 0;
   const cueOfResponsibility = named
     ? (RESPONSIBILITY_RE.exec(s.text) ??
+      blameBeforeGroup(s, [...culprits, ...s.schemeMentions]) ??
       (s.isTitle
         ? (HEADLINE_DEED_RE.exec(s.text) ?? deedAfterGroup(s, [...culprits, ...s.schemeMentions]))
         : null))
