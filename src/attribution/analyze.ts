@@ -143,12 +143,13 @@ const GENERIC_SUBJECTS = new Set(
 function declinesForItself(text: string, claimants: ReadonlySet<string>): boolean {
   const subject = DECLINES_FOR_ITSELF_RE.exec(text)?.[1];
   // (Only beside a named claimant: with none, the refusal is the story's "not yet attributed".)
+  // ("Bloomberg News" for the claimant "Bloomberg": either name may be the fuller one. A claimant that declines leaves
+  // the others' claims standing: "Reuters, citing sources, reported ... Reuters said it could not attribute it".)
   return (
     subject !== undefined &&
     claimants.size > 0 &&
     !GENERIC_SUBJECTS.has(subject.toLowerCase()) &&
-    // ("Bloomberg News" for the claimant "Bloomberg": either name may be the fuller one.)
-    ![...claimants].some((c) => c.includes(nameKey(subject)) || nameKey(subject).includes(c))
+    [...claimants].some((c) => !c.includes(nameKey(subject)) && !nameKey(subject).includes(c))
   );
 }
 

@@ -14,6 +14,7 @@ import {
   GOV_NOUN,
   HEDGE_RE,
   NEGATION_BEFORE_RE,
+  namesAuthorship,
   RESPONSIBILITY_RE,
   RETRACTION_HINT_RE,
   retractionIn,
@@ -33,9 +34,20 @@ import { type StateSignal, stateSignals } from './state-signals.js';
 
 /** An endorsement of an attribution made before: "reached the same conclusion", "agreed with the assessment". */
 const AGREEMENT_RE = lexicon.re('agreementPhrases');
+const AGREEMENT_ALL_RE = new RegExp(AGREEMENT_RE.source, 'gi');
+/** A refusal right before an endorsement: "has not agreed", "never agreed" (not "did not dispute it and agreed"). */
+const REFUSED_BEFORE_RE =
+  /\b(?:not|never|no\s+longer)\s+(?:(?:yet|fully|always|publicly|entirely)\s+)?$|n['’]t\s+$/i;
+/** The finding endorsed is the attribution, not another one ("assessment that the key came from a crash dump"). */
+function sameFinding(text: string, m: RegExpMatchArray): boolean {
+  const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 80);
+  if (!/^\s+(?:of|that)\b/i.test(after)) return true;
+  return namesAuthorship(after.split(/[.;]/)[0] ?? '');
+}
 /** An endorsement of a named party's finding: "agreed with Mandiant's assessment", "shares ESET's conclusion". */
 const AGREEMENT_WITH_OWNER_RE =
   /\b(?:(?:agreed|agrees|concurred|concurs)\s+with\s+(?:\p{Lu}[\p{L}&.-]*(?:\s+\p{Lu}[\p{L}&.-]*){0,2}['’]s?|its|their)\s+(?:assessment|attribution|conclusions?|findings?)|(?:shares|shared)\s+\p{Lu}[\p{L}&.-]*(?:\s+\p{Lu}[\p{L}&.-]*){0,2}['’]s?\s+(?:assessment|attribution|conclusions?))\b/u;
+const AGREEMENT_WITH_OWNER_ALL_RE = new RegExp(AGREEMENT_WITH_OWNER_RE.source, 'gu');
 
 export type { AttributingParty, PartyKindOut } from './parties.js';
 export type { StateSignal } from './state-signals.js';
@@ -492,15 +504,14 @@ function claimsWithoutStateSignal(
     if (parties.length > 0) claims.push(partiesOnlyClaim(s.index, joint[0], parties, 'supporting'));
   }
   // "Recorded Future reached the same conclusion": the parties before an endorsement of the claim made before.
-  const found = joint ? null : (AGREEMENT_RE.exec(s.text) ?? AGREEMENT_WITH_OWNER_RE.exec(s.text));
   // ("has not agreed with", "agreed with Britain's assessment of the economy", "... assessment that the key came from"):
-  // a refused endorsement, or one of another finding.
-  const agreement =
-    found &&
-    !NEGATION_BEFORE_RE.test(s.text.slice(Math.max(0, found.index - 30), found.index)) &&
-    !/^\s+(?:of|that|on|about)\b/i.test(s.text.slice(found.index + found[0].length))
-      ? found
-      : null;
+  // a refused endorsement, or one of another finding; the first endorsement that is neither counts.
+  const agreement = joint
+    ? null
+    : ([...s.text.matchAll(AGREEMENT_ALL_RE), ...s.text.matchAll(AGREEMENT_WITH_OWNER_ALL_RE)].find(
+        (m) =>
+          !REFUSED_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 30), m.index)) && sameFinding(s.text, m),
+      ) ?? null);
   if (agreement) {
     const parties = s.mentions
       .filter(

@@ -156,7 +156,13 @@ const RELATIVE_CLAUSE_RE = /,\s*(?:who|whom|which|whose|the|an?)\b[^,;]*(?:,|$)/
  * `afterCue` is the text right after a retraction cue.
  */
 export function withdrawsOnlyDeed(cue: string, afterCue: string): boolean {
-  return NO_EVIDENCE_CUE_RE.test(cue) && DEFINITE_SUBJECT_RE.test(afterCue) && deedOnly(afterCue);
+  // (The withdrawn clause ends at its first comma past any relative clause: "..., the agency said, after it blamed".)
+  const clause = afterCue.replace(RELATIVE_CLAUSE_RE, ' ').split(/[,;]/)[0] ?? '';
+  return NO_EVIDENCE_CUE_RE.test(cue) && DEFINITE_SUBJECT_RE.test(afterCue) && deedOnly(clause);
+}
+/** Whether a text says who did it ("that the group was behind it", "of the intrusion's origin"). */
+export function namesAuthorship(text: string): boolean {
+  return AUTHORSHIP_RE.test(text);
 }
 /** What a retraction or a withheld statement governs says only what was done, not who did it. */
 function deedOnly(governed: string): boolean {
@@ -243,9 +249,9 @@ export const SERVICE_NOUNS = L.set('serviceNouns');
 export const STRONG_PRODUCT_CUE_RE = L.re('strongProductCues');
 /** How intruders got in or what they reached: a product cue only in a sentence about an attack. */
 const INTRUSION_ACCESS_RE = L.re('intrusionAccessCues');
-/** The victim's people doing the access: "Staff were told to log in", "customers should sign in". */
+/** The victim's people doing the access: "staff were told to log in", "a page asking victims to log in to". */
 const VICTIM_PEOPLE_ACT_RE =
-  /^(?:the\s+)?(?:staff|employees|users|customers|clients|administrators|admins|members|patients)\s+(?:were|are|have\s+been|should|must|will|can|need)\b/i;
+  /\b(?:victims|users|staff|employees|customers|clients|administrators|admins|members|patients|targets|recipients)\s+(?:were\s+|are\s+|have\s+been\s+)?(?:told|asked|urged|advised|instructed|prompted|required|should|must|need(?:ed)?|will|can)\s+to\s+(?:log|sign)\b|\b(?:asked|asking|prompted|prompting|urged|urging|tricked|tricking|lured|luring|persuaded|told|telling)\s+(?:\w+\s+){0,2}?(?:victims|users|staff|employees|customers|targets|recipients|people)\s+to\s+(?:log|sign)\b/i;
 
 interface CuedSentence {
   text: string;

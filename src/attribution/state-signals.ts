@@ -140,7 +140,7 @@ const POLICE_AGENT_BEFORE_RE =
   /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b[^.;]{0,80}?\bby\s+(?:[\w'’]+\s+){0,2}$/i;
 /** An organ named as a source, an investigator or the agent of a blame ("according to the FSB", "linked by US Cyber Command to"). */
 const ORGAN_SOURCE_BEFORE_RE =
-  /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$|\b(?:linked|tied|attributed|blamed|traced|connected)\s+(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?:[\w'’.-]+\s+)?$/i;
+  /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$|\b(?:linked|tied|attributed|blamed|traced|connected)\s+(?:(?!(?:to|on)\b)[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?:[\w'’.-]+\s+)?$/i;
 /** An organ followed by speech or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
   /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b/i;
