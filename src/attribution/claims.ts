@@ -35,6 +35,8 @@ import { type StateSignal, stateSignals } from './state-signals.js';
 /** An endorsement of an attribution made before: "reached the same conclusion", "agreed with the assessment". */
 const AGREEMENT_RE = lexicon.re('agreementPhrases');
 const AGREEMENT_ALL_RE = new RegExp(AGREEMENT_RE.source, 'gi');
+/** The word every endorsement holds: a cheap test before the patterns (a unit test checks the lexicon keeps to it). */
+export const ENDORSED_WORD_RE = /conclusion|assessment|attribution|finding/i;
 /** A refusal right before an endorsement: "has not agreed", "never agreed" (not "did not dispute it and agreed"). */
 const REFUSED_BEFORE_RE =
   /\b(?:not|never|no\s+longer)\s+(?:(?:yet|fully|always|publicly|entirely)\s+)?$|n['’]t\s+$/i;
@@ -506,12 +508,14 @@ function claimsWithoutStateSignal(
   // "Recorded Future reached the same conclusion": the parties before an endorsement of the claim made before.
   // ("has not agreed with", "agreed with Britain's assessment of the economy", "... assessment that the key came from"):
   // a refused endorsement, or one of another finding; the first endorsement that is neither counts.
-  const agreement = joint
-    ? null
-    : ([...s.text.matchAll(AGREEMENT_ALL_RE), ...s.text.matchAll(AGREEMENT_WITH_OWNER_ALL_RE)].find(
-        (m) =>
-          !REFUSED_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 30), m.index)) && sameFinding(s.text, m),
-      ) ?? null);
+  const agreement =
+    joint || !ENDORSED_WORD_RE.test(s.text)
+      ? null
+      : ([...s.text.matchAll(AGREEMENT_ALL_RE), ...s.text.matchAll(AGREEMENT_WITH_OWNER_ALL_RE)].find(
+          (m) =>
+            !REFUSED_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 30), m.index)) &&
+            sameFinding(s.text, m),
+        ) ?? null);
   if (agreement) {
     const parties = s.mentions
       .filter(

@@ -1245,8 +1245,8 @@ function listAfter(first: Mention, candidates: Mention[], s: SentenceInfo): Ment
 }
 
 export const UNNAMED_RE = new RegExp(
-  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b|\\b(?:unnamed|anonymous)\\s+(?:[\\w.-]+\\s+){0,5}?(?:officials?|sources|people|diplomats|insiders)\\b|\\b(?:citing|cited)\\s+(?:(?:security|intelligence|government|senior|two|three|several|western|european)\\s+){0,2}officials\\b(?!\\s+(?:at|from|of|with|in)\\s+\\p{Lu})`,
-  'iu',
+  `\\b(?:${L.alt('anonymousSourceNouns')})\\s+(?:\\w+\\s+){0,2}?${L.alt('anonymousSourcePhrases')}|\\b(?:spoke|speaking|talked|talking)\\s+${L.alt('anonymousSourcePhrases')}|\\b(?:according to|citing|learned from|learnt from|told by|cited)\\s+(?:(?:two|three|several|various|multiple|unnamed|anonymous|people|its|their|his|her)\\s+){0,2}(?:sources|insiders)\\b|\\b(?:various|several|multiple|unnamed|anonymous)\\s+(?:sources|insiders)\\b|\\b(?:unnamed|anonymous)\\s+(?:[\\w.-]+\\s+){0,5}?(?:officials?|sources|people|diplomats|insiders)\\b|\\b(?:citing|cited)\\s+(?:(?:security|intelligence|government|senior|two|three|several|western|european)\\s+){0,2}officials\\b(?!\\s+(?:at|from|of|with|in)\\s+[A-Z])`,
+  'i',
 );
 /** The words MEDIA_RE needs: a cheap test before the long pattern. */
 const MEDIA_WORD_RE = /media|press|news|broadcaster/i;

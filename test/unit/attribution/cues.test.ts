@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ENDORSED_WORD_RE } from '../../../src/attribution/claims.js';
 import { RETRACT_RE, RETRACTION_HINT_RE, retractionIn } from '../../../src/attribution/cues.js';
 import { lexicon } from '../../../src/extract/lexicon.js';
 
@@ -16,5 +17,12 @@ describe('the retraction cue', () => {
 
   it('finds none in a sentence that withdraws nothing', () => {
     expect(retractionIn('The ministry said Russian military hackers were behind the attack.')).toBeNull();
+  });
+});
+
+describe('the endorsement cue', () => {
+  it('lets every agreement phrase of the lexicon through its cheap first test', () => {
+    const missed = lexicon.words('agreementPhrases').filter((w) => !ENDORSED_WORD_RE.test(w));
+    expect(missed).toEqual([]);
   });
 });
