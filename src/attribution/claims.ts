@@ -18,6 +18,7 @@ import {
   RESPONSIBILITY_RE,
   RETRACTION_HINT_RE,
   retractionIn,
+  TURN_AFTER_RE,
   withdrawsOnlyDeed,
   withheldAt,
 } from './cues.js';
@@ -299,7 +300,7 @@ function ruledOut(at: number, s: SentenceInfo): boolean {
   const r = retractionIn(before);
   // (Not by a retraction of another deed of known doers: "no sign that the hackers stole secrets, the ministry
   // said after blaming APT31".)
-  return r !== null && !withdrawsOnlyDeed(r[0], before.slice(r.index + r[0].length).split(/,/)[0] ?? '');
+  return r !== null && !withdrawsOnlyDeed(r[0], before.slice(r.index + r[0].length));
 }
 
 /** What findClaims gathers over an article, sentence by sentence. */
@@ -607,7 +608,7 @@ function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean
   // What the retraction withdraws ends with its clause ("no evidence that code reached customers, but that the
   // attackers copied keys", "..., though the hackers copied keys").
   const clauseEnd = clauseAt(s.text, retract.index).to;
-  const turn = CONCESSIVE_TURN_RE.exec(s.text.slice(retract.index, clauseEnd));
+  const turn = TURN_AFTER_RE.exec(s.text.slice(retract.index, clauseEnd));
   const end = s.start + (turn ? retract.index + turn.index : clauseEnd);
   const at = s.start + retract.index;
   if (withdrawsOnlyDeed(retract[0], s.text.slice(retract.index + retract[0].length, end - s.start)))
@@ -620,6 +621,6 @@ function retractsAttribution(s: SentenceInfo, retract: RegExpExecArray): boolean
     RETRACTED_ATTRIBUTION_RE.test(s.text.slice(retract.index, end - s.start))
   );
 }
-const CONCESSIVE_TURN_RE = /,\s*(?:but|though|although|while|whereas|yet)\b/i;
+/** Words that make what a retraction withdraws a matter of who did it, or of whether there was an attack at all. */
 const RETRACTED_ATTRIBUTION_RE =
   /attribut|cyber ?-?attack|hack|behind|responsib|blame|malicious(?:\s+(?:activit|actor|cyber|intent|attack)|\s*(?:[.,;]|$))|\b(?:groups?|actors?|gangs?|culprits?|who|involve\w*|link\w*|tie[sd]?)\b/i;

@@ -137,7 +137,8 @@ function withheld(segment: string, after = ''): boolean {
     !deedOnly(segment.slice(w.index + w[0].length) + after)
   );
 }
-const TURN_AFTER_RE = /,\s*(?:though|although|but|while|whereas)\b/i;
+/** Where a sentence turns after a retraction: ", though", ", but" (what the retraction withdraws ends there). */
+export const TURN_AFTER_RE = /,\s*(?:though|although|but|while|whereas|yet)\b/i;
 /** A retraction that withholds evidence: "no evidence that", "no sign that". */
 const NO_EVIDENCE_CUE_RE = /^no\s+(?:evidence|sign|signs|indication)\b/i;
 /** The doers of a withdrawn deed named as known: "that the Russian group", "the hackers". */

@@ -249,7 +249,7 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
         .slice(end - s.start, end - s.start + 80)
         .split(/\s(?:and|but)\s|;|,(?!\s*(?:which|that)\b)/)[0] ?? ''
     }`;
-    if (!FLAW_WORD_RE.test(near)) return true;
+    if (!EXPLOITED_FLAW_NEAR_RE.test(near)) return true;
   }
   // "listed in our GitHub repository": where the writer publishes, not what was hit.
   if (
@@ -271,8 +271,11 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
+/** The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped". */
 const HOST_OR_LURE_BEFORE_RE = /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged)\s+(?:the\s+)?$/i;
-const FLAW_WORD_RE = /\b(?:exploit\w*|vulnerab\w*|flaws?|bugs?|zero-days?|CVE-\d)/i;
+/** A flaw or its exploitation named beside a lure or a host: "rigged Word files exploiting CVE-...". */
+const EXPLOITED_FLAW_NEAR_RE = /\b(?:exploit\w*|vulnerab\w*|flaws?|bugs?|zero-days?|CVE-\d)/i;
+/** Where the writer publishes: "listed in our", "available on our" (then "GitHub repository", "blog"). */
 const OWN_OUTLET_BEFORE_RE =
   /\b(?:found|listed|published|available|shared|uploaded|included|provided)\s+(?:\w+\s+){0,2}?(?:in|on|at|via)\s+our\s+$/i;
 const OWN_OUTLET_AFTER_RE = /^\s+(?:repository|repo|page|blog|channel|site)\b/i;
@@ -433,7 +436,7 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
     // ("SonicWall SMA 100" for "SonicWall SMA100", "Joomla" for "Joomla!": the same name spaced or punctuated
     // otherwise is shown as the text writes it.)
     const respaced = text !== name && compacted(text) === compacted(name);
-    return { name: renamed || respaced ? (respaced ? text : longest) : fuller ? text : name, vendor, text };
+    return { name: respaced ? text : renamed ? longest : fuller ? text : name, vendor, text };
   });
   for (let i = 0; i < shown.length; i++)
     for (let j = i + 1; j < shown.length; j++) {
