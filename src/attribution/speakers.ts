@@ -56,6 +56,13 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
   if (/\b(?:the|that)\s+(?:country|nation)['’]s\s+$/i.test(before)) {
     const spoke = generic('government', ctx, 'speaker');
     if (spoke && spoke !== 'self') return { ...spoke, body: run.name };
+    // ("Estonia summoned the Russian ambassador. The country's agency said": the state the sentence before opens with.)
+    const opener = ctx.extraction.sentences[s.index - 1]?.mentions.find(
+      (m) => m.ref.type === 'country' && m.ref.form === 'name' && m.from <= 1,
+    );
+    const opened = opener?.ref.type === 'country' ? ctx.knowledge.countries.get(opener.ref.iso2) : undefined;
+    if (opened && !s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === opened.iso2))
+      return { name: opened.name, body: run.name, kind: 'government', role: 'speaker' };
     const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
     if (home && !s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === ctx.lastCountry))
       return { name: home.name, body: run.name, kind: 'government', role: 'speaker' };

@@ -59,7 +59,7 @@ const UNIT_MEMBERSHIP_BEFORE_RE =
   /\b(?:members?|officers?|hackers|operatives|soldiers|personnel|part|belong(?:ed|s|ing)?|working|worked|works)\s+(?:of|to|for|in|with)\s+(?:an?|the)\s+$/i;
 /** "A Russian army unit shelled the town": a unit at war, not at a keyboard. */
 const KINETIC_AFTER_RE =
-  /^\s+(?:\w+\s+)?(?:shelled|shells|bombed|fired|advanced|captured|stormed|struck|invaded|occupied|launched\s+(?:missiles|rockets|drones))\b/i;
+  /^\s+(?:(?!(?:in|of|at|on|from|near|and)\b)\w+\s+)?(?:shelled|shells|bombed|fired|advanced|captured|stormed|struck|invaded|launched\s+(?:missiles|rockets|drones))\b/i;
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+(?:${HACKER_NOUN}|${ORGAN_UNIT})\\b`,
 );
@@ -605,12 +605,15 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
         sentenceCyber,
         text.slice(m.end - s.start, m.end - s.start + 40),
       );
+      // ("A Chinese military unit launched drones over the strait": an organ at war, not at a keyboard.)
+      const kinetic = KINETIC_AFTER_RE.test(text.slice(m.end - s.start, m.end - s.start + 60));
       if (
         actor?.organ &&
         actor.country &&
         !speaks &&
         acts &&
         !handler &&
+        !kinetic &&
         (sentenceCyber || hasActor || articleCyber)
       ) {
         const iso2 = organOwner(m, s) ?? organCountry(actor.country, actor.name, s, knowledge);
