@@ -86,12 +86,12 @@ const MEDIA_CLOSES_RE = /,\s*(?:[\p{L}-]+\s+)?(?:media|press)\s+(?:reported|said
 /** A body named by its portfolio: "Ministry of ...", "Department for ...", "Office of ...". */
 const BODY_OF_PORTFOLIO_RE =
   /^(?:\p{Lu}[\p{L}-]*\s+){0,2}(?:Ministry|Department|Office|Commission|Council|Committee|Institute|Centre|Center|Agency|Bureau|Directorate|Authority|Secretariat)\s+(?:of|for)\b/u;
-/** Anonymous sourcing in the clause of the claim at token `t`. */
-function unnamedInClause(s: SentenceInfo, t: number): boolean {
+/** A sourcing pattern (anonymous officials, the press) in the clause of the claim at token `t`. */
+function inClauseOf(s: SentenceInfo, t: number, re: RegExp): boolean {
   const tok = s.tokens[t];
   if (!tok) return false;
   const { from, to } = clauseAt(s.text, tok.start - s.start);
-  return UNNAMED_RE.test(s.text.slice(from, to));
+  return re.test(s.text.slice(from, to));
 }
 /** "the national security adviser ", "the attorney general has ": a state's title alone right before the verb. */
 const GOV_TITLE_BEFORE_VERB_RE = new RegExp(
@@ -1133,15 +1133,16 @@ export function attributorsOf(
     }
   // Anonymous sourcing: "two officials familiar with the investigation said".
   // (In the clause of a claim: "Citing officials, Reuters reported the breach; Mandiant blamed APT41" sources the blame
-  // to Mandiant alone.)
-  if (triggers.length > 0 && UNNAMED_RE.test(s.text) && triggers.some((t) => unnamedInClause(s, t)))
+  // to Mandiant alone. The same holds for the press below.)
+  if (triggers.length > 0 && UNNAMED_RE.test(s.text) && triggers.some((t) => inClauseOf(s, t, UNNAMED_RE)))
     add({ name: 'unnamed sources', body: 'unnamed sources', kind: 'unnamed', role: 'according to' });
   // ("the minister accused Israel, state media reported": the media relay the named speaker's claim.)
   if (
     triggers.length > 0 &&
     MEDIA_WORD_RE.test(s.text) &&
     MEDIA_RE.test(s.text) &&
-    !(MEDIA_CLOSES_RE.test(s.text) && parties.some((p) => p.kind !== 'unnamed'))
+    !(MEDIA_CLOSES_RE.test(s.text) && parties.some((p) => p.kind !== 'unnamed')) &&
+    triggers.some((t) => inClauseOf(s, t, MEDIA_RE))
   )
     add({ name: 'media', body: 'media reports', kind: 'media', role: 'according to' });
   // Joint action: "in collaboration with X and Y", "jointly with", "joined ... in attribution".
