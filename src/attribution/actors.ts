@@ -334,8 +334,15 @@ export function actorOutputs(groups: ActorGroup[], countryName: (iso2: string) =
         a.length - b.length ||
         candidates.indexOf(a) - candidates.indexOf(b),
     );
-    // The text's name in the dictionary's spelling when they are the same name ("NoName057(16)", not a clipped span).
-    const display = ranked[0] && nameKey(ranked[0]) !== canonical ? ranked[0] : g.name;
+    // The text's name in the dictionary's spelling when they are the same name ("NoName057(16)", not a clipped span),
+    // except a dictionary name in capitals that the text writes in its own case ("Mustang Panda", not "MUSTANG PANDA").
+    const top = ranked[0];
+    const recased =
+      top !== undefined &&
+      g.name === g.name.toUpperCase() &&
+      top !== top.toUpperCase() &&
+      top.toLowerCase() === g.name.toLowerCase();
+    const display = top && (nameKey(top) !== canonical || recased) ? top : g.name;
     const own = new Set([g.name, ...g.surfaces].map(nameKey));
     const textNames = ranked.slice(1).filter((x) => nameKey(x) !== nameKey(display));
     const known = (g.entry?.aliases ?? [])

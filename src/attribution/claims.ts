@@ -38,14 +38,20 @@ const AGREEMENT_RE = lexicon.re('agreementPhrases');
 const AGREEMENT_ALL_RE = new RegExp(AGREEMENT_RE.source, 'gi');
 /** The word every endorsement holds: a cheap test before the patterns (a unit test checks the lexicon keeps to it). */
 export const ENDORSED_WORD_RE = /conclusion|assessment|attribution|finding/i;
-/** A refusal right before an endorsement: "has not agreed", "never agreed" (not "did not dispute it and agreed"). */
+/**
+ * A refusal right before an endorsement: "has not agreed", "never agreed" (not "did not dispute it and agreed"); an
+ * endorsement asked about ("did not say whether it agreed") is none either.
+ */
 const REFUSED_BEFORE_RE =
-  /\b(?:not|never|no\s+longer)\s+(?:(?:yet|fully|always|publicly|entirely)\s+)?$|n['’]t\s+$/i;
-/** The finding endorsed is the attribution, not another one ("assessment that the key came from a crash dump"). */
+  /\b(?:not|never|no\s+longer)\s+(?:(?:yet|fully|always|publicly|entirely)\s+)?$|n['’]t\s+(?:(?:yet|fully|always|publicly|entirely)\s+)?$/i;
+/**
+ * The finding endorsed is the attribution, not another one ("assessment that the key came from a crash dump", "the
+ * same conclusion about the scale of the damage"); a date is no finding ("agreed with the assessment on Tuesday").
+ */
 function sameFinding(text: string, m: RegExpMatchArray): boolean {
   const after = text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 80);
-  if (!/^\s+(?:of|that)\b/i.test(after)) return true;
-  return namesAuthorship(after.split(/[.;]/)[0] ?? '');
+  if (!/^\s+(?:of|that|about\s+(?:the|its|their)|on\s+(?:the|its|their))\b/i.test(after)) return true;
+  return namesAuthorship(after.split(/[.;,]|\s(?:but|and)\s/)[0] ?? '');
 }
 /** An endorsement of a named party's finding: "agreed with Mandiant's assessment", "shares ESET's conclusion". */
 const AGREEMENT_WITH_OWNER_RE =
@@ -202,7 +208,7 @@ function deedAfterGroup(s: SentenceInfo, groups: readonly { end: number }[]): Re
   return null;
 }
 /** Cheap test before looking for a denied responsibility word. */
-const NEGATION_WORD_RE = /\b(?:not|never|no)\b|n't\b/i;
+const NEGATION_WORD_RE = /\b(?:not|never|no|none)\b|n't\b/i;
 const RESPONSIBILITY_ALL_RE = new RegExp(RESPONSIBILITY_RE.source, 'gi');
 
 /** Where the responsibility word closest to any of the named groups starts (sentence offset). */
@@ -515,12 +521,21 @@ function claimsWithoutStateSignal(
       : ([...s.text.matchAll(AGREEMENT_ALL_RE), ...s.text.matchAll(AGREEMENT_WITH_OWNER_ALL_RE)].find(
           (m) =>
             !REFUSED_BEFORE_RE.test(s.text.slice(Math.max(0, m.index - 30), m.index)) &&
+            !/\b(?:whether|if)\s+(?:[\w'’-]+\s+){0,4}$/i.test(
+              s.text.slice(Math.max(0, m.index - 50), m.index),
+            ) &&
             sameFinding(s.text, m),
         ) ?? null);
   if (agreement) {
+    // (The endorser is named in the endorsement's own clause: "Kaspersky has not reached the same conclusion, but
+    // Dragos agreed with ESET's assessment" is Dragos's.)
+    const clauseStart = s.start + clauseAt(s.text, agreement.index).from;
     const parties = s.mentions
       .filter(
-        (m) => m.end - s.start <= agreement.index && (m.ref.type === 'party' || m.ref.type === 'country'),
+        (m) =>
+          m.start >= clauseStart &&
+          m.end - s.start <= agreement.index &&
+          (m.ref.type === 'party' || m.ref.type === 'country'),
       )
       .map((m) => partyFromMention(m, s, ctx, 'subject'))
       .filter((x): x is AttributingParty => x !== null);
@@ -576,6 +591,8 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
   }
   // Remember parties for "the company said", "the ministry said", "it said", "the two firms said".
   const sentenceParties: AttributingParty[] = [];
+  // (The first government of a sentence is its subject: "Estonia summoned the Russian ambassador" is Estonia acting.)
+  let govSet = false;
   for (const m of s.mentions) {
     const p = partyFromMention(m, s, ctx, 'context');
     if (!p) continue;
@@ -585,6 +602,7 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
     // An organ accused in this sentence ("worked for China's MSS") is not the government that speaks next.
     const accusedHere = sig.some((x) => !x.negated && x.iso2 === iso);
     if (
+      !govSet &&
       p.kind === 'government' &&
       !accusedHere &&
       (m.ref.type === 'party' ||
@@ -593,6 +611,7 @@ function rememberSentence(s: SentenceInfo, state: ArticleClaims, sig: readonly S
     ) {
       ctx.lastGov = p;
       ctx.lastGovAt = s.index;
+      govSet = true;
     }
   }
   recentBySentence.push(sentenceParties);

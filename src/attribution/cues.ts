@@ -148,10 +148,11 @@ const DEFINITE_SUBJECT_RE =
 const AUTHORSHIP_RE =
   /\b(?:behind|responsib\w*|involv\w*|link\w*|tie[sd]?|connect\w*|carried\s+out|conduct\w*|orchestrat\w*|perpetrat\w*|attribut\w*|blam\w*|sponsor\w*|backed|directed|directing|ordered|order(?:s|ing)?\s+(?:the|it|them|from|of)|on\s+(?:the\s+)?orders|at\s+the\s+behest|work(?:s|ed|ing)?\s+for|on\s+behalf|government|state-\w+|culprits?|origin\w*|malicious|(?:attackers|hackers|intruders|perpetrators)\s+(?:were|was)\s+(?!able|still|not|also|inside|in)\w)/i;
 /**
- * Relative clauses and appositions, which make claims of their own ("the hackers, whom the NCSC linked to the GRU,
- * had ...", "Sandworm, the GRU unit behind the blackouts, still has access").
+ * Relative clauses, appositions and "as" asides, which make claims of their own ("the hackers, whom the NCSC linked to
+ * the GRU, had ...", "Sandworm, the GRU unit behind the blackouts, still has access", "the intruders, as some reports
+ * suggested, were ...").
  */
-const RELATIVE_CLAUSE_RE = /,\s*(?:who|whom|which|whose|the|an?)\b[^,;]*(?:,|$)/gi;
+const RELATIVE_CLAUSE_RE = /,\s*(?:who|whom|which|whose|the|an?|as)\b[^,;]*(?:,|$)/gi;
 /**
  * A retraction that withdraws only a deed of doers named before: "no sign that the Russian group stole any data".
  * `afterCue` is the text right after a retraction cue.
@@ -217,7 +218,7 @@ export function isBackground(text: string, at?: number): boolean {
   return BACKGROUND_RE.test(told.includes('previously') ? told.replace(EARLIER_USE_RE, '') : told);
 }
 /** A negation just before a word: "not", "never", "no", "n't" and up to two words. */
-export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't)\s+(?:\w+\s+){0,2}$/i;
+export const NEGATION_BEFORE_RE = /\b(?:not|never|no|n't|none\s+of)\s+(?:\w+\s+){0,2}$/i;
 /** A general threat assessment names states as threats, not as the culprits of an incident. */
 export const THREAT_ASSESSMENT_RE = L.re('threatAssessmentCues');
 /** A claim inside a condition is not made: "should the inquiry find that Iran was responsible". */

@@ -11,6 +11,7 @@ import {
   type AttributingParty,
   appositionSpeaker,
   capitalisedRun,
+  countryIso,
   GENERIC_WORDS,
   gapBreaks,
   generic,
@@ -54,20 +55,29 @@ function speakingRun(s: SentenceInfo, v: number, ctx: PartyContext): Attributing
   // (The government that spoke last, else the last state named before, unless this sentence names that one, which is
   // mostly the accused: "Estonia summoned the Russian ambassador. The country's agency said Russian hackers ...".)
   if (/\b(?:the|that)\s+(?:country|nation)['’]s\s+$/i.test(before)) {
-    const spoke = generic('government', ctx, 'speaker');
-    if (spoke && spoke !== 'self') return { ...spoke, body: run.name };
-    // ("Estonia summoned the Russian ambassador. The country's agency said": the state the sentence before opens with.)
-    const opener = ctx.extraction.sentences[s.index - 1]?.mentions.find(
-      (m) => m.ref.type === 'country' && m.ref.form === 'name' && m.from <= 1,
-    );
-    const opened = opener?.ref.type === 'country' ? ctx.knowledge.countries.get(opener.ref.iso2) : undefined;
-    if (opened && !s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === opened.iso2))
-      return { name: opened.name, body: run.name, kind: 'government', role: 'speaker' };
-    const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
-    if (home && !s.mentions.some((m) => m.ref.type === 'country' && m.ref.iso2 === ctx.lastCountry))
-      return { name: home.name, body: run.name, kind: 'government', role: 'speaker' };
+    const party = countrysState(s, ctx, run.name);
+    if (party) return party;
   }
   return run;
+}
+
+/**
+ * The state of "the country's" body: the government that spoke or acted last ("Estonia summoned the Russian
+ * ambassador. The country's agency said"), else the state the sentence before opens with, else the last state named
+ * before; never an accused one.
+ */
+function countrysState(s: SentenceInfo, ctx: PartyContext, body: string): AttributingParty | null {
+  // (A state accused so far, in this sentence or before, is no speaker for the accusing country's body.)
+  const named = (iso: string): boolean => ctx.accused.has(iso);
+  const opener = ctx.extraction.sentences[s.index - 1]?.mentions.find(
+    (m) => m.ref.type === 'country' && m.ref.form === 'name' && m.from <= 1,
+  );
+  const opened = opener?.ref.type === 'country' ? ctx.knowledge.countries.get(opener.ref.iso2) : undefined;
+  const spoke = generic('government', ctx, 'speaker');
+  if (spoke && spoke !== 'self' && !named(countryIso(spoke.name, ctx.knowledge))) return { ...spoke, body };
+  if (opened && !named(opened.iso2)) return { name: opened.name, body, kind: 'government', role: 'speaker' };
+  const home = ctx.lastCountry ? ctx.knowledge.countries.get(ctx.lastCountry) : undefined;
+  return home && !named(home.iso2) ? { name: home.name, body, kind: 'government', role: 'speaker' } : null;
 }
 
 const GROUNDING_ASIDE_BEFORE_RE =
@@ -356,15 +366,9 @@ function speakerAt(
   }
   // "The country's computer emergency response team said": the state of the story so far.
   const vt = s.tokens[v];
-  if (!left && vt && ctx.lastCountry && COUNTRYS_BODY_RE.test(textBefore(s, vt.start, 160).text)) {
-    const c = ctx.knowledge.countries.get(ctx.lastCountry);
-    if (c)
-      return {
-        v,
-        party: { name: c.name, body: 'the country', kind: 'government', role: 'speaker' },
-        self: false,
-        closing,
-      };
+  if (!left && vt && COUNTRYS_BODY_RE.test(textBefore(s, vt.start, 160).text)) {
+    const party = countrysState(s, ctx, 'the country');
+    if (party) return { v, party, self: false, closing };
   }
   // "..., the tech major revealed": a common-noun subject; a party named before it is not the speaker.
   const det = determinerBefore(s, k);

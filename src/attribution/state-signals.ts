@@ -59,7 +59,7 @@ const UNIT_MEMBERSHIP_BEFORE_RE =
   /\b(?:members?|officers?|hackers|operatives|soldiers|personnel|part|belong(?:ed|s|ing)?|working|worked|works)\s+(?:of|to|for|in|with)\s+(?:an?|the)\s+$/i;
 /** "A Russian army unit shelled the town": a unit at war, not at a keyboard. */
 const KINETIC_AFTER_RE =
-  /^\s+(?:(?!(?:in|of|at|on|from|near|and)\b)\w+\s+)?(?:shelled|shells|bombed|fired|advanced|captured|stormed|struck|invaded|launched\s+(?:missiles|rockets|drones))\b/i;
+  /^\s+(?:(?!(?:in|of|at|on|from|near|and)\b)\w+\s+)?(?:shelled|shells|bombed|advanced|stormed|invaded|(?:launched|fired)\s+(?:missiles|rockets|drones|shells|artillery))\b/i;
 const RE_NOUN_AFTER = new RegExp(
   `^(?:\\s+(?:state|government|military|intelligence|nation-state(?:-level)?|[\\w]+-(?:sponsored|backed|linked|affiliated|aligned|controlled)|[A-Z][\\w$]*\\d[\\w$]*|[A-Z][A-Za-z]+ (?:Typhoon|Blizzard|Sandstorm|Sleet|Panda|Bear|Kitten|Chollima)|"[^"]{1,30}"|“[^”]{1,30}”)){0,3}\\s+(?:${HACKER_NOUN}|${ORGAN_UNIT})\\b`,
 );
@@ -140,7 +140,7 @@ const POLICE_AGENT_BEFORE_RE =
   /\b(?:detained|arrested|raided|raids|seized|charged|extradited|questioned)\b[^.;]{0,80}?\bby\s+(?:[\w'’]+\s+){0,2}$/i;
 /** An organ named as a source, an investigator or the agent of a blame ("according to the FSB", "linked by US Cyber Command to"). */
 const ORGAN_SOURCE_BEFORE_RE =
-  /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$|\b(?:linked|tied|attributed|blamed|traced|connected)\s+(?:(?!(?:to|on)\b)[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?:[\w'’.-]+\s+)?$/i;
+  /\b(?:according to|statement (?:from|by)|report (?:from|by)|request (?:of|from)|investigation (?:by|of)|inquiry by|in cooperation with|together with)\s+(?:[\w'’-]+\s+){0,4}$|\b(?:linked|tied|attributed|blamed|traced|connected)\s+(?:(?!to\b|on\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b))[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?:[\w'’.-]+\s+)?$/i;
 /** An organ followed by speech or police action speaks; it does not attack. */
 const ORGAN_SPEAKS_RE =
   /^\)?(?:\s*\([^)]{1,12}\))?(?:,[^,;]{3,60},)?(?:['’]s\s+(?:officers|agents|spokes\w+|director|chief|head))?\s+(?:(?:has|have|had|also|is|are|was|were|on \w+)\s+)*(?:said|says|say|told|announced|announcing|stated|reported|reporting|detained|arrested|raided|charged|confirmed|warned|warning|published|publishing|released|releasing)\b/i;
@@ -605,15 +605,12 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
         sentenceCyber,
         text.slice(m.end - s.start, m.end - s.start + 40),
       );
-      // ("A Chinese military unit launched drones over the strait": an organ at war, not at a keyboard.)
-      const kinetic = KINETIC_AFTER_RE.test(text.slice(m.end - s.start, m.end - s.start + 60));
       if (
         actor?.organ &&
         actor.country &&
         !speaks &&
         acts &&
         !handler &&
-        !kinetic &&
         (sentenceCyber || hasActor || articleCyber)
       ) {
         const iso2 = organOwner(m, s) ?? organCountry(actor.country, actor.name, s, knowledge);

@@ -36,6 +36,17 @@ describe('actor display names', () => {
     );
     expect(actors.map((a) => a.name)).toEqual(['NoName057(16)']);
   });
+
+  it('writes a dictionary name kept in capitals the way the text writes it, and keeps capitals the text uses', () => {
+    const titled = actorsOf(
+      'ESET said the Chinese group Mustang Panda was behind the intrusion at a Manila ministry.',
+    );
+    expect(titled.map((a) => a.name)).toEqual(['Mustang Panda']);
+    const shouted = actorsOf(
+      'ESET said the Chinese group MUSTANG PANDA was behind the intrusion at a Manila ministry.',
+    );
+    expect(shouted.map((a) => a.name)).toEqual(['MUSTANG PANDA']);
+  });
 });
 
 describe('product acronyms', () => {
