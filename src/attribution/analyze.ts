@@ -111,8 +111,11 @@ function isAttributionStory(
     return g.sentence === firstBody && foreground.has(firstBody) && (!first || !cve || g.start < cve.start);
   });
   // (A story whose own incident is blamed past the lead — "attributed the operation to" — is about the blame.)
-  const incidentBlamed = storyIncidentBlamed(extraction, liveSignals, foreground);
-  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst && !incidentBlamed) return false;
+  // (Worked out when first asked, at most once: most stories are settled before it.)
+  let blamedIncident: boolean | undefined;
+  const incidentBlamed = (): boolean =>
+    (blamedIncident ??= storyIncidentBlamed(extraction, liveSignals, foreground));
+  if (extraction.cves.length >= 2 && distinct < 2 && !inTitle && !inFirst && !incidentBlamed()) return false;
   // A short report (a feed summary, a brief) is about what it says: one claim in it is its subject.
   const prose = extraction.sentences.filter((x) => !x.isTitle).length;
   const shortReport = prose <= SHORT_REPORT && distinct >= 1 && extraction.cves.length === 0;
@@ -124,7 +127,7 @@ function isAttributionStory(
     leadActorTiedLater(extraction, claimSet, lead, knowledge) ||
     leadBlameOfTiedGroup(extraction, claimSet, lead) ||
     leadBlameTiedInBackground(extraction, claimSet, lead) ||
-    incidentBlamed
+    incidentBlamed()
   );
 }
 
@@ -232,10 +235,13 @@ function blamesGroupNow(s: SentenceInfo | undefined, c: Claim): boolean {
     ...s.mentions.filter((m) => m.ref.type === 'actor' && c.actors.includes(m.ref.id)),
     ...s.schemeMentions.filter((m) => c.schemeNames.includes(m.name)),
   ];
-  return groups.some((g) => {
-    const main = s.text.slice(0, g.end - s.start);
-    return CURRENT_BLAME_RE.test(main) && !isBackground(main);
-  });
+  return groups.some((g) => blamedNowUpTo(s, g));
+}
+
+/** The sentence blames now, in its main clause, up to the end of group `g`'s name. */
+function blamedNowUpTo(s: SentenceInfo, g: { end: number }): boolean {
+  const main = s.text.slice(0, g.end - s.start);
+  return CURRENT_BLAME_RE.test(main) && !isBackground(main);
 }
 
 /**
@@ -257,16 +263,10 @@ function leadBlameOfTiedGroup(
       ...s.mentions.filter((m) => m.ref.type === 'actor'),
       ...s.schemeMentions.filter((m) => c.schemeNames.includes(m.name)),
     ];
+    // The blame is said in the main clause, up to the description of the group that follows its name.
     return groups.some((g) => {
-      // The blame is said in the main clause, up to the description of the group that follows its name.
-      const main = s.text.slice(0, g.end - s.start);
       const rest = s.text.slice(g.end - s.start);
-      return (
-        CURRENT_BLAME_RE.test(main) &&
-        !isBackground(main) &&
-        TIE_DESCRIPTION_RE.test(rest) &&
-        isBackground(rest)
-      );
+      return blamedNowUpTo(s, g) && TIE_DESCRIPTION_RE.test(rest) && isBackground(rest);
     });
   });
 }

@@ -105,11 +105,7 @@ export function retractedAt(text: string, at: number): boolean {
   const deedOfKnownDoers =
     retraction !== null &&
     withdrawsOnlyDeed(retraction[0], clause.slice(retraction.index + retraction[0].length));
-  if (
-    (retraction !== null && !deedOfKnownDoers) ||
-    withheld(text.slice(from, Math.max(from, at)), text.slice(Math.max(from, at), to))
-  )
-    return true;
+  if ((retraction !== null && !deedOfKnownDoers) || withheldAt(text, at)) return true;
   // "Commentators speculated that Russian hackers could have been behind it, but authorities have not
   // attributed it": a later retraction answers the speculation before it.
   return SPECULATION_RE.test(clause) && retractionIn(text.slice(to)) !== null;
