@@ -834,8 +834,14 @@ function judge(
     if (/^(?:for|of)$/i.test(added[0] ?? ''))
       return { name: withVendorFirst(c.name, entry.vendor), vendor: entry.vendor, baseId: entry.id };
     // One name however the text writes it: a component is named after its product family, without the
-    // vendor ("Windows Installer" for "Microsoft Windows Installer" too).
-    return { name: withoutVendor(c.name, entry.vendor), vendor: entry.vendor, baseId: entry.id };
+    // vendor ("Windows Installer" for "Microsoft Windows Installer" too), unless the family is the vendor's own
+    // name ("GitHub Action", "Okta Verify").
+    const own = nameKey(base.surface) === nameKey(entry.vendor);
+    return {
+      name: own ? c.name : withoutVendor(c.name, entry.vendor),
+      vendor: entry.vendor,
+      baseId: entry.id,
+    };
   }
   if (overlapsMention(s, c.start, c.end, ['product']) && !(vendors.has(firstKey) && c.name.includes(' ')))
     return null;
@@ -918,6 +924,19 @@ export function unknownProductHits(
         continue;
       const j = judge(c, s, knowledge, vendors, text, nicknames, excluded, actorLabels, namedVendors);
       if (!j) continue;
+      // A service's dictionary name found again as a candidate ("a compromised GitHub Action") is that service,
+      // named as the dictionary names it.
+      const same = s.mentions.find(
+        (m) =>
+          m.ref.type === 'product' &&
+          m.start === c.start &&
+          m.end === c.end &&
+          knowledge.products[m.ref.id]?.role === 'service',
+      );
+      if (same?.ref.type === 'product') {
+        out.push({ id: same.ref.id, sentence: s.index, start: c.start, end: c.end, surface: c.name });
+        continue;
+      }
       const key = nameKey(j.name);
       // One name per product: "Microsoft Support Diagnostic" inside "Microsoft Support Diagnostic Tool".
       const longer = out.findIndex((h) => ` ${nameKey(h.name ?? '')} `.includes(` ${key} `));

@@ -11,6 +11,7 @@ import {
   componentExtension,
   type Extraction,
   isFlawObject,
+  type Mention,
   reachedByIntruders,
   type SentenceInfo,
 } from '../extract/mentions.js';
@@ -45,7 +46,17 @@ const CHANNEL_LIST_RE =
 const MODIFIER_COMPOUND_AFTER_RE = /^-(?:based|powered|compatible|like|derived|style|certified)\b/i;
 /** A kind of malicious code after a platform's name: "a macOS backdoor", "Android banking trojans". */
 const MALWARE_KIND_AFTER_RE =
-  /^\s+(?:[a-z-]+\s+)?(?:backdoors?|malware|trojans?|stealers?|infostealers?|spyware|rootkits?|implants?|wipers?|loaders?)(?![\w-])(?!\s+(?:protection|filter|scanner|detection|engine|removal|defen[cs]e))/;
+  /^\s+(?:[a-z-]+\s+)?(?:backdoors?|malware|trojans?|stealers?|infostealers?|spyware|rootkits?|implants?|wipers?|loaders?)(?![\w-])(?!\s+(?:protection|filter|scanner|detection|engine|removal|defen[cs]e))/i;
+/** Someone's own machine: "the developer's macOS laptop", "her Windows PC". */
+const OWNER_BEFORE_RE = /(?:\b[\p{L}-]+['’]s|\b(?:his|her|their|my|our))\s+$/iu;
+const OWN_DEVICE_AFTER_RE =
+  /^\s+(?:laptops?|workstations?|desktops?|notebooks?|PCs?|computers?|machines?|phones?)\b/i;
+/**
+ * A platform after what runs on it: "Chrome 131.0.6778.108 for Windows, Mac and Linux", "a fake trading app for
+ * macOS". (Updates, fixes and patches "for iOS" name the platform as what was patched.)
+ */
+const RUNS_ON_BEFORE_RE =
+  /(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?!(?:Updates?|Fix(?:es)?|Patch(?:es)?|Releases?|Hotfix(?:es)?|Exploits?|Zero-Days?|Flaws?|Vulnerabilit(?:y|ies)|Bugs?|Mitigations?|Support|Advisor(?:y|ies))\b)\p{Lu}[\p{L}\d-]*)\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?(?:macOS|Mac|OS X|iOS|iPadOS|Windows|Android|ChromeOS|Linux)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u;
 /** Operating systems: their name before a malware kind says where the malware runs ("a macOS backdoor"). */
 const PLATFORM_NAME_RE =
   /^(?:Apple\s+)?(?:macOS|Mac|OS X|iOS|iPadOS)$|^(?:Microsoft\s+)?Windows$|^(?:Google\s+)?(?:Android|ChromeOS)$|^Linux(?:\s+Kernel)?$/i;
@@ -103,6 +114,30 @@ function listContinuations(s: SentenceInfo, from: number, to: number, knowledge:
   return out;
 }
 
+/**
+ * An operating system named as where something runs, not as what was attacked: the platform of malware ("a macOS
+ * backdoor"), someone's own machine ("the developer's macOS laptop"), or the platform of a program ("Flash Player
+ * for Windows, Mac and Linux").
+ */
+function onlyThePlatform(s: SentenceInfo, m: Mention, knowledge: Knowledge): boolean {
+  const before = s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start);
+  const after = s.text.slice(m.end - s.start, m.end - s.start + 40);
+  if (MALWARE_KIND_AFTER_RE.test(after)) return true;
+  if (OWNER_BEFORE_RE.test(before) && OWN_DEVICE_AFTER_RE.test(after)) return true;
+  if (RUNS_ON_BEFORE_RE.test(before)) return true;
+  // After a product of another kind: "Acrobat and Reader for Windows and macOS".
+  const forAt = before.search(/\s+for\s+(?:[\p{L} ]+(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u);
+  if (forAt < 0) return false;
+  const hostEnd = m.start - before.length + forAt;
+  return s.mentions.some(
+    (x) =>
+      x.end === hostEnd &&
+      x.ref.type === 'product' &&
+      !PLATFORM_NAME_RE.test(x.surface) &&
+      knowledge.products[x.ref.id] !== undefined,
+  );
+}
+
 export function productHits(extraction: Extraction, knowledge: Knowledge): ProductHit[] {
   const out: ProductHit[] = [];
   const vulnStory =
@@ -121,11 +156,7 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       // "other Chromium-based browsers": the name describes other products; it is not named as one.
       if (MODIFIER_COMPOUND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 12))) continue;
       // "a macOS backdoor", "an Android banking trojan": the platform the malware runs on, not a product attacked.
-      if (
-        PLATFORM_NAME_RE.test(m.surface) &&
-        MALWARE_KIND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 40))
-      )
-        continue;
+      if (PLATFORM_NAME_RE.test(m.surface) && onlyThePlatform(s, m, knowledge)) continue;
       // "contacted employees via Microsoft Teams, posing as IT support": how the intruders reached people.
       if (
         CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') &&
@@ -238,7 +269,10 @@ function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
 function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start);
   if (MERE_BEFORE_RE.test(before)) return true;
-  if (DETECTOR_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 60))) return true;
+  const after = s.text.slice(end - s.start, end - s.start + 60);
+  if (DETECTOR_AFTER_RE.test(after)) return true;
+  // "a malicious Visual Studio Code extension": a third party's add-on names its host, which was not hit.
+  if (ADD_ON_AFTER_RE.test(after)) return true;
   // "the Quick Assist tool built into Windows", "booby-trapped Word documents": the host of a tool and the
   // program of a lure, unless the sentence says a flaw in them was exploited.
   if (HOST_OR_LURE_BEFORE_RE.test(before)) {
@@ -271,6 +305,7 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
+const ADD_ON_AFTER_RE = /^\s+(?:extensions?|add-ons?|addons?)\b/i;
 /** The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped". */
 const HOST_OR_LURE_BEFORE_RE = /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged)\s+(?:the\s+)?$/i;
 /** A flaw or its exploitation named beside a lure or a host: "rigged Word files exploiting CVE-...". */
@@ -423,8 +458,9 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
     const canonicalWords = new Set(bareWords(name, vendor));
     // The text's name has a word of its own that the current name lacks ("Pulse Connect Secure" for
     // what is now "Ivanti Connect Secure", "Office 365" for "Microsoft 365"): a former name, shown as written.
+    // (A word in the singular is the same word: "a GitHub Action" of "GitHub Actions".)
     const distinct = bareWords(longest, vendor).filter(
-      (w) => !canonicalWords.has(w) && !GENERIC_WORDS.has(w),
+      (w) => !canonicalWords.has(w) && !canonicalWords.has(`${w}s`) && !GENERIC_WORDS.has(w),
     );
     // ("Ivanti EPMM": an abbreviation written in capitals is the current name shortened, not a former one.)
     const abbreviated = distinct.every((w) =>
@@ -448,8 +484,11 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
         b.name = b.text;
       }
     }
-  return [...new Set(shown.flatMap((p) => splitList(p.name, p.vendor)))];
+  return [...new Set(shown.flatMap((p) => splitList(p.name.replace(PLATFORM_TAIL_RE, ''), p.vendor)))];
 }
+/** "Brightwell Reader for Windows": the platforms it runs on are no part of a program's name. */
+const PLATFORM_TAIL_RE =
+  /\s+for\s+(?:macOS|Mac|OS X|Windows|Linux)(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:macOS|Mac|OS X|Windows|Linux))*$/;
 
 /** A name's letters and digits only, case kept: names that differ only in spacing and punctuation compare equal. */
 function compacted(name: string): string {
