@@ -1033,9 +1033,14 @@ export function introducedAsOrg(name: string, text: string, lower = text.toLower
       CORPORATE_SUFFIX_AFTER_RE.test(after)
     )
       return true;
+    // "Crestline Foods, the Kansas City-based maker": the first word of a company's full name.
+    const rest = NAME_REST_RE.exec(after);
+    if (rest && APPOSITIVE_AFTER_RE.test(after.slice(rest[0].length))) return true;
   }
   return false;
 }
+/** The other words of a name: " Foods", " Freight Systems". */
+const NAME_REST_RE = /^(?:\s+\p{Lu}[\p{L}&'’-]*){1,3}/u;
 /** Where a regex's \b would match: a word character on one side only. */
 function wordBoundary(text: string, i: number): boolean {
   return /\w/.test(text[i - 1] ?? '') !== /\w/.test(text[i] ?? '');
@@ -1140,7 +1145,17 @@ const COMPANY_TITLE_AFTER_RE = new RegExp(
  * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
  * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
  */
-export function mergePartyNames(parties: AttributingParty[], text: string): AttributingParty[] {
+export function mergePartyNames(named: AttributingParty[], text: string): AttributingParty[] {
+  const cut = text.indexOf('\n');
+  const [title, body] = [text.slice(0, cut), text.slice(cut + 1)];
+  const parties = named.map((p) => {
+    if (p.kind !== 'organization' && p.kind !== 'person') return p;
+    const name = inFull(p.name, title, body);
+    // ("Three Herons" reads like a person until the text writes "Three Herons Brewing Co.")
+    return p.kind === 'organization' || ORG_IN_NAME_RE.test(name) || COMPANY_SUFFIX_END_RE.test(name)
+      ? { ...p, name, kind: 'organization' as const }
+      : p;
+  });
   const out: AttributingParty[] = [];
   const tickers = new Set<string>();
   for (const m of text.matchAll(/\(([A-Z]{1,5}\.[A-Z]{1,2}|[A-Z]{1,5}:[A-Z]{1,5})\)/g))
@@ -1171,6 +1186,46 @@ export function mergePartyNames(parties: AttributingParty[], text: string): Attr
   return out;
 }
 
+/**
+ * "Crestline Foods, the Kansas City-based maker ..." then "Crestline said": an organisation is introduced by its
+ * full name, the first time the text names it, and called by its first words after. (A headline that calls it
+ * by the short name gives the name it goes by: "Uber blames ..." over "Uber Technologies said".)
+ */
+function inFull(name: string, title: string, body: string): string {
+  const nameRe = new RegExp(`(?<![\\p{L}\\d])${escapeRegex(name)}(?![\\p{L}\\d])`, 'u');
+  // "the City of Fairbourne" then "Fairbourne said": a local government by its kind and its place.
+  const local = new RegExp(
+    `\\b(City|Town|County|Borough|Village|Municipality) of ${escapeRegex(name)}\\b`,
+  ).exec(body);
+  if (local?.[1]) return `${local[1]} of ${name}`;
+  const full = fullFormIn(name, body.search(nameRe), body);
+  if (full === name) return name;
+  const inTitle = title.search(nameRe);
+  return inTitle >= 0 && !title.startsWith(full, inTitle) ? name : full;
+}
+
+function fullFormIn(name: string, at: number, body: string): string {
+  const first = at >= 0 ? { index: at, 0: name } : null;
+  if (!first) return name;
+  const after = body.slice(first.index + first[0].length);
+  // "Three Herons Brewing Co.": a company suffix keeps its full stop.
+  if (COMPANY_SUFFIX_END_RE.test(name) && after.startsWith('.')) return `${name}.`;
+  const rest = FULL_NAME_REST_RE.exec(after);
+  if (!rest) return name;
+  const words = rest[1]?.trim().split(/\s+/) ?? [];
+  const kept: string[] = [];
+  for (const w of words) {
+    if (NOT_NAMES.has(w) || CALENDAR_WORD_RE.test(w) || TITLE_ONLY_RE.test(w)) break;
+    kept.push(w);
+  }
+  if (kept.length === 0) return name;
+  const full = `${name} ${kept.join(' ')}`;
+  return kept.length === words.length && rest[2] ? `${full}.` : full;
+}
+const COMPANY_SUFFIX_END_RE = /\b(?:Co|Inc|Ltd|Corp|Bros)\.?$/;
+const FULL_NAME_REST_RE =
+  /^((?:\s+(?:&\s+)?\p{Lu}[\p{L}&'’-]*){1,3})(?![\p{L}\d'’-])(?:(?<=\b(?:Co|Inc|Ltd|Corp|Bros))(\.))?/u;
+
 function isInitials(name: string): boolean {
   return /^[\p{Lu}&.]{2,6}$/u.test(name.replace(/\s+/g, ''));
 }
@@ -1186,6 +1241,14 @@ export function mainOrgOf(ctx: PartyContext): string | null {
   if (ctx.mainOrg === undefined) ctx.mainOrg = mainOrganization(ctx.extraction);
   return ctx.mainOrg;
 }
+
+/** A writer's name in a byline ("By Jane Roe,") or an author's note ("Jane Roe covers education for"). */
+const BYLINE_NAME_RE =
+  /\bBy\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\b|^(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s+(?:covers|reports\s+on|writes\s+about|is\s+a\s+(?:staff\s+)?(?:reporter|writer|correspondent))\b/gu;
+
+/** The last word of an institution's name: "Millbrook Unified School District", "Valley Regional Medical Center". */
+const INSTITUTION_END_RE =
+  /\b(?:District|Schools?|Hospital|Clinic|Council|Authority|Health|Cent(?:er|re)|College|County|Municipality)$/;
 
 function mainOrganization(extraction: Extraction): string | null {
   // A company named in full more than once ("Halden Shipping" ... "Halden Shipping's systems") is the
@@ -1221,8 +1284,24 @@ function mainOrganization(extraction: Extraction): string | null {
     }
     flush();
   }
+  // The writer is named in the byline, a photo credit and the author's note, but the story is not about them.
+  for (const s of extraction.sentences)
+    for (const m of s.text.matchAll(BYLINE_NAME_RE)) {
+      const writer = m[1] ?? m[2] ?? '';
+      runs.delete(writer);
+      for (const w of writer.split(' ')) words.delete(w);
+    }
   const bestRun = [...runs.entries()].sort((a, b) => b[1] - a[1])[0];
   const best = [...words.entries()].sort((a, b) => b[1] - a[1])[0];
-  if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1)) return best[0];
+  if (best && best[1] >= 3 && (!bestRun || bestRun[1] < 2 || best[1] > bestRun[1] + 1))
+    // ("Millbrook Unified School District", then "Millbrook": the name it was introduced by.)
+    // (Only a name that says it is a body: "Rackspace Hosted Exchange" is its product.)
+    return (
+      [...runs.keys()].find(
+        (r) =>
+          r.startsWith(`${best[0]} `) &&
+          (ORG_IN_NAME_RE.test(r) || GOV_BODY_IN_NAME_RE.test(r) || INSTITUTION_END_RE.test(r)),
+      ) ?? best[0]
+    );
   return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;
 }

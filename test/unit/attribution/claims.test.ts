@@ -219,6 +219,13 @@ describe('hedges, denials and confidence', () => {
     ).toEqual(['United Kingdom']);
   });
 
+  it('reads the month of May as a date, and the modal "may" as a hedge', () => {
+    const month = run('Last May, the NCSC said Russian military hackers were behind the attack.').attribution;
+    const modal = run('The NCSC said Russian military hackers may have been behind the attack.').attribution;
+    expect(month.confidence_reason).toBe('official government attribution');
+    expect(modal.confidence_reason).toBe('official government attribution, hedged');
+  });
+
   it('reports a denial by the accused beside the claim', () => {
     const a = run(
       'Britain blamed Russia for the cyberattack on the ministry. Russia denied the accusation.',
