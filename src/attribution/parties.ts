@@ -167,7 +167,9 @@ export function tokenGap(s: SentenceInfo, i: number): string {
 
 /** "CERT-PH", "CSIRT-MX": a national response team named after its state's code speaks for that state. */
 export function nationalCertParty(name: string, ctx: PartyContext, role: string): AttributingParty | null {
-  const code = /^(?:CERT|CSIRT|CIRT)-(\p{Lu}{2})$/u.exec(name)?.[1];
+  // "CERT-UA", "CSIRT-MX", and the other order: "SI-CERT", "NZ-CERT".
+  const m = /^(?:CERT|CSIRT|CIRT)-(\p{Lu}{2})$|^(\p{Lu}{2})-(?:CERT|CSIRT|CIRT)$/u.exec(name);
+  const code = m?.[1] ?? m?.[2];
   return code ? countryParty(code, name, ctx, role) : null;
 }
 
@@ -342,6 +344,8 @@ export function gapBreaks(s: SentenceInfo, i: number): boolean {
   return /[,;:()"“”\u2013\u2014]|\s-\s/.test(s.text.slice(a.end - s.start, b.start - s.start));
 }
 
+/** The word of a response team, in capitals however long ("SI-CERT", "CSIRT-MX"). */
+const CERT_WORD_RE = /^(?:CERT|CSIRT|CIRT)$/;
 /** A capitalised name right before token `v` (skipping auxiliaries and dates): a person or an organisation. */
 export function capitalisedRun(
   s: SentenceInfo,
@@ -365,7 +369,8 @@ export function capitalisedRun(
     if (!t) break;
     if (i < end && gapBreaks(s, i)) break;
     if (
-      (/^\p{Lu}/u.test(t.raw) && !(t.raw.length > 3 && t.raw === t.raw.toUpperCase())) ||
+      (/^\p{Lu}/u.test(t.raw) &&
+        (!(t.raw.length > 3 && t.raw === t.raw.toUpperCase()) || CERT_WORD_RE.test(t.raw))) ||
       (NAME_JOINERS.has(t.norm) && i < end)
     )
       i--;
@@ -521,6 +526,11 @@ function namedParty(
 ): AttributingParty | null | undefined {
   const cert = nationalCertParty(name, ctx, role);
   if (cert) return cert;
+  // "CSIRT de Gobierno", "CERT Gov": a response team named by its word first is the state's of the story.
+  if (/^(?:CERT|CSIRT|CIRT)\s/.test(name)) {
+    const state = countryParty(homeState(ctx, s), name, ctx, role);
+    if (state) return state;
+  }
   if (isPersonName(name, name.split(' ').pop() ?? name, s, ctx)) {
     const full = fullName(name, ctx.text);
     return affiliationOfPerson(full, ctx, role) ?? { name: full, body: full, kind: 'person', role };
