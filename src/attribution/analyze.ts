@@ -52,11 +52,19 @@ function normalizedWords(text: string): string {
  * The lead: the first sentences of prose (LEAD_SENTENCES). A page's repeated headline, a byline or a dateline
  * line (short, no closing punctuation) comes before the lead without being part of it.
  */
+/** An update stamp opening a line: "Update:", "Update, 16:40:", "UPDATED (14:05 GMT):". */
+const UPDATE_STAMP_RE = /^\s*(?:\[\s*)?update[d]?\b[^:.]{0,30}[:\]]/i;
+
 function leadSentences(extraction: Extraction): number[] {
   const titles = new Set(extraction.sentences.filter((s) => s.isTitle).map((s) => normalizedWords(s.text)));
   const lead: number[] = [];
   for (const s of extraction.sentences) {
-    if (lead.length >= LEAD_SENTENCES) break;
+    // "Update, 16:40: the BfV attributed ...": the news an update brings leads the story as it stands.
+    if (UPDATE_STAMP_RE.test(s.text)) {
+      lead.push(s.index);
+      continue;
+    }
+    if (lead.length >= LEAD_SENTENCES) continue;
     if (s.isTitle || (titles.size > 0 && titles.has(normalizedWords(s.text)))) continue;
     const words = s.text.trim().split(/\s+/).length;
     if (words >= 8 || /[.!?:;"”’']\s*$/.test(s.text.trim())) lead.push(s.index);

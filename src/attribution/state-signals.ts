@@ -696,11 +696,14 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     };
     let family: ClaimFamily | null = null;
     let cue = '';
+    // The words before the cue's own phrase ("is not | run by the"), where a negation of the link stands.
+    let beforeCue = before;
     for (const rule of STATE_RULES) {
       const hit = rule.match(ctxRule);
       if (!hit) continue;
       family = rule.family;
       cue = rule.side === 'after' ? m.surface + hit : hit + m.surface;
+      if (rule.side === 'before') beforeCue = before.slice(0, Math.max(0, before.length - hit.length));
       break;
     }
     if (!family) continue;
@@ -708,6 +711,7 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const sig = signal(s, iso2, family, m, clip(cue, 120), retractedAt(text, m.start - s.start));
     if (
       NEGATION_BEFORE_RE.test(before.slice(-30)) ||
+      (beforeCue !== before && NEGATION_BEFORE_RE.test(beforeCue.slice(-30))) ||
       NEGATED_SPEECH_BEFORE_RE.test(before) ||
       /^(?:\s+[\w-]+){0,3}?\s+(?:is|was|were|are|has|have)\s+not\b/i.test(after)
     )
