@@ -122,7 +122,15 @@ const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
 );
 /** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
 const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
-const NOT_AFFECTED_AFTER_RE = new RegExp(`^[^.;:,]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
+/**
+ * Words after a name that clear it: "Exchange Online was not affected", past a relative clause ("its Azure tenant,
+ * which hosts the booking app, had not been compromised"), but not past a deed, a turn or the speaker of
+ * another clause ("FortiGate devices were exploited", "while others were not affected", "X, said calls were not").
+ */
+export const NOT_AFFECTED_AFTER_RE = new RegExp(
+  `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that)\\b[^.;:,]{0,80},)?(?:(?!\\b(?:exploit|hack|breach|compromis|infect)\\w*|\\b(?:while|whereas|but|although|though|however|yet)\\b|,\\s+(?:[\\w-]+\\s+){0,3}?(?:said|says|told|added|according)\\b)[^.;:]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
+  'iu',
+);
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
 const PRODUCT_OWNER_WORDS = new Set([
   'product',

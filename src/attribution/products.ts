@@ -25,7 +25,12 @@ import {
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
-import { EDITION_SUFFIX_RE, RELEASE_WORD, unknownProductHits } from './product-names.js';
+import {
+  EDITION_SUFFIX_RE,
+  NOT_AFFECTED_AFTER_RE,
+  RELEASE_WORD,
+  unknownProductHits,
+} from './product-names.js';
 
 export interface ProductHit {
   id: number;
@@ -60,6 +65,9 @@ const RUNS_ON_BEFORE_RE =
 /** Operating systems: their name before a malware kind says where the malware runs ("a macOS backdoor"). */
 const PLATFORM_NAME_RE =
   /^(?:Apple\s+)?(?:macOS|Mac|OS X|iOS|iPadOS)$|^(?:Microsoft\s+)?Windows$|^(?:Google\s+)?(?:Android|ChromeOS)$|^Linux(?:\s+Kernel)?$/i;
+/** What a messaging service carries, then an impersonation: "calls posing as IT staff". */
+const CHANNEL_USE_AFTER_RE =
+  /^\s+(?:calls?|chats?|chat\s+requests?|messages?|meetings?|invitations?|invites?)\b[^.;]{0,60}?\b(?:pos(?:ing|ed)|masquerading|impersonating|pretending)\b/i;
 /** A verb of reaching people shortly before a channel preposition: "contacted several employees via ". */
 const CONTACT_BEFORE_RE = new RegExp(`\\b(?:${lexicon.alt('contactVerbs')})\\b[^.;]{0,60}$`, 'i');
 /** A list after an attack noun and "on": what was attacked ("raids on X and Y"). */
@@ -157,6 +165,8 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
       if (MODIFIER_COMPOUND_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 12))) continue;
       // "a macOS backdoor", "an Android banking trojan": the platform the malware runs on, not a product attacked.
       if (PLATFORM_NAME_RE.test(m.surface) && onlyThePlatform(s, m, knowledge)) continue;
+      // "joined Teams calls posing as IT staff", "sent Teams chat requests posing as the help desk": a channel.
+      if (CHANNEL_USE_AFTER_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 100))) continue;
       // "contacted employees via Microsoft Teams, posing as IT support": how the intruders reached people.
       if (
         CHANNEL_PREPOSITIONS.has(s.tokens[m.from - 1]?.norm ?? '') &&
@@ -252,15 +262,13 @@ const MERE_BEFORE_RE = new RegExp(
   `\\b${lexicon.alt('mereMentionBefore')}\\s+(?:(?:the|its|their|a|an|of|all|official|victim['’]s|victims['’]|[\\w-]+['’]s)\\s+){0,3}$`,
   'i',
 );
-/** Words after a product that clear it: "Exchange Online was not affected". */
-const NOT_AFFECTED_RE = new RegExp(`^[^.;:]{0,30}?\\b${lexicon.alt('notAffectedPhrases')}\\b`, 'i');
 
 /** The words between a name (and the rest of it: "Online") and one that only says where it runs or what it is part of. */
 const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|for|of|from)\s+(?:the\s+)?$/u;
 
 /** A denied deed before a product in its clause: "never reached the company's Salesforce instance". */
 const DENIED_DEED_BEFORE_RE =
-  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access|log(?:ged)?\s+in(?:to)?|sign(?:ed)?\s+in(?:to)?)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
+  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|encrypt\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access|log(?:ged)?\s+in(?:to)?|sign(?:ed)?\s+in(?:to)?)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
 function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
   // (The pattern stops at a comma or a clause word: "had not seen attacks, but hackers exploited Exchange".)
   return DENIED_DEED_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 120), start - s.start));
@@ -306,8 +314,12 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
 const ADD_ON_AFTER_RE = /^\s+(?:extensions?|add-ons?|addons?)\b/i;
-/** The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped". */
-const HOST_OR_LURE_BEFORE_RE = /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged)\s+(?:the\s+)?$/i;
+/**
+ * The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped",
+ * "a fake browser update for", "what appeared to be an urgent update for".
+ */
+const HOST_OR_LURE_BEFORE_RE =
+  /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged|(?:fake|bogus|counterfeit|spoofed|fraudulent|trojani[sz]ed|appeared\s+to\s+be|purport(?:ed|ing)\s+to\s+be|posing\s+as|disguised\s+as|masquerading\s+as)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:updates?|installers?|downloads?|setup\s+files?)\s+(?:for|of))\s+(?:the\s+)?$/i;
 /** A flaw or its exploitation named beside a lure or a host: "rigged Word files exploiting CVE-...". */
 const EXPLOITED_FLAW_NEAR_RE = /\b(?:exploit\w*|vulnerab\w*|flaws?|bugs?|zero-days?|CVE-\d)/i;
 /** Where the writer publishes: "listed in our", "available on our" (then "GitHub repository", "blog"). */
@@ -334,7 +346,7 @@ function clearedAfter(s: SentenceInfo, end: number): boolean {
     (x) => x.start >= end && !PLACING_GAP_RE.test(s.text.slice(end - s.start, x.start - s.start)),
   );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
-  if (NOT_AFFECTED_RE.test(after)) return true;
+  if (NOT_AFFECTED_AFTER_RE.test(after)) return true;
   return (
     next !== undefined &&
     (LIST_SEP_RE.test(after) || CLEARED_LIST_GAP_RE.test(after)) &&
