@@ -247,10 +247,69 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
   }
   out.push(...unknownProductHits(extraction, knowledge, out, vulnStory));
   // "failed to breach the firm's FortiGate firewall", "did not exploit a flaw in Connect Secure": denied.
-  return out.filter((h) => {
+  return joinedBrandNames(out, extraction, knowledge).filter((h) => {
     const s = extraction.sentences[h.sentence];
     return !s || !deedDeniedBefore(s, h.start);
   });
+}
+
+const familyNamesOf = new WeakMap<Knowledge, Set<string>>();
+/** Product names that begin the names of other products ("Zoho ManageEngine" of "Zoho ManageEngine ServiceDesk Plus"). */
+function familyNames(knowledge: Knowledge): Set<string> {
+  let names = familyNamesOf.get(knowledge);
+  if (!names) {
+    names = new Set();
+    const all = new Set(knowledge.products.map((p) => nameKey(p.name)));
+    for (const key of all) {
+      const words = key.split(' ');
+      for (let n = 1; n < words.length; n++) {
+        const prefix = words.slice(0, n).join(' ');
+        if (all.has(prefix)) names.add(prefix);
+      }
+    }
+    familyNamesOf.set(knowledge, names);
+  }
+  return names;
+}
+
+/**
+ * "ManageEngine Desktop Central": a maker's brand and one of its products written together are one product, named
+ * as written with its maker.
+ */
+function joinedBrandNames(hits: ProductHit[], extraction: Extraction, knowledge: Knowledge): ProductHit[] {
+  const out: ProductHit[] = [];
+  for (const h of hits) {
+    const prev = out[out.length - 1];
+    const s = extraction.sentences[h.sentence];
+    const vendor = h.name ? h.vendor : knowledge.products[h.id]?.vendor;
+    const prevVendor = prev && (prev.name ? prev.vendor : knowledge.products[prev.id]?.vendor);
+    if (
+      prev &&
+      s &&
+      prev.sentence === h.sentence &&
+      vendor &&
+      vendor === prevVendor &&
+      /^ $/.test(s.text.slice(prev.end - s.start, h.start - s.start)) &&
+      !prev.name &&
+      !h.name &&
+      // (A family with members of its own, as ManageEngine has; "PAN-OS GlobalProtect" are two products.)
+      familyNames(knowledge).has(nameKey(knowledge.products[prev.id]?.name ?? ''))
+    ) {
+      const written = `${prev.surface} ${h.surface}`;
+      out[out.length - 1] = {
+        id: h.id,
+        sentence: h.sentence,
+        start: prev.start,
+        end: h.end,
+        surface: written,
+        name: nameKey(written).startsWith(`${nameKey(vendor)} `) ? written : `${vendor} ${written}`,
+        vendor,
+      };
+      continue;
+    }
+    out.push(h);
+  }
+  return out;
 }
 
 /**
