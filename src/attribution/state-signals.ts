@@ -151,6 +151,9 @@ const RE_IT_WAS_BEFORE =
   /\b(?:it|this|that)(?:'s|’s|\s+is|\s+was|\s+were)\s+(?:likely\s+|probably\s+|definitely\s+|clearly\s+)?(?:the\s+)?$/i;
 const RE_POSSESSIVE_AFTER =
   /^(?:'s|’s)\s+(?:[\w"“”-]+\s+){0,2}?(?:malicious\s+)?(?:cyber[- ]?(?:activit(?:y|ies)|attacks?|operations?|espionage|campaigns?|intrusions?|offensive|warfare|army|units?|actors?|spies|spying|operatives)|hack(?:ing|ers|s)\b|cyberattacks?|cyber-?espionage|state hackers|military hackers|intelligence (?:services?|agencies) hackers)/i;
+/** A statement about the hacking right after it: "Seoul's hacking accusation", "Tokyo's cyberattack claims". */
+const SAID_ABOUT_AFTER_RE =
+  /^\s+(?:accusations?|allegations?|claims?|charges?|complaints?|reports?|warnings?|advisor(?:y|ies)|probes?|investigations?|inquiry|inquiries)\b/i;
 const RE_SUBJECT_HACKED =
   /^\s+(?:(?:has|have|had|also|allegedly|reportedly|repeatedly|likely|probably)\s+)*(?:hacked|hack(?:ing)? into|breached|infiltrated|spied on|stole|attacked|compromised|br(?:oke|oken|eak|eaking) into|launched (?:a |the )?cyber|conducted (?:a |the )?(?:cyber|hack)|carried out (?:a |the )?(?:cyber|hack)|used hackers|deployed (?:malware|hackers|spyware)|used (?:[\w-]+\s+){0,3}?(?:spyware|malware|exploits?|hacking tools?|implants?|backdoors?)\s+to\s+(?:hack|spy|infect|break into|compromise|surveil|steal|target|access))/i;
 /**
@@ -460,6 +463,8 @@ const STATE_RULES: StateRule[] = [
     match: (c) => {
       if (c.form !== 'name' && c.form !== 'metonym') return null;
       const h = hitOf(RE_POSSESSIVE_AFTER, c.after);
+      // ("Seoul's hacking accusation": what the state said about hacking, not its hacking.)
+      if (h && SAID_ABOUT_AFTER_RE.test(c.after.slice(h.length))) return null;
       return h && !/security|defen[cs]e/i.test(h) ? h : null;
     },
   },
