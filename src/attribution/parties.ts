@@ -73,6 +73,10 @@ const COORDINATED_DEMONYM_RE = new RegExp(`^${COORDINATION_GAP}\\p{Lu}[\\p{L}-]+
 /** A state body's possessive before an agency's name: "the ministry's ", "the government's ". */
 const BODY_OWNER_BEFORE_RE =
   /\b(?:the|its)\s+(?:[a-z]+\s+)?(?:ministry|government|cabinet|state|country)['’]s\s+$/i;
+/** A trade after a state's name or adjective, then the name it describes: "the US security firm FireEye". */
+const TRADE_AFTER_STATE_RE =
+  /^\s+(?:[\w-]+\s+){0,2}?(?:firm|company|vendor|outlet|newspaper|broadcaster|start-?up|provider)\s+\p{Ll}?\p{Lu}/u;
+
 export function partyFromMention(
   m: Mention,
   s: SentenceInfo,
@@ -80,6 +84,12 @@ export function partyFromMention(
   role: string,
 ): AttributingParty | null {
   const k = ctx.knowledge;
+  // "the US security firm FireEye": the state describes a firm, which is the party; the state is none.
+  if (
+    m.ref.type === 'country' &&
+    TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50))
+  )
+    return null;
   if (m.ref.type === 'party') {
     const p = k.parties[m.ref.id];
     if (!p) return null;
@@ -369,7 +379,8 @@ export function capitalisedRun(
     if (!t) break;
     if (i < end && gapBreaks(s, i)) break;
     if (
-      (/^\p{Lu}/u.test(t.raw) &&
+      // ("iSight Partners", "eBay": a brand may open with one small letter.)
+      (/^\p{Ll}?\p{Lu}/u.test(t.raw) &&
         (!(t.raw.length > 3 && t.raw === t.raw.toUpperCase()) || CERT_WORD_RE.test(t.raw))) ||
       (NAME_JOINERS.has(t.norm) && i < end)
     )

@@ -29,9 +29,6 @@ import {
 import { organActsAsAuthority } from './state-signals.js';
 
 /** Generic nouns that name a government speaker ("U.S. officials said", "the Dutch ministry said"). */
-/** A trade after a state's name or adjective, then the name it describes: "the US security firm FireEye". */
-const TRADE_AFTER_STATE_RE =
-  /^\s+(?:[\w-]+\s+){0,2}?(?:firm|company|vendor|outlet|newspaper|broadcaster|start-?up|provider)\s+\p{Lu}/u;
 const GOV_GENERIC = new Set([...lexicon.set('genericGovernmentNouns'), 'police', 'officials']);
 
 /** A party's name inside a hyphenated modifier of another name: "Google-owned Mandiant", "state-backed". */
@@ -938,16 +935,7 @@ export function attributorsOf(
       OPINION_OF_BEFORE_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 40), tok.start - s.start));
     if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by || fromAgent || opinionOf) {
       const from = by || fromAgent || opinionOf ? v + 1 : v + 2;
-      // ("by the US security firm FireEye": the state describes the firm, which is the source.)
-      const m = candidates.find(
-        (c) =>
-          c.from >= from &&
-          c.from <= from + 8 &&
-          !(
-            c.ref.type === 'country' &&
-            TRADE_AFTER_STATE_RE.test(s.text.slice(c.end - s.start, c.end - s.start + 50))
-          ),
-      );
+      const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       // The actor is the source only when no other name comes first ("according to Acme, the LockBit gang").
       const firstName = s.tokens.findIndex((x, j) => j >= from && /^\p{Lu}/u.test(x.raw));
