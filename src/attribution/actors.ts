@@ -31,7 +31,7 @@ const DESCRIBED_AKA_RE =
  * its designation for".
  */
 const APPOSITIVE_AKA_RE =
-  /^\s*,\s+(?:(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))|(?:the|its|their)\s+(?:own\s+)?(?:tracking\s+)?(?:identifier|designation|name|label|moniker|codename)\s+(?:(?:that\s+|which\s+)?(?:it|they|the\s+\w+|\p{Lu}[\w.'’&-]*)\s+(?:uses|use|gives|gave|assigns|assigned)\s+)?for\s+(?:the\s+(?:[\w'’-]+\s+){0,3}?(?:group|actor|cluster|unit|gang|crew)\s+(?:(?:widely|also|better|more\s+widely|publicly)\s+)?(?:known|tracked|referred\s+to)\s+as\s+)?)\s*["“']?$/u;
+  /^\s*,\s+(?:(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))|(?:the|its|their)\s+(?:own\s+)?(?:tracking\s+)?(?:identifier|designation|name|label|moniker|codename)\s+(?:(?:that\s+|which\s+)?(?:it|they|the\s+\w+|\p{Lu}[\w.'’&-]*)\s+(?:uses|use|gives|gave|assigns|assigned)\s+)?for\s+(?:the\s+(?:[\w'’-]+\s+){0,3}?(?:group|actor|cluster|unit|gang|crew)\s+(?:(?:widely|also|better|more\s+widely|publicly)\s+)?(?:known|tracked|referred\s+to)\s+as\s+|the\s+(?:operators|people|hackers|criminals|group|gang|crew)\s+(?:behind|running)\s+(?:the\s+)?)?)\s*["“']?$/u;
 /** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */
 const BY_AND_AS_RE =
   /^\s*,?\s*by\s+[\p{Lu}][\w.'’&-]*(?:\s+[\p{Lu}][\w.'’&-]*){0,2}\s*,?\s+(?:and|or|while)\s+(?:tracked\s+)?as\s+["“']?$/u;
