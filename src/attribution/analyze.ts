@@ -54,13 +54,17 @@ function normalizedWords(text: string): string {
  */
 /** An update stamp opening a line: "Update:", "Update, 16:40:", "UPDATED (14:05 GMT):". */
 const UPDATE_STAMP_RE = /^\s*(?:\[\s*)?update[d]?\b[^:.]{0,30}[:\]]/i;
+/** An earlier time an update may recall: "last year", "earlier this month". */
+const EARLIER_TIME_RE =
+  /\b(?:last|previous)\s+(?:year|month|week|summer|winter|spring|autumn|fall)\b|\bearlier\s+this\s+(?:year|month)\b/i;
 
 function leadSentences(extraction: Extraction): number[] {
   const titles = new Set(extraction.sentences.filter((s) => s.isTitle).map((s) => normalizedWords(s.text)));
   const lead: number[] = [];
   for (const s of extraction.sentences) {
-    // "Update, 16:40: the BfV attributed ...": the news an update brings leads the story as it stands.
-    if (UPDATE_STAMP_RE.test(s.text)) {
+    // "Update, 16:40: the BfV attributed ...": the news an update brings leads the story as it stands (not a
+    // reminder of the past: "Update: a different flaw was exploited last year by ...").
+    if (UPDATE_STAMP_RE.test(s.text) && !isBackground(s.text) && !EARLIER_TIME_RE.test(s.text)) {
       lead.push(s.index);
       continue;
     }
@@ -406,12 +410,21 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   for (let i = parties.length - 1; i >= 0; i--)
     if (actorNames.has(nameKey(parties[i] ?? ''))) parties.splice(i, 1);
   const articleText = `${article.title ?? ''}\n${article.text}`;
+  // (The products and groups the text names, which no company's full name runs into.)
+  const knownNames = new Set(
+    extraction.sentences.flatMap((s) =>
+      s.mentions
+        .filter((m) => m.ref.type === 'product' || m.ref.type === 'actor')
+        .map((m) => nameKey(m.surface)),
+    ),
+  );
   const mergedParties = mergePartyNames(
     withoutTitledPersons(
       parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),
       articleText,
     ),
     articleText,
+    knownNames,
   ).map((p) => p.name);
 
   // Products and CVEs

@@ -235,7 +235,7 @@ function hedgeOf(text: string, knowledge: Knowledge): RegExpExecArray | null {
   for (const m of text.matchAll(HEDGE_ALL_RE)) {
     if (firm.some((f) => f && m.index >= f.index && m.index < f.index + f[0].length)) continue;
     // "Last May", "in May 2024": the month, not the modal.
-    if (m[0] === 'May' && !/^May\s+(?:have|be|not)\b/.test(text.slice(m.index, m.index + 12))) continue;
+    if (m[0] === 'May' && !/^May\s+(?:have|be|not)\b/i.test(text.slice(m.index, m.index + 12))) continue;
     return m;
   }
   return null;

@@ -77,6 +77,13 @@ const BODY_OWNER_BEFORE_RE =
 const TRADE_AFTER_STATE_RE =
   /^\s+(?:[\w-]+\s+){0,2}?(?:firm|company|vendor|outlet|newspaper|broadcaster|start-?up|provider)\s+\p{Ll}?\p{Lu}/u;
 
+/** A state's name or adjective that describes the firm named after a trade: "the US security firm FireEye". */
+export function describesFirm(m: Mention, s: SentenceInfo): boolean {
+  return (
+    m.ref.type === 'country' && TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50))
+  );
+}
+
 export function partyFromMention(
   m: Mention,
   s: SentenceInfo,
@@ -85,11 +92,7 @@ export function partyFromMention(
 ): AttributingParty | null {
   const k = ctx.knowledge;
   // "the US security firm FireEye": the state describes a firm, which is the party; the state is none.
-  if (
-    m.ref.type === 'country' &&
-    TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50))
-  )
-    return null;
+  if (describesFirm(m, s)) return null;
   if (m.ref.type === 'party') {
     const p = k.parties[m.ref.id];
     if (!p) return null;
@@ -177,9 +180,8 @@ export function tokenGap(s: SentenceInfo, i: number): string {
 
 /** "CERT-PH", "CSIRT-MX": a national response team named after its state's code speaks for that state. */
 export function nationalCertParty(name: string, ctx: PartyContext, role: string): AttributingParty | null {
-  // "CERT-UA", "CSIRT-MX", and the other order: "SI-CERT", "NZ-CERT".
-  const m = /^(?:CERT|CSIRT|CIRT)-(\p{Lu}{2})$|^(\p{Lu}{2})-(?:CERT|CSIRT|CIRT)$/u.exec(name);
-  const code = m?.[1] ?? m?.[2];
+  // "CERT-UA", "CSIRT-MX" (a code first, "IT-CERT", may be a company's team; national ones are in the dictionary).
+  const code = /^(?:CERT|CSIRT|CIRT)-(\p{Lu}{2})$/u.exec(name)?.[1];
   return code ? countryParty(code, name, ctx, role) : null;
 }
 
@@ -537,8 +539,17 @@ function namedParty(
 ): AttributingParty | null | undefined {
   const cert = nationalCertParty(name, ctx, role);
   if (cert) return cert;
-  // "CSIRT de Gobierno", "CERT Gov": a response team named by its word first is the state's of the story.
-  if (/^(?:CERT|CSIRT|CIRT)\s/.test(name)) {
+  // "the State Criminal Police Office (LKA)" ... "according to the LKA": the acronym of a known body, however
+  // its letters read in English.
+  const introducedBy = /^\p{Lu}{2,6}$/u.test(name) ? bodyBeforeAcronym(name, ctx) : null;
+  if (introducedBy) return partyFromMention(introducedBy.m, introducedBy.s, ctx, role);
+  // "CSIRT de Gobierno", "CERT Government": a government's response team named by its word first is the state's of
+  // the story (not a company's: "CERT Santander").
+  if (
+    /^(?:CERT|CSIRT|CIRT)\s+(?:de\s+|do\s+|of\s+(?:the\s+)?)?(?:Gobierno|Governo|Government|Gov|Nacional|National)\b/.test(
+      name,
+    )
+  ) {
     const state = countryParty(homeState(ctx, s), name, ctx, role);
     if (state) return state;
   }
@@ -861,6 +872,10 @@ function affiliation(
   return companyOfficer(title, body, ctx, role);
 }
 
+/** Titles of a local institution's officers: they speak for a district or a city, never for a company. */
+const INSTITUTION_TITLE_RE = /\b(?:superintendent|city\s+manager|county\s+executive|mayor)$/i;
+/** A district's, a city's or a county's name: "Millbrook Unified School District" (or "the City of" the name). */
+const INSTITUTION_NAME_RE = /\b(?:District|Schools?|County|City|Town|Council|Borough|Municipality)\b/;
 /** A company officer whose company the text does not give ("CISO Dana Roe said"): the company the story is about. */
 function companyOfficer(
   title: string,
@@ -869,6 +884,14 @@ function companyOfficer(
   role: string,
 ): AttributingParty | null {
   const mainOrg = mainOrgOf(ctx);
+  // (A superintendent or a mayor speaks for a district or a city, not for the company a story is about.)
+  if (
+    mainOrg &&
+    INSTITUTION_TITLE_RE.test(title.trim()) &&
+    !INSTITUTION_NAME_RE.test(mainOrg) &&
+    !ctx.text.includes(` of ${mainOrg}`)
+  )
+    return null;
   return mainOrg && CORPORATE_TITLE_RE.test(title.trim()) && !GOV_TITLE_RE.test(title.trim())
     ? { name: mainOrg, body, kind: 'organization', role }
     : null;
@@ -1008,6 +1031,19 @@ function trailingName(phrase: string): string {
 }
 
 /** "HSE" → "Health Service Executive" when the text spells it out ("the Health Service Executive (HSE)"). */
+/** The dictionary body written right before "(ACRONYM)" somewhere in the article. */
+function bodyBeforeAcronym(acronym: string, ctx: PartyContext): { m: Mention; s: SentenceInfo } | null {
+  for (const s of ctx.extraction.sentences) {
+    const at = s.text.indexOf(`(${acronym})`);
+    if (at < 0) continue;
+    const m = s.mentions.find(
+      (x) => x.ref.type === 'party' && /^\s*$/.test(s.text.slice(x.end - s.start, at)),
+    );
+    if (m) return { m, s };
+  }
+  return null;
+}
+
 function expandAcronym(name: string, text: string): string {
   if (!/^\p{Lu}{2,6}$/u.test(name)) return name;
   const m = new RegExp(`((?:\\p{Lu}[\\p{L}&-]*\\s+(?:(?:of|for|and|the)\\s+)?){1,6})\\(${name}\\)`, 'u').exec(
@@ -1166,12 +1202,16 @@ const COMPANY_TITLE_AFTER_RE = new RegExp(
  * One party under two names in one article: "Uber" and "Uber Technologies", "M&S" beside "Marks &
  * Spencer", a ticker in parentheses ("Acme (ACME.L)"). The name the text uses first and in full stays.
  */
-export function mergePartyNames(named: AttributingParty[], text: string): AttributingParty[] {
+export function mergePartyNames(
+  named: AttributingParty[],
+  text: string,
+  knownNames: ReadonlySet<string> = new Set(),
+): AttributingParty[] {
   const cut = text.indexOf('\n');
   const [title, body] = [text.slice(0, cut), text.slice(cut + 1)];
   const parties = named.map((p) => {
     if (p.kind !== 'organization' && p.kind !== 'person') return p;
-    const name = inFull(p.name, title, body);
+    const name = inFull(p.name, title, body, knownNames);
     // ("Three Herons" reads like a person until the text writes "Three Herons Brewing Co.")
     return p.kind === 'organization' || ORG_IN_NAME_RE.test(name) || COMPANY_SUFFIX_END_RE.test(name)
       ? { ...p, name, kind: 'organization' as const }
@@ -1212,7 +1252,7 @@ export function mergePartyNames(named: AttributingParty[], text: string): Attrib
  * full name, the first time the text names it, and called by its first words after. (A headline that calls it
  * by the short name gives the name it goes by: "Uber blames ..." over "Uber Technologies said".)
  */
-function inFull(name: string, title: string, body: string): string {
+function inFull(name: string, title: string, body: string, knownNames: ReadonlySet<string>): string {
   const nameRe = new RegExp(`(?<![\\p{L}\\d])${escapeRegex(name)}(?![\\p{L}\\d])`, 'u');
   // "the City of Fairbourne" then "Fairbourne said": a local government by its kind and its place.
   const local = new RegExp(
@@ -1221,6 +1261,9 @@ function inFull(name: string, title: string, body: string): string {
   if (local?.[1]) return `${local[1]} of ${name}`;
   const full = fullFormIn(name, body.search(nameRe), body);
   if (full === name) return name;
+  // ("SolarWinds Orion", "Okta Verify": a product or a group the text names is no company's full name.)
+  const key = ` ${nameKey(full)} `;
+  for (const k of knownNames) if (k.includes(' ') && key.includes(` ${k} `)) return name;
   const inTitle = title.search(nameRe);
   return inTitle >= 0 && !title.startsWith(full, inTitle) ? name : full;
 }
@@ -1241,11 +1284,24 @@ function fullFormIn(name: string, at: number, body: string): string {
   }
   if (kept.length === 0) return name;
   const full = `${name} ${kept.join(' ')}`;
-  return kept.length === words.length && rest[2] ? `${full}.` : full;
+  // Only a name that reads as an organisation's: introduced by an apposition or a parenthesis ("Crestline Foods,
+  // a Kansas City maker"), or ending in an organisation's word ("Halvorsen Freight Systems", "Valley Lutheran
+  // Health"), never a product or a headline's words ("SolarWinds Orion software", "Okta Says Chinese State").
+  const complete = kept.length === words.length;
+  const tail = complete ? after.slice(rest[0].length) : '';
+  const introduced = complete && /^(?:,\s+(?:an?|the)\s|\s*\()/.test(tail);
+  const orgWord = ORG_IN_NAME_RE.test(kept[kept.length - 1] ?? '') || INSTITUTION_END_RE.test(full);
+  // (A name that ends its phrase: "from Singapore-based Kestrel Exchange to TraderTraitor".)
+  const ends = complete && NAME_PHRASE_END_RE.test(tail);
+  if (!introduced && !orgWord && !ends && !(complete && rest[2])) return name;
+  return complete && rest[2] ? `${full}.` : full;
 }
+/** What follows a name that ends its phrase: a mark, a preposition, a conjunction or a verb of saying or being. */
+const NAME_PHRASE_END_RE =
+  /^(?:[,.;:)]|\s+(?:to|in|on|at|of|for|from|and|or|with|by|said|says|told|has|have|had|was|is|were|are|which|that|who)\b)/;
 const COMPANY_SUFFIX_END_RE = /\b(?:Co|Inc|Ltd|Corp|Bros)\.?$/;
 const FULL_NAME_REST_RE =
-  /^((?:\s+(?:&\s+)?\p{Lu}[\p{L}&'’-]*){1,3})(?![\p{L}\d'’-])(?:(?<=\b(?:Co|Inc|Ltd|Corp|Bros))(\.))?/u;
+  /^((?:[ \t]+(?:&[ \t]+)?\p{Lu}[\p{L}&'’-]*){1,3})(?![\p{L}\d'’-])(?:(?<=\b(?:Co|Inc|Ltd|Corp|Bros))(\.))?/u;
 
 function isInitials(name: string): boolean {
   return /^[\p{Lu}&.]{2,6}$/u.test(name.replace(/\s+/g, ''));
@@ -1265,7 +1321,7 @@ export function mainOrgOf(ctx: PartyContext): string | null {
 
 /** A writer's name in a byline ("By Jane Roe,") or an author's note ("Jane Roe covers education for"). */
 const BYLINE_NAME_RE =
-  /\bBy\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\b|^(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s+(?:covers|reports\s+on|writes\s+about|is\s+a\s+(?:staff\s+)?(?:reporter|writer|correspondent))\b/gu;
+  /(?:^|[—–|]\s*)By\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\b(?!\s+\p{Ll})|^(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s+(?:covers|writes\s+about|is\s+a\s+(?:staff\s+)?(?:reporter|writer|correspondent))\b/gu;
 
 /** The last word of an institution's name: "Millbrook Unified School District", "Valley Regional Medical Center". */
 const INSTITUTION_END_RE =
@@ -1321,7 +1377,7 @@ function mainOrganization(extraction: Extraction): string | null {
       [...runs.keys()].find(
         (r) =>
           r.startsWith(`${best[0]} `) &&
-          (ORG_IN_NAME_RE.test(r) || GOV_BODY_IN_NAME_RE.test(r) || INSTITUTION_END_RE.test(r)),
+          (ORG_IN_NAME_RE.test(r.slice(r.lastIndexOf(' ') + 1)) || INSTITUTION_END_RE.test(r)),
       ) ?? best[0]
     );
   return bestRun && bestRun[1] >= 2 ? bestRun[0] : null;

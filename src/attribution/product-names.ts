@@ -122,15 +122,24 @@ const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
 );
 /** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
 const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
+/** No deed of an attack starts here (a clearance never reaches past one). */
+const NO_DEED = '(?!\\b(?:exploit|hack|breach|compromis|infect|attack)\\w*)';
 /**
- * Words after a name that clear it: "Exchange Online was not affected", past a relative clause ("its Azure tenant,
- * which hosts the booking app, had not been compromised"), but not past a deed, a turn or the speaker of
+ * Words after a name that clear it: "Exchange Online was not affected", past a relative clause or an apposition ("its Azure
+ * tenant, which hosts the booking app, had not been compromised", "Neurons for MDM, the cloud offering, is not"), but not past a deed, a turn or the speaker of
  * another clause ("FortiGate devices were exploited", "while others were not affected", "X, said calls were not").
  */
-export const NOT_AFFECTED_AFTER_RE = new RegExp(
-  `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that)\\b[^.;:,]{0,80},)?(?:(?!\\b(?:exploit|hack|breach|compromis|infect)\\w*|\\b(?:while|whereas|but|although|though|however|yet)\\b|,\\s+(?:[\\w-]+\\s+){0,3}?(?:said|says|told|added|according)\\b)[^.;:]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
+const NOT_AFFECTED_AFTER_RE = new RegExp(
+  `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that|the|an?|its)\\b(?:${NO_DEED}[^.;:,]){0,80},)?(?:${NO_DEED}(?!\\b(?:whose|where|which|while|whereas|but|although|though|however|yet|as|with)\\b)[^.;:,]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
   'iu',
 );
+/** A new clause inside the words before a clearance: "and the city's services were unaffected" (a list goes on: "and FastAPI"). */
+const NEW_CLAUSE_RE = /\b(?:and|or)\s+[a-z]/;
+/** The words after a name clear it (see NOT_AFFECTED_AFTER_RE), within the name's own clause. */
+export function clearedByWordsAfter(after: string): boolean {
+  const m = NOT_AFFECTED_AFTER_RE.exec(after);
+  return m !== null && !NEW_CLAUSE_RE.test(m[0].replace(/,\s*(?:which|that|the|an?|its)\b[^,]*,/, ''));
+}
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
 const PRODUCT_OWNER_WORDS = new Set([
   'product',
@@ -771,7 +780,7 @@ function judge(
     if (
       device?.[1] &&
       (c.strong || strongProductCued(s)) &&
-      !NOT_AFFECTED_AFTER_RE.test(rest) &&
+      !clearedByWordsAfter(rest) &&
       !namedVendors.has(vendorAsName) &&
       !vendorProductNamed(vendorAsName, knowledge, text)
     )
@@ -786,7 +795,7 @@ function judge(
   const after = s.text.slice(c.end - s.start);
   const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
   // "the plugin FormPilot is not affected": cleared, not named.
-  if (NOT_AFFECTED_AFTER_RE.test(after)) return null;
+  if (clearedByWordsAfter(after)) return null;
   // "a flaw in the company's Horizon portal": a thing an organisation owns is its own platform, not a product
   // (the product's own parts stay: "the product's License Servlet").
   const owner = /\b(\p{Ll}[\w-]*)['’]s?\s+$/u.exec(

@@ -25,12 +25,7 @@ import {
   TOOL_USE_RE,
   WEAK_PRODUCT_CUE_RE,
 } from './cues.js';
-import {
-  EDITION_SUFFIX_RE,
-  NOT_AFFECTED_AFTER_RE,
-  RELEASE_WORD,
-  unknownProductHits,
-} from './product-names.js';
+import { clearedByWordsAfter, EDITION_SUFFIX_RE, RELEASE_WORD, unknownProductHits } from './product-names.js';
 
 export interface ProductHit {
   id: number;
@@ -55,13 +50,17 @@ const MALWARE_KIND_AFTER_RE =
 /** Someone's own machine: "the developer's macOS laptop", "her Windows PC". */
 const OWNER_BEFORE_RE = /(?:\b[\p{L}-]+['’]s|\b(?:his|her|their|my|our))\s+$/iu;
 const OWN_DEVICE_AFTER_RE =
-  /^\s+(?:laptops?|workstations?|desktops?|notebooks?|PCs?|computers?|machines?|phones?)\b/i;
+  /^\s+(?:laptops?|workstations?|desktops?|notebooks?|PCs?|computers?|machines?)\b/i;
+/** A word of a program's name, not of an update, a bulletin or a feature ("Patch Tuesday", "KB5034441"). */
+const CAPITAL_NAME_WORD = String.raw`(?!(?:Updates?|Fix(?:es)?|Patch(?:es)?|Releases?|Hotfix(?:es)?|Hotpatch|Exploits?|Zero-Days?|Flaws?|Vulnerabilit(?:y|ies)|Bugs?|Mitigations?|Support|Advisor(?:y|ies)|Tuesday|Security|Response|Bulletins?|KB\d+|MS\d+-\d+)\b)\p{Lu}[\p{L}\d-]*`;
 /**
  * A platform after what runs on it: "Chrome 131.0.6778.108 for Windows, Mac and Linux", "a fake trading app for
  * macOS". (Updates, fixes and patches "for iOS" name the platform as what was patched.)
  */
-const RUNS_ON_BEFORE_RE =
-  /(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?!(?:Updates?|Fix(?:es)?|Patch(?:es)?|Releases?|Hotfix(?:es)?|Exploits?|Zero-Days?|Flaws?|Vulnerabilit(?:y|ies)|Bugs?|Mitigations?|Support|Advisor(?:y|ies))\b)\p{Lu}[\p{L}\d-]*)\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?(?:macOS|Mac|OS X|iOS|iPadOS|Windows|Android|ChromeOS|Linux)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u;
+const RUNS_ON_BEFORE_RE = new RegExp(
+  String.raw`(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?:${CAPITAL_NAME_WORD}\s+)+${CAPITAL_NAME_WORD})\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?(?:macOS|Mac|OS X|iOS|iPadOS|Windows|Android|ChromeOS|Linux)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$`,
+  'u',
+);
 /** Operating systems: their name before a malware kind says where the malware runs ("a macOS backdoor"). */
 const PLATFORM_NAME_RE =
   /^(?:Apple\s+)?(?:macOS|Mac|OS X|iOS|iPadOS)$|^(?:Microsoft\s+)?Windows$|^(?:Google\s+)?(?:Android|ChromeOS)$|^Linux(?:\s+Kernel)?$/i;
@@ -131,7 +130,13 @@ function onlyThePlatform(s: SentenceInfo, m: Mention, knowledge: Knowledge): boo
   const before = s.text.slice(Math.max(0, m.start - s.start - 80), m.start - s.start);
   const after = s.text.slice(m.end - s.start, m.end - s.start + 40);
   if (MALWARE_KIND_AFTER_RE.test(after)) return true;
-  if (OWNER_BEFORE_RE.test(before) && OWN_DEVICE_AFTER_RE.test(after)) return true;
+  // (Unless a flaw is named right before it: "exploited a flaw on the engineer's Windows laptop".)
+  if (
+    OWNER_BEFORE_RE.test(before) &&
+    OWN_DEVICE_AFTER_RE.test(after) &&
+    !EXPLOITED_FLAW_NEAR_RE.test(before.slice(-50))
+  )
+    return true;
   if (RUNS_ON_BEFORE_RE.test(before)) return true;
   // After a product of another kind: "Acrobat and Reader for Windows and macOS".
   const forAt = before.search(/\s+for\s+(?:[\p{L} ]+(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u);
@@ -247,29 +252,29 @@ export function productHits(extraction: Extraction, knowledge: Knowledge): Produ
   }
   out.push(...unknownProductHits(extraction, knowledge, out, vulnStory));
   // "failed to breach the firm's FortiGate firewall", "did not exploit a flaw in Connect Secure": denied.
+  // ("a malicious Google Chrome extension", "a correction said ... FortiGate": whichever stage found the name.)
   return joinedBrandNames(out, extraction, knowledge).filter((h) => {
     const s = extraction.sentences[h.sentence];
-    return !s || !deedDeniedBefore(s, h.start);
+    return (
+      !s ||
+      !(
+        deedDeniedBefore(s, h.start) ||
+        // (The host's name, not the add-on's own: "the Prettier Tailwind Sorter extension" is the product.)
+        (isDictionaryName(h, knowledge) &&
+          ADD_ON_AFTER_RE.test(s.text.slice(h.end - s.start, h.end - s.start + 30))) ||
+        WITHDRAWN_BEFORE_RE.test(s.text.slice(0, h.start - s.start))
+      )
+    );
   });
 }
 
-const familyNamesOf = new WeakMap<Knowledge, Set<string>>();
-/** Product names that begin the names of other products ("Zoho ManageEngine" of "Zoho ManageEngine ServiceDesk Plus"). */
-function familyNames(knowledge: Knowledge): Set<string> {
-  let names = familyNamesOf.get(knowledge);
-  if (!names) {
-    names = new Set();
-    const all = new Set(knowledge.products.map((p) => nameKey(p.name)));
-    for (const key of all) {
-      const words = key.split(' ');
-      for (let n = 1; n < words.length; n++) {
-        const prefix = words.slice(0, n).join(' ');
-        if (all.has(prefix)) names.add(prefix);
-      }
-    }
-    familyNamesOf.set(knowledge, names);
-  }
-  return names;
+/** A maker's brand that heads a family of products: "ManageEngine", "NetWeaver". */
+const PRODUCT_BRAND_RE = new RegExp(`(?:^|\\s)${lexicon.alt('productBrands')}$`, 'i');
+
+/** A hit that names a dictionary product as the dictionary does, whichever stage found it. */
+function isDictionaryName(h: ProductHit, knowledge: Knowledge): boolean {
+  const entry = knowledge.products[h.id];
+  return entry !== undefined && (h.name === undefined || nameKey(h.name) === nameKey(entry.name));
 }
 
 /**
@@ -277,39 +282,39 @@ function familyNames(knowledge: Knowledge): Set<string> {
  * as written with its maker.
  */
 function joinedBrandNames(hits: ProductHit[], extraction: Extraction, knowledge: Knowledge): ProductHit[] {
+  const vendorOf = (h: ProductHit): string | undefined =>
+    h.name ? h.vendor : knowledge.products[h.id]?.vendor;
+  const joined = new Set<ProductHit>();
   const out: ProductHit[] = [];
-  for (const h of hits) {
-    const prev = out[out.length - 1];
-    const s = extraction.sentences[h.sentence];
-    const vendor = h.name ? h.vendor : knowledge.products[h.id]?.vendor;
-    const prevVendor = prev && (prev.name ? prev.vendor : knowledge.products[prev.id]?.vendor);
-    if (
-      prev &&
-      s &&
-      prev.sentence === h.sentence &&
-      vendor &&
-      vendor === prevVendor &&
-      /^ $/.test(s.text.slice(prev.end - s.start, h.start - s.start)) &&
-      !prev.name &&
-      !h.name &&
-      // (A family with members of its own, as ManageEngine has; "PAN-OS GlobalProtect" are two products.)
-      familyNames(knowledge).has(nameKey(knowledge.products[prev.id]?.name ?? ''))
-    ) {
-      const written = `${prev.surface} ${h.surface}`;
-      out[out.length - 1] = {
-        id: h.id,
-        sentence: h.sentence,
-        start: prev.start,
-        end: h.end,
-        surface: written,
-        name: nameKey(written).startsWith(`${nameKey(vendor)} `) ? written : `${vendor} ${written}`,
-        vendor,
-      };
-      continue;
-    }
-    out.push(h);
+  for (const brand of hits) {
+    const s = extraction.sentences[brand.sentence];
+    const vendor = vendorOf(brand);
+    // (A brand, not a product of its own: "PAN-OS GlobalProtect" and "iOS Safari" are two products.)
+    if (!s || !vendor || brand.name || joined.has(brand) || !PRODUCT_BRAND_RE.test(brand.surface)) continue;
+    // The member right after the brand, or a name found from the brand's own word ("NetWeaver Visual Composer").
+    const member = hits.find(
+      (h) =>
+        h !== brand &&
+        h.sentence === brand.sentence &&
+        vendorOf(h) === vendor &&
+        h.end > brand.end &&
+        h.start >= brand.start &&
+        (h.start < brand.end || /^ $/.test(s.text.slice(brand.end - s.start, h.start - s.start))),
+    );
+    if (!member) continue;
+    const written = s.text.slice(brand.start - s.start, member.end - s.start);
+    joined.add(brand).add(member);
+    out.push({
+      id: member.id,
+      sentence: member.sentence,
+      start: brand.start,
+      end: member.end,
+      surface: written,
+      name: nameKey(written).startsWith(`${nameKey(vendor)} `) ? written : `${vendor} ${written}`,
+      vendor,
+    });
   }
-  return out;
+  return [...hits.filter((h) => !joined.has(h)), ...out];
 }
 
 /**
@@ -327,7 +332,7 @@ const PLACING_GAP_RE = /^(?:\s+\p{Lu}[\p{L}-]*){0,2}\s+(?:in|on|within|inside|fo
 
 /** A denied deed before a product in its clause: "never reached the company's Salesforce instance". */
 const DENIED_DEED_BEFORE_RE =
-  /\b(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|encrypt\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access|log(?:ged)?\s+in(?:to)?|sign(?:ed)?\s+in(?:to)?)\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although)\b)[^.;:,])*$/i;
+  /\b(?:(?:did|does|do|could|would)\s+not\s+encrypt|(?:didn't|couldn't|failed\s+to)\s+encrypt|(?:never|not|n't|no\s+sign\s+that\s+\w+|failed\s+to)\s+(?:\w+\s+){0,2}?(?:through|via|reach(?:ed)?|breach\w*|compromis\w*|exploit\w*|abus\w*|hack\w*|infect\w*|penetrat\w*|get\s+in(?:to)?|got\s+in(?:to)?|break\s+in(?:to)?|gain(?:ed)?\s+access|log(?:ged)?\s+in(?:to)?|sign(?:ed)?\s+in(?:to)?))\b(?:(?!\b(?:and|so|instead|then|which|that|who|after|before|but|while|though|although|until)\b)[^.;:,])*$/i;
 function deedDeniedBefore(s: SentenceInfo, start: number): boolean {
   // (The pattern stops at a comma or a clause word: "had not seen attacks, but hackers exploited Exchange".)
   return DENIED_DEED_BEFORE_RE.test(s.text.slice(Math.max(0, start - s.start - 120), start - s.start));
@@ -338,8 +343,7 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
   if (MERE_BEFORE_RE.test(before)) return true;
   const after = s.text.slice(end - s.start, end - s.start + 60);
   if (DETECTOR_AFTER_RE.test(after)) return true;
-  // "a malicious Visual Studio Code extension": a third party's add-on names its host, which was not hit.
-  if (ADD_ON_AFTER_RE.test(after)) return true;
+
   // "the Quick Assist tool built into Windows", "booby-trapped Word documents": the host of a tool and the
   // program of a lure, unless the sentence says a flaw in them was exploited.
   if (HOST_OR_LURE_BEFORE_RE.test(before)) {
@@ -372,13 +376,20 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
   /^(?:\s+(?:for\s+)?\p{Lu}[\p{L}\d-]*){0,3}\s+(?:detects|detected|blocks|blocked|flags|flagged|quarantines|quarantined)\b/u;
-const ADD_ON_AFTER_RE = /^\s+(?:extensions?|add-ons?|addons?)\b/i;
+/** A third party's add-on names its host, which was not hit: "a malicious Visual Studio Code extension". */
+const ADD_ON_AFTER_RE = /^\s+(?:extensions?|add-ons?|addons?|marketplace)\b(?!\s+manager)/i;
+/**
+ * A correction's withdrawn words up to the product, in its clause ("An earlier version of this story said ... Cisco
+ * IOS XE"), or a contrast right before it ("exploited PAN-OS, not FortiOS").
+ */
+const WITHDRAWN_BEFORE_RE =
+  /\b(?:earlier|previous)\s+version\s+of\s+this\s+(?:story|article|report)\b[^;]*$|,\s+(?:not|rather\s+than|instead\s+of)\s+(?:the\s+)?$/i;
 /**
  * The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped",
- * "a fake browser update for", "what appeared to be an urgent update for".
+ * "a fake browser update for", "a file disguised as an installer for".
  */
 const HOST_OR_LURE_BEFORE_RE =
-  /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged|(?:fake|bogus|counterfeit|spoofed|fraudulent|trojani[sz]ed|appeared\s+to\s+be|purport(?:ed|ing)\s+to\s+be|posing\s+as|disguised\s+as|masquerading\s+as)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:updates?|installers?|downloads?|setup\s+files?)\s+(?:for|of))\s+(?:the\s+)?$/i;
+  /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged|(?:fake|bogus|counterfeit|spoofed|fraudulent|trojani[sz]ed|posing\s+as|disguised\s+as|masquerading\s+as)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:updates?|installers?|downloads?|setup\s+files?)\s+(?:for|of))\s+(?:the\s+)?$/i;
 /** A flaw or its exploitation named beside a lure or a host: "rigged Word files exploiting CVE-...". */
 const EXPLOITED_FLAW_NEAR_RE = /\b(?:exploit\w*|vulnerab\w*|flaws?|bugs?|zero-days?|CVE-\d)/i;
 /** Where the writer publishes: "listed in our", "available on our" (then "GitHub repository", "blog"). */
@@ -405,7 +416,7 @@ function clearedAfter(s: SentenceInfo, end: number): boolean {
     (x) => x.start >= end && !PLACING_GAP_RE.test(s.text.slice(end - s.start, x.start - s.start)),
   );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
-  if (NOT_AFFECTED_AFTER_RE.test(after)) return true;
+  if (clearedByWordsAfter(after)) return true;
   return (
     next !== undefined &&
     (LIST_SEP_RE.test(after) || CLEARED_LIST_GAP_RE.test(after)) &&
@@ -555,11 +566,13 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
         b.name = b.text;
       }
     }
-  return [...new Set(shown.flatMap((p) => splitList(p.name.replace(PLATFORM_TAIL_RE, ''), p.vendor)))];
+  const names = [...new Set(shown.flatMap((p) => splitList(p.name.replace(PLATFORM_TAIL_RE, ''), p.vendor)))];
+  // ("Outlook for Windows" beside "Microsoft Outlook": one product once the platforms are gone.)
+  return names.filter((n) => !names.some((other) => other !== n && other.endsWith(` ${n}`)));
 }
 /** "Brightwell Reader for Windows": the platforms it runs on are no part of a program's name. */
 const PLATFORM_TAIL_RE =
-  /\s+for\s+(?:macOS|Mac|OS X|Windows|Linux)(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:macOS|Mac|OS X|Windows|Linux))*$/;
+  /(?<!\bSubsystem)\s+for\s+(?:macOS|Mac|OS X|Windows|Linux)(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:macOS|Mac|OS X|Windows|Linux))*$/;
 
 /** A name's letters and digits only, case kept: names that differ only in spacing and punctuation compare equal. */
 function compacted(name: string): string {

@@ -12,6 +12,7 @@ import {
   appositionSpeaker,
   capitalisedRun,
   countryIso,
+  describesFirm,
   GENERIC_WORDS,
   gapBreaks,
   generic,
@@ -945,7 +946,10 @@ export function attributorsOf(
       // something else ("findings from Forescout show that an Iranian group ...").
       const first = m ? partyFromMention(m, s, ctx, by ? 'agent' : 'according to') : null;
       const nameFirst = !m || m.from > from + 3 || !first;
-      const named = nameFirst ? nameAfter(s, from, ctx, by ? 'agent' : 'according to', 3) : null;
+      // ("according to the US security firm Halden Labs": the firm's name comes after the state and the trade.)
+      const named = nameFirst
+        ? nameAfter(s, m && describesFirm(m, s) ? m.to : from, ctx, by ? 'agent' : 'according to', 3)
+        : null;
       if (m && !named) {
         add(first);
         // "by CISA, the NSA and the FBI", "the UK's NCSC, Germany's BSI and Japan's police"

@@ -321,8 +321,13 @@ const STATE_RULES: StateRule[] = [
         return null;
       // "websites run by the government": the state owns the thing, it is not said to act.
       if (/\bby\s+(?:the\s+)?$/i.test(h) && OWNED_THING_BEFORE_RE.test(head)) return null;
-      // "the company was working with the Indian government": cooperation with the state, unless hackers work with it.
-      if (/\bwork(?:s|ing|ed)?\s+with\b/i.test(h) && !PERPETRATOR_BEFORE_RE.test(head)) return null;
+      // "the company was working with the Indian government": cooperation with the state, unless hackers work with it;
+      // "a defence centre staffed by officers of the Estonian military": who staffs the defenders is no culprit.
+      if (
+        /\b(?:work(?:s|ing|ed)?\s+with|staffed\s+by|manned\s+by|made\s+up\s+of)\b/i.test(h) &&
+        !PERPETRATOR_BEFORE_RE.test(head)
+      )
+        return null;
       return h;
     },
   },
@@ -716,7 +721,10 @@ export function stateSignals(s: SentenceInfo, knowledge: Knowledge, articleCyber
     const sig = signal(s, iso2, family, m, clip(cue, 120), retractedAt(text, m.start - s.start));
     if (
       NEGATION_BEFORE_RE.test(before.slice(-30)) ||
-      (beforeCue !== before && NEGATION_BEFORE_RE.test(beforeCue.slice(-30))) ||
+      (beforeCue !== before &&
+        NEGATION_BEFORE_RE.test(beforeCue.slice(-30)) &&
+        // ("is not only funded by the Iranian government but run by it": more, not less.)
+        !/\bnot\s+(?:only|just|merely|simply)\b/i.test(beforeCue.slice(-40))) ||
       NEGATED_SPEECH_BEFORE_RE.test(before) ||
       /^(?:\s+[\w-]+){0,3}?\s+(?:is|was|were|are|has|have)\s+not\b/i.test(after)
     )

@@ -135,6 +135,7 @@ export const SECTION_NAMES = [
   'editionWords',
   'deploymentEditionNames',
   'productLineNouns',
+  'productBrands',
   'mereMentionBefore',
   'notAffectedPhrases',
   'groupCues',

@@ -205,6 +205,21 @@ function windowHas(
   return false;
 }
 
+/** An exchange before a ticker: "NYSE: ", "(Nasdaq:". */
+const TICKER_BEFORE_RE = /\b(?:NYSE|Nasdaq|NASDAQ|LSE|TSX|ASX|HKEX|Euronext)\s*:\s*$/;
+/** A one-word name written as a stock ticker: after an exchange, or with a market suffix ("ACN.N"). */
+function isTicker(s: SentenceInfo, tok: Token | undefined, next: Token | undefined): boolean {
+  if (!tok || !/^[A-Z]{2,5}$/.test(tok.raw)) return false;
+  if (TICKER_BEFORE_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 12), tok.start - s.start)))
+    return true;
+  return (
+    next !== undefined &&
+    next.start === tok.end + 1 &&
+    s.text[tok.end - s.start] === '.' &&
+    /^[A-Z]{1,2}$/.test(next.raw)
+  );
+}
+
 function contextOk(
   ref: PatternRef,
   s: SentenceInfo,
@@ -216,6 +231,8 @@ function contextOk(
   confirmedActors: ReadonlySet<number> = new Set(),
 ): boolean {
   const toks = s.tokens;
+  // "Accenture (NYSE: ACN)", "(ACN.N)": a company's ticker, not the body whose acronym it shares.
+  if (ref.type === 'party' && m.to - m.from === 1 && isTicker(s, toks[m.from], toks[m.to])) return false;
   if (ref.type === 'actor') {
     const shout = toks
       .slice(m.from, m.to)
