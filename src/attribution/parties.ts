@@ -79,10 +79,22 @@ const TRADE_AFTER_STATE_RE =
 
 /** A state's name or adjective that describes the firm named after a trade: "the US security firm FireEye". */
 export function describesFirm(m: Mention, s: SentenceInfo): boolean {
-  return (
-    m.ref.type === 'country' && TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50))
-  );
+  if (m.ref.type !== 'country') return false;
+  // (A trade noun among the next three words, before the pattern.)
+  const trade = [m.to, m.to + 1, m.to + 2].some((i) => TRADE_NOUNS.has(s.tokens[i]?.norm ?? ''));
+  return trade && TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50));
 }
+const TRADE_NOUNS = new Set([
+  'firm',
+  'company',
+  'vendor',
+  'outlet',
+  'newspaper',
+  'broadcaster',
+  'startup',
+  'start',
+  'provider',
+]);
 
 export function partyFromMention(
   m: Mention,
@@ -1253,19 +1265,26 @@ export function mergePartyNames(
  * by the short name gives the name it goes by: "Uber blames ..." over "Uber Technologies said".)
  */
 function inFull(name: string, title: string, body: string, knownNames: ReadonlySet<string>): string {
-  const nameRe = new RegExp(`(?<![\\p{L}\\d])${escapeRegex(name)}(?![\\p{L}\\d])`, 'u');
+  const at = wordAt(body, name);
+  if (at < 0) return name;
   // "the City of Fairbourne" then "Fairbourne said": a local government by its kind and its place.
-  const local = new RegExp(
-    `\\b(City|Town|County|Borough|Village|Municipality) of ${escapeRegex(name)}\\b`,
-  ).exec(body);
+  const local = LOCAL_GOVERNMENT_OF_RE.exec(body.slice(Math.max(0, at - 16), at));
   if (local?.[1]) return `${local[1]} of ${name}`;
-  const full = fullFormIn(name, body.search(nameRe), body);
+  const full = fullFormIn(name, at, body);
   if (full === name) return name;
   // ("SolarWinds Orion", "Okta Verify": a product or a group the text names is no company's full name.)
   const key = ` ${nameKey(full)} `;
   for (const k of knownNames) if (k.includes(' ') && key.includes(` ${k} `)) return name;
-  const inTitle = title.search(nameRe);
+  const inTitle = wordAt(title, name);
   return inTitle >= 0 && !title.startsWith(full, inTitle) ? name : full;
+}
+/** "City of " right before a name (its first mention). */
+const LOCAL_GOVERNMENT_OF_RE = /\b(City|Town|County|Borough|Village|Municipality) of $/;
+/** Where `name` first stands as a whole word in `text`, or -1. */
+function wordAt(text: string, name: string): number {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
+    if (!/[\p{L}\d]/u.test(text[at - 1] ?? '') && !/[\p{L}\d]/u.test(text[at + name.length] ?? '')) return at;
+  return -1;
 }
 
 function fullFormIn(name: string, at: number, body: string): string {

@@ -133,10 +133,14 @@ const NOT_AFFECTED_AFTER_RE = new RegExp(
   `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that|the|an?|its)\\b(?:${NO_DEED}[^.;:,]){0,80},)?(?:${NO_DEED}(?!\\b(?:whose|where|which|while|whereas|but|although|though|however|yet|as|with)\\b)[^.;:,]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
   'iu',
 );
+/** A word every clearance phrase holds. */
+const CLEARANCE_WORD_RE = /\b(?:not|unaffected|untouched|spared|no)\b|n't\b/i;
 /** A new clause inside the words before a clearance: "and the city's services were unaffected" (a list goes on: "and FastAPI"). */
 const NEW_CLAUSE_RE = /\b(?:and|or)\s+[a-z]/;
 /** The words after a name clear it (see NOT_AFFECTED_AFTER_RE), within the name's own clause. */
 export function clearedByWordsAfter(after: string): boolean {
+  // (Most names have no clearance near them: one cheap look first.)
+  if (!CLEARANCE_WORD_RE.test(after.slice(0, 160))) return false;
   const m = NOT_AFFECTED_AFTER_RE.exec(after);
   return m !== null && !NEW_CLAUSE_RE.test(m[0].replace(/,\s*(?:which|that|the|an?|its)\b[^,]*,/, ''));
 }

@@ -346,7 +346,8 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
 
   // "the Quick Assist tool built into Windows", "booby-trapped Word documents": the host of a tool and the
   // program of a lure, unless the sentence says a flaw in them was exploited.
-  if (HOST_OR_LURE_BEFORE_RE.test(before)) {
+  // (The lure's words end in "for" or "of", or the host's in "into", "trapped", "rigged": one cheap look first.)
+  if (HOST_OR_LURE_END_RE.test(before) && HOST_OR_LURE_BEFORE_RE.test(before)) {
     // (The flaw in the same stretch of the sentence: a conjunction or a comma ends it on either side.)
     // (", which exploited the Follina flaw" describes the lure itself.)
     const near = `${before.split(/\s(?:and|but)\s|[,;]/).pop() ?? ''} ${
@@ -388,6 +389,7 @@ const WITHDRAWN_BEFORE_RE =
  * The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped",
  * "a fake browser update for", "a file disguised as an installer for".
  */
+const HOST_OR_LURE_END_RE = /(?:for|of|to|in|trapped|rigged)\s+(?:the\s+)?$/i;
 const HOST_OR_LURE_BEFORE_RE =
   /\b(?:built\s+in(?:to|\s+to)|booby-trapped|rigged|(?:fake|bogus|counterfeit|spoofed|fraudulent|trojani[sz]ed|posing\s+as|disguised\s+as|masquerading\s+as)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:updates?|installers?|downloads?|setup\s+files?)\s+(?:for|of))\s+(?:the\s+)?$/i;
 /** A flaw or its exploitation named beside a lure or a host: "rigged Word files exploiting CVE-...". */
