@@ -51,12 +51,12 @@ const RE_LINK_NOUN = new RegExp(
 const RE_BASED = new RegExp(`^\\s*[-–]\\s*based(?:[\\s-]+[\\w$]+){0,3}?[\\s-]+${HACKER_NOUN}\\b(?!-)`, 'i');
 /** "a Russian military unit", "a Chinese army unit": a unit of a state organ (a bare "Chinese unit" may be a firm's). */
 const ORGAN_UNIT = '(?:(?<=\\b(?:military|intelligence|government|state)\\s+)|army\\s+)units?';
-/** "the email of a Ukrainian army unit", "phishing sent to a military unit": a unit that is hit. */
+/** "the email of a Ukrainian army unit", "phishing sent to military units": a unit that is hit. */
 const UNIT_AS_TARGET_BEFORE_RE =
-  /\b(?:of|at|on|against|into|to|from|targeted|targeting|targets|hit|hits|breached|hacked|compromised|attacked|infiltrated|penetrated)\s+(?:an?|the|several|two|three)\s+$/i;
+  /\b(?:of|at|on|against|into|to|from|targeted|targeting|targets|hit|hits|breached|hacked|compromised|attacked|infiltrated|penetrated)\s+(?:(?:an?|the|several|two|three|its|their)\s+)?$/i;
 /** "members of a Chinese army unit", "belonged to an Iranian military unit": the unit's people did it. */
 const UNIT_MEMBERSHIP_BEFORE_RE =
-  /\b(?:members?|officers?|hackers|operatives|soldiers|personnel|part|belong(?:ed|s|ing)?|working|worked|works)\s+(?:of|to|for|in|with)\s+(?:an?|the)\s+$/i;
+  /\b(?:members?|officers?|hackers|operatives|soldiers|personnel|part|belong(?:ed|s|ing)?|working|worked|works)\s+(?:of|to|for|in|with)\s+(?:(?:an?|the)\s+)?$/i;
 /** "A Russian army unit shelled the town": a unit at war, not at a keyboard. */
 const KINETIC_AFTER_RE =
   /^\s+(?:(?!(?:in|of|at|on|from|near|and)\b)\w+\s+)?(?:shelled|shells|bombed|advanced|stormed|invaded|(?:launched|fired)\s+(?:missiles|rockets|drones|shells|artillery))\b/i;
@@ -69,6 +69,11 @@ const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{
 const CYBER_DEED_RE =
   /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?|heists?)\b/i;
 /** A perpetrator in the clause before a link phrase: "hackers ... working with", "APT41, which worked with". */
+/** Who serves a state, right before "serving": "hackers serving", "a group serving", "a campaign that is likely serving". */
+const SERVING_SUBJECT_RE = new RegExp(
+  `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|groups?|gangs?|crews?|units?|actors?)\\s*,?\\s*$|\\b(?:campaigns?|operations?|activity|activities)\\b[^,;.]{0,40}\\b(?:is|are|was|were)\\s+(?:\\w+\\s+)?$`,
+  'i',
+);
 const PERPETRATOR_BEFORE_RE = new RegExp(
   `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|group|gang|crew|unit)\\b[^.;]{0,60}$`,
   'i',
@@ -328,6 +333,8 @@ const STATE_RULES: StateRule[] = [
         !PERPETRATOR_BEFORE_RE.test(head)
       )
         return null;
+      // "a mobile operator serving Myanmar": a market; "hackers serving the Chinese state" serve it.
+      if (/^serving\b/i.test(h) && !SERVING_SUBJECT_RE.test(head)) return null;
       return h;
     },
   },
