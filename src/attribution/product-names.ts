@@ -123,7 +123,7 @@ const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
 /** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
 const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
 /** No deed of an attack starts here (a clearance never reaches past one). */
-const NO_DEED = '(?!\\b(?:exploit|hack|breach|compromis|infect|attack)\\w*)';
+const NO_DEED = "(?!(?<!\\bnot\\s|n't\\s|never\\s)\\b(?:exploit|hack|breach|compromis|infect|attack)\\w*)";
 /**
  * Words after a name that clear it: "Exchange Online was not affected", past a relative clause or an apposition ("its Azure
  * tenant, which hosts the booking app, had not been compromised", "Neurons for MDM, the cloud offering, is not"), but not past a deed, a turn or the speaker of
@@ -135,14 +135,22 @@ const NOT_AFFECTED_AFTER_RE = new RegExp(
 );
 /** A word every clearance phrase holds. */
 const CLEARANCE_WORD_RE = /\b(?:not|unaffected|untouched|spared|no)\b|n't\b/i;
-/** A new clause inside the words before a clearance: "and the city's services were unaffected" (a list goes on: "and FastAPI"). */
+/**
+ * A new clause inside the words before a clearance, after a name that was the object of a deed: "exploited
+ * ShareFile and the city's services were unaffected" (not a list of cleared names: "MOVEit Transfer and its cloud
+ * version were not affected").
+ */
 const NEW_CLAUSE_RE = /\b(?:and|or)\s+[a-z]/;
+const DEED_BEFORE_RE =
+  /\b(?:exploit|hack|breach|compromis|infect|attack|encrypt)\w*\b(?:(?!\b(?:said|says)\b|,\s+(?:and|but)\b)[^.;:])*$/i;
 /** The words after a name clear it (see NOT_AFFECTED_AFTER_RE), within the name's own clause. */
-export function clearedByWordsAfter(after: string): boolean {
+export function clearedByWordsAfter(after: string, before = ''): boolean {
   // (Most names have no clearance near them: one cheap look first.)
   if (!CLEARANCE_WORD_RE.test(after.slice(0, 160))) return false;
   const m = NOT_AFFECTED_AFTER_RE.exec(after);
-  return m !== null && !NEW_CLAUSE_RE.test(m[0].replace(/,\s*(?:which|that|the|an?|its)\b[^,]*,/, ''));
+  if (m === null) return false;
+  const own = m[0].replace(/,\s*(?:which|that|the|an?|its)\b[^,]*,/, '');
+  return !(NEW_CLAUSE_RE.test(own) && DEED_BEFORE_RE.test(before));
 }
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */
 const PRODUCT_OWNER_WORDS = new Set([
@@ -784,7 +792,7 @@ function judge(
     if (
       device?.[1] &&
       (c.strong || strongProductCued(s)) &&
-      !clearedByWordsAfter(rest) &&
+      !clearedByWordsAfter(rest, s.text.slice(0, c.start - s.start)) &&
       !namedVendors.has(vendorAsName) &&
       !vendorProductNamed(vendorAsName, knowledge, text)
     )
@@ -799,7 +807,7 @@ function judge(
   const after = s.text.slice(c.end - s.start);
   const firstKey = nameKey(c.name.split(/\s+/)[0] ?? '');
   // "the plugin FormPilot is not affected": cleared, not named.
-  if (clearedByWordsAfter(after)) return null;
+  if (clearedByWordsAfter(after, s.text.slice(0, c.start - s.start))) return null;
   // "a flaw in the company's Horizon portal": a thing an organisation owns is its own platform, not a product
   // (the product's own parts stay: "the product's License Servlet").
   const owner = /\b(\p{Ll}[\w-]*)['’]s?\s+$/u.exec(

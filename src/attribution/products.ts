@@ -61,6 +61,12 @@ const RUNS_ON_BEFORE_RE = new RegExp(
   String.raw`(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?:${CAPITAL_NAME_WORD}\s+)+${CAPITAL_NAME_WORD})\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?(?:macOS|Mac|OS X|iOS|iPadOS|Windows|Android|ChromeOS|Linux)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$`,
   'u',
 );
+/** What malware did to machines, right before their platform: "against", "infected", "encrypted", "wiped". */
+const HIT_MACHINES_BEFORE_RE =
+  /\b(?:against|targeting|targeted|infect(?:ed|ing|s)?|encrypt(?:ed|ing|s)?|wip(?:ed|ing|es)|hit|struck|on)\s+(?:(?:the|its|their|\d[\d,]*|hundreds\s+of|thousands\s+of|dozens\s+of|some|many|several|all)\s+)*$/i;
+/** Machines after a platform's name: "Windows workstations", "Linux servers". */
+const MACHINES_AFTER_RE =
+  /^\s+(?:workstations|computers|machines|PCs|laptops|desktops|endpoints|hosts|servers|systems|devices)\b/i;
 /** Operating systems: their name before a malware kind says where the malware runs ("a macOS backdoor"). */
 const PLATFORM_NAME_RE =
   /^(?:Apple\s+)?(?:macOS|Mac|OS X|iOS|iPadOS)$|^(?:Microsoft\s+)?Windows$|^(?:Google\s+)?(?:Android|ChromeOS)$|^Linux(?:\s+Kernel)?$/i;
@@ -138,6 +144,14 @@ function onlyThePlatform(s: SentenceInfo, m: Mention, knowledge: Knowledge): boo
   )
     return true;
   if (RUNS_ON_BEFORE_RE.test(before)) return true;
+  // "a wiper against Windows workstations", "encrypted Linux servers": the victims' machines, by their platform,
+  // unless a flaw is named beside them.
+  if (
+    HIT_MACHINES_BEFORE_RE.test(before) &&
+    MACHINES_AFTER_RE.test(after) &&
+    !EXPLOITED_FLAW_NEAR_RE.test(`${before.slice(-60)} ${after}`)
+  )
+    return true;
   // After a product of another kind: "Acrobat and Reader for Windows and macOS".
   const forAt = before.search(/\s+for\s+(?:[\p{L} ]+(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u);
   if (forAt < 0) return false;
@@ -372,7 +386,7 @@ function merelyMentioned(s: SentenceInfo, start: number, end: number): boolean {
       NOT_HIT_AFTER_RE.test(s.text.slice(end - s.start, end - s.start + 80)))
   )
     return true;
-  return clearedAfter(s, end);
+  return clearedAfter(s, start, end);
 }
 /** A security product that finds the intruders' tools: "Microsoft Defender for Endpoint detects the backdoor". */
 const DETECTOR_AFTER_RE =
@@ -384,7 +398,7 @@ const ADD_ON_AFTER_RE = /^\s+(?:extensions?|add-ons?|addons?|marketplace)\b(?!\s
  * IOS XE"), or a contrast right before it ("exploited PAN-OS, not FortiOS").
  */
 const WITHDRAWN_BEFORE_RE =
-  /\b(?:earlier|previous)\s+version\s+of\s+this\s+(?:story|article|report)\b[^;]*$|,\s+(?:not|rather\s+than|instead\s+of)\s+(?:the\s+)?$/i;
+  /\b(?:earlier|previous)\s+version\s+of\s+this\s+(?:story|article|report)\b(?:(?!,\s+but\b)[^;:])*$|,\s+(?:not|rather\s+than|instead\s+of)\s+(?:the\s+)?$/i;
 /**
  * The host of a built-in tool or the program of a lure, right before the product: "built into", "booby-trapped",
  * "a fake browser update for", "a file disguised as an installer for".
@@ -413,16 +427,16 @@ const CLEARED_BEFORE_RE =
  * that only places this one ("SharePoint Online in Microsoft 365"); a list shares its clearance ("its Okta and
  * Entra ID tenants were not affected").
  */
-function clearedAfter(s: SentenceInfo, end: number): boolean {
+function clearedAfter(s: SentenceInfo, start: number, end: number): boolean {
   const next = s.mentions.find(
     (x) => x.start >= end && !PLACING_GAP_RE.test(s.text.slice(end - s.start, x.start - s.start)),
   );
   const after = s.text.slice(end - s.start, (next ? next.start : s.start + s.text.length) - s.start);
-  if (clearedByWordsAfter(after)) return true;
+  if (clearedByWordsAfter(after, s.text.slice(0, start - s.start))) return true;
   return (
     next !== undefined &&
     (LIST_SEP_RE.test(after) || CLEARED_LIST_GAP_RE.test(after)) &&
-    clearedAfter(s, next.end)
+    clearedAfter(s, start, next.end)
   );
 }
 /**

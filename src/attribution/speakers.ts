@@ -936,7 +936,13 @@ export function attributorsOf(
       OPINION_OF_BEFORE_RE.test(s.text.slice(Math.max(0, tok.start - s.start - 40), tok.start - s.start));
     if ((norm === 'according' && s.tokens[v + 1]?.norm === 'to') || by || fromAgent || opinionOf) {
       const from = by || fromAgent || opinionOf ? v + 1 : v + 2;
-      const m = candidates.find((c) => c.from >= from && c.from <= from + 8);
+      const found = candidates.find((c) => c.from >= from && c.from <= from + 8);
+      // ("according to the US company Mandiant": the firm the state describes is the source.)
+      const m =
+        found && describesFirm(found, s)
+          ? (candidates.find((c) => c.ref.type === 'party' && c.from >= found.to && c.from <= found.to + 4) ??
+            found)
+          : found;
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       // The actor is the source only when no other name comes first ("according to Acme, the LockBit gang").
       const firstName = s.tokens.findIndex((x, j) => j >= from && /^\p{Lu}/u.test(x.raw));
