@@ -125,9 +125,10 @@ const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS}
 /** No deed of an attack starts here (a clearance never reaches past one). */
 const NO_DEED = "(?!(?<!\\bnot\\s|n't\\s|never\\s)\\b(?:exploit|hack|breach|compromis|infect|attack)\\w*)";
 /**
- * Words after a name that clear it: "Exchange Online was not affected", past a relative clause or an apposition ("its Azure
- * tenant, which hosts the booking app, had not been compromised", "Neurons for MDM, the cloud offering, is not"), but not past a deed, a turn or the speaker of
- * another clause ("FortiGate devices were exploited", "while others were not affected", "X, said calls were not").
+ * Words after a name that clear it: "Exchange Online was not affected", past a relative clause or an apposition
+ * ("its Azure tenant, which hosts the booking app, had not been compromised", "Neurons for MDM, the cloud offering,
+ * is not affected"), but not past a deed, a turn or another comma ("FortiGate devices were exploited", "while
+ * others were not affected", "X, said calls were not affected").
  */
 const NOT_AFFECTED_AFTER_RE = new RegExp(
   `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that|the|an?|its)\\b(?:${NO_DEED}[^.;:,]){0,80},)?(?:${NO_DEED}(?!\\b(?:whose|where|which|while|whereas|but|although|though|however|yet|as|with)\\b)[^.;:,]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
