@@ -25,13 +25,13 @@ const AND_RE = /^\s*(?:,|,?\s+and)\s+["“']?$/i;
 /** "Fancy Bear, the hacking arm of a spy agency, which is also known as APT28": a description, then the alias. */
 const DESCRIBED_AKA_RE =
   /^(?:\s*,)?(?:\s+[\w'’-]+){0,5}\s*,\s+(?:which|that|who)\s+(?:is|are)\s+(?:also\s+)?(?:tracked|known|referred to)\s+(?:as|under the names?)\s*["“']?$/i;
+/** The end of "the name it uses for the operators behind (the)": what follows may be a list of gangs. */
+const OPERATORS_BEHIND_END_RE = /\b(?:behind|running)\s+(?:the\s+)?["“']?$/i;
 /**
  * An apposition that gives the other name: "TA453, the Iranian state-aligned actor also known as", "UNC2452,
  * the cluster that Microsoft calls", "UAC-0000, the identifier the agency uses for the group known as", "UAC-0000,
  * its designation for".
  */
-/** The end of "the name it uses for the operators behind (the)": what follows may be a list of gangs. */
-const OPERATORS_BEHIND_END_RE = /\b(?:behind|running)\s+(?:the\s+)?["“']?$/i;
 const APPOSITIVE_AKA_RE =
   /^\s*,\s+(?:(?:the|an?)\s+(?:[\w'’-]+\s+){0,5}?(?:(?:also|better|otherwise)\s+known\s+as|(?:that|which)\s+(?:\p{Lu}[\w.'’&-]*\s+){1,3}(?:calls?|tracks?\s+as|dubs?|names?|refers\s+to\s+as))|(?:the|its|their)\s+(?:own\s+)?(?:tracking\s+)?(?:identifier|designation|name|label|moniker|codename)\s+(?:(?:that\s+|which\s+)?(?:it|they|the\s+\w+|\p{Lu}[\w.'’&-]*)\s+(?:uses|use|gives|gave|assigns|assigned)\s+)?for\s+(?:the\s+(?:[\w'’-]+\s+){0,3}?(?:group|actor|cluster|unit|gang|crew)\s+(?:(?:widely|also|better|more\s+widely|publicly)\s+)?(?:known|tracked|referred\s+to)\s+as\s+|the\s+(?:operators|people|hackers|criminals|group|gang|crew)\s+(?:behind|running)\s+(?:the\s+)?)?)\s*["“']?$/u;
 /** A second vendor label in the same breath: "tracked as UNC6040 by Mandiant and as Storm-2290 by Microsoft". */

@@ -48,16 +48,16 @@ function normalizedWords(text: string): string {
     .trim();
 }
 
-/**
- * The lead: the first sentences of prose (LEAD_SENTENCES). A page's repeated headline, a byline or a dateline
- * line (short, no closing punctuation) comes before the lead without being part of it.
- */
 /** An update stamp opening a line: "Update:", "Update, 16:40:", "UPDATED (14:05 GMT):". */
 const UPDATE_STAMP_RE = /^\s*(?:\[\s*)?update[d]?\b[^:.]{0,30}[:\]]/i;
 /** An earlier time an update may recall: "last year", "earlier this month". */
 const EARLIER_TIME_RE =
   /\b(?:last|previous)\s+(?:year|month|week|summer|winter|spring|autumn|fall)\b|\bearlier\s+this\s+(?:year|month)\b/i;
 
+/**
+ * The lead: the first sentences of prose (LEAD_SENTENCES). A page's repeated headline, a byline or a dateline
+ * line (short, no closing punctuation) comes before the lead without being part of it.
+ */
 function leadSentences(extraction: Extraction): number[] {
   const titles = new Set(extraction.sentences.filter((s) => s.isTitle).map((s) => normalizedWords(s.text)));
   const lead: number[] = [];
@@ -401,23 +401,22 @@ export function analyzeArticle(article: Article, knowledge: Knowledge): Analysis
   }
 
   // A group's own name is never a party that blames it ("Conti said ..." is a self-claim).
-  const actorNames = new Set(
-    extraction.sentences.flatMap((s) =>
-      s.mentions.filter((m) => m.ref.type === 'actor').map((m) => nameKey(m.surface)),
-    ),
-  );
+  // The groups and products the text names, by their written names: a party is no group's name, and no company's
+  // full name runs into a product or a group ("SolarWinds Orion").
+  const actorSurfaces: string[] = [];
+  const knownNames = new Set<string>();
+  for (const s of extraction.sentences)
+    for (const m of s.mentions) {
+      if (m.ref.type !== 'actor' && m.ref.type !== 'product') continue;
+      const key = nameKey(m.surface);
+      knownNames.add(key);
+      if (m.ref.type === 'actor') actorSurfaces.push(key);
+    }
+  const actorNames = new Set(actorSurfaces);
   for (const a of actors) for (const n of [a.name, ...a.aliases]) actorNames.add(nameKey(n));
   for (let i = parties.length - 1; i >= 0; i--)
     if (actorNames.has(nameKey(parties[i] ?? ''))) parties.splice(i, 1);
   const articleText = `${article.title ?? ''}\n${article.text}`;
-  // (The products and groups the text names, which no company's full name runs into.)
-  const knownNames = new Set(
-    extraction.sentences.flatMap((s) =>
-      s.mentions
-        .filter((m) => m.ref.type === 'product' || m.ref.type === 'actor')
-        .map((m) => nameKey(m.surface)),
-    ),
-  );
   const mergedParties = mergePartyNames(
     withoutTitledPersons(
       parties.map((name) => ({ name, body: name, kind: partyKinds.get(name) ?? 'organization', role: '' })),

@@ -73,9 +73,25 @@ const COORDINATED_DEMONYM_RE = new RegExp(`^${COORDINATION_GAP}\\p{Lu}[\\p{L}-]+
 /** A state body's possessive before an agency's name: "the ministry's ", "the government's ". */
 const BODY_OWNER_BEFORE_RE =
   /\b(?:the|its)\s+(?:[a-z]+\s+)?(?:ministry|government|cabinet|state|country)['’]s\s+$/i;
-/** A trade after a state's name or adjective, then the name it describes: "the US security firm FireEye". */
-const TRADE_AFTER_STATE_RE =
-  /^\s+(?:[\w-]+\s+){0,2}?(?:firm|company|vendor|outlet|newspaper|broadcaster|start-?up|provider)\s+\p{Ll}?\p{Lu}/u;
+/** Trades a state's name or adjective may describe: "the US security firm FireEye". */
+const TRADE_WORDS = [
+  'firm',
+  'company',
+  'vendor',
+  'outlet',
+  'newspaper',
+  'broadcaster',
+  'startup',
+  'start-up',
+  'provider',
+];
+/** A trade after a state's name or adjective, then the name it describes. */
+const TRADE_AFTER_STATE_RE = new RegExp(
+  String.raw`^\s+(?:[\w-]+\s+){0,2}?(?:${TRADE_WORDS.join('|')})\s+\p{Ll}?\p{Lu}`,
+  'u',
+);
+/** The trades as tokens ("start-up" is read as "start", "-", "up"). */
+const TRADE_NOUNS = new Set(TRADE_WORDS.map((w) => w.split('-')[0] ?? w));
 
 /** A state's name or adjective that describes the firm named after a trade: "the US security firm FireEye". */
 export function describesFirm(m: Mention, s: SentenceInfo): boolean {
@@ -84,17 +100,6 @@ export function describesFirm(m: Mention, s: SentenceInfo): boolean {
   const trade = [m.to, m.to + 1, m.to + 2].some((i) => TRADE_NOUNS.has(s.tokens[i]?.norm ?? ''));
   return trade && TRADE_AFTER_STATE_RE.test(s.text.slice(m.end - s.start, m.end - s.start + 50));
 }
-const TRADE_NOUNS = new Set([
-  'firm',
-  'company',
-  'vendor',
-  'outlet',
-  'newspaper',
-  'broadcaster',
-  'startup',
-  'start',
-  'provider',
-]);
 
 export function partyFromMention(
   m: Mention,
@@ -480,7 +485,7 @@ export function capitalisedRun(
     s.text.slice(Math.max(0, a.start - s.start - 20), a.start - s.start),
   );
   if (local?.[1]) {
-    const name = `${local[1].charAt(0).toUpperCase()}${local[1].slice(1).toLowerCase()} of ${raw}`;
+    const name = localGovernmentName(local[1], raw);
     return { name, body: name, kind: 'organization', role };
   }
   // "The Deputy Prime Minister told MPs": a state's title with no name and no owner speaks for the state of
@@ -716,6 +721,10 @@ function stateOwningElsewhere(name: string, ctx: PartyContext): string | null {
 const OWNED_NAME_BETWEEN_RE = /^(?:['’]s)?\s+(?:\p{Lu}[\p{L}&-]*\s+(?:of\s+)?){0,5}$/u;
 /** What a local government is, before its place's name: "the city of", "the County of". */
 const LOCAL_GOVERNMENT_BEFORE_RE = /\b(city|town|county|municipality|borough|village)\s+of\s+$/i;
+/** "City of Fairbourne": a local government named by its kind and its place. */
+function localGovernmentName(kind: string, place: string): string {
+  return `${kind.charAt(0).toUpperCase()}${kind.slice(1).toLowerCase()} of ${place}`;
+}
 /** A government body word, then its portfolio: "Ministry of Digital Affairs", "Federal Office for ...". */
 const PORTFOLIO_BODY_RE = new RegExp(
   `^(?:(?:the|federal|national|state)\\s+)*${L.alt('governmentBodyWords')}\\s+(?:of|for)\\s+\\p{Lu}`,
@@ -1042,7 +1051,6 @@ function trailingName(phrase: string): string {
   return kept.join(' ').replace(/(?<!\b(?:Inc|Ltd|Corp|Co|Bros|Jr|Sr))\.$/, '');
 }
 
-/** "HSE" → "Health Service Executive" when the text spells it out ("the Health Service Executive (HSE)"). */
 /** The dictionary body written right before "(ACRONYM)" somewhere in the article. */
 function bodyBeforeAcronym(acronym: string, ctx: PartyContext): { m: Mention; s: SentenceInfo } | null {
   for (const s of ctx.extraction.sentences) {
@@ -1056,6 +1064,7 @@ function bodyBeforeAcronym(acronym: string, ctx: PartyContext): { m: Mention; s:
   return null;
 }
 
+/** "HSE" → "Health Service Executive" when the text spells it out ("the Health Service Executive (HSE)"). */
 function expandAcronym(name: string, text: string): string {
   if (!/^\p{Lu}{2,6}$/u.test(name)) return name;
   const m = new RegExp(`((?:\\p{Lu}[\\p{L}&-]*\\s+(?:(?:of|for|and|the)\\s+)?){1,6})\\(${name}\\)`, 'u').exec(
@@ -1268,8 +1277,8 @@ function inFull(name: string, title: string, body: string, knownNames: ReadonlyS
   const at = wordAt(body, name);
   if (at < 0) return name;
   // "the City of Fairbourne" then "Fairbourne said": a local government by its kind and its place.
-  const local = LOCAL_GOVERNMENT_OF_RE.exec(body.slice(Math.max(0, at - 16), at));
-  if (local?.[1]) return `${local[1]} of ${name}`;
+  const local = LOCAL_GOVERNMENT_BEFORE_RE.exec(body.slice(Math.max(0, at - 20), at));
+  if (local?.[1]) return localGovernmentName(local[1], name);
   const full = fullFormIn(name, at, body);
   if (full === name) return name;
   // ("SolarWinds Orion", "Okta Verify": a product or a group the text names is no company's full name.)
@@ -1278,8 +1287,6 @@ function inFull(name: string, title: string, body: string, knownNames: ReadonlyS
   const inTitle = wordAt(title, name);
   return inTitle >= 0 && !title.startsWith(full, inTitle) ? name : full;
 }
-/** "City of " right before a name (its first mention). */
-const LOCAL_GOVERNMENT_OF_RE = /\b(City|Town|County|Borough|Village|Municipality) of $/;
 /** Where `name` first stands as a whole word in `text`, or -1. */
 function wordAt(text: string, name: string): number {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))

@@ -122,8 +122,12 @@ const DESCRIBED_PRODUCT_AFTER_RE = new RegExp(
 );
 /** A product noun ahead in the same phrase: "Harmony, VLTrader and LTrader file transfer products". */
 const PRODUCT_NOUN_AHEAD_RE = new RegExp(`^[^.;:()]{0,60}?\\b(?:${PRODUCT_NOUNS})\\b`, 'i');
+/** The stems of an attack's deeds. */
+const DEED_STEMS = 'exploit|hack|breach|compromis|infect|attack';
 /** No deed of an attack starts here (a clearance never reaches past one). */
-const NO_DEED = "(?!(?<!\\bnot\\s|n't\\s|never\\s)\\b(?:exploit|hack|breach|compromis|infect|attack)\\w*)";
+const NO_DEED = `(?!(?<!\\bnot\\s|n't\\s|never\\s)\\b(?:${DEED_STEMS})\\w*)`;
+/** A relative clause or an apposition after a name: ", which hosts the app,", ", the cloud offering,". */
+const APPOSITION_HEAD = '(?:which|that|the|an?|its)';
 /**
  * Words after a name that clear it: "Exchange Online was not affected", past a relative clause or an apposition
  * ("its Azure tenant, which hosts the booking app, had not been compromised", "Neurons for MDM, the cloud offering,
@@ -131,7 +135,7 @@ const NO_DEED = "(?!(?<!\\bnot\\s|n't\\s|never\\s)\\b(?:exploit|hack|breach|comp
  * others were not affected", "X, said calls were not affected").
  */
 const NOT_AFFECTED_AFTER_RE = new RegExp(
-  `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*(?:which|that|the|an?|its)\\b(?:${NO_DEED}[^.;:,]){0,80},)?(?:${NO_DEED}(?!\\b(?:whose|where|which|while|whereas|but|although|though|however|yet|as|with)\\b)[^.;:,]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
+  `^(?:(?:\\s+[\\p{L}-]+){0,2}\\s*,\\s*${APPOSITION_HEAD}\\b(?:${NO_DEED}[^.;:,]){0,80},)?(?:${NO_DEED}(?!\\b(?:whose|where|which|while|whereas|but|although|though|however|yet|as|with)\\b)[^.;:,]){0,50}?\\b${lexicon.alt('notAffectedPhrases')}\\b`,
   'iu',
 );
 /** A word every clearance phrase holds. */
@@ -142,15 +146,19 @@ const CLEARANCE_WORD_RE = /\b(?:not|unaffected|untouched|spared|no)\b|n't\b/i;
  * version were not affected").
  */
 const NEW_CLAUSE_RE = /\b(?:and|or)\s+[a-z]/;
-const DEED_BEFORE_RE =
-  /\b(?:exploit|hack|breach|compromis|infect|attack|encrypt)\w*\b(?:(?!\b(?:said|says)\b|,\s+(?:and|but)\b)[^.;:])*$/i;
+const DEED_BEFORE_RE = new RegExp(
+  String.raw`\b(?:${DEED_STEMS}|encrypt)\w*\b(?:(?!\b(?:said|says)\b|,\s+(?:and|but)\b)[^.;:])*$`,
+  'i',
+);
+/** The relative clause or apposition a clearance may pass, taken out before looking for a new clause. */
+const APPOSITION_RE = new RegExp(String.raw`,\s*${APPOSITION_HEAD}\b[^,]*,`);
 /** The words after a name clear it (see NOT_AFFECTED_AFTER_RE), within the name's own clause. */
 export function clearedByWordsAfter(after: string, before = ''): boolean {
   // (Most names have no clearance near them: one cheap look first.)
   if (!CLEARANCE_WORD_RE.test(after.slice(0, 160))) return false;
   const m = NOT_AFFECTED_AFTER_RE.exec(after);
   if (m === null) return false;
-  const own = m[0].replace(/,\s*(?:which|that|the|an?|its)\b[^,]*,/, '');
+  const own = m[0].replace(APPOSITION_RE, '');
   return !(NEW_CLAUSE_RE.test(own) && DEED_BEFORE_RE.test(before));
 }
 /** Owners whose parts are a product's components: "the product's License Servlet", "the app's updater". */

@@ -51,6 +51,11 @@ const MALWARE_KIND_AFTER_RE =
 const OWNER_BEFORE_RE = /(?:\b[\p{L}-]+['’]s|\b(?:his|her|their|my|our))\s+$/iu;
 const OWN_DEVICE_AFTER_RE =
   /^\s+(?:laptops?|workstations?|desktops?|notebooks?|PCs?|computers?|machines?)\b/i;
+/** Desktop platforms, whose name a program's name may end with ("X for Windows and macOS"), and the others. */
+const DESKTOP_PLATFORM = '(?:macOS|Mac|OS X|Windows|Linux)';
+const PLATFORM_WORD = `(?:${DESKTOP_PLATFORM}|iOS|iPadOS|Android|ChromeOS)`;
+/** What joins the items of a list: ", ", ", and ", " and ", " or ". */
+const LIST_JOIN = String.raw`(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)`;
 /** A word of a program's name, not of an update, a bulletin or a feature ("Patch Tuesday", "KB5034441"). */
 const CAPITAL_NAME_WORD = String.raw`(?!(?:Updates?|Fix(?:es)?|Patch(?:es)?|Releases?|Hotfix(?:es)?|Hotpatch|Exploits?|Zero-Days?|Flaws?|Vulnerabilit(?:y|ies)|Bugs?|Mitigations?|Support|Advisor(?:y|ies)|Tuesday|Security|Response|Bulletins?|KB\d+|MS\d+-\d+)\b)\p{Lu}[\p{L}\d-]*`;
 /**
@@ -58,9 +63,11 @@ const CAPITAL_NAME_WORD = String.raw`(?!(?:Updates?|Fix(?:es)?|Patch(?:es)?|Rele
  * macOS". (Updates, fixes and patches "for iOS" name the platform as what was patched.)
  */
 const RUNS_ON_BEFORE_RE = new RegExp(
-  String.raw`(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?:${CAPITAL_NAME_WORD}\s+)+${CAPITAL_NAME_WORD})\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?(?:macOS|Mac|OS X|iOS|iPadOS|Windows|Android|ChromeOS|Linux)\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$`,
+  String.raw`(?:\b\d+(?:\.\d+)+|\b(?:apps?|applications?|versions?|builds?|clients?|editions?|installers?|variants?|ports?)|\b(?:${CAPITAL_NAME_WORD}\s+)+${CAPITAL_NAME_WORD})\s+for\s+(?:(?:Apple\s+|Microsoft\s+|Google\s+)?${PLATFORM_WORD}\s*${LIST_JOIN})*$`,
   'u',
 );
+/** "for" and the platforms listed after it, up to a platform's name. */
+const FOR_LIST_END_RE = new RegExp(String.raw`\s+for\s+(?:[\p{L} ]+${LIST_JOIN})*$`, 'u');
 /** What malware did to machines, right before their platform: "against", "infected", "encrypted", "wiped". */
 const HIT_MACHINES_BEFORE_RE =
   /\b(?:against|targeting|targeted|infect(?:ed|ing|s)?|encrypt(?:ed|ing|s)?|wip(?:ed|ing|es)|hit|struck|on)\s+(?:(?:the|its|their|\d[\d,]*|hundreds\s+of|thousands\s+of|dozens\s+of|some|many|several|all)\s+)*$/i;
@@ -153,7 +160,7 @@ function onlyThePlatform(s: SentenceInfo, m: Mention, knowledge: Knowledge): boo
   )
     return true;
   // After a product of another kind: "Acrobat and Reader for Windows and macOS".
-  const forAt = before.search(/\s+for\s+(?:[\p{L} ]+(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))*$/u);
+  const forAt = before.search(FOR_LIST_END_RE);
   if (forAt < 0) return false;
   const hostEnd = m.start - before.length + forAt;
   return s.mentions.some(
@@ -587,8 +594,9 @@ function displayNames(canonical: string[], hits: ProductHit[], knowledge: Knowle
   return names.filter((n) => !names.some((other) => other !== n && other.endsWith(` ${n}`)));
 }
 /** "Brightwell Reader for Windows": the platforms it runs on are no part of a program's name. */
-const PLATFORM_TAIL_RE =
-  /(?<!\bSubsystem)\s+for\s+(?:macOS|Mac|OS X|Windows|Linux)(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:macOS|Mac|OS X|Windows|Linux))*$/;
+const PLATFORM_TAIL_RE = new RegExp(
+  String.raw`(?<!\bSubsystem)\s+for\s+${DESKTOP_PLATFORM}(?:\s*${LIST_JOIN}${DESKTOP_PLATFORM})*$`,
+);
 
 /** A name's letters and digits only, case kept: names that differ only in spacing and punctuation compare equal. */
 function compacted(name: string): string {

@@ -938,11 +938,11 @@ export function attributorsOf(
       const from = by || fromAgent || opinionOf ? v + 1 : v + 2;
       const found = candidates.find((c) => c.from >= from && c.from <= from + 8);
       // ("according to the US company Mandiant": the firm the state describes is the source.)
-      const m =
-        found && describesFirm(found, s)
-          ? (candidates.find((c) => c.ref.type === 'party' && c.from >= found.to && c.from <= found.to + 4) ??
-            found)
-          : found;
+      const described = found !== undefined && describesFirm(found, s);
+      const m = described
+        ? (candidates.find((c) => c.ref.type === 'party' && c.from >= found.to && c.from <= found.to + 4) ??
+          found)
+        : found;
       const actorFirst = actorMentions.find((c) => c.from >= from && c.from <= from + 2);
       // The actor is the source only when no other name comes first ("according to Acme, the LockBit gang").
       const firstName = s.tokens.findIndex((x, j) => j >= from && /^\p{Lu}/u.test(x.raw));
@@ -954,7 +954,7 @@ export function attributorsOf(
       const nameFirst = !m || m.from > from + 3 || !first;
       // ("according to the US security firm Halden Labs": the firm's name comes after the state and the trade.)
       const named = nameFirst
-        ? nameAfter(s, m && describesFirm(m, s) ? m.to : from, ctx, by ? 'agent' : 'according to', 3)
+        ? nameAfter(s, described && m === found ? found.to : from, ctx, by ? 'agent' : 'according to', 3)
         : null;
       if (m && !named) {
         add(first);

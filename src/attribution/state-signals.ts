@@ -68,12 +68,12 @@ const ACCUSED_OF_RE = /^(?:['’]s?)?(?:\s+[\w-]+){0,3}?\s+(?:of|for)\s+([^.;:]{
 /** Deeds of cyber activity, for the clause after "accused X of". */
 const CYBER_DEED_RE =
   /\b(?:attack\w*|hack\w*|cyber(?![-\s]?security)\w*|intru\w*|breach\w*|espionage|spy\w*|spies|steal\w*|stole|theft|thefts|infiltrat\w*|compromis\w*|target\w*|malware|ransomware|operations?|campaigns?|disrupt\w*|sabotag\w*|wip(?:e|ed|ing|er)\w*|leak\w*|surveil\w*|phishing|break(?:ing)? into|broke into|launch\w*|interfer\w*|incidents?|activit(?:y|ies)|outages?|outbreaks?|worms?|heists?)\b/i;
-/** A perpetrator in the clause before a link phrase: "hackers ... working with", "APT41, which worked with". */
 /** Who serves a state, right before "serving": "hackers serving", "a group serving", "a campaign that is likely serving". */
 const SERVING_SUBJECT_RE = new RegExp(
   `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|groups?|gangs?|crews?|units?|actors?)\\s*,?\\s*$|\\b(?:campaigns?|operations?|activity|activities)\\b[^,;.]{0,40}\\b(?:is|are|was|were)\\s+(?:\\w+\\s+)?$`,
   'i',
 );
+/** A perpetrator in the clause before a link phrase: "hackers ... working with", "APT41, which worked with". */
 const PERPETRATOR_BEFORE_RE = new RegExp(
   `\\b(?:${HACKER_NOUN}|apt\\s?\\d+|group|gang|crew|unit)\\b[^.;]{0,60}$`,
   'i',
